@@ -1,0 +1,44 @@
+# Beian: the two commands are `make run` and `make test` (README.md).
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps configure build run test bench format lint clean
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+configure: deps $(BUILD_DIR)/build.ninja
+
+## build: binaries in build/bin/ (icpd, icpctl, icp-bureau)
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+## run: install what is missing, build, and start Beian with demo data
+run: build
+	@scripts/run-demo $(BUILD_DIR)
+
+## test: install what is missing, build, and run every test
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+## bench: build the benchmarks in release mode and print the results table
+bench: deps
+	cmake -S . -B $(BUILD_DIR)-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DICP_BUILD_TESTS=OFF -DICP_BUILD_BENCH=ON
+	cmake --build $(BUILD_DIR)-bench -j $(JOBS)
+	$(BUILD_DIR)-bench/bench/icp_bench --benchmark_min_time=0.2
+
+format:
+	find src bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+
+lint: build
+	find src -name '*.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
+
+clean:
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench

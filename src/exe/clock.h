@@ -1,0 +1,20 @@
+#pragma once
+
+#include <chrono>
+
+#include "base/date.h"
+
+namespace icp {
+
+// The only place that reads the real clock (STYLE.md §5). Everything below exe/ takes
+// `now` or `today` as a parameter.
+inline std::chrono::system_clock::time_point RealNow() { return std::chrono::system_clock::now(); }
+
+// Today's date in China Standard Time (UTC+8, no daylight saving), the calendar that
+// regulations and the bureau count in.
+inline Date TodayInChina() {
+  const auto local = RealNow() + std::chrono::hours(8);
+  return Date(std::chrono::floor<std::chrono::days>(local));
+}
+
+}  // namespace icp
