@@ -1,0 +1,92 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/date.h"
+#include "domain/application_type.h"
+#include "domain/certificate.h"
+#include "domain/domain_name.h"
+#include "domain/email.h"
+#include "domain/material.h"
+#include "domain/mobile_number.h"
+#include "domain/province.h"
+
+namespace icp {
+
+// The model of a filing application (FACTS.md §2): plain data whose every identifier is a
+// validated value type, so an Application cannot hold a malformed number. What the rules
+// of a province say about the combination is checked by rules/ (Evaluate), not here.
+
+// A natural person responsible for a subject or a website (主体负责人 / 网站负责人).
+struct Principal {
+  std::string name;
+  Certificate certificate;
+  // Certificate validity end; nullopt for a long-term (长期) certificate.
+  std::optional<Date> certificate_valid_until;
+  MobileNumber mobile;                           // 联系方式1
+  std::string phone2;                            // 联系方式2: mobile or landline, may be empty
+  std::optional<MobileNumber> emergency_contact; // 应急联系方式
+  Email email;
+  bool is_legal_representative = false;
+};
+
+struct LegalRepresentative {
+  std::string name;
+  Certificate certificate;
+};
+
+// 主体 / 主办单位.
+struct Subject {
+  SubjectType type = SubjectType::kIndividual;
+  Certificate certificate;
+  std::string name;
+  Province province;            // 主办单位所属区域 (province)
+  std::string region_code;      // six-digit GB/T 2260 code of the city/district, may be empty
+  std::string certificate_address;
+  std::string mailing_address;
+  std::string investor;         // 投资人或主管单位
+  std::optional<LegalRepresentative> legal_representative;  // units only
+  Principal principal;
+  std::string remark;
+};
+
+// 前置审批: a licence some content needs before filing (FACTS.md §7.6).
+struct PreApproval {
+  std::string category;  // "news", "publishing", "drugs", "culture", "broadcasting", ...
+  std::string number;
+};
+
+// 网站. Since 2019 one domain per website (FACTS.md §5.1); the list stays a list because
+// older records carry several.
+struct Website {
+  std::string name;
+  std::vector<DomainName> domains;
+  std::string home_url;
+  std::vector<std::string> service_content;  // "other", "unit_portal", ... (FACTS.md §7.5)
+  std::vector<std::string> languages;        // "zh-Hans", "en", ... (FACTS.md §7.7)
+  std::vector<PreApproval> pre_approvals;
+  Principal principal;
+  std::string remark;
+  std::vector<std::string> resources;        // ids of the cloud resources or authorization codes
+};
+
+// What is on record at the bureau, for change and access filings.
+struct FiledRecord {
+  Subject subject;
+  std::vector<Website> websites;
+};
+
+// 备案申请: one request of one type.
+struct Application {
+  std::optional<ApplicationType> type;  // unset until resolved (ResolveApplicationType)
+  Subject subject;
+  std::vector<Website> websites;
+  std::vector<Material> materials;
+  std::optional<FiledRecord> original;  // change / access filings: the record as filed
+
+  bool HasMaterial(MaterialKind kind, std::string_view owner = {}) const;
+};
+
+}  // namespace icp
