@@ -21,8 +21,9 @@ PROJECT = {
     "storage": ["ports", "domain", "base"],
     "bureau": ["ports", "domain", "base"],
     "notify": ["ports", "domain", "base"],
-    "http": ["app", "ports", "rules", "domain", "base"],
-    "cli": ["app", "ports", "rules", "domain", "base"],
+    "codec": ["rules", "domain", "base"],
+    "http": ["app", "ports", "codec", "rules", "domain", "base"],
+    "cli": ["app", "ports", "codec", "rules", "domain", "base"],
     "bureau_sim": ["base"],
     "exe": None,  # exe wires everything
 }
@@ -38,6 +39,7 @@ THIRD_PARTY = {
     "storage": ["sqlite3.h", "libpq-fe.h", "sodium.h", "fmt/"],
     "bureau": ["curl/", "boost/json", "boost/url", "fmt/"],
     "notify": ["curl/", "boost/json", "fmt/"],
+    "codec": ["boost/json"],
     "http": ["boost/", "fmt/"],
     "cli": ["boost/json", "CLI/", "fmt/"],
     "bureau_sim": ["boost/", "fmt/"],

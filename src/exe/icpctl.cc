@@ -2,10 +2,12 @@
 // talk to icpd arrive with the API.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 #include <string>
 
 #include "cli/check_command.h"
+#include "cli/rules_command.h"
 #include "exe/clock.h"
 #include "version.h"
 
@@ -31,6 +33,34 @@ int main(int argc, char** argv) {
         "  icpctl check domain 例子.中国\n"
         "  icpctl check filing-number 京ICP备12345678号-1");
 
+    // Rules: data/rules under the current directory unless --rules or ICP_RULES_DIR says.
+    const char* env_rules = std::getenv("ICP_RULES_DIR");
+    std::string rules_dir = env_rules != nullptr ? env_rules : "data/rules";
+
+    CLI::App* rules_cmd = app.add_subcommand("rules", "Work with the rules data");
+    rules_cmd->require_subcommand(1);
+    CLI::App* rules_check = rules_cmd->add_subcommand(
+        "check", "Validate every rules file and run every rule case (exit 0 all pass, 1 not)");
+    std::string check_dir;
+    rules_check->add_option("dir", check_dir, "Rules directory (default: " + rules_dir + ")");
+
+    icp::cli::PrecheckRequest precheck;
+    std::string precheck_file;
+    CLI::App* precheck_cmd = app.add_subcommand(
+        "precheck", "Evaluate an application document offline: type, violations, materials");
+    precheck_cmd->add_option("file", precheck_file, "Application JSON (docs/application-json.md)")->required();
+    precheck_cmd->add_option("--rules", rules_dir, "Rules directory");
+    precheck_cmd->add_flag("--json", precheck.json, "Print one JSON object");
+
+    icp::cli::MaterialsRequest materials;
+    CLI::App* materials_cmd = app.add_subcommand(
+        "materials", "List the materials a filing needs in a province");
+    materials_cmd->add_option("--province", materials.province, "Province code or name, e.g. 44")->required();
+    materials_cmd->add_option("--subject-type", materials.subject_type, "e.g. individual, enterprise")->required();
+    materials_cmd->add_option("--application-type", materials.application_type, "e.g. first_filing")->required();
+    materials_cmd->add_option("--rules", rules_dir, "Rules directory");
+    materials_cmd->add_flag("--json", materials.json, "Print one JSON object");
+
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -39,6 +69,18 @@ int main(int argc, char** argv) {
     }
     if (check_cmd->parsed()) {
       return icp::cli::RunCheck(check, icp::TodayInChina(), std::cout, std::cerr);
+    }
+    if (rules_check->parsed()) {
+      return icp::cli::RunRulesCheck(check_dir.empty() ? rules_dir : check_dir, std::cout, std::cerr);
+    }
+    if (precheck_cmd->parsed()) {
+      precheck.file = precheck_file;
+      precheck.rules_dir = rules_dir;
+      return icp::cli::RunPrecheck(precheck, icp::TodayInChina(), std::cout, std::cerr);
+    }
+    if (materials_cmd->parsed()) {
+      materials.rules_dir = rules_dir;
+      return icp::cli::RunMaterials(materials, icp::TodayInChina(), std::cout, std::cerr);
     }
     return 2;
   } catch (const std::exception& e) {

@@ -1,0 +1,327 @@
+#include "cli/rules_command.h"
+
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <fstream>
+#include <ostream>
+#include <set>
+#include <sstream>
+
+#include "base/strings.h"
+#include "codec/application_json.h"
+#include "rules/evaluate.h"
+#include "rules/parse.h"
+
+namespace icp::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+Result<std::string> ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return NotFound("cannot read " + path.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Result<json::value> ReadJson(const fs::path& path) {
+  Result<std::string> text = ReadFile(path);
+  if (!text) return std::unexpected(text.error());
+  boost::system::error_code ec;
+  json::value v = json::parse(*text, ec);
+  if (ec) return InvalidArgument(path.string() + ": not valid JSON: " + ec.message());
+  return v;
+}
+
+void PrintError(std::ostream& err, const Error& e) {
+  if (e.violations.empty()) {
+    err << "  " << e.message << "\n";
+    return;
+  }
+  for (const FieldViolation& v : e.violations) {
+    err << "  " << (v.field.empty() ? "" : v.field + ": ") << v.message;
+    if (!v.rule.empty() && v.rule != "rules.parse" && v.rule != "rules.build") err << " [" << v.rule << "]";
+    err << "\n";
+  }
+}
+
+// The application type: as given, or unknown.
+Result<ApplicationType> TypeOf(const Application& app) {
+  if (app.type) return *app.type;
+  return InvalidValue("type.unresolved",
+                      "the document gives no \"type\"; give one (first_filing, new_website, ...)",
+                      "未指定备案类型，请填写 type");
+}
+
+std::set<std::string> Ids(const std::vector<Violation>& vs, Severity severity) {
+  std::set<std::string> out;
+  for (const Violation& v : vs) {
+    if (v.severity == severity) out.insert(v.rule);
+  }
+  return out;
+}
+
+std::set<std::string> StringSet(const json::object& o, std::string_view key) {
+  std::set<std::string> out;
+  if (const json::value* v = o.if_contains(key); v != nullptr && v->is_array()) {
+    for (const json::value& s : v->as_array()) {
+      if (s.is_string()) out.insert(std::string(s.as_string()));
+    }
+  }
+  return out;
+}
+
+std::string Join(const std::set<std::string>& s) {
+  std::string out;
+  for (const std::string& x : s) out += (out.empty() ? "" : ", ") + x;
+  return out.empty() ? "(none)" : out;
+}
+
+}  // namespace
+
+Result<RuleSet> LoadRuleSet(const fs::path& dir) {
+  std::vector<FieldViolation> problems;
+  auto load = [&](const fs::path& path) -> std::optional<RuleFile> {
+    Result<std::string> text = ReadFile(path);
+    if (!text) {
+      problems.push_back({path.string(), "rules.read", text.error().message, ""});
+      return std::nullopt;
+    }
+    Result<RuleFile> file = ParseRuleFile(*text, path.filename().string());
+    if (!file) {
+      for (const FieldViolation& v : file.error().violations) problems.push_back(v);
+      if (file.error().violations.empty()) problems.push_back({path.string(), "rules.parse", file.error().message, ""});
+      return std::nullopt;
+    }
+    return std::move(*file);
+  };
+  std::optional<RuleFile> national = load(dir / "national.json");
+  std::vector<RuleFile> provinces;
+  std::error_code ec;
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::directory_iterator(dir / "provinces", ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  if (ec) problems.push_back({(dir / "provinces").string(), "rules.read", "cannot list: " + ec.message(), ""});
+  std::sort(files.begin(), files.end());
+  for (const fs::path& f : files) {
+    if (std::optional<RuleFile> file = load(f)) {
+      if (file->province != f.stem().string()) {
+        problems.push_back({f.filename().string(), "rules.parse",
+                            "the file is named " + f.filename().string() + " but says province " + file->province, ""});
+      }
+      provinces.push_back(std::move(*file));
+    }
+  }
+  if (!problems.empty() || !national) return InvalidFields(std::move(problems));
+  return RuleSet::Build(std::move(*national), std::move(provinces));
+}
+
+std::vector<fs::path> CaseFiles(const fs::path& dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir / "cases", ec)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
+  CaseResult r{file.filename().string(), "", false, ""};
+  Result<json::value> doc = ReadJson(file);
+  if (!doc || !doc->is_object()) {
+    r.detail = doc ? "a case is a JSON object" : doc.error().message;
+    return r;
+  }
+  const json::object& o = doc->as_object();
+  if (const json::value* n = o.if_contains("name"); n && n->is_string()) r.name = std::string(n->as_string());
+  Result<Date> today = ParseIsoDate(o.contains("today") && o.at("today").is_string()
+                                        ? std::string_view(o.at("today").as_string())
+                                        : std::string_view("2026-11-23"));
+  if (!today) {
+    r.detail = "\"today\": " + today.error().message;
+    return r;
+  }
+  const json::value* app_json = o.if_contains("application");
+  if (app_json == nullptr) {
+    r.detail = "the case has no \"application\"";
+    return r;
+  }
+  Result<Application> app = codec::ApplicationFromJson(*app_json, *today);
+  if (!app) {
+    r.detail = "the application does not parse: " + app.error().message;
+    return r;
+  }
+  Result<EvaluationFacts> facts = codec::FactsFromJson(o.contains("facts") ? o.at("facts") : json::value());
+  Result<ApplicationType> type = TypeOf(*app);
+  if (!facts || !type) {
+    r.detail = !facts ? facts.error().message : type.error().message;
+    return r;
+  }
+  std::vector<Violation> found = Evaluate(*app, *type, rules.For(app->subject.province), *facts, *today);
+  const std::set<std::string> errors = Ids(found, Severity::kError);
+  const std::set<std::string> warnings = Ids(found, Severity::kWarning);
+  const std::set<std::string> want_errors = StringSet(o, "expect_errors");
+  const std::set<std::string> want_warnings = StringSet(o, "expect_warnings");
+  std::set<std::string> missing_warnings;
+  for (const std::string& w : want_warnings) {
+    if (!warnings.contains(w)) missing_warnings.insert(w);
+  }
+  r.passed = errors == want_errors && missing_warnings.empty();
+  if (!r.passed) {
+    r.detail = "errors expected {" + Join(want_errors) + "} got {" + Join(errors) + "}";
+    if (!missing_warnings.empty()) r.detail += "; warnings missing {" + Join(missing_warnings) + "}";
+    for (const Violation& v : found) {
+      if (v.severity == Severity::kError && !want_errors.contains(v.rule)) {
+        r.detail += "\n      unexpected " + v.rule + " at " + v.field + ": " + v.message;
+      }
+    }
+  }
+  return r;
+}
+
+int RunRulesCheck(const fs::path& dir, std::ostream& out, std::ostream& err) {
+  Result<RuleSet> rules = LoadRuleSet(dir);
+  if (!rules) {
+    err << "rules in " << dir.string() << " are invalid:\n";
+    PrintError(err, rules.error());
+    return 1;
+  }
+  out << "rules: " << dir.string() << ": national + 31 provinces, " << rules->check_count()
+      << " checks in force across provinces\n";
+  int passed = 0;
+  int failed = 0;
+  for (const fs::path& file : CaseFiles(dir)) {
+    CaseResult r = RunCase(file, *rules);
+    if (r.passed) {
+      ++passed;
+    } else {
+      ++failed;
+      out << "FAIL " << r.file << " (" << r.name << "): " << r.detail << "\n";
+    }
+  }
+  out << "cases: " << passed << " passed, " << failed << " failed\n";
+  return failed == 0 ? 0 : 1;
+}
+
+int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, std::ostream& err) {
+  Result<RuleSet> rules = LoadRuleSet(request.rules_dir);
+  if (!rules) {
+    err << "icpctl precheck: the rules in " << request.rules_dir.string() << " are invalid:\n";
+    PrintError(err, rules.error());
+    return 2;
+  }
+  Result<json::value> doc = ReadJson(request.file);
+  if (!doc) {
+    err << "icpctl precheck: " << doc.error().message << "\n";
+    return 2;
+  }
+  // Either the application itself, or {"application": ..., "facts": ...} as in the cases.
+  const json::value* app_json = &*doc;
+  json::value facts_json;
+  if (doc->is_object() && doc->as_object().contains("application")) {
+    app_json = &doc->as_object().at("application");
+    if (doc->as_object().contains("facts")) facts_json = doc->as_object().at("facts");
+  }
+  Result<Application> app = codec::ApplicationFromJson(*app_json, today);
+  Result<EvaluationFacts> facts = codec::FactsFromJson(facts_json);
+  Result<ApplicationType> type = app ? TypeOf(*app) : Result<ApplicationType>(ApplicationType::kFirstFiling);
+  const Error* problem = !app ? &app.error() : !facts ? &facts.error() : !type ? &type.error() : nullptr;
+  if (problem != nullptr) {
+    if (request.json) {
+      json::array fields;
+      for (const FieldViolation& v : problem->violations) {
+        fields.push_back(json::object{{"field", v.field}, {"rule", v.rule}, {"message", v.message}, {"message_zh", v.message_zh}});
+      }
+      out << json::serialize(json::object{{"valid", false}, {"document_errors", fields}}) << "\n";
+    } else {
+      out << "the application document is invalid:\n";
+      PrintError(out, *problem);
+    }
+    return 1;
+  }
+  const ProvinceRules& province = rules->For(app->subject.province);
+  std::vector<Violation> found = Evaluate(*app, *type, province, *facts, today);
+  std::vector<MaterialRequirement> materials = MaterialsChecklist(*app, *type, province, *facts, today);
+  const bool ok = std::none_of(found.begin(), found.end(), [](const Violation& v) { return v.severity == Severity::kError; });
+  if (request.json) {
+    json::array m;
+    for (const MaterialRequirement& r : materials) {
+      m.push_back(json::object{{"kind", MaterialKindName(r.kind)}, {"label", MaterialKindLabel(r.kind)},
+                               {"owner", r.owner}, {"present", r.present}, {"rule", r.rule},
+                               {"severity", SeverityName(r.severity)}});
+    }
+    out << json::serialize(json::object{{"valid", ok},
+                                        {"type", ApplicationTypeName(*type)},
+                                        {"province", province.province.code()},
+                                        {"rules_version", province.version},
+                                        {"violations", codec::ViolationsToJson(found)},
+                                        {"materials", m}})
+        << "\n";
+    return ok ? 0 : 1;
+  }
+  out << "type: " << ApplicationTypeName(*type) << " (" << ApplicationTypeLabel(*type) << ")\n"
+      << "province: " << province.province.name() << " (rules " << province.version << ")\n";
+  for (Severity s : {Severity::kError, Severity::kWarning}) {
+    for (const Violation& v : found) {
+      if (v.severity != s) continue;
+      out << (s == Severity::kError ? "error   " : "warning ") << v.rule << " " << v.field << ": "
+          << v.message_zh << " / " << v.message << "\n";
+    }
+  }
+  out << "materials:\n";
+  for (const MaterialRequirement& r : materials) {
+    out << "  [" << (r.present ? "x" : " ") << "] " << MaterialKindLabel(r.kind) << " ("
+        << MaterialKindName(r.kind) << ") for " << r.owner << "\n";
+  }
+  out << (ok ? "precheck passed" : "precheck found errors") << "\n";
+  return ok ? 0 : 1;
+}
+
+int RunMaterials(const MaterialsRequest& request, Date today, std::ostream& out, std::ostream& err) {
+  Result<Province> province = Province::FromCode(request.province);
+  if (!province) province = Province::FromName(request.province);
+  std::optional<SubjectType> subject = SubjectTypeFromName(request.subject_type);
+  std::optional<ApplicationType> type = ApplicationTypeFromName(request.application_type);
+  if (!province || !subject || !type) {
+    if (!province) err << "icpctl materials: unknown province '" << request.province << "'\n";
+    if (!subject) err << "icpctl materials: unknown subject type '" << request.subject_type << "'\n";
+    if (!type) err << "icpctl materials: unknown application type '" << request.application_type << "'\n";
+    return 2;
+  }
+  Result<RuleSet> rules = LoadRuleSet(request.rules_dir);
+  if (!rules) {
+    err << "icpctl materials: the rules in " << request.rules_dir.string() << " are invalid:\n";
+    PrintError(err, rules.error());
+    return 2;
+  }
+  std::vector<MaterialRequirement> list = MaterialsFor(rules->For(*province), *subject, *type, today);
+  if (request.json) {
+    json::array a;
+    for (const MaterialRequirement& r : list) {
+      a.push_back(json::object{{"kind", MaterialKindName(r.kind)}, {"label", MaterialKindLabel(r.kind)},
+                               {"owner", r.owner}, {"condition", r.condition}, {"rule", r.rule},
+                               {"severity", SeverityName(r.severity)}, {"source", r.source}});
+    }
+    out << json::serialize(json::object{{"province", province->code()},
+                                        {"subject_type", SubjectTypeName(*subject)},
+                                        {"application_type", ApplicationTypeName(*type)},
+                                        {"materials", a}})
+        << "\n";
+    return 0;
+  }
+  out << province->name() << " · " << SubjectTypeLabel(*subject) << " · " << ApplicationTypeLabel(*type) << "\n";
+  for (const MaterialRequirement& r : list) {
+    out << "  " << (r.severity == Severity::kError ? "必需 " : "建议 ") << MaterialKindLabel(r.kind) << " ("
+        << MaterialKindName(r.kind) << ") — " << r.owner;
+    if (!r.condition.empty()) out << "，条件：" << r.condition;
+    out << "  [" << r.rule << "]\n";
+  }
+  return 0;
+}
+
+}  // namespace icp::cli
