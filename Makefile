@@ -32,7 +32,7 @@ test: build
 bench: deps
 	cmake -S . -B $(BUILD_DIR)-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DICP_BUILD_TESTS=OFF -DICP_BUILD_BENCH=ON
 	cmake --build $(BUILD_DIR)-bench -j $(JOBS)
-	$(BUILD_DIR)-bench/bench/icp_bench --benchmark_min_time=0.2
+	$(BUILD_DIR)-bench/bin/icp_bench --benchmark_min_time=0.2
 
 format:
 	find src bench -name '*.h' -o -name '*.cc' | xargs clang-format -i

@@ -5,9 +5,9 @@
 #include <boost/json.hpp>
 
 #include <fstream>
+#include <random>
 #include <sstream>
 
-#include <unistd.h>
 
 namespace icp::cli {
 namespace {
@@ -17,6 +17,11 @@ using namespace std::chrono;
 constexpr Date kToday = 2026y / November / 23d;
 
 const fs::path kRules = fs::path(ICP_SOURCE_DIR) / "data" / "rules";
+
+// A fresh name under the temporary directory, so parallel runs do not collide.
+fs::path TempPath(const std::string& stem) {
+  return fs::temp_directory_path() / (stem + "-" + std::to_string(std::random_device{}()));
+}
 
 const RuleSet& Rules() {
   static const Result<RuleSet> rules = LoadRuleSet(kRules);
@@ -37,7 +42,7 @@ TEST(LoadRuleSet, LoadsTheShippedRulesForEveryProvince) {
 }
 
 TEST(LoadRuleSet, ReportsABrokenDirectory) {
-  const fs::path dir = fs::temp_directory_path() / ("icp-rules-test-" + std::to_string(::getpid()));
+  const fs::path dir = TempPath("icp-rules-test");
   fs::create_directories(dir / "provinces");
   fs::copy_file(kRules / "national.json", dir / "national.json", fs::copy_options::overwrite_existing);
   std::ofstream(dir / "provinces" / "44.json") << R"({"province": "45", "version": "1", "checks": []})";
@@ -78,7 +83,7 @@ TEST(Precheck, EvaluatesTheFixtureAndListsMaterials) {
 }
 
 TEST(Precheck, ReportsAnInvalidDocumentByField) {
-  const fs::path file = fs::temp_directory_path() / ("icp-precheck-" + std::to_string(::getpid()) + ".json");
+  const fs::path file = TempPath("icp-precheck");
   std::ofstream(file) << R"({"province": "44", "subject": {"type": "alien"}})";
   std::ostringstream out, err;
   const int code = RunPrecheck({file, kRules, false}, kToday, out, err);
