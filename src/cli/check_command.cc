@@ -13,10 +13,12 @@
 #include "domain/email.h"
 #include "domain/filing_number.h"
 #include "domain/hk_macao_permit.h"
+#include "domain/hong_kong_identity_card.h"
 #include "domain/mobile_number.h"
 #include "domain/organization_code.h"
 #include "domain/passport.h"
 #include "domain/resident_id.h"
+#include "domain/taiwan_national_id.h"
 #include "domain/taiwan_permit.h"
 
 namespace icp::cli {
@@ -95,6 +97,24 @@ Result<Description> DescribeTaiwan(std::string_view text, Date) {
   return d;
 }
 
+Result<Description> DescribeHkIdCard(std::string_view text, Date) {
+  Result<HongKongIdentityCard> c = HongKongIdentityCard::Parse(text);
+  if (!c) return std::unexpected(c.error());
+  Description d;
+  d["value"] = c->str();
+  d["note"] = "not a filing certificate: Hong Kong residents file with hk-macao-permit or a residence permit";
+  return d;
+}
+
+Result<Description> DescribeTaiwanId(std::string_view text, Date) {
+  Result<TaiwanNationalId> c = TaiwanNationalId::Parse(text);
+  if (!c) return std::unexpected(c.error());
+  Description d;
+  d["value"] = c->str();
+  d["note"] = "not a filing certificate: Taiwan residents file with taiwan-permit or a residence permit";
+  return d;
+}
+
 Result<Description> DescribePassport(std::string_view text, Date) {
   Result<Passport> p = Passport::Parse(text);
   if (!p) return std::unexpected(p.error());
@@ -167,8 +187,8 @@ struct Kind {
   Describer describe;
 };
 
-const std::array<Kind, 10>& Kinds() {
-  static const std::array<Kind, 10> kinds = {{
+const std::array<Kind, 12>& Kinds() {
+  static const std::array<Kind, 12> kinds = {{
       {"resident-id", DescribeResidentId},
       {"credit-code", DescribeCreditCode},
       {"org-code", DescribeOrgCode},
@@ -179,6 +199,8 @@ const std::array<Kind, 10>& Kinds() {
       {"email", DescribeEmail},
       {"domain", DescribeDomain},
       {"filing-number", DescribeFilingNumber},
+      {"hk-id-card", DescribeHkIdCard},
+      {"taiwan-id", DescribeTaiwanId},
   }};
   return kinds;
 }
@@ -212,8 +234,8 @@ void PrintHuman(std::ostream& out, std::string_view kind, const Description& d) 
 }  // namespace
 
 std::span<const std::string_view> CheckKinds() {
-  static const std::array<std::string_view, 10> names = [] {
-    std::array<std::string_view, 10> n;
+  static const std::array<std::string_view, 12> names = [] {
+    std::array<std::string_view, 12> n;
     for (std::size_t i = 0; i < n.size(); ++i) n[i] = Kinds()[i].name;
     return n;
   }();

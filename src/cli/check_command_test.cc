@@ -71,7 +71,8 @@ TEST(CheckCommand, EveryKindAnswersValidAndInvalidInput) {
       {"org-code", "D2143569-X"},            {"hk-macao-permit", "H12345678"},
       {"taiwan-permit", "12345678"},         {"passport", "E12345678"},
       {"mobile", "13800138000"},             {"email", "a@example.com"},
-      {"domain", "example.com"},             {"filing-number", "京ICP备12345678号"}};
+      {"domain", "example.com"},             {"filing-number", "京ICP备12345678号"},
+      {"hk-id-card", "P174468(6)"},          {"taiwan-id", "B221690311"}};
   ASSERT_EQ(valid.size(), CheckKinds().size());
   for (const auto& [kind, value] : valid) {
     EXPECT_EQ(Check(kind, value).code, 0) << kind;
