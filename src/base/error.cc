@@ -82,8 +82,7 @@ std::unexpected<Error> DeadlineExceeded(std::string m) {
 }
 std::unexpected<Error> Internal(std::string m) { return Make(ErrorCode::kInternal, std::move(m)); }
 
-std::unexpected<Error> InvalidValue(std::string rule, std::string message,
-                                    std::string message_zh) {
+std::unexpected<Error> InvalidValue(std::string rule, std::string message, std::string message_zh) {
   Error e{ErrorCode::kInvalidArgument, message, {}};
   e.violations.push_back({"", std::move(rule), std::move(message), std::move(message_zh)});
   return std::unexpected<Error>(std::move(e));

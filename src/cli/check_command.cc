@@ -102,7 +102,9 @@ Result<Description> DescribeHkIdCard(std::string_view text, Date) {
   if (!c) return std::unexpected(c.error());
   Description d;
   d["value"] = c->str();
-  d["note"] = "not a filing certificate: Hong Kong residents file with hk-macao-permit or a residence permit";
+  d["note"] =
+      "not a filing certificate: Hong Kong residents file with hk-macao-permit or a residence "
+      "permit";
   return d;
 }
 
@@ -111,7 +113,8 @@ Result<Description> DescribeTaiwanId(std::string_view text, Date) {
   if (!c) return std::unexpected(c.error());
   Description d;
   d["value"] = c->str();
-  d["note"] = "not a filing certificate: Taiwan residents file with taiwan-permit or a residence permit";
+  d["note"] =
+      "not a filing certificate: Taiwan residents file with taiwan-permit or a residence permit";
   return d;
 }
 

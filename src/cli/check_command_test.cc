@@ -67,12 +67,18 @@ TEST(CheckCommand, InvalidJsonCarriesTheError) {
 
 TEST(CheckCommand, EveryKindAnswersValidAndInvalidInput) {
   const std::vector<std::pair<std::string, std::string>> valid = {
-      {"resident-id", "11010519491231002X"}, {"credit-code", "91110000600037341L"},
-      {"org-code", "D2143569-X"},            {"hk-macao-permit", "H12345678"},
-      {"taiwan-permit", "12345678"},         {"passport", "E12345678"},
-      {"mobile", "13800138000"},             {"email", "a@example.com"},
-      {"domain", "example.com"},             {"filing-number", "京ICP备12345678号"},
-      {"hk-id-card", "P174468(6)"},          {"taiwan-id", "B221690311"}};
+      {"resident-id", "11010519491231002X"},
+      {"credit-code", "91110000600037341L"},
+      {"org-code", "D2143569-X"},
+      {"hk-macao-permit", "H12345678"},
+      {"taiwan-permit", "12345678"},
+      {"passport", "E12345678"},
+      {"mobile", "13800138000"},
+      {"email", "a@example.com"},
+      {"domain", "example.com"},
+      {"filing-number", "京ICP备12345678号"},
+      {"hk-id-card", "P174468(6)"},
+      {"taiwan-id", "B221690311"}};
   ASSERT_EQ(valid.size(), CheckKinds().size());
   for (const auto& [kind, value] : valid) {
     EXPECT_EQ(Check(kind, value).code, 0) << kind;

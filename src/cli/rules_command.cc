@@ -43,7 +43,8 @@ void PrintError(std::ostream& err, const Error& e) {
   }
   for (const FieldViolation& v : e.violations) {
     err << "  " << (v.field.empty() ? "" : v.field + ": ") << v.message;
-    if (!v.rule.empty() && v.rule != "rules.parse" && v.rule != "rules.build") err << " [" << v.rule << "]";
+    if (!v.rule.empty() && v.rule != "rules.parse" && v.rule != "rules.build")
+      err << " [" << v.rule << "]";
     err << "\n";
   }
 }
@@ -93,7 +94,8 @@ Result<RuleSet> LoadRuleSet(const fs::path& dir) {
     Result<RuleFile> file = ParseRuleFile(*text, path.filename().string());
     if (!file) {
       for (const FieldViolation& v : file.error().violations) problems.push_back(v);
-      if (file.error().violations.empty()) problems.push_back({path.string(), "rules.parse", file.error().message, ""});
+      if (file.error().violations.empty())
+        problems.push_back({path.string(), "rules.parse", file.error().message, ""});
       return std::nullopt;
     }
     return std::move(*file);
@@ -105,13 +107,17 @@ Result<RuleSet> LoadRuleSet(const fs::path& dir) {
   for (const auto& entry : fs::directory_iterator(dir / "provinces", ec)) {
     if (entry.path().extension() == ".json") files.push_back(entry.path());
   }
-  if (ec) problems.push_back({(dir / "provinces").string(), "rules.read", "cannot list: " + ec.message(), ""});
+  if (ec)
+    problems.push_back(
+        {(dir / "provinces").string(), "rules.read", "cannot list: " + ec.message(), ""});
   std::sort(files.begin(), files.end());
   for (const fs::path& f : files) {
     if (std::optional<RuleFile> file = load(f)) {
       if (file->province != f.stem().string()) {
-        problems.push_back({f.filename().string(), "rules.parse",
-                            "the file is named " + f.filename().string() + " but says province " + file->province, ""});
+        problems.push_back(
+            {f.filename().string(), "rules.parse",
+             "the file is named " + f.filename().string() + " but says province " + file->province,
+             ""});
       }
       provinces.push_back(std::move(*file));
     }
@@ -138,7 +144,8 @@ CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
     return r;
   }
   const json::object& o = doc->as_object();
-  if (const json::value* n = o.if_contains("name"); n && n->is_string()) r.name = std::string(n->as_string());
+  if (const json::value* n = o.if_contains("name"); n && n->is_string())
+    r.name = std::string(n->as_string());
   Result<Date> today = ParseIsoDate(o.contains("today") && o.at("today").is_string()
                                         ? std::string_view(o.at("today").as_string())
                                         : std::string_view("2026-11-23"));
@@ -156,13 +163,15 @@ CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
     r.detail = "the application does not parse: " + app.error().message;
     return r;
   }
-  Result<EvaluationFacts> facts = codec::FactsFromJson(o.contains("facts") ? o.at("facts") : json::value());
+  Result<EvaluationFacts> facts =
+      codec::FactsFromJson(o.contains("facts") ? o.at("facts") : json::value());
   Result<ApplicationType> type = TypeOf(*app);
   if (!facts || !type) {
     r.detail = !facts ? facts.error().message : type.error().message;
     return r;
   }
-  std::vector<Violation> found = Evaluate(*app, *type, rules.For(app->subject.province), *facts, *today);
+  std::vector<Violation> found =
+      Evaluate(*app, *type, rules.For(app->subject.province), *facts, *today);
   const std::set<std::string> errors = Ids(found, Severity::kError);
   const std::set<std::string> warnings = Ids(found, Severity::kWarning);
   const std::set<std::string> want_errors = StringSet(o, "expect_errors");
@@ -174,7 +183,8 @@ CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
   r.passed = errors == want_errors && missing_warnings.empty();
   if (!r.passed) {
     r.detail = "errors expected {" + Join(want_errors) + "} got {" + Join(errors) + "}";
-    if (!missing_warnings.empty()) r.detail += "; warnings missing {" + Join(missing_warnings) + "}";
+    if (!missing_warnings.empty())
+      r.detail += "; warnings missing {" + Join(missing_warnings) + "}";
     for (const Violation& v : found) {
       if (v.severity == Severity::kError && !want_errors.contains(v.rule)) {
         r.detail += "\n      unexpected " + v.rule + " at " + v.field + ": " + v.message;
@@ -229,13 +239,20 @@ int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, s
   }
   Result<Application> app = codec::ApplicationFromJson(*app_json, today);
   Result<EvaluationFacts> facts = codec::FactsFromJson(facts_json);
-  Result<ApplicationType> type = app ? TypeOf(*app) : Result<ApplicationType>(ApplicationType::kFirstFiling);
-  const Error* problem = !app ? &app.error() : !facts ? &facts.error() : !type ? &type.error() : nullptr;
+  Result<ApplicationType> type =
+      app ? TypeOf(*app) : Result<ApplicationType>(ApplicationType::kFirstFiling);
+  const Error* problem = !app     ? &app.error()
+                         : !facts ? &facts.error()
+                         : !type  ? &type.error()
+                                  : nullptr;
   if (problem != nullptr) {
     if (request.json) {
       json::array fields;
       for (const FieldViolation& v : problem->violations) {
-        fields.push_back(json::object{{"field", v.field}, {"rule", v.rule}, {"message", v.message}, {"message_zh", v.message_zh}});
+        fields.push_back(json::object{{"field", v.field},
+                                      {"rule", v.rule},
+                                      {"message", v.message},
+                                      {"message_zh", v.message_zh}});
       }
       out << json::serialize(json::object{{"valid", false}, {"document_errors", fields}}) << "\n";
     } else {
@@ -246,13 +263,18 @@ int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, s
   }
   const ProvinceRules& province = rules->For(app->subject.province);
   std::vector<Violation> found = Evaluate(*app, *type, province, *facts, today);
-  std::vector<MaterialRequirement> materials = MaterialsChecklist(*app, *type, province, *facts, today);
-  const bool ok = std::none_of(found.begin(), found.end(), [](const Violation& v) { return v.severity == Severity::kError; });
+  std::vector<MaterialRequirement> materials =
+      MaterialsChecklist(*app, *type, province, *facts, today);
+  const bool ok = std::none_of(found.begin(), found.end(),
+                               [](const Violation& v) { return v.severity == Severity::kError; });
   if (request.json) {
     json::array m;
     for (const MaterialRequirement& r : materials) {
-      m.push_back(json::object{{"kind", MaterialKindName(r.kind)}, {"label", MaterialKindLabel(r.kind)},
-                               {"owner", r.owner}, {"present", r.present}, {"rule", r.rule},
+      m.push_back(json::object{{"kind", MaterialKindName(r.kind)},
+                               {"label", MaterialKindLabel(r.kind)},
+                               {"owner", r.owner},
+                               {"present", r.present},
+                               {"rule", r.rule},
                                {"severity", SeverityName(r.severity)}});
     }
     out << json::serialize(json::object{{"valid", ok},
@@ -282,15 +304,18 @@ int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, s
   return ok ? 0 : 1;
 }
 
-int RunMaterials(const MaterialsRequest& request, Date today, std::ostream& out, std::ostream& err) {
+int RunMaterials(const MaterialsRequest& request, Date today, std::ostream& out,
+                 std::ostream& err) {
   Result<Province> province = Province::FromCode(request.province);
   if (!province) province = Province::FromName(request.province);
   std::optional<SubjectType> subject = SubjectTypeFromName(request.subject_type);
   std::optional<ApplicationType> type = ApplicationTypeFromName(request.application_type);
   if (!province || !subject || !type) {
     if (!province) err << "icpctl materials: unknown province '" << request.province << "'\n";
-    if (!subject) err << "icpctl materials: unknown subject type '" << request.subject_type << "'\n";
-    if (!type) err << "icpctl materials: unknown application type '" << request.application_type << "'\n";
+    if (!subject)
+      err << "icpctl materials: unknown subject type '" << request.subject_type << "'\n";
+    if (!type)
+      err << "icpctl materials: unknown application type '" << request.application_type << "'\n";
     return 2;
   }
   Result<RuleSet> rules = LoadRuleSet(request.rules_dir);
@@ -299,13 +324,18 @@ int RunMaterials(const MaterialsRequest& request, Date today, std::ostream& out,
     PrintError(err, rules.error());
     return 2;
   }
-  std::vector<MaterialRequirement> list = MaterialsFor(rules->For(*province), *subject, *type, today);
+  std::vector<MaterialRequirement> list =
+      MaterialsFor(rules->For(*province), *subject, *type, today);
   if (request.json) {
     json::array a;
     for (const MaterialRequirement& r : list) {
-      a.push_back(json::object{{"kind", MaterialKindName(r.kind)}, {"label", MaterialKindLabel(r.kind)},
-                               {"owner", r.owner}, {"condition", r.condition}, {"rule", r.rule},
-                               {"severity", SeverityName(r.severity)}, {"source", r.source}});
+      a.push_back(json::object{{"kind", MaterialKindName(r.kind)},
+                               {"label", MaterialKindLabel(r.kind)},
+                               {"owner", r.owner},
+                               {"condition", r.condition},
+                               {"rule", r.rule},
+                               {"severity", SeverityName(r.severity)},
+                               {"source", r.source}});
     }
     out << json::serialize(json::object{{"province", province->code()},
                                         {"subject_type", SubjectTypeName(*subject)},
@@ -314,10 +344,11 @@ int RunMaterials(const MaterialsRequest& request, Date today, std::ostream& out,
         << "\n";
     return 0;
   }
-  out << province->name() << " · " << SubjectTypeLabel(*subject) << " · " << ApplicationTypeLabel(*type) << "\n";
+  out << province->name() << " · " << SubjectTypeLabel(*subject) << " · "
+      << ApplicationTypeLabel(*type) << "\n";
   for (const MaterialRequirement& r : list) {
-    out << "  " << (r.severity == Severity::kError ? "必需 " : "建议 ") << MaterialKindLabel(r.kind) << " ("
-        << MaterialKindName(r.kind) << ") — " << r.owner;
+    out << "  " << (r.severity == Severity::kError ? "必需 " : "建议 ") << MaterialKindLabel(r.kind)
+        << " (" << MaterialKindName(r.kind) << ") — " << r.owner;
     if (!r.condition.empty()) out << "，条件：" << r.condition;
     out << "  [" << r.rule << "]\n";
   }

@@ -8,7 +8,6 @@
 #include <random>
 #include <sstream>
 
-
 namespace icp::cli {
 namespace {
 
@@ -44,8 +43,10 @@ TEST(LoadRuleSet, LoadsTheShippedRulesForEveryProvince) {
 TEST(LoadRuleSet, ReportsABrokenDirectory) {
   const fs::path dir = TempPath("icp-rules-test");
   fs::create_directories(dir / "provinces");
-  fs::copy_file(kRules / "national.json", dir / "national.json", fs::copy_options::overwrite_existing);
-  std::ofstream(dir / "provinces" / "44.json") << R"({"province": "45", "version": "1", "checks": []})";
+  fs::copy_file(kRules / "national.json", dir / "national.json",
+                fs::copy_options::overwrite_existing);
+  std::ofstream(dir / "provinces" / "44.json")
+      << R"({"province": "45", "version": "1", "checks": []})";
   Result<RuleSet> rules = LoadRuleSet(dir);
   fs::remove_all(dir);
   ASSERT_FALSE(rules.has_value());
@@ -72,8 +73,9 @@ INSTANTIATE_TEST_SUITE_P(Data, RuleCases, testing::ValuesIn(CaseFiles(kRules)),
 
 TEST(Precheck, EvaluatesTheFixtureAndListsMaterials) {
   std::ostringstream out, err;
-  const int code = RunPrecheck({fs::path(ICP_SOURCE_DIR) / "tests/fixtures/personal_first_filing.json", kRules, true},
-                               kToday, out, err);
+  const int code = RunPrecheck(
+      {fs::path(ICP_SOURCE_DIR) / "tests/fixtures/personal_first_filing.json", kRules, true},
+      kToday, out, err);
   ASSERT_NE(code, 2) << err.str();
   boost::json::object o = boost::json::parse(out.str()).as_object();
   EXPECT_EQ(o.at("type").as_string(), "first_filing");
@@ -95,7 +97,8 @@ TEST(Precheck, ReportsAnInvalidDocumentByField) {
 
 TEST(Materials, ListsTheChecklistForAProvince) {
   std::ostringstream out, err;
-  EXPECT_EQ(RunMaterials({"44", "individual", "first_filing", kRules, true}, kToday, out, err), 0) << err.str();
+  EXPECT_EQ(RunMaterials({"44", "individual", "first_filing", kRules, true}, kToday, out, err), 0)
+      << err.str();
   boost::json::object o = boost::json::parse(out.str()).as_object();
   bool has_form = false;
   for (const auto& m : o.at("materials").as_array()) {

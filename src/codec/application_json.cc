@@ -14,7 +14,8 @@ class Walker {
  public:
   explicit Walker(Date today) : today_(today) {}
 
-  void Problem(const std::string& path, std::string rule, std::string message, std::string zh = {}) {
+  void Problem(const std::string& path, std::string rule, std::string message,
+               std::string zh = {}) {
     problems_.push_back({path, std::move(rule), std::move(message), std::move(zh)});
   }
   void Problem(const std::string& path, const Error& error) {
@@ -46,8 +47,8 @@ class Walker {
   }
 
   // A string field; "" when absent and not required.
-  std::optional<std::string> Text(const json::object& o, std::string_view key, const std::string& path,
-                                  bool required) {
+  std::optional<std::string> Text(const json::object& o, std::string_view key,
+                                  const std::string& path, bool required) {
     const json::value* v = o.if_contains(key);
     if (v == nullptr || v->is_null()) {
       if (required) Problem(path, "document.required", path + " is required", "请填写 " + path);
@@ -59,7 +60,8 @@ class Walker {
     }
     std::string s(v->as_string());
     if (!IsValidUtf8(s)) {
-      Problem(path, "document.encoding", path + " is not valid UTF-8", path + " 含有无法识别的字符");
+      Problem(path, "document.encoding", path + " is not valid UTF-8",
+              path + " 含有无法识别的字符");
       return std::nullopt;
     }
     if (s.size() > 4096) {
@@ -73,7 +75,8 @@ class Walker {
     return s;
   }
 
-  std::vector<std::string> Texts(const json::object& o, std::string_view key, const std::string& path) {
+  std::vector<std::string> Texts(const json::object& o, std::string_view key,
+                                 const std::string& path) {
     std::vector<std::string> out;
     const json::array* a = Array(o, key, path);
     if (a == nullptr) return out;
@@ -93,7 +96,8 @@ class Walker {
   std::vector<FieldViolation> problems_;
 };
 
-std::optional<Certificate> ReadCertificate(Walker& w, const json::object& parent, const std::string& path) {
+std::optional<Certificate> ReadCertificate(Walker& w, const json::object& parent,
+                                           const std::string& path) {
   const json::object* o = w.Object(parent.if_contains("certificate"), path, true);
   if (o == nullptr) return std::nullopt;
   std::optional<std::string> type_name = w.Text(*o, "type", path + ".type", true);
@@ -119,7 +123,8 @@ std::optional<Principal> ReadPrincipal(Walker& w, const json::value* v, const st
   std::optional<std::string> name = w.Text(*o, "name", path + ".name", true);
   std::optional<Certificate> cert = ReadCertificate(w, *o, path + ".certificate");
   std::optional<Date> valid_until;
-  if (const json::value* d = o->if_contains("certificate_valid_until"); d != nullptr && !d->is_null()) {
+  if (const json::value* d = o->if_contains("certificate_valid_until");
+      d != nullptr && !d->is_null()) {
     Result<Date> parsed = d->is_string() ? ParseIsoDate(d->as_string()) : ParseIsoDate("");
     if (!parsed) {
       w.Problem(path + ".certificate_valid_until", "document.date",
@@ -140,7 +145,8 @@ std::optional<Principal> ReadPrincipal(Walker& w, const json::value* v, const st
   }
   std::optional<MobileNumber> emergency;
   bool emergency_ok = true;
-  if (std::optional<std::string> m = w.Text(*o, "emergency_contact", path + ".emergency_contact", false);
+  if (std::optional<std::string> m =
+          w.Text(*o, "emergency_contact", path + ".emergency_contact", false);
       m && !FoldWidthAndTrim(*m).empty()) {
     Result<MobileNumber> parsed = MobileNumber::Parse(*m);
     if (!parsed) {
@@ -161,9 +167,11 @@ std::optional<Principal> ReadPrincipal(Walker& w, const json::value* v, const st
   }
   std::optional<std::string> phone2 = w.Text(*o, "phone2", path + ".phone2", false);
   bool legal_rep = false;
-  if (const json::value* b = o->if_contains("is_legal_representative"); b != nullptr && !b->is_null()) {
+  if (const json::value* b = o->if_contains("is_legal_representative");
+      b != nullptr && !b->is_null()) {
     if (!b->is_bool()) {
-      w.Problem(path + ".is_legal_representative", "document.type", "must be true or false", "应为 true 或 false");
+      w.Problem(path + ".is_legal_representative", "document.type", "must be true or false",
+                "应为 true 或 false");
     } else {
       legal_rep = b->as_bool();
     }
@@ -180,36 +188,43 @@ std::optional<Subject> ReadSubject(Walker& w, const json::value* v, const std::s
   if (std::optional<std::string> t = w.Text(*o, "type", path + ".type", true)) {
     type = SubjectTypeFromName(*t);
     if (!type) {
-      w.Problem(path + ".type", "subject.type", "unknown subject type \"" + *t + "\"", "未知的主办单位性质“" + *t + "”");
+      w.Problem(path + ".type", "subject.type", "unknown subject type \"" + *t + "\"",
+                "未知的主办单位性质“" + *t + "”");
     }
   }
   std::optional<std::string> name = w.Text(*o, "name", path + ".name", true);
   std::optional<Certificate> cert = ReadCertificate(w, *o, path + ".certificate");
-  std::optional<Principal> principal = ReadPrincipal(w, o->if_contains("principal"), path + ".principal");
+  std::optional<Principal> principal =
+      ReadPrincipal(w, o->if_contains("principal"), path + ".principal");
   std::optional<LegalRepresentative> legal_rep;
   bool legal_rep_ok = true;
-  if (const json::object* lr = w.Object(o->if_contains("legal_representative"), path + ".legal_representative", false)) {
-    std::optional<std::string> lr_name = w.Text(*lr, "name", path + ".legal_representative.name", true);
-    std::optional<Certificate> lr_cert = ReadCertificate(w, *lr, path + ".legal_representative.certificate");
+  if (const json::object* lr =
+          w.Object(o->if_contains("legal_representative"), path + ".legal_representative", false)) {
+    std::optional<std::string> lr_name =
+        w.Text(*lr, "name", path + ".legal_representative.name", true);
+    std::optional<Certificate> lr_cert =
+        ReadCertificate(w, *lr, path + ".legal_representative.certificate");
     legal_rep_ok = lr_name && lr_cert;
     if (legal_rep_ok) legal_rep = LegalRepresentative{*lr_name, *lr_cert};
   }
   std::optional<std::string> region = w.Text(*o, "region_code", path + ".region_code", false);
   if (region && !region->empty() && (region->size() != 6 || !IsAsciiDigits(*region))) {
-    w.Problem(path + ".region_code", "subject.region-code", "region_code is a six-digit GB/T 2260 code",
-              "所属区域应为 6 位行政区划代码");
+    w.Problem(path + ".region_code", "subject.region-code",
+              "region_code is a six-digit GB/T 2260 code", "所属区域应为 6 位行政区划代码");
     region.reset();
   }
-  std::optional<std::string> cert_address = w.Text(*o, "certificate_address", path + ".certificate_address", false);
-  std::optional<std::string> mailing = w.Text(*o, "mailing_address", path + ".mailing_address", false);
+  std::optional<std::string> cert_address =
+      w.Text(*o, "certificate_address", path + ".certificate_address", false);
+  std::optional<std::string> mailing =
+      w.Text(*o, "mailing_address", path + ".mailing_address", false);
   std::optional<std::string> investor = w.Text(*o, "investor", path + ".investor", false);
   std::optional<std::string> remark = w.Text(*o, "remark", path + ".remark", false);
-  if (!type || !name || !cert || !principal || !legal_rep_ok || !region || !cert_address || !mailing ||
-      !investor || !remark || !province) {
+  if (!type || !name || !cert || !principal || !legal_rep_ok || !region || !cert_address ||
+      !mailing || !investor || !remark || !province) {
     return std::nullopt;
   }
-  return Subject{*type, *cert, *name, *province, *region, *cert_address, *mailing, *investor,
-                 legal_rep, *principal, *remark};
+  return Subject{*type,    *cert,     *name,     *province,  *region, *cert_address,
+                 *mailing, *investor, legal_rep, *principal, *remark};
 }
 
 std::optional<Website> ReadWebsite(Walker& w, const json::value& v, const std::string& path) {
@@ -220,7 +235,8 @@ std::optional<Website> ReadWebsite(Walker& w, const json::value& v, const std::s
   bool domains_ok = true;
   const json::array* list = w.Array(*o, "domains", path + ".domains");
   if (list == nullptr || list->empty()) {
-    w.Problem(path + ".domains", "document.required", "a website lists its domain", "请填写网站域名");
+    w.Problem(path + ".domains", "document.required", "a website lists its domain",
+              "请填写网站域名");
     domains_ok = false;
   } else {
     for (std::size_t i = 0; i < list->size(); ++i) {
@@ -239,7 +255,8 @@ std::optional<Website> ReadWebsite(Walker& w, const json::value& v, const std::s
       }
     }
   }
-  std::optional<Principal> principal = ReadPrincipal(w, o->if_contains("principal"), path + ".principal");
+  std::optional<Principal> principal =
+      ReadPrincipal(w, o->if_contains("principal"), path + ".principal");
   std::optional<std::string> home = w.Text(*o, "home_url", path + ".home_url", false);
   std::optional<std::string> remark = w.Text(*o, "remark", path + ".remark", false);
   std::vector<PreApproval> approvals;
@@ -265,7 +282,8 @@ std::optional<Website> ReadWebsite(Walker& w, const json::value& v, const std::s
                  w.Texts(*o, "resources", path + ".resources")};
 }
 
-std::optional<std::vector<Website>> ReadWebsites(Walker& w, const json::object& o, const std::string& path) {
+std::optional<std::vector<Website>> ReadWebsites(Walker& w, const json::object& o,
+                                                 const std::string& path) {
   const json::array* list = w.Array(o, "websites", path);
   std::vector<Website> out;
   bool ok = true;
@@ -293,7 +311,8 @@ std::vector<Material> ReadMaterials(Walker& w, const json::object& o) {
     if (!kind || !owner || !file) continue;
     std::optional<MaterialKind> k = MaterialKindFromName(*kind);
     if (!k) {
-      w.Problem(path + ".kind", "material.kind", "unknown material kind \"" + *kind + "\"", "未知的材料类型“" + *kind + "”");
+      w.Problem(path + ".kind", "material.kind", "unknown material kind \"" + *kind + "\"",
+                "未知的材料类型“" + *kind + "”");
       continue;
     }
     out.push_back({*k, *owner, *file});
@@ -307,7 +326,8 @@ std::optional<Province> ReadProvince(Walker& w, const json::object& o, const std
   for (auto parse : {Province::FromCode, Province::FromName, Province::FromPrefix}) {
     if (Result<Province> p = parse(*text)) return *p;
   }
-  w.Problem(path, "province.code", Quote(*text) + " is not a mainland province (give 44, 440000, 广东 or 粤)",
+  w.Problem(path, "province.code",
+            Quote(*text) + " is not a mainland province (give 44, 440000, 广东 or 粤)",
             Quote(*text) + " 不是大陆省份");
   return std::nullopt;
 }
@@ -321,32 +341,39 @@ Result<Application> ApplicationFromJson(const json::value& document, Date today)
   std::optional<ApplicationType> type;
   if (std::optional<std::string> t = w.Text(*root, "type", "type", false); t && !t->empty()) {
     type = ApplicationTypeFromName(*t);
-    if (!type) w.Problem("type", "application.type", "unknown application type \"" + *t + "\"", "未知的备案类型“" + *t + "”");
+    if (!type)
+      w.Problem("type", "application.type", "unknown application type \"" + *t + "\"",
+                "未知的备案类型“" + *t + "”");
   }
   std::optional<Province> province = ReadProvince(w, *root, "province");
-  std::optional<Subject> subject = ReadSubject(w, root->if_contains("subject"), "subject", province);
+  std::optional<Subject> subject =
+      ReadSubject(w, root->if_contains("subject"), "subject", province);
   std::optional<std::vector<Website>> websites = ReadWebsites(w, *root, "websites");
   std::vector<Material> materials = ReadMaterials(w, *root);
   std::optional<FiledRecord> original;
   if (const json::object* o = w.Object(root->if_contains("original"), "original", false)) {
     std::optional<Province> original_province = province;
     if (o->contains("province")) original_province = ReadProvince(w, *o, "original.province");
-    std::optional<Subject> s = ReadSubject(w, o->if_contains("subject"), "original.subject", original_province);
+    std::optional<Subject> s =
+        ReadSubject(w, o->if_contains("subject"), "original.subject", original_province);
     std::optional<std::vector<Website>> sites = ReadWebsites(w, *o, "original.websites");
     if (s && sites) original = FiledRecord{*s, *sites};
   }
   if (!w.problems().empty() || !subject || !websites) return InvalidFields(std::move(w.problems()));
-  return Application{type, std::move(*subject), std::move(*websites), std::move(materials), std::move(original)};
+  return Application{type, std::move(*subject), std::move(*websites), std::move(materials),
+                     std::move(original)};
 }
 
 Result<EvaluationFacts> FactsFromJson(const json::value& facts) {
   EvaluationFacts out;
   if (facts.is_null()) return out;
-  if (!facts.is_object()) return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
+  if (!facts.is_object())
+    return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
   for (const auto& [key, value] : facts.as_object()) {
     if (key == "filed_websites") {
       if (!value.is_int64() || value.as_int64() < 0 || value.as_int64() > 100000) {
-        return InvalidValue("facts.filed-websites", "facts.filed_websites is a count", "facts.filed_websites 应为非负整数");
+        return InvalidValue("facts.filed-websites", "facts.filed_websites is a count",
+                            "facts.filed_websites 应为非负整数");
       }
       out.filed_websites = static_cast<int>(value.as_int64());
     }

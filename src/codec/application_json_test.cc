@@ -46,7 +46,8 @@ TEST(ApplicationFromJson, ReadsTheDocumentedShape) {
 TEST(ApplicationFromJson, AcceptsProvinceNamesAndLongTermCertificates) {
   json::value doc = Fixture();
   doc.as_object()["province"] = "广东";
-  doc.as_object()["subject"].as_object()["principal"].as_object()["certificate_valid_until"] = nullptr;
+  doc.as_object()["subject"].as_object()["principal"].as_object()["certificate_valid_until"] =
+      nullptr;
   Result<Application> app = ApplicationFromJson(doc, kToday);
   ASSERT_TRUE(app.has_value()) << app.error().message;
   EXPECT_EQ(app->subject.province.code(), "44");
@@ -61,7 +62,8 @@ TEST(ApplicationFromJson, ReportsEveryBadFieldWithItsPathAndRule) {
   json::object& site = doc.as_object()["websites"].as_array()[0].as_object();
   site["domains"].as_array()[0] = "com.cn";
   site["principal"].as_object()["email"] = "not-an-email";
-  doc.as_object()["materials"].as_array().push_back(json::object{{"kind", "selfie"}, {"owner", "subject"}});
+  doc.as_object()["materials"].as_array().push_back(
+      json::object{{"kind", "selfie"}, {"owner", "subject"}});
   Result<Application> app = ApplicationFromJson(doc, kToday);
   ASSERT_FALSE(app.has_value());
   EXPECT_THAT(Fields(app.error()),
@@ -74,10 +76,12 @@ TEST(ApplicationFromJson, ReportsEveryBadFieldWithItsPathAndRule) {
 
 TEST(ApplicationFromJson, RefusesAMismatchedCertificateKind) {
   json::value doc = Fixture();
-  doc.as_object()["subject"].as_object()["certificate"].as_object()["number"] = "81000019980902013X";
+  doc.as_object()["subject"].as_object()["certificate"].as_object()["number"] =
+      "81000019980902013X";
   Result<Application> app = ApplicationFromJson(doc, kToday);
   ASSERT_FALSE(app.has_value());
-  EXPECT_THAT(Fields(app.error()), testing::ElementsAre("subject.certificate.number certificate.kind-mismatch"));
+  EXPECT_THAT(Fields(app.error()),
+              testing::ElementsAre("subject.certificate.number certificate.kind-mismatch"));
 }
 
 TEST(ApplicationFromJson, SurvivesHostileDocuments) {
@@ -89,7 +93,8 @@ TEST(ApplicationFromJson, SurvivesHostileDocuments) {
   }
   json::value doc = Fixture();
   doc.as_object()["subject"].as_object()["name"] = std::string(5000, 'x');
-  EXPECT_THAT(Fields(ApplicationFromJson(doc, kToday).error()), testing::ElementsAre("subject.name document.length"));
+  EXPECT_THAT(Fields(ApplicationFromJson(doc, kToday).error()),
+              testing::ElementsAre("subject.name document.length"));
 }
 
 TEST(FactsFromJson, ReadsFiledWebsites) {

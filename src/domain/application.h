@@ -25,9 +25,9 @@ struct Principal {
   Certificate certificate;
   // Certificate validity end; nullopt for a long-term (长期) certificate.
   std::optional<Date> certificate_valid_until;
-  MobileNumber mobile;                           // 联系方式1
-  std::string phone2;                            // 联系方式2: mobile or landline, may be empty
-  std::optional<MobileNumber> emergency_contact; // 应急联系方式
+  MobileNumber mobile;                            // 联系方式1
+  std::string phone2;                             // 联系方式2: mobile or landline, may be empty
+  std::optional<MobileNumber> emergency_contact;  // 应急联系方式
   Email email;
   bool is_legal_representative = false;
 };
@@ -42,11 +42,11 @@ struct Subject {
   SubjectType type = SubjectType::kIndividual;
   Certificate certificate;
   std::string name;
-  Province province;            // 主办单位所属区域 (province)
-  std::string region_code;      // six-digit GB/T 2260 code of the city/district, may be empty
+  Province province;        // 主办单位所属区域 (province)
+  std::string region_code;  // six-digit GB/T 2260 code of the city/district, may be empty
   std::string certificate_address;
   std::string mailing_address;
-  std::string investor;         // 投资人或主管单位
+  std::string investor;                                     // 投资人或主管单位
   std::optional<LegalRepresentative> legal_representative;  // units only
   Principal principal;
   std::string remark;
@@ -69,7 +69,7 @@ struct Website {
   std::vector<PreApproval> pre_approvals;
   Principal principal;
   std::string remark;
-  std::vector<std::string> resources;        // ids of the cloud resources or authorization codes
+  std::vector<std::string> resources;  // ids of the cloud resources or authorization codes
 };
 
 // What is on record at the bureau, for change and access filings.

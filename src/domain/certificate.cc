@@ -46,8 +46,16 @@ constexpr std::array<SubjectType, 18> kAllSubjects = [] {
   return all;
 }();
 
-enum class Validator { kResidentId, kPassport, kTaiwanPermit, kHkMacaoPermit, kCreditCode,
-                       kBusinessLicence, kOrganizationCode, kFreeText };
+enum class Validator {
+  kResidentId,
+  kPassport,
+  kTaiwanPermit,
+  kHkMacaoPermit,
+  kCreditCode,
+  kBusinessLicence,
+  kOrganizationCode,
+  kFreeText
+};
 
 using enum SubjectType;
 
@@ -62,56 +70,108 @@ struct CertificateRow {
 // FACTS.md §7.2 (subject certificates, grouping inferred from the MIIT form) and §7.3
 // (leader certificates). Persons' certificates are for kIndividual.
 constexpr std::array<CertificateRow, 20> kCertificates = {{
-    {CertificateType::kResidentId, "resident_id", "居民身份证", Validator::kResidentId,
+    {CertificateType::kResidentId,
+     "resident_id",
+     "居民身份证",
+     Validator::kResidentId,
      {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
-    {CertificateType::kPassport, "passport", "护照", Validator::kPassport,
+    {CertificateType::kPassport,
+     "passport",
+     "护照",
+     Validator::kPassport,
      {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
-    {CertificateType::kTaiwanPermit, "taiwan_permit", "台湾居民来往大陆通行证", Validator::kTaiwanPermit,
+    {CertificateType::kTaiwanPermit,
+     "taiwan_permit",
+     "台湾居民来往大陆通行证",
+     Validator::kTaiwanPermit,
      {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
-    {CertificateType::kHongKongMacaoPermit, "hk_macao_permit", "港澳居民来往内地通行证",
-     Validator::kHkMacaoPermit, {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
-    {CertificateType::kForeignPermanentResidentId, "foreign_permanent_resident_id",
-     "外国人永久居留身份证", Validator::kResidentId,
+    {CertificateType::kHongKongMacaoPermit,
+     "hk_macao_permit",
+     "港澳居民来往内地通行证",
+     Validator::kHkMacaoPermit,
      {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
-    {CertificateType::kHongKongMacaoResidencePermit, "hk_macao_residence_permit", "港澳居民居住证",
-     Validator::kResidentId, {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
-    {CertificateType::kTaiwanResidencePermit, "taiwan_residence_permit", "台湾居民居住证",
-     Validator::kResidentId, {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
-    {CertificateType::kBusinessLicence, "business_licence", "营业执照", Validator::kBusinessLicence,
+    {CertificateType::kForeignPermanentResidentId,
+     "foreign_permanent_resident_id",
+     "外国人永久居留身份证",
+     Validator::kResidentId,
+     {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
+    {CertificateType::kHongKongMacaoResidencePermit,
+     "hk_macao_residence_permit",
+     "港澳居民居住证",
+     Validator::kResidentId,
+     {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
+    {CertificateType::kTaiwanResidencePermit,
+     "taiwan_residence_permit",
+     "台湾居民居住证",
+     Validator::kResidentId,
+     {kIndividual, kIndividual, kIndividual, kIndividual, kIndividual, kIndividual}},
+    {CertificateType::kBusinessLicence,
+     "business_licence",
+     "营业执照",
+     Validator::kBusinessLicence,
      {kEnterprise, kEnterprise, kEnterprise, kEnterprise, kEnterprise, kEnterprise}},
-    {CertificateType::kCreditCodeCertificate, "credit_code_certificate", "统一社会信用代码证书",
+    {CertificateType::kCreditCodeCertificate,
+     "credit_code_certificate",
+     "统一社会信用代码证书",
      Validator::kCreditCode,
      {kGovernment, kPublicInstitution, kMassOrganization, kGovernment, kGovernment, kGovernment}},
-    {CertificateType::kOrganizationCode, "organization_code", "组织机构代码证",
+    {CertificateType::kOrganizationCode,
+     "organization_code",
+     "组织机构代码证",
      Validator::kOrganizationCode,
      {kEnterprise, kGovernment, kPublicInstitution, kSocialOrganization, kFoundation, kLawFirm}},
-    {CertificateType::kInstitutionLegalPerson, "institution_legal_person", "事业单位法人证书",
+    {CertificateType::kInstitutionLegalPerson,
+     "institution_legal_person",
+     "事业单位法人证书",
      Validator::kCreditCode,
      {kPublicInstitution, kPublicInstitution, kPublicInstitution, kPublicInstitution,
       kPublicInstitution, kPublicInstitution}},
-    {CertificateType::kSocialOrganizationRegistration, "social_organization_registration",
-     "社会团体法人登记证书", Validator::kCreditCode,
+    {CertificateType::kSocialOrganizationRegistration,
+     "social_organization_registration",
+     "社会团体法人登记证书",
+     Validator::kCreditCode,
      {kSocialOrganization, kSocialOrganization, kSocialOrganization, kSocialOrganization,
       kSocialOrganization, kSocialOrganization}},
-    {CertificateType::kPrivateNonEnterpriseRegistration, "private_non_enterprise_registration",
-     "民办非企业单位登记证书", Validator::kCreditCode,
+    {CertificateType::kPrivateNonEnterpriseRegistration,
+     "private_non_enterprise_registration",
+     "民办非企业单位登记证书",
+     Validator::kCreditCode,
      {kPrivateNonEnterprise, kPrivateNonEnterprise, kPrivateNonEnterprise, kPrivateNonEnterprise,
       kPrivateNonEnterprise, kPrivateNonEnterprise}},
-    {CertificateType::kFoundationRegistration, "foundation_registration", "基金会法人登记证书",
+    {CertificateType::kFoundationRegistration,
+     "foundation_registration",
+     "基金会法人登记证书",
      Validator::kCreditCode,
      {kFoundation, kFoundation, kFoundation, kFoundation, kFoundation, kFoundation}},
-    {CertificateType::kLawFirmLicence, "law_firm_licence", "律师事务所执业许可证", Validator::kCreditCode,
+    {CertificateType::kLawFirmLicence,
+     "law_firm_licence",
+     "律师事务所执业许可证",
+     Validator::kCreditCode,
      {kLawFirm, kLawFirm, kLawFirm, kLawFirm, kLawFirm, kLawFirm}},
-    {CertificateType::kReligiousVenueRegistration, "religious_venue_registration", "宗教活动场所登记证",
-     Validator::kCreditCode, {kReligious, kReligious, kReligious, kReligious, kReligious, kReligious}},
-    {CertificateType::kMedicalLicence, "medical_licence", "医疗机构执业许可证", Validator::kFreeText,
+    {CertificateType::kReligiousVenueRegistration,
+     "religious_venue_registration",
+     "宗教活动场所登记证",
+     Validator::kCreditCode,
+     {kReligious, kReligious, kReligious, kReligious, kReligious, kReligious}},
+    {CertificateType::kMedicalLicence,
+     "medical_licence",
+     "医疗机构执业许可证",
+     Validator::kFreeText,
      {kMedical, kMedical, kMedical, kMedical, kMedical, kMedical}},
-    {CertificateType::kForeignEnterpriseRepresentative, "foreign_enterprise_representative",
-     "外国企业常驻代表机构登记证", Validator::kCreditCode,
+    {CertificateType::kForeignEnterpriseRepresentative,
+     "foreign_enterprise_representative",
+     "外国企业常驻代表机构登记证",
+     Validator::kCreditCode,
      {kEnterprise, kEnterprise, kEnterprise, kEnterprise, kEnterprise, kEnterprise}},
-    {CertificateType::kMilitaryCode, "military_code", "部队代号", Validator::kFreeText,
+    {CertificateType::kMilitaryCode,
+     "military_code",
+     "部队代号",
+     Validator::kFreeText,
      {kDefense, kDefense, kDefense, kDefense, kDefense, kDefense}},
-    {CertificateType::kOtherOrganization, "other_organization", "其他单位证件", Validator::kFreeText,
+    {CertificateType::kOtherOrganization,
+     "other_organization",
+     "其他单位证件",
+     Validator::kFreeText,
      {kForeignCulturalCenter, kJudicialExpertise, kForeignInstitution, kNotary, kCollectiveEconomy,
       kArbitration}},
 }};
@@ -183,7 +243,8 @@ Result<Certificate> Certificate::Parse(CertificateType type, std::string_view nu
                                  "the number is a valid " +
                                      std::string(ResidentIdKindName(id->kind())) +
                                      " number, not a " + std::string(CertificateTypeName(type)),
-                                 "号码属于" + std::string(ResidentIdKindLabel(id->kind())) + "，与所选证件类型（" +
+                                 "号码属于" + std::string(ResidentIdKindLabel(id->kind())) +
+                                     "，与所选证件类型（" +
                                      std::string(CertificateTypeLabel(type)) + "）不符")
                         .error());
       }
@@ -236,13 +297,15 @@ Result<Certificate> Certificate::Parse(CertificateType type, std::string_view nu
     case Validator::kFreeText: {
       if (!IsValidUtf8(number)) {
         return fail(InvalidValue("certificate.encoding", "the certificate number is not UTF-8 text",
-                                 "证件号码含有无法识别的字符").error());
+                                 "证件号码含有无法识别的字符")
+                        .error());
       }
       std::string folded = FoldWidthAndTrim(number);
       if (folded.empty() || folded.size() > 64) {
         return fail(InvalidValue("certificate.length",
                                  "the certificate number must have 1 to 64 characters",
-                                 "证件号码长度应为 1 至 64 个字符").error());
+                                 "证件号码长度应为 1 至 64 个字符")
+                        .error());
       }
       cert.number_ = std::move(folded);
       return cert;

@@ -12,24 +12,24 @@ namespace icp {
 
 // 主办单位性质: the nature of a subject, with the MIIT form codes (FACTS.md §7.1, "FORM").
 enum class SubjectType {
-  kDefense = 1,                // 国防机构
-  kGovernment = 2,             // 政府机关
-  kPublicInstitution = 3,      // 事业单位
-  kEnterprise = 4,             // 企业 (also 个体工商户)
-  kIndividual = 5,             // 个人
-  kSocialOrganization = 6,     // 社会团体
-  kPrivateNonEnterprise = 9,   // 民办非企业单位
-  kFoundation = 10,            // 基金会
-  kLawFirm = 11,               // 律师执业机构
-  kForeignCulturalCenter = 12, // 外国在华文化中心
-  kMassOrganization = 13,      // 群众性团体组织
-  kJudicialExpertise = 14,     // 司法鉴定机构
-  kReligious = 15,             // 宗教团体
-  kForeignInstitution = 16,    // 境外机构
-  kMedical = 17,               // 医疗机构
-  kNotary = 18,                // 公证机构
-  kCollectiveEconomy = 19,     // 集体经济
-  kArbitration = 20,           // 仲裁机构
+  kDefense = 1,                 // 国防机构
+  kGovernment = 2,              // 政府机关
+  kPublicInstitution = 3,       // 事业单位
+  kEnterprise = 4,              // 企业 (also 个体工商户)
+  kIndividual = 5,              // 个人
+  kSocialOrganization = 6,      // 社会团体
+  kPrivateNonEnterprise = 9,    // 民办非企业单位
+  kFoundation = 10,             // 基金会
+  kLawFirm = 11,                // 律师执业机构
+  kForeignCulturalCenter = 12,  // 外国在华文化中心
+  kMassOrganization = 13,       // 群众性团体组织
+  kJudicialExpertise = 14,      // 司法鉴定机构
+  kReligious = 15,              // 宗教团体
+  kForeignInstitution = 16,     // 境外机构
+  kMedical = 17,                // 医疗机构
+  kNotary = 18,                 // 公证机构
+  kCollectiveEconomy = 19,      // 集体经济
+  kArbitration = 20,            // 仲裁机构
 };
 
 std::span<const SubjectType> AllSubjectTypes();
@@ -42,27 +42,27 @@ inline bool IsIndividual(SubjectType type) { return type == SubjectType::kIndivi
 // Numbers are validated with the value type the certificate carries.
 enum class CertificateType {
   // People (subject of a personal filing, and every principal).
-  kResidentId,                 // 居民身份证 -> ResidentId
-  kPassport,                   // 护照 -> Passport
-  kTaiwanPermit,               // 台湾居民来往大陆通行证 -> TaiwanPermit
-  kHongKongMacaoPermit,        // 港澳居民来往内地通行证 -> HongKongMacaoPermit
-  kForeignPermanentResidentId, // 外国人永久居留身份证 -> ResidentId (leading 9)
+  kResidentId,                    // 居民身份证 -> ResidentId
+  kPassport,                      // 护照 -> Passport
+  kTaiwanPermit,                  // 台湾居民来往大陆通行证 -> TaiwanPermit
+  kHongKongMacaoPermit,           // 港澳居民来往内地通行证 -> HongKongMacaoPermit
+  kForeignPermanentResidentId,    // 外国人永久居留身份证 -> ResidentId (leading 9)
   kHongKongMacaoResidencePermit,  // 港澳居民居住证 -> ResidentId (810000 / 820000)
-  kTaiwanResidencePermit,      // 台湾居民居住证 -> ResidentId (830000)
+  kTaiwanResidencePermit,         // 台湾居民居住证 -> ResidentId (830000)
   // Organisations.
-  kBusinessLicence,            // 营业执照 -> CreditCode (or a 15-digit pre-2015 注册号)
-  kCreditCodeCertificate,      // 统一社会信用代码证书 -> CreditCode
-  kOrganizationCode,           // 组织机构代码证 -> OrganizationCode
-  kInstitutionLegalPerson,     // 事业单位法人证书 -> CreditCode
+  kBusinessLicence,                 // 营业执照 -> CreditCode (or a 15-digit pre-2015 注册号)
+  kCreditCodeCertificate,           // 统一社会信用代码证书 -> CreditCode
+  kOrganizationCode,                // 组织机构代码证 -> OrganizationCode
+  kInstitutionLegalPerson,          // 事业单位法人证书 -> CreditCode
   kSocialOrganizationRegistration,  // 社会团体法人登记证书 -> CreditCode
   kPrivateNonEnterpriseRegistration,  // 民办非企业单位登记证书 / 社会服务机构登记证书 -> CreditCode
-  kFoundationRegistration,     // 基金会法人登记证书 -> CreditCode
-  kLawFirmLicence,             // 律师事务所执业许可证 -> CreditCode
-  kReligiousVenueRegistration, // 宗教活动场所登记证 -> CreditCode
-  kMedicalLicence,             // 医疗机构执业许可证 -> free text (登记号)
+  kFoundationRegistration,           // 基金会法人登记证书 -> CreditCode
+  kLawFirmLicence,                   // 律师事务所执业许可证 -> CreditCode
+  kReligiousVenueRegistration,       // 宗教活动场所登记证 -> CreditCode
+  kMedicalLicence,                   // 医疗机构执业许可证 -> free text (登记号)
   kForeignEnterpriseRepresentative,  // 外国企业常驻代表机构登记证 -> CreditCode
-  kMilitaryCode,               // 部队代号 -> free text
-  kOtherOrganization,          // any other organisation certificate -> free text
+  kMilitaryCode,                     // 部队代号 -> free text
+  kOtherOrganization,                // any other organisation certificate -> free text
 };
 
 std::string_view CertificateTypeName(CertificateType type);   // "resident_id", ...

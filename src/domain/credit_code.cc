@@ -110,11 +110,12 @@ Result<CreditCode> CreditCode::Parse(std::string_view text) {
                 "统一社会信用代码应为 18 位");
   }
   if (const std::size_t bad = code.find_first_not_of(kAlphabet); bad != std::string::npos) {
-    return Fail("format",
-                "a credit code uses digits and capital letters other than I, O, S, V and Z; "
-                "character " + std::to_string(bad + 1) + " is " + Quote(code.substr(bad, 1)),
-                "统一社会信用代码第 " + std::to_string(bad + 1) +
-                    " 位字符无效（不含 I、O、S、V、Z）");
+    return Fail(
+        "format",
+        "a credit code uses digits and capital letters other than I, O, S, V and Z; "
+        "character " +
+            std::to_string(bad + 1) + " is " + Quote(code.substr(bad, 1)),
+        "统一社会信用代码第 " + std::to_string(bad + 1) + " 位字符无效（不含 I、O、S、V、Z）");
   }
   if (!KnownAuthority(code[0])) {
     return Fail("authority",
@@ -124,8 +125,7 @@ Result<CreditCode> CreditCode::Parse(std::string_view text) {
   }
   if (FindType(code[0], code[1]) == nullptr) {
     return Fail("entity-type",
-                std::string("registration authority ") + code[0] + " has no entity type " +
-                    code[1],
+                std::string("registration authority ") + code[0] + " has no entity type " + code[1],
                 "第 2 位机构类别代码与登记管理部门不符");
   }
   if (!IsAsciiDigits(std::string_view(code).substr(2, 6))) {

@@ -2,8 +2,8 @@
 
 #include "domain/hk_macao_permit.h"
 #include "domain/hong_kong_identity_card.h"
-#include "domain/taiwan_national_id.h"
 #include "domain/passport.h"
+#include "domain/taiwan_national_id.h"
 #include "domain/taiwan_permit.h"
 #include "domain/test_inputs.h"
 
@@ -16,7 +16,8 @@ TEST(HongKongMacaoPermit, AcceptsCardAndBookletForms) {
   EXPECT_EQ(p->str(), "H12345678");
   EXPECT_EQ(p->region(), HongKongMacaoPermit::Region::kHongKong);
   EXPECT_EQ(p->last_six(), "345678");
-  EXPECT_EQ(HongKongMacaoPermit::Parse("M1234567801")->region(), HongKongMacaoPermit::Region::kMacao);
+  EXPECT_EQ(HongKongMacaoPermit::Parse("M1234567801")->region(),
+            HongKongMacaoPermit::Region::kMacao);
 }
 
 TEST(HongKongMacaoPermit, TellsWhatIsWrong) {
@@ -63,10 +64,12 @@ TEST(Passport, TellsWhatIsWrong) {
 TEST(HongKongIdentityCard, ChecksTheCheckCharacter) {
   EXPECT_EQ(HongKongIdentityCard::Parse("p1744686")->str(), "P174468(6)");
   EXPECT_EQ(HongKongIdentityCard::Parse("P174468(5)").error().rule(), "hk-id-card.checksum");
-  EXPECT_EQ(HongKongIdentityCard::Parse("K034178(2)").error().rule(), "hk-id-card.checksum");  // FACTS §9.5
+  EXPECT_EQ(HongKongIdentityCard::Parse("K034178(2)").error().rule(),
+            "hk-id-card.checksum");  // FACTS §9.5
   EXPECT_EQ(HongKongIdentityCard::Parse("1744686").error().rule(), "hk-id-card.length");
   EXPECT_EQ(HongKongIdentityCard::Parse("P17446X6").error().rule(), "hk-id-card.format");
-  EXPECT_EQ(HongKongIdentityCard::Parse(testing_inputs::kNotUtf8).error().rule(), "hk-id-card.encoding");
+  EXPECT_EQ(HongKongIdentityCard::Parse(testing_inputs::kNotUtf8).error().rule(),
+            "hk-id-card.encoding");
 }
 
 TEST(TaiwanNationalId, ChecksDigitAndSexCharacter) {
@@ -74,7 +77,8 @@ TEST(TaiwanNationalId, ChecksDigitAndSexCharacter) {
   EXPECT_EQ(TaiwanNationalId::Parse("B221690312").error().rule(), "taiwan-id.checksum");
   EXPECT_EQ(TaiwanNationalId::Parse("B22169031").error().rule(), "taiwan-id.length");
   EXPECT_EQ(TaiwanNationalId::Parse("1221690311").error().rule(), "taiwan-id.format");
-  EXPECT_EQ(TaiwanNationalId::Parse(testing_inputs::kAbsurdlyLong).error().rule(), "taiwan-id.length");
+  EXPECT_EQ(TaiwanNationalId::Parse(testing_inputs::kAbsurdlyLong).error().rule(),
+            "taiwan-id.length");
 }
 
 }  // namespace

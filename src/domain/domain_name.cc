@@ -98,10 +98,11 @@ Result<void> CheckLdh(std::string_view ascii, std::string_view text, std::string
   }
   for (std::string_view label : labels) {
     if (!IsLdhLabel(label)) {
-      return Fail(prefix, "label",
-                  "the label " + Quote(label) +
-                      " is not allowed: labels have 1 to 63 letters, digits or inner hyphens",
-                  "域名标签 " + Quote(label) + " 不合规：只能包含字母、数字和中间的连字符，长度 1-63");
+      return Fail(
+          prefix, "label",
+          "the label " + Quote(label) +
+              " is not allowed: labels have 1 to 63 letters, digits or inner hyphens",
+          "域名标签 " + Quote(label) + " 不合规：只能包含字母、数字和中间的连字符，长度 1-63");
     }
   }
   if (labels.size() < 2) {
@@ -132,7 +133,8 @@ Result<std::string> HostNameToAscii(std::string_view text, std::string_view pref
                 "域名长度不能超过 253 个字符");
   }
   if (!IsValidUtf8(text)) {
-    return Fail(prefix, "encoding", "the domain name is not valid UTF-8 text", "域名含有无法识别的字符");
+    return Fail(prefix, "encoding", "the domain name is not valid UTF-8 text",
+                "域名含有无法识别的字符");
   }
   std::string name = FoldDots(text);
   if (name.empty()) return Fail(prefix, "empty", "the domain name is empty", "域名不能为空");
@@ -152,14 +154,14 @@ Result<std::string> HostNameToAscii(std::string_view text, std::string_view pref
   }
   if (name.empty() || name.starts_with('.') || name.find("..") != std::string::npos ||
       name.ends_with('.')) {
-    return Fail(prefix, "label", "a domain name has no empty labels (no leading or double dots): " +
-                                     Quote(text),
+    return Fail(prefix, "label",
+                "a domain name has no empty labels (no leading or double dots): " + Quote(text),
                 "域名不能以点开头或包含连续的点");
   }
   // An all-ASCII name gets the plain LDH checks first: their messages say more than
   // libidn2's. Unicode names go through IDNA 2008 first, and the same checks after.
-  const bool ascii_input = std::all_of(name.begin(), name.end(),
-                                       [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+  const bool ascii_input = std::all_of(
+      name.begin(), name.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
   if (ascii_input) {
     name = ToLowerAscii(name);
     if (Result<void> ok = CheckLdh(name, text, prefix); !ok) return std::unexpected(ok.error());
@@ -216,7 +218,8 @@ Result<FilingSuffixes> FilingSuffixes::Parse(std::string_view text) {
   int line_number = 0;
   for (std::string_view line : Split(text, '\n')) {
     ++line_number;
-    if (line.starts_with("# version:")) table.version_ = std::string(TrimAsciiSpaces(line.substr(10)));
+    if (line.starts_with("# version:"))
+      table.version_ = std::string(TrimAsciiSpaces(line.substr(10)));
     if (line.empty() || line.front() == '#') continue;
     std::vector<std::string_view> f = Split(line, '\t');
     auto bad = [&](std::string why) {
@@ -255,9 +258,10 @@ const FilingSuffixes& FilingSuffixes::Builtin() {
 const FilingSuffixes::Entry* FilingSuffixes::Find(std::string_view ascii_domain) const {
   const Entry* best = nullptr;
   for (const Entry& e : entries_) {
-    const bool matches = ascii_domain == e.suffix ||
-                         (ascii_domain.size() > e.suffix.size() && ascii_domain.ends_with(e.suffix) &&
-                          ascii_domain[ascii_domain.size() - e.suffix.size() - 1] == '.');
+    const bool matches =
+        ascii_domain == e.suffix ||
+        (ascii_domain.size() > e.suffix.size() && ascii_domain.ends_with(e.suffix) &&
+         ascii_domain[ascii_domain.size() - e.suffix.size() - 1] == '.');
     if (matches && (best == nullptr || e.suffix.size() > best->suffix.size())) best = &e;
   }
   return best;

@@ -21,9 +21,11 @@ std::unexpected<Error> Fail(std::string rule, std::string en, std::string zh) {
 }  // namespace
 
 Result<Email> Email::Parse(std::string_view text) {
-  if (text.size() > 1024) return Fail("length", "an e-mail address has at most 254 characters", "电子邮箱地址过长");
+  if (text.size() > 1024)
+    return Fail("length", "an e-mail address has at most 254 characters", "电子邮箱地址过长");
   if (!IsValidUtf8(text)) {
-    return Fail("encoding", "the e-mail address is not valid UTF-8 text", "电子邮箱地址含有无法识别的字符");
+    return Fail("encoding", "the e-mail address is not valid UTF-8 text",
+                "电子邮箱地址含有无法识别的字符");
   }
   std::string address = FoldWidthAndTrim(text);  // also folds ＠ to @
   if (address.empty()) return Fail("empty", "the e-mail address is empty", "电子邮箱地址不能为空");
@@ -38,14 +40,16 @@ Result<Email> Email::Parse(std::string_view text) {
       !std::all_of(local.begin(), local.end(), [](char c) { return IsAtext(c) || c == '.'; })) {
     return Fail("local-part",
                 "the part before @ may have at most 64 letters, digits, dots (not at either end, "
-                "not doubled) and !#$%&'*+-/=?^_`{|}~, not " + Quote(local),
+                "not doubled) and !#$%&'*+-/=?^_`{|}~, not " +
+                    Quote(local),
                 "邮箱 @ 前的部分只能包含字母、数字、点及常用符号，最长 64 个字符");
   }
   Result<std::string> domain = HostNameToAscii(address.substr(at + 1), "email.domain");
   if (!domain) return std::unexpected(domain.error());
   std::string value = local + "@" + *domain;
   if (value.size() > 254) {
-    return Fail("length", "an e-mail address has at most 254 characters", "电子邮箱地址不能超过 254 个字符");
+    return Fail("length", "an e-mail address has at most 254 characters",
+                "电子邮箱地址不能超过 254 个字符");
   }
   return Email(std::move(value), local.size());
 }

@@ -63,9 +63,11 @@ std::string_view FilingServiceName(FilingNumber::Service service) {
 }
 
 Result<FilingNumber> FilingNumber::Parse(std::string_view text) {
-  if (text.size() > 256) return Fail("length", "a filing number is at most a few dozen characters", "备案号过长");
+  if (text.size() > 256)
+    return Fail("length", "a filing number is at most a few dozen characters", "备案号过长");
   if (!IsValidUtf8(text)) {
-    return Fail("encoding", "the filing number is not valid UTF-8 text", "备案号含有无法识别的字符");
+    return Fail("encoding", "the filing number is not valid UTF-8 text",
+                "备案号含有无法识别的字符");
   }
   std::string folded = ToUpperAscii(FoldWidthRemoveSpaces(text));
   if (folded.empty()) return Fail("empty", "the filing number is empty", "备案号不能为空");
@@ -80,7 +82,8 @@ Result<FilingNumber> FilingNumber::Parse(std::string_view text) {
   if (!province) {
     return Fail("prefix",
                 "a filing number starts with one of the 31 province abbreviations (京, 沪, 粤, "
-                "蜀 ...); " + Quote(prefix) + " is not one",
+                "蜀 ...); " +
+                    Quote(prefix) + " is not one",
                 "备案号应以省份简称开头（京、沪、粤、蜀等），" + Quote(prefix) + " 不是");
   }
   FilingNumber number(*province);
@@ -95,20 +98,20 @@ Result<FilingNumber> FilingNumber::Parse(std::string_view text) {
   } else if (c.Eat("B2-")) {
     number.form_ = Form::kB2, serial_length = 8;
   } else {
-    return Fail("format",
-                "after the province comes ICP备, ICP证 or B2-: " + Quote(text),
+    return Fail("format", "after the province comes ICP备, ICP证 or B2-: " + Quote(text),
                 "省份简称后应为 ICP备、ICP证 或 B2-");
   }
   number.serial_ = std::string(c.Digits());
   const std::size_t n = number.serial_.size();
   const bool serial_ok = serial_length == 0 ? (n == 8 || n == 10) : n == serial_length;
   if (!serial_ok) {
-    const std::string expect = number.form_ == Form::kRecord ? "8 or 10 digits"
+    const std::string expect = number.form_ == Form::kRecord    ? "8 or 10 digits"
                                : number.form_ == Form::kLicence ? "6 digits"
                                                                 : "8 digits";
-    return Fail("serial",
-                "the serial number has " + expect + ", not " + std::to_string(n) + ": " + Quote(text),
-                "备案号序号位数不正确");
+    return Fail(
+        "serial",
+        "the serial number has " + expect + ", not " + std::to_string(n) + ": " + Quote(text),
+        "备案号序号位数不正确");
   }
 
   // "-N" with an optional A (App) or X (mini-program), before or after 号 (old footers
@@ -121,7 +124,9 @@ Result<FilingNumber> FilingNumber::Parse(std::string_view text) {
                   "备案号 '-' 后应为网站序号（1、2…）");
     }
     number.service_index_ = std::stoi(std::string(index));
-    number.service_ = c.Eat("A") ? Service::kApp : c.Eat("X") ? Service::kMiniProgram : Service::kWebsite;
+    number.service_ = c.Eat("A")   ? Service::kApp
+                      : c.Eat("X") ? Service::kMiniProgram
+                                   : Service::kWebsite;
     return {};
   };
   if (Result<void> r = service(); !r) return std::unexpected(r.error());

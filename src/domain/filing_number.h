@@ -41,7 +41,9 @@ class FilingNumber {
   // True for documented dummies (all-zero serial, 12345678): well-formed, never issued.
   bool placeholder() const;
 
-  friend bool operator==(const FilingNumber& a, const FilingNumber& b) { return a.value_ == b.value_; }
+  friend bool operator==(const FilingNumber& a, const FilingNumber& b) {
+    return a.value_ == b.value_;
+  }
 
  private:
   explicit FilingNumber(Province province) : province_(province) {}

@@ -16,7 +16,8 @@ TEST(FilingNumber, ParsesSubjectAndServiceNumbers) {
   EXPECT_EQ(n->service_index(), 1);
   EXPECT_EQ(n->subject_number(), "京ICP备12345678号");
   EXPECT_EQ(FilingNumber::Parse("陕ICP备2024026116号-1A")->service(), FilingNumber::Service::kApp);
-  EXPECT_EQ(FilingNumber::Parse("粤B2-20090059-1626X")->service(), FilingNumber::Service::kMiniProgram);
+  EXPECT_EQ(FilingNumber::Parse("粤B2-20090059-1626X")->service(),
+            FilingNumber::Service::kMiniProgram);
 }
 
 TEST(FilingNumber, EmitsTheStrictForm) {
@@ -39,7 +40,8 @@ TEST(FilingNumber, KeepsLegacyPrefixesAsWritten) {
 TEST(FilingNumber, TellsWhatIsWrong) {
   EXPECT_EQ(FilingNumber::Parse("萌ICP备20257012号").error().rule(), "filing-number.prefix");
   EXPECT_EQ(FilingNumber::Parse("ICP备12345678号").error().rule(), "filing-number.prefix");
-  EXPECT_EQ(FilingNumber::Parse("京公网安备11010502000728号").error().rule(), "filing-number.police");
+  EXPECT_EQ(FilingNumber::Parse("京公网安备11010502000728号").error().rule(),
+            "filing-number.police");
   EXPECT_EQ(FilingNumber::Parse("京ICP备123456789号").error().rule(), "filing-number.serial");
   EXPECT_EQ(FilingNumber::Parse("京ICP证1000001号").error().rule(), "filing-number.serial");
   EXPECT_EQ(FilingNumber::Parse("京ICP证B2-20171701号").error().rule(), "filing-number.serial");
@@ -52,8 +54,12 @@ TEST(FilingNumber, TellsWhatIsWrong) {
 
 TEST(FilingNumber, SurvivesHostileInput) {
   EXPECT_EQ(FilingNumber::Parse(testing_inputs::kNotUtf8).error().rule(), "filing-number.encoding");
-  EXPECT_EQ(FilingNumber::Parse(testing_inputs::kAbsurdlyLong).error().rule(), "filing-number.length");
-  EXPECT_FALSE(FilingNumber::Parse(std::string("京ICP备1234\0" "5678号", 20)).has_value());
+  EXPECT_EQ(FilingNumber::Parse(testing_inputs::kAbsurdlyLong).error().rule(),
+            "filing-number.length");
+  EXPECT_FALSE(FilingNumber::Parse(std::string("京ICP备1234\0"
+                                               "5678号",
+                                               20))
+                   .has_value());
   EXPECT_FALSE(FilingNumber::Parse("京").has_value());
   EXPECT_FALSE(FilingNumber::Parse("\xE4\xBA").has_value());
 }

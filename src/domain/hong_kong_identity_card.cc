@@ -27,7 +27,8 @@ Result<HongKongIdentityCard> HongKongIdentityCard::Parse(std::string_view text) 
   if (n.size() != 8 && n.size() != 9) {
     return InvalidValue("hk-id-card.length",
                         "a Hong Kong identity card number is 1 or 2 letters, 6 digits and a check "
-                        "character, not " + Quote(text),
+                        "character, not " +
+                            Quote(text),
                         "香港身份证号码应为 1 至 2 个字母、6 位数字和 1 位校验码");
   }
   const std::size_t letters = n.size() - 7;
@@ -38,15 +39,17 @@ Result<HongKongIdentityCard> HongKongIdentityCard::Parse(std::string_view text) 
   if (!ok) {
     return InvalidValue("hk-id-card.format",
                         "a Hong Kong identity card number is letters, six digits and a check "
-                        "character, as in P174468(6), not " + Quote(text),
+                        "character, as in P174468(6), not " +
+                            Quote(text),
                         "香港身份证号码格式应如 P174468(6)");
   }
   const char expected = CheckCharacter(std::string_view(n).substr(0, letters),
                                        std::string_view(n).substr(letters, 6));
   if (expected != n.back()) {
-    return InvalidValue("hk-id-card.checksum",
-                        std::string("the check character should be ") + expected + ", not " + n.back(),
-                        std::string("校验码应为 ") + expected);
+    return InvalidValue(
+        "hk-id-card.checksum",
+        std::string("the check character should be ") + expected + ", not " + n.back(),
+        std::string("校验码应为 ") + expected);
   }
   return HongKongIdentityCard(n.substr(0, n.size() - 1) + "(" + n.back() + ")");
 }

@@ -52,8 +52,9 @@ Result<MobileSegments> MobileSegments::Parse(std::string_view text) {
     table.segments_.push_back(
         {std::string(f[0]), std::string(f[1]), *kind, f.size() > 3 ? std::string(f[3]) : ""});
   }
-  std::stable_sort(table.segments_.begin(), table.segments_.end(),
-                   [](const Segment& a, const Segment& b) { return a.prefix.size() > b.prefix.size(); });
+  std::stable_sort(
+      table.segments_.begin(), table.segments_.end(),
+      [](const Segment& a, const Segment& b) { return a.prefix.size() > b.prefix.size(); });
   return table;
 }
 
@@ -78,9 +79,11 @@ Result<MobileNumber> MobileNumber::Parse(std::string_view text) {
 }
 
 Result<MobileNumber> MobileNumber::Parse(std::string_view text, const MobileSegments& segments) {
-  if (text.size() > 256) return Fail("length", "a mobile number has 11 digits", "手机号码应为 11 位");
+  if (text.size() > 256)
+    return Fail("length", "a mobile number has 11 digits", "手机号码应为 11 位");
   if (!IsValidUtf8(text)) {
-    return Fail("encoding", "the mobile number is not valid UTF-8 text", "手机号码含有无法识别的字符");
+    return Fail("encoding", "the mobile number is not valid UTF-8 text",
+                "手机号码含有无法识别的字符");
   }
   std::string n = FoldWidthRemoveSpaces(text);
   std::erase_if(n, [](char c) { return c == '-' || c == '(' || c == ')'; });
@@ -93,12 +96,12 @@ Result<MobileNumber> MobileNumber::Parse(std::string_view text, const MobileSegm
     n.erase(0, 2);
   }
   if (!IsAsciiDigits(n)) {
-    return Fail("format", "a mobile number has only digits (and an optional +86), not " + Quote(text),
+    return Fail("format",
+                "a mobile number has only digits (and an optional +86), not " + Quote(text),
                 "手机号码只能包含数字");
   }
   if (n.size() != 11) {
-    return Fail("length",
-                "a mainland mobile number has 11 digits, not " + std::to_string(n.size()),
+    return Fail("length", "a mainland mobile number has 11 digits, not " + std::to_string(n.size()),
                 "大陆手机号码应为 11 位数字");
   }
   if (n[0] != '1') {

@@ -57,7 +57,9 @@ class MobileNumber {
   // False for segments MIIT's verification SMS may not reach (virtual, data, satellite).
   bool sms_verifiable() const { return kind_ == MobileKind::kMobile; }
 
-  friend bool operator==(const MobileNumber& a, const MobileNumber& b) { return a.value_ == b.value_; }
+  friend bool operator==(const MobileNumber& a, const MobileNumber& b) {
+    return a.value_ == b.value_;
+  }
 
  private:
   MobileNumber() = default;

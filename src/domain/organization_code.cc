@@ -53,7 +53,8 @@ Result<OrganizationCode> OrganizationCode::Parse(std::string_view text) {
     if (ValueOf(code[i]) < 0 || (check_position && ValueOf(code[i]) > 9 && code[i] != 'X')) {
       return Fail("format",
                   "an organisation code uses digits and capital letters (check character: a "
-                  "digit or X), not " + Quote(text),
+                  "digit or X), not " +
+                      Quote(text),
                   "组织机构代码只能包含数字和大写字母");
     }
   }
@@ -65,6 +66,8 @@ Result<OrganizationCode> OrganizationCode::Parse(std::string_view text) {
   return OrganizationCode(std::move(code));
 }
 
-std::string OrganizationCode::display() const { return value_.substr(0, 8) + "-" + value_.substr(8); }
+std::string OrganizationCode::display() const {
+  return value_.substr(0, 8) + "-" + value_.substr(8);
+}
 
 }  // namespace icp

@@ -17,7 +17,7 @@ class OrganizationCode {
   static Result<OrganizationCode> Parse(std::string_view text);
 
   const std::string& str() const { return value_; }  // 9 characters, no hyphen
-  std::string display() const;                         // "D2143569-X"
+  std::string display() const;                       // "D2143569-X"
 
   friend bool operator==(const OrganizationCode&, const OrganizationCode&) = default;
 

@@ -20,7 +20,8 @@ TEST(OrganizationCode, TellsWhatIsWrong) {
   EXPECT_EQ(OrganizationCode::Parse("D2143569A").error().rule(), "org-code.format");
   EXPECT_EQ(OrganizationCode::Parse("").error().rule(), "org-code.empty");
   EXPECT_EQ(OrganizationCode::Parse(testing_inputs::kNotUtf8).error().rule(), "org-code.encoding");
-  EXPECT_EQ(OrganizationCode::Parse(testing_inputs::kAbsurdlyLong).error().rule(), "org-code.length");
+  EXPECT_EQ(OrganizationCode::Parse(testing_inputs::kAbsurdlyLong).error().rule(),
+            "org-code.length");
 }
 
 }  // namespace

@@ -7,9 +7,7 @@ namespace icp {
 namespace {
 
 Passport::Kind Classify(std::string_view n) {
-  auto digits_after = [&](std::size_t k) {
-    return n.size() == 9 && IsAsciiDigits(n.substr(k));
-  };
+  auto digits_after = [&](std::size_t k) { return n.size() == 9 && IsAsciiDigits(n.substr(k)); };
   if ((n[0] == 'E' || n[0] == 'G') && digits_after(1)) return Passport::Kind::kChineseOrdinary;
   if (n[0] == 'E' && n[1] >= 'A' && n[1] <= 'F' && digits_after(2)) {
     return Passport::Kind::kChineseOrdinary;

@@ -88,7 +88,8 @@ Result<Province> Province::FromCode(std::string_view code) {
 
 Result<Province> Province::FromPrefix(std::string_view prefix) {
   for (std::size_t i = 0; i < kRows.size(); ++i) {
-    if (kRows[i].prefix == prefix || (!kRows[i].legacy_prefix.empty() && kRows[i].legacy_prefix == prefix)) {
+    if (kRows[i].prefix == prefix ||
+        (!kRows[i].legacy_prefix.empty() && kRows[i].legacy_prefix == prefix)) {
       return kAll[i];
     }
   }

@@ -117,7 +117,8 @@ std::string RegionTable::NameIn(std::string_view code, int year) const {
   // Not in force that year (codes are reused and retired): the most recent name.
   const Name* latest = nullptr;
   for (const Name& n : names) {
-    if (latest == nullptr || n.to_year == 0 || (latest->to_year != 0 && n.to_year > latest->to_year)) {
+    if (latest == nullptr || n.to_year == 0 ||
+        (latest->to_year != 0 && n.to_year > latest->to_year)) {
       latest = &n;
     }
   }

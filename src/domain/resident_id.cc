@@ -43,7 +43,8 @@ struct Region {
 };
 
 // What the first six digits say: the kind of number and where it was issued.
-Result<Region> ResolveRegion(const std::string& number, int birth_year, const RegionTable& regions) {
+Result<Region> ResolveRegion(const std::string& number, int birth_year,
+                             const RegionTable& regions) {
   const std::string code = number.substr(0, 6);
   if (number[0] == '9') {
     // 外国人永久居留身份证 (2023): 9 + province of issue + 3-digit nationality code.
@@ -54,17 +55,20 @@ Result<Region> ResolveRegion(const std::string& number, int birth_year, const Re
                       number.substr(1, 2) + " is not one",
                   "外国人永久居留身份证号码中的省份代码 " + number.substr(1, 2) + " 不存在");
     }
-    return Region{ResidentIdKind::kForeignPermanentResident, regions.NameIn(province, birth_year), ""};
+    return Region{ResidentIdKind::kForeignPermanentResident, regions.NameIn(province, birth_year),
+                  ""};
   }
   if (code.starts_with("81") || code.starts_with("82") || code.starts_with("83")) {
     // 港澳台居民居住证 (2018): the address code is exactly 810000, 820000 or 830000.
     if (code.substr(2) != "0000") {
       return Fail("region",
                   "a residence permit of Hong Kong, Macao or Taiwan residents starts with "
-                  "810000, 820000 or 830000, not " + code,
+                  "810000, 820000 or 830000, not " +
+                      code,
                   "港澳台居民居住证号码应以 810000、820000 或 830000 开头");
     }
-    if (code[1] == '1') return Region{ResidentIdKind::kHongKongResidencePermit, "香港特别行政区", ""};
+    if (code[1] == '1')
+      return Region{ResidentIdKind::kHongKongResidencePermit, "香港特别行政区", ""};
     if (code[1] == '2') return Region{ResidentIdKind::kMacaoResidencePermit, "澳门特别行政区", ""};
     return Region{ResidentIdKind::kTaiwanResidencePermit, "台湾省", ""};
   }
@@ -76,8 +80,10 @@ Result<Region> ResolveRegion(const std::string& number, int birth_year, const Re
   const std::string prefecture = code.substr(0, 4) + "00";
   if (code.substr(4) != "00" && regions.Contains(prefecture)) {
     return Region{ResidentIdKind::kResidentId, regions.FullNameIn(prefecture, birth_year),
-                  "the county code " + code + " is not in the GB/T 2260 lists we have; its "
-                  "prefecture " + prefecture + " is"};
+                  "the county code " + code +
+                      " is not in the GB/T 2260 lists we have; its "
+                      "prefecture " +
+                      prefecture + " is"};
   }
   return Fail("region", "the address code " + code + " is not, and never was, a GB/T 2260 division",
               "地址码 " + code + " 不是有效的行政区划代码");
@@ -130,8 +136,9 @@ Result<ResidentId> ResidentId::Parse(std::string_view text, Date today) {
 Result<ResidentId> ResidentId::Parse(std::string_view text, Date today,
                                      const RegionTable& regions) {
   if (text.size() > kMaxInputBytes) {
-    return Fail("length", "an identity number has 18 characters; this input has " +
-                              std::to_string(text.size()) + " bytes",
+    return Fail("length",
+                "an identity number has 18 characters; this input has " +
+                    std::to_string(text.size()) + " bytes",
                 "身份证号码应为 18 位");
   }
   if (!IsValidUtf8(text)) {
@@ -154,7 +161,8 @@ Result<ResidentId> ResidentId::Parse(std::string_view text, Date today,
   } else if (number.size() != 18) {
     return Fail("length",
                 "an identity number has 18 characters (or 15 digits for a first-generation "
-                "card), not " + std::to_string(DecodeUtf8(number)->size()),
+                "card), not " +
+                    std::to_string(DecodeUtf8(number)->size()),
                 "身份证号码应为 18 位（一代证 15 位）");
   }
   if (!IsAsciiDigits(std::string_view(number).substr(0, 17)) ||

@@ -79,8 +79,10 @@ TEST(ResidentId, UpgradesFirstGenerationNumbers) {
 }
 
 TEST(ResidentId, SurvivesHostileInput) {
-  EXPECT_EQ(ResidentId::Parse(testing_inputs::kNotUtf8, kToday).error().rule(), "resident-id.encoding");
-  EXPECT_EQ(ResidentId::Parse(testing_inputs::kAbsurdlyLong, kToday).error().rule(), "resident-id.length");
+  EXPECT_EQ(ResidentId::Parse(testing_inputs::kNotUtf8, kToday).error().rule(),
+            "resident-id.encoding");
+  EXPECT_EQ(ResidentId::Parse(testing_inputs::kAbsurdlyLong, kToday).error().rule(),
+            "resident-id.length");
   EXPECT_FALSE(ResidentId::Parse(testing_inputs::kEmbeddedNul, kToday).has_value());
 }
 

@@ -31,23 +31,28 @@ Result<TaiwanNationalId> TaiwanNationalId::Parse(std::string_view text) {
   if (!number) return std::unexpected(number.error());
   const std::string& n = *number;
   if (n.size() != 10) {
-    return InvalidValue("taiwan-id.length",
-                        "a Taiwan national ID number is a letter and nine digits, not " + Quote(text),
-                        "台湾身份证号码应为 1 个字母加 9 位数字");
+    return InvalidValue(
+        "taiwan-id.length",
+        "a Taiwan national ID number is a letter and nine digits, not " + Quote(text),
+        "台湾身份证号码应为 1 个字母加 9 位数字");
   }
   if (n[0] < 'A' || n[0] > 'Z' || !IsAsciiDigits(std::string_view(n).substr(1))) {
-    return InvalidValue("taiwan-id.format",
-                        "a Taiwan national ID number is a letter and nine digits, not " + Quote(text),
-                        "台湾身份证号码应为 1 个字母加 9 位数字");
+    return InvalidValue(
+        "taiwan-id.format",
+        "a Taiwan national ID number is a letter and nine digits, not " + Quote(text),
+        "台湾身份证号码应为 1 个字母加 9 位数字");
   }
   std::vector<FieldViolation> problems;
   if (!ChecksumOk(n)) {
-    problems.push_back({"", "taiwan-id.checksum", "the check digit does not match: a character is probably mistyped",
+    problems.push_back({"", "taiwan-id.checksum",
+                        "the check digit does not match: a character is probably mistyped",
                         "校验码不符，号码可能输入有误"});
   }
   if (n[1] != '1' && n[1] != '2' && n[1] != '8' && n[1] != '9') {
-    problems.push_back({"", "taiwan-id.format", "the second character is 1 or 2 (8 or 9 for residents), not " + std::string(1, n[1]),
-                        "第 2 位应为 1 或 2（居留者为 8 或 9）"});
+    problems.push_back(
+        {"", "taiwan-id.format",
+         "the second character is 1 or 2 (8 or 9 for residents), not " + std::string(1, n[1]),
+         "第 2 位应为 1 或 2（居留者为 8 或 9）"});
   }
   if (!problems.empty()) return InvalidFields(std::move(problems));
   return TaiwanNationalId(n);

@@ -15,7 +15,8 @@ Result<TaiwanPermit> TaiwanPermit::Parse(std::string_view text) {
   if (n.size() != 8 && n.size() != 10) {
     return InvalidValue("taiwan-permit.length",
                         "a Taiwan travel permit number has 8 digits (10 characters on booklets "
-                        "issued before 2015), not " + Quote(text),
+                        "issued before 2015), not " +
+                            Quote(text),
                         "台湾居民来往大陆通行证号码应为 8 位数字（2015 年前旧版为 10 位）");
   }
   const bool card = n.size() == 8 && IsAsciiDigits(n);
@@ -25,7 +26,8 @@ Result<TaiwanPermit> TaiwanPermit::Parse(std::string_view text) {
   if (!card && !booklet) {
     return InvalidValue("taiwan-permit.format",
                         "a Taiwan travel permit number is 8 digits, or 10 letters and digits on "
-                        "an old booklet, not " + Quote(text),
+                        "an old booklet, not " +
+                            Quote(text),
                         "台湾居民来往大陆通行证号码应为 8 位数字");
   }
   return TaiwanPermit(n);

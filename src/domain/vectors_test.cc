@@ -68,16 +68,16 @@ std::vector<Row> ReadTsv(const std::string& name) {
 // counts whatever the birth year; residence permits 81/82/83 are valid; a county missing from
 // our lists under a prefecture that exists is accepted with a note; anything else is refused.
 const std::map<std::string, std::string> kResidentIdDisputed = {
-    {"110111198012010078", "valid"},           // code exists (1986-); strict timeline rejects
-    {"110201199312010077", "valid"},           // code existed (-1982)
-    {"830000200209060065", "valid"},           // Taiwan residence permit
-    {"500154199301135886", "valid"},           // code exists (2016-)
-    {"411082198901010002", "valid"},           // code exists; reported real
-    {"830000199201300022", "valid"},           // Taiwan residence permit
-    {"370620199505100123", "valid"},           // code existed 1983-1987
-    {"321119197310306324", "valid_with_note"}, // county not in our lists; prefecture 321100 is
-    {"320819197004124810", "valid_with_note"}, // county not in our lists; prefecture 320800 is
-    {"111111111111111", "invalid_region"},     // no division 111111 nor prefecture 111100
+    {"110111198012010078", "valid"},            // code exists (1986-); strict timeline rejects
+    {"110201199312010077", "valid"},            // code existed (-1982)
+    {"830000200209060065", "valid"},            // Taiwan residence permit
+    {"500154199301135886", "valid"},            // code exists (2016-)
+    {"411082198901010002", "valid"},            // code exists; reported real
+    {"830000199201300022", "valid"},            // Taiwan residence permit
+    {"370620199505100123", "valid"},            // code existed 1983-1987
+    {"321119197310306324", "valid_with_note"},  // county not in our lists; prefecture 321100 is
+    {"320819197004124810", "valid_with_note"},  // county not in our lists; prefecture 320800 is
+    {"111111111111111", "invalid_region"},      // no division 111111 nor prefecture 111100
 };
 
 const std::map<std::string, std::string> kResidentIdRules = {
@@ -238,8 +238,9 @@ TEST_P(PublicSuffixVectors, GiveTheRegistrableDomain) {
     return;
   }
   ASSERT_TRUE(name.has_value()) << *c.input << ": " << name.error().message;
-  const bool unicode_input = !std::all_of(c.input->begin(), c.input->end(),
-                                          [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
+  const bool unicode_input = !std::all_of(c.input->begin(), c.input->end(), [](char ch) {
+    return static_cast<unsigned char>(ch) < 0x80;
+  });
   EXPECT_EQ(unicode_input ? name->registrable_unicode() : name->registrable_ascii(), *c.expected);
 }
 

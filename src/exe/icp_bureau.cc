@@ -9,7 +9,8 @@
 
 int main(int argc, char** argv) {
   try {
-    CLI::App app{"icp-bureau: the bureau side of ICP filing (submissions, SMS verification, numbers)"};
+    CLI::App app{
+        "icp-bureau: the bureau side of ICP filing (submissions, SMS verification, numbers)"};
     app.set_version_flag("--version", std::string("icp-bureau ") + ICP_VERSION);
     CLI::App* serve = app.add_subcommand("serve", "Serve the bureau API");
     int port = 8090;

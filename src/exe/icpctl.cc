@@ -19,9 +19,11 @@ int main(int argc, char** argv) {
 
     icp::cli::CheckRequest check;
     std::string kinds;
-    for (std::string_view k : icp::cli::CheckKinds()) kinds += std::string(kinds.empty() ? "" : ", ") + std::string(k);
+    for (std::string_view k : icp::cli::CheckKinds())
+      kinds += std::string(kinds.empty() ? "" : ", ") + std::string(k);
     CLI::App* check_cmd = app.add_subcommand(
-        "check", "Validate one identifier offline and show what it encodes (exit 0 valid, 1 invalid)");
+        "check",
+        "Validate one identifier offline and show what it encodes (exit 0 valid, 1 invalid)");
     check_cmd->add_option("kind", check.kind, "One of: " + kinds)->required();
     check_cmd->add_option("value", check.value, "The value as written, e.g. 11010519491231002X")
         ->required();
@@ -48,16 +50,21 @@ int main(int argc, char** argv) {
     std::string precheck_file;
     CLI::App* precheck_cmd = app.add_subcommand(
         "precheck", "Evaluate an application document offline: type, violations, materials");
-    precheck_cmd->add_option("file", precheck_file, "Application JSON (docs/application-json.md)")->required();
+    precheck_cmd->add_option("file", precheck_file, "Application JSON (docs/application-json.md)")
+        ->required();
     precheck_cmd->add_option("--rules", rules_dir, "Rules directory");
     precheck_cmd->add_flag("--json", precheck.json, "Print one JSON object");
 
     icp::cli::MaterialsRequest materials;
-    CLI::App* materials_cmd = app.add_subcommand(
-        "materials", "List the materials a filing needs in a province");
-    materials_cmd->add_option("--province", materials.province, "Province code or name, e.g. 44")->required();
-    materials_cmd->add_option("--subject-type", materials.subject_type, "e.g. individual, enterprise")->required();
-    materials_cmd->add_option("--application-type", materials.application_type, "e.g. first_filing")->required();
+    CLI::App* materials_cmd =
+        app.add_subcommand("materials", "List the materials a filing needs in a province");
+    materials_cmd->add_option("--province", materials.province, "Province code or name, e.g. 44")
+        ->required();
+    materials_cmd
+        ->add_option("--subject-type", materials.subject_type, "e.g. individual, enterprise")
+        ->required();
+    materials_cmd->add_option("--application-type", materials.application_type, "e.g. first_filing")
+        ->required();
     materials_cmd->add_option("--rules", rules_dir, "Rules directory");
     materials_cmd->add_flag("--json", materials.json, "Print one JSON object");
 
@@ -71,7 +78,8 @@ int main(int argc, char** argv) {
       return icp::cli::RunCheck(check, icp::TodayInChina(), std::cout, std::cerr);
     }
     if (rules_check->parsed()) {
-      return icp::cli::RunRulesCheck(check_dir.empty() ? rules_dir : check_dir, std::cout, std::cerr);
+      return icp::cli::RunRulesCheck(check_dir.empty() ? rules_dir : check_dir, std::cout,
+                                     std::cerr);
     }
     if (precheck_cmd->parsed()) {
       precheck.file = precheck_file;

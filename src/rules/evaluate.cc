@@ -84,10 +84,12 @@ struct Owned {
   bool needed;
 };
 
-std::vector<Owned> Owners(const MaterialRequired& m, const Application& app, const EvaluationFacts& facts) {
-  const bool needed = (m.min_domains == 0 || DomainCount(app) >= static_cast<std::size_t>(m.min_domains)) &&
-                      (m.min_websites == 0 || app.websites.size() >= static_cast<std::size_t>(m.min_websites)) &&
-                      (m.min_filed_websites == 0 || facts.filed_websites >= m.min_filed_websites);
+std::vector<Owned> Owners(const MaterialRequired& m, const Application& app,
+                          const EvaluationFacts& facts) {
+  const bool needed =
+      (m.min_domains == 0 || DomainCount(app) >= static_cast<std::size_t>(m.min_domains)) &&
+      (m.min_websites == 0 || app.websites.size() >= static_cast<std::size_t>(m.min_websites)) &&
+      (m.min_filed_websites == 0 || facts.filed_websites >= m.min_filed_websites);
   std::vector<Owned> out;
   switch (m.owner) {
     case MaterialOwner::kSubject:
@@ -99,7 +101,9 @@ std::vector<Owned> Owners(const MaterialRequired& m, const Application& app, con
     case MaterialOwner::kEachWebsite:
     case MaterialOwner::kEachWebsitePrincipal:
       for (std::size_t i = 0; i < app.websites.size(); ++i) {
-        out.push_back({WebsitePath(i) + (m.owner == MaterialOwner::kEachWebsite ? "" : ".principal"), needed});
+        out.push_back(
+            {WebsitePath(i) + (m.owner == MaterialOwner::kEachWebsite ? "" : ".principal"),
+             needed});
       }
       break;
   }
@@ -110,7 +114,8 @@ std::string ConditionText(const MaterialRequired& m) {
   std::vector<std::string> parts;
   if (m.min_domains > 0) parts.push_back("本次申请域名数 ≥ " + std::to_string(m.min_domains));
   if (m.min_websites > 0) parts.push_back("本次申请网站数 ≥ " + std::to_string(m.min_websites));
-  if (m.min_filed_websites > 0) parts.push_back("主体已备案网站数 ≥ " + std::to_string(m.min_filed_websites));
+  if (m.min_filed_websites > 0)
+    parts.push_back("主体已备案网站数 ≥ " + std::to_string(m.min_filed_websites));
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : "，") + p;
   return out;
@@ -132,7 +137,8 @@ void EvalSubjectLeaderLegalRep(const Context& c, const SubjectLeaderLegalRep& p)
         p.alternative ? "the subject leader must be the legal representative, or upload " +
                             std::string(MaterialKindName(*p.alternative))
                       : "the subject leader must be the legal representative",
-        p.alternative ? "主体负责人须为法定代表人，否则需上传" + std::string(MaterialKindLabel(*p.alternative))
+        p.alternative ? "主体负责人须为法定代表人，否则需上传" +
+                            std::string(MaterialKindLabel(*p.alternative))
                       : "主体负责人须为法定代表人");
 }
 
@@ -157,10 +163,12 @@ void EvalMinAge(const Context& c, const PrincipalMinAge& p) {
     std::optional<int> age = AgeOn(who, c.today);
     if (!age || *age >= p.min_age) return;
     if (p.alternative && c.app.HasMaterial(*p.alternative)) return;
-    c.Add(path, "the principal is " + std::to_string(*age) + "; at least " + std::to_string(p.min_age) +
-                    " is required" +
-                    (p.alternative ? ", or upload " + std::string(MaterialKindName(*p.alternative)) : ""),
-          "负责人年龄为 " + std::to_string(*age) + " 岁，需年满 " + std::to_string(p.min_age) + " 周岁" +
+    c.Add(path,
+          "the principal is " + std::to_string(*age) + "; at least " + std::to_string(p.min_age) +
+              " is required" +
+              (p.alternative ? ", or upload " + std::string(MaterialKindName(*p.alternative)) : ""),
+          "负责人年龄为 " + std::to_string(*age) + " 岁，需年满 " + std::to_string(p.min_age) +
+              " 周岁" +
               (p.alternative ? "，或上传" + std::string(MaterialKindLabel(*p.alternative)) : ""));
   };
   if (p.subject) check(c.app.subject.principal, "subject.principal.certificate");
@@ -179,7 +187,8 @@ void EvalCertificateProvince(const Context& c, const CertificateProvince& p) {
   if (p.alternative && c.app.HasMaterial(*p.alternative)) return;
   c.Add("subject.certificate",
         "the certificate was issued outside " + std::string(c.app.subject.province.english_name()) +
-            (p.alternative ? "; upload " + std::string(MaterialKindName(*p.alternative)) : "; file in the certificate's province"),
+            (p.alternative ? "; upload " + std::string(MaterialKindName(*p.alternative))
+                           : "; file in the certificate's province"),
         "证件非" + std::string(c.app.subject.province.short_name()) + "签发" +
             (p.alternative ? "，需上传" + std::string(MaterialKindLabel(*p.alternative))
                            : "，个人须在证件所在省份备案"));
@@ -193,10 +202,12 @@ void EvalCertificateTypes(const Context& c, const CertificateTypes& p) {
   };
   for (Role role : p.roles) {
     if (role == Role::kSubject) check(c.app.subject.certificate, "subject.certificate.type");
-    if (role == Role::kSubjectPrincipal) check(c.app.subject.principal.certificate, "subject.principal.certificate.type");
+    if (role == Role::kSubjectPrincipal)
+      check(c.app.subject.principal.certificate, "subject.principal.certificate.type");
     if (role == Role::kWebsitePrincipal) {
       for (std::size_t i = 0; i < c.app.websites.size(); ++i) {
-        check(c.app.websites[i].principal.certificate, WebsitePath(i) + ".principal.certificate.type");
+        check(c.app.websites[i].principal.certificate,
+              WebsitePath(i) + ".principal.certificate.type");
       }
     }
   }
@@ -227,8 +238,9 @@ void EvalCertificateValidity(const Context& c, const CertificateValidity& p) {
     if (!who.certificate_valid_until) return;  // long-term certificate
     const auto left = (sys_days(*who.certificate_valid_until) - sys_days(c.today)).count();
     if (left >= p.min_days_left) return;
-    c.Add(path, "the certificate expires " + FormatIsoDate(*who.certificate_valid_until) +
-                    ", less than " + std::to_string(p.min_days_left) + " days from today",
+    c.Add(path,
+          "the certificate expires " + FormatIsoDate(*who.certificate_valid_until) +
+              ", less than " + std::to_string(p.min_days_left) + " days from today",
           "证件有效期不足 " + std::to_string(p.min_days_left) + " 天（" +
               FormatIsoDate(*who.certificate_valid_until) + " 到期）");
   };
@@ -247,9 +259,10 @@ void EvalSinglePerson(const Context& c) {
         c.app.subject.principal.certificate == c.app.subject.certificate) {
       continue;
     }
-    c.Add(WebsitePath(i) + ".principal",
-          "in a personal filing the subject, its leader and every website leader are the same person",
-          "个人备案的主体负责人和网站负责人须为备案人本人");
+    c.Add(
+        WebsitePath(i) + ".principal",
+        "in a personal filing the subject, its leader and every website leader are the same person",
+        "个人备案的主体负责人和网站负责人须为备案人本人");
   }
 }
 
@@ -263,7 +276,8 @@ std::vector<std::pair<std::string, std::string>> FieldValues(const Application& 
     case FieldRef::kSubjectPhone2:
       return {{"subject.principal.phone2", app.subject.principal.phone2}};
     case FieldRef::kSubjectEmergency:
-      return {{"subject.principal.emergency_contact", mobile(app.subject.principal.emergency_contact)}};
+      return {
+          {"subject.principal.emergency_contact", mobile(app.subject.principal.emergency_contact)}};
     case FieldRef::kSubjectMobile:
       return {{"subject.principal.mobile", app.subject.principal.mobile.str()}};
     case FieldRef::kSubjectInvestor:
@@ -275,9 +289,11 @@ std::vector<std::pair<std::string, std::string>> FieldValues(const Application& 
         const Website& w = app.websites[i];
         if (f == FieldRef::kWebsiteRemark) out.emplace_back(WebsitePath(i) + ".remark", w.remark);
         if (f == FieldRef::kWebsiteEmergency) {
-          out.emplace_back(WebsitePath(i) + ".principal.emergency_contact", mobile(w.principal.emergency_contact));
+          out.emplace_back(WebsitePath(i) + ".principal.emergency_contact",
+                           mobile(w.principal.emergency_contact));
         }
-        if (f == FieldRef::kWebsiteMobile) out.emplace_back(WebsitePath(i) + ".principal.mobile", w.principal.mobile.str());
+        if (f == FieldRef::kWebsiteMobile)
+          out.emplace_back(WebsitePath(i) + ".principal.mobile", w.principal.mobile.str());
       }
       return out;
   }
@@ -315,7 +331,8 @@ void EvalDistinctContacts(const Context& c, const DistinctContacts& p) {
     for (const auto& v : values) distinct.insert(v.second);
     if (distinct.size() < static_cast<std::size_t>(p.min_distinct)) {
       c.Add(values.empty() ? "subject.principal" : values.front().first,
-            "these contact numbers need at least " + std::to_string(p.min_distinct) + " different numbers",
+            "these contact numbers need at least " + std::to_string(p.min_distinct) +
+                " different numbers",
             "联系方式中至少需要 " + std::to_string(p.min_distinct) + " 个不同的号码");
     }
     return;
@@ -355,16 +372,16 @@ void EvalSiteName(const Context& c, const SiteName& p) {
     }
     for (const std::string& word : p.banned_words) {
       if (name.find(word) != std::string::npos) {
-        c.Add(path, "a website name may not contain \"" + word + "\"", "网站名称不能包含“" + word + "”");
+        c.Add(path, "a website name may not contain \"" + word + "\"",
+              "网站名称不能包含“" + word + "”");
       }
     }
   }
 }
 
 bool EndsWithSuffix(std::string_view domain, std::string_view suffix) {
-  return domain == suffix ||
-         (domain.size() > suffix.size() && domain.ends_with(suffix) &&
-          domain[domain.size() - suffix.size() - 1] == '.');
+  return domain == suffix || (domain.size() > suffix.size() && domain.ends_with(suffix) &&
+                              domain[domain.size() - suffix.size() - 1] == '.');
 }
 
 template <typename F>
@@ -387,8 +404,9 @@ void EvalDomainSuffix(const Context& c, const DomainSuffix& p) {
   ForEachDomain(c.app, [&](const DomainName& d, const std::string& path) {
     const std::string suffix = d.public_suffix_ascii();
     if (!p.allowed_suffixes.empty()) {
-      const bool listed = std::any_of(p.allowed_suffixes.begin(), p.allowed_suffixes.end(),
-                                      [&](const std::string& s) { return EndsWithSuffix(d.ascii(), s); });
+      const bool listed =
+          std::any_of(p.allowed_suffixes.begin(), p.allowed_suffixes.end(),
+                      [&](const std::string& s) { return EndsWithSuffix(d.ascii(), s); });
       if (!listed) {
         c.Add(path, "." + suffix + " is not on this province's list of fileable suffixes",
               "." + ToUnicodeSuffix(d) + " 不在本省可备案域名后缀列表中");
@@ -396,7 +414,9 @@ void EvalDomainSuffix(const Context& c, const DomainSuffix& p) {
       return;
     }
     const SuffixStatus status = d.suffix_status();
-    auto in = [&](const std::vector<SuffixStatus>& v) { return std::find(v.begin(), v.end(), status) != v.end(); };
+    auto in = [&](const std::vector<SuffixStatus>& v) {
+      return std::find(v.begin(), v.end(), status) != v.end();
+    };
     if (in(p.refuse)) {
       c.Add(path, "." + suffix + " is not approved by MIIT: websites under it cannot be filed",
             "." + ToUnicodeSuffix(d) + " 域名后缀未经工信部批复，不能备案");
@@ -408,14 +428,17 @@ void EvalDomainSuffix(const Context& c, const DomainSuffix& p) {
 }
 
 void EvalDomainSuffixForType(const Context& c, const DomainSuffixForSubjectType& p) {
-  if (std::find(p.subject_types.begin(), p.subject_types.end(), c.app.subject.type) == p.subject_types.end()) {
+  if (std::find(p.subject_types.begin(), p.subject_types.end(), c.app.subject.type) ==
+      p.subject_types.end()) {
     return;
   }
   ForEachDomain(c.app, [&](const DomainName& d, const std::string& path) {
     const bool ok = std::any_of(p.suffixes.begin(), p.suffixes.end(),
                                 [&](const std::string& s) { return EndsWithSuffix(d.ascii(), s); });
     if (!ok) {
-      c.Add(path, std::string(SubjectTypeName(c.app.subject.type)) + " websites use one of the suffixes reserved for them",
+      c.Add(path,
+            std::string(SubjectTypeName(c.app.subject.type)) +
+                " websites use one of the suffixes reserved for them",
             std::string(SubjectTypeLabel(c.app.subject.type)) + "网站须使用规定的域名后缀");
     }
   });
@@ -440,7 +463,9 @@ void EvalDomainLabelWords(const Context& c, const DomainLabelWords& p) {
 void EvalRegistrableOnly(const Context& c) {
   ForEachDomain(c.app, [&](const DomainName& d, const std::string& path) {
     if (d.is_registrable()) return;
-    c.Add(path, "file the registered domain " + d.registrable_unicode() + ", not the subdomain " + d.unicode(),
+    c.Add(path,
+          "file the registered domain " + d.registrable_unicode() + ", not the subdomain " +
+              d.unicode(),
           "请备案主域名 " + d.registrable_unicode() + "，而不是子域名 " + d.unicode());
   });
 }
@@ -454,7 +479,8 @@ void EvalMaxWebsites(const Context& c, const MaxWebsites& p) {
 void EvalMaxDomains(const Context& c, const MaxDomainsPerWebsite& p) {
   for (std::size_t i = 0; i < c.app.websites.size(); ++i) {
     if (c.app.websites[i].domains.size() <= static_cast<std::size_t>(p.max)) continue;
-    c.Add(WebsitePath(i) + ".domains", "at most " + std::to_string(p.max) + " domain(s) per website",
+    c.Add(WebsitePath(i) + ".domains",
+          "at most " + std::to_string(p.max) + " domain(s) per website",
           "每个网站最多 " + std::to_string(p.max) + " 个域名");
   }
 }
@@ -469,8 +495,10 @@ void EvalChangeDirection(const Context& c, const ChangeDirection& p) {
   if (same_holder && from_person == to_person) return;  // not a change of subject
   const Direction d = from_person ? (to_person ? p.personal_to_personal : p.personal_to_unit)
                                   : (to_person ? p.unit_to_personal : p.unit_to_unit);
-  const std::string what = std::string(from_person ? "personal" : "unit") + " → " + (to_person ? "personal" : "unit");
-  const std::string what_zh = std::string(from_person ? "个人" : "单位") + "变更为" + (to_person ? "个人" : "单位");
+  const std::string what =
+      std::string(from_person ? "personal" : "unit") + " → " + (to_person ? "personal" : "unit");
+  const std::string what_zh =
+      std::string(from_person ? "个人" : "单位") + "变更为" + (to_person ? "个人" : "单位");
   switch (d) {
     case Direction::kYes:
       return;
@@ -480,7 +508,8 @@ void EvalChangeDirection(const Context& c, const ChangeDirection& p) {
       return;
     case Direction::kWithProof:
       if (!c.app.HasMaterial(MaterialKind::kChangeProof)) {
-        c.Add("materials", "a " + what + " subject change needs the issuing authority's change proof",
+        c.Add("materials",
+              "a " + what + " subject change needs the issuing authority's change proof",
               what_zh + "的主体变更需上传变更证明");
       }
       return;
@@ -488,9 +517,12 @@ void EvalChangeDirection(const Context& c, const ChangeDirection& p) {
       // The person (before or after) must be the unit's legal representative.
       const Subject& unit = from_person ? after : before;
       const Subject& person = from_person ? before : after;
-      const bool is_rep = unit.legal_representative && unit.legal_representative->certificate == person.certificate;
+      const bool is_rep =
+          unit.legal_representative && unit.legal_representative->certificate == person.certificate;
       if (!is_rep) {
-        c.Add("subject", "a " + what + " change is allowed only when the person is the unit's legal representative",
+        c.Add("subject",
+              "a " + what +
+                  " change is allowed only when the person is the unit's legal representative",
               what_zh + "仅限该个人为单位法定代表人时办理");
       }
       return;
@@ -501,7 +533,8 @@ void EvalChangeDirection(const Context& c, const ChangeDirection& p) {
 void EvalChangeLimits(const Context& c, const ChangeLimits& p) {
   if (!c.app.original) return;
   if (!p.province_changeable && !(c.app.original->subject.province == c.app.subject.province)) {
-    c.Add("province", "a change filing cannot move the record to another province; cancel and file there",
+    c.Add("province",
+          "a change filing cannot move the record to another province; cancel and file there",
           "变更备案不能变更备案省份，请注销后在新省份重新备案");
   }
   if (p.add_domains) return;
@@ -511,7 +544,9 @@ void EvalChangeLimits(const Context& c, const ChangeLimits& p) {
   }
   ForEachDomain(c.app, [&](const DomainName& d, const std::string& path) {
     if (before.contains(d.ascii())) return;
-    c.Add(path, "a change filing can remove domains but not add " + d.unicode() + "; add it with a new-website filing",
+    c.Add(path,
+          "a change filing can remove domains but not add " + d.unicode() +
+              "; add it with a new-website filing",
           "变更备案只能删除域名，不能新增 " + d.unicode() + "，请通过新增网站办理");
   });
 }
@@ -525,7 +560,8 @@ void EvalAccessUnchanged(const Context& c, const AccessUnchanged& p) {
           zh + "与原备案信息不一致，请先在原接入商处变更");
   };
   if (p.subject_name && before.name != after.name) differs("subject.name", "主办单位名称");
-  if (p.subject_certificate && !(before.certificate == after.certificate)) differs("subject.certificate", "主办单位证件");
+  if (p.subject_certificate && !(before.certificate == after.certificate))
+    differs("subject.certificate", "主办单位证件");
   if (p.subject_principal && (before.principal.name != after.principal.name ||
                               !(before.principal.certificate == after.principal.certificate))) {
     differs("subject.principal", "主体负责人信息");
@@ -553,7 +589,8 @@ void EvalOne(const Context& c) {
         using T = std::decay_t<decltype(p)>;
         if constexpr (std::is_same_v<T, MaterialRequired>) EvalMaterial(c, p);
         if constexpr (std::is_same_v<T, SubjectLeaderLegalRep>) EvalSubjectLeaderLegalRep(c, p);
-        if constexpr (std::is_same_v<T, WebsiteLeaderAuthorization>) EvalWebsiteLeaderAuthorization(c, p);
+        if constexpr (std::is_same_v<T, WebsiteLeaderAuthorization>)
+          EvalWebsiteLeaderAuthorization(c, p);
         if constexpr (std::is_same_v<T, PrincipalMinAge>) EvalMinAge(c, p);
         if constexpr (std::is_same_v<T, CertificateProvince>) EvalCertificateProvince(c, p);
         if constexpr (std::is_same_v<T, CertificateTypes>) EvalCertificateTypes(c, p);
@@ -573,7 +610,8 @@ void EvalOne(const Context& c) {
         if constexpr (std::is_same_v<T, ChangeDirection>) EvalChangeDirection(c, p);
         if constexpr (std::is_same_v<T, ChangeLimits>) EvalChangeLimits(c, p);
         if constexpr (std::is_same_v<T, AccessUnchanged>) EvalAccessUnchanged(c, p);
-        if constexpr (std::is_same_v<T, ReviewerCheck>) c.Add("", p.check, p.check_zh, Severity::kWarning);
+        if constexpr (std::is_same_v<T, ReviewerCheck>)
+          c.Add("", p.check, p.check_zh, Severity::kWarning);
       },
       c.check.params);
 }
@@ -617,24 +655,30 @@ std::vector<MaterialRequirement> MaterialsFor(const ProvinceRules& rules, Subjec
       const std::string owner = m->owner == MaterialOwner::kSubject            ? "subject"
                                 : m->owner == MaterialOwner::kSubjectPrincipal ? "subject.principal"
                                 : m->owner == MaterialOwner::kEachWebsite      ? "websites[*]"
-                                                                               : "websites[*].principal";
-      out.push_back({m->material, owner, ConditionText(*m), check.id, check.source, check.severity, false});
+                                                                          : "websites[*].principal";
+      out.push_back(
+          {m->material, owner, ConditionText(*m), check.id, check.source, check.severity, false});
     }
     // Materials other kinds ask for when a condition holds.
     auto conditional = [&](MaterialKind kind, std::string owner, std::string condition) {
-      out.push_back({kind, std::move(owner), std::move(condition), check.id, check.source, check.severity, false});
+      out.push_back({kind, std::move(owner), std::move(condition), check.id, check.source,
+                     check.severity, false});
     };
-    if (const auto* p = std::get_if<SubjectLeaderLegalRep>(&check.params); p && p->alternative && !IsIndividual(subject)) {
+    if (const auto* p = std::get_if<SubjectLeaderLegalRep>(&check.params);
+        p && p->alternative && !IsIndividual(subject)) {
       conditional(*p->alternative, "subject", "主体负责人不是法定代表人时");
     }
-    if (const auto* p = std::get_if<WebsiteLeaderAuthorization>(&check.params); p && !IsIndividual(subject)) {
+    if (const auto* p = std::get_if<WebsiteLeaderAuthorization>(&check.params);
+        p && !IsIndividual(subject)) {
       conditional(p->material, "websites[*].principal", "网站负责人不是法定代表人时");
     }
-    if (const auto* p = std::get_if<CertificateProvince>(&check.params); p && p->alternative && IsIndividual(subject)) {
+    if (const auto* p = std::get_if<CertificateProvince>(&check.params);
+        p && p->alternative && IsIndividual(subject)) {
       conditional(*p->alternative, "subject.principal", "证件非本省签发时");
     }
     if (const auto* p = std::get_if<PrincipalMinAge>(&check.params); p && p->alternative) {
-      conditional(*p->alternative, "subject.principal", "负责人未满 " + std::to_string(p->min_age) + " 周岁时");
+      conditional(*p->alternative, "subject.principal",
+                  "负责人未满 " + std::to_string(p->min_age) + " 周岁时");
     }
   }
   return out;

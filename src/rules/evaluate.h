@@ -38,7 +38,7 @@ struct MaterialRequirement {
   std::string rule;
   std::string source;
   Severity severity = Severity::kError;
-  bool present = false;   // only meaningful for MaterialsChecklist
+  bool present = false;  // only meaningful for MaterialsChecklist
 };
 
 // The materials this application needs under `rules`, and whether each is present.

@@ -92,7 +92,8 @@ class Reader {
   // Maps each string of a list through `lookup`, reporting the ones it does not know.
   template <typename T>
   std::vector<T> Names(const json::object& o, std::string_view key, const std::string& where,
-                       bool required, const std::function<std::optional<T>(std::string_view)>& lookup) {
+                       bool required,
+                       const std::function<std::optional<T>(std::string_view)>& lookup) {
     std::vector<T> out;
     for (const std::string& s : Strings(o, key, where, required)) {
       std::optional<T> t = lookup(s);
@@ -107,7 +108,8 @@ class Reader {
 
   template <typename T>
   std::optional<T> Name(const json::object& o, std::string_view key, const std::string& where,
-                        bool required, const std::function<std::optional<T>(std::string_view)>& lookup) {
+                        bool required,
+                        const std::function<std::optional<T>(std::string_view)>& lookup) {
     std::optional<std::string> s = String(o, key, where, required);
     if (!s) return std::nullopt;
     std::optional<T> t = lookup(*s);
@@ -202,9 +204,9 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
   };
   if (kind == "material_required") {
     r.OnlyKeys(p, {"material", "owner", "min_domains", "min_filed_websites", "min_websites"}, w);
-    MaterialRequired m{material("material", true).value_or(MaterialKind::kIdentityDocument),
-                       r.Name<MaterialOwner>(p, "owner", w, true, OwnerByName)
-                           .value_or(MaterialOwner::kSubject)};
+    MaterialRequired m{
+        material("material", true).value_or(MaterialKind::kIdentityDocument),
+        r.Name<MaterialOwner>(p, "owner", w, true, OwnerByName).value_or(MaterialOwner::kSubject)};
     m.min_domains = r.Int(p, "min_domains", w, false, 1, 1000).value_or(0);
     m.min_filed_websites = r.Int(p, "min_filed_websites", w, false, 1, 1000).value_or(0);
     m.min_websites = r.Int(p, "min_websites", w, false, 1, 1000).value_or(0);
@@ -305,13 +307,15 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
   }
   if (kind == "domain_suffix_for_subject_type") {
     r.OnlyKeys(p, {"subject_types", "suffixes"}, w);
-    return DomainSuffixForSubjectType{r.Names<SubjectType>(p, "subject_types", w, true, SubjectByName),
-                                      Suffixes(r, p, "suffixes", w, true)};
+    return DomainSuffixForSubjectType{
+        r.Names<SubjectType>(p, "subject_types", w, true, SubjectByName),
+        Suffixes(r, p, "suffixes", w, true)};
   }
   if (kind == "domain_label_words") {
     r.OnlyKeys(p, {"banned", "except_subject_types"}, w);
-    return DomainLabelWords{r.Strings(p, "banned", w, true),
-                            r.Names<SubjectType>(p, "except_subject_types", w, false, SubjectByName)};
+    return DomainLabelWords{
+        r.Strings(p, "banned", w, true),
+        r.Names<SubjectType>(p, "except_subject_types", w, false, SubjectByName)};
   }
   if (kind == "registrable_domain_only") {
     r.OnlyKeys(p, {}, w);
@@ -326,7 +330,8 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
     return MaxDomainsPerWebsite{r.Int(p, "max", w, true, 1, 1000).value_or(1)};
   }
   if (kind == "change_direction") {
-    r.OnlyKeys(p, {"unit_to_unit", "unit_to_personal", "personal_to_personal", "personal_to_unit"}, w);
+    r.OnlyKeys(p, {"unit_to_unit", "unit_to_personal", "personal_to_personal", "personal_to_unit"},
+               w);
     auto d = [&](std::string_view key) {
       return r.Name<Direction>(p, key, w, true, DirectionByName).value_or(Direction::kNo);
     };
@@ -391,14 +396,18 @@ std::optional<Check> ParseCheck(Reader& r, const json::value& v, std::size_t ind
     return std::nullopt;
   }
   const json::object& o = v.as_object();
-  r.OnlyKeys(o, {"id", "kind", "params", "when", "severity", "source", "effective_from", "replaces",
-                 "message_zh", "message"}, w);
+  r.OnlyKeys(o,
+             {"id", "kind", "params", "when", "severity", "source", "effective_from", "replaces",
+              "message_zh", "message"},
+             w);
   Check c;
   c.id = r.String(o, "id", w, true).value_or("");
   static const std::regex kId(R"(^(national|[0-9]{2})\.[a-z0-9][a-z0-9.-]*$)");
   if (!c.id.empty()) {
-    if (!std::regex_match(c.id, kId)) r.Problem(w + ".id", "\"" + c.id + "\" is not of the form <province>.<slug>");
-    if (!c.id.starts_with(province + ".")) r.Problem(w + ".id", "\"" + c.id + "\" does not start with \"" + province + ".\"");
+    if (!std::regex_match(c.id, kId))
+      r.Problem(w + ".id", "\"" + c.id + "\" is not of the form <province>.<slug>");
+    if (!c.id.starts_with(province + "."))
+      r.Problem(w + ".id", "\"" + c.id + "\" does not start with \"" + province + ".\"");
     w = c.id;
   }
   const std::string kind = r.String(o, "kind", w, true).value_or("");
@@ -443,8 +452,9 @@ std::optional<Check> ParseCheck(Reader& r, const json::value& v, std::size_t ind
 
 void ParseParameters(Reader& r, const json::object& p, RuleFile& file) {
   static constexpr std::string_view kInts[] = {
-      "bureau_review_working_days", "provider_review_working_days", "customer_window_days",
-      "sms_window_hours", "contact_retry_minutes", "resource_min_prepaid_months",
+      "bureau_review_working_days",    "provider_review_working_days",
+      "customer_window_days",          "sms_window_hours",
+      "contact_retry_minutes",         "resource_min_prepaid_months",
       "resource_min_remaining_months", "authorization_codes_per_server"};
   for (const auto& [key, value] : p) {
     if (key == "reminder_days") {
@@ -482,7 +492,8 @@ Result<RuleFile> ParseRuleFile(std::string_view text, std::string_view file_name
   if (ec) {
     return InvalidArgument(std::string(file_name) + ": not valid JSON: " + ec.message());
   }
-  if (!root.is_object()) return InvalidArgument(std::string(file_name) + ": the top level must be an object");
+  if (!root.is_object())
+    return InvalidArgument(std::string(file_name) + ": the top level must be an object");
   const json::object& o = root.as_object();
   r.OnlyKeys(o, {"$schema", "province", "name", "version", "parameters", "notes", "checks"}, "");
   RuleFile file;

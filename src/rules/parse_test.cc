@@ -16,7 +16,8 @@ std::string Slurp(const std::string& path) {
 }
 
 std::string File(const std::string& province, const std::string& checks) {
-  return R"({"province": ")" + province + R"(", "version": "2026-01-01", "checks": [)" + checks + "]}";
+  return R"({"province": ")" + province + R"(", "version": "2026-01-01", "checks": [)" + checks +
+         "]}";
 }
 
 std::string Messages(const Error& e) {
@@ -26,7 +27,8 @@ std::string Messages(const Error& e) {
 }
 
 TEST(ParseRuleFile, ReadsTheNationalFile) {
-  Result<RuleFile> f = ParseRuleFile(Slurp(std::string(ICP_SOURCE_DIR) + "/data/rules/national.json"), "national.json");
+  Result<RuleFile> f = ParseRuleFile(
+      Slurp(std::string(ICP_SOURCE_DIR) + "/data/rules/national.json"), "national.json");
   ASSERT_TRUE(f.has_value()) << Messages(f.error());
   EXPECT_EQ(f->province, "national");
   EXPECT_GT(f->checks.size(), 20u);
@@ -36,7 +38,9 @@ TEST(ParseRuleFile, ReadsTheNationalFile) {
 
 TEST(ParseRuleFile, TypesTheParametersOfEachKind) {
   Result<RuleFile> f = ParseRuleFile(
-      File("44", R"({"id": "44.age", "kind": "principal_min_age", "params": {"min_age": 16, "roles": ["website"], "alternative": "employment_proof"},
+      File(
+          "44",
+          R"({"id": "44.age", "kind": "principal_min_age", "params": {"min_age": 16, "roles": ["website"], "alternative": "employment_proof"},
                      "when": {"subject": "individual", "application_types": ["first_filing"]},
                      "severity": "warning", "source": "test", "effective_from": "2020-01-01"})"),
       "44.json");
@@ -55,7 +59,9 @@ TEST(ParseRuleFile, TypesTheParametersOfEachKind) {
 
 TEST(ParseRuleFile, ReportsEveryProblemWithFileAndCheckId) {
   Result<RuleFile> f = ParseRuleFile(
-      File("44", R"({"id": "44.a", "kind": "no_such_kind", "params": {}, "severity": "error", "source": "s"},
+      File(
+          "44",
+          R"({"id": "44.a", "kind": "no_such_kind", "params": {}, "severity": "error", "source": "s"},
                     {"id": "44.b", "kind": "max_websites", "params": {"max": 0}, "severity": "error", "source": "s"},
                     {"id": "44.c", "kind": "material_required", "params": {"material": "photo", "owner": "subject", "extra": 1}, "severity": "error", "source": "s"},
                     {"id": "45.d", "kind": "registrable_domain_only", "params": {}, "severity": "fatal", "source": "s"},
@@ -76,9 +82,14 @@ TEST(ParseRuleFile, ReportsEveryProblemWithFileAndCheckId) {
 TEST(ParseRuleFile, RefusesWhatIsNotARulesFile) {
   EXPECT_FALSE(ParseRuleFile("{", "x.json").has_value());
   EXPECT_FALSE(ParseRuleFile("[]", "x.json").has_value());
-  EXPECT_FALSE(ParseRuleFile(R"({"province": "99", "version": "1", "checks": []})", "x.json").has_value());
+  EXPECT_FALSE(
+      ParseRuleFile(R"({"province": "99", "version": "1", "checks": []})", "x.json").has_value());
   EXPECT_FALSE(ParseRuleFile(R"({"province": "44", "version": "1"})", "x.json").has_value());
-  EXPECT_FALSE(ParseRuleFile(R"({"province": "44", "version": "1", "checks": [], "parameters": {"sms_hours": 3}})", "x.json").has_value());
+  EXPECT_FALSE(
+      ParseRuleFile(
+          R"({"province": "44", "version": "1", "checks": [], "parameters": {"sms_hours": 3}})",
+          "x.json")
+          .has_value());
 }
 
 std::vector<RuleFile> AllProvinces(const std::string& extra_for_44 = "") {
@@ -91,13 +102,18 @@ std::vector<RuleFile> AllProvinces(const std::string& extra_for_44 = "") {
 }
 
 RuleFile National() {
-  return *ParseRuleFile(File("national", R"({"id": "national.one", "kind": "max_websites", "params": {"max": 10}, "severity": "error", "source": "s"})"),
-                        "national.json");
+  return *ParseRuleFile(
+      File(
+          "national",
+          R"({"id": "national.one", "kind": "max_websites", "params": {"max": 10}, "severity": "error", "source": "s"})"),
+      "national.json");
 }
 
 TEST(RuleSet, MergesNationalAndProvinceChecks) {
-  Result<RuleSet> set = RuleSet::Build(National(), AllProvinces(
-      R"({"id": "44.one", "kind": "max_websites", "params": {"max": 1}, "severity": "error", "source": "s", "replaces": "national.one"})"));
+  Result<RuleSet> set = RuleSet::Build(
+      National(),
+      AllProvinces(
+          R"({"id": "44.one", "kind": "max_websites", "params": {"max": 1}, "severity": "error", "source": "s", "replaces": "national.one"})"));
   ASSERT_TRUE(set.has_value()) << Messages(set.error());
   const ProvinceRules& gd = set->For(*Province::FromCode("44"));
   ASSERT_EQ(gd.checks.size(), 1u);
@@ -119,7 +135,8 @@ TEST(RuleSet, RefusesAMissingProvinceAndABadReplacement) {
 TEST(RuleSet, ProvinceParametersOverrideNationalOnes) {
   std::vector<RuleFile> provinces = AllProvinces();
   provinces[10] = *ParseRuleFile(
-      R"({"province": "33", "version": "1", "parameters": {"bureau_review_working_days": 30}, "checks": []})", "33.json");
+      R"({"province": "33", "version": "1", "parameters": {"bureau_review_working_days": 30}, "checks": []})",
+      "33.json");
   RuleFile national = National();
   national.parameter_overrides["provider_review_working_days"] = 1;
   Result<RuleSet> set = RuleSet::Build(national, provinces);

@@ -9,19 +9,29 @@ namespace icp {
 std::string_view SeverityName(Severity s) { return s == Severity::kError ? "error" : "warning"; }
 
 std::string_view CheckKindName(const CheckParams& params) {
-  static constexpr std::string_view kNames[] = {
-      "material_required",         "subject_leader_legal_rep",
-      "website_leader_authorization", "principal_min_age",
-      "certificate_province",      "certificate_types",
-      "certificate_matches_subject_type", "unit_certificate_province",
-      "certificate_validity",      "personal_single_person",
-      "field_required",            "distinct_contacts",
-      "site_name",                 "domain_suffix",
-      "domain_suffix_for_subject_type", "domain_label_words",
-      "registrable_domain_only",   "max_websites",
-      "max_domains_per_website",   "change_direction",
-      "change_limits",             "access_unchanged",
-      "reviewer_check"};
+  static constexpr std::string_view kNames[] = {"material_required",
+                                                "subject_leader_legal_rep",
+                                                "website_leader_authorization",
+                                                "principal_min_age",
+                                                "certificate_province",
+                                                "certificate_types",
+                                                "certificate_matches_subject_type",
+                                                "unit_certificate_province",
+                                                "certificate_validity",
+                                                "personal_single_person",
+                                                "field_required",
+                                                "distinct_contacts",
+                                                "site_name",
+                                                "domain_suffix",
+                                                "domain_suffix_for_subject_type",
+                                                "domain_label_words",
+                                                "registrable_domain_only",
+                                                "max_websites",
+                                                "max_domains_per_website",
+                                                "change_direction",
+                                                "change_limits",
+                                                "access_unchanged",
+                                                "reviewer_check"};
   static_assert(std::size(kNames) == std::variant_size_v<CheckParams>);
   return kNames[params.index()];
 }
@@ -49,7 +59,8 @@ Result<RuleSet> RuleSet::Build(RuleFile national, std::vector<RuleFile> province
   auto problem = [&](std::string where, std::string what) {
     problems.push_back({std::move(where), "rules.build", std::move(what), ""});
   };
-  if (national.province != "national") problem("national.json", "the national file must say \"province\": \"national\"");
+  if (national.province != "national")
+    problem("national.json", "the national file must say \"province\": \"national\"");
   std::set<std::string> national_ids;
   for (const Check& c : national.checks) {
     national_ids.insert(c.id);
@@ -63,7 +74,8 @@ Result<RuleSet> RuleSet::Build(RuleFile national, std::vector<RuleFile> province
     const RuleFile* file = nullptr;
     for (const RuleFile& f : provinces) {
       if (f.province == province.code()) {
-        if (file != nullptr) problem(std::string(province.code()) + ".json", "two files for one province");
+        if (file != nullptr)
+          problem(std::string(province.code()) + ".json", "two files for one province");
         file = &f;
       }
     }
@@ -80,9 +92,11 @@ Result<RuleSet> RuleSet::Build(RuleFile national, std::vector<RuleFile> province
       }
       replaced.insert(c.replaces);
     }
-    ProvinceRules rules{province, "national " + national.version + " + " +
-                                      std::string(province.code()) + " " + file->version,
-                        base, {}};
+    ProvinceRules rules{
+        province,
+        "national " + national.version + " + " + std::string(province.code()) + " " + file->version,
+        base,
+        {}};
     Apply(*file, rules.parameters);
     for (const Check& c : national.checks) {
       if (!replaced.contains(c.id)) rules.checks.push_back(c);
@@ -91,7 +105,8 @@ Result<RuleSet> RuleSet::Build(RuleFile national, std::vector<RuleFile> province
     set.provinces_.push_back(std::move(rules));
   }
   for (const RuleFile& f : provinces) {
-    if (f.province == "national") problem("provinces", "a province file says \"province\": \"national\"");
+    if (f.province == "national")
+      problem("provinces", "a province file says \"province\": \"national\"");
   }
   if (!problems.empty()) return InvalidFields(std::move(problems));
   return set;

@@ -137,24 +137,22 @@ struct ReviewerCheck {
 
 }  // namespace checks
 
-using CheckParams =
-    std::variant<checks::MaterialRequired, checks::SubjectLeaderLegalRep,
-                 checks::WebsiteLeaderAuthorization, checks::PrincipalMinAge,
-                 checks::CertificateProvince, checks::CertificateTypes,
-                 checks::CertificateMatchesSubjectType, checks::UnitCertificateProvince,
-                 checks::CertificateValidity, checks::PersonalSinglePerson, checks::FieldRequired,
-                 checks::DistinctContacts, checks::SiteName, checks::DomainSuffix,
-                 checks::DomainSuffixForSubjectType, checks::DomainLabelWords,
-                 checks::RegistrableDomainOnly, checks::MaxWebsites, checks::MaxDomainsPerWebsite,
-                 checks::ChangeDirection, checks::ChangeLimits, checks::AccessUnchanged,
-                 checks::ReviewerCheck>;
+using CheckParams = std::variant<
+    checks::MaterialRequired, checks::SubjectLeaderLegalRep, checks::WebsiteLeaderAuthorization,
+    checks::PrincipalMinAge, checks::CertificateProvince, checks::CertificateTypes,
+    checks::CertificateMatchesSubjectType, checks::UnitCertificateProvince,
+    checks::CertificateValidity, checks::PersonalSinglePerson, checks::FieldRequired,
+    checks::DistinctContacts, checks::SiteName, checks::DomainSuffix,
+    checks::DomainSuffixForSubjectType, checks::DomainLabelWords, checks::RegistrableDomainOnly,
+    checks::MaxWebsites, checks::MaxDomainsPerWebsite, checks::ChangeDirection,
+    checks::ChangeLimits, checks::AccessUnchanged, checks::ReviewerCheck>;
 
 // The kind names, in CheckParams order ("material_required", ...).
 std::string_view CheckKindName(const CheckParams& params);
 
 // When a check applies. Unset parts do not restrict.
 struct Applicability {
-  std::optional<bool> individual;             // "subject": "individual" / "unit"
+  std::optional<bool> individual;  // "subject": "individual" / "unit"
   std::vector<SubjectType> subject_types;
   std::vector<ApplicationType> application_types;  // empty: all but the cancellations
 };
