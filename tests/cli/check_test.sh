@@ -33,6 +33,8 @@ expect 1 '"valid":false' check credit-code 91350100M000100Y44 --json
 expect 2 "unknown kind" check zip-code 100000
 expect 2 "" check resident-id
 expect 2 "" frobnicate
+expect 0 "valid hk-id-card: P174468(6)" check hk-id-card P1744686
+expect 1 "[taiwan-id.checksum]" check taiwan-id M517086311
 expect 0 "check" --help
 expect 0 "icpctl 0." --version
 
