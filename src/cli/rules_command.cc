@@ -10,6 +10,7 @@
 
 #include "base/strings.h"
 #include "codec/application_json.h"
+#include "domain/resolve_application_type.h"
 #include "rules/evaluate.h"
 #include "rules/parse.h"
 
@@ -42,19 +43,39 @@ void PrintError(std::ostream& err, const Error& e) {
     return;
   }
   for (const FieldViolation& v : e.violations) {
-    err << "  " << (v.field.empty() ? "" : v.field + ": ") << v.message;
-    if (!v.rule.empty() && v.rule != "rules.parse" && v.rule != "rules.build")
+    err << "  " << (v.field.empty() ? "" : v.field + ": ");
+    if (!v.message_zh.empty()) err << v.message_zh << " / ";
+    err << v.message;
+    if (!v.rule.empty() && v.rule != "rules.parse" && v.rule != "rules.build") {
       err << " [" << v.rule << "]";
+    }
     err << "\n";
   }
 }
 
-// The application type: as given, or unknown.
-Result<ApplicationType> TypeOf(const Application& app) {
-  if (app.type) return *app.type;
-  return InvalidValue("type.unresolved",
-                      "the document gives no \"type\"; give one (first_filing, new_website, ...)",
-                      "未指定备案类型，请填写 type");
+// The application type. When the facts say where the subject and its domains stand, the
+// decision table decides (and a type given in the document is checked against it, as the
+// customer's choice); otherwise the document's type is taken as given.
+Result<ApplicationType> ResolveType(const Application& app, const json::value& facts_json) {
+  const bool has_standing = facts_json.is_object() && facts_json.as_object().contains("subject");
+  if (!has_standing) {
+    if (app.type) return *app.type;
+    return InvalidValue("type.unresolved",
+                        "the document gives no \"type\" and the facts do not say where the subject "
+                        "and its domains stand; give one or the other",
+                        "未指定备案类型，也未提供主体和域名的备案情况，无法确定备案类型");
+  }
+  Result<ApplicationTypeFacts> facts = codec::TypeFactsFromJson(facts_json);
+  if (!facts) return std::unexpected(facts.error());
+  if (app.type && IsChangeFiling(*app.type)) return *app.type;  // chosen on a record, not resolved
+  if (app.type && IsCancellation(*app.type)) return *app.type;
+  if (!facts->chosen) facts->chosen = app.type;
+  // Websites the facts do not describe are taken as not filed anywhere.
+  facts->websites.resize(std::max(facts->websites.size(), app.websites.size()));
+  for (std::size_t i = 0; i < app.websites.size(); ++i) {
+    facts->websites[i].domains.resize(std::max(facts->websites[i].domains.size(), app.websites[i].domains.size()));
+  }
+  return ResolveApplicationType(*facts);
 }
 
 std::set<std::string> Ids(const std::vector<Violation>& vs, Severity severity) {
@@ -163,15 +184,29 @@ CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
     r.detail = "the application does not parse: " + app.error().message;
     return r;
   }
-  Result<EvaluationFacts> facts =
-      codec::FactsFromJson(o.contains("facts") ? o.at("facts") : json::value());
-  Result<ApplicationType> type = TypeOf(*app);
-  if (!facts || !type) {
-    r.detail = !facts ? facts.error().message : type.error().message;
+  const json::value facts_json = o.contains("facts") ? o.at("facts") : json::value();
+  Result<EvaluationFacts> facts = codec::FactsFromJson(facts_json);
+  if (!facts) {
+    r.detail = facts.error().message;
     return r;
   }
-  std::vector<Violation> found =
-      Evaluate(*app, *type, rules.For(app->subject.province), *facts, *today);
+  // A type that cannot be resolved is the case's outcome: its conflicts are the errors.
+  Result<ApplicationType> type = ResolveType(*app, facts_json);
+  std::vector<Violation> found;
+  if (type) {
+    found = Evaluate(*app, *type, rules.For(app->subject.province), *facts, *today);
+  } else {
+    for (const FieldViolation& v : type.error().violations) {
+      found.push_back({v.rule, v.field, v.message, v.message_zh, "FACTS.md §3.3", Severity::kError});
+    }
+  }
+  if (const json::value* want = o.if_contains("expect_type"); want != nullptr && want->is_string()) {
+    const std::string got = type ? std::string(ApplicationTypeName(*type)) : "(unresolved)";
+    if (got != want->as_string()) {
+      r.detail = "type expected " + std::string(want->as_string()) + " got " + got;
+      return r;
+    }
+  }
   const std::set<std::string> errors = Ids(found, Severity::kError);
   const std::set<std::string> warnings = Ids(found, Severity::kWarning);
   const std::set<std::string> want_errors = StringSet(o, "expect_errors");
@@ -240,7 +275,7 @@ int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, s
   Result<Application> app = codec::ApplicationFromJson(*app_json, today);
   Result<EvaluationFacts> facts = codec::FactsFromJson(facts_json);
   Result<ApplicationType> type =
-      app ? TypeOf(*app) : Result<ApplicationType>(ApplicationType::kFirstFiling);
+      app ? ResolveType(*app, facts_json) : Result<ApplicationType>(ApplicationType::kFirstFiling);
   const Error* problem = !app     ? &app.error()
                          : !facts ? &facts.error()
                          : !type  ? &type.error()
@@ -254,9 +289,10 @@ int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, s
                                       {"message", v.message},
                                       {"message_zh", v.message_zh}});
       }
-      out << json::serialize(json::object{{"valid", false}, {"document_errors", fields}}) << "\n";
+      out << json::serialize(json::object{{"valid", false}, {app && facts ? "type_conflicts" : "document_errors", fields}}) << "\n";
     } else {
-      out << "the application document is invalid:\n";
+      out << (app && facts ? "the application type cannot be determined (验证备案类型未通过):\n"
+                           : "the application document is invalid:\n");
       PrintError(out, *problem);
     }
     return 1;

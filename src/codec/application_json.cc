@@ -381,6 +381,90 @@ Result<EvaluationFacts> FactsFromJson(const json::value& facts) {
   return out;
 }
 
+namespace {
+
+template <typename T, std::size_t N>
+std::optional<T> Lookup(const std::pair<std::string_view, T> (&table)[N], std::string_view name) {
+  for (const auto& [n, v] : table) {
+    if (n == name) return v;
+  }
+  return std::nullopt;
+}
+
+constexpr std::pair<std::string_view, SubjectStanding> kSubjectStandings[] = {
+    {"not_filed", SubjectStanding::kNotFiled},
+    {"filed_here", SubjectStanding::kFiledHere},
+    {"filed_here_other_account", SubjectStanding::kFiledHereOtherAccount},
+    {"filed_elsewhere_only", SubjectStanding::kFiledElsewhereOnly},
+    {"empty_shell", SubjectStanding::kEmptyShell},
+    {"cancelled", SubjectStanding::kCancelled},
+};
+constexpr std::pair<std::string_view, DomainStanding> kDomainStandings[] = {
+    {"not_filed", DomainStanding::kNotFiled},
+    {"filed_under_subject_here", DomainStanding::kFiledUnderSubjectHere},
+    {"filed_under_subject_elsewhere", DomainStanding::kFiledUnderSubjectElsewhere},
+    {"filed_under_other_subject", DomainStanding::kFiledUnderOtherSubject},
+};
+constexpr std::pair<std::string_view, OpenApplication> kOpenApplications[] = {
+    {"none", OpenApplication::kNone},
+    {"here", OpenApplication::kHere},
+    {"here_other_account", OpenApplication::kHereOtherAccount},
+    {"elsewhere", OpenApplication::kElsewhere},
+};
+
+}  // namespace
+
+Result<ApplicationTypeFacts> TypeFactsFromJson(const json::value& facts) {
+  ApplicationTypeFacts out;
+  if (facts.is_null()) return out;
+  if (!facts.is_object()) return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
+  std::vector<FieldViolation> problems;
+  auto name = [&](const json::object& o, std::string_view key, const std::string& path,
+                  const auto& table, auto& slot) {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return;
+    auto found = v->is_string() ? Lookup(table, v->as_string()) : std::nullopt;
+    if (!found) {
+      problems.push_back({path, "facts.value", path + " has an unknown value", path + " 的取值无效"});
+    } else {
+      slot = *found;
+    }
+  };
+  const json::object& o = facts.as_object();
+  name(o, "subject", "facts.subject", kSubjectStandings, out.subject);
+  name(o, "subject_open_application", "facts.subject_open_application", kOpenApplications,
+       out.subject_open_application);
+  if (const json::value* b = o.if_contains("only_website_cancelled"); b != nullptr && b->is_bool()) {
+    out.only_website_cancelled = b->as_bool();
+  }
+  if (const json::value* c = o.if_contains("chosen"); c != nullptr && c->is_string()) {
+    out.chosen = ApplicationTypeFromName(c->as_string());
+    if (!out.chosen) problems.push_back({"facts.chosen", "facts.value", "unknown application type", "备案类型无效"});
+  }
+  if (const json::value* sites = o.if_contains("websites"); sites != nullptr && sites->is_array()) {
+    for (std::size_t i = 0; i < sites->as_array().size(); ++i) {
+      WebsiteFacts site;
+      const json::value& s = sites->as_array()[i];
+      const json::value* domains = s.is_object() ? s.as_object().if_contains("domains") : nullptr;
+      if (domains != nullptr && domains->is_array()) {
+        for (std::size_t j = 0; j < domains->as_array().size(); ++j) {
+          const std::string path = "facts.websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]";
+          DomainFacts d;
+          if (const json::value& dv = domains->as_array()[j]; dv.is_object()) {
+            name(dv.as_object(), "standing", path + ".standing", kDomainStandings, d.standing);
+            name(dv.as_object(), "open_application", path + ".open_application", kOpenApplications,
+                 d.open_application);
+          }
+          site.domains.push_back(d);
+        }
+      }
+      out.websites.push_back(std::move(site));
+    }
+  }
+  if (!problems.empty()) return InvalidFields(std::move(problems));
+  return out;
+}
+
 json::value ViolationsToJson(const std::vector<Violation>& violations) {
   json::array out;
   for (const Violation& v : violations) {

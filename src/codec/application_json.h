@@ -5,6 +5,7 @@
 #include "base/date.h"
 #include "base/result.h"
 #include "domain/application.h"
+#include "domain/resolve_application_type.h"
 #include "rules/evaluate.h"
 
 namespace icp::codec {
@@ -19,6 +20,15 @@ Result<Application> ApplicationFromJson(const boost::json::value& document, Date
 
 // The `facts` object beside an application (rule cases, precheck): {"filed_websites": 3}.
 Result<EvaluationFacts> FactsFromJson(const boost::json::value& facts);
+
+// What ResolveApplicationType needs, from the same `facts` object: {"subject": "filed_here",
+// "subject_open_application": "none", "only_website_cancelled": false, "chosen": "new_website",
+// "websites": [{"domains": [{"standing": "not_filed", "open_application": "none"}]}]}.
+// Absent parts take the defaults of ApplicationTypeFacts. Names: SubjectStanding not_filed,
+// filed_here, filed_here_other_account, filed_elsewhere_only, empty_shell, cancelled;
+// DomainStanding not_filed, filed_under_subject_here, filed_under_subject_elsewhere,
+// filed_under_other_subject; OpenApplication none, here, here_other_account, elsewhere.
+Result<ApplicationTypeFacts> TypeFactsFromJson(const boost::json::value& facts);
 
 // Violations as the API and the CLI print them.
 boost::json::value ViolationsToJson(const std::vector<Violation>& violations);
