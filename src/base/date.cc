@@ -38,6 +38,10 @@ Result<Date> ParseCompactDate(std::string_view digits) {
               digits);
 }
 
+Date ChinaDate(std::chrono::sys_seconds t) {
+  return Date(std::chrono::floor<std::chrono::days>(t + std::chrono::hours(8)));
+}
+
 std::string FormatIsoDate(Date date) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(date.year()),

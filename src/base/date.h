@@ -18,6 +18,10 @@ Result<Date> ParseIsoDate(std::string_view text);
 // Eight digits YYYYMMDD (as in a resident ID) -> Date; kInvalidArgument unless real.
 Result<Date> ParseCompactDate(std::string_view digits);
 
+// The calendar day in China Standard Time (UTC+8, no daylight saving) at instant `t`: the
+// day regulations and the bureau count in.
+Date ChinaDate(std::chrono::sys_seconds t);
+
 // Date -> "2026-11-23".
 std::string FormatIsoDate(Date date);
 

@@ -21,5 +21,11 @@ TEST(Date, RefusesDaysThatDoNotExist) {
   EXPECT_FALSE(ParseIsoDate("2024/01/01").has_value());
 }
 
+TEST(Date, ChinaDateIsUtcPlusEight) {
+  const sys_seconds late_utc = sys_days(2026y / November / 22d) + 16h;  // 00:00 in Beijing
+  EXPECT_EQ(ChinaDate(late_utc), 2026y / November / 23d);
+  EXPECT_EQ(ChinaDate(late_utc - 1s), 2026y / November / 22d);
+}
+
 }  // namespace
 }  // namespace icp

@@ -194,7 +194,9 @@ CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
   Result<ApplicationType> type = ResolveType(*app, facts_json);
   std::vector<Violation> found;
   if (type) {
-    found = Evaluate(*app, *type, rules.For(app->subject.province), *facts, *today);
+    // Cases are dated by day; they are evaluated at noon, China time.
+    const std::chrono::sys_seconds noon = std::chrono::sys_days(*today) + std::chrono::hours(4);
+    found = Evaluate(*app, *type, rules.For(app->subject.province), *facts, noon);
   } else {
     for (const FieldViolation& v : type.error().violations) {
       found.push_back({v.rule, v.field, v.message, v.message_zh, "FACTS.md §3.3", Severity::kError});
@@ -253,7 +255,9 @@ int RunRulesCheck(const fs::path& dir, std::ostream& out, std::ostream& err) {
   return failed == 0 ? 0 : 1;
 }
 
-int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, std::ostream& err) {
+int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, std::ostream& out,
+                std::ostream& err) {
+  const Date today = ChinaDate(now);
   Result<RuleSet> rules = LoadRuleSet(request.rules_dir);
   if (!rules) {
     err << "icpctl precheck: the rules in " << request.rules_dir.string() << " are invalid:\n";
@@ -298,7 +302,7 @@ int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, s
     return 1;
   }
   const ProvinceRules& province = rules->For(app->subject.province);
-  std::vector<Violation> found = Evaluate(*app, *type, province, *facts, today);
+  std::vector<Violation> found = Evaluate(*app, *type, province, *facts, now);
   std::vector<MaterialRequirement> materials =
       MaterialsChecklist(*app, *type, province, *facts, today);
   const bool ok = std::none_of(found.begin(), found.end(),

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <iosfwd>
 #include <optional>
@@ -41,7 +42,8 @@ struct PrecheckRequest {
 
 // `icpctl precheck FILE.json`: evaluates an application document offline. 0 no errors
 // (warnings allowed), 1 errors or an invalid document, 2 usage (unreadable file, bad rules).
-int RunPrecheck(const PrecheckRequest& request, Date today, std::ostream& out, std::ostream& err);
+int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, std::ostream& out,
+                std::ostream& err);
 
 struct MaterialsRequest {
   std::string province;

@@ -14,6 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono;
 constexpr Date kToday = 2026y / November / 23d;
+const sys_seconds kNow = sys_days(kToday) + 4h;
 
 const fs::path kRules = fs::path(ICP_SOURCE_DIR) / "data" / "rules";
 
@@ -75,7 +76,7 @@ TEST(Precheck, EvaluatesTheFixtureAndListsMaterials) {
   std::ostringstream out, err;
   const int code = RunPrecheck(
       {fs::path(ICP_SOURCE_DIR) / "tests/fixtures/personal_first_filing.json", kRules, true},
-      kToday, out, err);
+      kNow, out, err);
   ASSERT_NE(code, 2) << err.str();
   boost::json::object o = boost::json::parse(out.str()).as_object();
   EXPECT_EQ(o.at("type").as_string(), "first_filing");
@@ -88,7 +89,7 @@ TEST(Precheck, ReportsAnInvalidDocumentByField) {
   const fs::path file = TempPath("icp-precheck");
   std::ofstream(file) << R"({"province": "44", "subject": {"type": "alien"}})";
   std::ostringstream out, err;
-  const int code = RunPrecheck({file, kRules, false}, kToday, out, err);
+  const int code = RunPrecheck({file, kRules, false}, kNow, out, err);
   fs::remove(file);
   EXPECT_EQ(code, 1);
   EXPECT_NE(out.str().find("subject.type"), std::string::npos) << out.str();

@@ -364,20 +364,106 @@ Result<Application> ApplicationFromJson(const json::value& document, Date today)
                      std::move(original)};
 }
 
+namespace {
+
+// One inventory resource: {"id", "account", "kind", "region", "mainland", "billing", "trial",
+// "purchased_months" | "purchased_days", "expires_on" (YYYY-MM-DD, 00:00 China time),
+// "public_ip", "backends": [...]}.
+std::optional<Resource> ReadResource(const json::value& v, const std::string& path,
+                                     std::vector<FieldViolation>& problems) {
+  auto bad = [&](const std::string& field, const std::string& what) {
+    problems.push_back({path + "." + field, "facts.resource", path + "." + field + " " + what,
+                        path + "." + field + " 无效"});
+    return std::nullopt;
+  };
+  if (!v.is_object()) return bad("", "must be an object");
+  const json::object& o = v.as_object();
+  auto text = [&](std::string_view key) -> std::string {
+    const json::value* x = o.if_contains(key);
+    return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
+  };
+  Resource r;
+  r.id = text("id");
+  if (r.id.empty()) return bad("id", "is required");
+  r.account = text("account");
+  std::optional<ResourceKind> kind = ResourceKindFromName(text("kind"));
+  if (!kind) return bad("kind", "must be cvm, lighthouse, serverless_pack or clb");
+  r.kind = *kind;
+  r.region = Region{text("region"), o.contains("mainland") && o.at("mainland").is_bool() && o.at("mainland").as_bool()};
+  std::optional<BillingMode> billing = BillingModeFromName(text("billing"));
+  if (!billing) return bad("billing", "must be prepaid or pay_as_you_go");
+  r.billing = *billing;
+  r.trial = o.contains("trial") && o.at("trial").is_bool() && o.at("trial").as_bool();
+  if (const json::value* m = o.if_contains("purchased_months"); m != nullptr && m->is_int64()) {
+    r.purchased = Term{static_cast<int>(m->as_int64()), TermUnit::kMonths};
+  } else if (const json::value* d = o.if_contains("purchased_days"); d != nullptr && d->is_int64()) {
+    r.purchased = Term{static_cast<int>(d->as_int64()), TermUnit::kDays};
+  }
+  if (const std::string on = text("expires_on"); !on.empty()) {
+    Result<Date> date = ParseIsoDate(on);
+    if (!date) return bad("expires_on", "must be a date YYYY-MM-DD");
+    r.expires_at = std::chrono::sys_seconds(std::chrono::sys_days(*date)) - std::chrono::hours(8);
+  }
+  if (const std::string ip = text("public_ip"); !ip.empty()) r.public_ip = ip;
+  if (const json::value* b = o.if_contains("backends"); b != nullptr && b->is_array()) {
+    for (std::size_t i = 0; i < b->as_array().size(); ++i) {
+      std::optional<Resource> backend =
+          ReadResource(b->as_array()[i], path + ".backends[" + std::to_string(i) + "]", problems);
+      if (backend) r.backends.push_back(std::move(*backend));
+    }
+  }
+  return r;
+}
+
+std::optional<AuthorizationCode> ReadCode(const json::value& v, const std::string& path,
+                                          std::vector<FieldViolation>& problems) {
+  const json::object* o = v.if_object();
+  auto text = [&](std::string_view key) -> std::string {
+    const json::value* x = o != nullptr ? o->if_contains(key) : nullptr;
+    return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
+  };
+  std::optional<AuthorizationCodeState> state = AuthorizationCodeStateFromName(text("state"));
+  if (o == nullptr || text("code").empty() || text("server_id").empty() || !state) {
+    problems.push_back({path, "facts.authorization-code",
+                        path + " needs code, server_id and state (unused, used, invalid)",
+                        path + " 需包含 code、server_id 和 state"});
+    return std::nullopt;
+  }
+  return AuthorizationCode{text("code"), text("server_id"), text("ip"), *state, text("generated_by")};
+}
+
+}  // namespace
+
 Result<EvaluationFacts> FactsFromJson(const json::value& facts) {
   EvaluationFacts out;
   if (facts.is_null()) return out;
-  if (!facts.is_object())
-    return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
-  for (const auto& [key, value] : facts.as_object()) {
-    if (key == "filed_websites") {
-      if (!value.is_int64() || value.as_int64() < 0 || value.as_int64() > 100000) {
-        return InvalidValue("facts.filed-websites", "facts.filed_websites is a count",
-                            "facts.filed_websites 应为非负整数");
-      }
-      out.filed_websites = static_cast<int>(value.as_int64());
+  if (!facts.is_object()) return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
+  std::vector<FieldViolation> problems;
+  const json::object& o = facts.as_object();
+  if (const json::value* v = o.if_contains("filed_websites")) {
+    if (!v->is_int64() || v->as_int64() < 0 || v->as_int64() > 100000) {
+      problems.push_back({"facts.filed_websites", "facts.filed-websites", "facts.filed_websites is a count",
+                          "facts.filed_websites 应为非负整数"});
+    } else {
+      out.filed_websites = static_cast<int>(v->as_int64());
     }
   }
+  out.inventory_known = o.contains("resources") || o.contains("authorization_codes");
+  if (const json::value* list = o.if_contains("resources"); list != nullptr && list->is_array()) {
+    for (std::size_t i = 0; i < list->as_array().size(); ++i) {
+      std::optional<Resource> r =
+          ReadResource(list->as_array()[i], "facts.resources[" + std::to_string(i) + "]", problems);
+      if (r) out.resources.push_back(std::move(*r));
+    }
+  }
+  if (const json::value* list = o.if_contains("authorization_codes"); list != nullptr && list->is_array()) {
+    for (std::size_t i = 0; i < list->as_array().size(); ++i) {
+      std::optional<AuthorizationCode> c = ReadCode(
+          list->as_array()[i], "facts.authorization_codes[" + std::to_string(i) + "]", problems);
+      if (c) out.authorization_codes.push_back(std::move(*c));
+    }
+  }
+  if (!problems.empty()) return InvalidFields(std::move(problems));
   return out;
 }
 

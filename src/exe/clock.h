@@ -12,9 +12,6 @@ inline std::chrono::system_clock::time_point RealNow() { return std::chrono::sys
 
 // Today's date in China Standard Time (UTC+8, no daylight saving), the calendar that
 // regulations and the bureau count in.
-inline Date TodayInChina() {
-  const auto local = RealNow() + std::chrono::hours(8);
-  return Date(std::chrono::floor<std::chrono::days>(local));
-}
+inline Date TodayInChina() { return ChinaDate(std::chrono::floor<std::chrono::seconds>(RealNow())); }
 
 }  // namespace icp

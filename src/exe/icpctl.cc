@@ -84,7 +84,8 @@ int main(int argc, char** argv) {
     if (precheck_cmd->parsed()) {
       precheck.file = precheck_file;
       precheck.rules_dir = rules_dir;
-      return icp::cli::RunPrecheck(precheck, icp::TodayInChina(), std::cout, std::cerr);
+      return icp::cli::RunPrecheck(
+          precheck, std::chrono::floor<std::chrono::seconds>(icp::RealNow()), std::cout, std::cerr);
     }
     if (materials_cmd->parsed()) {
       materials.rules_dir = rules_dir;

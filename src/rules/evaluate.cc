@@ -16,6 +16,8 @@ struct Context {
   const Application& app;
   ApplicationType type;
   const EvaluationFacts& facts;
+  const ProvinceRules& rules;
+  std::chrono::sys_seconds now;
   Date today;
   const Check& check;
   std::vector<Violation>& out;
@@ -583,6 +585,59 @@ void EvalAccessUnchanged(const Context& c, const AccessUnchanged& p) {
   }
 }
 
+// Every resource or authorization code a website names must exist in the inventory and be
+// eligible (FACTS §8); each refusal keeps its own rule id ("resource.pay-as-you-go").
+void EvalResources(const Context& c, const ResourceEligibility& p) {
+  const EligibilityPolicy policy = PolicyOf(c.rules.parameters);
+  auto add = [&](const std::vector<FieldViolation>& refusals) {
+    for (const FieldViolation& f : refusals) {
+      c.out.push_back({f.rule, f.field, f.message, f.message_zh, c.check.source, c.check.severity});
+    }
+  };
+  auto find_resource = [&](std::string_view id) -> const Resource* {
+    for (const Resource& r : c.facts.resources) {
+      if (r.id == id) return &r;
+    }
+    return nullptr;
+  };
+  if (!c.facts.inventory_known) {
+    c.out.push_back({"resource.not-checked", "websites",
+                     "the cloud resources were not checked: the provider's inventory was not given",
+                     "未提供接入资源清单，未核验接入资源", c.check.source, Severity::kWarning});
+    return;
+  }
+  std::vector<CodeUse> uses;
+  for (std::size_t i = 0; i < c.app.websites.size(); ++i) {
+    const Website& w = c.app.websites[i];
+    if (w.resources.empty() && p.require_resource) {
+      add({{WebsitePath(i) + ".resources", "resource.missing",
+            "the website names no cloud resource or authorization code to be filed on",
+            "网站未选择接入资源（云服务器或备案授权码）"}});
+    }
+    for (std::size_t j = 0; j < w.resources.size(); ++j) {
+      const std::string field = WebsitePath(i) + ".resources[" + std::to_string(j) + "]";
+      if (const Resource* r = find_resource(w.resources[j])) {
+        add(ResourceRefusals(*r, policy, c.now, field));
+        continue;
+      }
+      const AuthorizationCode* code = nullptr;
+      for (const AuthorizationCode& a : c.facts.authorization_codes) {
+        if (a.code == w.resources[j]) code = &a;
+      }
+      const Resource* server = code != nullptr ? find_resource(code->server_id) : nullptr;
+      if (code == nullptr || server == nullptr) {
+        add({{field, "resource.unknown",
+              "no resource or authorization code \"" + w.resources[j] + "\" in the inventory",
+              "找不到接入资源或备案授权码“" + w.resources[j] + "”"}});
+        continue;
+      }
+      add(CodeUseRefusals(*code, *server, policy, c.now, field));
+      uses.push_back({code->code, i, w.domains.size(), field});
+    }
+  }
+  add(CodeSharingRefusals(uses));
+}
+
 void EvalOne(const Context& c) {
   std::visit(
       [&](const auto& p) {
@@ -610,6 +665,7 @@ void EvalOne(const Context& c) {
         if constexpr (std::is_same_v<T, ChangeDirection>) EvalChangeDirection(c, p);
         if constexpr (std::is_same_v<T, ChangeLimits>) EvalChangeLimits(c, p);
         if constexpr (std::is_same_v<T, AccessUnchanged>) EvalAccessUnchanged(c, p);
+        if constexpr (std::is_same_v<T, ResourceEligibility>) EvalResources(c, p);
         if constexpr (std::is_same_v<T, ReviewerCheck>)
           c.Add("", p.check, p.check_zh, Severity::kWarning);
       },
@@ -620,13 +676,23 @@ void EvalOne(const Context& c) {
 
 std::vector<Violation> Evaluate(const Application& application, ApplicationType type,
                                 const ProvinceRules& rules, const EvaluationFacts& facts,
-                                Date today) {
+                                std::chrono::sys_seconds now) {
   std::vector<Violation> out;
+  const Date today = ChinaDate(now);
   for (const Check& check : rules.checks) {
     if (!Applies(check, application.subject.type, type, today)) continue;
-    EvalOne(Context{application, type, facts, today, check, out});
+    EvalOne(Context{application, type, facts, rules, now, today, check, out});
   }
   return out;
+}
+
+EligibilityPolicy PolicyOf(const RuleParameters& parameters) {
+  EligibilityPolicy policy;
+  policy.min_purchased = Term{parameters.resource_min_prepaid_months, TermUnit::kMonths};
+  policy.min_remaining = Term{parameters.resource_min_remaining_months, TermUnit::kMonths};
+  policy.min_purchased_for_codes = Term{parameters.resource_min_prepaid_months, TermUnit::kMonths};
+  policy.max_codes_per_server = parameters.authorization_codes_per_server;
+  return policy;
 }
 
 std::vector<MaterialRequirement> MaterialsChecklist(const Application& application,

@@ -5,6 +5,7 @@
 
 #include "base/date.h"
 #include "domain/application.h"
+#include "domain/resource_eligibility.h"
 #include "rules/rule_set.h"
 
 namespace icp {
@@ -22,13 +23,22 @@ struct Violation {
 // What the platform knows beside the application itself.
 struct EvaluationFacts {
   int filed_websites = 0;  // websites the subject already has on record
+  // The provider's inventory as far as the application's websites name it. When it is not
+  // known (an offline precheck without it), resources are not checked, and a warning says so.
+  bool inventory_known = false;
+  std::vector<Resource> resources;
+  std::vector<AuthorizationCode> authorization_codes;
 };
 
-// Evaluates every check of `rules` that applies to an application of `type` on `today`,
-// and returns every violation (errors and warnings), in check order. Pure.
+// Evaluates every check of `rules` that applies to an application of `type` at `now` (dates
+// are China Standard Time days), and returns every violation (errors and warnings), in check
+// order. Pure.
 std::vector<Violation> Evaluate(const Application& application, ApplicationType type,
                                 const ProvinceRules& rules, const EvaluationFacts& facts,
-                                Date today);
+                                std::chrono::sys_seconds now);
+
+// The eligibility numbers of a province's rules (FACTS §8.1 defaults in national.json).
+EligibilityPolicy PolicyOf(const RuleParameters& parameters);
 
 // One entry of the materials checklist.
 struct MaterialRequirement {

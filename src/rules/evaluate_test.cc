@@ -13,6 +13,7 @@ using namespace std::chrono;
 using testing::ElementsAre;
 using testing::IsEmpty;
 constexpr Date kToday = 2026y / November / 23d;
+const sys_seconds kNow = sys_days(kToday) + 4h;  // noon in Beijing
 
 // A resident ID from its first 17 digits.
 std::string Id(std::string first17) {
@@ -94,7 +95,7 @@ std::vector<std::string> Ids(const std::vector<Violation>& vs) {
 
 std::vector<std::string> Violated(const Application& app, const std::string& checks,
                                   EvaluationFacts facts = {}) {
-  return Ids(Evaluate(app, *app.type, Rules(checks), facts, kToday));
+  return Ids(Evaluate(app, *app.type, Rules(checks), facts, kNow));
 }
 
 TEST(Evaluate, MaterialRequiredLooksAtTheOwnerAndTheCondition) {
@@ -245,7 +246,7 @@ TEST(Evaluate, DomainSuffixStandingAndProvinceList) {
   app.websites[0].domains = {*DomainName::Parse("example.rocks")};
   EXPECT_THAT(Violated(app, national), ElementsAre("44.sfx@websites[0].domains[0]"));
   app.websites[0].domains = {*DomainName::Parse("example.org")};
-  std::vector<Violation> v = Evaluate(app, *app.type, Rules(national), {}, kToday);
+  std::vector<Violation> v = Evaluate(app, *app.type, Rules(national), {}, kNow);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].severity, Severity::kWarning);  // unknown standing: a reviewer decides
   EXPECT_THAT(Violated(app, listed), ElementsAre("44.list@websites[0].domains[0]"));
@@ -335,10 +336,48 @@ TEST(Evaluate, ReviewerChecksAreAlwaysWarnings) {
       Individual(), ApplicationType::kFirstFiling,
       Rules(
           R"({"id": "44.call", "kind": "reviewer_check", "params": {"check_zh": "核实手机号归属地", "check": "check the mobile's province"}, "severity": "error", "source": "s"})"),
-      {}, kToday);
+      {}, kNow);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].severity, Severity::kWarning);
   EXPECT_EQ(v[0].message_zh, "核实手机号归属地");
+}
+
+TEST(Evaluate, ResourcesMustExistAndBeEligible) {
+  const std::string check =
+      R"({"id": "44.res", "kind": "resource_eligibility", "params": {}, "severity": "error", "source": "s"})";
+  Application app = Individual();
+  EvaluationFacts inventory;
+  inventory.inventory_known = true;
+  EXPECT_THAT(Violated(app, check), ElementsAre("resource.not-checked@websites"));
+  app.websites[0].resources.clear();
+  EXPECT_THAT(Violated(app, check, inventory), ElementsAre("resource.missing@websites[0].resources"));
+  app.websites[0].resources = {"ins-1"};
+  EXPECT_THAT(Violated(app, check, inventory), ElementsAre("resource.unknown@websites[0].resources[0]"));
+  Resource cvm{"ins-1", "acct", ResourceKind::kCvm, Region{"ap-guangzhou", true}, BillingMode::kPrepaid,
+               false, Term{12, TermUnit::kMonths}, kNow + days(200), "203.0.113.7", {}};
+  EvaluationFacts facts = inventory;
+  facts.resources = {cvm};
+  EXPECT_THAT(Violated(app, check, facts), IsEmpty());
+  facts.resources[0].billing = BillingMode::kPayAsYouGo;
+  facts.resources[0].region = Region{"ap-hongkong", false};
+  EXPECT_THAT(Violated(app, check, facts),
+              testing::UnorderedElementsAre("resource.pay-as-you-go@websites[0].resources[0]",
+                                            "resource.not-mainland@websites[0].resources[0]"));
+  // Through an authorization code pointing at an eligible server.
+  facts.resources = {cvm};
+  facts.authorization_codes = {AuthorizationCode{"CODE-1", "ins-1", "203.0.113.7",
+                                                 AuthorizationCodeState::kUsed, "other"}};
+  app.websites[0].resources = {"CODE-1"};
+  EXPECT_THAT(Violated(app, check, facts), ElementsAre("auth-code.used@websites[0].resources[0]"));
+}
+
+TEST(Evaluate, EligibilityNumbersComeFromTheRulesParameters) {
+  RuleParameters p;
+  p.resource_min_prepaid_months = 6;
+  p.authorization_codes_per_server = 2;
+  EligibilityPolicy policy = PolicyOf(p);
+  EXPECT_EQ(policy.min_purchased, (Term{6, TermUnit::kMonths}));
+  EXPECT_EQ(policy.max_codes_per_server, 2);
 }
 
 TEST(MaterialsChecklist, MarksWhatIsPresent) {

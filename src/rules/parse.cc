@@ -363,6 +363,10 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
     }
     return a;
   }
+  if (kind == "resource_eligibility") {
+    r.OnlyKeys(p, {"require_resource"}, w);
+    return ResourceEligibility{r.Bool(p, "require_resource", w, false).value_or(true)};
+  }
   if (kind == "reviewer_check") {
     r.OnlyKeys(p, {"check_zh", "check"}, w);
     return ReviewerCheck{r.String(p, "check_zh", w, true).value_or(""),

@@ -31,6 +31,7 @@ std::string_view CheckKindName(const CheckParams& params) {
                                                 "change_direction",
                                                 "change_limits",
                                                 "access_unchanged",
+                                                "resource_eligibility",
                                                 "reviewer_check"};
   static_assert(std::size(kNames) == std::variant_size_v<CheckParams>);
   return kNames[params.index()];

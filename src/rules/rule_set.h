@@ -130,6 +130,9 @@ struct AccessUnchanged {
   bool website_principal = false;
   bool website_name = false;
 };
+struct ResourceEligibility {
+  bool require_resource = true;  // every website names a resource or authorization code
+};
 struct ReviewerCheck {
   std::string check_zh;
   std::string check;
@@ -145,7 +148,8 @@ using CheckParams = std::variant<
     checks::DistinctContacts, checks::SiteName, checks::DomainSuffix,
     checks::DomainSuffixForSubjectType, checks::DomainLabelWords, checks::RegistrableDomainOnly,
     checks::MaxWebsites, checks::MaxDomainsPerWebsite, checks::ChangeDirection,
-    checks::ChangeLimits, checks::AccessUnchanged, checks::ReviewerCheck>;
+    checks::ChangeLimits, checks::AccessUnchanged, checks::ResourceEligibility,
+    checks::ReviewerCheck>;
 
 // The kind names, in CheckParams order ("material_required", ...).
 std::string_view CheckKindName(const CheckParams& params);
