@@ -2,23 +2,7 @@
 # End-to-end test of `icpctl check`: exit codes 0 (valid), 1 (invalid), 2 (usage), and output.
 set -u
 icpctl=$1
-passed=0
-failed=0
-
-expect() {  # expect EXIT "GREP" ARGS...
-  local want=$1 pattern=$2
-  shift 2
-  local out
-  out=$("$icpctl" "$@" 2>&1)
-  local got=$?
-  if [ "$got" -eq "$want" ] && grep -qF -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: icpctl $* -> exit $got (want $want), output:"
-    echo "$out" | sed 's/^/    /'
-  fi
-}
+source "$(dirname "$0")/lib.sh"
 
 expect 0 "valid resident-id: 11010519491231002X" check resident-id 11010519491231002x
 expect 0 '"registrable_domain":"xn--fsqu00a.xn--fiqs8s"' check domain www.例子.中国 --json
@@ -38,5 +22,4 @@ expect 1 "[taiwan-id.checksum]" check taiwan-id M517086311
 expect 0 "check" --help
 expect 0 "icpctl 0." --version
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -2,24 +2,9 @@
 # End-to-end test of the rules commands of icpctl, run from the repository root.
 set -u
 icpctl=$1
-cd "$(dirname "$0")/../.."
-passed=0
-failed=0
-
-expect() {  # expect EXIT "GREP" ARGS...
-  local want=$1 pattern=$2
-  shift 2
-  local out
-  out=$("$icpctl" "$@" 2>&1)
-  local got=$?
-  if [ "$got" -eq "$want" ] && grep -qF -- "$pattern" <<<"$out"; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL: icpctl $* -> exit $got (want $want), output:"
-    echo "$out" | head -20 | sed 's/^/    /'
-  fi
-}
+here=$(cd "$(dirname "$0")" && pwd)
+source "$here/lib.sh"
+cd "$here/../.."
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -42,5 +27,4 @@ sed -i 's/"kind": "max_websites"/"kind": "max_sites"/' "$tmp/rules/national.json
 expect 1 'unknown kind "max_sites"' rules check "$tmp/rules"
 expect 2 "are invalid" precheck tests/fixtures/personal_first_filing.json --rules "$tmp/rules"
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
