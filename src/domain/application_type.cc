@@ -1,17 +1,11 @@
 #include "domain/application_type.h"
 
-#include <array>
+#include "base/enum_table.h"
 
 namespace icp {
 namespace {
 
-struct TypeRow {
-  ApplicationType type;
-  std::string_view name;
-  std::string_view label;
-};
-
-constexpr std::array<TypeRow, 11> kTypes = {{
+constexpr EnumTable<ApplicationType, 11> kTypes({{
     {ApplicationType::kFirstFiling, "first_filing", "首次备案"},
     {ApplicationType::kNewWebsite, "new_website", "新增网站（原备案在本接入商）"},
     {ApplicationType::kNewWebsiteFiledElsewhere, "new_website_filed_elsewhere",
@@ -24,34 +18,15 @@ constexpr std::array<TypeRow, 11> kTypes = {{
     {ApplicationType::kCancelSubject, "cancel_subject", "注销主体"},
     {ApplicationType::kCancelWebsite, "cancel_website", "注销网站"},
     {ApplicationType::kCancelAccess, "cancel_access", "取消接入"},
-}};
-
-constexpr std::array<ApplicationType, 11> kAll = [] {
-  std::array<ApplicationType, 11> all{};
-  for (std::size_t i = 0; i < kTypes.size(); ++i) all[i] = kTypes[i].type;
-  return all;
-}();
-
-const TypeRow& RowOf(ApplicationType type) {
-  for (const TypeRow& r : kTypes) {
-    if (r.type == type) return r;
-  }
-  return kTypes[0];
-}
+}});
 
 }  // namespace
 
-std::span<const ApplicationType> AllApplicationTypes() { return kAll; }
-
-std::string_view ApplicationTypeName(ApplicationType type) { return RowOf(type).name; }
-
-std::string_view ApplicationTypeLabel(ApplicationType type) { return RowOf(type).label; }
-
+std::span<const ApplicationType> AllApplicationTypes() { return kTypes.All(); }
+std::string_view ApplicationTypeName(ApplicationType type) { return kTypes.Name(type); }
+std::string_view ApplicationTypeLabel(ApplicationType type) { return kTypes.Label(type); }
 std::optional<ApplicationType> ApplicationTypeFromName(std::string_view name) {
-  for (const TypeRow& r : kTypes) {
-    if (r.name == name) return r.type;
-  }
-  return std::nullopt;
+  return kTypes.FromName(name);
 }
 
 bool IsAccessFiling(ApplicationType t) {

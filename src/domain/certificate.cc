@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "base/enum_table.h"
 #include "base/strings.h"
 #include "domain/credit_code.h"
 #include "domain/hk_macao_permit.h"
@@ -13,13 +14,7 @@
 namespace icp {
 namespace {
 
-struct SubjectRow {
-  SubjectType type;
-  std::string_view name;
-  std::string_view label;
-};
-
-constexpr std::array<SubjectRow, 18> kSubjects = {{
+constexpr EnumTable<SubjectType, 18> kSubjects({{
     {SubjectType::kDefense, "defense", "国防机构"},
     {SubjectType::kGovernment, "government", "政府机关"},
     {SubjectType::kPublicInstitution, "public_institution", "事业单位"},
@@ -38,13 +33,7 @@ constexpr std::array<SubjectRow, 18> kSubjects = {{
     {SubjectType::kNotary, "notary", "公证机构"},
     {SubjectType::kCollectiveEconomy, "collective_economy", "集体经济"},
     {SubjectType::kArbitration, "arbitration", "仲裁机构"},
-}};
-
-constexpr std::array<SubjectType, 18> kAllSubjects = [] {
-  std::array<SubjectType, 18> all{};
-  for (std::size_t i = 0; i < kSubjects.size(); ++i) all[i] = kSubjects[i].type;
-  return all;
-}();
+}});
 
 enum class Validator {
   kResidentId,
@@ -183,23 +172,13 @@ const CertificateRow& RowOf(CertificateType type) {
   return kCertificates[0];
 }
 
-const SubjectRow& RowOf(SubjectType type) {
-  for (const SubjectRow& r : kSubjects) {
-    if (r.type == type) return r;
-  }
-  return kSubjects[0];
-}
-
 }  // namespace
 
-std::span<const SubjectType> AllSubjectTypes() { return kAllSubjects; }
-std::string_view SubjectTypeName(SubjectType type) { return RowOf(type).name; }
-std::string_view SubjectTypeLabel(SubjectType type) { return RowOf(type).label; }
+std::span<const SubjectType> AllSubjectTypes() { return kSubjects.All(); }
+std::string_view SubjectTypeName(SubjectType type) { return kSubjects.Name(type); }
+std::string_view SubjectTypeLabel(SubjectType type) { return kSubjects.Label(type); }
 std::optional<SubjectType> SubjectTypeFromName(std::string_view name) {
-  for (const SubjectRow& r : kSubjects) {
-    if (r.name == name) return r.type;
-  }
-  return std::nullopt;
+  return kSubjects.FromName(name);
 }
 
 std::string_view CertificateTypeName(CertificateType type) { return RowOf(type).name; }

@@ -1,17 +1,11 @@
 #include "domain/material.h"
 
-#include <array>
+#include "base/enum_table.h"
 
 namespace icp {
 namespace {
 
-struct Row {
-  MaterialKind kind;
-  std::string_view name;
-  std::string_view label;
-};
-
-constexpr std::array<Row, 18> kRows = {{
+constexpr EnumTable<MaterialKind, 18> kKinds({{
     {MaterialKind::kIdentityDocument, "identity_document", "证件正反面"},
     {MaterialKind::kSubjectCertificate, "subject_certificate", "主办单位证件"},
     {MaterialKind::kDomainCertificate, "domain_certificate", "域名证书"},
@@ -30,31 +24,15 @@ constexpr std::array<Row, 18> kRows = {{
     {MaterialKind::kHandheldIdPhoto, "handheld_id_photo", "手持证件照片"},
     {MaterialKind::kPreApprovalDocument, "pre_approval_document", "前置审批文件"},
     {MaterialKind::kRenameLetter, "rename_letter", "主体更名函"},
-}};
-
-constexpr std::array<MaterialKind, 18> kAll = [] {
-  std::array<MaterialKind, 18> all{};
-  for (std::size_t i = 0; i < kRows.size(); ++i) all[i] = kRows[i].kind;
-  return all;
-}();
-
-const Row& RowOf(MaterialKind kind) {
-  for (const Row& r : kRows) {
-    if (r.kind == kind) return r;
-  }
-  return kRows[0];
-}
+}});
 
 }  // namespace
 
-std::span<const MaterialKind> AllMaterialKinds() { return kAll; }
-std::string_view MaterialKindName(MaterialKind kind) { return RowOf(kind).name; }
-std::string_view MaterialKindLabel(MaterialKind kind) { return RowOf(kind).label; }
+std::span<const MaterialKind> AllMaterialKinds() { return kKinds.All(); }
+std::string_view MaterialKindName(MaterialKind kind) { return kKinds.Name(kind); }
+std::string_view MaterialKindLabel(MaterialKind kind) { return kKinds.Label(kind); }
 std::optional<MaterialKind> MaterialKindFromName(std::string_view name) {
-  for (const Row& r : kRows) {
-    if (r.name == name) return r.kind;
-  }
-  return std::nullopt;
+  return kKinds.FromName(name);
 }
 
 }  // namespace icp

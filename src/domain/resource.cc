@@ -1,7 +1,8 @@
 #include "domain/resource.h"
 
-#include <array>
 #include <string>
+
+#include "base/enum_table.h"
 
 namespace icp {
 namespace {
@@ -11,39 +12,23 @@ using std::chrono::sys_days;
 using std::chrono::sys_seconds;
 using std::chrono::year_month_day;
 
-struct KindRow {
-  ResourceKind kind;
-  std::string_view name;
-  std::string_view label;
-};
-
-constexpr std::array<KindRow, 4> kKinds = {{
+constexpr EnumTable<ResourceKind, 4> kKinds({{
     {ResourceKind::kCvm, "cvm", "云服务器"},
     {ResourceKind::kLighthouse, "lighthouse", "轻量应用服务器"},
     {ResourceKind::kServerlessPack, "serverless_pack", "Serverless 资源包"},
     {ResourceKind::kClb, "clb", "负载均衡"},
-}};
+}});
 
-struct BillingRow {
-  BillingMode mode;
-  std::string_view name;
-};
+constexpr EnumTable<BillingMode, 2> kBillingModes({{
+    {BillingMode::kPrepaid, "prepaid", "包年包月"},
+    {BillingMode::kPayAsYouGo, "pay_as_you_go", "按量计费"},
+}});
 
-constexpr std::array<BillingRow, 2> kBillingModes = {{
-    {BillingMode::kPrepaid, "prepaid"},
-    {BillingMode::kPayAsYouGo, "pay_as_you_go"},
-}};
-
-struct CodeStateRow {
-  AuthorizationCodeState state;
-  std::string_view name;
-};
-
-constexpr std::array<CodeStateRow, 3> kCodeStates = {{
-    {AuthorizationCodeState::kUnused, "unused"},
-    {AuthorizationCodeState::kUsed, "used"},
-    {AuthorizationCodeState::kInvalid, "invalid"},
-}};
+constexpr EnumTable<AuthorizationCodeState, 3> kCodeStates({{
+    {AuthorizationCodeState::kUnused, "unused", "未使用"},
+    {AuthorizationCodeState::kUsed, "used", "已使用"},
+    {AuthorizationCodeState::kInvalid, "invalid", "已失效"},
+}});
 
 // Regulations and providers count days and months on the civil calendar in China
 // Standard Time, which has no daylight saving.
@@ -51,53 +36,22 @@ constexpr std::chrono::hours kChinaStandardTime{8};
 
 }  // namespace
 
-std::string_view ResourceKindName(ResourceKind kind) {
-  for (const KindRow& r : kKinds) {
-    if (r.kind == kind) return r.name;
-  }
-  return {};
-}
-
-std::string_view ResourceKindLabel(ResourceKind kind) {
-  for (const KindRow& r : kKinds) {
-    if (r.kind == kind) return r.label;
-  }
-  return {};
-}
-
+std::string_view ResourceKindName(ResourceKind kind) { return kKinds.Name(kind); }
+std::string_view ResourceKindLabel(ResourceKind kind) { return kKinds.Label(kind); }
 std::optional<ResourceKind> ResourceKindFromName(std::string_view name) {
-  for (const KindRow& r : kKinds) {
-    if (r.name == name) return r.kind;
-  }
-  return std::nullopt;
+  return kKinds.FromName(name);
 }
 
-std::string_view BillingModeName(BillingMode mode) {
-  for (const BillingRow& r : kBillingModes) {
-    if (r.mode == mode) return r.name;
-  }
-  return {};
-}
-
+std::string_view BillingModeName(BillingMode mode) { return kBillingModes.Name(mode); }
 std::optional<BillingMode> BillingModeFromName(std::string_view name) {
-  for (const BillingRow& r : kBillingModes) {
-    if (r.name == name) return r.mode;
-  }
-  return std::nullopt;
+  return kBillingModes.FromName(name);
 }
 
 std::string_view AuthorizationCodeStateName(AuthorizationCodeState state) {
-  for (const CodeStateRow& r : kCodeStates) {
-    if (r.state == state) return r.name;
-  }
-  return {};
+  return kCodeStates.Name(state);
 }
-
 std::optional<AuthorizationCodeState> AuthorizationCodeStateFromName(std::string_view name) {
-  for (const CodeStateRow& r : kCodeStates) {
-    if (r.name == name) return r.state;
-  }
-  return std::nullopt;
+  return kCodeStates.FromName(name);
 }
 
 std::string TermText(Term term) {
