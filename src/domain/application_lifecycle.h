@@ -1,0 +1,140 @@
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "domain/application_type.h"
+#include "domain/holiday_calendar.h"
+
+namespace icp {
+
+// Where an application is in the workflow (FACTS.md §4, §11; DESIGN.md "lifecycle").
+enum class ApplicationState {
+  kDraft,             // 草稿: being filled
+  kProviderReview,    // 初审中: the provider's reviewer checks and phones the leader
+  kProviderReturned,  // 初审驳回: field-level reasons; the customer fixes and resubmits
+  kVerification,      // 待核验: video / curtain photo / Shanghai App check by the customer
+  kReadyForBureau,    // 待提交管局: the provider sends it (or got it back from MIIT's SMS step)
+  kSmsPending,        // 短信核验中: at the bureau, MIIT's SMS to the leaders, 24 h
+  kBureauReview,      // 管局审核中
+  kApproved,          // 备案成功: numbers issued (terminal)
+  kBureauReturned,    // 管局退回: the customer fixes; it goes through provider review again
+  kWithdrawn,         // 已撤销 (terminal)
+  kAbandoned,         // 已放弃 (terminal)
+  kExpired,           // 已过期: waited more than the customer window (terminal)
+};
+
+enum class ApplicationEvent {
+  kSubmit,              // customer submits, or resubmits after a return
+  kContactMissed,       // reviewer's call not answered
+  kContactReached,      // reviewer reached the leader
+  kProviderReturn,      // reviewer returns it with field-level reasons
+  kProviderPass,        // reviewer passes it
+  kVerificationDone,    // identity verification passed
+  kSentToBureau,        // provider submitted it to the bureau
+  kSmsVerified,         // every leader completed MIIT's SMS check
+  kSmsTimedOut,         // 24 h passed without it
+  kSmsFailedFiveTimes,  // the sixth wrong entry: MIIT returns it
+  kBureauApprove,
+  kBureauReturn,
+  kWithdraw,            // 撤销: customer takes it back before it reaches the bureau
+  kAbandon,             // 放弃
+  kExpire,              // the customer window ran out
+};
+
+std::span<const ApplicationState> AllApplicationStates();
+std::span<const ApplicationEvent> AllApplicationEvents();
+std::string_view ApplicationStateName(ApplicationState s);   // "provider_review", ...
+std::string_view ApplicationStateLabel(ApplicationState s);  // "初审中", ...
+std::string_view ApplicationEventName(ApplicationEvent e);   // "contact_missed", ...
+bool IsTerminal(ApplicationState s);
+
+// Durations the workflow sets; filled from the rules parameters (national.json, overridden
+// per province). Defaults: FACTS.md §4.2 (provider review 1-2 working days; bureau review
+// ≤ 20 working days, MIIT order 33), §4.4 (SMS 24 h), §4.5 (45 days per waiting step,
+// reminders at 7, 15, 30), S0 (second call about 1 hour after a missed one).
+struct DeadlinePolicy {
+  int provider_review_working_days = 2;
+  int bureau_review_working_days = 20;
+  int customer_window_days = 45;
+  std::vector<int> reminder_days = {7, 15, 30};
+  int sms_window_hours = 24;
+  int contact_retry_minutes = 60;
+};
+
+// What the current state waits for, and until when.
+struct Deadline {
+  enum class Kind { kProviderReview, kCustomerAction, kSms, kBureauReview };
+  Kind kind;
+  std::chrono::sys_seconds due;
+  bool provisional = false;  // counted in working days outside the calendar's years
+  // The event applied when it passes unanswered: kExpire for the customer window,
+  // kSmsTimedOut for SMS; none for the provider's and the bureau's own targets.
+  std::optional<ApplicationEvent> on_expiry;
+};
+
+struct TransitionRecord {
+  ApplicationState from;
+  ApplicationEvent event;
+  ApplicationState to;
+  std::chrono::sys_seconds at;
+};
+
+// Something a sweeper should do now.
+struct DueAction {
+  enum class Kind { kRemind, kApplyEvent, kCallAgain, kOverdue };
+  Kind kind;
+  int reminder_day = 0;                 // kRemind: 7, 15 or 30
+  std::optional<ApplicationEvent> event;  // kApplyEvent
+};
+
+// The lifecycle of one application: its state, the moves it made, and what it waits for.
+// All time is passed in; nothing here reads a clock.
+class ApplicationLifecycle {
+ public:
+  static ApplicationLifecycle Start(ApplicationType type, std::chrono::sys_seconds now);
+
+  // Looks the move up in the transition table. kFailedPrecondition (rule
+  // "lifecycle.transition") naming state and event when the table has no such move.
+  Result<TransitionRecord> Apply(ApplicationEvent event, std::chrono::sys_seconds now,
+                                 const HolidayCalendar& calendar, const DeadlinePolicy& policy);
+
+  // Records that the reminder for `day` was sent, so DueActions stops listing it.
+  void MarkReminded(int day);
+
+  ApplicationType type() const { return type_; }
+  ApplicationState state() const { return state_; }
+  const std::vector<TransitionRecord>& history() const { return history_; }
+  int missed_calls() const { return missed_calls_; }
+  std::optional<std::chrono::sys_seconds> next_call_at() const { return next_call_at_; }
+  const std::optional<Deadline>& deadline() const { return deadline_; }
+  std::chrono::sys_seconds entered_state_at() const { return entered_at_; }
+  const std::vector<int>& reminded() const { return reminded_; }
+
+ private:
+  ApplicationLifecycle(ApplicationType type, std::chrono::sys_seconds now)
+      : type_(type), entered_at_(now) {}
+  void SetDeadline(std::chrono::sys_seconds now, const HolidayCalendar& calendar,
+                   const DeadlinePolicy& policy);
+
+  ApplicationType type_;
+  ApplicationState state_ = ApplicationState::kDraft;
+  std::chrono::sys_seconds entered_at_;
+  std::vector<TransitionRecord> history_;
+  int missed_calls_ = 0;
+  std::optional<std::chrono::sys_seconds> next_call_at_;
+  std::optional<Deadline> deadline_;
+  std::vector<int> reminded_;
+};
+
+// What is due at `now`: reminders at the policy's days in a customer-action state (not yet
+// sent), the expiry or SMS timeout to apply, the second call to make, or an overdue provider
+// or bureau target. Pure.
+std::vector<DueAction> DueActions(const ApplicationLifecycle& lifecycle,
+                                  std::chrono::sys_seconds now, const DeadlinePolicy& policy);
+
+}  // namespace icp

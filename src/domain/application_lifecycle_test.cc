@@ -1,0 +1,287 @@
+#include "domain/application_lifecycle.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+namespace icp {
+namespace {
+
+using namespace std::chrono;
+using State = ApplicationState;
+using Event = ApplicationEvent;
+
+// 2026-11-23 10:00 China time, a Monday: the fake clock every test starts from.
+const sys_seconds kStart = sys_days(2026y / November / 23d) + 2h;
+
+const HolidayCalendar& Calendar() {
+  static const HolidayCalendar c = *HolidayCalendar::Parse(
+      "2026-01-01\t2026-01-03\toff\t元旦\n2026-10-01\t2026-10-07\toff\t国庆节\n");
+  return c;
+}
+const DeadlinePolicy kPolicy;
+
+// Applies events in order; fails the test on a refused one.
+ApplicationLifecycle Walk(ApplicationType type, std::initializer_list<Event> events,
+                          sys_seconds at = kStart) {
+  ApplicationLifecycle l = ApplicationLifecycle::Start(type, at);
+  for (Event e : events) {
+    Result<TransitionRecord> r = l.Apply(e, at, Calendar(), kPolicy);
+    EXPECT_TRUE(r.has_value()) << ApplicationEventName(e) << ": " << (r ? "" : r.error().message);
+  }
+  return l;
+}
+
+// A canonical way into every state, for a filing and for a cancellation.
+std::map<State, std::vector<Event>> PathsTo(bool cancellation) {
+  std::vector<Event> ready = cancellation
+                                 ? std::vector<Event>{Event::kSubmit, Event::kProviderPass}
+                                 : std::vector<Event>{Event::kSubmit, Event::kProviderPass, Event::kVerificationDone};
+  std::vector<Event> review = ready;
+  review.push_back(Event::kSentToBureau);
+  if (!cancellation) review.push_back(Event::kSmsVerified);
+  std::map<State, std::vector<Event>> paths = {
+      {State::kDraft, {}},
+      {State::kProviderReview, {Event::kSubmit}},
+      {State::kProviderReturned, {Event::kSubmit, Event::kProviderReturn}},
+      {State::kReadyForBureau, ready},
+      {State::kBureauReview, review},
+      {State::kWithdrawn, {Event::kSubmit, Event::kWithdraw}},
+      {State::kAbandoned, {Event::kAbandon}},
+      {State::kExpired, {Event::kSubmit, Event::kProviderReturn, Event::kExpire}},
+  };
+  std::vector<Event> returned = review, approved = review;
+  returned.push_back(Event::kBureauReturn);
+  approved.push_back(Event::kBureauApprove);
+  paths[State::kBureauReturned] = returned;
+  paths[State::kApproved] = approved;
+  if (!cancellation) {
+    paths[State::kVerification] = {Event::kSubmit, Event::kProviderPass};
+    std::vector<Event> sms = ready;
+    sms.push_back(Event::kSentToBureau);
+    paths[State::kSmsPending] = sms;
+  }
+  return paths;
+}
+
+ApplicationLifecycle Reach(ApplicationType type, const std::vector<Event>& path) {
+  ApplicationLifecycle l = ApplicationLifecycle::Start(type, kStart);
+  for (Event e : path) EXPECT_TRUE(l.Apply(e, kStart, Calendar(), kPolicy).has_value());
+  return l;
+}
+
+std::string Move(State from, Event e, State to) {
+  return std::string(ApplicationStateName(from)) + " --" + std::string(ApplicationEventName(e)) +
+         "--> " + std::string(ApplicationStateName(to));
+}
+
+// Exactly these moves are accepted for a website filing (first contact missed counted from
+// zero); everything else is refused.
+const std::set<std::string> kFilingMoves = {
+    "draft --submit--> provider_review",
+    "draft --abandon--> abandoned",
+    "provider_review --contact_missed--> provider_review",
+    "provider_review --contact_reached--> provider_review",
+    "provider_review --provider_return--> provider_returned",
+    "provider_review --provider_pass--> verification",
+    "provider_review --withdraw--> withdrawn",
+    "provider_returned --submit--> provider_review",
+    "provider_returned --withdraw--> withdrawn",
+    "provider_returned --abandon--> abandoned",
+    "provider_returned --expire--> expired",
+    "verification --verification_done--> ready_for_bureau",
+    "verification --provider_return--> provider_returned",
+    "verification --withdraw--> withdrawn",
+    "verification --abandon--> abandoned",
+    "verification --expire--> expired",
+    "ready_for_bureau --sent_to_bureau--> sms_pending",
+    "ready_for_bureau --provider_return--> provider_returned",
+    "ready_for_bureau --withdraw--> withdrawn",
+    "ready_for_bureau --abandon--> abandoned",
+    "sms_pending --sms_verified--> bureau_review",
+    "sms_pending --sms_timed_out--> ready_for_bureau",
+    "sms_pending --sms_failed_five_times--> ready_for_bureau",
+    "bureau_review --bureau_approve--> approved",
+    "bureau_review --bureau_return--> bureau_returned",
+    "bureau_returned --submit--> provider_review",
+    "bureau_returned --abandon--> abandoned",
+    "bureau_returned --expire--> expired",
+    "bureau_returned --withdraw--> withdrawn",
+};
+
+std::set<std::string> AcceptedMoves(ApplicationType type) {
+  std::set<std::string> accepted;
+  for (const auto& [state, path] : PathsTo(IsCancellation(type))) {
+    for (Event e : AllApplicationEvents()) {
+      ApplicationLifecycle l = Reach(type, path);
+      EXPECT_EQ(l.state(), state);
+      Result<TransitionRecord> r = l.Apply(e, kStart, Calendar(), kPolicy);
+      if (r) {
+        accepted.insert(Move(state, e, r->to));
+      } else {
+        EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition);
+        EXPECT_EQ(r.error().rule(), "lifecycle.transition");
+      }
+    }
+  }
+  return accepted;
+}
+
+TEST(ApplicationLifecycle, AcceptsExactlyTheTableForFilings) {
+  EXPECT_EQ(AcceptedMoves(ApplicationType::kFirstFiling), kFilingMoves);
+  EXPECT_EQ(AcceptedMoves(ApplicationType::kChangeWebsite), kFilingMoves);
+}
+
+TEST(ApplicationLifecycle, CancellationsSkipVerificationAndSms) {
+  std::set<std::string> expected;
+  for (const std::string& m : kFilingMoves) {
+    if (m.find("verification") != std::string::npos || m.find("sms") != std::string::npos) continue;
+    expected.insert(m);
+  }
+  expected.insert("provider_review --provider_pass--> ready_for_bureau");
+  expected.insert("ready_for_bureau --sent_to_bureau--> bureau_review");
+  EXPECT_EQ(AcceptedMoves(ApplicationType::kCancelSubject), expected);
+  EXPECT_EQ(AcceptedMoves(ApplicationType::kCancelAccess), expected);
+}
+
+TEST(ApplicationLifecycle, RefusalSaysStateAndEventInBothLanguages) {
+  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling,
+                                {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone, Event::kSentToBureau});
+  Result<TransitionRecord> r = l.Apply(Event::kWithdraw, kStart, Calendar(), kPolicy);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().message, "an application in state sms_pending cannot take event withdraw");
+  EXPECT_EQ(r.error().violations[0].message_zh, "当前状态（短信核验中）不能执行“撤销”");
+  EXPECT_EQ(l.state(), State::kSmsPending);  // nothing changed
+}
+
+TEST(ApplicationLifecycle, SecondMissedCallReturnsTheApplication) {
+  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling, {Event::kSubmit});
+  ASSERT_TRUE(l.Apply(Event::kContactMissed, kStart, Calendar(), kPolicy).has_value());
+  EXPECT_EQ(l.state(), State::kProviderReview);
+  EXPECT_EQ(l.next_call_at(), kStart + 60min);
+  EXPECT_THAT(DueActions(l, kStart + 59min, kPolicy), testing::IsEmpty());
+  ASSERT_EQ(DueActions(l, kStart + 60min, kPolicy).size(), 1u);
+  EXPECT_EQ(DueActions(l, kStart + 60min, kPolicy)[0].kind, DueAction::Kind::kCallAgain);
+  ASSERT_TRUE(l.Apply(Event::kContactMissed, kStart + 61min, Calendar(), kPolicy).has_value());
+  EXPECT_EQ(l.state(), State::kProviderReturned);
+  EXPECT_FALSE(l.next_call_at().has_value());
+}
+
+TEST(ApplicationLifecycle, ProviderReviewIsDueInWorkingDays) {
+  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling, {Event::kSubmit});
+  ASSERT_TRUE(l.deadline().has_value());
+  // Monday + 2 working days = Wednesday, due at its end (China time).
+  EXPECT_EQ(l.deadline()->due, sys_days(2026y / November / 25d) + 16h);
+  EXPECT_EQ(l.deadline()->kind, Deadline::Kind::kProviderReview);
+  // Submitted before the National Day week, due after it.
+  ApplicationLifecycle october = Walk(ApplicationType::kFirstFiling, {Event::kSubmit},
+                                      sys_days(2026y / September / 30d) + 2h);
+  EXPECT_EQ(october.deadline()->due, sys_days(2026y / October / 9d) + 16h);
+}
+
+TEST(ApplicationLifecycle, BureauReviewBeyondTheCalendarIsProvisional) {
+  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling,
+                                {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone,
+                                 Event::kSentToBureau, Event::kSmsVerified},
+                                sys_days(2026y / December / 20d));
+  ASSERT_TRUE(l.deadline().has_value());
+  EXPECT_EQ(l.deadline()->kind, Deadline::Kind::kBureauReview);
+  EXPECT_TRUE(l.deadline()->provisional);
+  DeadlinePolicy zhejiang = kPolicy;
+  zhejiang.bureau_review_working_days = 30;
+  ApplicationLifecycle z = ApplicationLifecycle::Start(ApplicationType::kFirstFiling, kStart);
+  for (Event e : {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone, Event::kSentToBureau,
+                  Event::kSmsVerified}) {
+    ASSERT_TRUE(z.Apply(e, kStart, Calendar(), zhejiang).has_value());
+  }
+  EXPECT_GT(z.deadline()->due, Walk(ApplicationType::kFirstFiling,
+                                    {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone,
+                                     Event::kSentToBureau, Event::kSmsVerified})
+                                   .deadline()
+                                   ->due);
+}
+
+TEST(ApplicationLifecycle, SmsTimesOutAfter24Hours) {
+  ApplicationLifecycle l = Walk(ApplicationType::kNewWebsite,
+                                {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone, Event::kSentToBureau});
+  EXPECT_THAT(DueActions(l, kStart + 23h, kPolicy), testing::IsEmpty());
+  std::vector<DueAction> due = DueActions(l, kStart + 24h, kPolicy);
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].event, Event::kSmsTimedOut);
+  ASSERT_TRUE(l.Apply(*due[0].event, kStart + 24h, Calendar(), kPolicy).has_value());
+  EXPECT_EQ(l.state(), State::kReadyForBureau);  // back to the provider, who resubmits
+  ASSERT_TRUE(l.Apply(Event::kSentToBureau, kStart + 25h, Calendar(), kPolicy).has_value());
+  EXPECT_EQ(l.state(), State::kSmsPending);
+}
+
+TEST(ApplicationLifecycle, CustomerWindowRemindsAt7_15_30AndExpiresAt45Days) {
+  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling, {Event::kSubmit, Event::kProviderReturn});
+  ASSERT_EQ(l.deadline()->due, kStart + days(45));
+  EXPECT_THAT(DueActions(l, kStart + days(6), kPolicy), testing::IsEmpty());
+  std::vector<DueAction> at7 = DueActions(l, kStart + days(7), kPolicy);
+  ASSERT_EQ(at7.size(), 1u);
+  EXPECT_EQ(at7[0].kind, DueAction::Kind::kRemind);
+  EXPECT_EQ(at7[0].reminder_day, 7);
+  l.MarkReminded(7);
+  EXPECT_THAT(DueActions(l, kStart + days(7), kPolicy), testing::IsEmpty());
+  std::vector<DueAction> at31 = DueActions(l, kStart + days(31), kPolicy);
+  ASSERT_EQ(at31.size(), 2u);  // 15 and 30 not yet sent
+  EXPECT_EQ(at31[1].reminder_day, 30);
+  l.MarkReminded(15);
+  l.MarkReminded(30);
+  std::vector<DueAction> at45 = DueActions(l, kStart + days(45), kPolicy);
+  ASSERT_EQ(at45.size(), 1u);
+  EXPECT_EQ(at45[0].event, Event::kExpire);
+  ASSERT_TRUE(l.Apply(Event::kExpire, kStart + days(45), Calendar(), kPolicy).has_value());
+  EXPECT_TRUE(IsTerminal(l.state()));
+  EXPECT_FALSE(l.deadline().has_value());
+}
+
+TEST(ApplicationLifecycle, EachWaitingStepHasItsOwnWindow) {
+  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling, {Event::kSubmit, Event::kProviderReturn});
+  ASSERT_TRUE(l.Apply(Event::kSubmit, kStart + days(40), Calendar(), kPolicy).has_value());
+  ASSERT_TRUE(l.Apply(Event::kProviderPass, kStart + days(41), Calendar(), kPolicy).has_value());
+  EXPECT_EQ(l.state(), State::kVerification);
+  EXPECT_EQ(l.deadline()->due, kStart + days(41 + 45));  // not the first step's day 45
+}
+
+// One walk per application type from draft to each end state it can reach.
+class LifecycleScenario : public testing::TestWithParam<ApplicationType> {};
+
+TEST_P(LifecycleScenario, ReachesEveryEndState) {
+  const ApplicationType type = GetParam();
+  const bool cancel = IsCancellation(type);
+  std::vector<Event> to_bureau = {Event::kSubmit, Event::kContactMissed, Event::kContactReached,
+                                  Event::kProviderPass};
+  if (!cancel) to_bureau.push_back(Event::kVerificationDone);
+  to_bureau.push_back(Event::kSentToBureau);
+  if (!cancel) {
+    to_bureau.push_back(Event::kSmsFailedFiveTimes);  // back to the provider, sent again
+    to_bureau.push_back(Event::kSentToBureau);
+    to_bureau.push_back(Event::kSmsVerified);
+  }
+  std::vector<Event> approved = to_bureau;
+  approved.push_back(Event::kBureauReturn);  // returned once, fixed, through review again
+  approved.push_back(Event::kSubmit);
+  approved.insert(approved.end(), to_bureau.begin() + 1, to_bureau.end());
+  approved.push_back(Event::kBureauApprove);
+  ApplicationLifecycle done = ApplicationLifecycle::Start(type, kStart);
+  for (Event e : approved) {
+    ASSERT_TRUE(done.Apply(e, kStart, Calendar(), kPolicy).has_value()) << ApplicationEventName(e);
+  }
+  EXPECT_EQ(done.state(), State::kApproved);
+  EXPECT_EQ(done.history().size(), approved.size());
+  EXPECT_EQ(Walk(type, {Event::kSubmit, Event::kWithdraw}).state(), State::kWithdrawn);
+  EXPECT_EQ(Walk(type, {Event::kAbandon}).state(), State::kAbandoned);
+  EXPECT_EQ(Walk(type, {Event::kSubmit, Event::kProviderReturn, Event::kExpire}).state(), State::kExpired);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllTypes, LifecycleScenario, testing::ValuesIn(AllApplicationTypes()),
+                         [](const testing::TestParamInfo<ApplicationType>& p) {
+                           return std::string(ApplicationTypeName(p.param));
+                         });
+
+}  // namespace
+}  // namespace icp
