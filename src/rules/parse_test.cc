@@ -144,6 +144,10 @@ TEST(RuleSet, ProvinceParametersOverrideNationalOnes) {
   EXPECT_EQ(set->For(*Province::FromCode("33")).parameters.bureau_review_working_days, 30);
   EXPECT_EQ(set->For(*Province::FromCode("33")).parameters.provider_review_working_days, 1);
   EXPECT_EQ(set->For(*Province::FromCode("44")).parameters.bureau_review_working_days, 20);
+  const DeadlinePolicy zj = DeadlinePolicyOf(set->For(*Province::FromCode("33")).parameters);
+  EXPECT_EQ(zj.bureau_review_working_days, 30);
+  EXPECT_EQ(zj.provider_review_working_days, 1);
+  EXPECT_EQ(zj.reminder_days, (std::vector<int>{7, 15, 30}));
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "base/date.h"
 #include "base/result.h"
+#include "domain/application_lifecycle.h"
 #include "domain/application_type.h"
 #include "domain/certificate.h"
 #include "domain/domain_name.h"
@@ -185,6 +186,9 @@ struct RuleParameters {
   int resource_min_remaining_months = 1;
   int authorization_codes_per_server = 5;
 };
+
+// The lifecycle's durations for a province.
+DeadlinePolicy DeadlinePolicyOf(const RuleParameters& parameters);
 
 // One parsed file: national.json or provinces/NN.json.
 struct RuleFile {
