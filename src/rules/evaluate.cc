@@ -322,17 +322,22 @@ void EvalFieldRequired(const Context& c, const FieldRequired& p) {
 }
 
 void EvalDistinctContacts(const Context& c, const DistinctContacts& p) {
-  std::vector<std::pair<std::string, std::string>> values;
+  struct Value {
+    FieldRef field;
+    std::string path;
+    std::string number;
+  };
+  std::vector<Value> values;
   for (FieldRef f : p.fields) {
-    for (auto& v : FieldValues(c.app, f)) {
-      if (!v.second.empty()) values.push_back(std::move(v));
+    for (auto& [path, number] : FieldValues(c.app, f)) {
+      if (!number.empty()) values.push_back({f, std::move(path), std::move(number)});
     }
   }
   if (p.min_distinct > 0) {
     std::set<std::string> distinct;
-    for (const auto& v : values) distinct.insert(v.second);
+    for (const Value& v : values) distinct.insert(v.number);
     if (distinct.size() < static_cast<std::size_t>(p.min_distinct)) {
-      c.Add(values.empty() ? "subject.principal" : values.front().first,
+      c.Add(values.empty() ? "subject.principal" : values.front().path,
             "these contact numbers need at least " + std::to_string(p.min_distinct) +
                 " different numbers",
             "联系方式中至少需要 " + std::to_string(p.min_distinct) + " 个不同的号码");
@@ -341,11 +346,13 @@ void EvalDistinctContacts(const Context& c, const DistinctContacts& p) {
   }
   // All different. Two websites run by the same principal share numbers legitimately:
   // compare values across different fields, not a field with its own copies.
+  std::set<std::string> reported;  // one message per offending field
   for (std::size_t i = 0; i < values.size(); ++i) {
     for (std::size_t j = i + 1; j < values.size(); ++j) {
-      if (values[i].second != values[j].second) continue;
-      c.Add(values[j].first, values[j].first + " must differ from " + values[i].first,
-            values[j].first + " 不能与 " + values[i].first + " 相同");
+      if (values[i].field == values[j].field || values[i].number != values[j].number) continue;
+      if (!reported.insert(values[j].path).second) continue;
+      c.Add(values[j].path, values[j].path + " must differ from " + values[i].path,
+            values[j].path + " 不能与 " + values[i].path + " 相同");
     }
   }
 }

@@ -217,6 +217,13 @@ TEST(Evaluate, DistinctContactsAndFieldRequired) {
   EXPECT_THAT(Violated(app, distinct), IsEmpty());
   app.subject.principal.emergency_contact = app.subject.principal.mobile;
   EXPECT_THAT(Violated(app, distinct), ElementsAre("44.d@subject.principal.emergency_contact"));
+  // Two websites run by the same leader share numbers legitimately.
+  const std::string across = R"({"id": "44.x", "kind": "distinct_contacts", "params": {"fields": ["websites.principal.mobile", "websites.principal.emergency_contact"]}, "severity": "error", "source": "s"})";
+  Application two = Unit();
+  two.websites.push_back(two.websites[0]);
+  EXPECT_THAT(Violated(two, across), IsEmpty());
+  two.websites[1].principal.emergency_contact = two.websites[0].principal.mobile;
+  EXPECT_THAT(Violated(two, across), ElementsAre("44.x@websites[1].principal.emergency_contact"));
   EXPECT_THAT(Violated(app, required), ElementsAre("44.r@subject.remark"));
   app.subject.remark = "个人网站";
   EXPECT_THAT(Violated(app, required), ElementsAre("44.r@subject.remark"));  // too short
