@@ -12,7 +12,7 @@ namespace icp {
 template <typename E>
 struct EnumEntry {
   E value;
-  std::string_view name;       // "first_filing"
+  std::string_view name;        // "first_filing"
   std::string_view label = {};  // "首次备案"
 };
 

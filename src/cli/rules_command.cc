@@ -73,7 +73,8 @@ Result<ApplicationType> ResolveType(const Application& app, const json::value& f
   // Websites the facts do not describe are taken as not filed anywhere.
   facts->websites.resize(std::max(facts->websites.size(), app.websites.size()));
   for (std::size_t i = 0; i < app.websites.size(); ++i) {
-    facts->websites[i].domains.resize(std::max(facts->websites[i].domains.size(), app.websites[i].domains.size()));
+    facts->websites[i].domains.resize(
+        std::max(facts->websites[i].domains.size(), app.websites[i].domains.size()));
   }
   return ResolveApplicationType(*facts);
 }
@@ -199,10 +200,12 @@ CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
     found = Evaluate(*app, *type, rules.For(app->subject.province), *facts, noon);
   } else {
     for (const FieldViolation& v : type.error().violations) {
-      found.push_back({v.rule, v.field, v.message, v.message_zh, "FACTS.md §3.3", Severity::kError});
+      found.push_back(
+          {v.rule, v.field, v.message, v.message_zh, "FACTS.md §3.3", Severity::kError});
     }
   }
-  if (const json::value* want = o.if_contains("expect_type"); want != nullptr && want->is_string()) {
+  if (const json::value* want = o.if_contains("expect_type");
+      want != nullptr && want->is_string()) {
     const std::string got = type ? std::string(ApplicationTypeName(*type)) : "(unresolved)";
     if (got != want->as_string()) {
       r.detail = "type expected " + std::string(want->as_string()) + " got " + got;
@@ -293,7 +296,9 @@ int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, st
                                       {"message", v.message},
                                       {"message_zh", v.message_zh}});
       }
-      out << json::serialize(json::object{{"valid", false}, {app && facts ? "type_conflicts" : "document_errors", fields}}) << "\n";
+      out << json::serialize(json::object{
+                 {"valid", false}, {app && facts ? "type_conflicts" : "document_errors", fields}})
+          << "\n";
     } else {
       out << (app && facts ? "the application type cannot be determined (验证备案类型未通过):\n"
                            : "the application document is invalid:\n");

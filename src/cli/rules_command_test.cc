@@ -75,8 +75,8 @@ INSTANTIATE_TEST_SUITE_P(Data, RuleCases, testing::ValuesIn(CaseFiles(kRules)),
 TEST(Precheck, EvaluatesTheFixtureAndListsMaterials) {
   std::ostringstream out, err;
   const int code = RunPrecheck(
-      {fs::path(ICP_SOURCE_DIR) / "tests/fixtures/personal_first_filing.json", kRules, true},
-      kNow, out, err);
+      {fs::path(ICP_SOURCE_DIR) / "tests/fixtures/personal_first_filing.json", kRules, true}, kNow,
+      out, err);
   ASSERT_NE(code, 2) << err.str();
   boost::json::object o = boost::json::parse(out.str()).as_object();
   EXPECT_EQ(o.at("type").as_string(), "first_filing");

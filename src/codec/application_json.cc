@@ -389,14 +389,16 @@ std::optional<Resource> ReadResource(const json::value& v, const std::string& pa
   std::optional<ResourceKind> kind = ResourceKindFromName(text("kind"));
   if (!kind) return bad("kind", "must be cvm, lighthouse, serverless_pack or clb");
   r.kind = *kind;
-  r.region = Region{text("region"), o.contains("mainland") && o.at("mainland").is_bool() && o.at("mainland").as_bool()};
+  r.region = Region{text("region"), o.contains("mainland") && o.at("mainland").is_bool() &&
+                                        o.at("mainland").as_bool()};
   std::optional<BillingMode> billing = BillingModeFromName(text("billing"));
   if (!billing) return bad("billing", "must be prepaid or pay_as_you_go");
   r.billing = *billing;
   r.trial = o.contains("trial") && o.at("trial").is_bool() && o.at("trial").as_bool();
   if (const json::value* m = o.if_contains("purchased_months"); m != nullptr && m->is_int64()) {
     r.purchased = Term{static_cast<int>(m->as_int64()), TermUnit::kMonths};
-  } else if (const json::value* d = o.if_contains("purchased_days"); d != nullptr && d->is_int64()) {
+  } else if (const json::value* d = o.if_contains("purchased_days");
+             d != nullptr && d->is_int64()) {
     r.purchased = Term{static_cast<int>(d->as_int64()), TermUnit::kDays};
   }
   if (const std::string on = text("expires_on"); !on.empty()) {
@@ -429,7 +431,8 @@ std::optional<AuthorizationCode> ReadCode(const json::value& v, const std::strin
                         path + " 需包含 code、server_id 和 state"});
     return std::nullopt;
   }
-  return AuthorizationCode{text("code"), text("server_id"), text("ip"), *state, text("generated_by")};
+  return AuthorizationCode{text("code"), text("server_id"), text("ip"), *state,
+                           text("generated_by")};
 }
 
 }  // namespace
@@ -437,13 +440,14 @@ std::optional<AuthorizationCode> ReadCode(const json::value& v, const std::strin
 Result<EvaluationFacts> FactsFromJson(const json::value& facts) {
   EvaluationFacts out;
   if (facts.is_null()) return out;
-  if (!facts.is_object()) return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
+  if (!facts.is_object())
+    return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
   std::vector<FieldViolation> problems;
   const json::object& o = facts.as_object();
   if (const json::value* v = o.if_contains("filed_websites")) {
     if (!v->is_int64() || v->as_int64() < 0 || v->as_int64() > 100000) {
-      problems.push_back({"facts.filed_websites", "facts.filed-websites", "facts.filed_websites is a count",
-                          "facts.filed_websites 应为非负整数"});
+      problems.push_back({"facts.filed_websites", "facts.filed-websites",
+                          "facts.filed_websites is a count", "facts.filed_websites 应为非负整数"});
     } else {
       out.filed_websites = static_cast<int>(v->as_int64());
     }
@@ -456,7 +460,8 @@ Result<EvaluationFacts> FactsFromJson(const json::value& facts) {
       if (r) out.resources.push_back(std::move(*r));
     }
   }
-  if (const json::value* list = o.if_contains("authorization_codes"); list != nullptr && list->is_array()) {
+  if (const json::value* list = o.if_contains("authorization_codes");
+      list != nullptr && list->is_array()) {
     for (std::size_t i = 0; i < list->as_array().size(); ++i) {
       std::optional<AuthorizationCode> c = ReadCode(
           list->as_array()[i], "facts.authorization_codes[" + std::to_string(i) + "]", problems);
@@ -503,7 +508,8 @@ constexpr std::pair<std::string_view, OpenApplication> kOpenApplications[] = {
 Result<ApplicationTypeFacts> TypeFactsFromJson(const json::value& facts) {
   ApplicationTypeFacts out;
   if (facts.is_null()) return out;
-  if (!facts.is_object()) return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
+  if (!facts.is_object())
+    return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
   std::vector<FieldViolation> problems;
   auto name = [&](const json::object& o, std::string_view key, const std::string& path,
                   const auto& table, auto& slot) {
@@ -511,7 +517,8 @@ Result<ApplicationTypeFacts> TypeFactsFromJson(const json::value& facts) {
     if (v == nullptr || v->is_null()) return;
     auto found = v->is_string() ? Lookup(table, v->as_string()) : std::nullopt;
     if (!found) {
-      problems.push_back({path, "facts.value", path + " has an unknown value", path + " 的取值无效"});
+      problems.push_back(
+          {path, "facts.value", path + " has an unknown value", path + " 的取值无效"});
     } else {
       slot = *found;
     }
@@ -520,12 +527,15 @@ Result<ApplicationTypeFacts> TypeFactsFromJson(const json::value& facts) {
   name(o, "subject", "facts.subject", kSubjectStandings, out.subject);
   name(o, "subject_open_application", "facts.subject_open_application", kOpenApplications,
        out.subject_open_application);
-  if (const json::value* b = o.if_contains("only_website_cancelled"); b != nullptr && b->is_bool()) {
+  if (const json::value* b = o.if_contains("only_website_cancelled");
+      b != nullptr && b->is_bool()) {
     out.only_website_cancelled = b->as_bool();
   }
   if (const json::value* c = o.if_contains("chosen"); c != nullptr && c->is_string()) {
     out.chosen = ApplicationTypeFromName(c->as_string());
-    if (!out.chosen) problems.push_back({"facts.chosen", "facts.value", "unknown application type", "备案类型无效"});
+    if (!out.chosen)
+      problems.push_back(
+          {"facts.chosen", "facts.value", "unknown application type", "备案类型无效"});
   }
   if (const json::value* sites = o.if_contains("websites"); sites != nullptr && sites->is_array()) {
     for (std::size_t i = 0; i < sites->as_array().size(); ++i) {
@@ -534,7 +544,8 @@ Result<ApplicationTypeFacts> TypeFactsFromJson(const json::value& facts) {
       const json::value* domains = s.is_object() ? s.as_object().if_contains("domains") : nullptr;
       if (domains != nullptr && domains->is_array()) {
         for (std::size_t j = 0; j < domains->as_array().size(); ++j) {
-          const std::string path = "facts.websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]";
+          const std::string path =
+              "facts.websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]";
           DomainFacts d;
           if (const json::value& dv = domains->as_array()[j]; dv.is_object()) {
             name(dv.as_object(), "standing", path + ".standing", kDomainStandings, d.standing);

@@ -68,8 +68,10 @@ constexpr std::array<Transition, 32> kTransitions = {{
     {State::kDraft, Event::kSubmit, State::kProviderReview},
     {State::kDraft, Event::kAbandon, State::kAbandoned},
 
-    {State::kProviderReview, Event::kContactMissed, State::kProviderReview, For::kAll, Guard::kFirstMissedCall},
-    {State::kProviderReview, Event::kContactMissed, State::kProviderReturned, For::kAll, Guard::kSecondMissedCall},
+    {State::kProviderReview, Event::kContactMissed, State::kProviderReview, For::kAll,
+     Guard::kFirstMissedCall},
+    {State::kProviderReview, Event::kContactMissed, State::kProviderReturned, For::kAll,
+     Guard::kSecondMissedCall},
     {State::kProviderReview, Event::kContactReached, State::kProviderReview},
     {State::kProviderReview, Event::kProviderReturn, State::kProviderReturned},
     {State::kProviderReview, Event::kProviderPass, State::kVerification, For::kFilings},
@@ -120,8 +122,7 @@ bool Matches(const Transition& t, ApplicationType type, int missed_calls) {
 }
 
 bool WaitsForCustomer(State s) {
-  return s == State::kProviderReturned || s == State::kVerification ||
-         s == State::kBureauReturned;
+  return s == State::kProviderReturned || s == State::kVerification || s == State::kBureauReturned;
 }
 
 sys_seconds StartOfChinaDay(Date d) {
@@ -214,9 +215,9 @@ void ApplicationLifecycle::SetDeadline(sys_seconds now, const HolidayCalendar& c
   }
   if (WaitsForCustomer(state_)) {
     // 45 natural days per waiting step, not in total (FACTS.md §4.5).
-    deadline_ = Deadline{Deadline::Kind::kCustomerAction,
-                         now + std::chrono::days(policy.customer_window_days), false,
-                         Event::kExpire};
+    deadline_ =
+        Deadline{Deadline::Kind::kCustomerAction,
+                 now + std::chrono::days(policy.customer_window_days), false, Event::kExpire};
     return;
   }
   deadline_.reset();

@@ -18,14 +18,14 @@ enum class ApplicationState {
   kProviderReview,    // 初审中: the provider's reviewer checks and phones the leader
   kProviderReturned,  // 初审驳回: field-level reasons; the customer fixes and resubmits
   kVerification,      // 待核验: video / curtain photo / Shanghai App check by the customer
-  kReadyForBureau,    // 待提交管局: the provider sends it (or got it back from MIIT's SMS step)
-  kSmsPending,        // 短信核验中: at the bureau, MIIT's SMS to the leaders, 24 h
-  kBureauReview,      // 管局审核中
-  kApproved,          // 备案成功: numbers issued (terminal)
-  kBureauReturned,    // 管局退回: the customer fixes; it goes through provider review again
-  kWithdrawn,         // 已撤销 (terminal)
-  kAbandoned,         // 已放弃 (terminal)
-  kExpired,           // 已过期: waited more than the customer window (terminal)
+  kReadyForBureau,  // 待提交管局: the provider sends it (or got it back from MIIT's SMS step)
+  kSmsPending,      // 短信核验中: at the bureau, MIIT's SMS to the leaders, 24 h
+  kBureauReview,    // 管局审核中
+  kApproved,        // 备案成功: numbers issued (terminal)
+  kBureauReturned,  // 管局退回: the customer fixes; it goes through provider review again
+  kWithdrawn,       // 已撤销 (terminal)
+  kAbandoned,       // 已放弃 (terminal)
+  kExpired,         // 已过期: waited more than the customer window (terminal)
 };
 
 enum class ApplicationEvent {
@@ -41,9 +41,9 @@ enum class ApplicationEvent {
   kSmsFailedFiveTimes,  // the sixth wrong entry: MIIT returns it
   kBureauApprove,
   kBureauReturn,
-  kWithdraw,            // 撤销: customer takes it back before it reaches the bureau
-  kAbandon,             // 放弃
-  kExpire,              // the customer window ran out
+  kWithdraw,  // 撤销: customer takes it back before it reaches the bureau
+  kAbandon,   // 放弃
+  kExpire,    // the customer window ran out
 };
 
 std::span<const ApplicationState> AllApplicationStates();
@@ -88,7 +88,7 @@ struct TransitionRecord {
 struct DueAction {
   enum class Kind { kRemind, kApplyEvent, kCallAgain, kOverdue };
   Kind kind;
-  int reminder_day = 0;                 // kRemind: 7, 15 or 30
+  int reminder_day = 0;                   // kRemind: 7, 15 or 30
   std::optional<ApplicationEvent> event;  // kApplyEvent
 };
 

@@ -36,9 +36,9 @@ ApplicationLifecycle Walk(ApplicationType type, std::initializer_list<Event> eve
 
 // A canonical way into every state, for a filing and for a cancellation.
 std::map<State, std::vector<Event>> PathsTo(bool cancellation) {
-  std::vector<Event> ready = cancellation
-                                 ? std::vector<Event>{Event::kSubmit, Event::kProviderPass}
-                                 : std::vector<Event>{Event::kSubmit, Event::kProviderPass, Event::kVerificationDone};
+  std::vector<Event> ready = cancellation ? std::vector<Event>{Event::kSubmit, Event::kProviderPass}
+                                          : std::vector<Event>{Event::kSubmit, Event::kProviderPass,
+                                                               Event::kVerificationDone};
   std::vector<Event> review = ready;
   review.push_back(Event::kSentToBureau);
   if (!cancellation) review.push_back(Event::kSmsVerified);
@@ -147,8 +147,9 @@ TEST(ApplicationLifecycle, CancellationsSkipVerificationAndSms) {
 }
 
 TEST(ApplicationLifecycle, RefusalSaysStateAndEventInBothLanguages) {
-  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling,
-                                {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone, Event::kSentToBureau});
+  ApplicationLifecycle l =
+      Walk(ApplicationType::kFirstFiling,
+           {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone, Event::kSentToBureau});
   Result<TransitionRecord> r = l.Apply(Event::kWithdraw, kStart, Calendar(), kPolicy);
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().message, "an application in state sms_pending cannot take event withdraw");
@@ -176,8 +177,8 @@ TEST(ApplicationLifecycle, ProviderReviewIsDueInWorkingDays) {
   EXPECT_EQ(l.deadline()->due, sys_days(2026y / November / 25d) + 16h);
   EXPECT_EQ(l.deadline()->kind, Deadline::Kind::kProviderReview);
   // Submitted before the National Day week, due after it.
-  ApplicationLifecycle october = Walk(ApplicationType::kFirstFiling, {Event::kSubmit},
-                                      sys_days(2026y / September / 30d) + 2h);
+  ApplicationLifecycle october =
+      Walk(ApplicationType::kFirstFiling, {Event::kSubmit}, sys_days(2026y / September / 30d) + 2h);
   EXPECT_EQ(october.deadline()->due, sys_days(2026y / October / 9d) + 16h);
 }
 
@@ -192,8 +193,8 @@ TEST(ApplicationLifecycle, BureauReviewBeyondTheCalendarIsProvisional) {
   DeadlinePolicy zhejiang = kPolicy;
   zhejiang.bureau_review_working_days = 30;
   ApplicationLifecycle z = ApplicationLifecycle::Start(ApplicationType::kFirstFiling, kStart);
-  for (Event e : {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone, Event::kSentToBureau,
-                  Event::kSmsVerified}) {
+  for (Event e : {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone,
+                  Event::kSentToBureau, Event::kSmsVerified}) {
     ASSERT_TRUE(z.Apply(e, kStart, Calendar(), zhejiang).has_value());
   }
   EXPECT_GT(z.deadline()->due, Walk(ApplicationType::kFirstFiling,
@@ -204,8 +205,9 @@ TEST(ApplicationLifecycle, BureauReviewBeyondTheCalendarIsProvisional) {
 }
 
 TEST(ApplicationLifecycle, SmsTimesOutAfter24Hours) {
-  ApplicationLifecycle l = Walk(ApplicationType::kNewWebsite,
-                                {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone, Event::kSentToBureau});
+  ApplicationLifecycle l =
+      Walk(ApplicationType::kNewWebsite,
+           {Event::kSubmit, Event::kProviderPass, Event::kVerificationDone, Event::kSentToBureau});
   EXPECT_THAT(DueActions(l, kStart + 23h, kPolicy), testing::IsEmpty());
   std::vector<DueAction> due = DueActions(l, kStart + 24h, kPolicy);
   ASSERT_EQ(due.size(), 1u);
@@ -217,7 +219,8 @@ TEST(ApplicationLifecycle, SmsTimesOutAfter24Hours) {
 }
 
 TEST(ApplicationLifecycle, CustomerWindowRemindsAt7_15_30AndExpiresAt45Days) {
-  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling, {Event::kSubmit, Event::kProviderReturn});
+  ApplicationLifecycle l =
+      Walk(ApplicationType::kFirstFiling, {Event::kSubmit, Event::kProviderReturn});
   ASSERT_EQ(l.deadline()->due, kStart + days(45));
   EXPECT_THAT(DueActions(l, kStart + days(6), kPolicy), testing::IsEmpty());
   std::vector<DueAction> at7 = DueActions(l, kStart + days(7), kPolicy);
@@ -240,7 +243,8 @@ TEST(ApplicationLifecycle, CustomerWindowRemindsAt7_15_30AndExpiresAt45Days) {
 }
 
 TEST(ApplicationLifecycle, EachWaitingStepHasItsOwnWindow) {
-  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling, {Event::kSubmit, Event::kProviderReturn});
+  ApplicationLifecycle l =
+      Walk(ApplicationType::kFirstFiling, {Event::kSubmit, Event::kProviderReturn});
   ASSERT_TRUE(l.Apply(Event::kSubmit, kStart + days(40), Calendar(), kPolicy).has_value());
   ASSERT_TRUE(l.Apply(Event::kProviderPass, kStart + days(41), Calendar(), kPolicy).has_value());
   EXPECT_EQ(l.state(), State::kVerification);
@@ -275,7 +279,8 @@ TEST_P(LifecycleScenario, ReachesEveryEndState) {
   EXPECT_EQ(done.history().size(), approved.size());
   EXPECT_EQ(Walk(type, {Event::kSubmit, Event::kWithdraw}).state(), State::kWithdrawn);
   EXPECT_EQ(Walk(type, {Event::kAbandon}).state(), State::kAbandoned);
-  EXPECT_EQ(Walk(type, {Event::kSubmit, Event::kProviderReturn, Event::kExpire}).state(), State::kExpired);
+  EXPECT_EQ(Walk(type, {Event::kSubmit, Event::kProviderReturn, Event::kExpire}).state(),
+            State::kExpired);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllTypes, LifecycleScenario, testing::ValuesIn(AllApplicationTypes()),

@@ -12,7 +12,8 @@ using namespace std::chrono;
 
 const HolidayCalendar& Calendar() {
   static const HolidayCalendar calendar = [] {
-    std::ifstream in(std::string(ICP_SOURCE_DIR) + "/data/reference/calendar/cn_public_holidays.tsv");
+    std::ifstream in(std::string(ICP_SOURCE_DIR) +
+                     "/data/reference/calendar/cn_public_holidays.tsv");
     std::ostringstream s;
     s << in.rdbuf();
     return *HolidayCalendar::Parse(s.str());
@@ -23,10 +24,10 @@ const HolidayCalendar& Calendar() {
 TEST(HolidayCalendar, KnowsDaysOffAndMakeUpWorkingDays) {
   EXPECT_TRUE(Calendar().Covers(2025));
   EXPECT_FALSE(Calendar().Covers(2027));
-  EXPECT_TRUE(Calendar().IsWorkingDay(2025y / September / 28d));   // a Sunday made a working day
-  EXPECT_FALSE(Calendar().IsWorkingDay(2025y / October / 8d));     // a Wednesday off
-  EXPECT_FALSE(Calendar().IsWorkingDay(2026y / November / 22d));   // an ordinary Sunday
-  EXPECT_TRUE(Calendar().IsWorkingDay(2026y / November / 23d));    // an ordinary Monday
+  EXPECT_TRUE(Calendar().IsWorkingDay(2025y / September / 28d));  // a Sunday made a working day
+  EXPECT_FALSE(Calendar().IsWorkingDay(2025y / October / 8d));    // a Wednesday off
+  EXPECT_FALSE(Calendar().IsWorkingDay(2026y / November / 22d));  // an ordinary Sunday
+  EXPECT_TRUE(Calendar().IsWorkingDay(2026y / November / 23d));   // an ordinary Monday
 }
 
 TEST(HolidayCalendar, CountsWorkingDaysAcrossTheSpringFestival) {
@@ -51,7 +52,8 @@ TEST(HolidayCalendar, LoadsAnotherYearWithoutARebuild) {
 }
 
 TEST(HolidayCalendar, NamesTheBadLine) {
-  Result<HolidayCalendar> c = HolidayCalendar::Parse("# x\n2025-01-01\t2025-01-01\toff\n2025-13-01\t2025-13-01\toff\n");
+  Result<HolidayCalendar> c =
+      HolidayCalendar::Parse("# x\n2025-01-01\t2025-01-01\toff\n2025-13-01\t2025-13-01\toff\n");
   ASSERT_FALSE(c.has_value());
   EXPECT_NE(c.error().message.find("line 3"), std::string::npos);
   EXPECT_FALSE(HolidayCalendar::Parse("2025-01-02\t2025-01-01\toff\n").has_value());

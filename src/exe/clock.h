@@ -12,6 +12,8 @@ inline std::chrono::system_clock::time_point RealNow() { return std::chrono::sys
 
 // Today's date in China Standard Time (UTC+8, no daylight saving), the calendar that
 // regulations and the bureau count in.
-inline Date TodayInChina() { return ChinaDate(std::chrono::floor<std::chrono::seconds>(RealNow())); }
+inline Date TodayInChina() {
+  return ChinaDate(std::chrono::floor<std::chrono::seconds>(RealNow()));
+}
 
 }  // namespace icp

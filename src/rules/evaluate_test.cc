@@ -218,7 +218,8 @@ TEST(Evaluate, DistinctContactsAndFieldRequired) {
   app.subject.principal.emergency_contact = app.subject.principal.mobile;
   EXPECT_THAT(Violated(app, distinct), ElementsAre("44.d@subject.principal.emergency_contact"));
   // Two websites run by the same leader share numbers legitimately.
-  const std::string across = R"({"id": "44.x", "kind": "distinct_contacts", "params": {"fields": ["websites.principal.mobile", "websites.principal.emergency_contact"]}, "severity": "error", "source": "s"})";
+  const std::string across =
+      R"({"id": "44.x", "kind": "distinct_contacts", "params": {"fields": ["websites.principal.mobile", "websites.principal.emergency_contact"]}, "severity": "error", "source": "s"})";
   Application two = Unit();
   two.websites.push_back(two.websites[0]);
   EXPECT_THAT(Violated(two, across), IsEmpty());
@@ -357,11 +358,21 @@ TEST(Evaluate, ResourcesMustExistAndBeEligible) {
   inventory.inventory_known = true;
   EXPECT_THAT(Violated(app, check), ElementsAre("resource.not-checked@websites"));
   app.websites[0].resources.clear();
-  EXPECT_THAT(Violated(app, check, inventory), ElementsAre("resource.missing@websites[0].resources"));
+  EXPECT_THAT(Violated(app, check, inventory),
+              ElementsAre("resource.missing@websites[0].resources"));
   app.websites[0].resources = {"ins-1"};
-  EXPECT_THAT(Violated(app, check, inventory), ElementsAre("resource.unknown@websites[0].resources[0]"));
-  Resource cvm{"ins-1", "acct", ResourceKind::kCvm, Region{"ap-guangzhou", true}, BillingMode::kPrepaid,
-               false, Term{12, TermUnit::kMonths}, kNow + days(200), "203.0.113.7", {}};
+  EXPECT_THAT(Violated(app, check, inventory),
+              ElementsAre("resource.unknown@websites[0].resources[0]"));
+  Resource cvm{"ins-1",
+               "acct",
+               ResourceKind::kCvm,
+               Region{"ap-guangzhou", true},
+               BillingMode::kPrepaid,
+               false,
+               Term{12, TermUnit::kMonths},
+               kNow + days(200),
+               "203.0.113.7",
+               {}};
   EvaluationFacts facts = inventory;
   facts.resources = {cvm};
   EXPECT_THAT(Violated(app, check, facts), IsEmpty());
@@ -372,8 +383,8 @@ TEST(Evaluate, ResourcesMustExistAndBeEligible) {
                                             "resource.not-mainland@websites[0].resources[0]"));
   // Through an authorization code pointing at an eligible server.
   facts.resources = {cvm};
-  facts.authorization_codes = {AuthorizationCode{"CODE-1", "ins-1", "203.0.113.7",
-                                                 AuthorizationCodeState::kUsed, "other"}};
+  facts.authorization_codes = {
+      AuthorizationCode{"CODE-1", "ins-1", "203.0.113.7", AuthorizationCodeState::kUsed, "other"}};
   app.websites[0].resources = {"CODE-1"};
   EXPECT_THAT(Violated(app, check, facts), ElementsAre("auth-code.used@websites[0].resources[0]"));
 }

@@ -56,9 +56,12 @@ void Apply(const RuleFile& file, RuleParameters& p) {
 }  // namespace
 
 DeadlinePolicy DeadlinePolicyOf(const RuleParameters& p) {
-  return DeadlinePolicy{p.provider_review_working_days, p.bureau_review_working_days,
-                        p.customer_window_days,         p.reminder_days,
-                        p.sms_window_hours,             p.contact_retry_minutes};
+  return DeadlinePolicy{p.provider_review_working_days,
+                        p.bureau_review_working_days,
+                        p.customer_window_days,
+                        p.reminder_days,
+                        p.sms_window_hours,
+                        p.contact_retry_minutes};
 }
 
 Result<RuleSet> RuleSet::Build(RuleFile national, std::vector<RuleFile> provinces) {

@@ -141,16 +141,17 @@ struct ReviewerCheck {
 
 }  // namespace checks
 
-using CheckParams = std::variant<
-    checks::MaterialRequired, checks::SubjectLeaderLegalRep, checks::WebsiteLeaderAuthorization,
-    checks::PrincipalMinAge, checks::CertificateProvince, checks::CertificateTypes,
-    checks::CertificateMatchesSubjectType, checks::UnitCertificateProvince,
-    checks::CertificateValidity, checks::PersonalSinglePerson, checks::FieldRequired,
-    checks::DistinctContacts, checks::SiteName, checks::DomainSuffix,
-    checks::DomainSuffixForSubjectType, checks::DomainLabelWords, checks::RegistrableDomainOnly,
-    checks::MaxWebsites, checks::MaxDomainsPerWebsite, checks::ChangeDirection,
-    checks::ChangeLimits, checks::AccessUnchanged, checks::ResourceEligibility,
-    checks::ReviewerCheck>;
+using CheckParams =
+    std::variant<checks::MaterialRequired, checks::SubjectLeaderLegalRep,
+                 checks::WebsiteLeaderAuthorization, checks::PrincipalMinAge,
+                 checks::CertificateProvince, checks::CertificateTypes,
+                 checks::CertificateMatchesSubjectType, checks::UnitCertificateProvince,
+                 checks::CertificateValidity, checks::PersonalSinglePerson, checks::FieldRequired,
+                 checks::DistinctContacts, checks::SiteName, checks::DomainSuffix,
+                 checks::DomainSuffixForSubjectType, checks::DomainLabelWords,
+                 checks::RegistrableDomainOnly, checks::MaxWebsites, checks::MaxDomainsPerWebsite,
+                 checks::ChangeDirection, checks::ChangeLimits, checks::AccessUnchanged,
+                 checks::ResourceEligibility, checks::ReviewerCheck>;
 
 // The kind names, in CheckParams order ("material_required", ...).
 std::string_view CheckKindName(const CheckParams& params);
