@@ -35,7 +35,7 @@ bench: deps
 	$(BUILD_DIR)-bench/bin/icp_bench --benchmark_min_time=0.2
 
 format:
-	find src bench -name '*.h' -o -name '*.cc' | xargs clang-format -i
+	clang-format -i $$(git ls-files "src/*.h" "src/*.cc" "bench/*.cc")
 
 lint: build
 	find src -name '*.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
