@@ -62,8 +62,10 @@ TEST(ApplicationFromJson, ReportsEveryBadFieldWithItsPathAndRule) {
   json::object& site = doc.as_object()["websites"].as_array()[0].as_object();
   site["domains"].as_array()[0] = "com.cn";
   site["principal"].as_object()["email"] = "not-an-email";
-  doc.as_object()["materials"].as_array().push_back(
-      json::object{{"kind", "selfie"}, {"owner", "subject"}});
+  json::array& materials = doc.as_object()["materials"].as_array();
+  materials.push_back(json::object{{"kind", "selfie"}, {"owner", "subject"}});
+  const std::string bad_material =
+      "materials[" + std::to_string(materials.size() - 1) + "].kind material.kind";
   Result<Application> app = ApplicationFromJson(doc, kToday);
   ASSERT_FALSE(app.has_value());
   EXPECT_THAT(Fields(app.error()), testing::UnorderedElementsAre(
