@@ -575,4 +575,150 @@ json::value ViolationsToJson(const std::vector<Violation>& violations) {
   return out;
 }
 
+namespace {
+
+json::value CertificateToJson(const Certificate& c, Disclosure d) {
+  return json::object{{"type", CertificateTypeName(c.type())},
+                      {"number", Disclose(c.number(), d, MaskCertificateNumber)}};
+}
+
+json::value PrincipalToJson(const Principal& p, Disclosure d) {
+  json::object o{{"name", p.name},
+                 {"certificate", CertificateToJson(p.certificate, d)},
+                 {"certificate_valid_until", nullptr},
+                 {"mobile", Disclose(p.mobile.str(), d, MaskMobile)},
+                 {"phone2", p.phone2.empty() ? "" : Disclose(p.phone2, d, MaskMobile)},
+                 {"emergency_contact", nullptr},
+                 {"email", Disclose(p.email.str(), d, MaskEmail)},
+                 {"is_legal_representative", p.is_legal_representative}};
+  if (p.certificate_valid_until) o["certificate_valid_until"] = FormatIsoDate(*p.certificate_valid_until);
+  if (p.emergency_contact) o["emergency_contact"] = Disclose(p.emergency_contact->str(), d, MaskMobile);
+  return o;
+}
+
+json::array TextsToJson(const std::vector<std::string>& texts) {
+  json::array out;
+  for (const std::string& t : texts) out.emplace_back(t);
+  return out;
+}
+
+json::array WebsitesToJson(const std::vector<Website>& websites, Disclosure d) {
+  json::array out;
+  for (const Website& w : websites) out.push_back(WebsiteToJson(w, d));
+  return out;
+}
+
+// Parses `text` and hands the root object to `read`; the problems it reports become one
+// kInvalidArgument, like ApplicationFromJson's.
+template <class T, class Read>
+Result<T> DecodeWith(std::string_view text, Date today, Read read) {
+  boost::system::error_code ec;
+  json::value document = json::parse(text, ec);
+  if (ec) return InvalidValue("document.json", "not a JSON document: " + ec.message(), "不是 JSON 文档");
+  Walker w(today);
+  const json::object* root = w.Object(&document, "document", true);
+  std::optional<T> value;
+  if (root != nullptr) value = read(w, *root);
+  if (!w.problems().empty() || !value) return InvalidFields(std::move(w.problems()));
+  return std::move(*value);
+}
+
+}  // namespace
+
+json::value SubjectToJson(const Subject& s, Disclosure d) {
+  json::object o{{"type", SubjectTypeName(s.type)},
+                 {"name", s.name},
+                 {"certificate", CertificateToJson(s.certificate, d)},
+                 {"region_code", s.region_code},
+                 {"certificate_address", s.certificate_address},
+                 {"mailing_address", s.mailing_address},
+                 {"investor", s.investor},
+                 {"legal_representative", nullptr},
+                 {"principal", PrincipalToJson(s.principal, d)},
+                 {"remark", s.remark}};
+  if (s.legal_representative) {
+    o["legal_representative"] =
+        json::object{{"name", s.legal_representative->name},
+                     {"certificate", CertificateToJson(s.legal_representative->certificate, d)}};
+  }
+  return o;
+}
+
+json::value WebsiteToJson(const Website& w, Disclosure d) {
+  json::array domains;
+  for (const DomainName& domain : w.domains) domains.emplace_back(domain.unicode());
+  json::array approvals;
+  for (const PreApproval& pa : w.pre_approvals) {
+    approvals.push_back(json::object{{"category", pa.category}, {"number", pa.number}});
+  }
+  return json::object{{"name", w.name},
+                      {"domains", std::move(domains)},
+                      {"home_url", w.home_url},
+                      {"service_content", TextsToJson(w.service_content)},
+                      {"languages", TextsToJson(w.languages)},
+                      {"pre_approvals", std::move(approvals)},
+                      {"principal", PrincipalToJson(w.principal, d)},
+                      {"remark", w.remark},
+                      {"resources", TextsToJson(w.resources)}};
+}
+
+json::value ApplicationToJson(const Application& a, Disclosure d) {
+  json::array materials;
+  for (const Material& m : a.materials) {
+    materials.push_back(
+        json::object{{"kind", MaterialKindName(m.kind)}, {"owner", m.owner}, {"file", m.file}});
+  }
+  json::object o{{"type", nullptr},
+                 {"province", a.subject.province.code()},
+                 {"subject", SubjectToJson(a.subject, d)},
+                 {"websites", WebsitesToJson(a.websites, d)},
+                 {"materials", std::move(materials)},
+                 {"original", nullptr}};
+  if (a.type) o["type"] = ApplicationTypeName(*a.type);
+  if (a.original) {
+    o["original"] = json::object{{"province", a.original->subject.province.code()},
+                                 {"subject", SubjectToJson(a.original->subject, d)},
+                                 {"websites", WebsitesToJson(a.original->websites, d)}};
+  }
+  return o;
+}
+
+std::string EncodeApplication(const Application& application) {
+  return json::serialize(ApplicationToJson(application, Disclosure::kFull));
+}
+
+Result<Application> DecodeApplication(std::string_view text, Date today) {
+  boost::system::error_code ec;
+  json::value document = json::parse(text, ec);
+  if (ec) return InvalidValue("document.json", "not a JSON document: " + ec.message(), "不是 JSON 文档");
+  return ApplicationFromJson(document, today);
+}
+
+std::string EncodeSubject(const Subject& subject) {
+  return json::serialize(json::object{{"province", subject.province.code()},
+                                      {"subject", SubjectToJson(subject, Disclosure::kFull)}});
+}
+
+Result<Subject> DecodeSubject(std::string_view text, Date today) {
+  return DecodeWith<Subject>(text, today, [](Walker& w, const json::object& root) {
+    std::optional<Province> province = ReadProvince(w, root, "province");
+    return ReadSubject(w, root.if_contains("subject"), "subject", province);
+  });
+}
+
+std::string EncodeWebsite(const Website& website) {
+  return json::serialize(json::object{{"website", WebsiteToJson(website, Disclosure::kFull)}});
+}
+
+Result<Website> DecodeWebsite(std::string_view text, Date today) {
+  return DecodeWith<Website>(text, today, [](Walker& w, const json::object& root) {
+    const json::value* v = root.if_contains("website");
+    if (v == nullptr) {
+      w.Problem("website", "document.required", "website is required", "缺少 website");
+      return std::optional<Website>();
+    }
+    return ReadWebsite(w, *v, "website");
+  });
+}
+
 }  // namespace icp::codec

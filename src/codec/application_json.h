@@ -5,6 +5,7 @@
 #include "base/date.h"
 #include "base/result.h"
 #include "domain/application.h"
+#include "domain/personal_data.h"
 #include "domain/resolve_application_type.h"
 #include "rules/evaluate.h"
 
@@ -17,6 +18,24 @@ namespace icp::codec {
 // field path ("websites[0].principal.mobile") and the value type's rule ("mobile.segment").
 // `today` bounds birth dates in certificate numbers.
 Result<Application> ApplicationFromJson(const boost::json::value& document, Date today);
+
+// The inverse of ApplicationFromJson: ApplicationFromJson(ApplicationToJson(a, kFull)) == a.
+// With Disclosure::kMasked, certificate numbers, mobile numbers and e-mail addresses are
+// masked (domain/personal_data.h), for readers who may not see them in full.
+boost::json::value ApplicationToJson(const Application& application, Disclosure disclosure);
+boost::json::value SubjectToJson(const Subject& subject, Disclosure disclosure);
+boost::json::value WebsiteToJson(const Website& website, Disclosure disclosure);
+
+// The documents a store keeps (in full; the store encrypts them): compact JSON text in the
+// shape above. A Subject travels as {"province": "44", "subject": {...}}, a Website as
+// {"website": {...}}. Decoding validates again, so a tampered or truncated document comes
+// back as an error, never as a half-filled value.
+std::string EncodeApplication(const Application& application);
+Result<Application> DecodeApplication(std::string_view text, Date today);
+std::string EncodeSubject(const Subject& subject);
+Result<Subject> DecodeSubject(std::string_view text, Date today);
+std::string EncodeWebsite(const Website& website);
+Result<Website> DecodeWebsite(std::string_view text, Date today);
 
 // The `facts` object beside an application (rule cases, precheck): {"filed_websites": 3}.
 Result<EvaluationFacts> FactsFromJson(const boost::json::value& facts);

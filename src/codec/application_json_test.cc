@@ -104,5 +104,49 @@ TEST(FactsFromJson, ReadsFiledWebsites) {
   EXPECT_EQ(FactsFromJson(json::value())->filed_websites, 0);
 }
 
+
+TEST(ApplicationToJson, RoundTripsThroughTheStoredDocument) {
+  Result<Application> app = ApplicationFromJson(Fixture(), kToday);
+  ASSERT_TRUE(app.has_value()) << app.error().message;
+  Result<Application> back = DecodeApplication(EncodeApplication(*app), kToday);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(*back, *app);
+  Result<Subject> subject = DecodeSubject(EncodeSubject(app->subject), kToday);
+  ASSERT_TRUE(subject.has_value()) << subject.error().message;
+  EXPECT_EQ(*subject, app->subject);
+  Result<Website> website = DecodeWebsite(EncodeWebsite(app->websites.at(0)), kToday);
+  ASSERT_TRUE(website.has_value()) << website.error().message;
+  EXPECT_EQ(*website, app->websites.at(0));
+}
+
+TEST(ApplicationToJson, MasksPersonalDataForReadersWhoMayNotSeeIt) {
+  Result<Application> app = ApplicationFromJson(Fixture(), kToday);
+  ASSERT_TRUE(app.has_value());
+  const std::string masked = json::serialize(ApplicationToJson(*app, Disclosure::kMasked));
+  const std::string full = json::serialize(ApplicationToJson(*app, Disclosure::kFull));
+  const std::string& number = app->subject.certificate.number();
+  const std::string& mobile = app->subject.principal.mobile.str();
+  EXPECT_NE(full.find(number), std::string::npos);
+  EXPECT_NE(full.find(mobile), std::string::npos);
+  EXPECT_EQ(masked.find(number), std::string::npos) << masked;
+  EXPECT_EQ(masked.find(mobile), std::string::npos) << masked;
+  EXPECT_NE(masked.find(MaskCertificateNumber(number)), std::string::npos);
+  EXPECT_NE(masked.find(MaskMobile(mobile)), std::string::npos);
+}
+
+TEST(ApplicationToJson, DecodingATamperedDocumentFails) {
+  Result<Application> app = ApplicationFromJson(Fixture(), kToday);
+  ASSERT_TRUE(app.has_value());
+  std::string text = EncodeApplication(*app);
+  EXPECT_FALSE(DecodeApplication(text.substr(0, text.size() / 2), kToday).has_value());
+  const std::string& mobile = app->subject.principal.mobile.str();
+  text.replace(text.find(mobile), mobile.size(), "12345");
+  Result<Application> bad = DecodeApplication(text, kToday);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_EQ(bad.error().violations.at(0).field, "subject.principal.mobile");
+  EXPECT_FALSE(DecodeSubject("{\"subject\": {}}", kToday).has_value());
+  EXPECT_FALSE(DecodeWebsite("[]", kToday).has_value());
+}
+
 }  // namespace
 }  // namespace icp::codec

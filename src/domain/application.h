@@ -30,11 +30,15 @@ struct Principal {
   std::optional<MobileNumber> emergency_contact;  // 应急联系方式
   Email email;
   bool is_legal_representative = false;
+
+  friend bool operator==(const Principal&, const Principal&) = default;
 };
 
 struct LegalRepresentative {
   std::string name;
   Certificate certificate;
+
+  friend bool operator==(const LegalRepresentative&, const LegalRepresentative&) = default;
 };
 
 // 主体 / 主办单位.
@@ -50,12 +54,16 @@ struct Subject {
   std::optional<LegalRepresentative> legal_representative;  // units only
   Principal principal;
   std::string remark;
+
+  friend bool operator==(const Subject&, const Subject&) = default;
 };
 
 // 前置审批: a licence some content needs before filing (FACTS.md §7.6).
 struct PreApproval {
   std::string category;  // "news", "publishing", "drugs", "culture", "broadcasting", ...
   std::string number;
+
+  friend bool operator==(const PreApproval&, const PreApproval&) = default;
 };
 
 // 网站. Since 2019 one domain per website (FACTS.md §5.1); the list stays a list because
@@ -70,12 +78,16 @@ struct Website {
   Principal principal;
   std::string remark;
   std::vector<std::string> resources;  // ids of the cloud resources or authorization codes
+
+  friend bool operator==(const Website&, const Website&) = default;
 };
 
 // What is on record at the bureau, for change and access filings.
 struct FiledRecord {
   Subject subject;
   std::vector<Website> websites;
+
+  friend bool operator==(const FiledRecord&, const FiledRecord&) = default;
 };
 
 // 备案申请: one request of one type.
@@ -87,6 +99,8 @@ struct Application {
   std::optional<FiledRecord> original;  // change / access filings: the record as filed
 
   bool HasMaterial(MaterialKind kind, std::string_view owner = {}) const;
+
+  friend bool operator==(const Application&, const Application&) = default;
 };
 
 }  // namespace icp

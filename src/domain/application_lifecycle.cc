@@ -137,6 +137,27 @@ std::string_view ApplicationStateName(ApplicationState s) { return kStates.Name(
 std::string_view ApplicationStateLabel(ApplicationState s) { return kStates.Label(s); }
 std::string_view ApplicationEventName(ApplicationEvent e) { return kEvents.Name(e); }
 
+std::optional<ApplicationState> ApplicationStateFromName(std::string_view name) {
+  return kStates.FromName(name);
+}
+std::optional<ApplicationEvent> ApplicationEventFromName(std::string_view name) {
+  return kEvents.FromName(name);
+}
+
+namespace {
+constexpr EnumTable<Deadline::Kind, 4> kDeadlineKinds({{
+    {Deadline::Kind::kProviderReview, "provider_review", "初审时限"},
+    {Deadline::Kind::kCustomerAction, "customer_action", "待客户处理"},
+    {Deadline::Kind::kSms, "sms", "短信核验时限"},
+    {Deadline::Kind::kBureauReview, "bureau_review", "管局审核时限"},
+}});
+}  // namespace
+
+std::string_view DeadlineKindName(Deadline::Kind kind) { return kDeadlineKinds.Name(kind); }
+std::optional<Deadline::Kind> DeadlineKindFromName(std::string_view name) {
+  return kDeadlineKinds.FromName(name);
+}
+
 bool IsTerminal(ApplicationState s) {
   return s == State::kApproved || s == State::kWithdrawn || s == State::kAbandoned ||
          s == State::kExpired;
@@ -144,6 +165,47 @@ bool IsTerminal(ApplicationState s) {
 
 ApplicationLifecycle ApplicationLifecycle::Start(ApplicationType type, sys_seconds now) {
   return ApplicationLifecycle(type, now);
+}
+
+Result<ApplicationLifecycle> ApplicationLifecycle::Restore(LifecycleSnapshot snapshot) {
+  auto corrupt = [&](const std::string& why) {
+    return std::unexpected(Error{ErrorCode::kInternal, "stored lifecycle is inconsistent: " + why,
+                                 {{"history", "lifecycle.stored", why, "存储的流程记录不一致"}}});
+  };
+  State at = State::kDraft;
+  int missed = 0;
+  for (std::size_t i = 0; i < snapshot.history.size(); ++i) {
+    const TransitionRecord& r = snapshot.history[i];
+    const bool listed = std::ranges::any_of(kTransitions, [&](const Transition& t) {
+      return t.from == r.from && t.event == r.event && t.to == r.to &&
+             Matches(t, snapshot.type, missed);
+    });
+    if (r.from != at || !listed) {
+      return corrupt("move " + std::to_string(i) + " (" + std::string(kStates.Name(r.from)) +
+                     " --" + std::string(kEvents.Name(r.event)) + "--> " +
+                     std::string(kStates.Name(r.to)) + ") is not in the transition table here");
+    }
+    if (r.event == Event::kContactMissed) ++missed;
+    if (r.to != r.from && r.to != State::kProviderReview) missed = 0;
+    at = r.to;
+  }
+  if (at != snapshot.state) {
+    return corrupt("state " + std::string(kStates.Name(snapshot.state)) +
+                   " is not where the history ends (" + std::string(kStates.Name(at)) + ")");
+  }
+  if (missed != snapshot.missed_calls) return corrupt("missed calls do not match the history");
+  ApplicationLifecycle lifecycle(snapshot.type, snapshot.entered_at);
+  lifecycle.state_ = snapshot.state;
+  lifecycle.history_ = std::move(snapshot.history);
+  lifecycle.missed_calls_ = snapshot.missed_calls;
+  lifecycle.next_call_at_ = snapshot.next_call_at;
+  lifecycle.deadline_ = snapshot.deadline;
+  lifecycle.reminded_ = std::move(snapshot.reminded);
+  return lifecycle;
+}
+
+LifecycleSnapshot ApplicationLifecycle::Snapshot() const {
+  return {type_, state_, entered_at_, history_, missed_calls_, next_call_at_, deadline_, reminded_};
 }
 
 Result<TransitionRecord> ApplicationLifecycle::Apply(ApplicationEvent event, sys_seconds now,

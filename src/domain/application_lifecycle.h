@@ -51,6 +51,8 @@ std::span<const ApplicationEvent> AllApplicationEvents();
 std::string_view ApplicationStateName(ApplicationState s);   // "provider_review", ...
 std::string_view ApplicationStateLabel(ApplicationState s);  // "初审中", ...
 std::string_view ApplicationEventName(ApplicationEvent e);   // "contact_missed", ...
+std::optional<ApplicationState> ApplicationStateFromName(std::string_view name);
+std::optional<ApplicationEvent> ApplicationEventFromName(std::string_view name);
 bool IsTerminal(ApplicationState s);
 
 // Durations the workflow sets; filled from the rules parameters (national.json, overridden
@@ -75,13 +77,32 @@ struct Deadline {
   // The event applied when it passes unanswered: kExpire for the customer window,
   // kSmsTimedOut for SMS; none for the provider's and the bureau's own targets.
   std::optional<ApplicationEvent> on_expiry;
+
+  friend bool operator==(const Deadline&, const Deadline&) = default;
 };
+
+std::string_view DeadlineKindName(Deadline::Kind kind);  // "provider_review", "sms", ...
+std::optional<Deadline::Kind> DeadlineKindFromName(std::string_view name);
 
 struct TransitionRecord {
   ApplicationState from;
   ApplicationEvent event;
   ApplicationState to;
   std::chrono::sys_seconds at;
+
+  friend bool operator==(const TransitionRecord&, const TransitionRecord&) = default;
+};
+
+// Everything an ApplicationLifecycle holds, for a store to keep and give back.
+struct LifecycleSnapshot {
+  ApplicationType type = ApplicationType::kFirstFiling;
+  ApplicationState state = ApplicationState::kDraft;
+  std::chrono::sys_seconds entered_at{};
+  std::vector<TransitionRecord> history;
+  int missed_calls = 0;
+  std::optional<std::chrono::sys_seconds> next_call_at;
+  std::optional<Deadline> deadline;
+  std::vector<int> reminded;
 };
 
 // Something a sweeper should do now.
@@ -97,6 +118,13 @@ struct DueAction {
 class ApplicationLifecycle {
  public:
   static ApplicationLifecycle Start(ApplicationType type, std::chrono::sys_seconds now);
+
+  // A lifecycle as a store kept it. The history is replayed through the transition table:
+  // every move must be a row of it, each starting where the one before ended, and the last
+  // ending in `state`; otherwise kInternal (rule "lifecycle.stored"): the stored copy was
+  // not written by Apply().
+  static Result<ApplicationLifecycle> Restore(LifecycleSnapshot snapshot);
+  LifecycleSnapshot Snapshot() const;
 
   // Looks the move up in the transition table. kFailedPrecondition (rule
   // "lifecycle.transition") naming state and event when the table has no such move.

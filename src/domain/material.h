@@ -40,6 +40,8 @@ struct Material {
   MaterialKind kind = MaterialKind::kIdentityDocument;
   std::string owner;  // field path of what it documents: "subject", "websites[0].principal"
   std::string file;   // blob reference (content hash or upload id)
+
+  friend bool operator==(const Material&, const Material&) = default;
 };
 
 }  // namespace icp

@@ -202,11 +202,11 @@ void EvalCertificateTypes(const Context& c, const CertificateTypes& p) {
     c.Add(path, std::string(CertificateTypeName(cert.type())) + " is not accepted here",
           std::string(CertificateTypeLabel(cert.type())) + "不可用于此处");
   };
-  for (Role role : p.roles) {
-    if (role == Role::kSubject) check(c.app.subject.certificate, "subject.certificate.type");
-    if (role == Role::kSubjectPrincipal)
+  for (CertificateHolder role : p.roles) {
+    if (role == CertificateHolder::kSubject) check(c.app.subject.certificate, "subject.certificate.type");
+    if (role == CertificateHolder::kSubjectPrincipal)
       check(c.app.subject.principal.certificate, "subject.principal.certificate.type");
-    if (role == Role::kWebsitePrincipal) {
+    if (role == CertificateHolder::kWebsitePrincipal) {
       for (std::size_t i = 0; i < c.app.websites.size(); ++i) {
         check(c.app.websites[i].principal.certificate,
               WebsitePath(i) + ".principal.certificate.type");

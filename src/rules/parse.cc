@@ -153,10 +153,10 @@ std::optional<SuffixStatus> StatusByName(std::string_view s) {
   return std::nullopt;
 }
 
-std::optional<Role> RoleByName(std::string_view s) {
-  if (s == "subject") return Role::kSubject;
-  if (s == "subject.principal") return Role::kSubjectPrincipal;
-  if (s == "website.principal") return Role::kWebsitePrincipal;
+std::optional<CertificateHolder> RoleByName(std::string_view s) {
+  if (s == "subject") return CertificateHolder::kSubject;
+  if (s == "subject.principal") return CertificateHolder::kSubjectPrincipal;
+  if (s == "website.principal") return CertificateHolder::kWebsitePrincipal;
   return std::nullopt;
 }
 
@@ -244,7 +244,7 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
   if (kind == "certificate_types") {
     r.OnlyKeys(p, {"allowed", "roles"}, w);
     return CertificateTypes{r.Names<CertificateType>(p, "allowed", w, true, CertificateByName),
-                            r.Names<Role>(p, "roles", w, true, RoleByName)};
+                            r.Names<CertificateHolder>(p, "roles", w, true, RoleByName)};
   }
   if (kind == "certificate_matches_subject_type") {
     r.OnlyKeys(p, {}, w);

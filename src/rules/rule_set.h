@@ -28,8 +28,8 @@ enum class Direction { kYes, kNo, kWithProof, kIfLegalRep };
 
 enum class MaterialOwner { kSubject, kSubjectPrincipal, kEachWebsite, kEachWebsitePrincipal };
 
-// Roles a check looks at.
-enum class Role { kSubject, kSubjectPrincipal, kWebsitePrincipal };
+// Whose certificate a check looks at.
+enum class CertificateHolder { kSubject, kSubjectPrincipal, kWebsitePrincipal };
 
 // Fields some kinds name; "websites.x" means the field of every website.
 enum class FieldRef {
@@ -69,7 +69,7 @@ struct CertificateProvince {
 };
 struct CertificateTypes {
   std::vector<CertificateType> allowed;
-  std::vector<Role> roles;
+  std::vector<CertificateHolder> roles;
 };
 struct CertificateMatchesSubjectType {};
 struct UnitCertificateProvince {};
