@@ -18,7 +18,7 @@ PROJECT = {
     "rules": ["domain", "base"],
     "ports": ["rules", "domain", "base"],
     "app": ["ports", "rules", "domain", "base"],
-    "storage": ["ports", "domain", "base"],
+    "storage": ["ports", "codec", "rules", "domain", "base"],
     "bureau": ["ports", "domain", "base"],
     "notify": ["ports", "domain", "base"],
     "codec": ["rules", "domain", "base"],
@@ -28,6 +28,9 @@ PROJECT = {
     "exe": None,  # exe wires everything
 }
 
+# The POSIX headers adapters use for files and processes.
+POSIX = ["fcntl.h", "unistd.h", "signal.h", "sys/"]
+
 # Third-party headers each layer may include (prefix match). Pure computation only below
 # the adapters: libidn2 and libpsl compute on strings in memory and do no I/O.
 THIRD_PARTY = {
@@ -36,7 +39,7 @@ THIRD_PARTY = {
     "rules": ["boost/json"],
     "ports": [],
     "app": [],
-    "storage": ["sqlite3.h", "libpq-fe.h", "sodium.h", "fmt/"],
+    "storage": ["sqlite3.h", "libpq-fe.h", "sodium.h", "fmt/"] + POSIX,
     "bureau": ["curl/", "boost/json", "boost/url", "fmt/"],
     "notify": ["curl/", "boost/json", "fmt/"],
     "codec": ["boost/json"],
@@ -45,6 +48,7 @@ THIRD_PARTY = {
     "bureau_sim": ["boost/", "fmt/"],
     "exe": None,
 }
+THIRD_PARTY["cli"] += POSIX
 
 # Tests beside the code (foo_test.cc) may also use the test framework.
 TEST_HEADERS = ["gtest/", "gmock/", "benchmark/"]

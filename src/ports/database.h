@@ -1,0 +1,77 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "ports/account_repository.h"
+#include "ports/application_repository.h"
+#include "ports/audit_log.h"
+#include "ports/filing_number_registry.h"
+#include "ports/material_repository.h"
+#include "ports/outbox.h"
+#include "ports/resource_repository.h"
+#include "ports/subject_repository.h"
+
+namespace icp {
+
+// One atomic piece of work (STYLE.md §4.2). A state change, its audit entries and the
+// messages it puts in the outbox are committed together or not at all. Destroying a unit
+// of work that was not committed rolls it back. Not for use by two threads at once.
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+
+  virtual AccountRepository& accounts() = 0;
+  virtual SubjectRepository& subjects() = 0;
+  virtual WebsiteRepository& websites() = 0;
+  virtual FilingNumberRegistry& numbers() = 0;
+  virtual ApplicationRepository& applications() = 0;
+  virtual MaterialRepository& materials() = 0;
+  virtual ResourceRepository& resources() = 0;
+  virtual AuthorizationCodeRepository& authorization_codes() = 0;
+  virtual AuditLog& audit() = 0;
+  virtual Outbox& outbox() = 0;
+  virtual Inbox& inbox() = 0;
+
+  // kAborted when a concurrent transaction won (retry the whole unit of work); after a
+  // failed commit nothing of the unit of work is stored.
+  virtual Result<void> Commit() = 0;
+};
+
+// A store: SQLite (storage/sqlite), PostgreSQL (storage/postgres) or memory. Thread-safe:
+// each thread begins its own units of work.
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  virtual Result<std::unique_ptr<UnitOfWork>> Begin() = 0;
+};
+
+struct MigrationStatus {
+  int version = 0;
+  std::string name;      // "0001_init"
+  bool applied = false;  // applied by this call (false: it was there already)
+};
+
+// What operators do to a store (icpctl db ...).
+class DatabaseAdmin {
+ public:
+  virtual ~DatabaseAdmin() = default;
+
+  // Applies the compiled-in migrations that are missing, each in its own transaction, under
+  // a lock so that two processes starting together do not both apply one. kFailedPrecondition
+  // when an applied migration differs from the compiled-in one (rule "migration.changed") or
+  // the database is newer than this binary (rule "migration.newer").
+  virtual Result<std::vector<MigrationStatus>> Migrate() = 0;
+  // A consistent copy of the live store at `to` (SQLite: the online backup API). PostgreSQL
+  // answers kFailedPrecondition naming pg_dump, the tool for it.
+  virtual Result<void> Backup(const std::filesystem::path& to) = 0;
+  // Replaces the store's content with the backup at `from` after checking the backup's
+  // integrity; run with no server writing.
+  virtual Result<void> Restore(const std::filesystem::path& from) = 0;
+};
+
+}  // namespace icp

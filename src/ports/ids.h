@@ -1,0 +1,15 @@
+#pragma once
+
+#include "base/id.h"
+
+namespace icp {
+
+// The ids a store assigns (STYLE.md §3.3).
+using AccountId = Id<struct AccountTag>;
+using SubjectId = Id<struct SubjectTag>;
+using WebsiteId = Id<struct WebsiteTag>;
+using ApplicationId = Id<struct ApplicationTag>;
+using MaterialId = Id<struct MaterialTag>;
+using OutboxMessageId = Id<struct OutboxMessageTag>;
+
+}  // namespace icp

@@ -1,0 +1,92 @@
+#include "ports/storage_errors.h"
+
+#include <utility>
+
+namespace icp::storage_errors {
+namespace {
+
+std::unexpected<Error> Conflict(ErrorCode code, std::string field, std::string rule,
+                                std::string message, std::string zh) {
+  Error e{code, message, {{std::move(field), std::move(rule), message, std::move(zh)}}};
+  return std::unexpected(std::move(e));
+}
+
+std::string Text(std::string_view s) { return std::string(s); }
+
+}  // namespace
+
+std::unexpected<Error> SubjectHasOpenApplication() {
+  return Conflict(ErrorCode::kAlreadyExists, "subject.certificate", "application.open-for-subject",
+                  "this subject already has an application in progress; finish or withdraw it "
+                  "first",
+                  "该主体已有进行中的备案申请，请先完成或撤销后再提交");
+}
+
+std::unexpected<Error> DomainHasOpenApplication(std::string_view domain, std::string field) {
+  return Conflict(ErrorCode::kAlreadyExists, std::move(field), "application.open-for-domain",
+                  "domain " + Text(domain) + " already has an application in progress",
+                  "域名 " + Text(domain) + " 已有进行中的备案申请");
+}
+
+std::unexpected<Error> DomainTaken(std::string_view domain, std::string field) {
+  return Conflict(ErrorCode::kAlreadyExists, std::move(field), "website.domain-taken",
+                  "domain " + Text(domain) + " belongs to another website on record",
+                  "域名 " + Text(domain) + " 已属于另一个已备案网站");
+}
+
+std::unexpected<Error> SubjectOnRecord() {
+  return Conflict(ErrorCode::kAlreadyExists, "subject.certificate", "subject.already-on-record",
+                  "a subject with this certificate is already on record",
+                  "该证件的主体已有备案记录");
+}
+
+std::unexpected<Error> NumberIssuedOnce(std::string_view number) {
+  return Conflict(ErrorCode::kAlreadyExists, "number", "filing-number.issued-once",
+                  "filing number " + Text(number) + " was issued before and is never reissued",
+                  "备案号 " + Text(number) + " 已签发过，不能再次签发");
+}
+
+std::unexpected<Error> NumberCancelled(std::string_view number) {
+  return Conflict(ErrorCode::kFailedPrecondition, "number", "filing-number.cancelled",
+                  "filing number " + Text(number) + " is cancelled already",
+                  "备案号 " + Text(number) + " 已注销");
+}
+
+std::unexpected<Error> StaleRevision(std::string_view what, std::int64_t id) {
+  return Conflict(ErrorCode::kAborted, "revision", "storage.revision",
+                  Text(what) + " " + std::to_string(id) +
+                      " was changed by someone else; reload and try again",
+                  "数据已被他人修改，请刷新后重试");
+}
+
+std::unexpected<Error> HistoryAppendOnly(std::int64_t id) {
+  return Conflict(ErrorCode::kFailedPrecondition, "history", "application.history-append-only",
+                  "the history of application " + std::to_string(id) +
+                      " is append-only; stored moves cannot change",
+                  "备案申请的流转记录只能追加，不能修改");
+}
+
+std::unexpected<Error> LoginTaken(std::string_view login) {
+  return Conflict(ErrorCode::kAlreadyExists, "login", "account.login-taken",
+                  "login " + Text(login) + " is taken", "账号 " + Text(login) + " 已被使用");
+}
+
+std::unexpected<Error> CodeStateChanged(std::string_view code) {
+  return Conflict(ErrorCode::kAborted, "authorization_code", "auth-code.state-changed",
+                  "authorization code " + Text(code) + " changed state meanwhile",
+                  "备案授权码状态已变化，请刷新后重试");
+}
+
+std::unexpected<Error> AccessFilingChangesNoData() {
+  return Conflict(ErrorCode::kFailedPrecondition, "", "access-filing.changes-no-data",
+                  "an access filing changes no data of the subject or website on record",
+                  "接入备案不能修改主体或网站信息");
+}
+
+std::unexpected<Error> LeaseLost(std::int64_t id) {
+  return Conflict(ErrorCode::kAborted, "", "outbox.lease-lost",
+                  "outbox message " + std::to_string(id) + " is no longer leased to this worker",
+                  "");
+}
+
+}  // namespace icp::storage_errors

@@ -1,0 +1,25 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "base/error.h"
+
+namespace icp::storage_errors {
+
+// The conflicts every store reports the same way, so that callers and the contract suite
+// key on one rule id whichever engine found them.
+std::unexpected<Error> SubjectHasOpenApplication();
+std::unexpected<Error> DomainHasOpenApplication(std::string_view domain, std::string field);
+std::unexpected<Error> DomainTaken(std::string_view domain, std::string field);
+std::unexpected<Error> SubjectOnRecord();
+std::unexpected<Error> NumberIssuedOnce(std::string_view number);
+std::unexpected<Error> NumberCancelled(std::string_view number);
+std::unexpected<Error> StaleRevision(std::string_view what, std::int64_t id);
+std::unexpected<Error> HistoryAppendOnly(std::int64_t id);
+std::unexpected<Error> LoginTaken(std::string_view login);
+std::unexpected<Error> CodeStateChanged(std::string_view code);
+std::unexpected<Error> AccessFilingChangesNoData();
+std::unexpected<Error> LeaseLost(std::int64_t id);
+
+}  // namespace icp::storage_errors

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "base/result.h"
+#include "domain/application.h"
+#include "domain/filing_number.h"
+#include "ports/ids.h"
+
+namespace icp {
+
+// A subject on record with this provider: filed (it has its number) or being filed.
+struct SubjectRecord {
+  SubjectId id;
+  AccountId account;
+  Subject subject;
+  std::optional<FilingNumber> number;  // 主体备案号, once issued
+  bool cancelled = false;
+  std::optional<ApplicationId> changed_by;  // the application whose approval wrote this copy
+  std::int64_t revision = 0;
+
+  friend bool operator==(const SubjectRecord&, const SubjectRecord&) = default;
+};
+
+// The subjects on record. One active record per certificate (type and number): the store
+// holds this with a unique index on the certificate's keyed hash, never in C++.
+class SubjectRepository {
+ public:
+  virtual ~SubjectRepository() = default;
+
+  // Ignores id and revision; the stored copy has revision 1. kAlreadyExists (rule
+  // "subject.already-on-record") when an active subject has the same certificate.
+  virtual Result<SubjectId> Insert(const SubjectRecord& record) = 0;
+  virtual Result<SubjectRecord> Get(SubjectId id) = 0;  // kNotFound
+  // The active subject with this certificate, if any.
+  virtual Result<std::optional<SubjectRecord>> FindByCertificate(const Certificate& c) = 0;
+  // Stores `record` if the stored revision is record.revision, and returns the new revision;
+  // kAborted (rule "storage.revision") when someone changed it first. A record changed by an
+  // access filing (新增接入, 继续接入, 取消接入) is refused by the database (rule
+  // "access-filing.changes-no-data").
+  virtual Result<std::int64_t> Update(const SubjectRecord& record) = 0;
+  virtual Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) = 0;
+};
+
+// A website on record, under its subject.
+struct WebsiteRecord {
+  WebsiteId id;
+  SubjectId subject;
+  Website website;
+  std::optional<FilingNumber> number;  // 网站备案号 (…-1), once issued
+  bool cancelled = false;
+  std::optional<ApplicationId> changed_by;
+  std::int64_t revision = 0;
+
+  friend bool operator==(const WebsiteRecord&, const WebsiteRecord&) = default;
+};
+
+// The websites on record. A domain belongs to at most one active website, and so to at most
+// one subject (unique index on the domain of active websites).
+class WebsiteRepository {
+ public:
+  virtual ~WebsiteRepository() = default;
+
+  // kAlreadyExists (rule "website.domain-taken", field "website.domains[i]") when an active
+  // website holds one of its domains.
+  virtual Result<WebsiteId> Insert(const WebsiteRecord& record) = 0;
+  virtual Result<WebsiteRecord> Get(WebsiteId id) = 0;
+  virtual Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) = 0;
+  // As SubjectRepository::Update; the domain index follows the new domains, and a
+  // cancelled website frees its domains.
+  virtual Result<std::int64_t> Update(const WebsiteRecord& record) = 0;
+  virtual Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) = 0;
+};
+
+}  // namespace icp

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <array>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "base/result.h"
+
+namespace icp {
+
+// Personal data at rest (PIPL art. 51; DESIGN.md "crypto"). Every store keeps the documents
+// that hold certificate numbers and mobile numbers sealed with this vault, and indexes them
+// by a keyed hash, so a copy of the database alone reveals neither and cannot be searched
+// by guessing numbers without the key.
+//
+// One 32-byte master key, kept in a key file; two subkeys are derived from it with
+// crypto_kdf: one for XChaCha20-Poly1305 (sealing), one for keyed BLAKE2b (lookups).
+class PiiVault {
+ public:
+  // Reads the key file, or creates it when absent: 32 random bytes, hex, mode 0600, created
+  // atomically so that two processes starting together end up with the same key.
+  // kFailedPrecondition (rule "pii.key-file") if it is unreadable, malformed, or readable by
+  // group or others.
+  static Result<PiiVault> OpenKeyFile(const std::filesystem::path& path);
+  // A vault from a fixed master key (tests, and the in-memory store).
+  static PiiVault FromMasterKey(const std::array<unsigned char, 32>& master);
+
+  // "v1:" + base64(nonce || ciphertext). `context` (the kind of document) is authenticated
+  // but not stored: a sealed subject pasted into an application's row does not open.
+  std::string Seal(std::string_view plaintext, std::string_view context) const;
+  // kInternal (rule "pii.open") when the text was not sealed with this key and context or
+  // was changed since.
+  Result<std::string> Open(std::string_view sealed, std::string_view context) const;
+  // Hex keyed BLAKE2b-256 of `value` under `context`: equal inputs give equal hashes, so
+  // unique indexes and lookups work on it.
+  std::string Hash(std::string_view value, std::string_view context) const;
+
+ private:
+  PiiVault() = default;
+  std::array<unsigned char, 32> seal_key_{};
+  std::array<unsigned char, 32> hash_key_{};
+};
+
+}  // namespace icp
