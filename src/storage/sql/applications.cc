@@ -1,0 +1,333 @@
+// Applications and their history in portable SQL. The database, not this file, holds "one
+// open application per subject" and "one open application per domain": the unique columns
+// open_subject_hash and application_domains.open_domain (see migrations/0001_init.sql).
+#include <algorithm>
+
+#include "codec/application_json.h"
+#include "ports/storage_errors.h"
+#include "storage/sql/repositories.h"
+#include "storage/sql/values.h"
+
+namespace icp::sql {
+
+namespace errors = storage_errors;
+
+namespace {
+
+constexpr std::string_view kContext = "application";
+
+constexpr std::string_view kInsert =
+    "INSERT INTO applications (account_id, subject_id, type, state, province, subject_hash, "
+    "open_subject_hash, body, entered_at, missed_calls, next_call_at, deadline_kind, "
+    "deadline_due, deadline_provisional, deadline_on_expiry, reminded, history_length, "
+    "revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+    "$12, $13, $14, $15, $16, $17, 1, $18, $19) RETURNING id";
+constexpr std::string_view kUpdate =
+    "UPDATE applications SET account_id = $3, subject_id = $4, type = $5, state = $6, "
+    "province = $7, subject_hash = $8, open_subject_hash = $9, body = $10, entered_at = $11, "
+    "missed_calls = $12, next_call_at = $13, deadline_kind = $14, deadline_due = $15, "
+    "deadline_provisional = $16, deadline_on_expiry = $17, reminded = $18, "
+    "history_length = $19, created_at = $20, updated_at = $21, revision = revision + 1 "
+    "WHERE id = $1 AND revision = $2 RETURNING revision";
+constexpr std::string_view kStoredShape =
+    "SELECT revision, history_length, open_subject_hash FROM applications WHERE id = $1";
+constexpr std::string_view kColumns =
+    "SELECT id, account_id, subject_id, type, state, body, entered_at, missed_calls, "
+    "next_call_at, deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, "
+    "reminded, revision, created_at, updated_at FROM applications ";
+constexpr std::string_view kById =
+    "SELECT id, account_id, subject_id, type, state, body, entered_at, missed_calls, "
+    "next_call_at, deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, "
+    "reminded, revision, created_at, updated_at FROM applications WHERE id = $1";
+constexpr std::string_view kHistory =
+    "SELECT seq, from_state, event, to_state, at FROM application_transitions "
+    "WHERE application_id = $1 ORDER BY seq";
+constexpr std::string_view kAppendMove =
+    "INSERT INTO application_transitions (application_id, seq, from_state, event, to_state, at) "
+    "VALUES ($1, $2, $3, $4, $5, $6)";
+constexpr std::string_view kDomains =
+    "SELECT domain FROM application_domains WHERE application_id = $1 ORDER BY domain";
+constexpr std::string_view kClearDomains =
+    "DELETE FROM application_domains WHERE application_id = $1";
+constexpr std::string_view kInsertDomain =
+    "INSERT INTO application_domains (application_id, domain, field, open_domain) "
+    "VALUES ($1, $2, $3, $4)";
+constexpr std::string_view kOpenBySubject =
+    "SELECT id FROM applications WHERE open_subject_hash = $1";
+constexpr std::string_view kOpenByDomain =
+    "SELECT application_id FROM application_domains WHERE open_domain = $1";
+constexpr std::string_view kDue =
+    "SELECT id FROM applications WHERE open_subject_hash IS NOT NULL AND "
+    "((deadline_due IS NOT NULL AND deadline_due <= $1) OR "
+    "(next_call_at IS NOT NULL AND next_call_at <= $1)) ORDER BY id LIMIT $2";
+
+std::string SubjectHash(const Session& s, const Application& a) {
+  return s.vault.Hash(CertificateKey(a.subject.certificate), "certificate");
+}
+
+// Columns from account_id on, in the order of kInsert ($1..$17 then times) and kUpdate ($3..).
+std::vector<Value> Columns(const Session& s, const ApplicationRecord& r) {
+  const ApplicationLifecycle& l = r.lifecycle;
+  const std::string subject_hash = SubjectHash(s, r.application);
+  std::string reminded;
+  for (int day : l.reminded()) reminded += (reminded.empty() ? "" : ",") + std::to_string(day);
+  const std::optional<Deadline>& d = l.deadline();
+  return {std::int64_t{r.account.value()},
+          OptionalInt(r.subject),
+          Text(ApplicationTypeName(l.type())),
+          Text(ApplicationStateName(l.state())),
+          Text(r.application.subject.province.code()),
+          subject_hash,
+          IsTerminal(l.state()) ? Null() : Value(subject_hash),
+          s.vault.Seal(codec::EncodeApplication(r.application), kContext),
+          Time(l.entered_state_at()),
+          std::int64_t{l.missed_calls()},
+          OptionalTime(l.next_call_at()),
+          d ? Text(DeadlineKindName(d->kind)) : Null(),
+          d ? Time(d->due) : Null(),
+          Flag(d && d->provisional),
+          d && d->on_expiry ? Text(ApplicationEventName(*d->on_expiry)) : Null(),
+          reminded,
+          static_cast<std::int64_t>(l.history().size()),
+          Time(r.created_at),
+          Time(r.updated_at)};
+}
+
+Result<std::vector<TransitionRecord>> ReadHistory(Session& s, ApplicationId id) {
+  const Value key = std::int64_t{id.value()};
+  Result<Rows> r = s.Run(kHistory, std::span(&key, 1));
+  if (!r) return std::unexpected(r.error());
+  std::vector<TransitionRecord> out;
+  for (const Row& row : r->rows) {
+    std::optional<ApplicationState> from = ApplicationStateFromName(row.Text(1));
+    std::optional<ApplicationEvent> event = ApplicationEventFromName(row.Text(2));
+    std::optional<ApplicationState> to = ApplicationStateFromName(row.Text(3));
+    if (!from || !event || !to) {
+      return Internal("application " + std::to_string(id.value()) + " has an unreadable move");
+    }
+    out.push_back({*from, *event, *to, TimeAt(row, 4)});
+  }
+  return out;
+}
+
+std::vector<int> ParseReminded(const std::string& text) {
+  std::vector<int> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    out.push_back(std::stoi(text.substr(start, comma - start)));
+    start = comma + 1;
+  }
+  return out;
+}
+
+Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
+  const ApplicationId id(row.Int(0));
+  const std::string what = "application " + row.Text(0);
+  std::optional<ApplicationType> type = ApplicationTypeFromName(row.Text(3));
+  std::optional<ApplicationState> state = ApplicationStateFromName(row.Text(4));
+  if (!type || !state) return Internal(what + " has an unknown type or state");
+  Result<std::string> document = s.vault.Open(row.Text(5), kContext);
+  if (!document) return Corrupt(what, document.error());
+  Result<Application> application = codec::DecodeApplication(*document, kReadBack);
+  if (!application) return Corrupt(what, application.error());
+  Result<std::vector<TransitionRecord>> history = ReadHistory(s, id);
+  if (!history) return std::unexpected(history.error());
+  LifecycleSnapshot snapshot{*type, *state, TimeAt(row, 6), std::move(*history),
+                             static_cast<int>(row.Int(7)), OptionalTimeAt(row, 8), std::nullopt, {}};
+  if (!row.IsNull(9)) {
+    std::optional<Deadline::Kind> kind = DeadlineKindFromName(row.Text(9));
+    if (!kind) return Internal(what + " has an unknown deadline kind");
+    std::optional<ApplicationEvent> on_expiry;
+    if (!row.IsNull(12)) on_expiry = ApplicationEventFromName(row.Text(12));
+    snapshot.deadline = Deadline{*kind, TimeAt(row, 10), row.Int(11) == 1, on_expiry};
+  }
+  snapshot.reminded = ParseReminded(row.Text(13));
+  Result<ApplicationLifecycle> lifecycle = ApplicationLifecycle::Restore(std::move(snapshot));
+  if (!lifecycle) return Corrupt(what, lifecycle.error());
+  std::optional<SubjectId> subject;
+  if (!row.IsNull(2)) subject = SubjectId(row.Int(2));
+  return ApplicationRecord{id,
+                           AccountId(row.Int(1)),
+                           subject,
+                           std::move(*application),
+                           std::move(*lifecycle),
+                           row.Int(14),
+                           TimeAt(row, 15),
+                           TimeAt(row, 16)};
+}
+
+// Every domain of the application once, with the field path it first appears at.
+std::vector<std::pair<const DomainName*, std::string>> DomainsOf(const Application& a) {
+  std::vector<std::pair<const DomainName*, std::string>> out;
+  for (std::size_t i = 0; i < a.websites.size(); ++i) {
+    for (std::size_t j = 0; j < a.websites[i].domains.size(); ++j) {
+      const DomainName& d = a.websites[i].domains[j];
+      if (std::ranges::any_of(out, [&](const auto& p) { return *p.first == d; })) continue;
+      out.emplace_back(&d, "websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]");
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record,
+                                                 ApplicationId id) {
+  const Value key = std::int64_t{id.value()};
+  std::vector<std::pair<const DomainName*, std::string>> domains = DomainsOf(record.application);
+  Result<Rows> stored = s_.Run(kDomains, std::span(&key, 1));
+  if (!stored) return std::unexpected(stored.error());
+  std::vector<std::string> now;
+  for (const auto& [d, field] : domains) now.push_back(d->ascii());
+  std::ranges::sort(now);
+  std::vector<std::string> before;
+  for (const Row& row : stored->rows) before.push_back(row.Text(0));
+  if (now == before) return {};
+  if (Result<Rows> r = s_.Run(kClearDomains, std::span(&key, 1)); !r) {
+    return std::unexpected(r.error());
+  }
+  const bool open = !IsTerminal(record.lifecycle.state());
+  for (const auto& [d, field] : domains) {
+    const Value p[] = {key, d->ascii(), field, open ? Value(d->ascii()) : Null()};
+    if (Result<Rows> r = s_.Run(kInsertDomain, p); !r) {
+      if (r.error().code == ErrorCode::kAlreadyExists) {
+        return errors::DomainHasOpenApplication(d->unicode(), field);
+      }
+      return std::unexpected(r.error());
+    }
+  }
+  return {};
+}
+
+Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& record,
+                                                  ApplicationId id, std::int64_t stored_length) {
+  const std::vector<TransitionRecord>& history = record.lifecycle.history();
+  if (static_cast<std::int64_t>(history.size()) < stored_length) {
+    return errors::HistoryAppendOnly(id.value());
+  }
+  if (stored_length > 0) {
+    Result<std::vector<TransitionRecord>> stored = ReadHistory(s_, id);
+    if (!stored) return std::unexpected(stored.error());
+    if (!std::equal(stored->begin(), stored->end(), history.begin())) {
+      return errors::HistoryAppendOnly(id.value());
+    }
+  }
+  for (std::size_t i = static_cast<std::size_t>(stored_length); i < history.size(); ++i) {
+    const TransitionRecord& t = history[i];
+    const Value p[] = {std::int64_t{id.value()}, static_cast<std::int64_t>(i + 1),
+                       Text(ApplicationStateName(t.from)), Text(ApplicationEventName(t.event)),
+                       Text(ApplicationStateName(t.to)), Time(t.at)};
+    if (Result<Rows> r = s_.Run(kAppendMove, p); !r) return std::unexpected(r.error());
+  }
+  return {};
+}
+
+Result<ApplicationId> ApplicationRepository::Insert(const ApplicationRecord& record) {
+  Result<Rows> r = s_.Run(kInsert, Columns(s_, record));
+  if (!r) {
+    if (r.error().code == ErrorCode::kAlreadyExists) return errors::SubjectHasOpenApplication();
+    return std::unexpected(r.error());
+  }
+  const ApplicationId id(r->rows.at(0).Int(0));
+  if (Result<void> d = IndexDomains(record, id); !d) return std::unexpected(d.error());
+  if (Result<void> h = AppendHistory(record, id, 0); !h) return std::unexpected(h.error());
+  return id;
+}
+
+Result<ApplicationRecord> ApplicationRepository::Get(ApplicationId id) {
+  const Value key = std::int64_t{id.value()};
+  Result<Rows> r = s_.Run(kById, std::span(&key, 1));
+  if (!r) return std::unexpected(r.error());
+  if (r->empty()) return NotFound("application " + std::to_string(id.value()) + " does not exist");
+  return ReadRecord(s_, r->rows[0]);
+}
+
+Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& record) {
+  const Value key = std::int64_t{record.id.value()};
+  Result<Rows> shape = s_.Run(kStoredShape, std::span(&key, 1));
+  if (!shape) return std::unexpected(shape.error());
+  if (shape->empty()) {
+    return NotFound("application " + std::to_string(record.id.value()) + " does not exist");
+  }
+  if (shape->rows[0].Int(0) != record.revision) {
+    return errors::StaleRevision("application", record.id.value());
+  }
+  std::vector<Value> p = Columns(s_, record);
+  p.insert(p.begin(), {key, std::int64_t{record.revision}});
+  Result<Rows> r = s_.Run(kUpdate, p);
+  if (!r) {
+    if (r.error().code == ErrorCode::kAlreadyExists) return errors::SubjectHasOpenApplication();
+    return std::unexpected(r.error());
+  }
+  if (r->empty()) return errors::StaleRevision("application", record.id.value());
+  if (Result<void> h = AppendHistory(record, record.id, shape->rows[0].Int(1)); !h) {
+    return std::unexpected(h.error());
+  }
+  if (Result<void> d = IndexDomains(record, record.id); !d) return std::unexpected(d.error());
+  return r->rows[0].Int(0);
+}
+
+Result<std::vector<ApplicationRecord>> ApplicationRepository::List(const ApplicationQuery& q) {
+  std::string statement(kColumns);
+  statement += "WHERE id > $1";
+  std::vector<Value> p = {std::int64_t{q.after.value()}};
+  if (q.account) {
+    p.push_back(std::int64_t{q.account->value()});
+    statement += " AND account_id = $" + std::to_string(p.size());
+  }
+  if (q.province) {
+    p.push_back(Text(q.province->code()));
+    statement += " AND province = $" + std::to_string(p.size());
+  }
+  if (!q.states.empty()) {
+    statement += " AND state IN (";
+    for (std::size_t i = 0; i < q.states.size(); ++i) {
+      p.push_back(Text(ApplicationStateName(q.states[i])));
+      statement += (i ? ", $" : "$") + std::to_string(p.size());
+    }
+    statement += ")";
+  }
+  p.push_back(static_cast<std::int64_t>(q.limit));
+  statement += " ORDER BY id LIMIT $" + std::to_string(p.size());
+  Result<Rows> r = s_.Run(statement, p);
+  if (!r) return std::unexpected(r.error());
+  std::vector<ApplicationRecord> out;
+  for (const Row& row : r->rows) {
+    Result<ApplicationRecord> record = ReadRecord(s_, row);
+    if (!record) return std::unexpected(record.error());
+    out.push_back(std::move(*record));
+  }
+  return out;
+}
+
+Result<std::vector<ApplicationId>> ApplicationRepository::ListDue(std::chrono::sys_seconds now,
+                                                                  std::size_t limit) {
+  const Value p[] = {Time(now), static_cast<std::int64_t>(limit)};
+  Result<Rows> r = s_.Run(kDue, p);
+  if (!r) return std::unexpected(r.error());
+  std::vector<ApplicationId> out;
+  for (const Row& row : r->rows) out.emplace_back(row.Int(0));
+  return out;
+}
+
+Result<std::optional<ApplicationId>> ApplicationRepository::FindOpenBySubject(
+    const Certificate& c) {
+  const Value key = s_.vault.Hash(CertificateKey(c), "certificate");
+  Result<Rows> r = s_.Run(kOpenBySubject, std::span(&key, 1));
+  if (!r) return std::unexpected(r.error());
+  if (r->empty()) return std::optional<ApplicationId>();
+  return std::optional<ApplicationId>(r->rows[0].Int(0));
+}
+
+Result<std::optional<ApplicationId>> ApplicationRepository::FindOpenByDomain(
+    const DomainName& domain) {
+  const Value key = domain.ascii();
+  Result<Rows> r = s_.Run(kOpenByDomain, std::span(&key, 1));
+  if (!r) return std::unexpected(r.error());
+  if (r->empty()) return std::optional<ApplicationId>();
+  return std::optional<ApplicationId>(r->rows[0].Int(0));
+}
+
+}  // namespace icp::sql

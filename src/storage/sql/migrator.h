@@ -1,0 +1,31 @@
+#pragma once
+
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "ports/database.h"
+#include "storage/sql/connection.h"
+
+namespace icp::sql {
+
+// One schema step, compiled into the binary (storage/*/migrations/NNNN_name.sql).
+struct Migration {
+  int version;
+  std::string_view name;
+  std::string_view script;
+};
+
+// Applies the missing migrations in order, each in one transaction with its row in
+// schema_migrations (version, name, checksum, applied_at). Concurrent migrators are
+// serialised (SQLite: the write lock; PostgreSQL: an advisory lock), and an applied
+// migration whose checksum differs from the compiled-in one stops everything.
+Result<std::vector<MigrationStatus>> Migrate(Connection& connection,
+                                             std::span<const Migration> migrations,
+                                             std::int64_t now);
+
+// kFailedPrecondition (rule "migration.pending") unless every migration is applied.
+Result<void> RequireMigrated(Connection& connection, std::span<const Migration> migrations);
+
+}  // namespace icp::sql

@@ -1,0 +1,179 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ports/database.h"
+#include "storage/common/pii_vault.h"
+#include "storage/sql/connection.h"
+
+namespace icp::sql {
+
+// What every repository of one unit of work shares. `failed` is set by the first statement
+// that fails: on PostgreSQL the transaction is then dead, so on both engines the unit of
+// work refuses further statements and its commit.
+struct Session {
+  Connection& connection;
+  const PiiVault& vault;
+  bool failed = false;
+
+  // Runs a statement; any engine error marks the session failed.
+  Result<Rows> Run(std::string_view statement, std::span<const Value> params = {});
+  // The statement text for this engine: `sqlite` or `postgres`.
+  std::string_view Pick(std::string_view sqlite, std::string_view postgres) const {
+    return connection.dialect() == Dialect::kSqlite ? sqlite : postgres;
+  }
+};
+
+class AccountRepository final : public icp::AccountRepository {
+ public:
+  explicit AccountRepository(Session& s) : s_(s) {}
+  Result<AccountId> Insert(const Account& account) override;
+  Result<Account> Get(AccountId id) override;
+  Result<Account> FindByLogin(std::string_view login) override;
+
+ private:
+  Result<Account> One(std::string_view statement, const Value& key, const std::string& what);
+  Session& s_;
+};
+
+class SubjectRepository final : public icp::SubjectRepository {
+ public:
+  explicit SubjectRepository(Session& s) : s_(s) {}
+  Result<SubjectId> Insert(const SubjectRecord& record) override;
+  Result<SubjectRecord> Get(SubjectId id) override;
+  Result<std::optional<SubjectRecord>> FindByCertificate(const Certificate& c) override;
+  Result<std::int64_t> Update(const SubjectRecord& record) override;
+  Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) override;
+
+ private:
+  Result<std::vector<SubjectRecord>> Select(std::string_view statement, const Value& key);
+  Session& s_;
+};
+
+class WebsiteRepository final : public icp::WebsiteRepository {
+ public:
+  explicit WebsiteRepository(Session& s) : s_(s) {}
+  Result<WebsiteId> Insert(const WebsiteRecord& record) override;
+  Result<WebsiteRecord> Get(WebsiteId id) override;
+  Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) override;
+  Result<std::int64_t> Update(const WebsiteRecord& record) override;
+  Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) override;
+
+ private:
+  Result<void> IndexDomains(const WebsiteRecord& record, WebsiteId id);
+  Result<std::vector<WebsiteRecord>> Select(std::string_view statement, const Value& key);
+  Session& s_;
+};
+
+class FilingNumberRegistry final : public icp::FilingNumberRegistry {
+ public:
+  explicit FilingNumberRegistry(Session& s) : s_(s) {}
+  Result<void> Issue(const IssuedNumber& issued) override;
+  Result<void> Cancel(const FilingNumber& number, std::chrono::sys_seconds at) override;
+  Result<std::optional<IssuedNumber>> Find(const FilingNumber& number) override;
+
+ private:
+  Session& s_;
+};
+
+class ApplicationRepository final : public icp::ApplicationRepository {
+ public:
+  explicit ApplicationRepository(Session& s) : s_(s) {}
+  Result<ApplicationId> Insert(const ApplicationRecord& record) override;
+  Result<ApplicationRecord> Get(ApplicationId id) override;
+  Result<std::int64_t> Update(const ApplicationRecord& record) override;
+  Result<std::vector<ApplicationRecord>> List(const ApplicationQuery& query) override;
+  Result<std::vector<ApplicationId>> ListDue(std::chrono::sys_seconds now,
+                                             std::size_t limit) override;
+  Result<std::optional<ApplicationId>> FindOpenBySubject(const Certificate& c) override;
+  Result<std::optional<ApplicationId>> FindOpenByDomain(const DomainName& domain) override;
+
+ private:
+  Result<void> IndexDomains(const ApplicationRecord& record, ApplicationId id);
+  Result<void> AppendHistory(const ApplicationRecord& record, ApplicationId id,
+                             std::int64_t stored_length);
+  Session& s_;
+};
+
+class MaterialRepository final : public icp::MaterialRepository {
+ public:
+  explicit MaterialRepository(Session& s) : s_(s) {}
+  Result<MaterialId> Insert(const MaterialRecord& record) override;
+  Result<std::vector<MaterialRecord>> List(ApplicationId application) override;
+  Result<void> Remove(MaterialId id) override;
+
+ private:
+  Session& s_;
+};
+
+class ResourceRepository final : public icp::ResourceRepository {
+ public:
+  explicit ResourceRepository(Session& s) : s_(s) {}
+  Result<void> Upsert(const Resource& resource) override;
+  Result<Resource> Get(std::string_view id) override;
+  Result<std::vector<Resource>> ListByAccount(std::string_view account) override;
+
+ private:
+  Result<void> Write(const Resource& resource, const std::optional<std::string>& parent);
+  Result<std::vector<Resource>> Select(std::string_view statement, const Value& key);
+  Session& s_;
+};
+
+class AuthorizationCodeRepository final : public icp::AuthorizationCodeRepository {
+ public:
+  explicit AuthorizationCodeRepository(Session& s) : s_(s) {}
+  Result<void> Insert(const AuthorizationCode& code) override;
+  Result<AuthorizationCode> Get(std::string_view code) override;
+  Result<void> Transition(std::string_view code, AuthorizationCodeState from,
+                          AuthorizationCodeState to) override;
+  Result<std::vector<AuthorizationCode>> ListByServer(std::string_view server_id) override;
+
+ private:
+  Session& s_;
+};
+
+// Entries are kept in memory until the unit of work commits; Flush() then chains and
+// writes them under the head row's lock, the last lock the transaction takes.
+class AuditLog final : public icp::AuditLog {
+ public:
+  explicit AuditLog(Session& s) : s_(s) {}
+  Result<void> Append(AuditEntry entry) override;
+  Result<std::vector<StoredAuditEntry>> Read(std::int64_t after, std::size_t limit) override;
+  Result<AuditVerification> Verify() override;
+
+  Result<void> Flush();
+
+ private:
+  Session& s_;
+  std::vector<AuditEntry> pending_;
+};
+
+class Outbox final : public icp::Outbox {
+ public:
+  explicit Outbox(Session& s) : s_(s) {}
+  Result<bool> Enqueue(const OutboxMessage& message) override;
+  Result<std::vector<ClaimedMessage>> Claim(std::string_view worker, std::chrono::sys_seconds now,
+                                            std::chrono::sys_seconds lease_until,
+                                            std::size_t limit) override;
+  Result<void> MarkDelivered(OutboxMessageId id, std::string_view worker,
+                             std::chrono::sys_seconds at) override;
+  Result<void> Release(OutboxMessageId id, std::string_view worker,
+                       std::chrono::sys_seconds retry_at, std::string_view error) override;
+  Result<OutboxStats> Stats() override;
+
+ private:
+  Session& s_;
+};
+
+class Inbox final : public icp::Inbox {
+ public:
+  explicit Inbox(Session& s) : s_(s) {}
+  Result<bool> Accept(std::string_view key, std::chrono::sys_seconds at) override;
+
+ private:
+  Session& s_;
+};
+
+}  // namespace icp::sql

@@ -1,0 +1,76 @@
+#include "storage/sql/store.h"
+
+#include "storage/sql/repositories.h"
+
+namespace icp::sql {
+
+Result<Rows> Session::Run(std::string_view statement, std::span<const Value> params) {
+  if (failed) {
+    return Aborted("an earlier statement of this unit of work failed; begin a new one");
+  }
+  Result<Rows> r = connection.Query(statement, params);
+  if (!r) failed = true;
+  return r;
+}
+
+namespace {
+
+class UnitOfWork final : public icp::UnitOfWork {
+ public:
+  UnitOfWork(Pool::Lease lease, const PiiVault& vault)
+      : lease_(std::move(lease)), session_{*lease_, vault} {}
+
+  ~UnitOfWork() override {
+    if (!finished_) (void)session_.connection.Rollback();
+  }
+
+  icp::AccountRepository& accounts() override { return accounts_; }
+  icp::SubjectRepository& subjects() override { return subjects_; }
+  icp::WebsiteRepository& websites() override { return websites_; }
+  icp::FilingNumberRegistry& numbers() override { return numbers_; }
+  icp::ApplicationRepository& applications() override { return applications_; }
+  icp::MaterialRepository& materials() override { return materials_; }
+  icp::ResourceRepository& resources() override { return resources_; }
+  icp::AuthorizationCodeRepository& authorization_codes() override { return codes_; }
+  icp::AuditLog& audit() override { return audit_; }
+  icp::Outbox& outbox() override { return outbox_; }
+  icp::Inbox& inbox() override { return inbox_; }
+
+  Result<void> Commit() override {
+    if (finished_) return FailedPrecondition("this unit of work has ended");
+    if (session_.failed) {
+      return Aborted("an earlier statement of this unit of work failed; nothing was stored");
+    }
+    if (Result<void> flushed = audit_.Flush(); !flushed) return flushed;
+    Result<void> committed = session_.connection.Commit();
+    finished_ = committed.has_value();
+    return committed;
+  }
+
+ private:
+  Pool::Lease lease_;
+  Session session_;
+  bool finished_ = false;
+  AccountRepository accounts_{session_};
+  SubjectRepository subjects_{session_};
+  WebsiteRepository websites_{session_};
+  FilingNumberRegistry numbers_{session_};
+  ApplicationRepository applications_{session_};
+  MaterialRepository materials_{session_};
+  ResourceRepository resources_{session_};
+  AuthorizationCodeRepository codes_{session_};
+  AuditLog audit_{session_};
+  Outbox outbox_{session_};
+  Inbox inbox_{session_};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<icp::UnitOfWork>> Database::Begin() {
+  Result<Pool::Lease> lease = pool_->Acquire();
+  if (!lease) return std::unexpected(lease.error());
+  if (Result<void> begun = (*lease)->Begin(); !begun) return std::unexpected(begun.error());
+  return std::make_unique<UnitOfWork>(std::move(*lease), vault_);
+}
+
+}  // namespace icp::sql

@@ -1,0 +1,29 @@
+#pragma once
+
+#include <memory>
+
+#include "base/result.h"
+#include "ports/database.h"
+#include "storage/common/pii_vault.h"
+#include "storage/sql/pool.h"
+
+namespace icp::sql {
+
+// The Database port over any SQL engine with a driver (sqlite::Connection,
+// postgres::Connection). The repositories are written once, in SQL both engines speak;
+// the engines differ only in their drivers, their migrations and two locking clauses.
+class Database final : public icp::Database {
+ public:
+  Database(std::unique_ptr<Pool> pool, PiiVault vault)
+      : pool_(std::move(pool)), vault_(std::move(vault)) {}
+
+  Result<std::unique_ptr<icp::UnitOfWork>> Begin() override;
+
+  Pool& pool() { return *pool_; }
+
+ private:
+  std::unique_ptr<Pool> pool_;
+  PiiVault vault_;
+};
+
+}  // namespace icp::sql

@@ -1,0 +1,126 @@
+#include "storage/sqlite/connection.h"
+
+#include <sqlite3.h>
+
+#include "base/check.h"
+
+namespace icp::sqlite {
+
+Error ErrorFor(sqlite3* db, int code, std::string_view doing) {
+  const int extended = db != nullptr ? sqlite3_extended_errcode(db) : code;
+  std::string message = std::string("sqlite ") + std::string(doing) + ": " +
+                        (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  switch (code & 0xff) {
+    case SQLITE_CONSTRAINT:
+      if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
+        return {ErrorCode::kAlreadyExists, std::move(message), {}};
+      }
+      return {ErrorCode::kFailedPrecondition, std::move(message), {}};
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      return {ErrorCode::kUnavailable, std::move(message), {}};
+    default:
+      return {ErrorCode::kInternal, std::move(message), {}};
+  }
+}
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path& path) {
+  sqlite3* db = nullptr;
+  const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error e = ErrorFor(db, rc, "open " + path.string());
+    sqlite3_close_v2(db);
+    e.code = ErrorCode::kUnavailable;
+    return std::unexpected(std::move(e));
+  }
+  std::unique_ptr<Connection> c(new Connection(db));
+  sqlite3_busy_timeout(db, 30'000);
+  sqlite3_extended_result_codes(db, 1);
+  Result<void> pragmas = c->Execute(
+      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; "
+      "PRAGMA trusted_schema = OFF;");
+  if (!pragmas) return std::unexpected(pragmas.error());
+  return c;
+}
+
+Connection::~Connection() {
+  for (auto& [text, stmt] : statements_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+Result<sqlite3_stmt*> Connection::Prepare(std::string_view statement) {
+  if (auto it = statements_.find(std::string(statement)); it != statements_.end()) {
+    return it->second;
+  }
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, statement.data(), static_cast<int>(statement.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(ErrorFor(db_, rc, "prepare"));
+  statements_.emplace(std::string(statement), stmt);
+  return stmt;
+}
+
+Result<sql::Rows> Connection::Query(std::string_view statement,
+                                    std::span<const sql::Value> params) {
+  Result<sqlite3_stmt*> prepared = Prepare(statement);
+  if (!prepared) return std::unexpected(prepared.error());
+  sqlite3_stmt* stmt = *prepared;
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string name = "$" + std::to_string(i + 1);
+    const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+    if (index == 0) continue;  // the statement does not use this parameter
+    const sql::Value& v = params[i];
+    if (const auto* n = std::get_if<std::int64_t>(&v)) {
+      sqlite3_bind_int64(stmt, index, *n);
+    } else if (const auto* s = std::get_if<std::string>(&v)) {
+      sqlite3_bind_text(stmt, index, s->data(), static_cast<int>(s->size()), SQLITE_STATIC);
+    } else {
+      sqlite3_bind_null(stmt, index);
+    }
+  }
+  sql::Rows out;
+  for (;;) {
+    const int rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) {
+      Error e = ErrorFor(db_, rc, "step");
+      sqlite3_reset(stmt);
+      return std::unexpected(std::move(e));
+    }
+    const int columns = sqlite3_column_count(stmt);
+    std::vector<std::optional<std::string>> cells;
+    cells.reserve(static_cast<std::size_t>(columns));
+    for (int c = 0; c < columns; ++c) {
+      if (sqlite3_column_type(stmt, c) == SQLITE_NULL) {
+        cells.emplace_back();
+      } else {
+        const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+        cells.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+      }
+    }
+    out.rows.emplace_back(std::move(cells));
+  }
+  out.affected = sqlite3_stmt_readonly(stmt) ? 0 : sqlite3_changes64(db_);
+  sqlite3_reset(stmt);
+  return out;
+}
+
+Result<void> Connection::Execute(std::string_view script) {
+  const std::string text(script);
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) return std::unexpected(ErrorFor(db_, rc, "exec"));
+  return {};
+}
+
+Result<void> Connection::Begin() { return Execute("BEGIN IMMEDIATE"); }
+Result<void> Connection::Commit() { return Execute("COMMIT"); }
+
+Result<void> Connection::Rollback() {
+  if (sqlite3_get_autocommit(db_) != 0) return {};  // no transaction open
+  return Execute("ROLLBACK");
+}
+
+}  // namespace icp::sqlite

@@ -1,0 +1,125 @@
+#include "storage/sqlite/database.h"
+
+#include <sqlite3.h>
+
+#include <array>
+
+#include "storage/sqlite/connection.h"
+
+namespace icp::embedded {
+std::string_view sqlite_0001_init();
+}  // namespace icp::embedded
+
+namespace icp::sqlite {
+
+std::span<const sql::Migration> Migrations() {
+  static const std::array<sql::Migration, 1> kMigrations = {{
+      {1, "0001_init", embedded::sqlite_0001_init()},
+  }};
+  return kMigrations;
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const Options& options, PiiVault vault,
+                                                 std::chrono::sys_seconds now) {
+  if (options.path.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.path.parent_path(), ec);
+  }
+  const std::filesystem::path path = options.path;
+  auto pool = std::make_unique<sql::Pool>(
+      [path]() -> Result<std::unique_ptr<sql::Connection>> {
+        Result<std::unique_ptr<Connection>> c = Connection::Open(path);
+        if (!c) return std::unexpected(c.error());
+        return std::unique_ptr<sql::Connection>(std::move(*c));
+      },
+      options.connections);
+  std::unique_ptr<Database> db(new Database(options, std::move(pool), std::move(vault), now));
+  {
+    Result<sql::Pool::Lease> lease = db->store_.pool().Acquire();
+    if (!lease) return std::unexpected(lease.error());
+    Result<void> ready =
+        options.migrate
+            ? [&]() -> Result<void> {
+                Result<std::vector<MigrationStatus>> m =
+                    sql::Migrate(**lease, Migrations(), now.time_since_epoch().count());
+                if (!m) return std::unexpected(m.error());
+                return {};
+              }()
+            : sql::RequireMigrated(**lease, Migrations());
+    if (!ready) return std::unexpected(ready.error());
+  }
+  return db;
+}
+
+Result<std::vector<MigrationStatus>> Database::Migrate() {
+  Result<sql::Pool::Lease> lease = store_.pool().Acquire();
+  if (!lease) return std::unexpected(lease.error());
+  return sql::Migrate(**lease, Migrations(), now_.time_since_epoch().count());
+}
+
+namespace {
+
+// Copies every page of `from` into `to` with SQLite's online backup API: a consistent
+// snapshot even while other connections write.
+Result<void> CopyDatabase(sqlite3* from, sqlite3* to) {
+  sqlite3_backup* backup = sqlite3_backup_init(to, "main", from, "main");
+  if (backup == nullptr) return std::unexpected(ErrorFor(to, sqlite3_errcode(to), "backup"));
+  int rc = SQLITE_OK;
+  do {
+    rc = sqlite3_backup_step(backup, 256);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) sqlite3_sleep(10);
+  } while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+  sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE) return std::unexpected(ErrorFor(to, rc, "backup"));
+  return {};
+}
+
+Result<void> CheckIntegrity(Connection& c, const std::filesystem::path& path) {
+  Result<sql::Rows> r = c.Query("PRAGMA integrity_check");
+  if (!r) return std::unexpected(r.error());
+  if (r->rows.empty() || r->rows[0].Text(0) != "ok") {
+    const std::string why = r->rows.empty() ? "no answer" : r->rows[0].Text(0);
+    Error e{ErrorCode::kFailedPrecondition, path.string() + " is damaged: " + why,
+            {{"backup", "backup.integrity", "the backup is damaged: " + why, "备份文件已损坏"}}};
+    return std::unexpected(std::move(e));
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<void> Database::Backup(const std::filesystem::path& to) {
+  std::error_code ec;
+  if (std::filesystem::exists(to, ec)) {
+    return FailedPrecondition(to.string() + " exists; backups never overwrite a file");
+  }
+  Result<std::unique_ptr<Connection>> target = Connection::Open(to);
+  if (!target) return std::unexpected(target.error());
+  Result<sql::Pool::Lease> lease = store_.pool().Acquire();
+  if (!lease) return std::unexpected(lease.error());
+  auto& source = static_cast<Connection&>(**lease);
+  if (Result<void> copied = CopyDatabase(source.handle(), (*target)->handle()); !copied) {
+    return copied;
+  }
+  return CheckIntegrity(**target, to);
+}
+
+Result<void> Database::Restore(const std::filesystem::path& from) {
+  std::error_code ec;
+  if (!std::filesystem::exists(from, ec)) return NotFound(from.string() + " does not exist");
+  Result<std::unique_ptr<Connection>> backup = Connection::Open(from);
+  if (!backup) return std::unexpected(backup.error());
+  if (Result<void> ok = CheckIntegrity(**backup, from); !ok) return ok;
+  Result<sql::Pool::Lease> lease = store_.pool().Acquire();
+  if (!lease) return std::unexpected(lease.error());
+  auto& target = static_cast<Connection&>(**lease);
+  if (Result<void> copied = CopyDatabase((*backup)->handle(), target.handle()); !copied) {
+    return copied;
+  }
+  Result<std::vector<MigrationStatus>> migrated =
+      sql::Migrate(target, Migrations(), now_.time_since_epoch().count());
+  if (!migrated) return std::unexpected(migrated.error());
+  return {};
+}
+
+}  // namespace icp::sqlite

@@ -1,0 +1,190 @@
+#include "storage/sqlite/database.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include "storage/sqlite/connection.h"
+#include "storage/testing/contract.h"
+#include "storage/testing/fixtures.h"
+
+namespace icp {
+
+namespace storage_testing {
+std::vector<StoreUnderTest> StoresUnderTest() {
+  return {{"Sqlite", []() -> std::unique_ptr<Database> {
+             static std::atomic<int> counter = 0;
+             const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                                               ("beian-sqlite-" + std::to_string(getpid()));
+             const std::filesystem::path path = dir / ("contract-" + std::to_string(++counter) + ".db");
+             std::filesystem::create_directories(dir);
+             std::filesystem::remove(path);
+             std::array<unsigned char, 32> key{};
+             key.fill(42);
+             Result<std::unique_ptr<sqlite::Database>> db =
+                 sqlite::Database::Open({path}, PiiVault::FromMasterKey(key), kT0);
+             if (!db) ADD_FAILURE() << db.error().message;
+             return db ? std::move(*db) : nullptr;
+           }}};
+}
+}  // namespace storage_testing
+
+namespace sqlite {
+namespace {
+
+using storage_testing::kT0;
+
+class SqliteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("beian-sqlite-test-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    key_.fill(7);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<Database> Open(const std::filesystem::path& path) {
+    Result<std::unique_ptr<Database>> db = Database::Open({path}, PiiVault::FromMasterKey(key_), kT0);
+    EXPECT_TRUE(db.has_value()) << db.error().message;
+    return db ? std::move(*db) : nullptr;
+  }
+
+  // Runs raw SQL on the file, as someone with the file but not the platform would.
+  Result<sql::Rows> Raw(const std::filesystem::path& path, std::string_view statement) {
+    Result<std::unique_ptr<Connection>> c = Connection::Open(path);
+    if (!c) return std::unexpected(c.error());
+    return (*c)->Query(statement);
+  }
+
+  std::filesystem::path dir_;
+  std::array<unsigned char, 32> key_{};
+};
+
+std::string FileBytes(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+TEST_F(SqliteTest, PersonalDataIsNotInTheFile) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  AccountId account = storage_testing::CreateAccount(*db, "c");
+  Application app = storage_testing::SampleApplication(7, "secret.cn");
+  auto uow = *db->Begin();
+  ASSERT_TRUE(uow->applications().Insert(storage_testing::NewRecord(account, app)).has_value());
+  ASSERT_TRUE(uow->Commit().has_value());
+  uow.reset();
+  db.reset();  // checkpoints the WAL into the file
+  const std::string bytes = FileBytes(path) + FileBytes(dir_ / "icp.db-wal");
+  EXPECT_EQ(bytes.find(app.subject.certificate.number()), std::string::npos);
+  EXPECT_EQ(bytes.find(app.subject.principal.mobile.str()), std::string::npos);
+  EXPECT_NE(bytes.find("secret.cn"), std::string::npos) << "domains are public and indexed";
+}
+
+TEST_F(SqliteTest, TheDatabaseRefusesToRewriteHistory) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  auto uow = *db->Begin();
+  ASSERT_TRUE(uow->audit().Append({kT0, "a", "b", "c", "{}"}));
+  ASSERT_TRUE(uow->Commit().has_value());
+  uow.reset();
+  for (std::string_view statement :
+       {"UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log",
+        "UPDATE audit_head SET seq = 0", "DELETE FROM filing_numbers"}) {
+    Result<sql::Rows> r = Raw(path, statement);
+    if (statement == "DELETE FROM filing_numbers") {
+      EXPECT_TRUE(r.has_value()) << "no rows: nothing to refuse";
+      continue;
+    }
+    ASSERT_FALSE(r.has_value()) << statement;
+    EXPECT_EQ(r.error().code, ErrorCode::kFailedPrecondition) << r.error().message;
+  }
+}
+
+TEST_F(SqliteTest, VerifyNamesATamperedEntry) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  for (int i = 0; i < 4; ++i) {
+    auto uow = *db->Begin();
+    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "submit", "application:" + std::to_string(i), "{}"}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  ASSERT_TRUE(Raw(path,
+                  "DROP TRIGGER audit_log_append_only_update; "
+                  "UPDATE audit_log SET actor = 'account:666' WHERE seq = 3")
+                  .has_value() ||
+              true);
+  // Execute() runs scripts; Query() runs one statement at a time.
+  Result<std::unique_ptr<Connection>> raw = Connection::Open(path);
+  ASSERT_TRUE(raw.has_value());
+  ASSERT_TRUE((*raw)->Execute("DROP TRIGGER IF EXISTS audit_log_append_only_update; "
+                              "UPDATE audit_log SET actor = 'account:666' WHERE seq = 3;"));
+  Result<AuditVerification> v = (*db->Begin())->audit().Verify();
+  ASSERT_TRUE(v.has_value());
+  ASSERT_FALSE(v->ok());
+  EXPECT_EQ(*v->first_broken, 3);
+}
+
+TEST_F(SqliteTest, MigrationsApplyOnceAndRefuseAnEditedOne) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  Result<std::vector<MigrationStatus>> again = db->Migrate();
+  ASSERT_TRUE(again.has_value());
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_FALSE((*again)[0].applied) << "already there";
+  db.reset();
+  ASSERT_TRUE(Raw(path, "UPDATE schema_migrations SET checksum = 'edited'").has_value());
+  Result<std::unique_ptr<Database>> reopened =
+      Database::Open({path}, PiiVault::FromMasterKey(key_), kT0);
+  ASSERT_FALSE(reopened.has_value());
+  EXPECT_EQ(reopened.error().rule(), "migration.changed");
+}
+
+TEST_F(SqliteTest, OpeningWithoutMigrateRequiresTheSchema) {
+  Result<std::unique_ptr<Database>> db =
+      Database::Open({dir_ / "empty.db", 2, false}, PiiVault::FromMasterKey(key_), kT0);
+  ASSERT_FALSE(db.has_value());
+  EXPECT_EQ(db.error().rule(), "migration.pending");
+}
+
+TEST_F(SqliteTest, BackupAndRestoreKeepEverythingAndTheChain) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  AccountId account = storage_testing::CreateAccount(*db, "c");
+  for (int i = 0; i < 3; ++i) {
+    auto uow = *db->Begin();
+    ASSERT_TRUE(uow->applications()
+                    .Insert(storage_testing::NewRecord(
+                        account, storage_testing::SampleApplication(i, "b" + std::to_string(i) + ".cn")))
+                    .has_value());
+    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "create", std::to_string(i), "{}"}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  const std::filesystem::path backup = dir_ / "backup.db";
+  ASSERT_TRUE(db->Backup(backup).has_value());
+  EXPECT_FALSE(db->Backup(backup).has_value()) << "never overwrites";
+  {
+    auto uow = *db->Begin();
+    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "after-backup", "x", "{}"}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  ASSERT_TRUE(db->Restore(backup).has_value());
+  auto uow = *db->Begin();
+  EXPECT_EQ(uow->audit().Read(0, 100)->size(), 3u);
+  EXPECT_TRUE(uow->audit().Verify()->ok());
+  EXPECT_EQ(uow->applications().List({account, {}, std::nullopt, ApplicationId(), 10})->size(), 3u);
+
+  std::ofstream(dir_ / "junk.db") << "not a database at all, just text";
+  EXPECT_FALSE(db->Restore(dir_ / "junk.db").has_value());
+}
+
+}  // namespace
+}  // namespace sqlite
+}  // namespace icp

@@ -1,0 +1,23 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ports/database.h"
+
+namespace icp::storage_testing {
+
+// One store the contract suite runs against. `make` returns a new, empty store each call,
+// or nullptr when the store is not available here (PostgreSQL without ICP_TEST_PG_URL):
+// the suite then skips, saying why.
+struct StoreUnderTest {
+  std::string name;
+  std::function<std::unique_ptr<Database>()> make;
+};
+
+// Defined by each store's test binary (memory, sqlite, postgres).
+std::vector<StoreUnderTest> StoresUnderTest();
+
+}  // namespace icp::storage_testing

@@ -1,0 +1,625 @@
+// The storage contract (STYLE.md §2.8): every store (memory, SQLite, PostgreSQL) passes
+// every test here. Conflicts are checked by their rule ids, which all stores share
+// (ports/storage_errors.h).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "storage/testing/contract.h"
+#include "storage/testing/fixtures.h"
+
+namespace icp::storage_testing {
+namespace {
+
+using std::chrono::hours;
+using std::chrono::seconds;
+
+class StorageContract : public ::testing::TestWithParam<StoreUnderTest> {
+ protected:
+  void SetUp() override {
+    db_ = GetParam().make();
+    if (db_ == nullptr) GTEST_SKIP() << GetParam().name << " is not available here";
+    account_ = CreateAccount(*db_, "customer-1");
+  }
+
+  std::unique_ptr<UnitOfWork> Begin() {
+    Result<std::unique_ptr<UnitOfWork>> uow = db_->Begin();
+    EXPECT_TRUE(uow.has_value()) << uow.error().message;
+    return std::move(*uow);
+  }
+
+  // Inserts and commits; the id, or the error.
+  Result<ApplicationId> Submit(const ApplicationRecord& record) {
+    std::unique_ptr<UnitOfWork> uow = Begin();
+    Result<ApplicationId> id = uow->applications().Insert(record);
+    if (!id) return id;
+    if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
+    return id;
+  }
+
+  ApplicationRecord Load(ApplicationId id) {
+    std::unique_ptr<UnitOfWork> uow = Begin();
+    Result<ApplicationRecord> r = uow->applications().Get(id);
+    EXPECT_TRUE(r.has_value()) << r.error().message;
+    return std::move(*r);
+  }
+
+  Result<std::int64_t> Save(const ApplicationRecord& record) {
+    std::unique_ptr<UnitOfWork> uow = Begin();
+    Result<std::int64_t> rev = uow->applications().Update(record);
+    if (!rev) return rev;
+    if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
+    return rev;
+  }
+
+  std::unique_ptr<Database> db_;
+  AccountId account_;
+};
+
+// ---- accounts ----
+
+TEST_P(StorageContract, AccountsRoundTripAndLoginsAreUnique) {
+  AccountId other = CreateAccount(*db_, "reviewer-1");
+  auto uow = Begin();
+  Result<Account> a = uow->accounts().Get(other);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(a->login, "reviewer-1");
+  EXPECT_EQ(a->created_at, kT0);
+  Result<Account> by_login = uow->accounts().FindByLogin("customer-1");
+  ASSERT_TRUE(by_login.has_value());
+  EXPECT_EQ(by_login->id, account_);
+  EXPECT_EQ(uow->accounts().Get(AccountId(999)).error().code, ErrorCode::kNotFound);
+  Result<AccountId> dup = uow->accounts().Insert(*a);
+  ASSERT_FALSE(dup.has_value());
+  EXPECT_EQ(dup.error().rule(), "account.login-taken");
+}
+
+// ---- applications ----
+
+TEST_P(StorageContract, AnApplicationReadsBackAsWritten) {
+  ApplicationRecord record = NewRecord(account_, SampleApplication(1, "example1.cn"));
+  Move(record, ApplicationEvent::kSubmit, kT0 + hours(1));
+  Result<ApplicationId> id = Submit(record);
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  ApplicationRecord back = Load(*id);
+  EXPECT_EQ(back.id, *id);
+  EXPECT_EQ(back.account, account_);
+  EXPECT_EQ(back.revision, 1);
+  EXPECT_EQ(back.application, record.application);
+  EXPECT_EQ(back.lifecycle.state(), ApplicationState::kProviderReview);
+  EXPECT_EQ(back.lifecycle.history(), record.lifecycle.history());
+  EXPECT_EQ(back.lifecycle.deadline(), record.lifecycle.deadline());
+  EXPECT_EQ(back.created_at, kT0);
+  EXPECT_EQ(back.updated_at, kT0 + hours(1));
+}
+
+TEST_P(StorageContract, OneOpenApplicationPerSubject) {
+  ApplicationRecord first = NewRecord(account_, SampleApplication(2, "first2.cn"));
+  Result<ApplicationId> id = Submit(first);
+  ASSERT_TRUE(id.has_value());
+  Result<ApplicationId> second = Submit(NewRecord(account_, SampleApplication(2, "second2.cn")));
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(second.error().rule(), "application.open-for-subject");
+  EXPECT_EQ(second.error().violations.at(0).field, "subject.certificate");
+
+  ApplicationRecord stored = Load(*id);
+  Move(stored, ApplicationEvent::kAbandon, kT0 + hours(2));
+  ASSERT_TRUE(Save(stored).has_value());
+  EXPECT_TRUE(Submit(NewRecord(account_, SampleApplication(2, "second2.cn"))).has_value())
+      << "a terminal application frees its subject";
+}
+
+TEST_P(StorageContract, OneOpenApplicationPerDomain) {
+  ASSERT_TRUE(Submit(NewRecord(account_, SampleApplication(3, "shared.cn"))).has_value());
+  Application other = SampleApplication(4, "own4.cn");
+  other.websites.push_back(SampleApplication(4, "shared.cn").websites[0]);
+  Result<ApplicationId> clash = Submit(NewRecord(account_, other));
+  ASSERT_FALSE(clash.has_value());
+  EXPECT_EQ(clash.error().rule(), "application.open-for-domain");
+  EXPECT_EQ(clash.error().violations.at(0).field, "websites[1].domains[0]");
+  auto uow = Begin();
+  EXPECT_FALSE(uow->applications().FindOpenBySubject(other.subject.certificate)->has_value())
+      << "the refused application left nothing behind";
+}
+
+TEST_P(StorageContract, ATerminalApplicationFreesItsDomains) {
+  Result<ApplicationId> id = Submit(NewRecord(account_, SampleApplication(5, "free5.cn")));
+  ASSERT_TRUE(id.has_value());
+  {
+    auto uow = Begin();
+    Result<std::optional<ApplicationId>> open =
+        uow->applications().FindOpenByDomain(*DomainName::Parse("free5.cn"));
+    ASSERT_TRUE(open.has_value());
+    EXPECT_EQ(*open, std::optional(*id));
+  }
+  ApplicationRecord stored = Load(*id);
+  Move(stored, ApplicationEvent::kAbandon, kT0 + hours(1));
+  ASSERT_TRUE(Save(stored).has_value());
+  auto uow = Begin();
+  EXPECT_FALSE(uow->applications().FindOpenByDomain(*DomainName::Parse("free5.cn"))->has_value());
+  EXPECT_FALSE(
+      uow->applications().FindOpenBySubject(stored.application.subject.certificate)->has_value());
+}
+
+TEST_P(StorageContract, AStaleRevisionLoses) {
+  Result<ApplicationId> id = Submit(NewRecord(account_, SampleApplication(6, "rev6.cn")));
+  ASSERT_TRUE(id.has_value());
+  ApplicationRecord reviewer = Load(*id);
+  ApplicationRecord customer = Load(*id);
+  Move(reviewer, ApplicationEvent::kSubmit, kT0 + hours(1));
+  Result<std::int64_t> rev = Save(reviewer);
+  ASSERT_TRUE(rev.has_value());
+  EXPECT_EQ(*rev, 2);
+  Move(customer, ApplicationEvent::kAbandon, kT0 + hours(2));
+  Result<std::int64_t> lost = Save(customer);
+  ASSERT_FALSE(lost.has_value());
+  EXPECT_EQ(lost.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(lost.error().rule(), "storage.revision");
+  EXPECT_EQ(Load(*id).lifecycle.state(), ApplicationState::kProviderReview);
+  ApplicationRecord missing = reviewer;
+  missing.id = ApplicationId(99'999);
+  EXPECT_EQ(Save(missing).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StorageContract, HistoryIsAppendOnly) {
+  ApplicationRecord record = NewRecord(account_, SampleApplication(7, "hist7.cn"));
+  Move(record, ApplicationEvent::kSubmit, kT0 + hours(1));
+  Result<ApplicationId> id = Submit(record);
+  ASSERT_TRUE(id.has_value());
+  ApplicationRecord stored = Load(*id);
+  Move(stored, ApplicationEvent::kContactMissed, kT0 + hours(2));
+  Move(stored, ApplicationEvent::kContactReached, kT0 + hours(3));
+  ASSERT_TRUE(Save(stored).has_value());
+  ApplicationRecord again = Load(*id);
+  ASSERT_EQ(again.lifecycle.history().size(), 3u);
+  EXPECT_EQ(again.lifecycle.history(), stored.lifecycle.history());
+  EXPECT_EQ(again.lifecycle.missed_calls(), 1);
+
+  // A record whose history was rewritten (its first move's time) is refused.
+  LifecycleSnapshot forged = again.lifecycle.Snapshot();
+  forged.history[0].at = kT0;
+  ApplicationRecord rewritten{again.id,          again.account,  again.subject, again.application,
+                              *ApplicationLifecycle::Restore(forged), again.revision,
+                              again.created_at, again.updated_at};
+  Result<std::int64_t> refused = Save(rewritten);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "application.history-append-only");
+}
+
+TEST_P(StorageContract, ListsPageByIdAndFilter) {
+  std::vector<ApplicationId> ids;
+  for (int i = 0; i < 5; ++i) {
+    ApplicationRecord r =
+        NewRecord(account_, SampleApplication(10 + i, "list" + std::to_string(i) + ".cn"));
+    if (i % 2 == 0) Move(r, ApplicationEvent::kSubmit, kT0 + hours(1));
+    ids.push_back(*Submit(r));
+  }
+  auto uow = Begin();
+  Result<std::vector<ApplicationRecord>> page =
+      uow->applications().List({account_, {}, std::nullopt, ApplicationId(), 2});
+  ASSERT_TRUE(page.has_value());
+  ASSERT_EQ(page->size(), 2u);
+  EXPECT_EQ((*page)[0].id, ids[0]);
+  Result<std::vector<ApplicationRecord>> next =
+      uow->applications().List({account_, {}, std::nullopt, (*page)[1].id, 10});
+  ASSERT_EQ(next->size(), 3u);
+  EXPECT_EQ((*next)[0].id, ids[2]);
+  Result<std::vector<ApplicationRecord>> queue = uow->applications().List(
+      {std::nullopt, {ApplicationState::kProviderReview}, Province::FromCode("44").value(),
+       ApplicationId(), 50});
+  ASSERT_EQ(queue->size(), 3u);
+  Result<std::vector<ApplicationRecord>> none = uow->applications().List(
+      {std::nullopt, {}, Province::FromCode("11").value(), ApplicationId(), 50});
+  EXPECT_TRUE(none->empty());
+}
+
+TEST_P(StorageContract, ListsWhatIsDue) {
+  ApplicationRecord r = NewRecord(account_, SampleApplication(20, "due20.cn"));
+  Move(r, ApplicationEvent::kSubmit, kT0);
+  Move(r, ApplicationEvent::kContactMissed, kT0 + seconds(10));
+  Result<ApplicationId> id = Submit(r);
+  ASSERT_TRUE(id.has_value());
+  ASSERT_TRUE(Submit(NewRecord(account_, SampleApplication(21, "due21.cn"))).has_value());
+  auto uow = Begin();
+  EXPECT_TRUE(uow->applications().ListDue(kT0 + seconds(20), 10)->empty());
+  Result<std::vector<ApplicationId>> due = uow->applications().ListDue(kT0 + hours(2), 10);
+  ASSERT_TRUE(due.has_value());
+  EXPECT_THAT(*due, ::testing::ElementsAre(*id)) << "the second call is due after an hour";
+}
+
+// ---- transactions ----
+
+TEST_P(StorageContract, NothingOfAnUncommittedUnitOfWorkRemains) {
+  {
+    auto uow = Begin();
+    ASSERT_TRUE(uow->applications()
+                    .Insert(NewRecord(account_, SampleApplication(30, "gone30.cn")))
+                    .has_value());
+    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "application.create", "x", "{}"}));
+    ASSERT_TRUE(uow->outbox().Enqueue({"bureau.submit", "gone-30", "{}", kT0}).has_value());
+  }
+  auto uow = Begin();
+  EXPECT_FALSE(uow->applications()
+                   .FindOpenBySubject(SampleApplication(30, "gone30.cn").subject.certificate)
+                   ->has_value());
+  EXPECT_TRUE(uow->audit().Read(0, 10)->empty());
+  EXPECT_EQ(uow->outbox().Stats()->pending, 0);
+}
+
+TEST_P(StorageContract, AFailedWriteEndsTheUnitOfWork) {
+  ASSERT_TRUE(Submit(NewRecord(account_, SampleApplication(31, "fail31.cn"))).has_value());
+  auto uow = Begin();
+  ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "application.create", "y", "{}"}));
+  ASSERT_FALSE(
+      uow->applications().Insert(NewRecord(account_, SampleApplication(31, "fail31b.cn"))));
+  Result<void> commit = uow->Commit();
+  ASSERT_FALSE(commit.has_value());
+  EXPECT_EQ(commit.error().code, ErrorCode::kAborted);
+  uow.reset();
+  EXPECT_TRUE(Begin()->audit().Read(0, 10)->empty());
+}
+
+TEST_P(StorageContract, ChangeAuditAndOutboxCommitTogether) {
+  auto uow = Begin();
+  Result<ApplicationId> id =
+      uow->applications().Insert(NewRecord(account_, SampleApplication(32, "together.cn")));
+  ASSERT_TRUE(id.has_value());
+  ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "application.create",
+                                   "application:" + std::to_string(id->value()), "{}"}));
+  ASSERT_TRUE(*uow->outbox().Enqueue({"notify.created", "created-32", "{}", kT0}));
+  ASSERT_TRUE(uow->Commit().has_value());
+  auto read = Begin();
+  EXPECT_EQ(read->audit().Read(0, 10)->size(), 1u);
+  EXPECT_EQ(read->outbox().Stats()->pending, 1);
+  EXPECT_TRUE(read->applications().Get(*id).has_value());
+}
+
+// ---- subjects, websites, numbers ----
+
+SubjectRecord SubjectOf(AccountId account, int serial) {
+  return SubjectRecord{SubjectId(), account, SampleApplication(serial, "x.cn").subject,
+                       std::nullopt, false, std::nullopt, 0};
+}
+
+WebsiteRecord WebsiteOf(SubjectId subject, int serial, std::string_view domain) {
+  return WebsiteRecord{WebsiteId(), subject, SampleApplication(serial, domain).websites[0],
+                       std::nullopt, false, std::nullopt, 0};
+}
+
+TEST_P(StorageContract, OneActiveSubjectPerCertificate) {
+  auto uow = Begin();
+  Result<SubjectId> id = uow->subjects().Insert(SubjectOf(account_, 40));
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  Result<SubjectRecord> back = uow->subjects().Get(*id);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(back->subject, SampleApplication(40, "x.cn").subject);
+  EXPECT_EQ(back->revision, 1);
+  ASSERT_TRUE(uow->Commit().has_value());
+
+  auto dup = Begin();
+  Result<SubjectId> again = dup->subjects().Insert(SubjectOf(account_, 40));
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().rule(), "subject.already-on-record");
+  dup.reset();
+
+  auto cancel = Begin();
+  SubjectRecord stored = *cancel->subjects().Get(*id);
+  stored.cancelled = true;
+  ASSERT_EQ(*cancel->subjects().Update(stored), 2);
+  EXPECT_FALSE(cancel->subjects().FindByCertificate(stored.subject.certificate)->has_value());
+  EXPECT_TRUE(cancel->subjects().Insert(SubjectOf(account_, 40)).has_value())
+      << "a cancelled subject may file again";
+  ASSERT_TRUE(cancel->Commit().has_value());
+  EXPECT_EQ(Begin()->subjects().ListByAccount(account_)->size(), 2u);
+}
+
+TEST_P(StorageContract, ADomainBelongsToOneActiveWebsite) {
+  auto uow = Begin();
+  SubjectId a = *uow->subjects().Insert(SubjectOf(account_, 41));
+  SubjectId b = *uow->subjects().Insert(SubjectOf(account_, 42));
+  Result<WebsiteId> site = uow->websites().Insert(WebsiteOf(a, 41, "owned.cn"));
+  ASSERT_TRUE(site.has_value()) << site.error().message;
+  ASSERT_TRUE(uow->Commit().has_value());
+
+  auto clash = Begin();
+  Result<WebsiteId> taken = clash->websites().Insert(WebsiteOf(b, 42, "owned.cn"));
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_EQ(taken.error().rule(), "website.domain-taken");
+  EXPECT_EQ(taken.error().violations.at(0).field, "website.domains[0]");
+  clash.reset();
+
+  auto cancel = Begin();
+  Result<std::optional<WebsiteRecord>> found =
+      cancel->websites().FindByDomain(*DomainName::Parse("owned.cn"));
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  WebsiteRecord w = **found;
+  EXPECT_EQ(w.subject, a);
+  w.cancelled = true;
+  ASSERT_TRUE(cancel->websites().Update(w).has_value());
+  EXPECT_TRUE(cancel->websites().Insert(WebsiteOf(b, 42, "owned.cn")).has_value())
+      << "a cancelled website frees its domain";
+  ASSERT_TRUE(cancel->Commit().has_value());
+  EXPECT_EQ(Begin()->websites().ListBySubject(a)->size(), 1u);
+}
+
+TEST_P(StorageContract, AnAccessFilingChangesNoData) {
+  auto uow = Begin();
+  SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 43));
+  WebsiteId site = *uow->websites().Insert(WebsiteOf(subject, 43, "access43.cn"));
+  ApplicationRecord access = NewRecord(account_, SampleApplication(43, "access43.cn"),
+                                       ApplicationType::kNewAccess);
+  ApplicationId app = *uow->applications().Insert(access);
+  ASSERT_TRUE(uow->Commit().has_value());
+
+  auto same = Begin();
+  WebsiteRecord w = *same->websites().Get(site);
+  w.changed_by = app;
+  ASSERT_TRUE(same->websites().Update(w).has_value()) << "recording access changes no data";
+  ASSERT_TRUE(same->Commit().has_value());
+
+  auto changed = Begin();
+  SubjectRecord s = *changed->subjects().Get(subject);
+  s.changed_by = app;
+  s.subject.mailing_address = "另一个地址";
+  Result<std::int64_t> refused = changed->subjects().Update(s);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "access-filing.changes-no-data");
+}
+
+TEST_P(StorageContract, AFilingNumberIsIssuedOnceAndNeverReturns) {
+  auto uow = Begin();
+  SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 44));
+  FilingNumber number = *FilingNumber::Parse("粤ICP备2026000044号");
+  ASSERT_TRUE(uow->numbers().Issue({number, subject, std::nullopt, kT0, std::nullopt}));
+  ASSERT_TRUE(uow->Commit().has_value());
+
+  auto again = Begin();
+  Result<void> twice = again->numbers().Issue({number, subject, std::nullopt, kT0, std::nullopt});
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_EQ(twice.error().rule(), "filing-number.issued-once");
+  again.reset();
+
+  auto cancel = Begin();
+  ASSERT_TRUE(cancel->numbers().Cancel(number, kT0 + hours(24)));
+  Result<void> cancelled_twice = cancel->numbers().Cancel(number, kT0 + hours(48));
+  ASSERT_FALSE(cancelled_twice.has_value());
+  EXPECT_EQ(cancelled_twice.error().rule(), "filing-number.cancelled");
+  cancel.reset();  // the failed second cancel ends this unit of work
+
+  auto cancel2 = Begin();
+  ASSERT_TRUE(cancel2->numbers().Cancel(number, kT0 + hours(24)));
+  ASSERT_TRUE(cancel2->Commit().has_value());
+  auto reissue = Begin();
+  Result<std::optional<IssuedNumber>> found = reissue->numbers().Find(number);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->cancelled_at, std::optional(kT0 + hours(24)));
+  Result<void> back = reissue->numbers().Issue({number, subject, std::nullopt, kT0, std::nullopt});
+  ASSERT_FALSE(back.has_value());
+  EXPECT_EQ(back.error().rule(), "filing-number.issued-once");
+  reissue.reset();
+  EXPECT_EQ(Begin()->numbers().Cancel(*FilingNumber::Parse("京ICP备2026000001号"), kT0).error().code,
+            ErrorCode::kNotFound);
+}
+
+// ---- materials, resources, authorization codes ----
+
+TEST_P(StorageContract, MaterialsBelongToAnApplication) {
+  Result<ApplicationId> app = Submit(NewRecord(account_, SampleApplication(50, "mat50.cn")));
+  ASSERT_TRUE(app.has_value());
+  const std::string sha(64, 'a');
+  auto uow = Begin();
+  MaterialRecord m{MaterialId(), *app, MaterialKind::kIdentityDocument, "subject.principal",
+                   "身份证正面.jpg", "image/jpeg", 123'456, sha, kT0};
+  Result<MaterialId> id = uow->materials().Insert(m);
+  ASSERT_TRUE(id.has_value());
+  m.id = *id;
+  EXPECT_THAT(*uow->materials().List(*app), ::testing::ElementsAre(m));
+  ASSERT_TRUE(uow->materials().Remove(*id));
+  EXPECT_TRUE(uow->materials().List(*app)->empty());
+  EXPECT_EQ(uow->materials().Remove(*id).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(uow->Commit().has_value());
+  auto orphan = Begin();
+  m.application = ApplicationId(98'765);
+  EXPECT_EQ(orphan->materials().Insert(m).error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(StorageContract, ResourcesKeepTheirBackends) {
+  Resource cvm{"ins-1", "customer-1", ResourceKind::kCvm, {"ap-guangzhou", true},
+               BillingMode::kPrepaid, false, {3, TermUnit::kMonths}, kT0 + hours(24 * 90),
+               "203.0.113.10", {}};
+  Resource clb{"lb-1", "customer-1", ResourceKind::kClb, {"ap-guangzhou", true},
+               BillingMode::kPayAsYouGo, false, {0, TermUnit::kMonths}, std::nullopt,
+               std::nullopt, {cvm}};
+  auto uow = Begin();
+  ASSERT_TRUE(uow->resources().Upsert(clb));
+  Result<Resource> back = uow->resources().Get("lb-1");
+  ASSERT_TRUE(back.has_value());
+  ASSERT_EQ(back->backends.size(), 1u);
+  EXPECT_EQ(back->backends[0].id, "ins-1");
+  EXPECT_EQ(back->backends[0].expires_at, cvm.expires_at);
+  EXPECT_EQ(back->backends[0].purchased, cvm.purchased);
+  clb.region.id = "ap-shanghai";
+  ASSERT_TRUE(uow->resources().Upsert(clb));
+  EXPECT_EQ(uow->resources().Get("lb-1")->region.id, "ap-shanghai");
+  Result<std::vector<Resource>> mine = uow->resources().ListByAccount("customer-1");
+  ASSERT_EQ(mine->size(), 1u) << "backends are listed under their load balancer";
+  EXPECT_EQ(uow->resources().Get("ins-404").error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StorageContract, AnAuthorizationCodeIsUsedOnce) {
+  auto uow = Begin();
+  AuthorizationCode code{"AUTH-0001", "ins-1", "203.0.113.10", AuthorizationCodeState::kUnused,
+                         "customer-1"};
+  ASSERT_TRUE(uow->authorization_codes().Insert(code));
+  ASSERT_TRUE(uow->authorization_codes().Transition("AUTH-0001", AuthorizationCodeState::kUnused,
+                                                    AuthorizationCodeState::kUsed));
+  ASSERT_TRUE(uow->Commit().has_value());
+  auto second = Begin();
+  Result<void> again = second->authorization_codes().Transition(
+      "AUTH-0001", AuthorizationCodeState::kUnused, AuthorizationCodeState::kUsed);
+  ASSERT_FALSE(again.has_value());
+  EXPECT_EQ(again.error().rule(), "auth-code.state-changed");
+  second.reset();
+  auto back = Begin();
+  EXPECT_EQ(back->authorization_codes().Get("AUTH-0001")->state, AuthorizationCodeState::kUsed);
+  EXPECT_EQ(back->authorization_codes().ListByServer("ins-1")->size(), 1u);
+  Result<void> revive = back->authorization_codes().Transition(
+      "AUTH-0001", AuthorizationCodeState::kUsed, AuthorizationCodeState::kUnused);
+  EXPECT_FALSE(revive.has_value()) << "a used code never becomes usable again";
+}
+
+// ---- audit log ----
+
+TEST_P(StorageContract, TheAuditLogIsAChain) {
+  for (int i = 0; i < 3; ++i) {
+    auto uow = Begin();
+    ASSERT_TRUE(uow->audit().Append({kT0 + seconds(i), "account:1", "application.submit",
+                                     "application:" + std::to_string(i), "{\"n\":1}"}));
+    ASSERT_TRUE(uow->audit().Append({kT0 + seconds(i), "system", "outbox.enqueue", "x", "{}"}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  auto uow = Begin();
+  Result<std::vector<StoredAuditEntry>> all = uow->audit().Read(0, 100);
+  ASSERT_EQ(all->size(), 6u);
+  for (std::size_t i = 0; i < all->size(); ++i) {
+    EXPECT_EQ((*all)[i].seq, static_cast<std::int64_t>(i + 1));
+    if (i > 0) {
+      EXPECT_EQ((*all)[i].prev_hash, (*all)[i - 1].hash);
+    }
+  }
+  EXPECT_EQ((*all)[2].entry.entity, "application:1");
+  EXPECT_EQ(uow->audit().Read(4, 100)->size(), 2u);
+  Result<AuditVerification> v = uow->audit().Verify();
+  ASSERT_TRUE(v.has_value());
+  EXPECT_TRUE(v->ok()) << v->reason;
+  EXPECT_EQ(v->entries, 6);
+  EXPECT_EQ(v->head_hash, all->back().hash);
+}
+
+// ---- outbox and inbox ----
+
+TEST_P(StorageContract, OutboxKeysAreUnique) {
+  auto uow = Begin();
+  EXPECT_TRUE(*uow->outbox().Enqueue({"bureau.submit", "app:1:submit:1", "{}", kT0}));
+  EXPECT_FALSE(*uow->outbox().Enqueue({"bureau.submit", "app:1:submit:1", "{\"x\":2}", kT0}));
+  EXPECT_EQ(uow->outbox().Stats()->pending, 1);
+}
+
+TEST_P(StorageContract, OutboxLeasesAndRedeliversAfterADeadDispatcher) {
+  {
+    auto uow = Begin();
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(uow->outbox().Enqueue(
+          {"bureau.submit", "k" + std::to_string(i), "{}", kT0 + seconds(i == 2 ? 100 : 0)}));
+    }
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  auto claim = [&](std::string_view worker, std::chrono::sys_seconds now) {
+    auto uow = Begin();
+    Result<std::vector<ClaimedMessage>> got = uow->outbox().Claim(worker, now, now + seconds(30), 10);
+    EXPECT_TRUE(got.has_value());
+    EXPECT_TRUE(uow->Commit().has_value());
+    return *got;
+  };
+  std::vector<ClaimedMessage> a = claim("a", kT0 + seconds(1));
+  ASSERT_EQ(a.size(), 2u) << "the third is not available yet";
+  EXPECT_EQ(a[0].message.idempotency_key, "k0");
+  EXPECT_EQ(a[0].attempts, 1);
+  EXPECT_TRUE(claim("b", kT0 + seconds(2)).empty()) << "leased to a";
+  {
+    auto uow = Begin();
+    ASSERT_TRUE(uow->outbox().MarkDelivered(a[0].id, "a", kT0 + seconds(3)));
+    Result<void> stolen = uow->outbox().MarkDelivered(a[1].id, "b", kT0 + seconds(3));
+    ASSERT_FALSE(stolen.has_value());
+    EXPECT_EQ(stolen.error().rule(), "outbox.lease-lost");
+  }
+  {
+    auto uow = Begin();
+    ASSERT_TRUE(uow->outbox().MarkDelivered(a[0].id, "a", kT0 + seconds(3)));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  // a dies holding k1; after its lease runs out, b gets k1 again (and k2, now available).
+  std::vector<ClaimedMessage> b = claim("b", kT0 + seconds(200));
+  ASSERT_EQ(b.size(), 2u);
+  EXPECT_EQ(b[0].message.idempotency_key, "k1");
+  EXPECT_EQ(b[0].attempts, 2);
+  {
+    auto uow = Begin();
+    ASSERT_TRUE(uow->outbox().Release(b[0].id, "b", kT0 + seconds(500), "bureau unavailable"));
+    ASSERT_TRUE(uow->outbox().MarkDelivered(b[1].id, "b", kT0 + seconds(201)));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  EXPECT_TRUE(claim("c", kT0 + seconds(300)).empty()) << "released until 500";
+  EXPECT_EQ(claim("c", kT0 + seconds(500)).size(), 1u);
+  OutboxStats stats = *Begin()->outbox().Stats();
+  EXPECT_EQ(stats.pending, 1);
+  EXPECT_EQ(stats.delivered, 2);
+}
+
+TEST_P(StorageContract, TheInboxAcceptsAKeyOnce) {
+  auto uow = Begin();
+  EXPECT_TRUE(*uow->inbox().Accept("app:1:submit:1", kT0));
+  EXPECT_FALSE(*uow->inbox().Accept("app:1:submit:1", kT0));
+  ASSERT_TRUE(uow->Commit().has_value());
+  EXPECT_FALSE(*Begin()->inbox().Accept("app:1:submit:1", kT0));
+}
+
+// ---- concurrency: threads racing for one subject and one domain ----
+
+// Each thread submits its own application; all share the subject (same certificate) or
+// the domain. Exactly one may win; the rest get the conflict, never a second open one.
+int Race(Database& db, AccountId account, bool same_subject, int threads) {
+  std::atomic<int> accepted = 0;
+  std::atomic<int> conflicts = 0;
+  std::atomic<bool> go = false;
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) {
+    pool.emplace_back([&, t] {
+      Application app = same_subject
+                            ? SampleApplication(60, "race-subject-" + std::to_string(t) + ".cn")
+                            : SampleApplication(100 + t, "race-domain.cn");
+      ApplicationRecord record = NewRecord(account, app);
+      while (!go) std::this_thread::yield();
+      for (;;) {
+        Result<std::unique_ptr<UnitOfWork>> uow = db.Begin();
+        if (!uow) continue;  // busy: try again
+        Result<ApplicationId> id = (*uow)->applications().Insert(record);
+        Result<void> commit = id ? (*uow)->Commit() : Result<void>();
+        if (id && commit) {
+          ++accepted;
+          return;
+        }
+        const Error& e = id ? commit.error() : id.error();
+        if (e.code == ErrorCode::kAlreadyExists) {
+          ++conflicts;
+          return;
+        }
+        ASSERT_TRUE(e.code == ErrorCode::kAborted || e.code == ErrorCode::kUnavailable)
+            << e.message;
+      }
+    });
+  }
+  go = true;
+  for (std::thread& t : pool) t.join();
+  EXPECT_EQ(accepted + conflicts, threads);
+  return accepted;
+}
+
+TEST_P(StorageContract, RacingThreadsGetOneApplicationPerSubject) {
+  EXPECT_EQ(Race(*db_, account_, true, 8), 1);
+}
+
+TEST_P(StorageContract, RacingThreadsGetOneApplicationPerDomain) {
+  EXPECT_EQ(Race(*db_, account_, false, 8), 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, StorageContract, ::testing::ValuesIn(StoresUnderTest()),
+                         [](const ::testing::TestParamInfo<StoreUnderTest>& param) {
+                           return param.param.name;
+                         });
+
+}  // namespace
+}  // namespace icp::storage_testing
