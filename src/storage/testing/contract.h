@@ -2,6 +2,7 @@
 
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct StoreUnderTest {
   std::string name;
   std::function<std::unique_ptr<Database>()> make;
 };
+
+// Test names print the store's name, not its bytes.
+inline void PrintTo(const StoreUnderTest& store, std::ostream* os) { *os << store.name; }
 
 // Defined by each store's test binary (memory, sqlite, postgres).
 std::vector<StoreUnderTest> StoresUnderTest();

@@ -1,0 +1,322 @@
+// Accounts, subjects, websites and filing numbers in memory, with the constraints of the SQL
+// schema (storage/sqlite/migrations/0001_init.sql) checked in the order the engine meets
+// them: CHECK, then UNIQUE, then foreign keys. Uniqueness is a scan over the rows, not an
+// index: the memory store serves tests and demos, and a scan cannot drift from its rows.
+#include <algorithm>
+#include <string>
+
+#include "ports/storage_errors.h"
+#include "storage/memory/repositories.h"
+
+namespace icp::memory {
+
+namespace errors = storage_errors;
+
+Result<void> Session::Usable() const {
+  if (committed_) return FailedPrecondition("this unit of work has ended");
+  if (failed_) return Aborted("an earlier statement of this unit of work failed; begin a new one");
+  return {};
+}
+
+std::string CertificateKey(const Certificate& certificate) {
+  return std::string(CertificateTypeName(certificate.type())) + ":" + certificate.number();
+}
+
+std::unexpected<Error> Missing(std::string_view what, std::string_view key) {
+  return NotFound(std::string(what) + " " + std::string(key) + " does not exist");
+}
+
+Result<void> Require(bool holds, std::string_view what) {
+  if (holds) return {};
+  return FailedPrecondition("check constraint failed: " + std::string(what));
+}
+
+namespace {
+
+// Code points, as SQLite's length() counts text.
+std::size_t Characters(std::string_view text) {
+  return static_cast<std::size_t>(std::ranges::count_if(
+      text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// 新增接入, 继续接入 and 取消接入 record where a site is served, never what it is: the
+// database refuses a copy they write that differs from the one on record (trigger
+// *_access_filing_changes_no_data).
+Result<void> AccessGuard(const State& state, const std::optional<ApplicationId>& changed_by,
+                         bool document_changed) {
+  if (!document_changed || !changed_by) return {};
+  auto it = state.applications.find(changed_by->value());
+  if (it == state.applications.end()) return {};  // the foreign key reports it
+  const ApplicationType type = it->second.lifecycle.type();
+  if (type == ApplicationType::kNewAccess || type == ApplicationType::kContinueAccess ||
+      type == ApplicationType::kCancelAccess) {
+    return errors::AccessFilingChangesNoData();
+  }
+  return {};
+}
+
+}  // namespace
+
+// ---- accounts ----
+
+Result<AccountId> AccountRepository::Insert(const Account& account) {
+  return s_.Write([&]() -> Result<AccountId> {
+    State& st = s_.state();
+    const std::size_t length = Characters(account.login);
+    if (Result<void> ok = Require(length >= 1 && length <= 128, "login has 1 to 128 characters");
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    if (std::ranges::any_of(st.accounts,
+                            [&](const auto& row) { return row.second.login == account.login; })) {
+      return errors::LoginTaken(account.login);
+    }
+    Account stored = account;
+    stored.id = AccountId(++st.sequences.accounts);
+    st.accounts.emplace(stored.id.value(), stored);
+    return stored.id;
+  });
+}
+
+Result<Account> AccountRepository::Get(AccountId id) {
+  return s_.Read([&]() -> Result<Account> {
+    auto it = s_.state().accounts.find(id.value());
+    if (it == s_.state().accounts.end()) return Missing("account", std::to_string(id.value()));
+    return it->second;
+  });
+}
+
+Result<Account> AccountRepository::FindByLogin(std::string_view login) {
+  return s_.Read([&]() -> Result<Account> {
+    for (const auto& [id, account] : s_.state().accounts) {
+      if (account.login == login) return account;
+    }
+    return Missing("account", login);
+  });
+}
+
+// ---- subjects ----
+
+namespace {
+
+const SubjectRecord* ActiveSubject(const State& state, const std::string& certificate,
+                                   SubjectId except) {
+  for (const auto& [id, record] : state.subjects) {
+    if (!record.cancelled && record.id != except &&
+        CertificateKey(record.subject.certificate) == certificate) {
+      return &record;
+    }
+  }
+  return nullptr;
+}
+
+// What the subjects row must satisfy beyond its revision: one active subject per
+// certificate, and the rows it names.
+Result<void> CheckSubject(const State& state, const SubjectRecord& record, SubjectId self) {
+  if (!record.cancelled &&
+      ActiveSubject(state, CertificateKey(record.subject.certificate), self) != nullptr) {
+    return errors::SubjectOnRecord();
+  }
+  if (Result<void> ok = ForeignKey(state.accounts, record.account, "account"); !ok) return ok;
+  return ForeignKey(state.applications, record.changed_by, "application");
+}
+
+}  // namespace
+
+Result<SubjectId> SubjectRepository::Insert(const SubjectRecord& record) {
+  return s_.Write([&]() -> Result<SubjectId> {
+    State& st = s_.state();
+    if (Result<void> ok = CheckSubject(st, record, SubjectId()); !ok) {
+      return std::unexpected(ok.error());
+    }
+    SubjectRecord stored = record;
+    stored.id = SubjectId(++st.sequences.subjects);
+    stored.revision = 1;
+    st.subjects.emplace(stored.id.value(), stored);
+    return stored.id;
+  });
+}
+
+Result<SubjectRecord> SubjectRepository::Get(SubjectId id) {
+  return s_.Read([&]() -> Result<SubjectRecord> {
+    auto it = s_.state().subjects.find(id.value());
+    if (it == s_.state().subjects.end()) return Missing("subject", std::to_string(id.value()));
+    return it->second;
+  });
+}
+
+Result<std::optional<SubjectRecord>> SubjectRepository::FindByCertificate(const Certificate& c) {
+  return s_.Read([&]() -> Result<std::optional<SubjectRecord>> {
+    const SubjectRecord* found = ActiveSubject(s_.state(), CertificateKey(c), SubjectId());
+    if (found == nullptr) return std::nullopt;
+    return *found;
+  });
+}
+
+Result<std::int64_t> SubjectRepository::Update(const SubjectRecord& record) {
+  return s_.Write([&]() -> Result<std::int64_t> {
+    State& st = s_.state();
+    auto it = st.subjects.find(record.id.value());
+    if (it == st.subjects.end()) return Missing("subject", std::to_string(record.id.value()));
+    if (it->second.revision != record.revision) {
+      return errors::StaleRevision("subject", record.id.value());
+    }
+    Result<void> ok = AccessGuard(st, record.changed_by, record.subject != it->second.subject);
+    if (ok) ok = CheckSubject(st, record, record.id);
+    if (!ok) return std::unexpected(ok.error());
+    SubjectRecord stored = record;
+    stored.account = it->second.account;  // the owner never changes (the SQL UPDATE omits it)
+    stored.revision = record.revision + 1;
+    it->second = std::move(stored);
+    return it->second.revision;
+  });
+}
+
+Result<std::vector<SubjectRecord>> SubjectRepository::ListByAccount(AccountId account) {
+  return s_.Read([&]() -> Result<std::vector<SubjectRecord>> {
+    std::vector<SubjectRecord> out;
+    for (const auto& [id, record] : s_.state().subjects) {
+      if (record.account == account) out.push_back(record);
+    }
+    return out;
+  });
+}
+
+// ---- websites ----
+
+namespace {
+
+const WebsiteRecord* ActiveWebsite(const State& state, const DomainName& domain,
+                                   WebsiteId except) {
+  for (const auto& [id, record] : state.websites) {
+    if (!record.cancelled && record.id != except &&
+        std::ranges::find(record.website.domains, domain) != record.website.domains.end()) {
+      return &record;
+    }
+  }
+  return nullptr;
+}
+
+// An active website's domains are its own (unique index on website_domains.active_domain);
+// a domain listed twice counts once, at its first place.
+Result<void> DomainsFree(const State& state, const WebsiteRecord& record, WebsiteId self) {
+  if (record.cancelled) return {};
+  const std::vector<DomainName>& domains = record.website.domains;
+  for (std::size_t i = 0; i < domains.size(); ++i) {
+    const auto first = domains.begin() + static_cast<std::ptrdiff_t>(i);
+    if (std::find(domains.begin(), first, domains[i]) != first) continue;
+    if (ActiveWebsite(state, domains[i], self) != nullptr) {
+      return errors::DomainTaken(domains[i].unicode(),
+                                 "website.domains[" + std::to_string(i) + "]");
+    }
+  }
+  return {};
+}
+
+Result<void> CheckWebsite(const State& state, const WebsiteRecord& record, WebsiteId self) {
+  if (Result<void> ok = ForeignKey(state.subjects, record.subject, "subject"); !ok) return ok;
+  if (Result<void> ok = ForeignKey(state.applications, record.changed_by, "application"); !ok) {
+    return ok;
+  }
+  return DomainsFree(state, record, self);
+}
+
+}  // namespace
+
+Result<WebsiteId> WebsiteRepository::Insert(const WebsiteRecord& record) {
+  return s_.Write([&]() -> Result<WebsiteId> {
+    State& st = s_.state();
+    if (Result<void> ok = CheckWebsite(st, record, WebsiteId()); !ok) {
+      return std::unexpected(ok.error());
+    }
+    WebsiteRecord stored = record;
+    stored.id = WebsiteId(++st.sequences.websites);
+    stored.revision = 1;
+    st.websites.emplace(stored.id.value(), stored);
+    return stored.id;
+  });
+}
+
+Result<WebsiteRecord> WebsiteRepository::Get(WebsiteId id) {
+  return s_.Read([&]() -> Result<WebsiteRecord> {
+    auto it = s_.state().websites.find(id.value());
+    if (it == s_.state().websites.end()) return Missing("website", std::to_string(id.value()));
+    return it->second;
+  });
+}
+
+Result<std::optional<WebsiteRecord>> WebsiteRepository::FindByDomain(const DomainName& domain) {
+  return s_.Read([&]() -> Result<std::optional<WebsiteRecord>> {
+    const WebsiteRecord* found = ActiveWebsite(s_.state(), domain, WebsiteId());
+    if (found == nullptr) return std::nullopt;
+    return *found;
+  });
+}
+
+Result<std::int64_t> WebsiteRepository::Update(const WebsiteRecord& record) {
+  return s_.Write([&]() -> Result<std::int64_t> {
+    State& st = s_.state();
+    auto it = st.websites.find(record.id.value());
+    if (it == st.websites.end()) return Missing("website", std::to_string(record.id.value()));
+    if (it->second.revision != record.revision) {
+      return errors::StaleRevision("website", record.id.value());
+    }
+    Result<void> ok = AccessGuard(st, record.changed_by, record.website != it->second.website);
+    if (ok) ok = CheckWebsite(st, record, record.id);
+    if (!ok) return std::unexpected(ok.error());
+    WebsiteRecord stored = record;
+    stored.revision = record.revision + 1;
+    it->second = std::move(stored);
+    return it->second.revision;
+  });
+}
+
+Result<std::vector<WebsiteRecord>> WebsiteRepository::ListBySubject(SubjectId subject) {
+  return s_.Read([&]() -> Result<std::vector<WebsiteRecord>> {
+    std::vector<WebsiteRecord> out;
+    for (const auto& [id, record] : s_.state().websites) {
+      if (record.subject == subject) out.push_back(record);
+    }
+    return out;
+  });
+}
+
+// ---- filing numbers ----
+
+Result<void> FilingNumberRegistry::Issue(const IssuedNumber& issued) {
+  return s_.Write([&]() -> Result<void> {
+    State& st = s_.state();
+    if (st.numbers.contains(issued.number.str())) {
+      return errors::NumberIssuedOnce(issued.number.str());
+    }
+    if (Result<void> ok = ForeignKey(st.subjects, issued.subject, "subject"); !ok) return ok;
+    if (Result<void> ok = ForeignKey(st.websites, issued.website, "website"); !ok) return ok;
+    IssuedNumber stored = issued;
+    stored.cancelled_at = std::nullopt;  // issuing never cancels (the SQL INSERT writes NULL)
+    st.numbers.emplace(issued.number.str(), std::move(stored));
+    return {};
+  });
+}
+
+Result<void> FilingNumberRegistry::Cancel(const FilingNumber& number,
+                                          std::chrono::sys_seconds at) {
+  return s_.Write([&]() -> Result<void> {
+    auto it = s_.state().numbers.find(number.str());
+    if (it == s_.state().numbers.end()) {
+      return NotFound("filing number " + number.str() + " was never issued");
+    }
+    if (it->second.cancelled_at) return errors::NumberCancelled(number.str());
+    it->second.cancelled_at = at;
+    return {};
+  });
+}
+
+Result<std::optional<IssuedNumber>> FilingNumberRegistry::Find(const FilingNumber& number) {
+  return s_.Read([&]() -> Result<std::optional<IssuedNumber>> {
+    auto it = s_.state().numbers.find(number.str());
+    if (it == s_.state().numbers.end()) return std::nullopt;
+    return it->second;
+  });
+}
+
+}  // namespace icp::memory

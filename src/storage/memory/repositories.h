@@ -1,0 +1,219 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "ports/database.h"
+#include "storage/memory/state.h"
+
+namespace icp::memory {
+
+// What every repository of one unit of work shares: its copy of the tables, the committed
+// audit log, and whether it may still be used. A failed write ends the unit of work as a
+// failed statement ends a SQL transaction, so a caller cannot commit half a change.
+class Session {
+ public:
+  Session(State& state, const Journal& journal) : state_(state), journal_(journal) {}
+
+  State& state() { return state_; }
+  const Journal& journal() const { return journal_; }
+
+  // kFailedPrecondition once committed, kAborted after a failed write.
+  Result<void> Usable() const;
+  bool failed() const { return failed_; }
+  void MarkCommitted() { committed_ = true; }
+
+  // Runs a read. A failing read (kNotFound) leaves the unit of work usable.
+  template <class F>
+  std::invoke_result_t<F&> Read(F&& read) {
+    if (Result<void> usable = Usable(); !usable) return std::unexpected(usable.error());
+    return read();
+  }
+
+  // Runs a write. Any failure but kNotFound (nothing matched, nothing changed) ends the
+  // unit of work: the write may have changed part of the copy before it was refused.
+  template <class F>
+  std::invoke_result_t<F&> Write(F&& write) {
+    if (Result<void> usable = Usable(); !usable) return std::unexpected(usable.error());
+    std::invoke_result_t<F&> result = write();
+    if (!result && result.error().code != ErrorCode::kNotFound) failed_ = true;
+    return result;
+  }
+
+ private:
+  State& state_;
+  const Journal& journal_;
+  bool failed_ = false;
+  bool committed_ = false;
+};
+
+// "resident_id:440308199001010011": what makes two certificates one subject.
+std::string CertificateKey(const Certificate& certificate);
+
+// kNotFound naming the row.
+std::unexpected<Error> Missing(std::string_view what, std::string_view key);
+
+// A CHECK constraint of the SQL schema: kFailedPrecondition, the engine's code, unless `holds`.
+Result<void> Require(bool holds, std::string_view what);
+
+// kFailedPrecondition when `id` names no row of `table`: a foreign key of the SQL schema.
+template <class Table, class IdType>
+Result<void> ForeignKey(const Table& table, IdType id, std::string_view what) {
+  if (table.contains(id.value())) return {};
+  return FailedPrecondition(std::string(what) + " " + std::to_string(id.value()) +
+                            " does not exist (foreign key)");
+}
+
+template <class Table, class IdType>
+Result<void> ForeignKey(const Table& table, const std::optional<IdType>& id,
+                        std::string_view what) {
+  if (!id) return {};
+  return ForeignKey(table, *id, what);
+}
+
+class AccountRepository final : public icp::AccountRepository {
+ public:
+  explicit AccountRepository(Session& s) : s_(s) {}
+  Result<AccountId> Insert(const Account& account) override;
+  Result<Account> Get(AccountId id) override;
+  Result<Account> FindByLogin(std::string_view login) override;
+
+ private:
+  Session& s_;
+};
+
+class SubjectRepository final : public icp::SubjectRepository {
+ public:
+  explicit SubjectRepository(Session& s) : s_(s) {}
+  Result<SubjectId> Insert(const SubjectRecord& record) override;
+  Result<SubjectRecord> Get(SubjectId id) override;
+  Result<std::optional<SubjectRecord>> FindByCertificate(const Certificate& c) override;
+  Result<std::int64_t> Update(const SubjectRecord& record) override;
+  Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) override;
+
+ private:
+  Session& s_;
+};
+
+class WebsiteRepository final : public icp::WebsiteRepository {
+ public:
+  explicit WebsiteRepository(Session& s) : s_(s) {}
+  Result<WebsiteId> Insert(const WebsiteRecord& record) override;
+  Result<WebsiteRecord> Get(WebsiteId id) override;
+  Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) override;
+  Result<std::int64_t> Update(const WebsiteRecord& record) override;
+  Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) override;
+
+ private:
+  Session& s_;
+};
+
+class FilingNumberRegistry final : public icp::FilingNumberRegistry {
+ public:
+  explicit FilingNumberRegistry(Session& s) : s_(s) {}
+  Result<void> Issue(const IssuedNumber& issued) override;
+  Result<void> Cancel(const FilingNumber& number, std::chrono::sys_seconds at) override;
+  Result<std::optional<IssuedNumber>> Find(const FilingNumber& number) override;
+
+ private:
+  Session& s_;
+};
+
+class ApplicationRepository final : public icp::ApplicationRepository {
+ public:
+  explicit ApplicationRepository(Session& s) : s_(s) {}
+  Result<ApplicationId> Insert(const ApplicationRecord& record) override;
+  Result<ApplicationRecord> Get(ApplicationId id) override;
+  Result<std::int64_t> Update(const ApplicationRecord& record) override;
+  Result<std::vector<ApplicationRecord>> List(const ApplicationQuery& query) override;
+  Result<std::vector<ApplicationId>> ListDue(std::chrono::sys_seconds now,
+                                             std::size_t limit) override;
+  Result<std::optional<ApplicationId>> FindOpenBySubject(const Certificate& c) override;
+  Result<std::optional<ApplicationId>> FindOpenByDomain(const DomainName& domain) override;
+
+ private:
+  Session& s_;
+};
+
+class MaterialRepository final : public icp::MaterialRepository {
+ public:
+  explicit MaterialRepository(Session& s) : s_(s) {}
+  Result<MaterialId> Insert(const MaterialRecord& record) override;
+  Result<std::vector<MaterialRecord>> List(ApplicationId application) override;
+  Result<void> Remove(MaterialId id) override;
+
+ private:
+  Session& s_;
+};
+
+class ResourceRepository final : public icp::ResourceRepository {
+ public:
+  explicit ResourceRepository(Session& s) : s_(s) {}
+  Result<void> Upsert(const Resource& resource) override;
+  Result<Resource> Get(std::string_view id) override;
+  Result<std::vector<Resource>> ListByAccount(std::string_view account) override;
+
+ private:
+  Result<void> Write(const Resource& resource, const std::optional<std::string>& parent);
+  Session& s_;
+};
+
+class AuthorizationCodeRepository final : public icp::AuthorizationCodeRepository {
+ public:
+  explicit AuthorizationCodeRepository(Session& s) : s_(s) {}
+  Result<void> Insert(const AuthorizationCode& code) override;
+  Result<AuthorizationCode> Get(std::string_view code) override;
+  Result<void> Transition(std::string_view code, AuthorizationCodeState from,
+                          AuthorizationCodeState to) override;
+  Result<std::vector<AuthorizationCode>> ListByServer(std::string_view server_id) override;
+
+ private:
+  Session& s_;
+};
+
+// Entries wait in the unit of work until it commits; Flush() then chains them onto the
+// committed log (the caller holds the database's lock).
+class AuditLog final : public icp::AuditLog {
+ public:
+  explicit AuditLog(Session& s) : s_(s) {}
+  Result<void> Append(AuditEntry entry) override;
+  Result<std::vector<StoredAuditEntry>> Read(std::int64_t after, std::size_t limit) override;
+  Result<AuditVerification> Verify() override;
+
+  void Flush(Journal& journal);
+
+ private:
+  Session& s_;
+  std::vector<AuditEntry> pending_;
+};
+
+class Outbox final : public icp::Outbox {
+ public:
+  explicit Outbox(Session& s) : s_(s) {}
+  Result<bool> Enqueue(const OutboxMessage& message) override;
+  Result<std::vector<ClaimedMessage>> Claim(std::string_view worker, std::chrono::sys_seconds now,
+                                            std::chrono::sys_seconds lease_until,
+                                            std::size_t limit) override;
+  Result<void> MarkDelivered(OutboxMessageId id, std::string_view worker,
+                             std::chrono::sys_seconds at) override;
+  Result<void> Release(OutboxMessageId id, std::string_view worker,
+                       std::chrono::sys_seconds retry_at, std::string_view error) override;
+  Result<OutboxStats> Stats() override;
+
+ private:
+  Session& s_;
+};
+
+class Inbox final : public icp::Inbox {
+ public:
+  explicit Inbox(Session& s) : s_(s) {}
+  Result<bool> Accept(std::string_view key, std::chrono::sys_seconds at) override;
+
+ private:
+  Session& s_;
+};
+
+}  // namespace icp::memory

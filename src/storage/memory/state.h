@@ -1,0 +1,75 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ports/account_repository.h"
+#include "ports/application_repository.h"
+#include "ports/audit_log.h"
+#include "ports/filing_number_registry.h"
+#include "ports/material_repository.h"
+#include "ports/outbox.h"
+#include "ports/resource_repository.h"
+#include "ports/subject_repository.h"
+#include "storage/common/audit_chain.h"
+
+namespace icp::memory {
+
+// A resource as the resources table holds it: its own fields, and the load balancer it is
+// bound behind. Backends are rows of their own, so a server dropped from a load balancer
+// stays in the inventory as a resource of its account.
+struct ResourceRow {
+  Resource resource;  // backends always empty here; Get() nests them again
+  std::optional<std::string> parent;
+};
+
+struct OutboxRow {
+  OutboxMessage message;
+  int attempts = 0;
+  std::optional<std::string> lease_owner;
+  std::optional<std::chrono::sys_seconds> lease_until;
+  std::optional<std::chrono::sys_seconds> delivered_at;
+  std::string last_error;
+};
+
+// The last id handed out per table. Part of the state, so a rollback returns the ids it
+// took, as SQLite's AUTOINCREMENT counter does.
+struct Sequences {
+  std::int64_t accounts = 0;
+  std::int64_t subjects = 0;
+  std::int64_t websites = 0;
+  std::int64_t applications = 0;
+  std::int64_t materials = 0;
+  std::int64_t outbox = 0;
+};
+
+// Every table of the store except the audit log. A unit of work changes its own copy and
+// the commit replaces the database's copy with it. Keyed like the SQL tables, so that map
+// order is the ORDER BY of the SQL store.
+struct State {
+  Sequences sequences;
+  std::map<std::int64_t, Account> accounts;
+  std::map<std::int64_t, SubjectRecord> subjects;
+  std::map<std::int64_t, WebsiteRecord> websites;
+  std::map<std::string, IssuedNumber> numbers;
+  std::map<std::int64_t, ApplicationRecord> applications;
+  std::map<std::int64_t, MaterialRecord> materials;
+  std::map<std::string, ResourceRow> resources;
+  std::map<std::string, AuthorizationCode> authorization_codes;
+  std::map<std::int64_t, OutboxRow> outbox;
+  std::map<std::string, std::chrono::sys_seconds> inbox;
+};
+
+// The committed audit log and its recorded head. Kept apart from State: it is append-only
+// and only grows at commit, so units of work read it in place instead of copying it.
+struct Journal {
+  std::vector<StoredAuditEntry> entries;  // entries[i].seq == i + 1
+  std::int64_t head_seq = 0;
+  std::string head_hash{audit_chain::kGenesis};
+};
+
+}  // namespace icp::memory

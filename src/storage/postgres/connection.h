@@ -1,0 +1,44 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+
+#include "storage/sql/connection.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace icp::postgres {
+
+// One libpq connection. Statements are prepared once per connection (named by a counter)
+// and run with text parameters; results come back as text. `libpq` appears in
+// storage/postgres/ and nowhere else.
+class Connection final : public sql::Connection {
+ public:
+  // `url` is a libpq connection string or URI. `schema`, when not empty, is created if
+  // missing and becomes the search_path (tests give each store its own schema).
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url,
+                                                  const std::string& schema = {});
+  ~Connection() override;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+  Result<sql::Rows> Query(std::string_view statement,
+                          std::span<const sql::Value> params = {}) override;
+  Result<void> Execute(std::string_view script) override;
+  Result<void> Begin() override;
+  Result<void> Commit() override;
+  Result<void> Rollback() override;
+  bool healthy() const override;
+
+ private:
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  Result<std::string> Prepare(std::string_view statement);
+
+  pg_conn* conn_;
+  std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
+};
+
+}  // namespace icp::postgres
