@@ -24,9 +24,10 @@ build: configure
 run: build
 	@scripts/run-demo $(BUILD_DIR)
 
-## test: install what is missing, build, and run every test
+## test: install what is missing, build, and run every test (PostgreSQL ones against a
+## throwaway server that scripts/with-postgres starts and stops)
 test: build
-	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+	ICP_REQUIRE_PG=1 scripts/with-postgres ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 ## bench: build the benchmarks in release mode and print the results table
 bench: deps

@@ -11,6 +11,7 @@
 
 #include "storage/postgres/connection.h"
 #include "storage/testing/contract.h"
+#include "storage/testing/crash.h"
 #include "storage/testing/fixtures.h"
 
 namespace icp {
@@ -43,7 +44,10 @@ Result<std::unique_ptr<postgres::Database>> OpenSchema(const std::string& schema
 namespace storage_testing {
 std::vector<StoreUnderTest> StoresUnderTest() {
   return {{"Postgres", []() -> std::unique_ptr<Database> {
-             if (TestUrl() == nullptr) return nullptr;
+             if (TestUrl() == nullptr) {
+               if (std::getenv("ICP_REQUIRE_PG") != nullptr) ADD_FAILURE() << "ICP_TEST_PG_URL unset";
+               return nullptr;
+             }
              Result<std::unique_ptr<postgres::Database>> db = OpenSchema(NewSchema("contract"));
              if (!db) ADD_FAILURE() << db.error().message;
              return db ? std::move(*db) : nullptr;
@@ -59,7 +63,12 @@ using storage_testing::kT0;
 class PostgresTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (TestUrl() == nullptr) GTEST_SKIP() << "ICP_TEST_PG_URL is not set";
+    if (TestUrl() == nullptr) {
+      // make test always sets it (scripts/with-postgres); ICP_REQUIRE_PG turns a skip into
+      // a failure so that CI cannot pass without PostgreSQL.
+      if (std::getenv("ICP_REQUIRE_PG") != nullptr) FAIL() << "ICP_TEST_PG_URL is not set";
+      GTEST_SKIP() << "ICP_TEST_PG_URL is not set";
+    }
     schema_ = NewSchema("pg");
     Result<std::unique_ptr<Database>> db = OpenSchema(schema_);
     ASSERT_TRUE(db.has_value()) << db.error().message;
@@ -208,6 +217,24 @@ TEST_F(PostgresTest, TwoProcessesRacingGetOneApplicationPerSubjectAndDomain) {
   Result<sql::Rows> open = Raw("SELECT count(*) FROM applications WHERE open_subject_hash IS NOT NULL");
   ASSERT_TRUE(open.has_value());
   EXPECT_EQ(open->rows[0].Int(0), 2);
+}
+
+
+TEST_F(PostgresTest, AWriterKilledMidWriteLosesNothingCommittedAndLeavesNoHalfChange) {
+  const std::string schema = schema_;
+  storage_testing::CrashReport r = storage_testing::KillWriterMidWrite(
+      [&]() -> std::unique_ptr<icp::Database> {
+        Result<std::unique_ptr<Database>> db = OpenSchema(schema, 2);
+        return db ? std::move(*db) : nullptr;
+      },
+      100);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.acknowledged, 100);
+  EXPECT_TRUE(r.every_acknowledged_present);
+  EXPECT_GE(r.applications, 100);
+  EXPECT_EQ(r.audit_entries, r.applications) << "a change without its audit entry";
+  EXPECT_EQ(r.outbox_messages, r.applications) << "a change without its outbox message";
+  EXPECT_TRUE(r.audit.ok()) << r.audit.reason;
 }
 
 }  // namespace

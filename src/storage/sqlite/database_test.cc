@@ -8,6 +8,7 @@
 
 #include "storage/sqlite/connection.h"
 #include "storage/testing/contract.h"
+#include "storage/testing/crash.h"
 #include "storage/testing/fixtures.h"
 
 namespace icp {
@@ -183,6 +184,28 @@ TEST_F(SqliteTest, BackupAndRestoreKeepEverythingAndTheChain) {
 
   std::ofstream(dir_ / "junk.db") << "not a database at all, just text";
   EXPECT_FALSE(db->Restore(dir_ / "junk.db").has_value());
+}
+
+
+TEST_F(SqliteTest, AWriterKilledMidWriteLosesNothingCommittedAndLeavesNoHalfChange) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  const std::array<unsigned char, 32> key = key_;
+  storage_testing::CrashReport r = storage_testing::KillWriterMidWrite(
+      [&]() -> std::unique_ptr<icp::Database> {
+        Result<std::unique_ptr<Database>> db = Database::Open({path}, PiiVault::FromMasterKey(key), kT0);
+        return db ? std::move(*db) : nullptr;
+      },
+      150);
+  ASSERT_EQ(r.error, "");
+  EXPECT_EQ(r.acknowledged, 150);
+  EXPECT_TRUE(r.every_acknowledged_present);
+  EXPECT_GE(r.applications, 150);
+  EXPECT_EQ(r.audit_entries, r.applications) << "a change without its audit entry";
+  EXPECT_EQ(r.outbox_messages, r.applications) << "a change without its outbox message";
+  EXPECT_TRUE(r.audit.ok()) << r.audit.reason;
+  Result<sql::Rows> integrity = Raw(path, "PRAGMA integrity_check");
+  ASSERT_TRUE(integrity.has_value());
+  EXPECT_EQ(integrity->rows.at(0).Text(0), "ok");
 }
 
 }  // namespace
