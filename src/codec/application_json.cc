@@ -591,8 +591,10 @@ json::value PrincipalToJson(const Principal& p, Disclosure d) {
                  {"emergency_contact", nullptr},
                  {"email", Disclose(p.email.str(), d, MaskEmail)},
                  {"is_legal_representative", p.is_legal_representative}};
-  if (p.certificate_valid_until) o["certificate_valid_until"] = FormatIsoDate(*p.certificate_valid_until);
-  if (p.emergency_contact) o["emergency_contact"] = Disclose(p.emergency_contact->str(), d, MaskMobile);
+  if (p.certificate_valid_until)
+    o["certificate_valid_until"] = FormatIsoDate(*p.certificate_valid_until);
+  if (p.emergency_contact)
+    o["emergency_contact"] = Disclose(p.emergency_contact->str(), d, MaskMobile);
   return o;
 }
 
@@ -614,7 +616,8 @@ template <class T, class Read>
 Result<T> DecodeWith(std::string_view text, Date today, Read read) {
   boost::system::error_code ec;
   json::value document = json::parse(text, ec);
-  if (ec) return InvalidValue("document.json", "not a JSON document: " + ec.message(), "不是 JSON 文档");
+  if (ec)
+    return InvalidValue("document.json", "not a JSON document: " + ec.message(), "不是 JSON 文档");
   Walker w(today);
   const json::object* root = w.Object(&document, "document", true);
   std::optional<T> value;
@@ -690,7 +693,8 @@ std::string EncodeApplication(const Application& application) {
 Result<Application> DecodeApplication(std::string_view text, Date today) {
   boost::system::error_code ec;
   json::value document = json::parse(text, ec);
-  if (ec) return InvalidValue("document.json", "not a JSON document: " + ec.message(), "不是 JSON 文档");
+  if (ec)
+    return InvalidValue("document.json", "not a JSON document: " + ec.message(), "不是 JSON 文档");
   return ApplicationFromJson(document, today);
 }
 

@@ -104,7 +104,6 @@ TEST(FactsFromJson, ReadsFiledWebsites) {
   EXPECT_EQ(FactsFromJson(json::value())->filed_websites, 0);
 }
 
-
 TEST(ApplicationToJson, RoundTripsThroughTheStoredDocument) {
   Result<Application> app = ApplicationFromJson(Fixture(), kToday);
   ASSERT_TRUE(app.has_value()) << app.error().message;

@@ -169,7 +169,8 @@ ApplicationLifecycle ApplicationLifecycle::Start(ApplicationType type, sys_secon
 
 Result<ApplicationLifecycle> ApplicationLifecycle::Restore(LifecycleSnapshot snapshot) {
   auto corrupt = [&](const std::string& why) {
-    return std::unexpected(Error{ErrorCode::kInternal, "stored lifecycle is inconsistent: " + why,
+    return std::unexpected(Error{ErrorCode::kInternal,
+                                 "stored lifecycle is inconsistent: " + why,
                                  {{"history", "lifecycle.stored", why, "存储的流程记录不一致"}}});
   };
   State at = State::kDraft;

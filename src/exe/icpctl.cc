@@ -7,8 +7,10 @@
 #include <string>
 
 #include "cli/check_command.h"
+#include "cli/db_command.h"
 #include "cli/rules_command.h"
 #include "exe/clock.h"
+#include "exe/storage_config.h"
 #include "version.h"
 
 int main(int argc, char** argv) {
@@ -68,6 +70,39 @@ int main(int argc, char** argv) {
     materials_cmd->add_option("--rules", rules_dir, "Rules directory");
     materials_cmd->add_flag("--json", materials.json, "Print one JSON object");
 
+    // Operator commands on the store (docs/storage.md).
+    icp::StorageConfig storage;
+    auto add_storage_options = [&](CLI::App* cmd) {
+      cmd->add_option("--database", storage.database,
+                      "postgresql://user@host:port/db, or sqlite:PATH (default: DATA_DIR/icp.db)");
+      cmd->add_option("--data-dir", storage.data_dir, "Data directory (default: var)");
+      cmd->add_option("--pii-key", storage.pii_key,
+                      "Key file for personal data at rest (default: DATA_DIR/pii.key)");
+    };
+    CLI::App* db_cmd = app.add_subcommand("db", "Operate the store: migrate, backup, restore");
+    db_cmd->require_subcommand(1);
+    CLI::App* migrate_cmd =
+        db_cmd->add_subcommand("migrate", "Apply the schema migrations this binary carries");
+    add_storage_options(migrate_cmd);
+    std::string backup_file;
+    CLI::App* backup_cmd = db_cmd->add_subcommand(
+        "backup", "Copy the live SQLite store to FILE (PostgreSQL: use pg_dump)");
+    backup_cmd->add_option("file", backup_file, "Where to write; never overwritten")->required();
+    add_storage_options(backup_cmd);
+    std::string restore_file;
+    CLI::App* restore_cmd = db_cmd->add_subcommand(
+        "restore", "Replace the SQLite store's content with a backup (stop icpd first)");
+    restore_cmd->add_option("file", restore_file, "A file written by `icpctl db backup`")
+        ->required();
+    add_storage_options(restore_cmd);
+    CLI::App* audit_cmd = app.add_subcommand("audit", "Work with the audit log");
+    audit_cmd->require_subcommand(1);
+    bool audit_json = false;
+    CLI::App* verify_cmd = audit_cmd->add_subcommand(
+        "verify", "Check the audit log's hash chain; name the first broken entry (exit 1)");
+    verify_cmd->add_flag("--json", audit_json, "Print one JSON object");
+    add_storage_options(verify_cmd);
+
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -90,6 +125,31 @@ int main(int argc, char** argv) {
     if (materials_cmd->parsed()) {
       materials.rules_dir = rules_dir;
       return icp::cli::RunMaterials(materials, icp::TodayInChina(), std::cout, std::cerr);
+    }
+    if (db_cmd->parsed() || audit_cmd->parsed()) {
+      storage.ApplyEnvironment();
+      // Only migrate touches the schema (restore migrates what it restored); the other
+      // commands refuse a store that is behind this binary.
+      const icp::sql::SchemaPolicy schema = migrate_cmd->parsed() || restore_cmd->parsed()
+                                                ? icp::sql::SchemaPolicy::kAsIs
+                                                : icp::sql::SchemaPolicy::kRequire;
+      icp::Result<icp::OpenedStore> store =
+          icp::OpenStore(storage, std::chrono::floor<std::chrono::seconds>(icp::RealNow()), schema);
+      if (!store) {
+        icp::cli::PrintError(store.error(), std::cerr);
+        return 1;
+      }
+      if (migrate_cmd->parsed()) {
+        std::cout << store->description << "\n";
+        return icp::cli::RunMigrate(*store->admin, std::cout, std::cerr);
+      }
+      if (backup_cmd->parsed()) {
+        return icp::cli::RunBackup(*store->admin, backup_file, std::cout, std::cerr);
+      }
+      if (restore_cmd->parsed()) {
+        return icp::cli::RunRestore(*store->admin, restore_file, std::cout, std::cerr);
+      }
+      return icp::cli::RunAuditVerify(*store->database, audit_json, std::cout, std::cerr);
     }
     return 2;
   } catch (const std::exception& e) {

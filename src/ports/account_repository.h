@@ -28,7 +28,7 @@ class AccountRepository {
 
   // Ignores account.id; kAlreadyExists (rule "account.login-taken") if the login is taken.
   virtual Result<AccountId> Insert(const Account& account) = 0;
-  virtual Result<Account> Get(AccountId id) = 0;  // kNotFound
+  virtual Result<Account> Get(AccountId id) = 0;                    // kNotFound
   virtual Result<Account> FindByLogin(std::string_view login) = 0;  // kNotFound
 };
 

@@ -33,10 +33,10 @@ struct StoredAuditEntry {
 };
 
 struct AuditVerification {
-  std::int64_t entries = 0;                 // entries checked
+  std::int64_t entries = 0;                  // entries checked
   std::optional<std::int64_t> first_broken;  // seq of the first entry that does not verify
-  std::string reason;                       // why it does not
-  std::string head_hash;                    // the last entry's hash when the chain is whole
+  std::string reason;                        // why it does not
+  std::string head_hash;                     // the last entry's hash when the chain is whole
 
   bool ok() const { return !first_broken.has_value(); }
 };

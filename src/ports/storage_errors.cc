@@ -53,10 +53,10 @@ std::unexpected<Error> NumberCancelled(std::string_view number) {
 }
 
 std::unexpected<Error> StaleRevision(std::string_view what, std::int64_t id) {
-  return Conflict(ErrorCode::kAborted, "revision", "storage.revision",
-                  Text(what) + " " + std::to_string(id) +
-                      " was changed by someone else; reload and try again",
-                  "数据已被他人修改，请刷新后重试");
+  return Conflict(
+      ErrorCode::kAborted, "revision", "storage.revision",
+      Text(what) + " " + std::to_string(id) + " was changed by someone else; reload and try again",
+      "数据已被他人修改，请刷新后重试");
 }
 
 std::unexpected<Error> HistoryAppendOnly(std::int64_t id) {
@@ -75,6 +75,13 @@ std::unexpected<Error> CodeStateChanged(std::string_view code) {
   return Conflict(ErrorCode::kAborted, "authorization_code", "auth-code.state-changed",
                   "authorization code " + Text(code) + " changed state meanwhile",
                   "备案授权码状态已变化，请刷新后重试");
+}
+
+std::unexpected<Error> CodeUsed(std::string_view code) {
+  return Conflict(ErrorCode::kFailedPrecondition, "authorization_code", "auth-code.used",
+                  "authorization code " + Text(code) +
+                      " was used in a successful filing and can never be used again",
+                  "该备案授权码已用于成功备案，不能再次使用");
 }
 
 std::unexpected<Error> AccessFilingChangesNoData() {

@@ -19,6 +19,7 @@ std::unexpected<Error> StaleRevision(std::string_view what, std::int64_t id);
 std::unexpected<Error> HistoryAppendOnly(std::int64_t id);
 std::unexpected<Error> LoginTaken(std::string_view login);
 std::unexpected<Error> CodeStateChanged(std::string_view code);
+std::unexpected<Error> CodeUsed(std::string_view code);
 std::unexpected<Error> AccessFilingChangesNoData();
 std::unexpected<Error> LeaseLost(std::int64_t id);
 

@@ -203,7 +203,8 @@ void EvalCertificateTypes(const Context& c, const CertificateTypes& p) {
           std::string(CertificateTypeLabel(cert.type())) + "不可用于此处");
   };
   for (CertificateHolder role : p.roles) {
-    if (role == CertificateHolder::kSubject) check(c.app.subject.certificate, "subject.certificate.type");
+    if (role == CertificateHolder::kSubject)
+      check(c.app.subject.certificate, "subject.certificate.type");
     if (role == CertificateHolder::kSubjectPrincipal)
       check(c.app.subject.principal.certificate, "subject.principal.certificate.type");
     if (role == CertificateHolder::kWebsitePrincipal) {

@@ -11,8 +11,8 @@ std::vector<StoredAuditEntry> Chain(int n) {
   std::vector<StoredAuditEntry> out;
   std::string prev(kGenesis);
   for (int i = 1; i <= n; ++i) {
-    AuditEntry e{std::chrono::sys_seconds(std::chrono::seconds(1'700'000'000 + i)),
-                 "account:1", "application.submit", "application:" + std::to_string(i), "{}"};
+    AuditEntry e{std::chrono::sys_seconds(std::chrono::seconds(1'700'000'000 + i)), "account:1",
+                 "application.submit", "application:" + std::to_string(i), "{}"};
     std::string hash = Hash(prev, i, e);
     out.push_back({i, e, prev, hash});
     prev = hash;
@@ -21,7 +21,7 @@ std::vector<StoredAuditEntry> Chain(int n) {
 }
 
 AuditVerification VerifyAll(const std::vector<StoredAuditEntry>& entries, std::int64_t head_seq,
-                      const std::string& head_hash) {
+                            const std::string& head_hash) {
   Verifier v;
   for (const StoredAuditEntry& e : entries) {
     if (!v.Add(e)) break;

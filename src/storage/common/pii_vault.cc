@@ -22,7 +22,8 @@ constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES] = {'b', 'e', 'i', 'a', 'n', 
 void InitSodium() { ICP_CHECK(sodium_init() >= 0) << "libsodium failed to initialise"; }
 
 std::unexpected<Error> KeyFileProblem(const std::filesystem::path& path, const std::string& why) {
-  Error e{ErrorCode::kFailedPrecondition, "PII key file " + path.string() + ": " + why,
+  Error e{ErrorCode::kFailedPrecondition,
+          "PII key file " + path.string() + ": " + why,
           {{"pii_key_file", "pii.key-file", why, "个人信息密钥文件不可用：" + why}}};
   return std::unexpected(std::move(e));
 }
@@ -67,9 +68,10 @@ Result<PiiVault> PiiVault::OpenKeyFile(const std::filesystem::path& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
     if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-    if (Result<void> created = CreateKeyFile(path); !created) return std::unexpected(created.error());
+    if (Result<void> created = CreateKeyFile(path); !created)
+      return std::unexpected(created.error());
   }
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return KeyFileProblem(path, "cannot read it");
   if ((st.st_mode & 077) != 0) {
     return KeyFileProblem(path, "it is readable by group or others; chmod 600 it");
@@ -79,8 +81,9 @@ Result<PiiVault> PiiVault::OpenKeyFile(const std::filesystem::path& path) {
   in >> hex;
   std::array<unsigned char, 32> master{};
   std::size_t length = 0;
-  if (hex.size() != 64 || sodium_hex2bin(master.data(), master.size(), hex.data(), hex.size(),
-                                         nullptr, &length, nullptr) != 0 ||
+  if (hex.size() != 64 ||
+      sodium_hex2bin(master.data(), master.size(), hex.data(), hex.size(), nullptr, &length,
+                     nullptr) != 0 ||
       length != master.size()) {
     return KeyFileProblem(path, "it does not hold a 64-digit hex key");
   }

@@ -56,7 +56,7 @@ TEST(PiiVaultTest, KeyFileIsCreatedPrivateOnceAndReused) {
   const std::filesystem::path path = dir / "keys" / "pii.key";
   Result<PiiVault> first = PiiVault::OpenKeyFile(path);
   ASSERT_TRUE(first.has_value()) << first.error().message;
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   Result<PiiVault> second = PiiVault::OpenKeyFile(path);
@@ -72,8 +72,8 @@ TEST(PiiVaultTest, KeyFileIsCreatedPrivateOnceAndReused) {
 
   const std::filesystem::path bad = dir / "bad.key";
   std::ofstream(bad) << "not a key\n";
-  std::filesystem::permissions(bad, std::filesystem::perms::owner_read |
-                                        std::filesystem::perms::owner_write);
+  std::filesystem::permissions(
+      bad, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   EXPECT_FALSE(PiiVault::OpenKeyFile(bad).has_value());
   std::filesystem::remove_all(dir);
 }

@@ -123,8 +123,7 @@ Result<AuthorizationCode> AuthorizationCodeRepository::Get(std::string_view code
 }
 
 // Compare and set, so two filings racing for one unused code cannot both take it. A used
-// code stays used: the SQL schema's trigger authorization_codes_used_is_final, whose name
-// the message carries as the engine's does.
+// code stays used, as the SQL schema's trigger authorization_codes_used_is_final holds.
 Result<void> AuthorizationCodeRepository::Transition(std::string_view code,
                                                      AuthorizationCodeState from,
                                                      AuthorizationCodeState to) {
@@ -134,8 +133,7 @@ Result<void> AuthorizationCodeRepository::Transition(std::string_view code,
     AuthorizationCode& stored = it->second;
     if (stored.state != from) return storage_errors::CodeStateChanged(code);
     if (from == AuthorizationCodeState::kUsed && to != AuthorizationCodeState::kUsed) {
-      return FailedPrecondition("authorization code " + stored.code +
-                                " was used and never changes state again (auth-code.used)");
+      return storage_errors::CodeUsed(code);
     }
     stored.state = to;
     return {};

@@ -186,8 +186,7 @@ Result<std::vector<SubjectRecord>> SubjectRepository::ListByAccount(AccountId ac
 
 namespace {
 
-const WebsiteRecord* ActiveWebsite(const State& state, const DomainName& domain,
-                                   WebsiteId except) {
+const WebsiteRecord* ActiveWebsite(const State& state, const DomainName& domain, WebsiteId except) {
   for (const auto& [id, record] : state.websites) {
     if (!record.cancelled && record.id != except &&
         std::ranges::find(record.website.domains, domain) != record.website.domains.end()) {
@@ -298,8 +297,7 @@ Result<void> FilingNumberRegistry::Issue(const IssuedNumber& issued) {
   });
 }
 
-Result<void> FilingNumberRegistry::Cancel(const FilingNumber& number,
-                                          std::chrono::sys_seconds at) {
+Result<void> FilingNumberRegistry::Cancel(const FilingNumber& number, std::chrono::sys_seconds at) {
   return s_.Write([&]() -> Result<void> {
     auto it = s_.state().numbers.find(number.str());
     if (it == s_.state().numbers.end()) {

@@ -24,6 +24,7 @@ class Session {
   // kFailedPrecondition once committed, kAborted after a failed write.
   Result<void> Usable() const;
   bool failed() const { return failed_; }
+  bool committed() const { return committed_; }
   void MarkCommitted() { committed_ = true; }
 
   // Runs a read. A failing read (kNotFound) leaves the unit of work usable.

@@ -31,12 +31,14 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options, PiiVaul
   std::unique_ptr<Database> db(new Database(std::move(pool), std::move(vault), now));
   Result<sql::Pool::Lease> lease = db->store_.pool().Acquire();
   if (!lease) return std::unexpected(lease.error());
-  if (options.migrate) {
+  if (options.schema_policy == sql::SchemaPolicy::kMigrate) {
     Result<std::vector<MigrationStatus>> m =
         sql::Migrate(**lease, Migrations(), now.time_since_epoch().count());
     if (!m) return std::unexpected(m.error());
-  } else if (Result<void> ok = sql::RequireMigrated(**lease, Migrations()); !ok) {
-    return std::unexpected(ok.error());
+  } else if (options.schema_policy == sql::SchemaPolicy::kRequire) {
+    if (Result<void> ok = sql::RequireMigrated(**lease, Migrations()); !ok) {
+      return std::unexpected(ok.error());
+    }
   }
   return db;
 }
@@ -54,9 +56,10 @@ Result<void> Database::Backup(const std::filesystem::path& to) {
 }
 
 Result<void> Database::Restore(const std::filesystem::path& from) {
-  return FailedPrecondition("PostgreSQL is restored with its own tools: pg_restore --clean "
-                            "--if-exists --dbname=DATABASE_URL " +
-                            from.string() + " (see docs/storage.md)");
+  return FailedPrecondition(
+      "PostgreSQL is restored with its own tools: pg_restore --clean "
+      "--if-exists --dbname=DATABASE_URL " +
+      from.string() + " (see docs/storage.md)");
 }
 
 }  // namespace icp::postgres

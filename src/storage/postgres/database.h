@@ -16,7 +16,7 @@ struct Options {
   std::string url;              // postgresql://user@host:port/db
   std::string schema;           // empty: the server's default search_path
   std::size_t connections = 8;  // per process; several icpd share the server
-  bool migrate = true;          // apply missing migrations on open (else require them)
+  sql::SchemaPolicy schema_policy = sql::SchemaPolicy::kMigrate;
 };
 
 // The store for scale: several icpd processes share one PostgreSQL, and every invariant

@@ -34,7 +34,7 @@ std::string NewSchema(std::string_view what) {
 }
 
 Result<std::unique_ptr<postgres::Database>> OpenSchema(const std::string& schema,
-                                                      std::size_t connections = 8) {
+                                                       std::size_t connections = 8) {
   return postgres::Database::Open({TestUrl(), schema, connections},
                                   PiiVault::FromMasterKey(TestKey()), storage_testing::kT0);
 }
@@ -45,7 +45,8 @@ namespace storage_testing {
 std::vector<StoreUnderTest> StoresUnderTest() {
   return {{"Postgres", []() -> std::unique_ptr<Database> {
              if (TestUrl() == nullptr) {
-               if (std::getenv("ICP_REQUIRE_PG") != nullptr) ADD_FAILURE() << "ICP_TEST_PG_URL unset";
+               if (std::getenv("ICP_REQUIRE_PG") != nullptr)
+                 ADD_FAILURE() << "ICP_TEST_PG_URL unset";
                return nullptr;
              }
              Result<std::unique_ptr<postgres::Database>> db = OpenSchema(NewSchema("contract"));
@@ -120,8 +121,9 @@ TEST_F(PostgresTest, VerifyNamesATamperedEntry) {
   }
   Result<std::unique_ptr<Connection>> raw = Connection::Open(TestUrl(), schema_);
   ASSERT_TRUE(raw.has_value());
-  ASSERT_TRUE((*raw)->Execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; "
-                              "DELETE FROM audit_log WHERE seq = 2"));
+  ASSERT_TRUE(
+      (*raw)->Execute("ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only; "
+                      "DELETE FROM audit_log WHERE seq = 2"));
   Result<AuditVerification> v = (*db_->Begin())->audit().Verify();
   ASSERT_TRUE(v.has_value());
   ASSERT_FALSE(v->ok());
@@ -214,11 +216,11 @@ TEST_F(PostgresTest, TwoProcessesRacingGetOneApplicationPerSubjectAndDomain) {
     }
     EXPECT_EQ(accepted, 1) << (same_subject ? "same subject" : "same domain");
   }
-  Result<sql::Rows> open = Raw("SELECT count(*) FROM applications WHERE open_subject_hash IS NOT NULL");
+  Result<sql::Rows> open =
+      Raw("SELECT count(*) FROM applications WHERE open_subject_hash IS NOT NULL");
   ASSERT_TRUE(open.has_value());
   EXPECT_EQ(open->rows[0].Int(0), 2);
 }
-
 
 TEST_F(PostgresTest, AWriterKilledMidWriteLosesNothingCommittedAndLeavesNoHalfChange) {
   const std::string schema = schema_;

@@ -134,8 +134,14 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
   if (!application) return Corrupt(what, application.error());
   Result<std::vector<TransitionRecord>> history = ReadHistory(s, id);
   if (!history) return std::unexpected(history.error());
-  LifecycleSnapshot snapshot{*type, *state, TimeAt(row, 6), std::move(*history),
-                             static_cast<int>(row.Int(7)), OptionalTimeAt(row, 8), std::nullopt, {}};
+  LifecycleSnapshot snapshot{*type,
+                             *state,
+                             TimeAt(row, 6),
+                             std::move(*history),
+                             static_cast<int>(row.Int(7)),
+                             OptionalTimeAt(row, 8),
+                             std::nullopt,
+                             {}};
   if (!row.IsNull(9)) {
     std::optional<Deadline::Kind> kind = DeadlineKindFromName(row.Text(9));
     if (!kind) return Internal(what + " has an unknown deadline kind");
@@ -165,7 +171,8 @@ std::vector<std::pair<const DomainName*, std::string>> DomainsOf(const Applicati
     for (std::size_t j = 0; j < a.websites[i].domains.size(); ++j) {
       const DomainName& d = a.websites[i].domains[j];
       if (std::ranges::any_of(out, [&](const auto& p) { return *p.first == d; })) continue;
-      out.emplace_back(&d, "websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]");
+      out.emplace_back(&d,
+                       "websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]");
     }
   }
   return out;
@@ -193,7 +200,7 @@ Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record
     const Value p[] = {key, d->ascii(), field, open ? Value(d->ascii()) : Null()};
     if (Result<Rows> r = s_.Run(kInsertDomain, p); !r) {
       if (r.error().code == ErrorCode::kAlreadyExists) {
-        return errors::DomainHasOpenApplication(d->unicode(), field);
+        return s_.Refuse(errors::DomainHasOpenApplication(d->unicode(), field));
       }
       return std::unexpected(r.error());
     }
@@ -201,24 +208,24 @@ Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record
   return {};
 }
 
-Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& record,
-                                                  ApplicationId id, std::int64_t stored_length) {
+Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& record, ApplicationId id,
+                                                  std::int64_t stored_length) {
   const std::vector<TransitionRecord>& history = record.lifecycle.history();
   if (static_cast<std::int64_t>(history.size()) < stored_length) {
-    return errors::HistoryAppendOnly(id.value());
+    return s_.Refuse(errors::HistoryAppendOnly(id.value()));
   }
   if (stored_length > 0) {
     Result<std::vector<TransitionRecord>> stored = ReadHistory(s_, id);
     if (!stored) return std::unexpected(stored.error());
     if (!std::equal(stored->begin(), stored->end(), history.begin())) {
-      return errors::HistoryAppendOnly(id.value());
+      return s_.Refuse(errors::HistoryAppendOnly(id.value()));
     }
   }
   for (std::size_t i = static_cast<std::size_t>(stored_length); i < history.size(); ++i) {
     const TransitionRecord& t = history[i];
-    const Value p[] = {std::int64_t{id.value()}, static_cast<std::int64_t>(i + 1),
+    const Value p[] = {std::int64_t{id.value()},           static_cast<std::int64_t>(i + 1),
                        Text(ApplicationStateName(t.from)), Text(ApplicationEventName(t.event)),
-                       Text(ApplicationStateName(t.to)), Time(t.at)};
+                       Text(ApplicationStateName(t.to)),   Time(t.at)};
     if (Result<Rows> r = s_.Run(kAppendMove, p); !r) return std::unexpected(r.error());
   }
   return {};
@@ -227,7 +234,8 @@ Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& recor
 Result<ApplicationId> ApplicationRepository::Insert(const ApplicationRecord& record) {
   Result<Rows> r = s_.Run(kInsert, Columns(s_, record));
   if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return errors::SubjectHasOpenApplication();
+    if (r.error().code == ErrorCode::kAlreadyExists)
+      return s_.Refuse(errors::SubjectHasOpenApplication());
     return std::unexpected(r.error());
   }
   const ApplicationId id(r->rows.at(0).Int(0));
@@ -252,16 +260,17 @@ Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& reco
     return NotFound("application " + std::to_string(record.id.value()) + " does not exist");
   }
   if (shape->rows[0].Int(0) != record.revision) {
-    return errors::StaleRevision("application", record.id.value());
+    return s_.Refuse(errors::StaleRevision("application", record.id.value()));
   }
   std::vector<Value> p = Columns(s_, record);
   p.insert(p.begin(), {key, std::int64_t{record.revision}});
   Result<Rows> r = s_.Run(kUpdate, p);
   if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return errors::SubjectHasOpenApplication();
+    if (r.error().code == ErrorCode::kAlreadyExists)
+      return s_.Refuse(errors::SubjectHasOpenApplication());
     return std::unexpected(r.error());
   }
-  if (r->empty()) return errors::StaleRevision("application", record.id.value());
+  if (r->empty()) return s_.Refuse(errors::StaleRevision("application", record.id.value()));
   if (Result<void> h = AppendHistory(record, record.id, shape->rows[0].Int(1)); !h) {
     return std::unexpected(h.error());
   }

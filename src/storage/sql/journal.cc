@@ -148,7 +148,7 @@ Result<void> Outbox::MarkDelivered(OutboxMessageId id, std::string_view worker,
   const Value p[] = {std::int64_t{id.value()}, Text(worker), Time(at)};
   Result<Rows> r = s_.Run(kDelivered, p);
   if (!r) return std::unexpected(r.error());
-  if (r->affected != 1) return storage_errors::LeaseLost(id.value());
+  if (r->affected != 1) return s_.Refuse(storage_errors::LeaseLost(id.value()));
   return {};
 }
 
@@ -157,7 +157,7 @@ Result<void> Outbox::Release(OutboxMessageId id, std::string_view worker,
   const Value p[] = {std::int64_t{id.value()}, Text(worker), Time(retry_at), Text(error)};
   Result<Rows> r = s_.Run(kRelease, p);
   if (!r) return std::unexpected(r.error());
-  if (r->affected != 1) return storage_errors::LeaseLost(id.value());
+  if (r->affected != 1) return s_.Refuse(storage_errors::LeaseLost(id.value()));
   return {};
 }
 

@@ -88,8 +88,8 @@ Result<std::vector<MigrationStatus>> Migrate(Connection& c, std::span<const Migr
       if (!done || !recorded) {
         (void)c.Rollback();
         const Error& e = !done ? done.error() : recorded.error();
-        return std::unexpected(Error{e.code, "migration " + std::string(m.name) + ": " + e.message,
-                                     e.violations});
+        return std::unexpected(
+            Error{e.code, "migration " + std::string(m.name) + ": " + e.message, e.violations});
       }
     }
     if (Result<void> r = c.Commit(); !r) return std::unexpected(r.error());
@@ -99,9 +99,13 @@ Result<std::vector<MigrationStatus>> Migrate(Connection& c, std::span<const Migr
 }
 
 Result<void> RequireMigrated(Connection& c, std::span<const Migration> migrations) {
-  if (Result<void> r = c.Execute(kCreateTable); !r) return r;
   Result<Rows> applied = c.Query(kApplied);
-  if (!applied) return std::unexpected(applied.error());
+  if (!applied) {
+    // No schema_migrations table: nothing was ever applied.
+    (void)c.Rollback();
+    return Refuse("migration.pending",
+                  "the database has no Beian schema yet; run `icpctl db migrate`");
+  }
   if (Result<void> ok = CheckApplied(*applied, migrations); !ok) return ok;
   if (applied->rows.size() < migrations.size()) {
     return Refuse("migration.pending",

@@ -17,6 +17,13 @@ struct Migration {
   std::string_view script;
 };
 
+// What opening a store does about its schema.
+enum class SchemaPolicy {
+  kMigrate,  // apply missing migrations (icpd on a single node, tests)
+  kRequire,  // refuse a store whose schema is behind (rule "migration.pending")
+  kAsIs,     // neither: `icpctl db migrate` opens the store this way and migrates itself
+};
+
 // Applies the missing migrations in order, each in one transaction with its row in
 // schema_migrations (version, name, checksum, applied_at). Concurrent migrators are
 // serialised (SQLite: the write lock; PostgreSQL: an advisory lock), and an applied

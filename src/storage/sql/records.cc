@@ -16,7 +16,8 @@ std::string CertificateKey(const Certificate& certificate) {
 }
 
 std::unexpected<Error> Corrupt(const std::string& what, const Error& cause) {
-  Error e{ErrorCode::kInternal, what + " does not read back: " + cause.message,
+  Error e{ErrorCode::kInternal,
+          what + " does not read back: " + cause.message,
           {{"", "storage.corrupt", what + " does not read back", "存储的数据无法读取"}}};
   return std::unexpected(std::move(e));
 }
@@ -52,7 +53,7 @@ Result<AccountId> AccountRepository::Insert(const Account& a) {
                      Time(a.created_at)};
   Result<Rows> r = s_.Run(kInsertAccount, p);
   if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return errors::LoginTaken(a.login);
+    if (r.error().code == ErrorCode::kAlreadyExists) return s_.Refuse(errors::LoginTaken(a.login));
     return std::unexpected(r.error());
   }
   return AccountId(r->rows.at(0).Int(0));
@@ -66,8 +67,8 @@ Result<Account> AccountRepository::One(std::string_view statement, const Value& 
   const Row& row = r->rows[0];
   std::optional<Role> role = RoleFromName(row.Text(2));
   if (!role) return Internal("account " + what + " has an unknown role " + row.Text(2));
-  return Account{AccountId(row.Int(0)), row.Text(1), *role,        row.Text(3),
-                 row.Text(4),           TimeAt(row, 5)};
+  return Account{AccountId(row.Int(0)), row.Text(1), *role,
+                 row.Text(3),           row.Text(4), TimeAt(row, 5)};
 }
 
 Result<Account> AccountRepository::Get(AccountId id) {
@@ -142,7 +143,7 @@ std::unexpected<Error> NotUpdated(Session& s, std::string_view revision_query,
   Result<Rows> r = s.Run(revision_query, std::span(&key, 1));
   if (!r) return std::unexpected(r.error());
   if (r->empty()) return Missing(what, id.value());
-  return errors::StaleRevision(what, id.value());
+  return s.Refuse(errors::StaleRevision(what, id.value()));
 }
 
 Result<void> AccessGuard(const Error& e) {
@@ -160,14 +161,14 @@ Result<SubjectId> SubjectRepository::Insert(const SubjectRecord& record) {
   p.insert(p.begin(), std::int64_t{record.account.value()});
   Result<Rows> r = s_.Run(kInsertSubject, p);
   if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return errors::SubjectOnRecord();
+    if (r.error().code == ErrorCode::kAlreadyExists) return s_.Refuse(errors::SubjectOnRecord());
     return std::unexpected(r.error());
   }
   return SubjectId(r->rows.at(0).Int(0));
 }
 
 Result<std::vector<SubjectRecord>> SubjectRepository::Select(std::string_view statement,
-                                                              const Value& key) {
+                                                             const Value& key) {
   Result<Rows> r = s_.Run(statement, std::span(&key, 1));
   if (!r) return std::unexpected(r.error());
   std::vector<SubjectRecord> out;
@@ -205,7 +206,7 @@ Result<std::int64_t> SubjectRepository::Update(const SubjectRecord& record) {
   p.insert(p.begin(), {std::int64_t{record.id.value()}, std::int64_t{record.revision}});
   Result<Rows> r = s_.Run(kUpdateSubject, p);
   if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return errors::SubjectOnRecord();
+    if (r.error().code == ErrorCode::kAlreadyExists) return s_.Refuse(errors::SubjectOnRecord());
     Result<void> guarded = AccessGuard(r.error());
     return std::unexpected(guarded.error());
   }
@@ -239,7 +240,8 @@ constexpr std::string_view kWebsitesBySubject =
     "SELECT id, subject_id, body, number, cancelled, changed_by, revision FROM websites "
     "WHERE subject_id = $1 ORDER BY id";
 constexpr std::string_view kRevisionOfWebsite = "SELECT revision FROM websites WHERE id = $1";
-constexpr std::string_view kClearWebsiteDomains = "DELETE FROM website_domains WHERE website_id = $1";
+constexpr std::string_view kClearWebsiteDomains =
+    "DELETE FROM website_domains WHERE website_id = $1";
 constexpr std::string_view kInsertWebsiteDomain =
     "INSERT INTO website_domains (website_id, domain, active_domain) VALUES ($1, $2, $3)";
 
@@ -268,8 +270,8 @@ Result<void> WebsiteRepository::IndexDomains(const WebsiteRecord& record, Websit
     const Value p[] = {key, domain, record.cancelled ? Null() : Value(domain)};
     if (Result<Rows> r = s_.Run(kInsertWebsiteDomain, p); !r) {
       if (r.error().code == ErrorCode::kAlreadyExists) {
-        return errors::DomainTaken(record.website.domains[i].unicode(),
-                                   "website.domains[" + std::to_string(i) + "]");
+        return s_.Refuse(errors::DomainTaken(record.website.domains[i].unicode(),
+                                             "website.domains[" + std::to_string(i) + "]"));
       }
       return std::unexpected(r.error());
     }
@@ -288,7 +290,7 @@ Result<WebsiteId> WebsiteRepository::Insert(const WebsiteRecord& record) {
 }
 
 Result<std::vector<WebsiteRecord>> WebsiteRepository::Select(std::string_view statement,
-                                                              const Value& key) {
+                                                             const Value& key) {
   Result<Rows> r = s_.Run(statement, std::span(&key, 1));
   if (!r) return std::unexpected(r.error());
   std::vector<WebsiteRecord> out;
@@ -357,7 +359,8 @@ Result<void> FilingNumberRegistry::Issue(const IssuedNumber& n) {
                      Time(n.issued_at)};
   Result<Rows> r = s_.Run(kIssueNumber, p);
   if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists) return errors::NumberIssuedOnce(n.number.str());
+    if (r.error().code == ErrorCode::kAlreadyExists)
+      return s_.Refuse(errors::NumberIssuedOnce(n.number.str()));
     return std::unexpected(r.error());
   }
   return {};
@@ -371,7 +374,7 @@ Result<void> FilingNumberRegistry::Cancel(const FilingNumber& number, std::chron
   Result<std::optional<IssuedNumber>> found = Find(number);
   if (!found) return std::unexpected(found.error());
   if (!found->has_value()) return NotFound("filing number " + number.str() + " was never issued");
-  return errors::NumberCancelled(number.str());
+  return s_.Refuse(errors::NumberCancelled(number.str()));
 }
 
 Result<std::optional<IssuedNumber>> FilingNumberRegistry::Find(const FilingNumber& number) {
@@ -398,8 +401,14 @@ constexpr std::string_view kRemoveMaterial = "DELETE FROM materials WHERE id = $
 }  // namespace
 
 Result<MaterialId> MaterialRepository::Insert(const MaterialRecord& m) {
-  const Value p[] = {std::int64_t{m.application.value()}, Text(MaterialKindName(m.kind)),
-                     m.owner, m.file_name, m.content_type, m.size, m.sha256, Time(m.uploaded_at)};
+  const Value p[] = {std::int64_t{m.application.value()},
+                     Text(MaterialKindName(m.kind)),
+                     m.owner,
+                     m.file_name,
+                     m.content_type,
+                     m.size,
+                     m.sha256,
+                     Time(m.uploaded_at)};
   Result<Rows> r = s_.Run(kInsertMaterial, p);
   if (!r) return std::unexpected(r.error());
   return MaterialId(r->rows.at(0).Int(0));
@@ -452,7 +461,8 @@ constexpr std::string_view kBackendsOf =
     "expires_at, public_ip FROM resources WHERE parent_id = $1 ORDER BY id";
 }  // namespace
 
-Result<void> ResourceRepository::Write(const Resource& res, const std::optional<std::string>& parent) {
+Result<void> ResourceRepository::Write(const Resource& res,
+                                       const std::optional<std::string>& parent) {
   const Value p[] = {res.id,
                      res.account,
                      Text(ResourceKindName(res.kind)),
@@ -575,10 +585,15 @@ Result<void> AuthorizationCodeRepository::Transition(std::string_view code,
   const Value p[] = {Text(code), Text(AuthorizationCodeStateName(from)),
                      Text(AuthorizationCodeStateName(to))};
   Result<Rows> r = s_.Run(kTransitionCode, p);
-  if (!r) return std::unexpected(r.error());
+  if (!r) {
+    if (r.error().message.find("auth-code.used") != std::string::npos) {
+      return errors::CodeUsed(code);
+    }
+    return std::unexpected(r.error());
+  }
   if (r->affected == 1) return {};
   if (Result<AuthorizationCode> found = Get(code); !found) return std::unexpected(found.error());
-  return errors::CodeStateChanged(code);
+  return s_.Refuse(errors::CodeStateChanged(code));
 }
 
 Result<std::vector<AuthorizationCode>> AuthorizationCodeRepository::ListByServer(

@@ -20,6 +20,13 @@ struct Session {
 
   // Runs a statement; any engine error marks the session failed.
   Result<Rows> Run(std::string_view statement, std::span<const Value> params = {});
+  // A write refused by the repository itself (a stale revision, a rewritten history): the
+  // session fails as it would on an engine error, so both stores end the unit of work the
+  // same way and nothing half-done can be committed.
+  std::unexpected<Error> Refuse(std::unexpected<Error> refusal) {
+    failed = true;
+    return refusal;
+  }
   // The statement text for this engine: `sqlite` or `postgres`.
   std::string_view Pick(std::string_view sqlite, std::string_view postgres) const {
     return connection.dialect() == Dialect::kSqlite ? sqlite : postgres;

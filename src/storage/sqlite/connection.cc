@@ -98,7 +98,8 @@ Result<sql::Rows> Connection::Query(std::string_view statement,
         cells.emplace_back();
       } else {
         const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
-        cells.emplace_back(std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
+        cells.emplace_back(
+            std::string(text, static_cast<std::size_t>(sqlite3_column_bytes(stmt, c))));
       }
     }
     out.rows.emplace_back(std::move(cells));

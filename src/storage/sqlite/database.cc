@@ -37,16 +37,15 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options, PiiVaul
   {
     Result<sql::Pool::Lease> lease = db->store_.pool().Acquire();
     if (!lease) return std::unexpected(lease.error());
-    Result<void> ready =
-        options.migrate
-            ? [&]() -> Result<void> {
-                Result<std::vector<MigrationStatus>> m =
-                    sql::Migrate(**lease, Migrations(), now.time_since_epoch().count());
-                if (!m) return std::unexpected(m.error());
-                return {};
-              }()
-            : sql::RequireMigrated(**lease, Migrations());
-    if (!ready) return std::unexpected(ready.error());
+    if (options.schema_policy == sql::SchemaPolicy::kMigrate) {
+      Result<std::vector<MigrationStatus>> m =
+          sql::Migrate(**lease, Migrations(), now.time_since_epoch().count());
+      if (!m) return std::unexpected(m.error());
+    } else if (options.schema_policy == sql::SchemaPolicy::kRequire) {
+      if (Result<void> ok = sql::RequireMigrated(**lease, Migrations()); !ok) {
+        return std::unexpected(ok.error());
+      }
+    }
   }
   return db;
 }
@@ -76,10 +75,12 @@ Result<void> CopyDatabase(sqlite3* from, sqlite3* to) {
 
 Result<void> CheckIntegrity(Connection& c, const std::filesystem::path& path) {
   Result<sql::Rows> r = c.Query("PRAGMA integrity_check");
-  if (!r) return std::unexpected(r.error());
-  if (r->rows.empty() || r->rows[0].Text(0) != "ok") {
-    const std::string why = r->rows.empty() ? "no answer" : r->rows[0].Text(0);
-    Error e{ErrorCode::kFailedPrecondition, path.string() + " is damaged: " + why,
+  if (!r || r->rows.empty() || r->rows[0].Text(0) != "ok") {
+    const std::string why = !r                ? r.error().message
+                            : r->rows.empty() ? "no answer"
+                                              : r->rows[0].Text(0);
+    Error e{ErrorCode::kFailedPrecondition,
+            path.string() + " is damaged: " + why,
             {{"backup", "backup.integrity", "the backup is damaged: " + why, "备份文件已损坏"}}};
     return std::unexpected(std::move(e));
   }
@@ -108,7 +109,13 @@ Result<void> Database::Restore(const std::filesystem::path& from) {
   std::error_code ec;
   if (!std::filesystem::exists(from, ec)) return NotFound(from.string() + " does not exist");
   Result<std::unique_ptr<Connection>> backup = Connection::Open(from);
-  if (!backup) return std::unexpected(backup.error());
+  if (!backup) {
+    const std::string why = backup.error().message;
+    Error e{ErrorCode::kFailedPrecondition,
+            from.string() + " is not a Beian backup: " + why,
+            {{"backup", "backup.integrity", "not a SQLite backup: " + why, "不是有效的备份文件"}}};
+    return std::unexpected(std::move(e));
+  }
   if (Result<void> ok = CheckIntegrity(**backup, from); !ok) return ok;
   Result<sql::Pool::Lease> lease = store_.pool().Acquire();
   if (!lease) return std::unexpected(lease.error());

@@ -15,7 +15,7 @@ namespace icp::sqlite {
 struct Options {
   std::filesystem::path path;   // the database file, icp.db in the data directory
   std::size_t connections = 4;  // writers queue on SQLite's lock; readers run beside them
-  bool migrate = true;          // apply missing migrations on open (else require them)
+  sql::SchemaPolicy schema_policy = sql::SchemaPolicy::kMigrate;
 };
 
 // The default store: one SQLite file in WAL mode, for single-node installs. Several

@@ -19,7 +19,8 @@ std::vector<StoreUnderTest> StoresUnderTest() {
              static std::atomic<int> counter = 0;
              const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
                                                ("beian-sqlite-" + std::to_string(getpid()));
-             const std::filesystem::path path = dir / ("contract-" + std::to_string(++counter) + ".db");
+             const std::filesystem::path path =
+                 dir / ("contract-" + std::to_string(++counter) + ".db");
              std::filesystem::create_directories(dir);
              std::filesystem::remove(path);
              std::array<unsigned char, 32> key{};
@@ -50,7 +51,8 @@ class SqliteTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   std::unique_ptr<Database> Open(const std::filesystem::path& path) {
-    Result<std::unique_ptr<Database>> db = Database::Open({path}, PiiVault::FromMasterKey(key_), kT0);
+    Result<std::unique_ptr<Database>> db =
+        Database::Open({path}, PiiVault::FromMasterKey(key_), kT0);
     EXPECT_TRUE(db.has_value()) << db.error().message;
     return db ? std::move(*db) : nullptr;
   }
@@ -114,7 +116,8 @@ TEST_F(SqliteTest, VerifyNamesATamperedEntry) {
   auto db = Open(path);
   for (int i = 0; i < 4; ++i) {
     auto uow = *db->Begin();
-    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "submit", "application:" + std::to_string(i), "{}"}));
+    ASSERT_TRUE(uow->audit().Append(
+        {kT0, "account:1", "submit", "application:" + std::to_string(i), "{}"}));
     ASSERT_TRUE(uow->Commit().has_value());
   }
   ASSERT_TRUE(Raw(path,
@@ -125,8 +128,9 @@ TEST_F(SqliteTest, VerifyNamesATamperedEntry) {
   // Execute() runs scripts; Query() runs one statement at a time.
   Result<std::unique_ptr<Connection>> raw = Connection::Open(path);
   ASSERT_TRUE(raw.has_value());
-  ASSERT_TRUE((*raw)->Execute("DROP TRIGGER IF EXISTS audit_log_append_only_update; "
-                              "UPDATE audit_log SET actor = 'account:666' WHERE seq = 3;"));
+  ASSERT_TRUE(
+      (*raw)->Execute("DROP TRIGGER IF EXISTS audit_log_append_only_update; "
+                      "UPDATE audit_log SET actor = 'account:666' WHERE seq = 3;"));
   Result<AuditVerification> v = (*db->Begin())->audit().Verify();
   ASSERT_TRUE(v.has_value());
   ASSERT_FALSE(v->ok());
@@ -149,8 +153,8 @@ TEST_F(SqliteTest, MigrationsApplyOnceAndRefuseAnEditedOne) {
 }
 
 TEST_F(SqliteTest, OpeningWithoutMigrateRequiresTheSchema) {
-  Result<std::unique_ptr<Database>> db =
-      Database::Open({dir_ / "empty.db", 2, false}, PiiVault::FromMasterKey(key_), kT0);
+  Result<std::unique_ptr<Database>> db = Database::Open(
+      {dir_ / "empty.db", 2, sql::SchemaPolicy::kRequire}, PiiVault::FromMasterKey(key_), kT0);
   ASSERT_FALSE(db.has_value());
   EXPECT_EQ(db.error().rule(), "migration.pending");
 }
@@ -161,10 +165,11 @@ TEST_F(SqliteTest, BackupAndRestoreKeepEverythingAndTheChain) {
   AccountId account = storage_testing::CreateAccount(*db, "c");
   for (int i = 0; i < 3; ++i) {
     auto uow = *db->Begin();
-    ASSERT_TRUE(uow->applications()
-                    .Insert(storage_testing::NewRecord(
-                        account, storage_testing::SampleApplication(i, "b" + std::to_string(i) + ".cn")))
-                    .has_value());
+    ASSERT_TRUE(
+        uow->applications()
+            .Insert(storage_testing::NewRecord(
+                account, storage_testing::SampleApplication(i, "b" + std::to_string(i) + ".cn")))
+            .has_value());
     ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "create", std::to_string(i), "{}"}));
     ASSERT_TRUE(uow->Commit().has_value());
   }
@@ -186,13 +191,13 @@ TEST_F(SqliteTest, BackupAndRestoreKeepEverythingAndTheChain) {
   EXPECT_FALSE(db->Restore(dir_ / "junk.db").has_value());
 }
 
-
 TEST_F(SqliteTest, AWriterKilledMidWriteLosesNothingCommittedAndLeavesNoHalfChange) {
   const std::filesystem::path path = dir_ / "icp.db";
   const std::array<unsigned char, 32> key = key_;
   storage_testing::CrashReport r = storage_testing::KillWriterMidWrite(
       [&]() -> std::unique_ptr<icp::Database> {
-        Result<std::unique_ptr<Database>> db = Database::Open({path}, PiiVault::FromMasterKey(key), kT0);
+        Result<std::unique_ptr<Database>> db =
+            Database::Open({path}, PiiVault::FromMasterKey(key), kT0);
         return db ? std::move(*db) : nullptr;
       },
       150);

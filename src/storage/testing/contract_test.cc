@@ -159,6 +159,12 @@ TEST_P(StorageContract, AStaleRevisionLoses) {
   EXPECT_EQ(lost.error().code, ErrorCode::kAborted);
   EXPECT_EQ(lost.error().rule(), "storage.revision");
   EXPECT_EQ(Load(*id).lifecycle.state(), ApplicationState::kProviderReview);
+  {
+    auto uow = Begin();
+    ASSERT_FALSE(uow->applications().Update(customer).has_value());
+    EXPECT_EQ(uow->Commit().error().code, ErrorCode::kAborted)
+        << "a refused write ends the unit of work";
+  }
   ApplicationRecord missing = reviewer;
   missing.id = ApplicationId(99'999);
   EXPECT_EQ(Save(missing).error().code, ErrorCode::kNotFound);
@@ -181,9 +187,14 @@ TEST_P(StorageContract, HistoryIsAppendOnly) {
   // A record whose history was rewritten (its first move's time) is refused.
   LifecycleSnapshot forged = again.lifecycle.Snapshot();
   forged.history[0].at = kT0;
-  ApplicationRecord rewritten{again.id,          again.account,  again.subject, again.application,
-                              *ApplicationLifecycle::Restore(forged), again.revision,
-                              again.created_at, again.updated_at};
+  ApplicationRecord rewritten{again.id,
+                              again.account,
+                              again.subject,
+                              again.application,
+                              *ApplicationLifecycle::Restore(forged),
+                              again.revision,
+                              again.created_at,
+                              again.updated_at};
   Result<std::int64_t> refused = Save(rewritten);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().rule(), "application.history-append-only");
@@ -207,9 +218,12 @@ TEST_P(StorageContract, ListsPageByIdAndFilter) {
       uow->applications().List({account_, {}, std::nullopt, (*page)[1].id, 10});
   ASSERT_EQ(next->size(), 3u);
   EXPECT_EQ((*next)[0].id, ids[2]);
-  Result<std::vector<ApplicationRecord>> queue = uow->applications().List(
-      {std::nullopt, {ApplicationState::kProviderReview}, Province::FromCode("44").value(),
-       ApplicationId(), 50});
+  Result<std::vector<ApplicationRecord>> queue =
+      uow->applications().List({std::nullopt,
+                                {ApplicationState::kProviderReview},
+                                Province::FromCode("44").value(),
+                                ApplicationId(),
+                                50});
   ASSERT_EQ(queue->size(), 3u);
   Result<std::vector<ApplicationRecord>> none = uow->applications().List(
       {std::nullopt, {}, Province::FromCode("11").value(), ApplicationId(), 50});
@@ -280,13 +294,15 @@ TEST_P(StorageContract, ChangeAuditAndOutboxCommitTogether) {
 // ---- subjects, websites, numbers ----
 
 SubjectRecord SubjectOf(AccountId account, int serial) {
-  return SubjectRecord{SubjectId(), account, SampleApplication(serial, "x.cn").subject,
-                       std::nullopt, false, std::nullopt, 0};
+  return SubjectRecord{
+      SubjectId(),  account, SampleApplication(serial, "x.cn").subject, std::nullopt, false,
+      std::nullopt, 0};
 }
 
 WebsiteRecord WebsiteOf(SubjectId subject, int serial, std::string_view domain) {
-  return WebsiteRecord{WebsiteId(), subject, SampleApplication(serial, domain).websites[0],
-                       std::nullopt, false, std::nullopt, 0};
+  return WebsiteRecord{
+      WebsiteId(),  subject, SampleApplication(serial, domain).websites[0], std::nullopt, false,
+      std::nullopt, 0};
 }
 
 TEST_P(StorageContract, OneActiveSubjectPerCertificate) {
@@ -349,8 +365,8 @@ TEST_P(StorageContract, AnAccessFilingChangesNoData) {
   auto uow = Begin();
   SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 43));
   WebsiteId site = *uow->websites().Insert(WebsiteOf(subject, 43, "access43.cn"));
-  ApplicationRecord access = NewRecord(account_, SampleApplication(43, "access43.cn"),
-                                       ApplicationType::kNewAccess);
+  ApplicationRecord access =
+      NewRecord(account_, SampleApplication(43, "access43.cn"), ApplicationType::kNewAccess);
   ApplicationId app = *uow->applications().Insert(access);
   ASSERT_TRUE(uow->Commit().has_value());
 
@@ -400,8 +416,9 @@ TEST_P(StorageContract, AFilingNumberIsIssuedOnceAndNeverReturns) {
   ASSERT_FALSE(back.has_value());
   EXPECT_EQ(back.error().rule(), "filing-number.issued-once");
   reissue.reset();
-  EXPECT_EQ(Begin()->numbers().Cancel(*FilingNumber::Parse("京ICP备2026000001号"), kT0).error().code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      Begin()->numbers().Cancel(*FilingNumber::Parse("京ICP备2026000001号"), kT0).error().code,
+      ErrorCode::kNotFound);
 }
 
 // ---- materials, resources, authorization codes ----
@@ -411,8 +428,15 @@ TEST_P(StorageContract, MaterialsBelongToAnApplication) {
   ASSERT_TRUE(app.has_value());
   const std::string sha(64, 'a');
   auto uow = Begin();
-  MaterialRecord m{MaterialId(), *app, MaterialKind::kIdentityDocument, "subject.principal",
-                   "身份证正面.jpg", "image/jpeg", 123'456, sha, kT0};
+  MaterialRecord m{MaterialId(),
+                   *app,
+                   MaterialKind::kIdentityDocument,
+                   "subject.principal",
+                   "身份证正面.jpg",
+                   "image/jpeg",
+                   123'456,
+                   sha,
+                   kT0};
   Result<MaterialId> id = uow->materials().Insert(m);
   ASSERT_TRUE(id.has_value());
   m.id = *id;
@@ -427,12 +451,26 @@ TEST_P(StorageContract, MaterialsBelongToAnApplication) {
 }
 
 TEST_P(StorageContract, ResourcesKeepTheirBackends) {
-  Resource cvm{"ins-1", "customer-1", ResourceKind::kCvm, {"ap-guangzhou", true},
-               BillingMode::kPrepaid, false, {3, TermUnit::kMonths}, kT0 + hours(24 * 90),
-               "203.0.113.10", {}};
-  Resource clb{"lb-1", "customer-1", ResourceKind::kClb, {"ap-guangzhou", true},
-               BillingMode::kPayAsYouGo, false, {0, TermUnit::kMonths}, std::nullopt,
-               std::nullopt, {cvm}};
+  Resource cvm{"ins-1",
+               "customer-1",
+               ResourceKind::kCvm,
+               {"ap-guangzhou", true},
+               BillingMode::kPrepaid,
+               false,
+               {3, TermUnit::kMonths},
+               kT0 + hours(24 * 90),
+               "203.0.113.10",
+               {}};
+  Resource clb{"lb-1",
+               "customer-1",
+               ResourceKind::kClb,
+               {"ap-guangzhou", true},
+               BillingMode::kPayAsYouGo,
+               false,
+               {0, TermUnit::kMonths},
+               std::nullopt,
+               std::nullopt,
+               {cvm}};
   auto uow = Begin();
   ASSERT_TRUE(uow->resources().Upsert(clb));
   Result<Resource> back = uow->resources().Get("lb-1");
@@ -468,7 +506,8 @@ TEST_P(StorageContract, AnAuthorizationCodeIsUsedOnce) {
   EXPECT_EQ(back->authorization_codes().ListByServer("ins-1")->size(), 1u);
   Result<void> revive = back->authorization_codes().Transition(
       "AUTH-0001", AuthorizationCodeState::kUsed, AuthorizationCodeState::kUnused);
-  EXPECT_FALSE(revive.has_value()) << "a used code never becomes usable again";
+  ASSERT_FALSE(revive.has_value()) << "a used code never becomes usable again";
+  EXPECT_EQ(revive.error().rule(), "auth-code.used");
 }
 
 // ---- audit log ----
@@ -519,7 +558,8 @@ TEST_P(StorageContract, OutboxLeasesAndRedeliversAfterADeadDispatcher) {
   }
   auto claim = [&](std::string_view worker, std::chrono::sys_seconds now) {
     auto uow = Begin();
-    Result<std::vector<ClaimedMessage>> got = uow->outbox().Claim(worker, now, now + seconds(30), 10);
+    Result<std::vector<ClaimedMessage>> got =
+        uow->outbox().Claim(worker, now, now + seconds(30), 10);
     EXPECT_TRUE(got.has_value());
     EXPECT_TRUE(uow->Commit().has_value());
     return *got;

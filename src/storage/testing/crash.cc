@@ -29,7 +29,8 @@ CrashReport Failed(std::string why) {
         NewRecord(account, SampleApplication(2000 + i, "crash-" + std::to_string(i) + ".cn")));
     if (!id) _exit(4);
     const std::string entity = "application:" + std::to_string(id->value());
-    if (!(*uow)->audit().Append({kT0, "account:crash", "application.create", entity, "{}"})) _exit(5);
+    if (!(*uow)->audit().Append({kT0, "account:crash", "application.create", entity, "{}"}))
+      _exit(5);
     if (!(*uow)->outbox().Enqueue({"notify.created", entity, "{}", kT0})) _exit(6);
     if (!(*uow)->Commit()) _exit(7);
     const std::int64_t committed = id->value();
@@ -69,7 +70,8 @@ CrashReport KillWriterMidWrite(const std::function<std::unique_ptr<Database>()>&
   close(acks[0]);
   report.acknowledged = static_cast<int>(committed.size());
   if (!WIFSIGNALED(status)) {
-    report.error = "the writer stopped by itself with status " + std::to_string(WEXITSTATUS(status));
+    report.error =
+        "the writer stopped by itself with status " + std::to_string(WEXITSTATUS(status));
     return report;
   }
 
@@ -79,8 +81,8 @@ CrashReport KillWriterMidWrite(const std::function<std::unique_ptr<Database>()>&
   if (!uow) return Failed(uow.error().message);
   report.every_acknowledged_present = true;
   for (std::int64_t c : committed) {
-    report.every_acknowledged_present =
-        report.every_acknowledged_present && (*uow)->applications().Get(ApplicationId(c)).has_value();
+    report.every_acknowledged_present = report.every_acknowledged_present &&
+                                        (*uow)->applications().Get(ApplicationId(c)).has_value();
   }
   for (ApplicationId after;;) {
     Result<std::vector<ApplicationRecord>> page =

@@ -50,8 +50,8 @@ std::string ResidentIdNumber(int serial) {
 }
 
 Application SampleApplication(int serial, std::string_view domain) {
-  Certificate id =
-      Must(Certificate::Parse(CertificateType::kResidentId, ResidentIdNumber(serial), kToday), "id");
+  Certificate id = Must(
+      Certificate::Parse(CertificateType::kResidentId, ResidentIdNumber(serial), kToday), "id");
   Principal principal = SamplePrincipal(id, serial);
   Subject subject{SubjectType::kIndividual,
                   id,
@@ -73,19 +73,26 @@ Application SampleApplication(int serial, std::string_view domain) {
                   principal,
                   "本网站为个人网站，主要内容为学习笔记",
                   {"ins-" + std::to_string(serial)}};
-  return Application{ApplicationType::kFirstFiling, std::move(subject), {std::move(website)}, {},
-                     std::nullopt};
+  return Application{
+      ApplicationType::kFirstFiling, std::move(subject), {std::move(website)}, {}, std::nullopt};
 }
 
 ApplicationRecord NewRecord(AccountId account, Application application, ApplicationType type,
                             std::chrono::sys_seconds now) {
   application.type = type;
-  return ApplicationRecord{ApplicationId(), account, std::nullopt, std::move(application),
-                           ApplicationLifecycle::Start(type, now), 0, now, now};
+  return ApplicationRecord{ApplicationId(),
+                           account,
+                           std::nullopt,
+                           std::move(application),
+                           ApplicationLifecycle::Start(type, now),
+                           0,
+                           now,
+                           now};
 }
 
 const HolidayCalendar& TestCalendar() {
-  static const HolidayCalendar calendar = Must(HolidayCalendar::Parse("2026-10-01\t2026-10-08\toff\tNational Day\n"), "calendar");
+  static const HolidayCalendar calendar =
+      Must(HolidayCalendar::Parse("2026-10-01\t2026-10-08\toff\tNational Day\n"), "calendar");
   return calendar;
 }
 
@@ -96,10 +103,10 @@ void Move(ApplicationRecord& record, ApplicationEvent event, std::chrono::sys_se
 
 AccountId CreateAccount(Database& db, std::string_view login) {
   std::unique_ptr<UnitOfWork> uow = Must(db.Begin(), "begin");
-  AccountId id = Must(uow->accounts().Insert(Account{AccountId(), std::string(login),
-                                                     Role::kCustomer, std::string(login),
-                                                     "$argon2id$v=19$test", kT0}),
-                      "account");
+  AccountId id =
+      Must(uow->accounts().Insert(Account{AccountId(), std::string(login), Role::kCustomer,
+                                          std::string(login), "$argon2id$v=19$test", kT0}),
+           "account");
   ICP_CHECK(uow->Commit().has_value()) << "commit";
   return id;
 }

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "ports/database.h"
+#include "storage/sql/migrator.h"
+
+namespace icp {
+
+// Where the store is (DESIGN.md "icpd serve"): SQLite at DATA_DIR/icp.db unless --database
+// names a postgresql:// URL; the PII key file at DATA_DIR/pii.key unless --pii-key says.
+// Each also comes from the environment: ICP_DATABASE, ICP_DATA_DIR, ICP_PII_KEY.
+struct StorageConfig {
+  std::string database;  // "" (SQLite) or "postgresql://..."
+  std::filesystem::path data_dir = "var";
+  std::filesystem::path pii_key;  // "" means data_dir / "pii.key"
+
+  // Fills unset fields from the environment.
+  void ApplyEnvironment();
+};
+
+// An open store and its operator interface (the same object).
+struct OpenedStore {
+  std::unique_ptr<Database> database;
+  DatabaseAdmin* admin = nullptr;
+  std::string description;  // "SQLite var/icp.db", "PostgreSQL 127.0.0.1:5432/beian"
+};
+
+// Opens the store `config` names, creating the PII key file on first start; `schema` says
+// whether missing migrations are applied, required, or left to the caller.
+Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seconds now,
+                              sql::SchemaPolicy schema);
+
+}  // namespace icp

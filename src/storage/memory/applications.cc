@@ -1,0 +1,198 @@
+// Applications and their history in memory. "One open application per subject" and "one
+// open application per domain" are derived from the rows on every write, as the SQL schema
+// derives its unique columns open_subject_hash and application_domains.open_domain.
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "ports/storage_errors.h"
+#include "storage/memory/repositories.h"
+
+namespace icp::memory {
+
+namespace errors = storage_errors;
+
+namespace {
+
+bool IsOpen(const ApplicationRecord& record) { return !IsTerminal(record.lifecycle.state()); }
+
+// Every domain of the application once, with the field path it first appears at.
+std::vector<std::pair<const DomainName*, std::string>> DomainsOf(const Application& a) {
+  std::vector<std::pair<const DomainName*, std::string>> out;
+  for (std::size_t i = 0; i < a.websites.size(); ++i) {
+    for (std::size_t j = 0; j < a.websites[i].domains.size(); ++j) {
+      const DomainName& d = a.websites[i].domains[j];
+      if (std::ranges::any_of(out, [&](const auto& p) { return *p.first == d; })) continue;
+      out.emplace_back(&d,
+                       "websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]");
+    }
+  }
+  return out;
+}
+
+bool HasDomain(const Application& a, const DomainName& domain) {
+  return std::ranges::any_of(a.websites, [&](const Website& w) {
+    return std::ranges::find(w.domains, domain) != w.domains.end();
+  });
+}
+
+const ApplicationRecord* OpenForSubject(const State& state, const std::string& certificate,
+                                        ApplicationId except) {
+  for (const auto& [id, record] : state.applications) {
+    if (IsOpen(record) && record.id != except &&
+        CertificateKey(record.application.subject.certificate) == certificate) {
+      return &record;
+    }
+  }
+  return nullptr;
+}
+
+const ApplicationRecord* OpenForDomain(const State& state, const DomainName& domain,
+                                       ApplicationId except) {
+  for (const auto& [id, record] : state.applications) {
+    if (IsOpen(record) && record.id != except && HasDomain(record.application, domain)) {
+      return &record;
+    }
+  }
+  return nullptr;
+}
+
+// The applications row: one open application per subject, and the rows it names.
+Result<void> CheckRow(const State& state, const ApplicationRecord& record, ApplicationId self) {
+  if (IsOpen(record) &&
+      OpenForSubject(state, CertificateKey(record.application.subject.certificate), self)) {
+    return errors::SubjectHasOpenApplication();
+  }
+  if (Result<void> ok = ForeignKey(state.accounts, record.account, "account"); !ok) return ok;
+  return ForeignKey(state.subjects, record.subject, "subject");
+}
+
+// One open application per domain; a terminal application holds none.
+Result<void> DomainsFree(const State& state, const ApplicationRecord& record, ApplicationId self) {
+  if (!IsOpen(record)) return {};
+  for (const auto& [domain, field] : DomainsOf(record.application)) {
+    if (OpenForDomain(state, *domain, self) != nullptr) {
+      return errors::DomainHasOpenApplication(domain->unicode(), field);
+    }
+  }
+  return {};
+}
+
+// The moves already stored must come back unchanged, at the front of the new history.
+Result<void> HistoryAppended(const ApplicationRecord& stored, const ApplicationRecord& next) {
+  const std::vector<TransitionRecord>& before = stored.lifecycle.history();
+  const std::vector<TransitionRecord>& after = next.lifecycle.history();
+  if (after.size() < before.size() || !std::equal(before.begin(), before.end(), after.begin())) {
+    return errors::HistoryAppendOnly(stored.id.value());
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ApplicationId> ApplicationRepository::Insert(const ApplicationRecord& record) {
+  return s_.Write([&]() -> Result<ApplicationId> {
+    State& st = s_.state();
+    Result<void> ok = CheckRow(st, record, ApplicationId());
+    if (ok) ok = DomainsFree(st, record, ApplicationId());
+    if (!ok) return std::unexpected(ok.error());
+    const ApplicationId id(++st.sequences.applications);
+    ApplicationRecord stored = record;
+    stored.id = id;
+    stored.revision = 1;
+    st.applications.insert_or_assign(id.value(), std::move(stored));
+    return id;
+  });
+}
+
+Result<ApplicationRecord> ApplicationRepository::Get(ApplicationId id) {
+  return s_.Read([&]() -> Result<ApplicationRecord> {
+    auto it = s_.state().applications.find(id.value());
+    if (it == s_.state().applications.end()) {
+      return Missing("application", std::to_string(id.value()));
+    }
+    return it->second;
+  });
+}
+
+Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& record) {
+  return s_.Write([&]() -> Result<std::int64_t> {
+    State& st = s_.state();
+    auto it = st.applications.find(record.id.value());
+    if (it == st.applications.end()) {
+      return Missing("application", std::to_string(record.id.value()));
+    }
+    if (it->second.revision != record.revision) {
+      return errors::StaleRevision("application", record.id.value());
+    }
+    Result<void> ok = CheckRow(st, record, record.id);
+    if (ok) ok = HistoryAppended(it->second, record);
+    if (ok) ok = DomainsFree(st, record, record.id);
+    if (!ok) return std::unexpected(ok.error());
+    ApplicationRecord stored = record;
+    stored.revision = record.revision + 1;
+    it->second = std::move(stored);
+    return it->second.revision;
+  });
+}
+
+namespace {
+
+bool Matches(const ApplicationRecord& record, const ApplicationQuery& q) {
+  if (q.account && record.account != *q.account) return false;
+  if (q.province && record.application.subject.province != *q.province) return false;
+  return q.states.empty() ||
+         std::ranges::find(q.states, record.lifecycle.state()) != q.states.end();
+}
+
+bool IsDue(const ApplicationRecord& record, std::chrono::sys_seconds now) {
+  const ApplicationLifecycle& l = record.lifecycle;
+  return IsOpen(record) && ((l.deadline() && l.deadline()->due <= now) ||
+                            (l.next_call_at() && *l.next_call_at() <= now));
+}
+
+}  // namespace
+
+Result<std::vector<ApplicationRecord>> ApplicationRepository::List(const ApplicationQuery& q) {
+  return s_.Read([&]() -> Result<std::vector<ApplicationRecord>> {
+    const auto& applications = s_.state().applications;
+    std::vector<ApplicationRecord> out;
+    for (auto it = applications.upper_bound(q.after.value());
+         it != applications.end() && out.size() < q.limit; ++it) {
+      if (Matches(it->second, q)) out.push_back(it->second);
+    }
+    return out;
+  });
+}
+
+Result<std::vector<ApplicationId>> ApplicationRepository::ListDue(std::chrono::sys_seconds now,
+                                                                  std::size_t limit) {
+  return s_.Read([&]() -> Result<std::vector<ApplicationId>> {
+    std::vector<ApplicationId> out;
+    for (const auto& [id, record] : s_.state().applications) {
+      if (out.size() == limit) break;
+      if (IsDue(record, now)) out.push_back(record.id);
+    }
+    return out;
+  });
+}
+
+Result<std::optional<ApplicationId>> ApplicationRepository::FindOpenBySubject(
+    const Certificate& c) {
+  return s_.Read([&]() -> Result<std::optional<ApplicationId>> {
+    const ApplicationRecord* found = OpenForSubject(s_.state(), CertificateKey(c), {});
+    if (found == nullptr) return std::nullopt;
+    return found->id;
+  });
+}
+
+Result<std::optional<ApplicationId>> ApplicationRepository::FindOpenByDomain(
+    const DomainName& domain) {
+  return s_.Read([&]() -> Result<std::optional<ApplicationId>> {
+    const ApplicationRecord* found = OpenForDomain(s_.state(), domain, {});
+    if (found == nullptr) return std::nullopt;
+    return found->id;
+  });
+}
+
+}  // namespace icp::memory

@@ -1,0 +1,74 @@
+#include "storage/memory/database.h"
+
+#include <utility>
+
+#include "storage/memory/repositories.h"
+
+namespace icp::memory {
+namespace {
+
+class UnitOfWork final : public icp::UnitOfWork {
+ public:
+  UnitOfWork(std::unique_lock<std::mutex> lock, State& committed, Journal& journal)
+      : lock_(std::move(lock)),
+        committed_(committed),
+        journal_(journal),
+        state_(committed),
+        session_(state_, journal) {}
+
+  icp::AccountRepository& accounts() override { return accounts_; }
+  icp::SubjectRepository& subjects() override { return subjects_; }
+  icp::WebsiteRepository& websites() override { return websites_; }
+  icp::FilingNumberRegistry& numbers() override { return numbers_; }
+  icp::ApplicationRepository& applications() override { return applications_; }
+  icp::MaterialRepository& materials() override { return materials_; }
+  icp::ResourceRepository& resources() override { return resources_; }
+  icp::AuthorizationCodeRepository& authorization_codes() override { return codes_; }
+  icp::AuditLog& audit() override { return audit_; }
+  icp::Outbox& outbox() override { return outbox_; }
+  icp::Inbox& inbox() override { return inbox_; }
+
+  // Nothing can fail past the checks at the top, so the copy, the audit entries and the
+  // outbox messages land together. The lock is released here, as SQLite's COMMIT releases
+  // the write lock: the unit of work may stay alive without blocking others.
+  Result<void> Commit() override {
+    if (session_.committed()) return FailedPrecondition("this unit of work has ended");
+    if (session_.failed()) {
+      return Aborted("an earlier statement of this unit of work failed; nothing was stored");
+    }
+    audit_.Flush(journal_);
+    committed_ = std::move(state_);
+    session_.MarkCommitted();
+    lock_.unlock();
+    return {};
+  }
+
+ private:
+  std::unique_lock<std::mutex> lock_;  // first member: released after the copy is gone
+  State& committed_;
+  Journal& journal_;
+  State state_;
+  Session session_;
+  AccountRepository accounts_{session_};
+  SubjectRepository subjects_{session_};
+  WebsiteRepository websites_{session_};
+  FilingNumberRegistry numbers_{session_};
+  ApplicationRepository applications_{session_};
+  MaterialRepository materials_{session_};
+  ResourceRepository resources_{session_};
+  AuthorizationCodeRepository codes_{session_};
+  AuditLog audit_{session_};
+  Outbox outbox_{session_};
+  Inbox inbox_{session_};
+};
+
+}  // namespace
+
+std::unique_ptr<Database> Database::Create() { return std::unique_ptr<Database>(new Database()); }
+
+Result<std::unique_ptr<icp::UnitOfWork>> Database::Begin() {
+  std::unique_lock lock(mutex_);
+  return std::make_unique<UnitOfWork>(std::move(lock), state_, journal_);
+}
+
+}  // namespace icp::memory
