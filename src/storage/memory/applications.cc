@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "ports/storage_errors.h"
+#include "storage/common/keys.h"
 #include "storage/memory/repositories.h"
 
 namespace icp::memory {
@@ -15,20 +16,6 @@ namespace errors = storage_errors;
 namespace {
 
 bool IsOpen(const ApplicationRecord& record) { return !IsTerminal(record.lifecycle.state()); }
-
-// Every domain of the application once, with the field path it first appears at.
-std::vector<std::pair<const DomainName*, std::string>> DomainsOf(const Application& a) {
-  std::vector<std::pair<const DomainName*, std::string>> out;
-  for (std::size_t i = 0; i < a.websites.size(); ++i) {
-    for (std::size_t j = 0; j < a.websites[i].domains.size(); ++j) {
-      const DomainName& d = a.websites[i].domains[j];
-      if (std::ranges::any_of(out, [&](const auto& p) { return *p.first == d; })) continue;
-      out.emplace_back(&d,
-                       "websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]");
-    }
-  }
-  return out;
-}
 
 bool HasDomain(const Application& a, const DomainName& domain) {
   return std::ranges::any_of(a.websites, [&](const Website& w) {
@@ -40,7 +27,7 @@ const ApplicationRecord* OpenForSubject(const State& state, const std::string& c
                                         ApplicationId except) {
   for (const auto& [id, record] : state.applications) {
     if (IsOpen(record) && record.id != except &&
-        CertificateKey(record.application.subject.certificate) == certificate) {
+        keys::CertificateKey(record.application.subject.certificate) == certificate) {
       return &record;
     }
   }
@@ -60,7 +47,7 @@ const ApplicationRecord* OpenForDomain(const State& state, const DomainName& dom
 // The applications row: one open application per subject, and the rows it names.
 Result<void> CheckRow(const State& state, const ApplicationRecord& record, ApplicationId self) {
   if (IsOpen(record) &&
-      OpenForSubject(state, CertificateKey(record.application.subject.certificate), self)) {
+      OpenForSubject(state, keys::CertificateKey(record.application.subject.certificate), self)) {
     return errors::SubjectHasOpenApplication();
   }
   if (Result<void> ok = ForeignKey(state.accounts, record.account, "account"); !ok) return ok;
@@ -70,7 +57,7 @@ Result<void> CheckRow(const State& state, const ApplicationRecord& record, Appli
 // One open application per domain; a terminal application holds none.
 Result<void> DomainsFree(const State& state, const ApplicationRecord& record, ApplicationId self) {
   if (!IsOpen(record)) return {};
-  for (const auto& [domain, field] : DomainsOf(record.application)) {
+  for (const auto& [domain, field] : keys::DomainsOf(record.application)) {
     if (OpenForDomain(state, *domain, self) != nullptr) {
       return errors::DomainHasOpenApplication(domain->unicode(), field);
     }
@@ -180,7 +167,7 @@ Result<std::vector<ApplicationId>> ApplicationRepository::ListDue(std::chrono::s
 Result<std::optional<ApplicationId>> ApplicationRepository::FindOpenBySubject(
     const Certificate& c) {
   return s_.Read([&]() -> Result<std::optional<ApplicationId>> {
-    const ApplicationRecord* found = OpenForSubject(s_.state(), CertificateKey(c), {});
+    const ApplicationRecord* found = OpenForSubject(s_.state(), keys::CertificateKey(c), {});
     if (found == nullptr) return std::nullopt;
     return found->id;
   });

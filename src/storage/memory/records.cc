@@ -6,6 +6,7 @@
 #include <string>
 
 #include "ports/storage_errors.h"
+#include "storage/common/keys.h"
 #include "storage/memory/repositories.h"
 
 namespace icp::memory {
@@ -16,10 +17,6 @@ Result<void> Session::Usable() const {
   if (committed_) return FailedPrecondition("this unit of work has ended");
   if (failed_) return Aborted("an earlier statement of this unit of work failed; begin a new one");
   return {};
-}
-
-std::string CertificateKey(const Certificate& certificate) {
-  return std::string(CertificateTypeName(certificate.type())) + ":" + certificate.number();
 }
 
 std::unexpected<Error> Missing(std::string_view what, std::string_view key) {
@@ -103,7 +100,7 @@ const SubjectRecord* ActiveSubject(const State& state, const std::string& certif
                                    SubjectId except) {
   for (const auto& [id, record] : state.subjects) {
     if (!record.cancelled && record.id != except &&
-        CertificateKey(record.subject.certificate) == certificate) {
+        keys::CertificateKey(record.subject.certificate) == certificate) {
       return &record;
     }
   }
@@ -114,7 +111,7 @@ const SubjectRecord* ActiveSubject(const State& state, const std::string& certif
 // certificate, and the rows it names.
 Result<void> CheckSubject(const State& state, const SubjectRecord& record, SubjectId self) {
   if (!record.cancelled &&
-      ActiveSubject(state, CertificateKey(record.subject.certificate), self) != nullptr) {
+      ActiveSubject(state, keys::CertificateKey(record.subject.certificate), self) != nullptr) {
     return errors::SubjectOnRecord();
   }
   if (Result<void> ok = ForeignKey(state.accounts, record.account, "account"); !ok) return ok;
@@ -147,7 +144,7 @@ Result<SubjectRecord> SubjectRepository::Get(SubjectId id) {
 
 Result<std::optional<SubjectRecord>> SubjectRepository::FindByCertificate(const Certificate& c) {
   return s_.Read([&]() -> Result<std::optional<SubjectRecord>> {
-    const SubjectRecord* found = ActiveSubject(s_.state(), CertificateKey(c), SubjectId());
+    const SubjectRecord* found = ActiveSubject(s_.state(), keys::CertificateKey(c), SubjectId());
     if (found == nullptr) return std::nullopt;
     return *found;
   });

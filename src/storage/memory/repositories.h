@@ -51,9 +51,6 @@ class Session {
   bool committed_ = false;
 };
 
-// "resident_id:440308199001010011": what makes two certificates one subject.
-std::string CertificateKey(const Certificate& certificate);
-
 // kNotFound naming the row.
 std::unexpected<Error> Missing(std::string_view what, std::string_view key);
 

@@ -5,6 +5,7 @@
 
 #include "codec/application_json.h"
 #include "ports/storage_errors.h"
+#include "storage/common/keys.h"
 #include "storage/sql/repositories.h"
 #include "storage/sql/values.h"
 
@@ -62,7 +63,7 @@ constexpr std::string_view kDue =
     "(next_call_at IS NOT NULL AND next_call_at <= $1)) ORDER BY id LIMIT $2";
 
 std::string SubjectHash(const Session& s, const Application& a) {
-  return s.vault.Hash(CertificateKey(a.subject.certificate), "certificate");
+  return s.vault.Hash(keys::CertificateKey(a.subject.certificate), "certificate");
 }
 
 // Columns from account_id on, in the order of kInsert ($1..$17 then times) and kUpdate ($3..).
@@ -164,26 +165,13 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
                            TimeAt(row, 16)};
 }
 
-// Every domain of the application once, with the field path it first appears at.
-std::vector<std::pair<const DomainName*, std::string>> DomainsOf(const Application& a) {
-  std::vector<std::pair<const DomainName*, std::string>> out;
-  for (std::size_t i = 0; i < a.websites.size(); ++i) {
-    for (std::size_t j = 0; j < a.websites[i].domains.size(); ++j) {
-      const DomainName& d = a.websites[i].domains[j];
-      if (std::ranges::any_of(out, [&](const auto& p) { return *p.first == d; })) continue;
-      out.emplace_back(&d,
-                       "websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]");
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record,
                                                  ApplicationId id) {
   const Value key = std::int64_t{id.value()};
-  std::vector<std::pair<const DomainName*, std::string>> domains = DomainsOf(record.application);
+  std::vector<std::pair<const DomainName*, std::string>> domains =
+      keys::DomainsOf(record.application);
   Result<Rows> stored = s_.Run(kDomains, std::span(&key, 1));
   if (!stored) return std::unexpected(stored.error());
   std::vector<std::string> now;
@@ -281,7 +269,9 @@ Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& reco
 Result<std::vector<ApplicationRecord>> ApplicationRepository::List(const ApplicationQuery& q) {
   std::string statement(kColumns);
   statement += "WHERE id > $1";
-  std::vector<Value> p = {std::int64_t{q.after.value()}};
+  std::vector<Value> p;
+  p.reserve(4 + q.states.size());
+  p.emplace_back(std::int64_t{q.after.value()});
   if (q.account) {
     p.push_back(std::int64_t{q.account->value()});
     statement += " AND account_id = $" + std::to_string(p.size());
@@ -323,7 +313,7 @@ Result<std::vector<ApplicationId>> ApplicationRepository::ListDue(std::chrono::s
 
 Result<std::optional<ApplicationId>> ApplicationRepository::FindOpenBySubject(
     const Certificate& c) {
-  const Value key = s_.vault.Hash(CertificateKey(c), "certificate");
+  const Value key = s_.vault.Hash(keys::CertificateKey(c), "certificate");
   Result<Rows> r = s_.Run(kOpenBySubject, std::span(&key, 1));
   if (!r) return std::unexpected(r.error());
   if (r->empty()) return std::optional<ApplicationId>();

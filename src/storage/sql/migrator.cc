@@ -114,4 +114,15 @@ Result<void> RequireMigrated(Connection& c, std::span<const Migration> migration
   return {};
 }
 
+Result<void> ApplySchemaPolicy(Connection& c, std::span<const Migration> migrations,
+                               SchemaPolicy policy, std::int64_t now) {
+  if (policy == SchemaPolicy::kRequire) return RequireMigrated(c, migrations);
+  if (policy == SchemaPolicy::kMigrate) {
+    if (Result<std::vector<MigrationStatus>> m = Migrate(c, migrations, now); !m) {
+      return std::unexpected(m.error());
+    }
+  }
+  return {};
+}
+
 }  // namespace icp::sql

@@ -32,6 +32,10 @@ Result<std::vector<MigrationStatus>> Migrate(Connection& connection,
                                              std::span<const Migration> migrations,
                                              std::int64_t now);
 
+// Does what `policy` says when a store opens: migrate, require, or nothing.
+Result<void> ApplySchemaPolicy(Connection& connection, std::span<const Migration> migrations,
+                               SchemaPolicy policy, std::int64_t now);
+
 // kFailedPrecondition (rule "migration.pending") unless every migration is applied.
 Result<void> RequireMigrated(Connection& connection, std::span<const Migration> migrations);
 

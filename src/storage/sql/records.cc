@@ -4,16 +4,13 @@
 
 #include "codec/application_json.h"
 #include "ports/storage_errors.h"
+#include "storage/common/keys.h"
 #include "storage/sql/repositories.h"
 #include "storage/sql/values.h"
 
 namespace icp::sql {
 
 namespace errors = storage_errors;
-
-std::string CertificateKey(const Certificate& certificate) {
-  return std::string(CertificateTypeName(certificate.type())) + ":" + certificate.number();
-}
 
 std::unexpected<Error> Corrupt(const std::string& what, const Error& cause) {
   Error e{ErrorCode::kInternal,
@@ -124,7 +121,7 @@ std::optional<IdType> OptionalIdAt(const Row& row, std::size_t i) {
 // The subject's columns, in the order kInsertSubject uses from $2 and kUpdateSubject from $3.
 std::vector<Value> SubjectValues(const Session& s, const SubjectRecord& r) {
   const std::string document = codec::EncodeSubject(r.subject);
-  const std::string key = s.vault.Hash(CertificateKey(r.subject.certificate), "certificate");
+  const std::string key = s.vault.Hash(keys::CertificateKey(r.subject.certificate), "certificate");
   return {key,
           r.cancelled ? Null() : Value(key),
           Text(r.subject.province.code()),
@@ -195,7 +192,7 @@ Result<SubjectRecord> SubjectRepository::Get(SubjectId id) {
 
 Result<std::optional<SubjectRecord>> SubjectRepository::FindByCertificate(const Certificate& c) {
   Result<std::vector<SubjectRecord>> r =
-      Select(kSubjectByCertificate, s_.vault.Hash(CertificateKey(c), "certificate"));
+      Select(kSubjectByCertificate, s_.vault.Hash(keys::CertificateKey(c), "certificate"));
   if (!r) return std::unexpected(r.error());
   if (r->empty()) return std::optional<SubjectRecord>();
   return std::optional<SubjectRecord>(std::move(r->front()));

@@ -35,9 +35,6 @@ inline std::optional<std::chrono::sys_seconds> OptionalTimeAt(const Row& row, st
   return TimeAt(row, i);
 }
 
-// The certificate as hashed for lookups and unique indexes: "resident_id:440308…".
-std::string CertificateKey(const Certificate& certificate);
-
 // Stored documents were validated against the clock when written; on reading them back only
 // their form is checked, so the birth-date bound is a date no certificate reaches.
 inline constexpr Date kReadBack{std::chrono::year(2200), std::chrono::January, std::chrono::day(1)};

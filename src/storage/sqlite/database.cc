@@ -37,14 +37,10 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options, PiiVaul
   {
     Result<sql::Pool::Lease> lease = db->store_.pool().Acquire();
     if (!lease) return std::unexpected(lease.error());
-    if (options.schema_policy == sql::SchemaPolicy::kMigrate) {
-      Result<std::vector<MigrationStatus>> m =
-          sql::Migrate(**lease, Migrations(), now.time_since_epoch().count());
-      if (!m) return std::unexpected(m.error());
-    } else if (options.schema_policy == sql::SchemaPolicy::kRequire) {
-      if (Result<void> ok = sql::RequireMigrated(**lease, Migrations()); !ok) {
-        return std::unexpected(ok.error());
-      }
+    if (Result<void> ok = sql::ApplySchemaPolicy(**lease, Migrations(), options.schema_policy,
+                                                 now.time_since_epoch().count());
+        !ok) {
+      return std::unexpected(ok.error());
     }
   }
   return db;
