@@ -50,6 +50,9 @@ THIRD_PARTY = {
 }
 THIRD_PARTY["cli"] += POSIX
 
+# Tests beside the code may use the in-memory store as their fake (STYLE.md §2.8).
+TEST_PROJECT = {"app": ["storage"], "http": ["storage"], "cli": ["storage"]}
+
 # Tests beside the code (foo_test.cc) may also use the test framework.
 TEST_HEADERS = ["gtest/", "gmock/", "benchmark/"]
 
@@ -81,6 +84,8 @@ def check_file(path: pathlib.Path, rel: pathlib.PurePosixPath) -> list[str]:
         top = header.split("/")[0]
         if "/" in header and top in PROJECT_DIRS:
             allowed = PROJECT[layer]
+            if allowed is not None and rel.name.endswith("_test.cc"):
+                allowed = allowed + TEST_PROJECT.get(layer, [])
             if allowed is not None and top != layer and top not in allowed:
                 errors.append(f"{rel}:{number}: {layer}/ may not include {header} "
                               f"(allowed: {', '.join([layer] + allowed)})")
