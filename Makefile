@@ -33,7 +33,7 @@ test: build
 bench: deps
 	cmake -S . -B $(BUILD_DIR)-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DICP_BUILD_TESTS=OFF -DICP_BUILD_BENCH=ON
 	cmake --build $(BUILD_DIR)-bench -j $(JOBS)
-	$(BUILD_DIR)-bench/bin/icp_bench --benchmark_min_time=0.2
+	scripts/with-postgres $(BUILD_DIR)-bench/bin/icp_bench --benchmark_min_time=0.2
 
 format:
 	clang-format -i $$(git ls-files "src/*.h" "src/*.cc" "bench/*.cc")

@@ -71,7 +71,10 @@ std::vector<Value> Columns(const Session& s, const ApplicationRecord& r) {
   const ApplicationLifecycle& l = r.lifecycle;
   const std::string subject_hash = SubjectHash(s, r.application);
   std::string reminded;
-  for (int day : l.reminded()) reminded += (reminded.empty() ? "" : ",") + std::to_string(day);
+  for (int day : l.reminded()) {
+    if (!reminded.empty()) reminded += ',';
+    reminded += std::to_string(day);
+  }
   const std::optional<Deadline>& d = l.deadline();
   return {std::int64_t{r.account.value()},
           OptionalInt(r.subject),
