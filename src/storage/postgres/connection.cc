@@ -2,162 +2,272 @@
 
 #include <libpq-fe.h>
 
+#include <charconv>
 #include <cstdlib>
+#include <optional>
+#include <utility>
 #include <vector>
 
 namespace icp::postgres {
 namespace {
 
-struct ResultDeleter {
-  void operator()(PGresult* r) const { PQclear(r); }
+struct FreeMem {
+  void operator()(char* p) const { PQfreemem(p); }
 };
-using ResultPtr = std::unique_ptr<PGresult, ResultDeleter>;
+struct FreeConninfo {
+  void operator()(PQconninfoOption* o) const { PQconninfoFree(o); }
+};
 
 void IgnoreNotice(void*, const char*) {}
 
 std::string Field(const PGresult* r, int code) {
-  const char* v = PQresultErrorField(r, code);
+  const char* v = r != nullptr ? PQresultErrorField(r, code) : nullptr;
   return v != nullptr ? v : "";
 }
 
-// The Error for a failed result (sql/connection.h gives the mapping).
-Error ErrorFor(PGconn* conn, const PGresult* r, std::string_view doing) {
-  const std::string state = r != nullptr ? Field(r, PG_DIAG_SQLSTATE) : "";
-  std::string primary = r != nullptr ? Field(r, PG_DIAG_MESSAGE_PRIMARY) : "";
-  if (primary.empty()) primary = PQerrorMessage(conn);
-  std::string message = "postgres " + std::string(doing) + ": " + primary;
+std::string Trimmed(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// `text` with every occurrence of `secret` blanked out.
+std::string Redacted(std::string text, const std::string& secret) {
+  if (secret.empty()) return text;
+  for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at)) {
+    text.replace(at, secret.size(), "****");
+  }
+  return text;
+}
+
+// The password in `url` ("" for none), or kInvalidArgument when libpq cannot parse it.
+// libpq's parse errors may quote any part of the URL verbatim, the password included, so
+// they are shown only for URLs that cannot hold one.
+Result<std::string> PasswordOf(const std::string& url) {
+  char* raw_error = nullptr;
+  std::unique_ptr<PQconninfoOption, FreeConninfo> options(PQconninfoParse(url.c_str(), &raw_error));
+  const std::unique_ptr<char, FreeMem> error(raw_error);
+  if (!options) {
+    const bool may_hold_password =
+        url.find('@') != std::string::npos || url.find("password") != std::string::npos;
+    std::string why = error && !may_hold_password ? Trimmed(error.get()) : "not shown";
+    return InvalidArgument("malformed PostgreSQL URL (" + why + ")");
+  }
+  for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
+    if (std::string_view(o->keyword) == "password" && o->val != nullptr) return o->val;
+  }
+  return "";
+}
+
+// Keywords before dbname are defaults that the URL may override; those after it win.
+PGconn* Connect(const std::string& url) {
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+  if (std::getenv("PGCONNECT_TIMEOUT") == nullptr) {
+    // libpq waits forever for an unreachable host by default; a pool must not hang.
+    keys.push_back("connect_timeout");
+    values.push_back("10");
+  }
+  keys.insert(keys.end(), {"dbname", "client_encoding", nullptr});
+  values.insert(values.end(), {url.c_str(), "UTF8", nullptr});
+  return PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1);
+}
+
+// The Error for a failed result; sql/connection.h gives the contract. The DETAIL field is
+// left out on purpose: it quotes row values, which may be personal data.
+Error ErrorFor(PGconn* conn, const PGresult* r) {
+  const std::string state = Field(r, PG_DIAG_SQLSTATE);
+  std::string primary = Field(r, PG_DIAG_MESSAGE_PRIMARY);
+  if (primary.empty()) primary = Trimmed(PQerrorMessage(conn));
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return {ErrorCode::kUnavailable, "PostgreSQL connection lost: " + primary, {}};
+  }
   if (state == "23505") {
-    return {ErrorCode::kAlreadyExists,
-            "unique constraint " + Field(r, PG_DIAG_CONSTRAINT_NAME) + " violated: " + primary,
-            {}};
+    const std::string constraint = Field(r, PG_DIAG_CONSTRAINT_NAME);
+    return {
+        ErrorCode::kAlreadyExists, "unique constraint " + constraint + " violated: " + primary, {}};
   }
   if (state.starts_with("23") || state == "P0001") {
-    return {ErrorCode::kFailedPrecondition, std::move(message), {}};
+    return {ErrorCode::kFailedPrecondition, std::move(primary), {}};
   }
-  if (state == "40001" || state == "40P01") return {ErrorCode::kAborted, std::move(message), {}};
-  if (state == "57014") return {ErrorCode::kDeadlineExceeded, std::move(message), {}};
-  if (state.starts_with("08") || PQstatus(conn) != CONNECTION_OK) {
-    return {ErrorCode::kUnavailable, std::move(message), {}};
+  if (state == "40001" || state == "40P01") return {ErrorCode::kAborted, std::move(primary), {}};
+  if (state == "57014") return {ErrorCode::kDeadlineExceeded, std::move(primary), {}};
+  // 08P01 on a live connection is a Bind with the wrong number of parameters: a bug.
+  if ((state.starts_with("08") && state != "08P01") || state == "55P03") {
+    return {ErrorCode::kUnavailable, std::move(primary), {}};  // 55P03: lock not available
   }
-  return {ErrorCode::kInternal, std::move(message), {}};
+  if (!state.empty()) primary += " (SQLSTATE " + state + ")";
+  return {ErrorCode::kInternal, std::move(primary), {}};
 }
 
 bool Succeeded(const PGresult* r) {
-  const ExecStatusType s = PQresultStatus(r);
+  const ExecStatusType s = PQresultStatus(r);  // PGRES_FATAL_ERROR for nullptr
   return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
 }
 
-}  // namespace
-
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
-                                                     const std::string& schema) {
-  PGconn* conn = PQconnectdb(url.c_str());
-  if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {
-    // libpq's message names host and port but never the password.
-    std::string why = conn != nullptr ? PQerrorMessage(conn) : "out of memory";
-    PQfinish(conn);
-    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
-    return Unavailable("cannot connect to PostgreSQL: " + why);
-  }
-  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
-  std::unique_ptr<Connection> c(new Connection(conn));
-  if (PQsetClientEncoding(conn, "UTF8") != 0) return Internal("cannot set client_encoding UTF8");
-  if (!schema.empty()) {
-    char* quoted = PQescapeIdentifier(conn, schema.data(), schema.size());
-    if (quoted == nullptr) return InvalidArgument("bad schema name " + schema);
-    const std::string q(quoted);
-    PQfreemem(quoted);
-    if (Result<void> r = c->Execute("CREATE SCHEMA IF NOT EXISTS " + q); !r) {
-      // Two connections creating the schema at once: the loser sees a unique violation.
-      if (r.error().code != ErrorCode::kAlreadyExists) return std::unexpected(r.error());
-    }
-    if (Result<void> r = c->Execute("SET search_path TO " + q); !r) {
-      return std::unexpected(r.error());
-    }
-  }
-  return c;
-}
-
-Connection::~Connection() { PQfinish(conn_); }
-
-bool Connection::healthy() const { return PQstatus(conn_) == CONNECTION_OK; }
-
-Result<std::string> Connection::Prepare(std::string_view statement) {
-  const std::string text(statement);
-  if (auto it = prepared_.find(text); it != prepared_.end()) return it->second;
-  std::string name = "s" + std::to_string(prepared_.size() + 1);
-  ResultPtr r(PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr));
-  if (!r || PQresultStatus(r.get()) != PGRES_COMMAND_OK) {
-    return std::unexpected(ErrorFor(conn_, r.get(), "prepare"));
-  }
-  prepared_.emplace(text, name);
-  return name;
-}
-
-Result<sql::Rows> Connection::Query(std::string_view statement,
-                                    std::span<const sql::Value> params) {
-  Result<std::string> name = Prepare(statement);
-  if (!name) return std::unexpected(name.error());
-  std::vector<std::string> texts(params.size());
+// libpq's form of the parameters: one C string per $n, nullptr for NULL. `texts` keeps the
+// decimal form of integers alive.
+Result<std::vector<const char*>> CStrings(std::span<const sql::Value> params,
+                                          std::vector<std::string>& texts) {
+  texts.assign(params.size(), {});
   std::vector<const char*> values(params.size(), nullptr);
   for (std::size_t i = 0; i < params.size(); ++i) {
     if (const auto* n = std::get_if<std::int64_t>(&params[i])) {
       texts[i] = std::to_string(*n);
       values[i] = texts[i].c_str();
     } else if (const auto* s = std::get_if<std::string>(&params[i])) {
+      // A C string would silently end at the NUL; PostgreSQL text cannot hold one anyway.
+      if (s->find('\0') != std::string::npos) {
+        return InvalidArgument("parameter $" + std::to_string(i + 1) + " contains a NUL byte");
+      }
       values[i] = s->c_str();
     }
   }
-  ResultPtr r(PQexecPrepared(conn_, name->c_str(), static_cast<int>(params.size()), values.data(),
-                             nullptr, nullptr, 0));
-  if (!r || !Succeeded(r.get())) {
-    Error e = ErrorFor(conn_, r.get(), "query");
-    if (!healthy()) prepared_.clear();
-    return std::unexpected(std::move(e));
-  }
+  return values;
+}
+
+// What the statement wrote. PostgreSQL also counts the rows a SELECT returned; like
+// SQLite's driver, only writes count here.
+std::int64_t Affected(PGresult* r) {
+  if (std::string_view(PQcmdStatus(r)).starts_with("SELECT")) return 0;
+  const std::string_view n = PQcmdTuples(r);  // "" for commands that count nothing
+  std::int64_t count = 0;
+  std::from_chars(n.data(), n.data() + n.size(), count);
+  return count;
+}
+
+sql::Rows ToRows(PGresult* r) {
   sql::Rows out;
-  const int rows = PQntuples(r.get());
-  const int columns = PQnfields(r.get());
+  const int rows = PQntuples(r);
+  const int columns = PQnfields(r);
   out.rows.reserve(static_cast<std::size_t>(rows));
   for (int i = 0; i < rows; ++i) {
-    std::vector<std::optional<std::string>> cells;
-    cells.reserve(static_cast<std::size_t>(columns));
+    std::vector<std::optional<std::string>> cells(static_cast<std::size_t>(columns));
     for (int c = 0; c < columns; ++c) {
-      if (PQgetisnull(r.get(), i, c)) {
-        cells.emplace_back();
-      } else {
-        cells.emplace_back(std::string(PQgetvalue(r.get(), i, c),
-                                       static_cast<std::size_t>(PQgetlength(r.get(), i, c))));
-      }
+      if (PQgetisnull(r, i, c) != 0) continue;
+      cells[static_cast<std::size_t>(c)].emplace(PQgetvalue(r, i, c),
+                                                 static_cast<std::size_t>(PQgetlength(r, i, c)));
     }
     out.rows.emplace_back(std::move(cells));
   }
-  const char* affected = PQcmdTuples(r.get());
-  out.affected = affected != nullptr && *affected != '\0' ? std::atoll(affected) : 0;
+  out.affected = Affected(r);
   return out;
+}
+
+}  // namespace
+
+void Connection::ConnDeleter::operator()(pg_conn* conn) const { PQfinish(conn); }
+void Connection::ResultDeleter::operator()(pg_result* result) const { PQclear(result); }
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url,
+                                                     const std::string& schema) {
+  Result<std::string> password = PasswordOf(url);
+  if (!password) return std::unexpected(password.error());
+  std::unique_ptr<Connection> c(new Connection(Connect(url)));
+  PGconn* conn = c->conn_.get();  // may be nullptr (out of memory); libpq accepts that
+  if (PQstatus(conn) != CONNECTION_OK) {
+    return Unavailable("cannot connect to PostgreSQL: " +
+                       Redacted(Trimmed(PQerrorMessage(conn)), *password));
+  }
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  const char* encoding = PQparameterStatus(conn, "client_encoding");
+  if (encoding == nullptr || std::string_view(encoding) != "UTF8") {
+    return Internal("PostgreSQL did not accept client_encoding UTF8");
+  }
+  if (schema.empty()) return c;
+  if (Result<void> r = c->UseSchema(schema); !r) return std::unexpected(r.error());
+  return c;
+}
+
+Result<void> Connection::UseSchema(const std::string& schema) {
+  const std::unique_ptr<char, FreeMem> quoted(
+      PQescapeIdentifier(conn_.get(), schema.data(), schema.size()));
+  if (!quoted) return InvalidArgument("bad schema name " + schema);
+  const std::string q(quoted.get());
+  if (Result<void> r = Execute("CREATE SCHEMA IF NOT EXISTS " + q); !r) {
+    // Two connections creating the schema at once: the loser sees a unique violation.
+    if (r.error().code != ErrorCode::kAlreadyExists) return r;
+  }
+  return Execute("SET search_path TO " + q);
+}
+
+Connection::~Connection() = default;
+
+bool Connection::healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+
+Error Connection::Fail(const pg_result* result) {
+  Error e = ErrorFor(conn_.get(), result);
+  // The server forgets prepared statements with the session; so must the cache, or a
+  // reconnected session would be asked for statements it never saw.
+  if (!healthy()) prepared_.clear();
+  return e;
+}
+
+Result<std::string> Connection::Prepare(std::string_view statement) {
+  std::string text(statement);
+  if (auto it = prepared_.find(text); it != prepared_.end()) return it->second;
+  std::string name = "s" + std::to_string(next_name_++);
+  ResultPtr r(PQprepare(conn_.get(), name.c_str(), text.c_str(), 0, nullptr));
+  if (!Succeeded(r.get())) return std::unexpected(Fail(r.get()));
+  prepared_.emplace(std::move(text), name);
+  return name;
+}
+
+Connection::ResultPtr Connection::ExecPrepared(const std::string& name,
+                                               std::span<const char* const> values) {
+  return ResultPtr(PQexecPrepared(conn_.get(), name.c_str(), static_cast<int>(values.size()),
+                                  values.data(), nullptr, nullptr, /*resultFormat=text*/ 0));
+}
+
+Result<sql::Rows> Connection::Query(std::string_view statement,
+                                    std::span<const sql::Value> params) {
+  std::vector<std::string> texts;
+  Result<std::vector<const char*>> values = CStrings(params, texts);
+  if (!values) return std::unexpected(values.error());
+  const bool in_transaction = PQtransactionStatus(conn_.get()) != PQTRANS_IDLE;
+  Result<std::string> name = Prepare(statement);
+  if (!name) return std::unexpected(name.error());
+  ResultPtr r = ExecPrepared(*name, *values);
+  if (Field(r.get(), PG_DIAG_SQLSTATE) == "26000") {
+    // The statement is gone (someone ran DEALLOCATE or DISCARD ALL): the cache is stale.
+    prepared_.clear();
+    if (in_transaction) return Aborted("prepared statements were dropped; retry the transaction");
+    name = Prepare(statement);
+    if (!name) return std::unexpected(name.error());
+    r = ExecPrepared(*name, *values);
+  }
+  if (!Succeeded(r.get())) return std::unexpected(Fail(r.get()));
+  return ToRows(r.get());
 }
 
 Result<void> Connection::Execute(std::string_view script) {
   const std::string text(script);
-  ResultPtr r(PQexec(conn_, text.c_str()));
-  if (!r || !Succeeded(r.get())) return std::unexpected(ErrorFor(conn_, r.get(), "exec"));
+  ResultPtr r(PQexec(conn_.get(), text.c_str()));
+  if (!Succeeded(r.get())) return std::unexpected(Fail(r.get()));
   return {};
 }
 
-Result<void> Connection::Begin() { return Execute("BEGIN"); }
+Result<void> Connection::Begin() {
+  // PostgreSQL only warns about BEGIN inside a transaction; silently joining a unit of work
+  // someone left open would be worse than failing.
+  const PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+  if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
+    return Internal("BEGIN while a transaction is already open");
+  }
+  return Execute("BEGIN");
+}
 
 Result<void> Connection::Commit() {
-  ResultPtr r(PQexec(conn_, "COMMIT"));
-  if (!r || !Succeeded(r.get())) return std::unexpected(ErrorFor(conn_, r.get(), "commit"));
-  // COMMIT of a transaction that failed earlier reports success with the tag ROLLBACK.
+  ResultPtr r(PQexec(conn_.get(), "COMMIT"));
+  if (!Succeeded(r.get())) return std::unexpected(Fail(r.get()));
+  // COMMIT of a transaction that failed earlier "succeeds" with the tag ROLLBACK.
   if (std::string_view(PQcmdStatus(r.get())) == "ROLLBACK") {
-    return Aborted("the transaction failed earlier and was rolled back");
+    return Aborted("the transaction had failed, so COMMIT rolled it back");
   }
   return {};
 }
 
 Result<void> Connection::Rollback() {
-  if (PQtransactionStatus(conn_) == PQTRANS_IDLE) return {};
+  if (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) return {};
   return Execute("ROLLBACK");
 }
 

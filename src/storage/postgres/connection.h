@@ -1,7 +1,10 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "storage/sql/connection.h"
@@ -12,11 +15,13 @@ struct pg_result;
 namespace icp::postgres {
 
 // One libpq connection. Statements are prepared once per connection (named by a counter)
-// and run with text parameters; results come back as text. `libpq` appears in
+// and run with text parameters; results come back as text. libpq appears in
 // storage/postgres/ and nowhere else.
 class Connection final : public sql::Connection {
  public:
-  // `url` is a libpq connection string or URI. `schema`, when not empty, is created if
+  // `url` is a libpq URI (postgresql://user@host:port/db) or keyword string. Fails with
+  // kInvalidArgument when libpq cannot parse it and kUnavailable when the server cannot be
+  // reached; neither message shows a password. `schema`, when not empty, is created if
   // missing and becomes the search_path (tests give each store its own schema).
   static Result<std::unique_ptr<Connection>> Open(const std::string& url,
                                                   const std::string& schema = {});
@@ -34,11 +39,23 @@ class Connection final : public sql::Connection {
   bool healthy() const override;
 
  private:
-  explicit Connection(pg_conn* conn) : conn_(conn) {}
-  Result<std::string> Prepare(std::string_view statement);
+  struct ConnDeleter {
+    void operator()(pg_conn* conn) const;
+  };
+  struct ResultDeleter {
+    void operator()(pg_result* result) const;
+  };
+  using ResultPtr = std::unique_ptr<pg_result, ResultDeleter>;
 
-  pg_conn* conn_;
+  explicit Connection(pg_conn* conn) : conn_(conn) {}
+  Result<void> UseSchema(const std::string& schema);
+  Result<std::string> Prepare(std::string_view statement);
+  ResultPtr ExecPrepared(const std::string& name, std::span<const char* const> values);
+  Error Fail(const pg_result* result);
+
+  std::unique_ptr<pg_conn, ConnDeleter> conn_;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
+  std::uint64_t next_name_ = 1;  // never reused, so a forgotten name cannot clash
 };
 
 }  // namespace icp::postgres
