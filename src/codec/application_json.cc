@@ -612,12 +612,19 @@ json::array WebsitesToJson(const std::vector<Website>& websites, Disclosure d) {
 
 // Parses `text` and hands the root object to `read`; the problems it reports become one
 // kInvalidArgument, like ApplicationFromJson's.
-template <class T, class Read>
-Result<T> DecodeWith(std::string_view text, Date today, Read read) {
+Result<json::value> ParseDocument(std::string_view text) {
   boost::system::error_code ec;
   json::value document = json::parse(text, ec);
   if (ec)
     return InvalidValue("document.json", "not a JSON document: " + ec.message(), "不是 JSON 文档");
+  return document;
+}
+
+template <class T, class Read>
+Result<T> DecodeWith(std::string_view text, Date today, Read read) {
+  Result<json::value> parsed = ParseDocument(text);
+  if (!parsed) return std::unexpected(parsed.error());
+  const json::value& document = *parsed;
   Walker w(today);
   const json::object* root = w.Object(&document, "document", true);
   std::optional<T> value;
@@ -691,11 +698,9 @@ std::string EncodeApplication(const Application& application) {
 }
 
 Result<Application> DecodeApplication(std::string_view text, Date today) {
-  boost::system::error_code ec;
-  json::value document = json::parse(text, ec);
-  if (ec)
-    return InvalidValue("document.json", "not a JSON document: " + ec.message(), "不是 JSON 文档");
-  return ApplicationFromJson(document, today);
+  Result<json::value> document = ParseDocument(text);
+  if (!document) return std::unexpected(document.error());
+  return ApplicationFromJson(*document, today);
 }
 
 std::string EncodeSubject(const Subject& subject) {

@@ -288,5 +288,40 @@ INSTANTIATE_TEST_SUITE_P(AllTypes, LifecycleScenario, testing::ValuesIn(AllAppli
                            return std::string(ApplicationTypeName(p.param));
                          });
 
+TEST(ApplicationLifecycle, RestoresWhatSnapshotKept) {
+  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling,
+                                {Event::kSubmit, Event::kContactMissed, Event::kContactReached});
+  l.MarkReminded(7);
+  Result<ApplicationLifecycle> back = ApplicationLifecycle::Restore(l.Snapshot());
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->state(), l.state());
+  EXPECT_EQ(back->history(), l.history());
+  EXPECT_EQ(back->missed_calls(), 1);
+  EXPECT_EQ(back->deadline(), l.deadline());
+  EXPECT_EQ(back->reminded(), l.reminded());
+  // It goes on from where it was: the second missed call now returns the application.
+  ASSERT_TRUE(back->Apply(Event::kContactMissed, kStart + 2h, Calendar(), kPolicy).has_value());
+  EXPECT_EQ(back->state(), State::kProviderReturned);
+}
+
+TEST(ApplicationLifecycle, RefusesAStoredCopyApplyCouldNotHaveWritten) {
+  const LifecycleSnapshot good =
+      Walk(ApplicationType::kFirstFiling, {Event::kSubmit, Event::kProviderPass}).Snapshot();
+  LifecycleSnapshot skipped = good;
+  skipped.history.erase(skipped.history.begin());  // verification without a review
+  LifecycleSnapshot wrong_state = good;
+  wrong_state.state = State::kApproved;
+  LifecycleSnapshot wrong_type = good;
+  wrong_type.type = ApplicationType::kCancelWebsite;  // cancellations skip verification
+  LifecycleSnapshot wrong_calls = good;
+  wrong_calls.missed_calls = 1;
+  for (const LifecycleSnapshot& bad : {skipped, wrong_state, wrong_type, wrong_calls}) {
+    Result<ApplicationLifecycle> r = ApplicationLifecycle::Restore(bad);
+    ASSERT_FALSE(r.has_value());
+    EXPECT_EQ(r.error().code, ErrorCode::kInternal);
+    EXPECT_EQ(r.error().rule(), "lifecycle.stored");
+  }
+}
+
 }  // namespace
 }  // namespace icp

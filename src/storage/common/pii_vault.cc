@@ -42,7 +42,10 @@ Result<void> CreateKeyFile(const std::filesystem::path& path) {
   crypto_kdf_keygen(master.data());
   const std::string text = Hex(master.data(), master.size()) + "\n";
   sodium_memzero(master.data(), master.size());
-  const std::string tmp = path.string() + ".tmp." + std::to_string(getpid());
+  // A random name: two threads or processes creating the key at once each write their own.
+  std::array<unsigned char, 8> nonce{};
+  randombytes_buf(nonce.data(), nonce.size());
+  const std::string tmp = path.string() + ".tmp." + Hex(nonce.data(), nonce.size());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return KeyFileProblem(path, std::string("cannot create: ") + std::strerror(errno));
   const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&

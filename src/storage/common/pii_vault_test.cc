@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 namespace icp {
 namespace {
@@ -75,6 +77,28 @@ TEST(PiiVaultTest, KeyFileIsCreatedPrivateOnceAndReused) {
   std::filesystem::permissions(
       bad, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   EXPECT_FALSE(PiiVault::OpenKeyFile(bad).has_value());
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PiiVaultTest, StartingTogetherEveryoneGetsTheSameKey) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / "pii_key_race";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::filesystem::path path = dir / "pii.key";
+  std::vector<std::string> hashes(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    threads.emplace_back([&, i] {
+      Result<PiiVault> vault = PiiVault::OpenKeyFile(path);
+      hashes[i] = vault ? vault->Hash("x", "c") : vault.error().message;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& h : hashes) EXPECT_EQ(h, hashes[0]);
+  EXPECT_EQ(hashes[0].size(), 64u) << hashes[0];
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
+  EXPECT_EQ(files, 1u) << "no temporary key file is left behind";
   std::filesystem::remove_all(dir);
 }
 

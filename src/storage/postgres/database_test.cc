@@ -239,6 +239,33 @@ TEST_F(PostgresTest, AWriterKilledMidWriteLosesNothingCommittedAndLeavesNoHalfCh
   EXPECT_TRUE(r.audit.ok()) << r.audit.reason;
 }
 
+TEST_F(PostgresTest, TwoMigratorsAtOnceApplyEachMigrationOnce) {
+  const std::string fresh = NewSchema("migrate");
+  std::vector<std::unique_ptr<Database>> dbs;
+  for (int i = 0; i < 2; ++i) {
+    Result<std::unique_ptr<Database>> db = Database::Open(
+        {TestUrl(), fresh, 1, sql::SchemaPolicy::kAsIs}, PiiVault::FromMasterKey(TestKey()), kT0);
+    ASSERT_TRUE(db.has_value()) << db.error().message;
+    dbs.push_back(std::move(*db));
+  }
+  std::atomic<int> applied = 0;
+  std::atomic<int> failed = 0;
+  std::vector<std::thread> threads;
+  for (auto& db : dbs) {
+    threads.emplace_back([&, d = db.get()] {
+      Result<std::vector<MigrationStatus>> r = d->Migrate();
+      if (!r) {
+        ++failed;
+        return;
+      }
+      for (const MigrationStatus& m : *r) applied += m.applied ? 1 : 0;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failed, 0);
+  EXPECT_EQ(applied, static_cast<int>(Migrations().size()));
+}
+
 }  // namespace
 }  // namespace postgres
 }  // namespace icp

@@ -17,6 +17,7 @@ struct Session {
   Connection& connection;
   const PiiVault& vault;
   bool failed = false;
+  bool ended = false;  // committed: a further statement would run outside any transaction
 
   // Runs a statement; any engine error marks the session failed.
   Result<Rows> Run(std::string_view statement, std::span<const Value> params = {});

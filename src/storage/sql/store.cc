@@ -5,6 +5,7 @@
 namespace icp::sql {
 
 Result<Rows> Session::Run(std::string_view statement, std::span<const Value> params) {
+  if (ended) return FailedPrecondition("this unit of work has ended");
   if (failed) {
     return Aborted("an earlier statement of this unit of work failed; begin a new one");
   }
@@ -21,7 +22,7 @@ class UnitOfWork final : public icp::UnitOfWork {
       : lease_(std::move(lease)), session_{*lease_, vault} {}
 
   ~UnitOfWork() override {
-    if (!finished_) (void)session_.connection.Rollback();
+    if (!session_.ended) (void)session_.connection.Rollback();
   }
 
   icp::AccountRepository& accounts() override { return accounts_; }
@@ -37,20 +38,19 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::Inbox& inbox() override { return inbox_; }
 
   Result<void> Commit() override {
-    if (finished_) return FailedPrecondition("this unit of work has ended");
+    if (session_.ended) return FailedPrecondition("this unit of work has ended");
     if (session_.failed) {
       return Aborted("an earlier statement of this unit of work failed; nothing was stored");
     }
     if (Result<void> flushed = audit_.Flush(); !flushed) return flushed;
     Result<void> committed = session_.connection.Commit();
-    finished_ = committed.has_value();
+    session_.ended = committed.has_value();
     return committed;
   }
 
  private:
   Pool::Lease lease_;
   Session session_;
-  bool finished_ = false;
   AccountRepository accounts_{session_};
   SubjectRepository subjects_{session_};
   WebsiteRepository websites_{session_};

@@ -2,8 +2,6 @@
 
 #include <sqlite3.h>
 
-#include "base/check.h"
-
 namespace icp::sqlite {
 
 Error ErrorFor(sqlite3* db, int code, std::string_view doing) {

@@ -291,6 +291,33 @@ TEST_P(StorageContract, ChangeAuditAndOutboxCommitTogether) {
   EXPECT_TRUE(read->applications().Get(*id).has_value());
 }
 
+TEST_P(StorageContract, AFailedWriteRefusesEveryFurtherCall) {
+  auto uow = Begin();
+  ASSERT_TRUE(uow->applications().Insert(NewRecord(account_, SampleApplication(33, "a33.cn"))));
+  ASSERT_FALSE(uow->applications().Insert(NewRecord(account_, SampleApplication(33, "b33.cn"))));
+  Result<Account> read = uow->accounts().Get(account_);
+  ASSERT_FALSE(read.has_value());
+  EXPECT_EQ(read.error().code, ErrorCode::kAborted);
+}
+
+TEST_P(StorageContract, NotFoundLeavesTheUnitOfWorkUsable) {
+  auto uow = Begin();
+  EXPECT_EQ(uow->accounts().Get(AccountId(404)).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(uow->materials().Remove(MaterialId(404)).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(uow->accounts().Get(account_).has_value());
+  EXPECT_TRUE(uow->Commit().has_value());
+}
+
+TEST_P(StorageContract, ACommitEndsTheUnitOfWork) {
+  auto uow = Begin();
+  ASSERT_TRUE(uow->Commit().has_value());
+  EXPECT_EQ(uow->Commit().error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(uow->accounts().Get(account_).error().code, ErrorCode::kFailedPrecondition)
+      << "nothing runs outside the transaction after the commit";
+  uow.reset();
+  EXPECT_TRUE(Begin()->Commit().has_value());
+}
+
 // ---- subjects, websites, numbers ----
 
 SubjectRecord SubjectOf(AccountId account, int serial) {
@@ -383,6 +410,22 @@ TEST_P(StorageContract, AnAccessFilingChangesNoData) {
   Result<std::int64_t> refused = changed->subjects().Update(s);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().rule(), "access-filing.changes-no-data");
+}
+
+TEST_P(StorageContract, RowsMustNameRowsThatExist) {
+  auto uow = Begin();
+  SubjectRecord orphan = SubjectOf(AccountId(77'777), 45);
+  EXPECT_EQ(uow->subjects().Insert(orphan).error().code, ErrorCode::kFailedPrecondition);
+}
+
+TEST_P(StorageContract, AnUpdateKeepsTheSubjectsAccount) {
+  AccountId other = CreateAccount(*db_, "other-46");
+  auto uow = Begin();
+  SubjectId id = *uow->subjects().Insert(SubjectOf(account_, 46));
+  SubjectRecord record = *uow->subjects().Get(id);
+  record.account = other;
+  ASSERT_TRUE(uow->subjects().Update(record).has_value());
+  EXPECT_EQ(uow->subjects().Get(id)->account, account_);
 }
 
 TEST_P(StorageContract, AFilingNumberIsIssuedOnceAndNeverReturns) {
@@ -484,6 +527,12 @@ TEST_P(StorageContract, ResourcesKeepTheirBackends) {
   EXPECT_EQ(uow->resources().Get("lb-1")->region.id, "ap-shanghai");
   Result<std::vector<Resource>> mine = uow->resources().ListByAccount("customer-1");
   ASSERT_EQ(mine->size(), 1u) << "backends are listed under their load balancer";
+  clb.backends.clear();
+  ASSERT_TRUE(uow->resources().Upsert(clb));
+  mine = uow->resources().ListByAccount("customer-1");
+  ASSERT_EQ(mine->size(), 2u) << "a backend dropped from its load balancer is listed on its own";
+  EXPECT_EQ((*mine)[0].id, "ins-1");
+  EXPECT_TRUE((*mine)[1].backends.empty());
   EXPECT_EQ(uow->resources().Get("ins-404").error().code, ErrorCode::kNotFound);
 }
 
@@ -513,6 +562,11 @@ TEST_P(StorageContract, AnAuthorizationCodeIsUsedOnce) {
 // ---- audit log ----
 
 TEST_P(StorageContract, TheAuditLogIsAChain) {
+  {
+    auto pending = Begin();
+    ASSERT_TRUE(pending->audit().Append({kT0, "system", "test", "x", "{}"}));
+    EXPECT_TRUE(pending->audit().Read(0, 10)->empty()) << "entries are written at commit";
+  }
   for (int i = 0; i < 3; ++i) {
     auto uow = Begin();
     ASSERT_TRUE(uow->audit().Append({kT0 + seconds(i), "account:1", "application.submit",
@@ -525,9 +579,7 @@ TEST_P(StorageContract, TheAuditLogIsAChain) {
   ASSERT_EQ(all->size(), 6u);
   for (std::size_t i = 0; i < all->size(); ++i) {
     EXPECT_EQ((*all)[i].seq, static_cast<std::int64_t>(i + 1));
-    if (i > 0) {
-      EXPECT_EQ((*all)[i].prev_hash, (*all)[i - 1].hash);
-    }
+    EXPECT_EQ((*all)[i].prev_hash, i == 0 ? std::string(64, '0') : (*all)[i - 1].hash);
   }
   EXPECT_EQ((*all)[2].entry.entity, "application:1");
   EXPECT_EQ(uow->audit().Read(4, 100)->size(), 2u);
