@@ -160,6 +160,11 @@ std::string FilingNumber::subject_number() const {
   return "";
 }
 
+std::string FilingNumber::canonical() const {
+  if (!legacy_prefix()) return value_;
+  return std::string(province_.prefix()) + value_.substr(prefix_.size());
+}
+
 bool FilingNumber::placeholder() const {
   return serial_.find_first_not_of('0') == std::string::npos || serial_ == "12345678" ||
          serial_ == "1234567890";

@@ -27,7 +27,11 @@ class FilingNumber {
   // serial, service}. The public-security number (京公网安备…) is refused with its own rule.
   static Result<FilingNumber> Parse(std::string_view text);
 
+  // As written: with a legacy prefix when it was written with one (川ICP备…).
   const std::string& str() const { return value_; }
+  // The one form of the number, with the province's current prefix (蜀ICP备… for
+  // 川ICP备…): what stores keep and compare, so a number and its alias are one number.
+  std::string canonical() const;
   Province province() const { return province_; }
   Form form() const { return form_; }
   const std::string& serial() const { return serial_; }

@@ -22,6 +22,27 @@ std::unexpected<Error> SubjectHasOpenApplication() {
                   "该主体已有进行中的备案申请，请先完成或撤销后再提交");
 }
 
+std::unexpected<Error> AccountHasOpenApplication() {
+  return Conflict(ErrorCode::kAlreadyExists, "account", "application.open-for-account",
+                  "this account already has an application in progress; finish, withdraw or "
+                  "abandon it before starting another",
+                  "该账号已有进行中的备案订单，请先完成、撤销或放弃后再提交新的备案");
+}
+
+std::unexpected<Error> ApplicationMustNameSubjectOnRecord() {
+  return Conflict(
+      ErrorCode::kFailedPrecondition, "subject.certificate", "application.subject-on-record",
+      "a subject with this certificate is on record; file against that subject "
+      "(new website, change or cancellation) instead of as a new subject",
+      "该证件的主体已有备案记录，请在该主体下办理新增网站、变更或注销，而不是作为新主体备案");
+}
+
+std::unexpected<Error> NumberNotIssuedToRecord() {
+  return Conflict(ErrorCode::kFailedPrecondition, "number", "filing-number.not-issued-to-record",
+                  "a subject or website may carry only a number issued to it",
+                  "主体或网站只能使用签发给它的备案号");
+}
+
 std::unexpected<Error> DomainHasOpenApplication(std::string_view domain, std::string field) {
   return Conflict(ErrorCode::kAlreadyExists, std::move(field), "application.open-for-domain",
                   "domain " + Text(domain) + " already has an application in progress",

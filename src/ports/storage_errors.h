@@ -10,6 +10,13 @@ namespace icp::storage_errors {
 // The conflicts every store reports the same way, so that callers and the contract suite
 // key on one rule id whichever engine found them.
 std::unexpected<Error> SubjectHasOpenApplication();
+// FACTS §4.5: one application in progress per account.
+std::unexpected<Error> AccountHasOpenApplication();
+// An application about no subject on record names the certificate of an active subject:
+// it must name that subject (it is a new website, change or cancellation of it).
+std::unexpected<Error> ApplicationMustNameSubjectOnRecord();
+// A subject or website carries a number that was not issued to it.
+std::unexpected<Error> NumberNotIssuedToRecord();
 std::unexpected<Error> DomainHasOpenApplication(std::string_view domain, std::string field);
 std::unexpected<Error> DomainTaken(std::string_view domain, std::string field);
 std::unexpected<Error> SubjectOnRecord();

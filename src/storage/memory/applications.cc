@@ -1,6 +1,6 @@
 // Applications and their history in memory. "One open application per subject" and "one
 // open application per domain" are derived from the rows on every write, as the SQL schema
-// derives its unique columns open_subject_hash and application_domains.open_domain.
+// derives its unique columns open_subject_key, open_account and application_domains.open_domain.
 #include <algorithm>
 #include <string>
 #include <utility>
@@ -23,15 +23,45 @@ bool HasDomain(const Application& a, const DomainName& domain) {
   });
 }
 
-const ApplicationRecord* OpenForSubject(const State& state, const std::string& certificate,
+// applications.subject_key: the identity of the subject on record it names, else its own
+// certificate.
+std::string SubjectKey(const State& state, const ApplicationRecord& record) {
+  if (record.subject) {
+    auto it = state.subject_identity.find(record.subject->value());
+    if (it != state.subject_identity.end()) return it->second;
+  }
+  return keys::CertificateKey(record.application.subject.certificate);
+}
+
+const ApplicationRecord* OpenForSubject(const State& state, const std::string& key,
                                         ApplicationId except) {
   for (const auto& [id, record] : state.applications) {
-    if (IsOpen(record) && record.id != except &&
-        keys::CertificateKey(record.application.subject.certificate) == certificate) {
+    if (IsOpen(record) && record.id != except && SubjectKey(state, record) == key) {
       return &record;
     }
   }
   return nullptr;
+}
+
+const ApplicationRecord* OpenForAccount(const State& state, AccountId account,
+                                        ApplicationId except) {
+  for (const auto& [id, record] : state.applications) {
+    if (IsOpen(record) && record.id != except && record.account == account) return &record;
+  }
+  return nullptr;
+}
+
+// An active subject whose identity or certificate is `key` (trigger
+// applications_subject_on_record).
+bool ActiveSubjectHolds(const State& state, const std::string& key) {
+  for (const auto& [id, subject] : state.subjects) {
+    if (subject.cancelled) continue;
+    if (state.subject_identity.at(id) == key ||
+        keys::CertificateKey(subject.subject.certificate) == key) {
+      return true;
+    }
+  }
+  return false;
 }
 
 const ApplicationRecord* OpenForDomain(const State& state, const DomainName& domain,
@@ -44,14 +74,26 @@ const ApplicationRecord* OpenForDomain(const State& state, const DomainName& dom
   return nullptr;
 }
 
-// The applications row: one open application per subject, and the rows it names.
-Result<void> CheckRow(const State& state, const ApplicationRecord& record, ApplicationId self) {
-  if (IsOpen(record) &&
-      OpenForSubject(state, keys::CertificateKey(record.application.subject.certificate), self)) {
+// The applications row: one open application per subject and per account, an open
+// application about no subject on record names no active subject's certificate, and the
+// rows it names. `stored` is the row before an update (nullptr on insert).
+Result<void> CheckRow(const State& state, const ApplicationRecord& record,
+                      const ApplicationRecord* stored) {
+  const ApplicationId self = stored ? stored->id : ApplicationId();
+  if (Result<void> ok = ForeignKey(state.subjects, record.subject, "subject"); !ok) return ok;
+  const std::string key = SubjectKey(state, record);
+  if (IsOpen(record) && !record.subject &&
+      (stored == nullptr || !IsOpen(*stored) || SubjectKey(state, *stored) != key) &&
+      ActiveSubjectHolds(state, key)) {
+    return errors::ApplicationMustNameSubjectOnRecord();
+  }
+  if (IsOpen(record) && OpenForSubject(state, key, self)) {
     return errors::SubjectHasOpenApplication();
   }
-  if (Result<void> ok = ForeignKey(state.accounts, record.account, "account"); !ok) return ok;
-  return ForeignKey(state.subjects, record.subject, "subject");
+  if (IsOpen(record) && OpenForAccount(state, record.account, self)) {
+    return errors::AccountHasOpenApplication();
+  }
+  return ForeignKey(state.accounts, record.account, "account");
 }
 
 // One open application per domain; a terminal application holds none.
@@ -80,7 +122,7 @@ Result<void> HistoryAppended(const ApplicationRecord& stored, const ApplicationR
 Result<ApplicationId> ApplicationRepository::Insert(const ApplicationRecord& record) {
   return s_.Write([&]() -> Result<ApplicationId> {
     State& st = s_.state();
-    Result<void> ok = CheckRow(st, record, ApplicationId());
+    Result<void> ok = CheckRow(st, record, nullptr);
     if (ok) ok = DomainsFree(st, record, ApplicationId());
     if (!ok) return std::unexpected(ok.error());
     const ApplicationId id(++st.sequences.applications);
@@ -112,7 +154,7 @@ Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& reco
     if (it->second.revision != record.revision) {
       return errors::StaleRevision("application", record.id.value());
     }
-    Result<void> ok = CheckRow(st, record, record.id);
+    Result<void> ok = CheckRow(st, record, &it->second);
     if (ok) ok = HistoryAppended(it->second, record);
     if (ok) ok = DomainsFree(st, record, record.id);
     if (!ok) return std::unexpected(ok.error());
@@ -167,7 +209,14 @@ Result<std::vector<ApplicationId>> ApplicationRepository::ListDue(std::chrono::s
 Result<std::optional<ApplicationId>> ApplicationRepository::FindOpenBySubject(
     const Certificate& c) {
   return s_.Read([&]() -> Result<std::optional<ApplicationId>> {
-    const ApplicationRecord* found = OpenForSubject(s_.state(), keys::CertificateKey(c), {});
+    const std::string certificate = keys::CertificateKey(c);
+    const ApplicationRecord* found = OpenForSubject(s_.state(), certificate, {});
+    for (const auto& [id, subject] : s_.state().subjects) {
+      if (found != nullptr) break;
+      if (!subject.cancelled && keys::CertificateKey(subject.subject.certificate) == certificate) {
+        found = OpenForSubject(s_.state(), s_.state().subject_identity.at(id), {});
+      }
+    }
     if (found == nullptr) return std::nullopt;
     return found->id;
   });

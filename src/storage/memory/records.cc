@@ -36,20 +36,39 @@ std::size_t Characters(std::string_view text) {
       text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-// 新增接入, 继续接入 and 取消接入 record where a site is served, never what it is: the
-// database refuses a copy they write that differs from the one on record (trigger
+// Data on record changes only through an application that may change it, and 新增接入,
+// 继续接入 and 取消接入 record where a site is served, never what it is: the database
+// refuses a changed copy without changed_by, or written by an access filing (trigger
 // *_access_filing_changes_no_data).
 Result<void> AccessGuard(const State& state, const std::optional<ApplicationId>& changed_by,
                          bool document_changed) {
-  if (!document_changed || !changed_by) return {};
+  if (!document_changed) return {};
+  if (!changed_by) return errors::AccessFilingChangesNoData();
   auto it = state.applications.find(changed_by->value());
-  if (it == state.applications.end()) return {};  // the foreign key reports it
+  if (it == state.applications.end()) return errors::AccessFilingChangesNoData();
   const ApplicationType type = it->second.lifecycle.type();
   if (type == ApplicationType::kNewAccess || type == ApplicationType::kContinueAccess ||
       type == ApplicationType::kCancelAccess) {
     return errors::AccessFilingChangesNoData();
   }
   return {};
+}
+
+// The number on a subject or website is one issued to it (triggers *_number_issued).
+Result<void> NumberIssuedTo(const State& state, const std::optional<FilingNumber>& number,
+                            SubjectId subject, std::optional<WebsiteId> website) {
+  if (!number) return {};
+  auto it = state.numbers.find(number->canonical());
+  if (it == state.numbers.end() || it->second.subject != subject || it->second.website != website) {
+    return errors::NumberNotIssuedToRecord();
+  }
+  return {};
+}
+
+// A number as the SQL stores keep it: in canonical form.
+std::optional<FilingNumber> Canonical(const std::optional<FilingNumber>& number) {
+  if (!number || !number->legacy_prefix()) return number;
+  return FilingNumber::Parse(number->canonical()).value();
 }
 
 }  // namespace
@@ -126,10 +145,13 @@ Result<SubjectId> SubjectRepository::Insert(const SubjectRecord& record) {
     if (Result<void> ok = CheckSubject(st, record, SubjectId()); !ok) {
       return std::unexpected(ok.error());
     }
+    if (record.number) return errors::NumberNotIssuedToRecord();  // nothing is issued to it yet
     SubjectRecord stored = record;
     stored.id = SubjectId(++st.sequences.subjects);
     stored.revision = 1;
     st.subjects.emplace(stored.id.value(), stored);
+    st.subject_identity.emplace(stored.id.value(),
+                                keys::CertificateKey(record.subject.certificate));
     return stored.id;
   });
 }
@@ -160,9 +182,13 @@ Result<std::int64_t> SubjectRepository::Update(const SubjectRecord& record) {
     }
     Result<void> ok = AccessGuard(st, record.changed_by, record.subject != it->second.subject);
     if (ok) ok = CheckSubject(st, record, record.id);
+    if (ok && record.number != it->second.number) {
+      ok = NumberIssuedTo(st, record.number, record.id, std::nullopt);
+    }
     if (!ok) return std::unexpected(ok.error());
     SubjectRecord stored = record;
     stored.account = it->second.account;  // the owner never changes (the SQL UPDATE omits it)
+    stored.number = Canonical(record.number);
     stored.revision = record.revision + 1;
     it->second = std::move(stored);
     return it->second.revision;
@@ -225,6 +251,7 @@ Result<WebsiteId> WebsiteRepository::Insert(const WebsiteRecord& record) {
     if (Result<void> ok = CheckWebsite(st, record, WebsiteId()); !ok) {
       return std::unexpected(ok.error());
     }
+    if (record.number) return errors::NumberNotIssuedToRecord();  // nothing is issued to it yet
     WebsiteRecord stored = record;
     stored.id = WebsiteId(++st.sequences.websites);
     stored.revision = 1;
@@ -259,8 +286,12 @@ Result<std::int64_t> WebsiteRepository::Update(const WebsiteRecord& record) {
     }
     Result<void> ok = AccessGuard(st, record.changed_by, record.website != it->second.website);
     if (ok) ok = CheckWebsite(st, record, record.id);
+    if (ok && record.number != it->second.number) {
+      ok = NumberIssuedTo(st, record.number, record.subject, record.id);
+    }
     if (!ok) return std::unexpected(ok.error());
     WebsiteRecord stored = record;
+    stored.number = Canonical(record.number);
     stored.revision = record.revision + 1;
     it->second = std::move(stored);
     return it->second.revision;
@@ -282,25 +313,27 @@ Result<std::vector<WebsiteRecord>> WebsiteRepository::ListBySubject(SubjectId su
 Result<void> FilingNumberRegistry::Issue(const IssuedNumber& issued) {
   return s_.Write([&]() -> Result<void> {
     State& st = s_.state();
-    if (st.numbers.contains(issued.number.str())) {
-      return errors::NumberIssuedOnce(issued.number.str());
-    }
+    const std::string canonical = issued.number.canonical();
+    if (st.numbers.contains(canonical)) return errors::NumberIssuedOnce(canonical);
     if (Result<void> ok = ForeignKey(st.subjects, issued.subject, "subject"); !ok) return ok;
     if (Result<void> ok = ForeignKey(st.websites, issued.website, "website"); !ok) return ok;
+    Result<FilingNumber> stored_number = FilingNumber::Parse(canonical);
+    if (!stored_number) return std::unexpected(stored_number.error());
     IssuedNumber stored = issued;
+    stored.number = *stored_number;
     stored.cancelled_at = std::nullopt;  // issuing never cancels (the SQL INSERT writes NULL)
-    st.numbers.emplace(issued.number.str(), std::move(stored));
+    st.numbers.emplace(canonical, std::move(stored));
     return {};
   });
 }
 
 Result<void> FilingNumberRegistry::Cancel(const FilingNumber& number, std::chrono::sys_seconds at) {
   return s_.Write([&]() -> Result<void> {
-    auto it = s_.state().numbers.find(number.str());
+    auto it = s_.state().numbers.find(number.canonical());
     if (it == s_.state().numbers.end()) {
-      return NotFound("filing number " + number.str() + " was never issued");
+      return NotFound("filing number " + number.canonical() + " was never issued");
     }
-    if (it->second.cancelled_at) return errors::NumberCancelled(number.str());
+    if (it->second.cancelled_at) return errors::NumberCancelled(number.canonical());
     it->second.cancelled_at = at;
     return {};
   });
@@ -308,7 +341,7 @@ Result<void> FilingNumberRegistry::Cancel(const FilingNumber& number, std::chron
 
 Result<std::optional<IssuedNumber>> FilingNumberRegistry::Find(const FilingNumber& number) {
   return s_.Read([&]() -> Result<std::optional<IssuedNumber>> {
-    auto it = s_.state().numbers.find(number.str());
+    auto it = s_.state().numbers.find(number.canonical());
     if (it == s_.state().numbers.end()) return std::nullopt;
     return it->second;
   });

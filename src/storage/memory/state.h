@@ -54,6 +54,8 @@ struct State {
   Sequences sequences;
   std::map<std::int64_t, Account> accounts;
   std::map<std::int64_t, SubjectRecord> subjects;
+  // subjects.identity_key: the certificate key each subject was first recorded with.
+  std::map<std::int64_t, std::string> subject_identity;
   std::map<std::int64_t, WebsiteRecord> websites;
   std::map<std::string, IssuedNumber> numbers;
   std::map<std::int64_t, ApplicationRecord> applications;

@@ -81,13 +81,12 @@ Error ErrorFor(PGconn* conn, const PGresult* r) {
   if (PQstatus(conn) != CONNECTION_OK) {
     return {ErrorCode::kUnavailable, "PostgreSQL connection lost: " + primary, {}};
   }
-  if (state == "23505") {
-    const std::string constraint = Field(r, PG_DIAG_CONSTRAINT_NAME);
-    return {
-        ErrorCode::kAlreadyExists, "unique constraint " + constraint + " violated: " + primary, {}};
-  }
+  // Class 23 (integrity constraint violation) names its constraint; so does P0001
+  // (raise_exception) from the schema's triggers, which raise USING CONSTRAINT = rule.
   if (state.starts_with("23") || state == "P0001") {
-    return {ErrorCode::kFailedPrecondition, std::move(primary), {}};
+    const ErrorCode code =
+        state == "23505" ? ErrorCode::kAlreadyExists : ErrorCode::kFailedPrecondition;
+    return sql::ConstraintError(code, Field(r, PG_DIAG_CONSTRAINT_NAME), std::move(primary));
   }
   if (state == "40001" || state == "40P01") return {ErrorCode::kAborted, std::move(primary), {}};
   if (state == "57014") return {ErrorCode::kDeadlineExceeded, std::move(primary), {}};
@@ -257,6 +256,10 @@ Result<void> Connection::Begin() {
 }
 
 Result<void> Connection::Commit() {
+  // COMMIT outside a transaction only warns and "succeeds": never let it.
+  if (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) {
+    return Internal("COMMIT without an open transaction");
+  }
   ResultPtr r(PQexec(conn_.get(), "COMMIT"));
   if (!Succeeded(r.get())) return std::unexpected(Fail(r.get()));
   // COMMIT of a transaction that failed earlier "succeeds" with the tag ROLLBACK.

@@ -92,7 +92,7 @@ TEST_F(PostgresTest, PersonalDataIsSealedInTheTable) {
   auto uow = *db_->Begin();
   ASSERT_TRUE(uow->applications().Insert(storage_testing::NewRecord(account, app)).has_value());
   ASSERT_TRUE(uow->Commit().has_value());
-  Result<sql::Rows> rows = Raw("SELECT body || subject_hash FROM applications");
+  Result<sql::Rows> rows = Raw("SELECT body || subject_key FROM applications");
   ASSERT_TRUE(rows.has_value());
   ASSERT_EQ(rows->rows.size(), 1u);
   const std::string& stored = rows->rows[0].Text(0);
@@ -168,7 +168,11 @@ TEST_F(PostgresTest, ADeadlockAbortsOneSide) {
 // Two icpd processes on one PostgreSQL: each forks with its own pool and four threads,
 // all submitting applications for the same subject at once. Exactly one is accepted.
 TEST_F(PostgresTest, TwoProcessesRacingGetOneApplicationPerSubjectAndDomain) {
-  AccountId account = storage_testing::CreateAccount(*db_, "racer");
+  // One account per racer: an account has one application in progress at a time.
+  std::vector<AccountId> accounts;
+  for (int i = 0; i < 16; ++i) {
+    accounts.push_back(storage_testing::CreateAccount(*db_, "racer-" + std::to_string(i)));
+  }
   for (bool same_subject : {true, false}) {
     int go[2];
     ASSERT_EQ(pipe(go), 0);
@@ -193,6 +197,7 @@ TEST_F(PostgresTest, TwoProcessesRacingGetOneApplicationPerSubjectAndDomain) {
                     : storage_testing::SampleApplication(600 + n, "contested.cn");
             auto uow = (*db)->Begin();
             if (!uow) return;
+            const AccountId account = accounts.at((same_subject ? 0 : 8) + n);
             if ((*uow)->applications().Insert(storage_testing::NewRecord(account, app)) &&
                 (*uow)->Commit()) {
               ++accepted;
@@ -217,7 +222,7 @@ TEST_F(PostgresTest, TwoProcessesRacingGetOneApplicationPerSubjectAndDomain) {
     EXPECT_EQ(accepted, 1) << (same_subject ? "same subject" : "same domain");
   }
   Result<sql::Rows> open =
-      Raw("SELECT count(*) FROM applications WHERE open_subject_hash IS NOT NULL");
+      Raw("SELECT count(*) FROM applications WHERE open_subject_key IS NOT NULL");
   ASSERT_TRUE(open.has_value());
   EXPECT_EQ(open->rows[0].Int(0), 2);
 }

@@ -2,6 +2,7 @@
 // open application per subject" and "one open application per domain": the unique columns
 // open_subject_hash and application_domains.open_domain (see migrations/0001_init.sql).
 #include <algorithm>
+#include <charconv>
 
 #include "codec/application_json.h"
 #include "ports/storage_errors.h"
@@ -15,23 +16,35 @@ namespace errors = storage_errors;
 
 namespace {
 
-constexpr std::string_view kContext = "application";
+constexpr std::string_view kKind = "application";
 
+// subject_key is the identity of the subject on record when the application names one, else
+// the keyed hash of its certificate ($6); open_subject_key and open_account are set while the
+// application is open ($7 = 1). The body is sealed once the row has its id.
 constexpr std::string_view kInsert =
-    "INSERT INTO applications (account_id, subject_id, type, state, province, subject_hash, "
-    "open_subject_hash, body, entered_at, missed_calls, next_call_at, deadline_kind, "
-    "deadline_due, deadline_provisional, deadline_on_expiry, reminded, history_length, "
-    "revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-    "$12, $13, $14, $15, $16, $17, 1, $18, $19) RETURNING id";
+    "INSERT INTO applications (account_id, subject_id, type, state, province, subject_key, "
+    "open_subject_key, open_account, body, entered_at, missed_calls, next_call_at, "
+    "deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, reminded, "
+    "history_length, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
+    "coalesce((SELECT identity_key FROM subjects WHERE id = $2), $6), "
+    "CASE WHEN $7 = 1 THEN coalesce((SELECT identity_key FROM subjects WHERE id = $2), $6) END, "
+    "CASE WHEN $7 = 1 THEN CAST($1 AS BIGINT) END, '', $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+    "1, $17, $18) "
+    "RETURNING id";
+constexpr std::string_view kSeal = "UPDATE applications SET body = $2 WHERE id = $1";
 constexpr std::string_view kUpdate =
     "UPDATE applications SET account_id = $3, subject_id = $4, type = $5, state = $6, "
-    "province = $7, subject_hash = $8, open_subject_hash = $9, body = $10, entered_at = $11, "
-    "missed_calls = $12, next_call_at = $13, deadline_kind = $14, deadline_due = $15, "
-    "deadline_provisional = $16, deadline_on_expiry = $17, reminded = $18, "
-    "history_length = $19, created_at = $20, updated_at = $21, revision = revision + 1 "
-    "WHERE id = $1 AND revision = $2 RETURNING revision";
+    "province = $7, "
+    "subject_key = coalesce((SELECT identity_key FROM subjects WHERE id = $4), $8), "
+    "open_subject_key = CASE WHEN $9 = 1 THEN "
+    "coalesce((SELECT identity_key FROM subjects WHERE id = $4), $8) END, "
+    "open_account = CASE WHEN $9 = 1 THEN CAST($3 AS BIGINT) END, entered_at = $10, "
+    "missed_calls = $11, next_call_at = $12, deadline_kind = $13, deadline_due = $14, "
+    "deadline_provisional = $15, deadline_on_expiry = $16, reminded = $17, "
+    "history_length = $18, created_at = $19, updated_at = $20, body = $21, "
+    "revision = revision + 1 WHERE id = $1 AND revision = $2 RETURNING revision";
 constexpr std::string_view kStoredShape =
-    "SELECT revision, history_length, open_subject_hash FROM applications WHERE id = $1";
+    "SELECT revision, history_length FROM applications WHERE id = $1";
 constexpr std::string_view kColumns =
     "SELECT id, account_id, subject_id, type, state, body, entered_at, missed_calls, "
     "next_call_at, deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, "
@@ -53,12 +66,15 @@ constexpr std::string_view kClearDomains =
 constexpr std::string_view kInsertDomain =
     "INSERT INTO application_domains (application_id, domain, field, open_domain) "
     "VALUES ($1, $2, $3, $4)";
+// Open applications about the subject with this certificate: by the certificate itself, or
+// by the identity of the active subject on record that holds it now.
 constexpr std::string_view kOpenBySubject =
-    "SELECT id FROM applications WHERE open_subject_hash = $1";
+    "SELECT id FROM applications WHERE open_subject_key = $1 OR open_subject_key IN "
+    "(SELECT identity_key FROM subjects WHERE active_certificate_hash = $1) ORDER BY id";
 constexpr std::string_view kOpenByDomain =
     "SELECT application_id FROM application_domains WHERE open_domain = $1";
 constexpr std::string_view kDue =
-    "SELECT id FROM applications WHERE open_subject_hash IS NOT NULL AND "
+    "SELECT id FROM applications WHERE open_subject_key IS NOT NULL AND "
     "((deadline_due IS NOT NULL AND deadline_due <= $1) OR "
     "(next_call_at IS NOT NULL AND next_call_at <= $1)) ORDER BY id LIMIT $2";
 
@@ -66,10 +82,9 @@ std::string SubjectHash(const Session& s, const Application& a) {
   return s.vault.Hash(keys::CertificateKey(a.subject.certificate), "certificate");
 }
 
-// Columns from account_id on, in the order of kInsert ($1..$17 then times) and kUpdate ($3..).
+// Columns from account_id on, in the order of kInsert ($1..$18) and kUpdate ($3..$20).
 std::vector<Value> Columns(const Session& s, const ApplicationRecord& r) {
   const ApplicationLifecycle& l = r.lifecycle;
-  const std::string subject_hash = SubjectHash(s, r.application);
   std::string reminded;
   for (int day : l.reminded()) {
     if (!reminded.empty()) reminded += ',';
@@ -81,9 +96,8 @@ std::vector<Value> Columns(const Session& s, const ApplicationRecord& r) {
           Text(ApplicationTypeName(l.type())),
           Text(ApplicationStateName(l.state())),
           Text(r.application.subject.province.code()),
-          subject_hash,
-          IsTerminal(l.state()) ? Null() : Value(subject_hash),
-          s.vault.Seal(codec::EncodeApplication(r.application), kContext),
+          SubjectHash(s, r.application),
+          Flag(!IsTerminal(l.state())),
           Time(l.entered_state_at()),
           std::int64_t{l.missed_calls()},
           OptionalTime(l.next_call_at()),
@@ -110,17 +124,24 @@ Result<std::vector<TransitionRecord>> ReadHistory(Session& s, ApplicationId id) 
       return Internal("application " + std::to_string(id.value()) + " has an unreadable move");
     }
     out.push_back({*from, *event, *to, TimeAt(row, 4)});
+    if (Result<void> ok = row.Check(); !ok) return Corrupt("a move", ok.error());
   }
   return out;
 }
 
-std::vector<int> ParseReminded(const std::string& text) {
+// "7,15": the reminder days already sent. nullopt for text that is not such a list.
+std::optional<std::vector<int>> ParseReminded(std::string_view text) {
   std::vector<int> out;
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t comma = text.find(',', start);
-    if (comma == std::string::npos) comma = text.size();
-    out.push_back(std::stoi(text.substr(start, comma - start)));
+    if (comma == std::string_view::npos) comma = text.size();
+    int day = 0;
+    const char* first = text.data() + start;
+    const char* last = text.data() + comma;
+    auto [ptr, ec] = std::from_chars(first, last, day);
+    if (ec != std::errc() || ptr != last || first == last) return std::nullopt;
+    out.push_back(day);
     start = comma + 1;
   }
   return out;
@@ -132,7 +153,7 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
   std::optional<ApplicationType> type = ApplicationTypeFromName(row.Text(3));
   std::optional<ApplicationState> state = ApplicationStateFromName(row.Text(4));
   if (!type || !state) return Internal(what + " has an unknown type or state");
-  Result<std::string> document = s.vault.Open(row.Text(5), kContext);
+  Result<std::string> document = s.vault.Open(row.Text(5), SealContext(kKind, id.value()));
   if (!document) return Corrupt(what, document.error());
   Result<Application> application = codec::DecodeApplication(*document, kReadBack);
   if (!application) return Corrupt(what, application.error());
@@ -150,10 +171,16 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
     std::optional<Deadline::Kind> kind = DeadlineKindFromName(row.Text(9));
     if (!kind) return Internal(what + " has an unknown deadline kind");
     std::optional<ApplicationEvent> on_expiry;
-    if (!row.IsNull(12)) on_expiry = ApplicationEventFromName(row.Text(12));
+    if (!row.IsNull(12)) {
+      on_expiry = ApplicationEventFromName(row.Text(12));
+      if (!on_expiry) return Internal(what + " has an unknown deadline event");
+    }
     snapshot.deadline = Deadline{*kind, TimeAt(row, 10), row.Int(11) == 1, on_expiry};
   }
-  snapshot.reminded = ParseReminded(row.Text(13));
+  std::optional<std::vector<int>> reminded = ParseReminded(row.Text(13));
+  if (!reminded) return Internal(what + " has an unreadable list of reminders sent");
+  snapshot.reminded = std::move(*reminded);
+  if (Result<void> ok = row.Check(); !ok) return Corrupt(what, ok.error());
   Result<ApplicationLifecycle> lifecycle = ApplicationLifecycle::Restore(std::move(snapshot));
   if (!lifecycle) return Corrupt(what, lifecycle.error());
   std::optional<SubjectId> subject;
@@ -166,6 +193,21 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
                            row.Int(14),
                            TimeAt(row, 15),
                            TimeAt(row, 16)};
+}
+
+// Errors of a write to applications, by the constraint they name.
+std::unexpected<Error> WriteError(Session& s, const Error& e) {
+  const std::string_view constraint = ConstraintOf(e);
+  if (constraint == "applications.open_subject_key") {
+    return s.Refuse(errors::SubjectHasOpenApplication());
+  }
+  if (constraint == "applications.open_account") {
+    return s.Refuse(errors::AccountHasOpenApplication());
+  }
+  if (constraint == "application.subject-on-record") {
+    return s.Refuse(errors::ApplicationMustNameSubjectOnRecord());
+  }
+  return std::unexpected(e);
 }
 
 }  // namespace
@@ -190,7 +232,7 @@ Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record
   for (const auto& [d, field] : domains) {
     const Value p[] = {key, d->ascii(), field, open ? Value(d->ascii()) : Null()};
     if (Result<Rows> r = s_.Run(kInsertDomain, p); !r) {
-      if (r.error().code == ErrorCode::kAlreadyExists) {
+      if (ConstraintOf(r.error()) == "application_domains.open_domain") {
         return s_.Refuse(errors::DomainHasOpenApplication(d->unicode(), field));
       }
       return std::unexpected(r.error());
@@ -224,12 +266,12 @@ Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& recor
 
 Result<ApplicationId> ApplicationRepository::Insert(const ApplicationRecord& record) {
   Result<Rows> r = s_.Run(kInsert, Columns(s_, record));
-  if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists)
-      return s_.Refuse(errors::SubjectHasOpenApplication());
-    return std::unexpected(r.error());
-  }
+  if (!r) return WriteError(s_, r.error());
   const ApplicationId id(r->rows.at(0).Int(0));
+  const Value seal[] = {
+      std::int64_t{id.value()},
+      s_.vault.Seal(codec::EncodeApplication(record.application), SealContext(kKind, id.value()))};
+  if (Result<Rows> sealed = s_.Run(kSeal, seal); !sealed) return std::unexpected(sealed.error());
   if (Result<void> d = IndexDomains(record, id); !d) return std::unexpected(d.error());
   if (Result<void> h = AppendHistory(record, id, 0); !h) return std::unexpected(h.error());
   return id;
@@ -255,12 +297,10 @@ Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& reco
   }
   std::vector<Value> p = Columns(s_, record);
   p.insert(p.begin(), {key, std::int64_t{record.revision}});
+  p.push_back(s_.vault.Seal(codec::EncodeApplication(record.application),
+                            SealContext(kKind, record.id.value())));
   Result<Rows> r = s_.Run(kUpdate, p);
-  if (!r) {
-    if (r.error().code == ErrorCode::kAlreadyExists)
-      return s_.Refuse(errors::SubjectHasOpenApplication());
-    return std::unexpected(r.error());
-  }
+  if (!r) return WriteError(s_, r.error());
   if (r->empty()) return s_.Refuse(errors::StaleRevision("application", record.id.value()));
   if (Result<void> h = AppendHistory(record, record.id, shape->rows[0].Int(1)); !h) {
     return std::unexpected(h.error());
@@ -310,7 +350,10 @@ Result<std::vector<ApplicationId>> ApplicationRepository::ListDue(std::chrono::s
   Result<Rows> r = s_.Run(kDue, p);
   if (!r) return std::unexpected(r.error());
   std::vector<ApplicationId> out;
-  for (const Row& row : r->rows) out.emplace_back(row.Int(0));
+  for (const Row& row : r->rows) {
+    out.emplace_back(row.Int(0));
+    if (Result<void> ok = row.Check(); !ok) return Corrupt("application", ok.error());
+  }
   return out;
 }
 

@@ -2,8 +2,6 @@
 
 #include <charconv>
 
-#include "base/check.h"
-
 namespace icp::sql {
 
 namespace {
@@ -21,8 +19,32 @@ std::optional<std::int64_t> Row::OptionalInt(std::size_t i) const {
   std::int64_t value = 0;
   const char* end = cell->data() + cell->size();
   auto [ptr, ec] = std::from_chars(cell->data(), end, value);
-  ICP_CHECK(ec == std::errc() && ptr == end) << "column " << i << " is not an integer: " << *cell;
+  if (ec != std::errc() || ptr != end) {
+    if (!malformed_) malformed_ = i;
+    return 0;
+  }
   return value;
+}
+
+Result<void> Row::Check() const {
+  if (!malformed_) return {};
+  const std::string what = "column " + std::to_string(*malformed_) + " of a stored row";
+  Error e{ErrorCode::kInternal,
+          what + " does not read back: it is not an integer",
+          {{"", "storage.corrupt", what + " does not read back", "存储的数据无法读取"}}};
+  return std::unexpected(std::move(e));
+}
+
+std::string_view ConstraintOf(const Error& e) {
+  if (e.violations.size() != 1 || !e.violations[0].field.empty()) return {};
+  if (e.code != ErrorCode::kAlreadyExists && e.code != ErrorCode::kFailedPrecondition) return {};
+  return e.violations[0].rule;
+}
+
+Error ConstraintError(ErrorCode code, std::string constraint, std::string message) {
+  Error e{code, message, {}};
+  e.violations.push_back({"", std::move(constraint), std::move(message), ""});
+  return e;
 }
 
 std::int64_t Row::Int(std::size_t i) const { return OptionalInt(i).value_or(0); }

@@ -30,13 +30,18 @@ class Row {
   // The cell as text; "" for NULL.
   const std::string& Text(std::size_t i) const;
   std::optional<std::string> OptionalText(std::size_t i) const { return cells_.at(i); }
-  // The cell as an integer; 0 for NULL. Aborts on a cell that is not an integer (a bug in
-  // the query, not bad input).
+  // The cell as an integer; 0 for NULL. A cell that is not an integer (a row some other
+  // writer damaged: the schema's types should make it impossible) reads as 0 and marks the
+  // row malformed; readers call Check() once they have read a row.
   std::int64_t Int(std::size_t i) const;
   std::optional<std::int64_t> OptionalInt(std::size_t i) const;
 
+  // kInternal (rule "storage.corrupt") naming the first cell that did not read as asked.
+  Result<void> Check() const;
+
  private:
   std::vector<std::optional<std::string>> cells_;
+  mutable std::optional<std::size_t> malformed_;  // the first cell that did not read
 };
 
 struct Rows {
@@ -48,12 +53,17 @@ struct Rows {
 
 enum class Dialect { kSqlite, kPostgres };
 
-// One connection, used by one thread at a time. Drivers map engine errors to Error:
-//   unique violation                         -> kAlreadyExists (message names the constraint)
-//   check, foreign key, not null, a trigger  -> kFailedPrecondition (the engine's message)
+// One connection, used by one thread at a time. Drivers map engine errors to Error by the
+// engine's codes (SQLite extended result codes, SQLSTATE), never by message text:
+//   unique violation                         -> kAlreadyExists
+//   check, foreign key, not null, a trigger  -> kFailedPrecondition
+//   a value of the wrong type (STRICT)       -> kFailedPrecondition
 //   serialization failure, deadlock          -> kAborted (retry the whole unit of work)
 //   busy, locked, connection lost            -> kUnavailable
 //   anything else                            -> kInternal
+// A constraint error also names the constraint (ConstraintOf): a unique key as
+// "table.column" (SQLite's own naming; the PostgreSQL schema names its constraints the same
+// way), a named CHECK or foreign key by its name, a trigger by the rule it raises.
 class Connection {
  public:
   virtual ~Connection() = default;
@@ -76,5 +86,13 @@ class Connection {
   // False once the connection is broken; the pool then discards it.
   virtual bool healthy() const = 0;
 };
+
+// The constraint an engine error names ("subjects.active_certificate_hash",
+// "filing-number.kept-forever"), or "" when it names none. Repositories classify errors by it.
+std::string_view ConstraintOf(const Error& e);
+
+// An Error for a constraint violation, as drivers build it: the constraint travels as the
+// rule of the error's one violation.
+Error ConstraintError(ErrorCode code, std::string constraint, std::string message);
 
 }  // namespace icp::sql

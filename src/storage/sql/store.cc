@@ -22,6 +22,8 @@ class UnitOfWork final : public icp::UnitOfWork {
       : lease_(std::move(lease)), session_{*lease_, vault} {}
 
   ~UnitOfWork() override {
+    // Rolling back is all that is left to do; a connection that cannot is marked unhealthy
+    // by its driver and dropped by the pool.
     if (!session_.ended) (void)session_.connection.Rollback();
   }
 
@@ -42,9 +44,22 @@ class UnitOfWork final : public icp::UnitOfWork {
     if (session_.failed) {
       return Aborted("an earlier statement of this unit of work failed; nothing was stored");
     }
-    if (Result<void> flushed = audit_.Flush(); !flushed) return flushed;
+    if (Result<void> flushed = audit_.Flush(); !flushed) {
+      session_.failed = true;
+      return flushed;
+    }
+    // Whatever COMMIT answers, the unit of work is over: a failed COMMIT is rolled back (on
+    // PostgreSQL it already was) and never retried, since a retry would run outside any
+    // transaction.
     Result<void> committed = session_.connection.Commit();
-    session_.ended = committed.has_value();
+    session_.ended = true;
+    if (!committed) {
+      (void)session_.connection.Rollback();  // best effort; the error below is what counts
+      Error e = committed.error();
+      if (e.code != ErrorCode::kUnavailable) e.code = ErrorCode::kAborted;
+      e.message = "commit failed, nothing of this unit of work was stored: " + e.message;
+      return std::unexpected(std::move(e));
+    }
     return committed;
   }
 

@@ -7,6 +7,7 @@
 #include "base/date.h"
 #include "base/result.h"
 #include "domain/certificate.h"
+#include "domain/filing_number.h"
 #include "storage/sql/connection.h"
 
 namespace icp::sql {
@@ -41,5 +42,25 @@ inline constexpr Date kReadBack{std::chrono::year(2200), std::chrono::January, s
 
 // kInternal for stored data that does not read back (rule "storage.corrupt").
 std::unexpected<Error> Corrupt(const std::string& what, const Error& cause);
+
+// kNotFound: "<what> <key> does not exist".
+std::unexpected<Error> Missing(std::string_view what, std::int64_t key);
+std::unexpected<Error> Missing(std::string_view what, std::string_view key);
+
+// The associated data a sealed document is bound to: its kind, its row and, for records on
+// file, its content hash. A sealed body moved to another row, or left behind when the
+// content hash changes, does not open.
+std::string SealContext(std::string_view kind, std::int64_t id, std::string_view content_hash = {});
+
+// A filing number as stored: always the canonical form (蜀 for 川, 陇 for 甘).
+std::optional<std::string> NumberText(const std::optional<FilingNumber>& n);
+// The number in cell i, or storage.corrupt when it does not parse.
+Result<std::optional<FilingNumber>> NumberAt(const Row& row, std::size_t i);
+
+template <class IdType>
+std::optional<IdType> OptionalIdAt(const Row& row, std::size_t i) {
+  if (row.IsNull(i)) return std::nullopt;
+  return IdType(row.Int(i));
+}
 
 }  // namespace icp::sql

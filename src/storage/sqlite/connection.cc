@@ -4,16 +4,35 @@
 
 namespace icp::sqlite {
 
+namespace {
+
+// The constraint SQLite's message names after its fixed prefix: "UNIQUE constraint failed:
+// subjects.active_certificate_hash" names the key by its columns, "CHECK constraint failed:
+// name" a named CHECK; a trigger's message is the rule it raises. Only the part SQLite
+// itself formats is read, and only for an error whose extended code says what it is.
+std::string ConstraintNamed(int extended, std::string_view message) {
+  if (extended == SQLITE_CONSTRAINT_TRIGGER) return std::string(message);
+  if (extended == SQLITE_CONSTRAINT_FOREIGNKEY) return "foreign-key";
+  const std::size_t colon = message.find(" failed: ");
+  if (colon == std::string_view::npos) return {};
+  return std::string(message.substr(colon + 9));
+}
+
+}  // namespace
+
 Error ErrorFor(sqlite3* db, int code, std::string_view doing) {
   const int extended = db != nullptr ? sqlite3_extended_errcode(db) : code;
-  std::string message = std::string("sqlite ") + std::string(doing) + ": " +
-                        (db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code));
+  const std::string engine_message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(code);
+  std::string message = std::string("sqlite ") + std::string(doing) + ": " + engine_message;
   switch (code & 0xff) {
-    case SQLITE_CONSTRAINT:
-      if (extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY) {
-        return {ErrorCode::kAlreadyExists, std::move(message), {}};
-      }
-      return {ErrorCode::kFailedPrecondition, std::move(message), {}};
+    case SQLITE_CONSTRAINT: {
+      const ErrorCode kind =
+          extended == SQLITE_CONSTRAINT_UNIQUE || extended == SQLITE_CONSTRAINT_PRIMARYKEY
+              ? ErrorCode::kAlreadyExists
+              : ErrorCode::kFailedPrecondition;
+      return sql::ConstraintError(kind, ConstraintNamed(extended, engine_message),
+                                  std::move(message));
+    }
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
       return {ErrorCode::kUnavailable, std::move(message), {}};
@@ -115,7 +134,10 @@ Result<void> Connection::Execute(std::string_view script) {
 }
 
 Result<void> Connection::Begin() { return Execute("BEGIN IMMEDIATE"); }
-Result<void> Connection::Commit() { return Execute("COMMIT"); }
+Result<void> Connection::Commit() {
+  if (sqlite3_get_autocommit(db_) != 0) return Internal("COMMIT without an open transaction");
+  return Execute("COMMIT");
+}
 
 Result<void> Connection::Rollback() {
   if (sqlite3_get_autocommit(db_) != 0) return {};  // no transaction open

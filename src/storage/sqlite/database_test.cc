@@ -91,6 +91,39 @@ TEST_F(SqliteTest, PersonalDataIsNotInTheFile) {
   EXPECT_NE(bytes.find("secret.cn"), std::string::npos) << "domains are public and indexed";
 }
 
+// A sealed document is bound to its row: pasted into another row with raw SQL, it does not
+// open there, and the reader answers storage.corrupt instead of someone else's data.
+TEST_F(SqliteTest, ASealedDocumentMovedToAnotherRowDoesNotOpen) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  AccountId account = storage_testing::CreateAccount(*db, "c");
+  auto uow = *db->Begin();
+  SubjectId first = *uow->subjects().Insert({SubjectId(), account,
+                                             storage_testing::SampleApplication(1, "x.cn").subject,
+                                             std::nullopt, false, std::nullopt, 0});
+  SubjectId second = *uow->subjects().Insert({SubjectId(), account,
+                                              storage_testing::SampleApplication(2, "x.cn").subject,
+                                              std::nullopt, false, std::nullopt, 0});
+  ASSERT_TRUE(uow->Commit().has_value());
+  uow.reset();
+  ASSERT_FALSE(Raw(path, "UPDATE subjects SET body = (SELECT body FROM subjects WHERE id = " +
+                             std::to_string(first.value()) +
+                             "), content_hash = (SELECT content_hash FROM subjects WHERE id = " +
+                             std::to_string(first.value()) +
+                             "), changed_by = NULL WHERE id = " + std::to_string(second.value()))
+                   .has_value())
+      << "moving the content hash with the body is a data change without an application";
+  ASSERT_TRUE(Raw(path, "UPDATE subjects SET body = (SELECT body FROM subjects WHERE id = " +
+                            std::to_string(first.value()) +
+                            ") WHERE id = " + std::to_string(second.value()))
+                  .has_value());
+  auto read = *db->Begin();
+  EXPECT_TRUE(read->subjects().Get(first).has_value());
+  Result<SubjectRecord> moved = read->subjects().Get(second);
+  ASSERT_FALSE(moved.has_value());
+  EXPECT_EQ(moved.error().rule(), "storage.corrupt");
+}
+
 TEST_F(SqliteTest, TheDatabaseRefusesToRewriteHistory) {
   const std::filesystem::path path = dir_ / "icp.db";
   auto db = Open(path);
@@ -158,8 +191,8 @@ TEST_F(SqliteTest, OpeningWithoutMigrateRequiresTheSchema) {
 TEST_F(SqliteTest, BackupAndRestoreKeepEverythingAndTheChain) {
   const std::filesystem::path path = dir_ / "icp.db";
   auto db = Open(path);
-  AccountId account = storage_testing::CreateAccount(*db, "c");
   for (int i = 0; i < 3; ++i) {
+    AccountId account = storage_testing::CreateAccount(*db, "c" + std::to_string(i));
     auto uow = *db->Begin();
     ASSERT_TRUE(
         uow->applications()
@@ -181,7 +214,8 @@ TEST_F(SqliteTest, BackupAndRestoreKeepEverythingAndTheChain) {
   auto uow = *db->Begin();
   EXPECT_EQ(uow->audit().Read(0, 100)->size(), 3u);
   EXPECT_TRUE(uow->audit().Verify()->ok());
-  EXPECT_EQ(uow->applications().List({account, {}, std::nullopt, ApplicationId(), 10})->size(), 3u);
+  EXPECT_EQ(uow->applications().List({std::nullopt, {}, std::nullopt, ApplicationId(), 10})->size(),
+            3u);
 
   std::ofstream(dir_ / "junk.db") << "not a database at all, just text";
   EXPECT_FALSE(db->Restore(dir_ / "junk.db").has_value());

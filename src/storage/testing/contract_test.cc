@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <thread>
 
 #include "storage/testing/contract.h"
@@ -16,12 +17,28 @@ namespace {
 using std::chrono::hours;
 using std::chrono::seconds;
 
+// What racing submitters contend for: one subject, one domain, or one account's slot.
+enum class Contest { kSubject, kDomain, kAccount };
+
+// `threads` racers submit at once, each from the account `account(t)`; how many won.
+int Race(Database& db, const std::function<AccountId(int)>& account, Contest contest, int threads);
+
 class StorageContract : public ::testing::TestWithParam<StoreUnderTest> {
  protected:
   void SetUp() override {
     db_ = GetParam().make();
     if (db_ == nullptr) GTEST_SKIP() << GetParam().name << " is not available here";
     account_ = CreateAccount(*db_, "customer-1");
+    // An account has one application in progress at a time (FACTS §4.5), so tests that keep
+    // several open take one account each from this supply, made in one unit of work.
+    auto uow = Begin();
+    for (int i = 0; i < 24; ++i) {
+      Result<AccountId> id = uow->accounts().Insert(
+          {AccountId(), "customer-" + std::to_string(i + 2), Role::kCustomer, "客户", "x", kT0});
+      ASSERT_TRUE(id.has_value()) << id.error().message;
+      supply_.push_back(*id);
+    }
+    ASSERT_TRUE(uow->Commit().has_value());
   }
 
   std::unique_ptr<UnitOfWork> Begin() {
@@ -54,8 +71,16 @@ class StorageContract : public ::testing::TestWithParam<StoreUnderTest> {
     return rev;
   }
 
+  // An account no application has used yet.
+  AccountId Fresh() {
+    EXPECT_LT(next_, supply_.size()) << "the test needs a larger supply of accounts";
+    return supply_.at(next_++);
+  }
+
   std::unique_ptr<Database> db_;
   AccountId account_;
+  std::vector<AccountId> supply_;
+  std::size_t next_ = 0;
 };
 
 // ---- accounts ----
@@ -96,10 +121,10 @@ TEST_P(StorageContract, AnApplicationReadsBackAsWritten) {
 }
 
 TEST_P(StorageContract, OneOpenApplicationPerSubject) {
-  ApplicationRecord first = NewRecord(account_, SampleApplication(2, "first2.cn"));
+  ApplicationRecord first = NewRecord(Fresh(), SampleApplication(2, "first2.cn"));
   Result<ApplicationId> id = Submit(first);
   ASSERT_TRUE(id.has_value());
-  Result<ApplicationId> second = Submit(NewRecord(account_, SampleApplication(2, "second2.cn")));
+  Result<ApplicationId> second = Submit(NewRecord(Fresh(), SampleApplication(2, "second2.cn")));
   ASSERT_FALSE(second.has_value());
   EXPECT_EQ(second.error().code, ErrorCode::kAlreadyExists);
   EXPECT_EQ(second.error().rule(), "application.open-for-subject");
@@ -108,15 +133,15 @@ TEST_P(StorageContract, OneOpenApplicationPerSubject) {
   ApplicationRecord stored = Load(*id);
   Move(stored, ApplicationEvent::kAbandon, kT0 + hours(2));
   ASSERT_TRUE(Save(stored).has_value());
-  EXPECT_TRUE(Submit(NewRecord(account_, SampleApplication(2, "second2.cn"))).has_value())
+  EXPECT_TRUE(Submit(NewRecord(Fresh(), SampleApplication(2, "second2.cn"))).has_value())
       << "a terminal application frees its subject";
 }
 
 TEST_P(StorageContract, OneOpenApplicationPerDomain) {
-  ASSERT_TRUE(Submit(NewRecord(account_, SampleApplication(3, "shared.cn"))).has_value());
+  ASSERT_TRUE(Submit(NewRecord(Fresh(), SampleApplication(3, "shared.cn"))).has_value());
   Application other = SampleApplication(4, "own4.cn");
   other.websites.push_back(SampleApplication(4, "shared.cn").websites[0]);
-  Result<ApplicationId> clash = Submit(NewRecord(account_, other));
+  Result<ApplicationId> clash = Submit(NewRecord(Fresh(), other));
   ASSERT_FALSE(clash.has_value());
   EXPECT_EQ(clash.error().rule(), "application.open-for-domain");
   EXPECT_EQ(clash.error().violations.at(0).field, "websites[1].domains[0]");
@@ -126,7 +151,7 @@ TEST_P(StorageContract, OneOpenApplicationPerDomain) {
 }
 
 TEST_P(StorageContract, ATerminalApplicationFreesItsDomains) {
-  Result<ApplicationId> id = Submit(NewRecord(account_, SampleApplication(5, "free5.cn")));
+  Result<ApplicationId> id = Submit(NewRecord(Fresh(), SampleApplication(5, "free5.cn")));
   ASSERT_TRUE(id.has_value());
   {
     auto uow = Begin();
@@ -145,7 +170,7 @@ TEST_P(StorageContract, ATerminalApplicationFreesItsDomains) {
 }
 
 TEST_P(StorageContract, AStaleRevisionLoses) {
-  Result<ApplicationId> id = Submit(NewRecord(account_, SampleApplication(6, "rev6.cn")));
+  Result<ApplicationId> id = Submit(NewRecord(Fresh(), SampleApplication(6, "rev6.cn")));
   ASSERT_TRUE(id.has_value());
   ApplicationRecord reviewer = Load(*id);
   ApplicationRecord customer = Load(*id);
@@ -171,7 +196,7 @@ TEST_P(StorageContract, AStaleRevisionLoses) {
 }
 
 TEST_P(StorageContract, HistoryIsAppendOnly) {
-  ApplicationRecord record = NewRecord(account_, SampleApplication(7, "hist7.cn"));
+  ApplicationRecord record = NewRecord(Fresh(), SampleApplication(7, "hist7.cn"));
   Move(record, ApplicationEvent::kSubmit, kT0 + hours(1));
   Result<ApplicationId> id = Submit(record);
   ASSERT_TRUE(id.has_value());
@@ -201,11 +226,15 @@ TEST_P(StorageContract, HistoryIsAppendOnly) {
 }
 
 TEST_P(StorageContract, ListsPageByIdAndFilter) {
+  // One account's history: four finished applications and one in progress.
   std::vector<ApplicationId> ids;
   for (int i = 0; i < 5; ++i) {
     ApplicationRecord r =
         NewRecord(account_, SampleApplication(10 + i, "list" + std::to_string(i) + ".cn"));
     if (i % 2 == 0) Move(r, ApplicationEvent::kSubmit, kT0 + hours(1));
+    if (i < 4)
+      Move(r, i % 2 == 0 ? ApplicationEvent::kWithdraw : ApplicationEvent::kAbandon,
+           kT0 + hours(2));
     ids.push_back(*Submit(r));
   }
   auto uow = Begin();
@@ -220,23 +249,24 @@ TEST_P(StorageContract, ListsPageByIdAndFilter) {
   EXPECT_EQ((*next)[0].id, ids[2]);
   Result<std::vector<ApplicationRecord>> queue =
       uow->applications().List({std::nullopt,
-                                {ApplicationState::kProviderReview},
+                                {ApplicationState::kProviderReview, ApplicationState::kWithdrawn},
                                 Province::FromCode("44").value(),
                                 ApplicationId(),
                                 50});
   ASSERT_EQ(queue->size(), 3u);
+  EXPECT_EQ((*queue)[2].id, ids[4]);
   Result<std::vector<ApplicationRecord>> none = uow->applications().List(
       {std::nullopt, {}, Province::FromCode("11").value(), ApplicationId(), 50});
   EXPECT_TRUE(none->empty());
 }
 
 TEST_P(StorageContract, ListsWhatIsDue) {
-  ApplicationRecord r = NewRecord(account_, SampleApplication(20, "due20.cn"));
+  ApplicationRecord r = NewRecord(Fresh(), SampleApplication(20, "due20.cn"));
   Move(r, ApplicationEvent::kSubmit, kT0);
   Move(r, ApplicationEvent::kContactMissed, kT0 + seconds(10));
   Result<ApplicationId> id = Submit(r);
   ASSERT_TRUE(id.has_value());
-  ASSERT_TRUE(Submit(NewRecord(account_, SampleApplication(21, "due21.cn"))).has_value());
+  ASSERT_TRUE(Submit(NewRecord(Fresh(), SampleApplication(21, "due21.cn"))).has_value());
   auto uow = Begin();
   EXPECT_TRUE(uow->applications().ListDue(kT0 + seconds(20), 10)->empty());
   Result<std::vector<ApplicationId>> due = uow->applications().ListDue(kT0 + hours(2), 10);
@@ -250,7 +280,7 @@ TEST_P(StorageContract, NothingOfAnUncommittedUnitOfWorkRemains) {
   {
     auto uow = Begin();
     ASSERT_TRUE(uow->applications()
-                    .Insert(NewRecord(account_, SampleApplication(30, "gone30.cn")))
+                    .Insert(NewRecord(Fresh(), SampleApplication(30, "gone30.cn")))
                     .has_value());
     ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "application.create", "x", "{}"}));
     ASSERT_TRUE(uow->outbox().Enqueue({"bureau.submit", "gone-30", "{}", kT0}).has_value());
@@ -264,11 +294,10 @@ TEST_P(StorageContract, NothingOfAnUncommittedUnitOfWorkRemains) {
 }
 
 TEST_P(StorageContract, AFailedWriteEndsTheUnitOfWork) {
-  ASSERT_TRUE(Submit(NewRecord(account_, SampleApplication(31, "fail31.cn"))).has_value());
+  ASSERT_TRUE(Submit(NewRecord(Fresh(), SampleApplication(31, "fail31.cn"))).has_value());
   auto uow = Begin();
   ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "application.create", "y", "{}"}));
-  ASSERT_FALSE(
-      uow->applications().Insert(NewRecord(account_, SampleApplication(31, "fail31b.cn"))));
+  ASSERT_FALSE(uow->applications().Insert(NewRecord(Fresh(), SampleApplication(31, "fail31b.cn"))));
   Result<void> commit = uow->Commit();
   ASSERT_FALSE(commit.has_value());
   EXPECT_EQ(commit.error().code, ErrorCode::kAborted);
@@ -279,7 +308,7 @@ TEST_P(StorageContract, AFailedWriteEndsTheUnitOfWork) {
 TEST_P(StorageContract, ChangeAuditAndOutboxCommitTogether) {
   auto uow = Begin();
   Result<ApplicationId> id =
-      uow->applications().Insert(NewRecord(account_, SampleApplication(32, "together.cn")));
+      uow->applications().Insert(NewRecord(Fresh(), SampleApplication(32, "together.cn")));
   ASSERT_TRUE(id.has_value());
   ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "application.create",
                                    "application:" + std::to_string(id->value()), "{}"}));
@@ -293,8 +322,8 @@ TEST_P(StorageContract, ChangeAuditAndOutboxCommitTogether) {
 
 TEST_P(StorageContract, AFailedWriteRefusesEveryFurtherCall) {
   auto uow = Begin();
-  ASSERT_TRUE(uow->applications().Insert(NewRecord(account_, SampleApplication(33, "a33.cn"))));
-  ASSERT_FALSE(uow->applications().Insert(NewRecord(account_, SampleApplication(33, "b33.cn"))));
+  ASSERT_TRUE(uow->applications().Insert(NewRecord(Fresh(), SampleApplication(33, "a33.cn"))));
+  ASSERT_FALSE(uow->applications().Insert(NewRecord(Fresh(), SampleApplication(33, "b33.cn"))));
   Result<Account> read = uow->accounts().Get(account_);
   ASSERT_FALSE(read.has_value());
   EXPECT_EQ(read.error().code, ErrorCode::kAborted);
@@ -393,7 +422,8 @@ TEST_P(StorageContract, AnAccessFilingChangesNoData) {
   SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 43));
   WebsiteId site = *uow->websites().Insert(WebsiteOf(subject, 43, "access43.cn"));
   ApplicationRecord access =
-      NewRecord(account_, SampleApplication(43, "access43.cn"), ApplicationType::kNewAccess);
+      NewRecord(Fresh(), SampleApplication(43, "access43.cn"), ApplicationType::kNewAccess);
+  access.subject = subject;
   ApplicationId app = *uow->applications().Insert(access);
   ASSERT_TRUE(uow->Commit().has_value());
 
@@ -410,6 +440,140 @@ TEST_P(StorageContract, AnAccessFilingChangesNoData) {
   Result<std::int64_t> refused = changed->subjects().Update(s);
   ASSERT_FALSE(refused.has_value());
   EXPECT_EQ(refused.error().rule(), "access-filing.changes-no-data");
+}
+
+// FACTS §4.5: a change filing and a new-website filing for one subject never run at once,
+// even when the change replaces the subject's certificate (三证合一, personal → unit): open
+// applications are keyed on the subject on record, not on the certificate they carry.
+TEST_P(StorageContract, ApplicationsAreKeyedOnTheSubjectOnRecord) {
+  SubjectId subject;
+  ApplicationId change;
+  {
+    auto uow = Begin();
+    subject = *uow->subjects().Insert(SubjectOf(account_, 47));
+    ApplicationRecord record =
+        NewRecord(account_, SampleApplication(48, "change47.cn"), ApplicationType::kChangeSubject);
+    record.subject = subject;  // the new document carries another certificate (48)
+    Result<ApplicationId> id = uow->applications().Insert(record);
+    ASSERT_TRUE(id.has_value()) << id.error().message;
+    change = *id;
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  ApplicationRecord website =
+      NewRecord(Fresh(), SampleApplication(47, "new47.cn"), ApplicationType::kNewWebsite);
+  website.subject = subject;
+  Result<ApplicationId> refused = Submit(website);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "application.open-for-subject");
+
+  // The change is approved: the subject now holds certificate 48, under its old identity.
+  {
+    auto uow = Begin();
+    SubjectRecord s = *uow->subjects().Get(subject);
+    s.subject = SampleApplication(48, "x.cn").subject;
+    s.changed_by = change;
+    ASSERT_TRUE(uow->subjects().Update(s).has_value());
+    ApplicationRecord done = *uow->applications().Get(change);
+    Move(done, ApplicationEvent::kAbandon, kT0 + hours(1));
+    ASSERT_TRUE(uow->applications().Update(done).has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  for (int serial : {47, 48}) {  // the old certificate and the new one are the same subject
+    Result<ApplicationId> stray = Submit(
+        NewRecord(Fresh(), SampleApplication(serial, "stray" + std::to_string(serial) + ".cn")));
+    ASSERT_FALSE(stray.has_value()) << serial;
+    EXPECT_EQ(stray.error().rule(), "application.subject-on-record") << serial;
+  }
+  ApplicationRecord next =
+      NewRecord(Fresh(), SampleApplication(48, "next48.cn"), ApplicationType::kNewWebsite);
+  next.subject = subject;
+  Result<ApplicationId> accepted = Submit(next);
+  ASSERT_TRUE(accepted.has_value()) << accepted.error().message;
+  ApplicationRecord again =
+      NewRecord(Fresh(), SampleApplication(48, "again48.cn"), ApplicationType::kChangeWebsite);
+  again.subject = subject;
+  EXPECT_EQ(Submit(again).error().rule(), "application.open-for-subject");
+  auto uow = Begin();
+  for (int serial : {47, 48}) {
+    Result<std::optional<ApplicationId>> open = uow->applications().FindOpenBySubject(
+        SampleApplication(serial, "x.cn").subject.certificate);
+    ASSERT_TRUE(open.has_value());
+    EXPECT_EQ(*open, std::optional(*accepted)) << serial;
+  }
+}
+
+// FACTS §4.5: one application in progress per account.
+TEST_P(StorageContract, OneOpenApplicationPerAccount) {
+  Result<ApplicationId> first = Submit(NewRecord(account_, SampleApplication(49, "acct49.cn")));
+  ASSERT_TRUE(first.has_value());
+  Result<ApplicationId> second = Submit(NewRecord(account_, SampleApplication(50, "acct50.cn")));
+  ASSERT_FALSE(second.has_value());
+  EXPECT_EQ(second.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(second.error().rule(), "application.open-for-account");
+  ApplicationRecord stored = Load(*first);
+  Move(stored, ApplicationEvent::kAbandon, kT0 + hours(1));
+  ASSERT_TRUE(Save(stored).has_value());
+  EXPECT_TRUE(Submit(NewRecord(account_, SampleApplication(50, "acct50.cn"))).has_value())
+      << "a finished application frees its account";
+}
+
+TEST_P(StorageContract, RacingThreadsGetOneApplicationPerAccount) {
+  EXPECT_EQ(Race(
+                *db_, [&](int) { return account_; }, Contest::kAccount, 8),
+            1);
+}
+
+// Data on record changes only through an application that may change it.
+TEST_P(StorageContract, RecordsChangeOnlyThroughAnApplication) {
+  auto uow = Begin();
+  SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 51));
+  SubjectRecord s = *uow->subjects().Get(subject);
+  s.subject.mailing_address = "另一个地址";
+  Result<std::int64_t> refused = uow->subjects().Update(s);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "access-filing.changes-no-data");
+}
+
+// 川ICP备… and 蜀ICP备… are one number: it is stored once, in its canonical form, and a
+// cancelled number never comes back under its legacy alias.
+TEST_P(StorageContract, ALegacyPrefixIsTheSameNumber) {
+  auto uow = Begin();
+  SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 52));
+  FilingNumber legacy = *FilingNumber::Parse("川ICP备2015000052号");
+  ASSERT_TRUE(uow->numbers().Issue({legacy, subject, std::nullopt, kT0, std::nullopt}));
+  FilingNumber current = *FilingNumber::Parse("蜀ICP备2015000052号");
+  Result<std::optional<IssuedNumber>> found = uow->numbers().Find(current);
+  ASSERT_TRUE(found.has_value() && found->has_value());
+  EXPECT_EQ((*found)->number.str(), "蜀ICP备2015000052号");
+  ASSERT_TRUE(uow->numbers().Cancel(current, kT0 + hours(1)));
+  ASSERT_TRUE(uow->Commit().has_value());
+  auto again = Begin();
+  Result<void> back = again->numbers().Issue({legacy, subject, std::nullopt, kT0, std::nullopt});
+  ASSERT_FALSE(back.has_value());
+  EXPECT_EQ(back.error().rule(), "filing-number.issued-once");
+}
+
+// A subject or website carries only a number issued to it, in canonical form.
+TEST_P(StorageContract, ARecordCarriesOnlyANumberIssuedToIt) {
+  auto uow = Begin();
+  SubjectId mine = *uow->subjects().Insert(SubjectOf(account_, 53));
+  SubjectId other = *uow->subjects().Insert(SubjectOf(account_, 54));
+  FilingNumber number = *FilingNumber::Parse("蜀ICP备2015000053号");
+  ASSERT_TRUE(uow->numbers().Issue({number, other, std::nullopt, kT0, std::nullopt}));
+  ASSERT_TRUE(uow->Commit().has_value());
+  {
+    auto write = Begin();
+    SubjectRecord s = *write->subjects().Get(mine);
+    s.number = number;  // issued to the other subject
+    Result<std::int64_t> refused = write->subjects().Update(s);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().rule(), "filing-number.not-issued-to-record");
+  }
+  auto write = Begin();
+  SubjectRecord s = *write->subjects().Get(other);
+  s.number = *FilingNumber::Parse("川ICP备2015000053号");  // the alias of its own number
+  ASSERT_TRUE(write->subjects().Update(s).has_value());
+  EXPECT_EQ(write->subjects().Get(other)->number->str(), "蜀ICP备2015000053号");
 }
 
 TEST_P(StorageContract, RowsMustNameRowsThatExist) {
@@ -467,7 +631,7 @@ TEST_P(StorageContract, AFilingNumberIsIssuedOnceAndNeverReturns) {
 // ---- materials, resources, authorization codes ----
 
 TEST_P(StorageContract, MaterialsBelongToAnApplication) {
-  Result<ApplicationId> app = Submit(NewRecord(account_, SampleApplication(50, "mat50.cn")));
+  Result<ApplicationId> app = Submit(NewRecord(Fresh(), SampleApplication(50, "mat50.cn")));
   ASSERT_TRUE(app.has_value());
   const std::string sha(64, 'a');
   auto uow = Begin();
@@ -663,17 +827,21 @@ TEST_P(StorageContract, TheInboxAcceptsAKeyOnce) {
 
 // Each thread submits its own application; all share the subject (same certificate) or
 // the domain. Exactly one may win; the rest get the conflict, never a second open one.
-int Race(Database& db, AccountId account, bool same_subject, int threads) {
+// `threads` racers submit at once, each from the account `account(t)`; how many won.
+int Race(Database& db, const std::function<AccountId(int)>& account, Contest contest, int threads) {
   std::atomic<int> accepted = 0;
   std::atomic<int> conflicts = 0;
   std::atomic<bool> go = false;
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
-      Application app = same_subject
-                            ? SampleApplication(60, "race-subject-" + std::to_string(t) + ".cn")
-                            : SampleApplication(100 + t, "race-domain.cn");
-      ApplicationRecord record = NewRecord(account, app);
+      Application app =
+          contest == Contest::kSubject
+              ? SampleApplication(60, "race-subject-" + std::to_string(t) + ".cn")
+          : contest == Contest::kDomain
+              ? SampleApplication(100 + t, "race-domain.cn")
+              : SampleApplication(200 + t, "race-account-" + std::to_string(t) + ".cn");
+      ApplicationRecord record = NewRecord(account(t), app);
       while (!go) std::this_thread::yield();
       for (;;) {
         Result<std::unique_ptr<UnitOfWork>> uow = db.Begin();
@@ -701,11 +869,17 @@ int Race(Database& db, AccountId account, bool same_subject, int threads) {
 }
 
 TEST_P(StorageContract, RacingThreadsGetOneApplicationPerSubject) {
-  EXPECT_EQ(Race(*db_, account_, true, 8), 1);
+  std::vector<AccountId> mine(supply_.begin(), supply_.begin() + 8);
+  EXPECT_EQ(Race(
+                *db_, [&](int t) { return mine.at(t); }, Contest::kSubject, 8),
+            1);
 }
 
 TEST_P(StorageContract, RacingThreadsGetOneApplicationPerDomain) {
-  EXPECT_EQ(Race(*db_, account_, false, 8), 1);
+  std::vector<AccountId> mine(supply_.begin(), supply_.begin() + 8);
+  EXPECT_EQ(Race(
+                *db_, [&](int t) { return mine.at(t); }, Contest::kDomain, 8),
+            1);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, StorageContract, ::testing::ValuesIn(StoresUnderTest()),

@@ -18,15 +18,18 @@ CrashReport Failed(std::string why) {
 }
 
 // The writer: never returns.
-[[noreturn]] void Write(const std::function<std::unique_ptr<Database>()>& open, AccountId account,
-                        int ack_fd) {
+// Each application has an account of its own (one application in progress per account).
+[[noreturn]] void Write(const std::function<std::unique_ptr<Database>()>& open, int ack_fd) {
   std::unique_ptr<Database> db = open();
   if (db == nullptr) _exit(2);
   for (int i = 0;; ++i) {
     Result<std::unique_ptr<UnitOfWork>> uow = db->Begin();
     if (!uow) _exit(3);
+    Result<AccountId> account = (*uow)->accounts().Insert(
+        {AccountId(), "crash-" + std::to_string(i), Role::kCustomer, "客户", "x", kT0});
+    if (!account) _exit(9);
     Result<ApplicationId> id = (*uow)->applications().Insert(
-        NewRecord(account, SampleApplication(2000 + i, "crash-" + std::to_string(i) + ".cn")));
+        NewRecord(*account, SampleApplication(2000 + i, "crash-" + std::to_string(i) + ".cn")));
     if (!id) _exit(4);
     const std::string entity = "application:" + std::to_string(id->value());
     if (!(*uow)->audit().Append({kT0, "account:crash", "application.create", entity, "{}"}))
@@ -43,19 +46,17 @@ CrashReport Failed(std::string why) {
 CrashReport KillWriterMidWrite(const std::function<std::unique_ptr<Database>()>& open,
                                int acknowledgements) {
   CrashReport report;
-  AccountId account;
   {
     std::unique_ptr<Database> db = open();
     if (db == nullptr) return Failed("cannot open the store");
-    account = CreateAccount(*db, "crash-writer");
-  }  // closed before fork: connections never cross a fork
+  }  // migrated, and closed before fork: connections never cross a fork
   int acks[2];
   if (pipe(acks) != 0) return Failed("pipe failed");
   const pid_t pid = fork();
   if (pid < 0) return Failed("fork failed");
   if (pid == 0) {
     close(acks[0]);
-    Write(open, account, acks[1]);
+    Write(open, acks[1]);
   }
   close(acks[1]);
   std::vector<std::int64_t> committed;
@@ -86,7 +87,7 @@ CrashReport KillWriterMidWrite(const std::function<std::unique_ptr<Database>()>&
   }
   for (ApplicationId after;;) {
     Result<std::vector<ApplicationRecord>> page =
-        (*uow)->applications().List({account, {}, std::nullopt, after, 500});
+        (*uow)->applications().List({std::nullopt, {}, std::nullopt, after, 500});
     if (!page || page->empty()) break;
     report.applications += static_cast<std::int64_t>(page->size());
     after = page->back().id;

@@ -1,17 +1,34 @@
 -- Beian's schema on PostgreSQL: the same tables, constraints and refusals as
 -- storage/sqlite/migrations/0001_init.sql, in PostgreSQL's words. Several icpd processes
--- share this database; every invariant below holds whatever they do concurrently.
+-- share this database; every invariant below holds whatever they do concurrently, and
+-- against the runtime role writing raw SQL (tests/storage/hostile_writer_postgres.py).
 -- Times are Unix seconds (BIGINT).
+-- Unique keys are named "table.column", as SQLite names them in its errors, and triggers
+-- raise with CONSTRAINT set to their rule, so that both engines report the same names and
+-- the repositories classify errors by them (sql::ConstraintOf).
+
+-- Raises `rule` (TG_ARGV[0]) for any row or statement: some changes are refused outright.
+CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '%', TG_ARGV[0] USING CONSTRAINT = TG_ARGV[0];
+END $$;
 
 CREATE TABLE accounts (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-  login TEXT NOT NULL UNIQUE CHECK (length(login) BETWEEN 1 AND 128),
+  login TEXT NOT NULL CHECK (length(login) BETWEEN 1 AND 128),
   role TEXT NOT NULL CHECK (role IN ('customer', 'reviewer', 'admin')),
   display_name TEXT NOT NULL,
   password_hash TEXT NOT NULL,
-  created_at BIGINT NOT NULL
+  created_at BIGINT NOT NULL,
+  CONSTRAINT "accounts.login" UNIQUE (login)
 );
 
+-- Applications. subject_key is whom the application is about: the identity_key of the
+-- subject on record when there is one (whatever certificate the new document carries), else
+-- the keyed hash of the document's certificate. open_subject_key is subject_key while the
+-- application is open and NULL once it is terminal: its unique index is "one open
+-- application per subject", so a change filing and a new website for one subject can never
+-- run at once (FACTS §4.5). open_account likewise holds "one in-process order per account".
 CREATE TABLE applications (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   account_id BIGINT NOT NULL REFERENCES accounts (id),
@@ -23,8 +40,9 @@ CREATE TABLE applications (
     'verification', 'ready_for_bureau', 'sms_pending', 'bureau_review', 'approved',
     'bureau_returned', 'withdrawn', 'abandoned', 'expired')),
   province TEXT NOT NULL,
-  subject_hash TEXT NOT NULL,
-  open_subject_hash TEXT UNIQUE,
+  subject_key TEXT NOT NULL,
+  open_subject_key TEXT,
+  open_account BIGINT,
   body TEXT NOT NULL,
   entered_at BIGINT NOT NULL,
   missed_calls BIGINT NOT NULL CHECK (missed_calls >= 0),
@@ -38,20 +56,29 @@ CREATE TABLE applications (
   revision BIGINT NOT NULL CHECK (revision >= 1),
   created_at BIGINT NOT NULL,
   updated_at BIGINT NOT NULL,
+  CONSTRAINT "applications.open_subject_key" UNIQUE (open_subject_key),
+  CONSTRAINT "applications.open_account" UNIQUE (open_account),
   CHECK ((state IN ('approved', 'withdrawn', 'abandoned', 'expired')) =
-         (open_subject_hash IS NULL)),
-  CHECK (open_subject_hash IS NULL OR open_subject_hash = subject_hash)
+         (open_subject_key IS NULL)),
+  CHECK (open_subject_key IS NULL OR open_subject_key = subject_key),
+  CHECK ((open_account IS NULL) = (open_subject_key IS NULL)),
+  CHECK (open_account IS NULL OR open_account = account_id)
 );
 CREATE INDEX applications_account ON applications (account_id, id);
 CREATE INDEX applications_state ON applications (state, id);
-CREATE INDEX applications_due ON applications (deadline_due) WHERE open_subject_hash IS NOT NULL;
+CREATE INDEX applications_due ON applications (deadline_due) WHERE open_subject_key IS NOT NULL;
 CREATE INDEX applications_call ON applications (next_call_at) WHERE next_call_at IS NOT NULL;
 
+-- Subjects on record: one active subject per certificate (keyed hash of type and number).
+-- identity_key is the certificate hash the subject was first recorded with and never
+-- changes, even when a change filing replaces the certificate (三证合一, personal → unit):
+-- applications about the subject are keyed on it.
 CREATE TABLE subjects (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   account_id BIGINT NOT NULL REFERENCES accounts (id),
+  identity_key TEXT NOT NULL,
   certificate_hash TEXT NOT NULL,
-  active_certificate_hash TEXT UNIQUE,
+  active_certificate_hash TEXT,
   province TEXT NOT NULL,
   body TEXT NOT NULL,
   content_hash TEXT NOT NULL,
@@ -59,11 +86,16 @@ CREATE TABLE subjects (
   cancelled BIGINT NOT NULL CHECK (cancelled IN (0, 1)),
   changed_by BIGINT REFERENCES applications (id),
   revision BIGINT NOT NULL CHECK (revision >= 1),
+  CONSTRAINT "subjects.active_certificate_hash" UNIQUE (active_certificate_hash),
+  UNIQUE (id, identity_key),
   CHECK ((cancelled = 0 AND active_certificate_hash = certificate_hash) OR
          (cancelled = 1 AND active_certificate_hash IS NULL))
 );
 CREATE INDEX subjects_account ON subjects (account_id);
+CREATE INDEX subjects_identity ON subjects (identity_key);
 ALTER TABLE applications ADD FOREIGN KEY (subject_id) REFERENCES subjects (id);
+ALTER TABLE applications ADD CONSTRAINT "applications.subject_key"
+  FOREIGN KEY (subject_id, subject_key) REFERENCES subjects (id, identity_key);
 
 CREATE TABLE websites (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -80,18 +112,46 @@ CREATE INDEX websites_subject ON websites (subject_id);
 CREATE TABLE website_domains (
   website_id BIGINT NOT NULL REFERENCES websites (id),
   domain TEXT NOT NULL,
-  active_domain TEXT UNIQUE,
+  active_domain TEXT,
   PRIMARY KEY (website_id, domain),
+  CONSTRAINT "website_domains.active_domain" UNIQUE (active_domain),
   CHECK (active_domain IS NULL OR active_domain = domain)
 );
 
--- An access filing (新增接入, 继续接入, 取消接入) changes no data on record.
+-- Records on file are kept: a subject, website or application is never deleted and keeps
+-- its identity.
+CREATE TRIGGER subjects_kept BEFORE DELETE OR TRUNCATE ON subjects
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('record.kept');
+CREATE TRIGGER websites_kept BEFORE DELETE OR TRUNCATE ON websites
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('record.kept');
+CREATE TRIGGER applications_kept BEFORE DELETE OR TRUNCATE ON applications
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('record.kept');
+CREATE TRIGGER subjects_identity_fixed BEFORE UPDATE ON subjects
+  FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id OR
+                     NEW.identity_key IS DISTINCT FROM OLD.identity_key)
+  EXECUTE FUNCTION refuse('record.identity-fixed');
+CREATE TRIGGER websites_identity_fixed BEFORE UPDATE ON websites
+  FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id)
+  EXECUTE FUNCTION refuse('record.identity-fixed');
+CREATE TRIGGER applications_identity_fixed BEFORE UPDATE ON applications
+  FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id OR
+                     NEW.account_id IS DISTINCT FROM OLD.account_id OR
+                     NEW.type IS DISTINCT FROM OLD.type OR
+                     NEW.created_at IS DISTINCT FROM OLD.created_at)
+  EXECUTE FUNCTION refuse('record.identity-fixed');
+
+-- Data on record changes only through an application that may change it: a new content
+-- hash needs changed_by naming an application, and never an access filing (新增接入,
+-- 继续接入, 取消接入 change no data). The sealed body is bound to its content hash (and
+-- its row), so the body cannot change while the hash stays.
 CREATE FUNCTION access_filing_changes_no_data() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.content_hash IS DISTINCT FROM OLD.content_hash AND NEW.changed_by IS NOT NULL AND
-     (SELECT type FROM applications WHERE id = NEW.changed_by)
-       IN ('new_access', 'continue_access', 'cancel_access') THEN
-    RAISE EXCEPTION 'access-filing.changes-no-data';
+  IF NEW.content_hash IS DISTINCT FROM OLD.content_hash AND
+     (NEW.changed_by IS NULL OR
+      coalesce((SELECT type FROM applications WHERE id = NEW.changed_by)
+        IN ('new_access', 'continue_access', 'cancel_access'), true)) THEN
+    RAISE EXCEPTION 'access-filing.changes-no-data'
+      USING CONSTRAINT = 'access-filing.changes-no-data';
   END IF;
   RETURN NEW;
 END $$;
@@ -100,18 +160,18 @@ CREATE TRIGGER subjects_access_filing_changes_no_data BEFORE UPDATE ON subjects
 CREATE TRIGGER websites_access_filing_changes_no_data BEFORE UPDATE ON websites
   FOR EACH ROW EXECUTE FUNCTION access_filing_changes_no_data();
 
--- Raises `rule` for any row: the tables below refuse some changes outright.
-CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  RAISE EXCEPTION '%', TG_ARGV[0];
-END $$;
-
+-- Every number ever issued, kept forever: issued once, and a cancellation is final. Numbers
+-- are stored in their canonical form: 川ICP备… is 蜀ICP备…, 甘ICP备… is 陇ICP备…, so a
+-- cancelled number cannot come back under its legacy alias.
 CREATE TABLE filing_numbers (
-  number TEXT PRIMARY KEY,
+  number TEXT CHECK (substr(number, 1, 1) NOT IN ('川', '甘')),
   subject_id BIGINT NOT NULL REFERENCES subjects (id),
   website_id BIGINT REFERENCES websites (id),
   issued_at BIGINT NOT NULL,
-  cancelled_at BIGINT
+  cancelled_at BIGINT,
+  CONSTRAINT "filing_numbers.number" PRIMARY KEY (number),
+  UNIQUE (number, subject_id),
+  UNIQUE (number, website_id)
 );
 CREATE TRIGGER filing_numbers_kept_forever BEFORE DELETE OR TRUNCATE ON filing_numbers
   FOR EACH STATEMENT EXECUTE FUNCTION refuse('filing-number.kept-forever');
@@ -124,12 +184,48 @@ CREATE TRIGGER filing_numbers_issued_once BEFORE UPDATE ON filing_numbers
                       NEW.cancelled_at IS DISTINCT FROM OLD.cancelled_at))
   EXECUTE FUNCTION refuse('filing-number.issued-once');
 
+-- The number on a subject or website is one issued to it (a subject number to the subject,
+-- a website number to the website), never free text.
+ALTER TABLE subjects ADD CONSTRAINT "subjects.number"
+  FOREIGN KEY (number, id) REFERENCES filing_numbers (number, subject_id);
+ALTER TABLE websites ADD CONSTRAINT "websites.number"
+  FOREIGN KEY (number, id) REFERENCES filing_numbers (number, website_id);
+CREATE FUNCTION subject_number_is_subjects() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.number IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM filing_numbers
+       WHERE number = NEW.number AND subject_id = NEW.id AND website_id IS NULL) THEN
+    RAISE EXCEPTION 'subjects.number' USING CONSTRAINT = 'subjects.number';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER subjects_number_issued BEFORE INSERT OR UPDATE OF number ON subjects
+  FOR EACH ROW EXECUTE FUNCTION subject_number_is_subjects();
+
+-- An open application about no subject on record may not name the certificate of an active
+-- one (it is about that subject: its key is the subject's identity).
+CREATE FUNCTION applications_subject_on_record() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.subject_id IS NULL AND NEW.open_subject_key IS NOT NULL AND
+     (TG_OP = 'INSERT' OR OLD.open_subject_key IS NULL OR
+      NEW.subject_key IS DISTINCT FROM OLD.subject_key) AND
+     EXISTS (SELECT 1 FROM subjects WHERE cancelled = 0 AND
+               (identity_key = NEW.subject_key OR active_certificate_hash = NEW.subject_key)) THEN
+    RAISE EXCEPTION 'application.subject-on-record'
+      USING CONSTRAINT = 'application.subject-on-record';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER applications_subject_on_record BEFORE INSERT OR UPDATE ON applications
+  FOR EACH ROW EXECUTE FUNCTION applications_subject_on_record();
+
 CREATE TABLE application_domains (
   application_id BIGINT NOT NULL REFERENCES applications (id),
   domain TEXT NOT NULL,
   field TEXT NOT NULL,
-  open_domain TEXT UNIQUE,
+  open_domain TEXT,
   PRIMARY KEY (application_id, domain),
+  CONSTRAINT "application_domains.open_domain" UNIQUE (open_domain),
   CHECK (open_domain IS NULL OR open_domain = domain)
 );
 
@@ -139,8 +235,23 @@ BEGIN
   RETURN NEW;
 END $$;
 CREATE TRIGGER applications_terminal_frees_domains AFTER UPDATE ON applications
-  FOR EACH ROW WHEN (NEW.open_subject_hash IS NULL AND OLD.open_subject_hash IS NOT NULL)
+  FOR EACH ROW WHEN (NEW.open_subject_key IS NULL AND OLD.open_subject_key IS NOT NULL)
   EXECUTE FUNCTION applications_terminal_frees_domains();
+
+-- A domain row of a terminal application stays closed.
+CREATE FUNCTION application_domains_open_only_while_open() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.open_domain IS NOT NULL AND
+     (SELECT open_subject_key FROM applications WHERE id = NEW.application_id) IS NULL THEN
+    RAISE EXCEPTION 'application_domains.open_domain'
+      USING CONSTRAINT = 'application_domains.open_domain';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER application_domains_open_only_while_open
+  BEFORE INSERT OR UPDATE OF open_domain ON application_domains
+  FOR EACH ROW EXECUTE FUNCTION application_domains_open_only_while_open();
 
 CREATE TABLE application_transitions (
   application_id BIGINT NOT NULL REFERENCES applications (id),
@@ -154,6 +265,18 @@ CREATE TABLE application_transitions (
 CREATE TRIGGER application_transitions_append_only BEFORE UPDATE OR DELETE OR TRUNCATE
   ON application_transitions FOR EACH STATEMENT
   EXECUTE FUNCTION refuse('application.history-append-only');
+-- Appended in order, each move once.
+CREATE FUNCTION application_transitions_in_order() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.seq IS DISTINCT FROM (SELECT coalesce(max(seq), 0) + 1 FROM application_transitions
+                               WHERE application_id = NEW.application_id) THEN
+    RAISE EXCEPTION 'application.history-append-only'
+      USING CONSTRAINT = 'application.history-append-only';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER application_transitions_in_order BEFORE INSERT ON application_transitions
+  FOR EACH ROW EXECUTE FUNCTION application_transitions_in_order();
 
 CREATE TABLE materials (
   id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -185,17 +308,28 @@ CREATE TABLE resources (
 CREATE INDEX resources_account ON resources (account);
 CREATE INDEX resources_parent ON resources (parent_id);
 
+-- Authorization codes are kept with their history: a code is never deleted, its server and
+-- issuer never change, and a used code stays used.
 CREATE TABLE authorization_codes (
-  code TEXT PRIMARY KEY,
+  code TEXT,
   server_id TEXT NOT NULL,
   ip TEXT NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('unused', 'used', 'invalid')),
-  generated_by TEXT NOT NULL
+  generated_by TEXT NOT NULL,
+  CONSTRAINT "authorization_codes.code" PRIMARY KEY (code)
 );
 CREATE INDEX authorization_codes_server ON authorization_codes (server_id);
 CREATE TRIGGER authorization_codes_used_is_final BEFORE UPDATE ON authorization_codes
   FOR EACH ROW WHEN (OLD.state = 'used' AND NEW.state <> 'used')
   EXECUTE FUNCTION refuse('auth-code.used');
+CREATE TRIGGER authorization_codes_fixed BEFORE UPDATE ON authorization_codes
+  FOR EACH ROW WHEN (NEW.code IS DISTINCT FROM OLD.code OR
+                     NEW.server_id IS DISTINCT FROM OLD.server_id OR
+                     NEW.ip IS DISTINCT FROM OLD.ip OR
+                     NEW.generated_by IS DISTINCT FROM OLD.generated_by)
+  EXECUTE FUNCTION refuse('auth-code.kept');
+CREATE TRIGGER authorization_codes_kept BEFORE DELETE OR TRUNCATE ON authorization_codes
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('auth-code.kept');
 
 CREATE TABLE audit_log (
   seq BIGINT PRIMARY KEY CHECK (seq >= 1),

@@ -1,9 +1,22 @@
 -- Beian's schema on SQLite. The invariants of DESIGN.md live here, in constraints, unique
 -- indexes and triggers, so that no writer (another process, a bug, a hand-written UPDATE)
 -- can break them. The PostgreSQL schema (storage/postgres/migrations) says the same thing
--- in that engine's words; the contract suite holds both to it.
+-- in that engine's words; the contract suite holds both to it, and
+-- tests/storage/hostile_writer_sqlite.py attacks it with raw SQL.
 -- Times are Unix seconds. Documents holding personal data are sealed (PiiVault) and looked
 -- up through keyed hashes.
+--
+-- What holds against a raw writer on SQLite, whatever its connection settings:
+--  * every table is STRICT: a value of the wrong type is refused, never stored;
+--  * the guards are triggers, which run on every connection. Foreign keys are declared too,
+--    but SQLite checks them only where `PRAGMA foreign_keys = ON` (Beian's connections);
+--    every reference an invariant rests on is therefore also checked by a trigger;
+--  * INSERT OR REPLACE / UPDATE OR REPLACE delete the conflicting row without running its
+--    DELETE trigger, so every table whose rows are kept forever refuses, in a BEFORE
+--    trigger, any insert or update that would collide with one of its unique keys.
+-- A trigger's message and a unique key's columns name the guard ("filing_numbers.number",
+-- "filing-number.kept-forever"); PostgreSQL reports the same names, and the repositories
+-- classify errors by them (sql::ConstraintOf).
 
 CREATE TABLE accounts (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -12,12 +25,16 @@ CREATE TABLE accounts (
   display_name TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   created_at INTEGER NOT NULL
-);
+) STRICT;
 
 -- Subjects on record: one active subject per certificate (keyed hash of type and number).
+-- identity_key is the certificate hash the subject was first recorded with and never
+-- changes, even when a change filing replaces the certificate (三证合一, personal → unit):
+-- applications about the subject are keyed on it.
 CREATE TABLE subjects (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id INTEGER NOT NULL REFERENCES accounts (id),
+  identity_key TEXT NOT NULL,
   certificate_hash TEXT NOT NULL,
   active_certificate_hash TEXT UNIQUE,
   province TEXT NOT NULL,
@@ -27,10 +44,12 @@ CREATE TABLE subjects (
   cancelled INTEGER NOT NULL CHECK (cancelled IN (0, 1)),
   changed_by INTEGER REFERENCES applications (id),
   revision INTEGER NOT NULL CHECK (revision >= 1),
+  UNIQUE (id, identity_key),
   CHECK ((cancelled = 0 AND active_certificate_hash = certificate_hash) OR
          (cancelled = 1 AND active_certificate_hash IS NULL))
-);
+) STRICT;
 CREATE INDEX subjects_account ON subjects (account_id);
+CREATE INDEX subjects_identity ON subjects (identity_key);
 
 CREATE TABLE websites (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -41,7 +60,7 @@ CREATE TABLE websites (
   cancelled INTEGER NOT NULL CHECK (cancelled IN (0, 1)),
   changed_by INTEGER REFERENCES applications (id),
   revision INTEGER NOT NULL CHECK (revision >= 1)
-);
+) STRICT;
 CREATE INDEX websites_subject ON websites (subject_id);
 
 -- A domain belongs to at most one active website, and so to at most one subject.
@@ -51,32 +70,75 @@ CREATE TABLE website_domains (
   active_domain TEXT UNIQUE,
   PRIMARY KEY (website_id, domain),
   CHECK (active_domain IS NULL OR active_domain = domain)
-);
+) STRICT;
 
--- An access filing (新增接入, 继续接入, 取消接入) changes no data on record.
+-- Records on file are kept: a subject or website is cancelled, never deleted, keeps its id
+-- and identity, and cannot be replaced by a colliding insert.
+CREATE TRIGGER subjects_kept BEFORE DELETE ON subjects
+BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
+CREATE TRIGGER websites_kept BEFORE DELETE ON websites
+BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
+CREATE TRIGGER subjects_no_replace BEFORE INSERT ON subjects
+WHEN EXISTS (SELECT 1 FROM subjects WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
+CREATE TRIGGER subjects_one_active_per_certificate BEFORE INSERT ON subjects
+WHEN NEW.active_certificate_hash IS NOT NULL AND
+     EXISTS (SELECT 1 FROM subjects WHERE active_certificate_hash = NEW.active_certificate_hash)
+BEGIN SELECT RAISE(ABORT, 'subjects.active_certificate_hash'); END;
+CREATE TRIGGER subjects_one_active_per_certificate_update BEFORE UPDATE ON subjects
+WHEN NEW.active_certificate_hash IS NOT NULL AND
+     EXISTS (SELECT 1 FROM subjects
+             WHERE active_certificate_hash = NEW.active_certificate_hash AND id <> OLD.id)
+BEGIN SELECT RAISE(ABORT, 'subjects.active_certificate_hash'); END;
+CREATE TRIGGER subjects_identity_fixed BEFORE UPDATE ON subjects
+WHEN NEW.id IS NOT OLD.id OR NEW.identity_key IS NOT OLD.identity_key
+BEGIN SELECT RAISE(ABORT, 'record.identity-fixed'); END;
+CREATE TRIGGER websites_no_replace BEFORE INSERT ON websites
+WHEN EXISTS (SELECT 1 FROM websites WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
+CREATE TRIGGER websites_identity_fixed BEFORE UPDATE ON websites
+WHEN NEW.id IS NOT OLD.id
+BEGIN SELECT RAISE(ABORT, 'record.identity-fixed'); END;
+
+-- Data on record changes only through an application that may change it: a new content
+-- hash needs changed_by naming an application, and never an access filing (新增接入,
+-- 继续接入, 取消接入 change no data). The sealed body is bound to its content hash (and
+-- its row), so the body cannot change while the hash stays.
 CREATE TRIGGER subjects_access_filing_changes_no_data BEFORE UPDATE ON subjects
-WHEN NEW.content_hash IS NOT OLD.content_hash AND NEW.changed_by IS NOT NULL AND
-     (SELECT type FROM applications WHERE id = NEW.changed_by)
-       IN ('new_access', 'continue_access', 'cancel_access')
+WHEN NEW.content_hash IS NOT OLD.content_hash AND
+     (NEW.changed_by IS NULL OR
+      NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.changed_by) OR
+      (SELECT type FROM applications WHERE id = NEW.changed_by)
+        IN ('new_access', 'continue_access', 'cancel_access'))
 BEGIN SELECT RAISE(ABORT, 'access-filing.changes-no-data'); END;
 
 CREATE TRIGGER websites_access_filing_changes_no_data BEFORE UPDATE ON websites
-WHEN NEW.content_hash IS NOT OLD.content_hash AND NEW.changed_by IS NOT NULL AND
-     (SELECT type FROM applications WHERE id = NEW.changed_by)
-       IN ('new_access', 'continue_access', 'cancel_access')
+WHEN NEW.content_hash IS NOT OLD.content_hash AND
+     (NEW.changed_by IS NULL OR
+      NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.changed_by) OR
+      (SELECT type FROM applications WHERE id = NEW.changed_by)
+        IN ('new_access', 'continue_access', 'cancel_access'))
 BEGIN SELECT RAISE(ABORT, 'access-filing.changes-no-data'); END;
 
--- Every number ever issued, kept forever: issued once, and a cancellation is final.
+-- Every number ever issued, kept forever: issued once, and a cancellation is final. Numbers
+-- are stored in their canonical form: 川ICP备… is 蜀ICP备…, 甘ICP备… is 陇ICP备…, so a
+-- cancelled number cannot come back under its legacy alias.
 CREATE TABLE filing_numbers (
-  number TEXT PRIMARY KEY,
+  number TEXT PRIMARY KEY CHECK (substr(number, 1, 1) NOT IN ('川', '甘')),
   subject_id INTEGER NOT NULL REFERENCES subjects (id),
   website_id INTEGER REFERENCES websites (id),
   issued_at INTEGER NOT NULL,
-  cancelled_at INTEGER
-);
+  cancelled_at INTEGER,
+  UNIQUE (number, subject_id),
+  UNIQUE (number, website_id)
+) STRICT;
 
 CREATE TRIGGER filing_numbers_kept_forever BEFORE DELETE ON filing_numbers
 BEGIN SELECT RAISE(ABORT, 'filing-number.kept-forever'); END;
+
+CREATE TRIGGER filing_numbers_no_replace BEFORE INSERT ON filing_numbers
+WHEN EXISTS (SELECT 1 FROM filing_numbers WHERE number = NEW.number)
+BEGIN SELECT RAISE(ABORT, 'filing_numbers.number'); END;
 
 CREATE TRIGGER filing_numbers_issued_once BEFORE UPDATE ON filing_numbers
 WHEN NEW.number IS NOT OLD.number OR NEW.subject_id IS NOT OLD.subject_id OR
@@ -84,8 +146,31 @@ WHEN NEW.number IS NOT OLD.number OR NEW.subject_id IS NOT OLD.subject_id OR
      (OLD.cancelled_at IS NOT NULL AND NEW.cancelled_at IS NOT OLD.cancelled_at)
 BEGIN SELECT RAISE(ABORT, 'filing-number.issued-once'); END;
 
--- Applications. open_subject_hash is the subject's hash while the application is open and
--- NULL once it is terminal; its unique index is "one open application per subject".
+-- The number on a subject or website is one issued to it (a subject number to the subject,
+-- a website number to the website), never free text.
+CREATE TRIGGER subjects_number_issued_insert BEFORE INSERT ON subjects
+WHEN NEW.number IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'subjects.number'); END;
+CREATE TRIGGER subjects_number_issued BEFORE UPDATE OF number ON subjects
+WHEN NEW.number IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM filing_numbers
+  WHERE number = NEW.number AND subject_id = NEW.id AND website_id IS NULL)
+BEGIN SELECT RAISE(ABORT, 'subjects.number'); END;
+CREATE TRIGGER websites_number_issued_insert BEFORE INSERT ON websites
+WHEN NEW.number IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'websites.number'); END;
+CREATE TRIGGER websites_number_issued BEFORE UPDATE OF number ON websites
+WHEN NEW.number IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM filing_numbers
+  WHERE number = NEW.number AND website_id = NEW.id AND subject_id = NEW.subject_id)
+BEGIN SELECT RAISE(ABORT, 'websites.number'); END;
+
+-- Applications. subject_key is whom the application is about: the identity_key of the
+-- subject on record when there is one (whatever certificate the new document carries), else
+-- the keyed hash of the document's certificate. open_subject_key is subject_key while the
+-- application is open and NULL once it is terminal: its unique index is "one open
+-- application per subject", so a change filing and a new website for one subject can never
+-- run at once (FACTS §4.5). open_account likewise holds "one in-process order per account".
 CREATE TABLE applications (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   account_id INTEGER NOT NULL REFERENCES accounts (id),
@@ -97,8 +182,9 @@ CREATE TABLE applications (
     'verification', 'ready_for_bureau', 'sms_pending', 'bureau_review', 'approved',
     'bureau_returned', 'withdrawn', 'abandoned', 'expired')),
   province TEXT NOT NULL,
-  subject_hash TEXT NOT NULL,
-  open_subject_hash TEXT UNIQUE,
+  subject_key TEXT NOT NULL,
+  open_subject_key TEXT UNIQUE,
+  open_account INTEGER UNIQUE,
   body TEXT NOT NULL,
   entered_at INTEGER NOT NULL,
   missed_calls INTEGER NOT NULL CHECK (missed_calls >= 0),
@@ -112,14 +198,67 @@ CREATE TABLE applications (
   revision INTEGER NOT NULL CHECK (revision >= 1),
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
+  FOREIGN KEY (subject_id, subject_key) REFERENCES subjects (id, identity_key),
   CHECK ((state IN ('approved', 'withdrawn', 'abandoned', 'expired')) =
-         (open_subject_hash IS NULL)),
-  CHECK (open_subject_hash IS NULL OR open_subject_hash = subject_hash)
-);
+         (open_subject_key IS NULL)),
+  CHECK (open_subject_key IS NULL OR open_subject_key = subject_key),
+  CHECK ((open_account IS NULL) = (open_subject_key IS NULL)),
+  CHECK (open_account IS NULL OR open_account = account_id)
+) STRICT;
 CREATE INDEX applications_account ON applications (account_id, id);
 CREATE INDEX applications_state ON applications (state, id);
-CREATE INDEX applications_due ON applications (deadline_due) WHERE open_subject_hash IS NOT NULL;
+CREATE INDEX applications_due ON applications (deadline_due) WHERE open_subject_key IS NOT NULL;
 CREATE INDEX applications_call ON applications (next_call_at) WHERE next_call_at IS NOT NULL;
+
+-- The subject_key of an application about a subject on record is that subject's identity
+-- (the foreign key above, checked here too for connections without foreign keys), and an
+-- open application about no subject on record may not name the certificate of an active one.
+CREATE TRIGGER applications_subject_key BEFORE INSERT ON applications
+WHEN NEW.subject_id IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM subjects WHERE id = NEW.subject_id AND identity_key = NEW.subject_key)
+BEGIN SELECT RAISE(ABORT, 'applications.subject_key'); END;
+CREATE TRIGGER applications_subject_key_update BEFORE UPDATE ON applications
+WHEN NEW.subject_id IS NOT NULL AND NOT EXISTS (
+  SELECT 1 FROM subjects WHERE id = NEW.subject_id AND identity_key = NEW.subject_key)
+BEGIN SELECT RAISE(ABORT, 'applications.subject_key'); END;
+CREATE TRIGGER applications_subject_on_record BEFORE INSERT ON applications
+WHEN NEW.subject_id IS NULL AND NEW.open_subject_key IS NOT NULL AND EXISTS (
+  SELECT 1 FROM subjects WHERE cancelled = 0 AND
+    (identity_key = NEW.subject_key OR active_certificate_hash = NEW.subject_key))
+BEGIN SELECT RAISE(ABORT, 'application.subject-on-record'); END;
+CREATE TRIGGER applications_subject_on_record_update BEFORE UPDATE ON applications
+WHEN NEW.subject_id IS NULL AND NEW.open_subject_key IS NOT NULL AND
+     (OLD.open_subject_key IS NULL OR NEW.subject_key IS NOT OLD.subject_key) AND EXISTS (
+  SELECT 1 FROM subjects WHERE cancelled = 0 AND
+    (identity_key = NEW.subject_key OR active_certificate_hash = NEW.subject_key))
+BEGIN SELECT RAISE(ABORT, 'application.subject-on-record'); END;
+
+-- Applications are kept; a colliding insert or update may not replace another's row.
+CREATE TRIGGER applications_kept BEFORE DELETE ON applications
+BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
+CREATE TRIGGER applications_no_replace BEFORE INSERT ON applications
+WHEN EXISTS (SELECT 1 FROM applications WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
+CREATE TRIGGER applications_one_open_per_subject BEFORE INSERT ON applications
+WHEN NEW.open_subject_key IS NOT NULL AND
+     EXISTS (SELECT 1 FROM applications WHERE open_subject_key = NEW.open_subject_key)
+BEGIN SELECT RAISE(ABORT, 'applications.open_subject_key'); END;
+CREATE TRIGGER applications_one_open_per_account BEFORE INSERT ON applications
+WHEN NEW.open_account IS NOT NULL AND
+     EXISTS (SELECT 1 FROM applications WHERE open_account = NEW.open_account)
+BEGIN SELECT RAISE(ABORT, 'applications.open_account'); END;
+CREATE TRIGGER applications_identity_fixed BEFORE UPDATE ON applications
+WHEN NEW.id IS NOT OLD.id OR NEW.account_id IS NOT OLD.account_id OR
+     NEW.type IS NOT OLD.type OR NEW.created_at IS NOT OLD.created_at
+BEGIN SELECT RAISE(ABORT, 'record.identity-fixed'); END;
+CREATE TRIGGER applications_one_open_per_subject_update BEFORE UPDATE ON applications
+WHEN NEW.open_subject_key IS NOT NULL AND EXISTS (
+  SELECT 1 FROM applications WHERE open_subject_key = NEW.open_subject_key AND id <> OLD.id)
+BEGIN SELECT RAISE(ABORT, 'applications.open_subject_key'); END;
+CREATE TRIGGER applications_one_open_per_account_update BEFORE UPDATE ON applications
+WHEN NEW.open_account IS NOT NULL AND EXISTS (
+  SELECT 1 FROM applications WHERE open_account = NEW.open_account AND id <> OLD.id)
+BEGIN SELECT RAISE(ABORT, 'applications.open_account'); END;
 
 -- "One open application per domain": open_domain is the domain while the application is
 -- open; a terminal application frees its domains (trigger below).
@@ -130,11 +269,22 @@ CREATE TABLE application_domains (
   open_domain TEXT UNIQUE,
   PRIMARY KEY (application_id, domain),
   CHECK (open_domain IS NULL OR open_domain = domain)
-);
+) STRICT;
 
 CREATE TRIGGER applications_terminal_frees_domains AFTER UPDATE ON applications
-WHEN NEW.open_subject_hash IS NULL AND OLD.open_subject_hash IS NOT NULL
+WHEN NEW.open_subject_key IS NULL AND OLD.open_subject_key IS NOT NULL
 BEGIN UPDATE application_domains SET open_domain = NULL WHERE application_id = NEW.id; END;
+
+-- A domain row of a terminal application stays closed; an open one names its domain.
+CREATE TRIGGER application_domains_open_only_while_open BEFORE INSERT ON application_domains
+WHEN NEW.open_domain IS NOT NULL AND
+     (SELECT open_subject_key FROM applications WHERE id = NEW.application_id) IS NULL
+BEGIN SELECT RAISE(ABORT, 'application_domains.open_domain'); END;
+CREATE TRIGGER application_domains_open_only_while_open_update
+BEFORE UPDATE OF open_domain ON application_domains
+WHEN NEW.open_domain IS NOT NULL AND
+     (SELECT open_subject_key FROM applications WHERE id = NEW.application_id) IS NULL
+BEGIN SELECT RAISE(ABORT, 'application_domains.open_domain'); END;
 
 CREATE TABLE application_transitions (
   application_id INTEGER NOT NULL REFERENCES applications (id),
@@ -144,11 +294,16 @@ CREATE TABLE application_transitions (
   to_state TEXT NOT NULL,
   at INTEGER NOT NULL,
   PRIMARY KEY (application_id, seq)
-);
+) STRICT;
 
 CREATE TRIGGER application_transitions_append_only_update BEFORE UPDATE ON application_transitions
 BEGIN SELECT RAISE(ABORT, 'application.history-append-only'); END;
 CREATE TRIGGER application_transitions_append_only_delete BEFORE DELETE ON application_transitions
+BEGIN SELECT RAISE(ABORT, 'application.history-append-only'); END;
+-- Appended in order, each move once: an insert that would replace a move is refused too.
+CREATE TRIGGER application_transitions_append_only_insert BEFORE INSERT ON application_transitions
+WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM application_transitions
+                     WHERE application_id = NEW.application_id)
 BEGIN SELECT RAISE(ABORT, 'application.history-append-only'); END;
 
 CREATE TABLE materials (
@@ -161,7 +316,7 @@ CREATE TABLE materials (
   size INTEGER NOT NULL CHECK (size >= 0),
   sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
   uploaded_at INTEGER NOT NULL
-);
+) STRICT;
 CREATE INDEX materials_application ON materials (application_id);
 
 CREATE TABLE resources (
@@ -177,23 +332,33 @@ CREATE TABLE resources (
   expires_at INTEGER,
   public_ip TEXT,
   parent_id TEXT REFERENCES resources (id)
-);
+) STRICT;
 CREATE INDEX resources_account ON resources (account);
 CREATE INDEX resources_parent ON resources (parent_id);
 
+-- Authorization codes are kept with their history: a code is never deleted or replaced, its
+-- server and issuer never change, and a used code stays used.
 CREATE TABLE authorization_codes (
   code TEXT PRIMARY KEY,
   server_id TEXT NOT NULL,
   ip TEXT NOT NULL,
   state TEXT NOT NULL CHECK (state IN ('unused', 'used', 'invalid')),
   generated_by TEXT NOT NULL
-);
+) STRICT;
 CREATE INDEX authorization_codes_server ON authorization_codes (server_id);
 
--- A code used in a successful filing is never used again.
 CREATE TRIGGER authorization_codes_used_is_final BEFORE UPDATE ON authorization_codes
 WHEN OLD.state = 'used' AND NEW.state <> 'used'
 BEGIN SELECT RAISE(ABORT, 'auth-code.used'); END;
+CREATE TRIGGER authorization_codes_fixed BEFORE UPDATE ON authorization_codes
+WHEN NEW.code IS NOT OLD.code OR NEW.server_id IS NOT OLD.server_id OR NEW.ip IS NOT OLD.ip OR
+     NEW.generated_by IS NOT OLD.generated_by
+BEGIN SELECT RAISE(ABORT, 'auth-code.kept'); END;
+CREATE TRIGGER authorization_codes_kept BEFORE DELETE ON authorization_codes
+BEGIN SELECT RAISE(ABORT, 'auth-code.kept'); END;
+CREATE TRIGGER authorization_codes_no_replace BEFORE INSERT ON authorization_codes
+WHEN EXISTS (SELECT 1 FROM authorization_codes WHERE code = NEW.code)
+BEGIN SELECT RAISE(ABORT, 'authorization_codes.code'); END;
 
 -- The audit log: append-only, gapless, hash-chained. audit_head records the last entry.
 CREATE TABLE audit_log (

@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""Attacks a fresh copy of Beian's SQLite schema with raw SQL; every attempt must be refused.
+
+usage: hostile_writer_sqlite.py ICPCTL
+
+The schema is made by `icpctl db migrate`. The attacker connects with Python's sqlite3 and
+SQLite's defaults (foreign keys OFF, recursive triggers OFF), as anyone with the file would:
+what holds must hold by the schema alone (STRICT tables, CHECKs, unique keys, triggers).
+"""
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hostile_writer as hw  # noqa: E402
+
+SQLITE_ONLY = [
+    ("INSERT OR REPLACE to un-cancel a number (skips DELETE triggers)",
+     ["INSERT OR REPLACE INTO filing_numbers (number, subject_id, website_id, issued_at, "
+      "cancelled_at) VALUES ('蜀ICP备2021000001号', 1, NULL, 0, NULL)"]),
+    ("REPLACE a used authorization code by an unused one",
+     ["REPLACE INTO authorization_codes (code, server_id, ip, state, generated_by) "
+      "VALUES ('CODE-USED', 'ins-1', '1.2.3.4', 'unused', 'c1')"]),
+    ("INSERT OR REPLACE an audit entry",
+     [f"INSERT OR REPLACE INTO audit_log (seq, at, actor, action, entity, details, prev_hash, "
+      f"hash) VALUES (1, 0, 'a', 'x', 'e', 'forged', '{hw.ZERO}', '{hw.H2}')"]),
+    ("INSERT OR REPLACE the audit head",
+     [f"INSERT OR REPLACE INTO audit_head (id, seq, hash) VALUES (1, 0, '{hw.ZERO}')"]),
+    ("INSERT OR REPLACE a move",
+     ["INSERT OR REPLACE INTO application_transitions (application_id, seq, from_state, event, "
+      "to_state, at) VALUES (1, 1, 'draft', 'submit', 'provider_review', 5)"]),
+    ("INSERT OR REPLACE a subject on record",
+     ["INSERT OR REPLACE INTO subjects (id, account_id, identity_key, certificate_hash, "
+      "active_certificate_hash, province, body, content_hash, number, cancelled, changed_by, "
+      "revision) VALUES (3, 3, 'cert-x', 'cert-x', 'cert-x', '11', 'forged', 'forged', NULL, 0, "
+      "NULL, 1)"]),
+    ("INSERT OR REPLACE an application",
+     [hw.APPLICATION_COLUMNS.replace("INSERT", "INSERT OR REPLACE").replace(
+         "(account_id", "(id, account_id") +
+      "(2, 2, 1, 'new_access', 'withdrawn', '51', 'cert-1', NULL, NULL, 'forged', 0, 0, NULL, "
+      "NULL, NULL, 0, NULL, '', 0, 1, 0, 0)"]),
+    ("INSERT OR REPLACE a subject whose certificate collides with an active one",
+     ["INSERT OR REPLACE INTO subjects (account_id, identity_key, certificate_hash, "
+      "active_certificate_hash, province, body, content_hash, number, cancelled, changed_by, "
+      "revision) VALUES (2, 'cert-3', 'cert-3', 'cert-3', '11', 'forged', 'forged', NULL, 0, "
+      "NULL, 1)"]),
+    ("UPDATE OR REPLACE a subject onto another's certificate (deletes the other)",
+     ["UPDATE OR REPLACE subjects SET certificate_hash = 'cert-3', "
+      "active_certificate_hash = 'cert-3' WHERE id = 1"]),
+    ("UPDATE OR REPLACE an application onto another's subject slot",
+     ["UPDATE OR REPLACE applications SET subject_id = NULL, subject_key = 'cert-1', "
+      "open_subject_key = 'cert-1', state = 'draft', open_account = 2 WHERE id = 2"]),
+    ("UPDATE OR REPLACE a number onto another",
+     ["UPDATE OR REPLACE filing_numbers SET number = '蜀ICP备2021000001号' "
+      "WHERE number = '京ICP备2021000003号'"]),
+]
+
+
+def main():
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    icpctl = sys.argv[1]
+    report = hw.Report("sqlite")
+    with tempfile.TemporaryDirectory() as tmp:
+        migrated = subprocess.run([icpctl, "db", "migrate", "--data-dir", tmp],
+                                  capture_output=True, text=True)
+        if migrated.returncode != 0:
+            print("icpctl db migrate failed:", migrated.stdout, migrated.stderr)
+            return 1
+        db = sqlite3.connect(os.path.join(tmp, "icp.db"), isolation_level=None)
+        fk = db.execute("PRAGMA foreign_keys").fetchone()[0]
+        print(f"sqlite: attacking with foreign_keys={fk} (SQLite's default)")
+        db.execute("BEGIN")
+        for statement in hw.SETUP:
+            try:
+                db.execute(statement)
+            except sqlite3.DatabaseError as e:
+                report.setup_failed(statement, e)
+        db.execute("COMMIT")
+        for name, statements in hw.ATTACKS_COMMON + SQLITE_ONLY:
+            db.execute("BEGIN")
+            try:
+                for statement in statements:
+                    db.execute(statement)
+            except sqlite3.DatabaseError as e:
+                report.refused_one(name, e)
+            else:
+                report.accepted(name)
+            db.execute("ROLLBACK")
+        db.close()
+    return report.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
