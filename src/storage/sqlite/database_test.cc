@@ -97,31 +97,42 @@ TEST_F(SqliteTest, ASealedDocumentMovedToAnotherRowDoesNotOpen) {
   const std::filesystem::path path = dir_ / "icp.db";
   auto db = Open(path);
   AccountId account = storage_testing::CreateAccount(*db, "c");
+  const Subject same = storage_testing::SampleApplication(1, "x.cn").subject;
   auto uow = *db->Begin();
-  SubjectId first = *uow->subjects().Insert({SubjectId(), account,
-                                             storage_testing::SampleApplication(1, "x.cn").subject,
+  // Two rows with one content: a subject cancelled, then filed again with the same data.
+  SubjectId first =
+      *uow->subjects().Insert({SubjectId(), account, same, std::nullopt, false, std::nullopt, 0});
+  SubjectRecord cancelled = *uow->subjects().Get(first);
+  cancelled.cancelled = true;
+  ASSERT_TRUE(uow->subjects().Update(cancelled).has_value());
+  SubjectId second =
+      *uow->subjects().Insert({SubjectId(), account, same, std::nullopt, false, std::nullopt, 0});
+  SubjectId other = *uow->subjects().Insert({SubjectId(), account,
+                                             storage_testing::SampleApplication(2, "x.cn").subject,
                                              std::nullopt, false, std::nullopt, 0});
-  SubjectId second = *uow->subjects().Insert({SubjectId(), account,
-                                              storage_testing::SampleApplication(2, "x.cn").subject,
-                                              std::nullopt, false, std::nullopt, 0});
   ASSERT_TRUE(uow->Commit().has_value());
   uow.reset();
-  ASSERT_FALSE(Raw(path, "UPDATE subjects SET body = (SELECT body FROM subjects WHERE id = " +
-                             std::to_string(first.value()) +
-                             "), content_hash = (SELECT content_hash FROM subjects WHERE id = " +
-                             std::to_string(first.value()) +
-                             "), changed_by = NULL WHERE id = " + std::to_string(second.value()))
-                   .has_value())
+  auto move = [&](SubjectId from, SubjectId to, std::string_view columns) {
+    std::string set;
+    for (std::string_view column : {std::string_view("body"), std::string_view("content_hash")}) {
+      if (columns.find(column) == std::string_view::npos) continue;
+      if (!set.empty()) set += ", ";
+      set += std::string(column) + " = (SELECT " + std::string(column) +
+             " FROM subjects WHERE id = " + std::to_string(from.value()) + ")";
+    }
+    return Raw(path, "UPDATE subjects SET " + set + " WHERE id = " + std::to_string(to.value()));
+  };
+  EXPECT_FALSE(move(first, other, "body content_hash").has_value())
       << "moving the content hash with the body is a data change without an application";
-  ASSERT_TRUE(Raw(path, "UPDATE subjects SET body = (SELECT body FROM subjects WHERE id = " +
-                            std::to_string(first.value()) +
-                            ") WHERE id = " + std::to_string(second.value()))
-                  .has_value());
+  ASSERT_TRUE(move(first, other, "body").has_value());
+  ASSERT_TRUE(move(first, second, "body").has_value());  // same content hash, another row
   auto read = *db->Begin();
   EXPECT_TRUE(read->subjects().Get(first).has_value());
-  Result<SubjectRecord> moved = read->subjects().Get(second);
-  ASSERT_FALSE(moved.has_value());
-  EXPECT_EQ(moved.error().rule(), "storage.corrupt");
+  for (SubjectId moved : {other, second}) {
+    Result<SubjectRecord> r = read->subjects().Get(moved);
+    ASSERT_FALSE(r.has_value()) << moved.value();
+    EXPECT_EQ(r.error().rule(), "storage.corrupt") << moved.value() << r.error().message;
+  }
 }
 
 TEST_F(SqliteTest, TheDatabaseRefusesToRewriteHistory) {
