@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <regex>
 #include <set>
@@ -368,9 +369,33 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
     return ResourceEligibility{r.Bool(p, "require_resource", w, false).value_or(true)};
   }
   if (kind == "reviewer_check") {
-    r.OnlyKeys(p, {"check_zh", "check"}, w);
-    return ReviewerCheck{r.String(p, "check_zh", w, true).value_or(""),
-                         r.String(p, "check", w, true).value_or("")};
+    r.OnlyKeys(p, {"check_zh", "check", "fields"}, w);
+    ReviewerCheck check{r.String(p, "check_zh", w, true).value_or(""),
+                        r.String(p, "check", w, true).value_or(""),
+                        {}};
+    const json::value* fields = p.if_contains("fields");
+    if (fields == nullptr || !fields->is_array() || fields->as_array().empty()) {
+      r.Problem(w + ".fields", "must list the field paths the reviewer checks");
+      return check;
+    }
+    for (const json::value& f : fields->as_array()) {
+      // A path into the application document (docs/application-json.md).
+      static constexpr std::string_view kRoots[] = {"subject", "websites", "materials", "original"};
+      const bool ok =
+          f.is_string() && std::ranges::any_of(kRoots, [&f](std::string_view root) {
+            const std::string_view path = f.as_string();
+            return path == root || (path.starts_with(root) &&
+                                    (path[root.size()] == '.' || path[root.size()] == '['));
+          });
+      if (!ok) {
+        r.Problem(w + ".fields",
+                  "each is a field path of the application under subject, "
+                  "websites, materials or original");
+        continue;
+      }
+      check.fields.emplace_back(f.as_string());
+    }
+    return check;
   }
   return std::nullopt;
 }
@@ -472,6 +497,18 @@ void ParseParameters(Reader& r, const json::object& p, RuleFile& file) {
           break;
         }
         file.reminder_days.push_back(static_cast<int>(d.as_int64()));
+      }
+      continue;
+    }
+    if (key == "cancellation_abandonable_before_bureau") {
+      // One practice for every province: the provider's, not a province's (FACTS.md §4.8).
+      if (file.province != "national") {
+        r.Problem("parameters." + std::string(key),
+                  "is set in national.json only: it does not differ by province");
+      } else if (!value.is_bool()) {
+        r.Problem("parameters." + std::string(key), "must be true or false");
+      } else {
+        file.cancellation_abandonable_before_bureau = value.as_bool();
       }
       continue;
     }

@@ -51,6 +51,9 @@ void Apply(const RuleFile& file, RuleParameters& p) {
     if (key == "authorization_codes_per_server") p.authorization_codes_per_server = value;
   }
   if (!file.reminder_days.empty()) p.reminder_days = file.reminder_days;
+  if (file.cancellation_abandonable_before_bureau) {
+    p.cancellation_abandonable_before_bureau = *file.cancellation_abandonable_before_bureau;
+  }
 }
 
 }  // namespace
@@ -61,7 +64,8 @@ DeadlinePolicy DeadlinePolicyOf(const RuleParameters& p) {
                         p.customer_window_days,
                         p.reminder_days,
                         p.sms_window_hours,
-                        p.contact_retry_minutes};
+                        p.contact_retry_minutes,
+                        p.cancellation_abandonable_before_bureau};
 }
 
 Result<RuleSet> RuleSet::Build(RuleFile national, std::vector<RuleFile> provinces) {

@@ -70,10 +70,15 @@ std::string SubjectHash(const Session& s, const Application& a) {
 std::vector<Value> Columns(const Session& s, const ApplicationRecord& r) {
   const ApplicationLifecycle& l = r.lifecycle;
   const std::string subject_hash = SubjectHash(s, r.application);
+  // Reminder days sent, then those skipped for a later one written negated: "30,-7,-15".
   std::string reminded;
   for (int day : l.reminded()) {
     if (!reminded.empty()) reminded += ',';
     reminded += std::to_string(day);
+  }
+  for (int day : l.skipped_reminders()) {
+    if (!reminded.empty()) reminded += ',';
+    reminded += std::to_string(-day);
   }
   const std::optional<Deadline>& d = l.deadline();
   return {std::int64_t{r.account.value()},
@@ -145,6 +150,7 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
                              static_cast<int>(row.Int(7)),
                              OptionalTimeAt(row, 8),
                              std::nullopt,
+                             {},
                              {}};
   if (!row.IsNull(9)) {
     std::optional<Deadline::Kind> kind = DeadlineKindFromName(row.Text(9));
@@ -153,7 +159,9 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
     if (!row.IsNull(12)) on_expiry = ApplicationEventFromName(row.Text(12));
     snapshot.deadline = Deadline{*kind, TimeAt(row, 10), row.Int(11) == 1, on_expiry};
   }
-  snapshot.reminded = ParseReminded(row.Text(13));
+  for (int day : ParseReminded(row.Text(13))) {
+    (day < 0 ? snapshot.skipped_reminders : snapshot.reminded).push_back(day < 0 ? -day : day);
+  }
   Result<ApplicationLifecycle> lifecycle = ApplicationLifecycle::Restore(std::move(snapshot));
   if (!lifecycle) return Corrupt(what, lifecycle.error());
   std::optional<SubjectId> subject;

@@ -97,7 +97,15 @@ const HolidayCalendar& TestCalendar() {
 }
 
 void Move(ApplicationRecord& record, ApplicationEvent event, std::chrono::sys_seconds now) {
-  Must(record.lifecycle.Apply(event, now, TestCalendar(), DeadlinePolicy{}), "move");
+  // The national parameters (data/rules/national.json); DeadlinePolicy has no defaults.
+  static const DeadlinePolicy policy{.provider_review_working_days = 2,
+                                     .bureau_review_working_days = 20,
+                                     .customer_window_days = 45,
+                                     .reminder_days = {7, 15, 30},
+                                     .sms_window_hours = 24,
+                                     .contact_retry_minutes = 60,
+                                     .cancellation_abandonable_before_bureau = false};
+  Must(record.lifecycle.Apply(event, now, TestCalendar(), policy), "move");
   record.updated_at = now;
 }
 
