@@ -96,8 +96,8 @@ const HolidayCalendar& TestCalendar() {
   return calendar;
 }
 
-void Move(ApplicationRecord& record, ApplicationEvent event, std::chrono::sys_seconds now) {
-  // The national parameters (data/rules/national.json); DeadlinePolicy has no defaults.
+const DeadlinePolicy& TestDeadlinePolicy() {
+  // DeadlinePolicy has no defaults: production takes it from the rules data.
   static const DeadlinePolicy policy{.provider_review_working_days = 2,
                                      .bureau_review_working_days = 20,
                                      .customer_window_days = 45,
@@ -105,7 +105,11 @@ void Move(ApplicationRecord& record, ApplicationEvent event, std::chrono::sys_se
                                      .sms_window_hours = 24,
                                      .contact_retry_minutes = 60,
                                      .cancellation_abandonable_before_bureau = false};
-  Must(record.lifecycle.Apply(event, now, TestCalendar(), policy), "move");
+  return policy;
+}
+
+void Move(ApplicationRecord& record, ApplicationEvent event, std::chrono::sys_seconds now) {
+  Must(record.lifecycle.Apply(event, now, TestCalendar(), TestDeadlinePolicy()), "move");
   record.updated_at = now;
 }
 
