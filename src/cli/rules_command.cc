@@ -318,6 +318,12 @@ int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, st
   std::optional<Date> case_day;
   if (doc->is_object() && doc->as_object().contains("application")) {
     const json::object& o = doc->as_object();
+    for (const auto& [key, value] : o) {
+      if (std::ranges::find(kCaseKeys, std::string_view(key)) != std::end(kCaseKeys)) continue;
+      out << "the document is invalid:\n  " << std::string_view(key) << ": unknown key beside "
+          << "\"application\"; accepted: " << JoinNames(kCaseKeys) << "\n";
+      return 1;
+    }
     app_json = &o.at("application");
     if (o.contains("facts")) facts_json = o.at("facts");
     if (const json::value* d = o.if_contains("today"); d != nullptr && !request.today) {

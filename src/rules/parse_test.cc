@@ -194,3 +194,34 @@ TEST(ParseRuleFile, RefusesTheCancellationParameterInAProvinceFile) {
 
 }  // namespace
 }  // namespace icp
+
+namespace icp {
+namespace {
+
+TEST(ParseRuleFile, ARefusedValueListsTheAcceptedOnes) {
+  Result<RuleFile> f =
+      ParseRuleFile(File("44",
+                         R"({"id": "44.a", "kind": "no_such_kind", "params": {}, "source": "s"},
+              {"id": "44.b", "kind": "material_required", "params": {"material": "selfie", "owner": "everyone"}, "source": "s"},
+              {"id": "44.c", "kind": "max_websites", "params": {"max": 1, "maxx": 2}, "source": "s",
+               "when": {"application_types": ["first"]}})"),
+                    "44.json");
+  ASSERT_FALSE(f.has_value());
+  const std::string all = Messages(f.error());
+  EXPECT_NE(all.find("unknown kind \"no_such_kind\"; accepted: material_required, "),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown value \"selfie\"; accepted: identity_document"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown value \"everyone\"; accepted: subject, subject.principal, "
+                     "each_website, each_website.principal"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown key \"maxx\"; accepted: max"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown value \"first\"; accepted: first_filing, new_website"),
+            std::string::npos)
+      << all;
+}
+
+}  // namespace
+}  // namespace icp

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -158,6 +159,8 @@ using CheckParams =
 
 // The kind names, in CheckParams order ("material_required", ...).
 std::string_view CheckKindName(const CheckParams& params);
+// Every kind name, in CheckParams order.
+std::span<const std::string_view> CheckKindNames();
 
 // When a check applies. Unset parts do not restrict.
 struct Applicability {
