@@ -238,12 +238,17 @@ Result<TransitionRecord> ApplicationLifecycle::Apply(ApplicationEvent event, sys
   if (found == nullptr) {
     const std::string s(ApplicationStateName(state_));
     const std::string e(ApplicationEventName(event));
+    std::string message = "an application in state " + s + " cannot take event " + e;
+    std::string zh = "当前状态（" + std::string(kStates.Label(state_)) + "）不能执行“" +
+                     std::string(kEvents.Label(event)) + "”";
+    if (IsCancellation(type_) && state_ != State::kDraft &&
+        (event == Event::kWithdraw || event == Event::kAbandon)) {
+      message += ": a cancellation cannot be taken back once submitted";
+      zh += "：取消接入和注销备案一旦提交之后将无法撤回";
+    }
     Error error{ErrorCode::kFailedPrecondition,
-                "an application in state " + s + " cannot take event " + e,
-                {{"state", "lifecycle.transition",
-                  "an application in state " + s + " cannot take event " + e,
-                  "当前状态（" + std::string(kStates.Label(state_)) + "）不能执行“" +
-                      std::string(kEvents.Label(event)) + "”"}}};
+                message,
+                {{"state", "lifecycle.transition", message, std::move(zh)}}};
     return std::unexpected(std::move(error));
   }
   TransitionRecord record{state_, event, found->to, now};

@@ -175,6 +175,16 @@ TEST(ApplicationLifecycle, CancellationsMayBeAbandonedBeforeTheBureauWhenThePoli
   EXPECT_EQ(AcceptedMoves(ApplicationType::kFirstFiling, tencent), kFilingMoves);
 }
 
+TEST(ApplicationLifecycle, RefusingToTakeBackACancellationSaysWhy) {
+  ApplicationLifecycle l = Walk(ApplicationType::kCancelAccess, {Event::kSubmit});
+  Result<TransitionRecord> r = l.Apply(Event::kWithdraw, kStart, Calendar(), kPolicy);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().rule(), "lifecycle.transition");
+  EXPECT_THAT(r.error().violations[0].message_zh,
+              testing::HasSubstr("取消接入和注销备案一旦提交之后将无法撤回"));
+  EXPECT_EQ(l.state(), State::kProviderReview);
+}
+
 TEST(ApplicationLifecycle, RestoresACancellationAbandonedUnderAnEarlierPolicy) {
   DeadlinePolicy tencent = kPolicy;
   tencent.cancellation_abandonable_before_bureau = true;
