@@ -97,6 +97,33 @@ std::set<std::string> StringSet(const json::object& o, std::string_view key) {
   return out;
 }
 
+// The keys a rule case may have.
+constexpr std::string_view kCaseKeys[] = {"name",          "province",       "today",
+                                          "facts",         "application",    "expect_type",
+                                          "expect_errors", "expect_warnings"};
+
+template <class Names>
+std::string JoinNames(const Names& names) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+// Every violation of `e`, one per line, with its field.
+std::string Lines(const Error& e) {
+  if (e.violations.empty()) return " " + e.message;
+  std::string out;
+  for (const FieldViolation& v : e.violations) {
+    out += "\n      " + (v.field.empty() ? "" : v.field + ": ") + v.message;
+  }
+  return out;
+}
+
+// A day stands for its noon, China time (UTC+8): far from either midnight.
+std::chrono::sys_seconds NoonInChina(Date day) {
+  return std::chrono::sys_days(day) + std::chrono::hours(4);
+}
+
 std::string Join(const std::set<std::string>& s) {
   std::string out;
   for (const std::string& x : s) out += (out.empty() ? "" : ", ") + x;
@@ -166,11 +193,21 @@ CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
     return r;
   }
   const json::object& o = doc->as_object();
+  for (const auto& [key, value] : o) {
+    if (std::ranges::find(kCaseKeys, std::string_view(key)) == std::end(kCaseKeys)) {
+      r.detail = "unknown key \"" + std::string(key) + "\"; a case has " + JoinNames(kCaseKeys);
+      return r;
+    }
+  }
   if (const json::value* n = o.if_contains("name"); n && n->is_string())
     r.name = std::string(n->as_string());
-  Result<Date> today = ParseIsoDate(o.contains("today") && o.at("today").is_string()
-                                        ? std::string_view(o.at("today").as_string())
-                                        : std::string_view("2026-11-23"));
+  // Every case is dated: its expectations hold on its day, not on the day the suite runs.
+  const json::value* day = o.if_contains("today");
+  if (day == nullptr || !day->is_string()) {
+    r.detail = "\"today\" (YYYY-MM-DD) is required: the day the case's expectations hold";
+    return r;
+  }
+  Result<Date> today = ParseIsoDate(day->as_string());
   if (!today) {
     r.detail = "\"today\": " + today.error().message;
     return r;
@@ -182,22 +219,20 @@ CaseResult RunCase(const fs::path& file, const RuleSet& rules) {
   }
   Result<Application> app = codec::ApplicationFromJson(*app_json, *today);
   if (!app) {
-    r.detail = "the application does not parse: " + app.error().message;
+    r.detail = "the application does not parse:" + Lines(app.error());
     return r;
   }
   const json::value facts_json = o.contains("facts") ? o.at("facts") : json::value();
   Result<EvaluationFacts> facts = codec::FactsFromJson(facts_json);
   if (!facts) {
-    r.detail = facts.error().message;
+    r.detail = "the facts do not parse:" + Lines(facts.error());
     return r;
   }
   // A type that cannot be resolved is the case's outcome: its conflicts are the errors.
   Result<ApplicationType> type = ResolveType(*app, facts_json);
   std::vector<Violation> found;
   if (type) {
-    // Cases are dated by day; they are evaluated at noon, China time.
-    const std::chrono::sys_seconds noon = std::chrono::sys_days(*today) + std::chrono::hours(4);
-    found = Evaluate(*app, *type, rules.For(app->subject.province), *facts, noon);
+    found = Evaluate(*app, *type, rules.For(app->subject.province), *facts, NoonInChina(*today));
   } else {
     for (const FieldViolation& v : type.error().violations) {
       found.push_back(
@@ -245,7 +280,13 @@ int RunRulesCheck(const fs::path& dir, std::ostream& out, std::ostream& err) {
       << " checks in force across provinces\n";
   int passed = 0;
   int failed = 0;
-  for (const fs::path& file : CaseFiles(dir)) {
+  const std::vector<fs::path> cases = CaseFiles(dir);
+  if (cases.empty()) {
+    err << "no rule cases in " << (dir / "cases").string()
+        << ": every rules directory carries cases that exercise it (docs/rules.md)\n";
+    return 1;
+  }
+  for (const fs::path& file : cases) {
     CaseResult r = RunCase(file, *rules);
     if (r.passed) {
       ++passed;
@@ -260,7 +301,6 @@ int RunRulesCheck(const fs::path& dir, std::ostream& out, std::ostream& err) {
 
 int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, std::ostream& out,
                 std::ostream& err) {
-  const Date today = ChinaDate(now);
   Result<RuleSet> rules = LoadRuleSet(request.rules_dir);
   if (!rules) {
     err << "icpctl precheck: the rules in " << request.rules_dir.string() << " are invalid:\n";
@@ -275,10 +315,33 @@ int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, st
   // Either the application itself, or {"application": ..., "facts": ...} as in the cases.
   const json::value* app_json = &*doc;
   json::value facts_json;
+  std::optional<Date> case_day;
   if (doc->is_object() && doc->as_object().contains("application")) {
-    app_json = &doc->as_object().at("application");
-    if (doc->as_object().contains("facts")) facts_json = doc->as_object().at("facts");
+    const json::object& o = doc->as_object();
+    for (const auto& [key, value] : o) {
+      if (std::ranges::find(kCaseKeys, std::string_view(key)) != std::end(kCaseKeys)) continue;
+      out << "the document is invalid:\n  " << std::string_view(key) << ": unknown key beside "
+          << "\"application\"; accepted: " << JoinNames(kCaseKeys) << "\n";
+      return 1;
+    }
+    app_json = &o.at("application");
+    if (o.contains("facts")) facts_json = o.at("facts");
+    if (const json::value* d = o.if_contains("today"); d != nullptr && !request.today) {
+      Result<Date> parsed = d->is_string() ? ParseIsoDate(d->as_string()) : ParseIsoDate("");
+      if (!parsed) {
+        err << "icpctl precheck: \"today\" in " << request.file.string()
+            << " is not a date YYYY-MM-DD\n";
+        return 2;
+      }
+      case_day = *parsed;
+    }
   }
+  if (request.today) {
+    now = NoonInChina(*request.today);
+  } else if (case_day) {
+    now = NoonInChina(*case_day);
+  }
+  const Date today = ChinaDate(now);
   Result<Application> app = codec::ApplicationFromJson(*app_json, today);
   Result<EvaluationFacts> facts = codec::FactsFromJson(facts_json);
   Result<ApplicationType> type =
@@ -323,6 +386,7 @@ int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, st
                                {"severity", SeverityName(r.severity)}});
     }
     out << json::serialize(json::object{{"valid", ok},
+                                        {"today", FormatIsoDate(today)},
                                         {"type", ApplicationTypeName(*type)},
                                         {"province", province.province.code()},
                                         {"rules_version", province.version},
@@ -331,7 +395,8 @@ int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, st
         << "\n";
     return ok ? 0 : 1;
   }
-  out << "type: " << ApplicationTypeName(*type) << " (" << ApplicationTypeLabel(*type) << ")\n"
+  out << "today: " << FormatIsoDate(today) << "\n"
+      << "type: " << ApplicationTypeName(*type) << " (" << ApplicationTypeLabel(*type) << ")\n"
       << "province: " << province.province.name() << " (rules " << province.version << ")\n";
   for (Severity s : {Severity::kError, Severity::kWarning}) {
     for (const Violation& v : found) {
@@ -356,11 +421,24 @@ int RunMaterials(const MaterialsRequest& request, Date today, std::ostream& out,
   std::optional<SubjectType> subject = SubjectTypeFromName(request.subject_type);
   std::optional<ApplicationType> type = ApplicationTypeFromName(request.application_type);
   if (!province || !subject || !type) {
-    if (!province) err << "icpctl materials: unknown province '" << request.province << "'\n";
-    if (!subject)
-      err << "icpctl materials: unknown subject type '" << request.subject_type << "'\n";
-    if (!type)
-      err << "icpctl materials: unknown application type '" << request.application_type << "'\n";
+    if (!province) {
+      std::vector<std::string> codes;
+      for (const Province& p : Province::All()) codes.push_back(std::string(p.code()));
+      err << "icpctl materials: unknown province '" << request.province
+          << "'; give a code or a name (44 or 广东); codes: " << JoinNames(codes) << "\n";
+    }
+    if (!subject) {
+      std::vector<std::string_view> names;
+      for (SubjectType t : AllSubjectTypes()) names.push_back(SubjectTypeName(t));
+      err << "icpctl materials: unknown subject type '" << request.subject_type
+          << "'; accepted: " << JoinNames(names) << "\n";
+    }
+    if (!type) {
+      std::vector<std::string_view> names;
+      for (ApplicationType t : AllApplicationTypes()) names.push_back(ApplicationTypeName(t));
+      err << "icpctl materials: unknown application type '" << request.application_type
+          << "'; accepted: " << JoinNames(names) << "\n";
+    }
     return 2;
   }
   Result<RuleSet> rules = LoadRuleSet(request.rules_dir);

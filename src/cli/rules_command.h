@@ -31,17 +31,21 @@ std::vector<std::filesystem::path> CaseFiles(const std::filesystem::path& dir);
 // Runs one case file against `rules`.
 CaseResult RunCase(const std::filesystem::path& file, const RuleSet& rules);
 
-// `icpctl rules check [DIR]`: parses every file, then runs every case. 0 all good, 1 not.
+// `icpctl rules check [DIR]`: parses every file, then runs every case. 0 all good, 1 not —
+// including when DIR/cases holds no case: rules nobody exercised are not "checked".
 int RunRulesCheck(const std::filesystem::path& dir, std::ostream& out, std::ostream& err);
 
 struct PrecheckRequest {
   std::filesystem::path file;
   std::filesystem::path rules_dir;
   bool json = false;
+  std::optional<Date> today;  // --today YYYY-MM-DD: evaluate as on that day (noon, China time)
 };
 
 // `icpctl precheck FILE.json`: evaluates an application document offline. 0 no errors
 // (warnings allowed), 1 errors or an invalid document, 2 usage (unreadable file, bad rules).
+// The day it evaluates on: --today; else a rule case's own "today" (so a case file prechecks
+// as its expectations were written); else `now`.
 int RunPrecheck(const PrecheckRequest& request, std::chrono::sys_seconds now, std::ostream& out,
                 std::ostream& err);
 

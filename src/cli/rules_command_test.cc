@@ -75,8 +75,8 @@ INSTANTIATE_TEST_SUITE_P(Data, RuleCases, testing::ValuesIn(CaseFiles(kRules)),
 TEST(Precheck, EvaluatesTheFixtureAndListsMaterials) {
   std::ostringstream out, err;
   const int code = RunPrecheck(
-      {fs::path(ICP_SOURCE_DIR) / "tests/fixtures/personal_first_filing.json", kRules, true}, kNow,
-      out, err);
+      {fs::path(ICP_SOURCE_DIR) / "tests/fixtures/personal_first_filing.json", kRules, true, {}},
+      kNow, out, err);
   ASSERT_NE(code, 2) << err.str();
   boost::json::object o = boost::json::parse(out.str()).as_object();
   EXPECT_EQ(o.at("type").as_string(), "first_filing");
@@ -89,11 +89,79 @@ TEST(Precheck, ReportsAnInvalidDocumentByField) {
   const fs::path file = TempPath("icp-precheck");
   std::ofstream(file) << R"({"province": "44", "subject": {"type": "alien"}})";
   std::ostringstream out, err;
-  const int code = RunPrecheck({file, kRules, false}, kNow, out, err);
+  const int code = RunPrecheck({file, kRules, false, {}}, kNow, out, err);
   fs::remove(file);
   EXPECT_EQ(code, 1);
   EXPECT_NE(out.str().find("subject.type"), std::string::npos) << out.str();
   EXPECT_NE(out.str().find("subject.principal"), std::string::npos) << out.str();
+}
+
+// A case file is evaluated on its own day, --today overrides it, and the clock comes last.
+TEST(Precheck, EvaluatesOnTheDayItIsGiven) {
+  const fs::path kase =
+      kRules / "cases" / "kind-resource-eligibility-ok.json";  // expires 2027-09-01
+  const sys_seconds after_expiry = sys_days(2027y / September / 5d);
+  auto run = [&](std::optional<Date> today) {
+    std::ostringstream out, err;
+    const int code = RunPrecheck({kase, kRules, true, today}, after_expiry, out, err);
+    EXPECT_NE(code, 2) << err.str();
+    return boost::json::parse(out.str()).as_object();
+  };
+  boost::json::object own_day = run(std::nullopt);
+  EXPECT_EQ(own_day.at("today").as_string(), "2026-11-23");
+  EXPECT_TRUE(own_day.at("valid").as_bool()) << boost::json::serialize(own_day);
+  boost::json::object later = run(2027y / September / 2d);
+  EXPECT_EQ(later.at("today").as_string(), "2027-09-02");
+  EXPECT_FALSE(later.at("valid").as_bool());
+  EXPECT_NE(boost::json::serialize(later).find("resource.expired"), std::string::npos);
+  // A plain application document (no "today") is evaluated at `now`.
+  std::ostringstream out, err;
+  RunPrecheck(
+      {fs::path(ICP_SOURCE_DIR) / "tests/fixtures/personal_first_filing.json", kRules, true, {}},
+      after_expiry, out, err);
+  EXPECT_EQ(boost::json::parse(out.str()).as_object().at("today").as_string(), "2027-09-05");
+}
+
+TEST(RulesCheck, FailsWithNoCaseToRun) {
+  const fs::path dir = TempPath("icp-rules-nocases");
+  fs::create_directories(dir);
+  fs::copy(kRules / "national.json", dir / "national.json");
+  fs::copy(kRules / "provinces", dir / "provinces");
+  std::ostringstream out, err;
+  const int code = RunRulesCheck(dir, out, err);
+  fs::create_directories(dir / "cases");
+  std::ostringstream out2, err2;
+  const int empty_dir = RunRulesCheck(dir, out2, err2);
+  fs::remove_all(dir);
+  EXPECT_EQ(code, 1);
+  EXPECT_NE(err.str().find("no rule cases"), std::string::npos) << err.str();
+  EXPECT_EQ(empty_dir, 1);
+}
+
+TEST(RuleCase, MustBeDatedAndUseOnlyKnownKeys) {
+  const fs::path dir = TempPath("icp-case");
+  fs::create_directories(dir);
+  boost::json::object kase =
+      boost::json::parse([] {
+        std::ifstream in(kRules / "cases" / "kind-resource-eligibility-ok.json");
+        std::ostringstream s;
+        s << in.rdbuf();
+        return s.str();
+      }())
+          .as_object();
+  boost::json::object undated = kase;
+  undated.erase("today");
+  boost::json::object typo = kase;
+  typo["expect_error"] = boost::json::array{};
+  std::ofstream(dir / "undated.json") << boost::json::serialize(undated);
+  std::ofstream(dir / "typo.json") << boost::json::serialize(typo);
+  CaseResult u = RunCase(dir / "undated.json", Rules());
+  CaseResult t = RunCase(dir / "typo.json", Rules());
+  fs::remove_all(dir);
+  EXPECT_FALSE(u.passed);
+  EXPECT_NE(u.detail.find("\"today\" (YYYY-MM-DD) is required"), std::string::npos) << u.detail;
+  EXPECT_FALSE(t.passed);
+  EXPECT_NE(t.detail.find("unknown key \"expect_error\""), std::string::npos) << t.detail;
 }
 
 TEST(Materials, ListsTheChecklistForAProvince) {

@@ -2,12 +2,56 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <map>
+#include <span>
+
 #include "base/strings.h"
 
 namespace icp::codec {
 namespace {
 
 namespace json = boost::json;
+
+// Levenshtein distance, for "did you mean" on a mistyped key.
+std::size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string Join(const std::string& parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+}
+
+// "a, b or c": the values a field accepts, for the message that refuses another.
+template <class Names>
+std::string OneOf(const Names& names) {
+  std::string out;
+  std::size_t i = 0;
+  const std::size_t n = std::size(names);
+  for (const auto& name : names) {
+    out += (i == 0 ? "" : i + 1 == n ? " or " : ", ") + std::string(name);
+    ++i;
+  }
+  return out;
+}
+
+template <class E, class NameOf>
+std::vector<std::string_view> NamesOf(std::span<const E> values, NameOf name_of) {
+  std::vector<std::string_view> out;
+  for (E v : values) out.push_back(name_of(v));
+  return out;
+}
 
 // Walks a document, collecting every problem with its path.
 class Walker {
@@ -24,13 +68,97 @@ class Walker {
   std::vector<FieldViolation>& problems() { return problems_; }
   Date today() const { return today_; }
 
+  // The document is strict: a key the codec does not read is refused at its path, with the
+  // nearest known key as a suggestion ("facts.resouces: unknown field; did you mean
+  // facts.resources?").
+  void OnlyKeys(const json::object& o, const std::string& path,
+                std::initializer_list<std::string_view> known) {
+    OnlyKeys(o, path, std::span<const std::string_view>(known.begin(), known.size()));
+  }
+  void OnlyKeys(const json::object& o, const std::string& path,
+                std::span<const std::string_view> known) {
+    for (const auto& [key, value] : o) {
+      if (std::ranges::find(known, std::string_view(key)) != known.end()) continue;
+      const std::string field = Join(path, key);
+      std::string_view nearest;
+      std::size_t best = 3;  // suggest only a near miss
+      for (std::string_view k : known) {
+        const std::size_t d = EditDistance(key, k);
+        if (d < best && d < std::max<std::size_t>(k.size() / 2, 1)) {
+          best = d;
+          nearest = k;
+        }
+      }
+      std::string message = "unknown field";
+      std::string zh = "未知字段";
+      if (!nearest.empty()) {
+        message += "; did you mean " + Join(path, nearest) + "?";
+        zh += "，是否应为 " + Join(path, nearest) + "？";
+      } else {
+        message +=
+            "; " + (path.empty() ? std::string("the document") : path) + " has " + OneOf(known);
+        zh += "；可用字段：" + OneOf(known);
+      }
+      Problem(field, "document.unknown-field", std::move(message), std::move(zh));
+    }
+  }
+
+  // An optional true/false field: `fallback` when absent or null.
+  std::optional<bool> Bool(const json::object& o, std::string_view key, const std::string& path,
+                           bool fallback) {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return fallback;
+    if (!v->is_bool()) {
+      TypeError(path, "true or false", "true 或 false");
+      return std::nullopt;
+    }
+    return v->as_bool();
+  }
+
+  // An optional whole number in [min, max]: nullopt (and a problem) when it is another type.
+  std::optional<std::optional<std::int64_t>> Int(const json::object& o, std::string_view key,
+                                                 const std::string& path, std::int64_t min,
+                                                 std::int64_t max) {
+    const json::value* v = o.if_contains(key);
+    if (v == nullptr || v->is_null()) return std::optional<std::int64_t>();
+    if (!v->is_int64()) {
+      TypeError(path, "a whole number", "整数");
+      return std::nullopt;
+    }
+    if (v->as_int64() < min || v->as_int64() > max) {
+      Problem(path, "document.range",
+              path + " must be from " + std::to_string(min) + " to " + std::to_string(max),
+              path + " 应在 " + std::to_string(min) + " 到 " + std::to_string(max) + " 之间");
+      return std::nullopt;
+    }
+    return std::optional<std::int64_t>(v->as_int64());
+  }
+
+  void TypeError(const std::string& path, const std::string& what, const std::string& what_zh) {
+    Problem(path, "document.type", path + " must be " + what, path + " 应为" + what_zh);
+  }
+
+  // A name from a closed list; the refusal lists the accepted names.
+  template <class T>
+  std::optional<T> Name(const std::optional<std::string>& text, const std::string& path,
+                        std::string rule, std::optional<T> found,
+                        const std::vector<std::string_view>& accepted) {
+    if (!text) return std::nullopt;
+    if (!found) {
+      Problem(path, std::move(rule),
+              "unknown value " + Quote(*text) + "; accepted: " + OneOf(accepted),
+              "无效的取值 " + Quote(*text) + "，可选：" + OneOf(accepted));
+    }
+    return found;
+  }
+
   const json::object* Object(const json::value* v, const std::string& path, bool required) {
     if (v == nullptr || v->is_null()) {
       if (required) Problem(path, "document.required", path + " is required", "缺少 " + path);
       return nullptr;
     }
     if (!v->is_object()) {
-      Problem(path, "document.type", path + " must be an object", path + " 应为对象");
+      TypeError(path, "an object", "对象");
       return nullptr;
     }
     return &v->as_object();
@@ -100,15 +228,13 @@ std::optional<Certificate> ReadCertificate(Walker& w, const json::object& parent
                                            const std::string& path) {
   const json::object* o = w.Object(parent.if_contains("certificate"), path, true);
   if (o == nullptr) return std::nullopt;
+  w.OnlyKeys(*o, path, {"type", "number"});
   std::optional<std::string> type_name = w.Text(*o, "type", path + ".type", true);
   std::optional<std::string> number = w.Text(*o, "number", path + ".number", true);
-  if (!type_name || !number) return std::nullopt;
-  std::optional<CertificateType> type = CertificateTypeFromName(*type_name);
-  if (!type) {
-    w.Problem(path + ".type", "certificate.type", "unknown certificate type \"" + *type_name + "\"",
-              "未知的证件类型“" + *type_name + "”");
-    return std::nullopt;
-  }
+  std::optional<CertificateType> type = w.Name(
+      type_name, path + ".type", "certificate.type",
+      type_name ? CertificateTypeFromName(*type_name) : std::nullopt, CertificateTypeNames());
+  if (!type || !number) return std::nullopt;
   Result<Certificate> cert = Certificate::Parse(*type, *number, w.today());
   if (!cert) {
     w.Problem(path, cert.error());
@@ -120,13 +246,22 @@ std::optional<Certificate> ReadCertificate(Walker& w, const json::object& parent
 std::optional<Principal> ReadPrincipal(Walker& w, const json::value* v, const std::string& path) {
   const json::object* o = w.Object(v, path, true);
   if (o == nullptr) return std::nullopt;
+  w.OnlyKeys(*o, path,
+             {"name", "certificate", "certificate_valid_until", "mobile", "phone2",
+              "emergency_contact", "email", "is_legal_representative"});
   std::optional<std::string> name = w.Text(*o, "name", path + ".name", true);
   std::optional<Certificate> cert = ReadCertificate(w, *o, path + ".certificate");
   std::optional<Date> valid_until;
+  bool valid_until_ok = true;
   if (const json::value* d = o->if_contains("certificate_valid_until");
-      d != nullptr && !d->is_null()) {
-    Result<Date> parsed = d->is_string() ? ParseIsoDate(d->as_string()) : ParseIsoDate("");
+      d != nullptr && !d->is_null() && !d->is_string()) {
+    w.TypeError(path + ".certificate_valid_until", "a date YYYY-MM-DD or null",
+                " YYYY-MM-DD 格式的日期或 null");
+    valid_until_ok = false;
+  } else if (d != nullptr && d->is_string()) {
+    Result<Date> parsed = ParseIsoDate(d->as_string());
     if (!parsed) {
+      valid_until_ok = false;
       w.Problem(path + ".certificate_valid_until", "document.date",
                 "certificate_valid_until is a date YYYY-MM-DD, or null for a long-term certificate",
                 "证件有效期应为 YYYY-MM-DD 格式的日期，长期证件填 null");
@@ -166,32 +301,26 @@ std::optional<Principal> ReadPrincipal(Walker& w, const json::value* v, const st
     }
   }
   std::optional<std::string> phone2 = w.Text(*o, "phone2", path + ".phone2", false);
-  bool legal_rep = false;
-  if (const json::value* b = o->if_contains("is_legal_representative");
-      b != nullptr && !b->is_null()) {
-    if (!b->is_bool()) {
-      w.Problem(path + ".is_legal_representative", "document.type", "must be true or false",
-                "应为 true 或 false");
-    } else {
-      legal_rep = b->as_bool();
-    }
+  std::optional<bool> legal_rep =
+      w.Bool(*o, "is_legal_representative", path + ".is_legal_representative", false);
+  if (!name || !cert || !mobile || !email || !phone2 || !emergency_ok || !valid_until_ok ||
+      !legal_rep) {
+    return std::nullopt;
   }
-  if (!name || !cert || !mobile || !email || !phone2 || !emergency_ok) return std::nullopt;
-  return Principal{*name, *cert, valid_until, *mobile, *phone2, emergency, *email, legal_rep};
+  return Principal{*name, *cert, valid_until, *mobile, *phone2, emergency, *email, *legal_rep};
 }
 
 std::optional<Subject> ReadSubject(Walker& w, const json::value* v, const std::string& path,
                                    std::optional<Province> province) {
   const json::object* o = w.Object(v, path, true);
   if (o == nullptr) return std::nullopt;
-  std::optional<SubjectType> type;
-  if (std::optional<std::string> t = w.Text(*o, "type", path + ".type", true)) {
-    type = SubjectTypeFromName(*t);
-    if (!type) {
-      w.Problem(path + ".type", "subject.type", "unknown subject type \"" + *t + "\"",
-                "未知的主办单位性质“" + *t + "”");
-    }
-  }
+  w.OnlyKeys(*o, path,
+             {"type", "name", "certificate", "principal", "legal_representative", "region_code",
+              "certificate_address", "mailing_address", "investor", "remark"});
+  std::optional<std::string> t = w.Text(*o, "type", path + ".type", true);
+  std::optional<SubjectType> type =
+      w.Name(t, path + ".type", "subject.type", t ? SubjectTypeFromName(*t) : std::nullopt,
+             NamesOf(AllSubjectTypes(), SubjectTypeName));
   std::optional<std::string> name = w.Text(*o, "name", path + ".name", true);
   std::optional<Certificate> cert = ReadCertificate(w, *o, path + ".certificate");
   std::optional<Principal> principal =
@@ -200,6 +329,7 @@ std::optional<Subject> ReadSubject(Walker& w, const json::value* v, const std::s
   bool legal_rep_ok = true;
   if (const json::object* lr =
           w.Object(o->if_contains("legal_representative"), path + ".legal_representative", false)) {
+    w.OnlyKeys(*lr, path + ".legal_representative", {"name", "certificate"});
     std::optional<std::string> lr_name =
         w.Text(*lr, "name", path + ".legal_representative.name", true);
     std::optional<Certificate> lr_cert =
@@ -230,6 +360,9 @@ std::optional<Subject> ReadSubject(Walker& w, const json::value* v, const std::s
 std::optional<Website> ReadWebsite(Walker& w, const json::value& v, const std::string& path) {
   const json::object* o = w.Object(&v, path, true);
   if (o == nullptr) return std::nullopt;
+  w.OnlyKeys(*o, path,
+             {"name", "domains", "home_url", "service_content", "languages", "pre_approvals",
+              "principal", "remark", "resources"});
   std::optional<std::string> name = w.Text(*o, "name", path + ".name", true);
   std::vector<DomainName> domains;
   bool domains_ok = true;
@@ -264,22 +397,26 @@ std::optional<Website> ReadWebsite(Walker& w, const json::value& v, const std::s
     for (std::size_t i = 0; i < a->size(); ++i) {
       const std::string item = path + ".pre_approvals[" + std::to_string(i) + "]";
       if (const json::object* pa = w.Object(&(*a)[i], item, true)) {
+        w.OnlyKeys(*pa, item, {"category", "number"});
         std::optional<std::string> category = w.Text(*pa, "category", item + ".category", true);
         std::optional<std::string> number = w.Text(*pa, "number", item + ".number", false);
         if (category && number) approvals.push_back({*category, *number});
       }
     }
   }
+  std::vector<std::string> content = w.Texts(*o, "service_content", path + ".service_content");
+  std::vector<std::string> languages = w.Texts(*o, "languages", path + ".languages");
+  std::vector<std::string> resources = w.Texts(*o, "resources", path + ".resources");
   if (!name || !domains_ok || !principal || !home || !remark) return std::nullopt;
   return Website{*name,
                  std::move(domains),
                  *home,
-                 w.Texts(*o, "service_content", path + ".service_content"),
-                 w.Texts(*o, "languages", path + ".languages"),
+                 std::move(content),
+                 std::move(languages),
                  std::move(approvals),
                  *principal,
                  *remark,
-                 w.Texts(*o, "resources", path + ".resources")};
+                 std::move(resources)};
 }
 
 std::optional<std::vector<Website>> ReadWebsites(Walker& w, const json::object& o,
@@ -297,7 +434,23 @@ std::optional<std::vector<Website>> ReadWebsites(Walker& w, const json::object& 
   return out;
 }
 
-std::vector<Material> ReadMaterials(Walker& w, const json::object& o) {
+// Whether `owner` names something the application has: "subject", "subject.principal",
+// "websites[N]" or "websites[N].principal" with N < `websites`.
+bool OwnerExists(std::string_view owner, std::size_t websites) {
+  if (owner == "subject" || owner == "subject.principal") return true;
+  if (!owner.starts_with("websites[")) return false;
+  owner.remove_prefix(9);
+  const std::size_t close = owner.find(']');
+  if (close == std::string_view::npos || close == 0 || close > 6) return false;
+  const std::string_view index = owner.substr(0, close);
+  const std::string_view rest = owner.substr(close + 1);
+  if (!IsAsciiDigits(index) || (index.size() > 1 && index[0] == '0')) return false;
+  if (!rest.empty() && rest != ".principal") return false;
+  return std::stoul(std::string(index)) < websites;
+}
+
+// `websites`: how many websites the document lists, whether or not each one parsed.
+std::vector<Material> ReadMaterials(Walker& w, const json::object& o, std::size_t websites) {
   std::vector<Material> out;
   const json::array* list = w.Array(o, "materials", "materials");
   if (list == nullptr) return out;
@@ -305,19 +458,36 @@ std::vector<Material> ReadMaterials(Walker& w, const json::object& o) {
     const std::string path = "materials[" + std::to_string(i) + "]";
     const json::object* m = w.Object(&(*list)[i], path, true);
     if (m == nullptr) continue;
+    w.OnlyKeys(*m, path, {"kind", "owner", "file"});
     std::optional<std::string> kind = w.Text(*m, "kind", path + ".kind", true);
     std::optional<std::string> owner = w.Text(*m, "owner", path + ".owner", true);
     std::optional<std::string> file = w.Text(*m, "file", path + ".file", false);
-    if (!kind || !owner || !file) continue;
-    std::optional<MaterialKind> k = MaterialKindFromName(*kind);
-    if (!k) {
-      w.Problem(path + ".kind", "material.kind", "unknown material kind \"" + *kind + "\"",
-                "未知的材料类型“" + *kind + "”");
+    std::optional<MaterialKind> k = w.Name(kind, path + ".kind", "material.kind",
+                                           kind ? MaterialKindFromName(*kind) : std::nullopt,
+                                           NamesOf(AllMaterialKinds(), MaterialKindName));
+    if (owner && !OwnerExists(*owner, websites)) {
+      // A material for nothing the application has would be silently ignored by every check.
+      std::string accepted = "subject, subject.principal";
+      if (websites > 0) {
+        const std::string last = std::to_string(websites - 1);
+        accepted += ", websites[0] … websites[" + last + "] or websites[0].principal … websites[" +
+                    last + "].principal";
+      }
+      w.Problem(path + ".owner", "material.owner",
+                Quote(*owner) +
+                    " names no principal or website of this application; accepted: " + accepted,
+                Quote(*owner) + " 不是本订单的主体、网站或负责人，可选：" + accepted);
       continue;
     }
+    if (!k || !owner || !file) continue;
     out.push_back({*k, *owner, *file});
   }
   return out;
+}
+
+std::size_t ListedWebsites(const json::object& o) {
+  const json::value* v = o.if_contains("websites");
+  return v != nullptr && v->is_array() ? v->as_array().size() : 0;
 }
 
 std::optional<Province> ReadProvince(Walker& w, const json::object& o, const std::string& path) {
@@ -326,9 +496,15 @@ std::optional<Province> ReadProvince(Walker& w, const json::object& o, const std
   for (auto parse : {Province::FromCode, Province::FromName, Province::FromPrefix}) {
     if (Result<Province> p = parse(*text)) return *p;
   }
+  std::vector<std::string> codes;
+  for (const Province& p : Province::All()) codes.push_back(std::string(p.code()));
   w.Problem(path, "province.code",
-            Quote(*text) + " is not a mainland province (give 44, 440000, 广东 or 粤)",
-            Quote(*text) + " 不是大陆省份");
+            Quote(*text) +
+                " is not a mainland province; give its code, its 6-digit code, its name or its "
+                "one-character prefix (44, 440000, 广东 or 粤); codes: " +
+                OneOf(codes),
+            Quote(*text) +
+                " 不是大陆省份，可填省份代码、6 位代码、名称或简称（如 44、440000、广东、粤）");
   return std::nullopt;
 }
 
@@ -338,20 +514,20 @@ Result<Application> ApplicationFromJson(const json::value& document, Date today)
   Walker w(today);
   const json::object* root = w.Object(&document, "application", true);
   if (root == nullptr) return InvalidFields(std::move(w.problems()));
+  w.OnlyKeys(*root, "", {"type", "province", "subject", "websites", "materials", "original"});
   std::optional<ApplicationType> type;
   if (std::optional<std::string> t = w.Text(*root, "type", "type", false); t && !t->empty()) {
-    type = ApplicationTypeFromName(*t);
-    if (!type)
-      w.Problem("type", "application.type", "unknown application type \"" + *t + "\"",
-                "未知的备案类型“" + *t + "”");
+    type = w.Name(t, "type", "application.type", ApplicationTypeFromName(*t),
+                  NamesOf(AllApplicationTypes(), ApplicationTypeName));
   }
   std::optional<Province> province = ReadProvince(w, *root, "province");
   std::optional<Subject> subject =
       ReadSubject(w, root->if_contains("subject"), "subject", province);
   std::optional<std::vector<Website>> websites = ReadWebsites(w, *root, "websites");
-  std::vector<Material> materials = ReadMaterials(w, *root);
+  std::vector<Material> materials = ReadMaterials(w, *root, ListedWebsites(*root));
   std::optional<FiledRecord> original;
   if (const json::object* o = w.Object(root->if_contains("original"), "original", false)) {
+    w.OnlyKeys(*o, "original", {"province", "subject", "websites"});
     std::optional<Province> original_province = province;
     if (o->contains("province")) original_province = ReadProvince(w, *o, "original.province");
     std::optional<Subject> s =
@@ -366,73 +542,136 @@ Result<Application> ApplicationFromJson(const json::value& document, Date today)
 
 namespace {
 
+// Every key the `facts` object may hold: the evaluation facts and the type facts share it.
+constexpr std::string_view kFactsKeys[] = {"filed_websites",
+                                           "resources",
+                                           "authorization_codes",
+                                           "accounts",
+                                           "subject",
+                                           "subject_open_application",
+                                           "only_website_cancelled",
+                                           "chosen",
+                                           "websites"};
+
 // One inventory resource: {"id", "account", "kind", "region", "mainland", "billing", "trial",
 // "purchased_months" | "purchased_days", "expires_on" (YYYY-MM-DD, 00:00 China time),
 // "public_ip", "backends": [...]}.
-std::optional<Resource> ReadResource(const json::value& v, const std::string& path,
-                                     std::vector<FieldViolation>& problems) {
-  auto bad = [&](const std::string& field, const std::string& what) {
-    problems.push_back({path + "." + field, "facts.resource", path + "." + field + " " + what,
-                        path + "." + field + " 无效"});
-    return std::nullopt;
-  };
-  if (!v.is_object()) return bad("", "must be an object");
-  const json::object& o = v.as_object();
-  auto text = [&](std::string_view key) -> std::string {
-    const json::value* x = o.if_contains(key);
-    return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
-  };
+std::optional<Resource> ReadResource(Walker& w, const json::value& v, const std::string& path) {
+  const json::object* o = w.Object(&v, path, true);
+  if (o == nullptr) return std::nullopt;
+  w.OnlyKeys(*o, path,
+             {"id", "account", "kind", "region", "mainland", "billing", "trial", "purchased_months",
+              "purchased_days", "expires_on", "public_ip", "backends"});
   Resource r;
-  r.id = text("id");
-  if (r.id.empty()) return bad("id", "is required");
-  r.account = text("account");
-  std::optional<ResourceKind> kind = ResourceKindFromName(text("kind"));
-  if (!kind) return bad("kind", "must be cvm, lighthouse, serverless_pack or clb");
-  r.kind = *kind;
-  r.region = Region{text("region"), o.contains("mainland") && o.at("mainland").is_bool() &&
-                                        o.at("mainland").as_bool()};
-  std::optional<BillingMode> billing = BillingModeFromName(text("billing"));
-  if (!billing) return bad("billing", "must be prepaid or pay_as_you_go");
-  r.billing = *billing;
-  r.trial = o.contains("trial") && o.at("trial").is_bool() && o.at("trial").as_bool();
-  if (const json::value* m = o.if_contains("purchased_months"); m != nullptr && m->is_int64()) {
-    r.purchased = Term{static_cast<int>(m->as_int64()), TermUnit::kMonths};
-  } else if (const json::value* d = o.if_contains("purchased_days");
-             d != nullptr && d->is_int64()) {
-    r.purchased = Term{static_cast<int>(d->as_int64()), TermUnit::kDays};
+  std::optional<std::string> id = w.Text(*o, "id", path + ".id", true);
+  std::optional<std::string> account = w.Text(*o, "account", path + ".account", false);
+  std::optional<std::string> kind_name = w.Text(*o, "kind", path + ".kind", true);
+  std::optional<ResourceKind> kind =
+      w.Name(kind_name, path + ".kind", "facts.resource-kind",
+             kind_name ? ResourceKindFromName(*kind_name) : std::nullopt,
+             std::vector<std::string_view>{"cvm", "lighthouse", "serverless_pack", "clb"});
+  std::optional<std::string> region = w.Text(*o, "region", path + ".region", false);
+  std::optional<bool> mainland = w.Bool(*o, "mainland", path + ".mainland", false);
+  std::optional<std::string> billing_name = w.Text(*o, "billing", path + ".billing", true);
+  std::optional<BillingMode> billing =
+      w.Name(billing_name, path + ".billing", "facts.resource-billing",
+             billing_name ? BillingModeFromName(*billing_name) : std::nullopt,
+             std::vector<std::string_view>{"prepaid", "pay_as_you_go"});
+  std::optional<bool> trial = w.Bool(*o, "trial", path + ".trial", false);
+  auto months = w.Int(*o, "purchased_months", path + ".purchased_months", 0, 1200);
+  auto days = w.Int(*o, "purchased_days", path + ".purchased_days", 0, 36500);
+  if (months && days && *months && *days) {
+    w.Problem(path + ".purchased_days", "facts.resource-term",
+              "give purchased_months or purchased_days, not both",
+              "购买时长只能填写月数或天数之一");
   }
-  if (const std::string on = text("expires_on"); !on.empty()) {
-    Result<Date> date = ParseIsoDate(on);
-    if (!date) return bad("expires_on", "must be a date YYYY-MM-DD");
-    r.expires_at = std::chrono::sys_seconds(std::chrono::sys_days(*date)) - std::chrono::hours(8);
+  std::optional<std::string> expires = w.Text(*o, "expires_on", path + ".expires_on", false);
+  if (expires && !expires->empty()) {
+    Result<Date> date = ParseIsoDate(*expires);
+    if (!date) {
+      w.Problem(path + ".expires_on", "document.date", "must be a date YYYY-MM-DD",
+                "应为 YYYY-MM-DD 格式的日期");
+      expires.reset();
+    } else {
+      r.expires_at = std::chrono::sys_seconds(std::chrono::sys_days(*date)) - std::chrono::hours(8);
+    }
   }
-  if (const std::string ip = text("public_ip"); !ip.empty()) r.public_ip = ip;
-  if (const json::value* b = o.if_contains("backends"); b != nullptr && b->is_array()) {
-    for (std::size_t i = 0; i < b->as_array().size(); ++i) {
+  std::optional<std::string> ip = w.Text(*o, "public_ip", path + ".public_ip", false);
+  bool backends_ok = true;
+  if (const json::array* b = w.Array(*o, "backends", path + ".backends")) {
+    for (std::size_t i = 0; i < b->size(); ++i) {
       std::optional<Resource> backend =
-          ReadResource(b->as_array()[i], path + ".backends[" + std::to_string(i) + "]", problems);
+          ReadResource(w, (*b)[i], path + ".backends[" + std::to_string(i) + "]");
+      backends_ok = backends_ok && backend.has_value();
       if (backend) r.backends.push_back(std::move(*backend));
     }
   }
+  if (!id || !account || !kind || !region || !mainland || !billing || !trial || !months || !days ||
+      !expires || !ip || !backends_ok) {
+    return std::nullopt;
+  }
+  r.id = *id;
+  r.account = *account;
+  r.kind = *kind;
+  r.region = Region{*region, *mainland};
+  r.billing = *billing;
+  r.trial = *trial;
+  if (*months) r.purchased = Term{static_cast<int>(**months), TermUnit::kMonths};
+  if (*days) r.purchased = Term{static_cast<int>(**days), TermUnit::kDays};
+  if (!ip->empty()) r.public_ip = *ip;
   return r;
 }
 
-std::optional<AuthorizationCode> ReadCode(const json::value& v, const std::string& path,
-                                          std::vector<FieldViolation>& problems) {
-  const json::object* o = v.if_object();
-  auto text = [&](std::string_view key) -> std::string {
-    const json::value* x = o != nullptr ? o->if_contains(key) : nullptr;
-    return x != nullptr && x->is_string() ? std::string(x->as_string()) : std::string();
-  };
-  std::optional<AuthorizationCodeState> state = AuthorizationCodeStateFromName(text("state"));
-  if (o == nullptr || text("code").empty() || text("server_id").empty() || !state) {
-    problems.push_back({path, "facts.authorization-code",
-                        path + " needs code, server_id and state (unused, used, invalid)",
-                        path + " 需包含 code、server_id 和 state"});
-    return std::nullopt;
+std::optional<AuthorizationCode> ReadCode(Walker& w, const json::value& v,
+                                          const std::string& path) {
+  const json::object* o = w.Object(&v, path, true);
+  if (o == nullptr) return std::nullopt;
+  w.OnlyKeys(*o, path, {"code", "server_id", "ip", "state", "generated_by"});
+  std::optional<std::string> code = w.Text(*o, "code", path + ".code", true);
+  std::optional<std::string> server = w.Text(*o, "server_id", path + ".server_id", true);
+  std::optional<std::string> ip = w.Text(*o, "ip", path + ".ip", false);
+  std::optional<std::string> state_name = w.Text(*o, "state", path + ".state", true);
+  std::optional<AuthorizationCodeState> state =
+      w.Name(state_name, path + ".state", "facts.authorization-code-state",
+             state_name ? AuthorizationCodeStateFromName(*state_name) : std::nullopt,
+             std::vector<std::string_view>{"unused", "used", "invalid"});
+  std::optional<std::string> by = w.Text(*o, "generated_by", path + ".generated_by", true);
+  if (!code || !server || !ip || !state || !by) return std::nullopt;
+  return AuthorizationCode{*code, *server, *ip, *state, *by};
+}
+
+// {"id": "acct-1", "verification": "enterprise"}: how an account that owns resources is
+// verified (the owner of a code's server must be an enterprise account, FACTS.md §8.1).
+void ReadAccount(Walker& w, const json::value& v, const std::string& path,
+                 std::map<std::string, AccountVerification>& out) {
+  const json::object* o = w.Object(&v, path, true);
+  if (o == nullptr) return;
+  w.OnlyKeys(*o, path, {"id", "verification"});
+  std::optional<std::string> id = w.Text(*o, "id", path + ".id", true);
+  std::optional<std::string> name = w.Text(*o, "verification", path + ".verification", true);
+  std::optional<AccountVerification> verification =
+      w.Name(name, path + ".verification", "facts.account-verification",
+             name ? AccountVerificationFromName(*name) : std::nullopt,
+             std::vector<std::string_view>{"none", "personal", "enterprise"});
+  if (!id || !verification) return;
+  if (!out.emplace(*id, *verification).second) {
+    w.Problem(path + ".id", "facts.account-duplicate",
+              "the account " + Quote(*id) + " is listed twice", "账号 " + Quote(*id) + " 重复");
   }
-  return AuthorizationCode{text("code"), text("server_id"), text("ip"), *state,
-                           text("generated_by")};
+}
+
+template <class T, class Read>
+std::vector<T> ReadList(Walker& w, const json::object& o, std::string_view key,
+                        const std::string& path, Read read) {
+  std::vector<T> out;
+  if (const json::array* list = w.Array(o, key, path)) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      if (std::optional<T> item = read((*list)[i], path + "[" + std::to_string(i) + "]")) {
+        out.push_back(std::move(*item));
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -440,35 +679,27 @@ std::optional<AuthorizationCode> ReadCode(const json::value& v, const std::strin
 Result<EvaluationFacts> FactsFromJson(const json::value& facts) {
   EvaluationFacts out;
   if (facts.is_null()) return out;
-  if (!facts.is_object())
-    return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
-  std::vector<FieldViolation> problems;
-  const json::object& o = facts.as_object();
-  if (const json::value* v = o.if_contains("filed_websites")) {
-    if (!v->is_int64() || v->as_int64() < 0 || v->as_int64() > 100000) {
-      problems.push_back({"facts.filed_websites", "facts.filed-websites",
-                          "facts.filed_websites is a count", "facts.filed_websites 应为非负整数"});
-    } else {
-      out.filed_websites = static_cast<int>(v->as_int64());
+  Walker w(Date{});
+  const json::object* o = w.Object(&facts, "facts", true);
+  if (o == nullptr) return InvalidFields(std::move(w.problems()));
+  w.OnlyKeys(*o, "facts", std::span<const std::string_view>(kFactsKeys));
+  if (auto n = w.Int(*o, "filed_websites", "facts.filed_websites", 0, 100000); n && *n) {
+    out.filed_websites = static_cast<int>(**n);
+  }
+  out.inventory_known = o->contains("resources") || o->contains("authorization_codes");
+  out.resources = ReadList<Resource>(
+      w, *o, "resources", "facts.resources",
+      [&w](const json::value& v, const std::string& path) { return ReadResource(w, v, path); });
+  out.authorization_codes = ReadList<AuthorizationCode>(
+      w, *o, "authorization_codes", "facts.authorization_codes",
+      [&w](const json::value& v, const std::string& path) { return ReadCode(w, v, path); });
+  if (const json::array* list = w.Array(*o, "accounts", "facts.accounts")) {
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      ReadAccount(w, (*list)[i], "facts.accounts[" + std::to_string(i) + "]",
+                  out.account_verifications);
     }
   }
-  out.inventory_known = o.contains("resources") || o.contains("authorization_codes");
-  if (const json::value* list = o.if_contains("resources"); list != nullptr && list->is_array()) {
-    for (std::size_t i = 0; i < list->as_array().size(); ++i) {
-      std::optional<Resource> r =
-          ReadResource(list->as_array()[i], "facts.resources[" + std::to_string(i) + "]", problems);
-      if (r) out.resources.push_back(std::move(*r));
-    }
-  }
-  if (const json::value* list = o.if_contains("authorization_codes");
-      list != nullptr && list->is_array()) {
-    for (std::size_t i = 0; i < list->as_array().size(); ++i) {
-      std::optional<AuthorizationCode> c = ReadCode(
-          list->as_array()[i], "facts.authorization_codes[" + std::to_string(i) + "]", problems);
-      if (c) out.authorization_codes.push_back(std::move(*c));
-    }
-  }
-  if (!problems.empty()) return InvalidFields(std::move(problems));
+  if (!w.problems().empty()) return InvalidFields(std::move(w.problems()));
   return out;
 }
 
@@ -480,6 +711,13 @@ std::optional<T> Lookup(const std::pair<std::string_view, T> (&table)[N], std::s
     if (n == name) return v;
   }
   return std::nullopt;
+}
+
+template <typename T, std::size_t N>
+std::vector<std::string_view> Names(const std::pair<std::string_view, T> (&table)[N]) {
+  std::vector<std::string_view> out;
+  for (const auto& [n, v] : table) out.push_back(n);
+  return out;
 }
 
 constexpr std::pair<std::string_view, SubjectStanding> kSubjectStandings[] = {
@@ -508,57 +746,54 @@ constexpr std::pair<std::string_view, OpenApplication> kOpenApplications[] = {
 Result<ApplicationTypeFacts> TypeFactsFromJson(const json::value& facts) {
   ApplicationTypeFacts out;
   if (facts.is_null()) return out;
-  if (!facts.is_object())
-    return InvalidValue("facts.type", "facts must be an object", "facts 应为对象");
-  std::vector<FieldViolation> problems;
-  auto name = [&](const json::object& o, std::string_view key, const std::string& path,
-                  const auto& table, auto& slot) {
-    const json::value* v = o.if_contains(key);
-    if (v == nullptr || v->is_null()) return;
-    auto found = v->is_string() ? Lookup(table, v->as_string()) : std::nullopt;
-    if (!found) {
-      problems.push_back(
-          {path, "facts.value", path + " has an unknown value", path + " 的取值无效"});
-    } else {
+  Walker w(Date{});
+  const json::object* o = w.Object(&facts, "facts", true);
+  if (o == nullptr) return InvalidFields(std::move(w.problems()));
+  w.OnlyKeys(*o, "facts", std::span<const std::string_view>(kFactsKeys));
+  auto name = [&w](const json::object& obj, std::string_view key, const std::string& path,
+                   const auto& table, auto& slot) {
+    std::optional<std::string> text = w.Text(obj, key, path, false);
+    if (!text || text->empty()) return;
+    if (auto found = w.Name(text, path, "facts.value", Lookup(table, *text), Names(table))) {
       slot = *found;
     }
   };
-  const json::object& o = facts.as_object();
-  name(o, "subject", "facts.subject", kSubjectStandings, out.subject);
-  name(o, "subject_open_application", "facts.subject_open_application", kOpenApplications,
+  name(*o, "subject", "facts.subject", kSubjectStandings, out.subject);
+  name(*o, "subject_open_application", "facts.subject_open_application", kOpenApplications,
        out.subject_open_application);
-  if (const json::value* b = o.if_contains("only_website_cancelled");
-      b != nullptr && b->is_bool()) {
-    out.only_website_cancelled = b->as_bool();
+  if (std::optional<bool> b =
+          w.Bool(*o, "only_website_cancelled", "facts.only_website_cancelled", false)) {
+    out.only_website_cancelled = *b;
   }
-  if (const json::value* c = o.if_contains("chosen"); c != nullptr && c->is_string()) {
-    out.chosen = ApplicationTypeFromName(c->as_string());
-    if (!out.chosen)
-      problems.push_back(
-          {"facts.chosen", "facts.value", "unknown application type", "备案类型无效"});
+  if (std::optional<std::string> c = w.Text(*o, "chosen", "facts.chosen", false);
+      c && !c->empty()) {
+    out.chosen = w.Name(c, "facts.chosen", "facts.value", ApplicationTypeFromName(*c),
+                        NamesOf(AllApplicationTypes(), ApplicationTypeName));
   }
-  if (const json::value* sites = o.if_contains("websites"); sites != nullptr && sites->is_array()) {
-    for (std::size_t i = 0; i < sites->as_array().size(); ++i) {
+  if (const json::array* sites = w.Array(*o, "websites", "facts.websites")) {
+    for (std::size_t i = 0; i < sites->size(); ++i) {
+      const std::string site_path = "facts.websites[" + std::to_string(i) + "]";
       WebsiteFacts site;
-      const json::value& s = sites->as_array()[i];
-      const json::value* domains = s.is_object() ? s.as_object().if_contains("domains") : nullptr;
-      if (domains != nullptr && domains->is_array()) {
-        for (std::size_t j = 0; j < domains->as_array().size(); ++j) {
-          const std::string path =
-              "facts.websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]";
-          DomainFacts d;
-          if (const json::value& dv = domains->as_array()[j]; dv.is_object()) {
-            name(dv.as_object(), "standing", path + ".standing", kDomainStandings, d.standing);
-            name(dv.as_object(), "open_application", path + ".open_application", kOpenApplications,
-                 d.open_application);
+      if (const json::object* so = w.Object(&(*sites)[i], site_path, true)) {
+        w.OnlyKeys(*so, site_path, {"domains"});
+        if (const json::array* domains = w.Array(*so, "domains", site_path + ".domains")) {
+          for (std::size_t j = 0; j < domains->size(); ++j) {
+            const std::string path = site_path + ".domains[" + std::to_string(j) + "]";
+            DomainFacts d;
+            if (const json::object* dobj = w.Object(&(*domains)[j], path, true)) {
+              w.OnlyKeys(*dobj, path, {"standing", "open_application"});
+              name(*dobj, "standing", path + ".standing", kDomainStandings, d.standing);
+              name(*dobj, "open_application", path + ".open_application", kOpenApplications,
+                   d.open_application);
+            }
+            site.domains.push_back(d);
           }
-          site.domains.push_back(d);
         }
       }
       out.websites.push_back(std::move(site));
     }
   }
-  if (!problems.empty()) return InvalidFields(std::move(problems));
+  if (!w.problems().empty()) return InvalidFields(std::move(w.problems()));
   return out;
 }
 
@@ -710,6 +945,7 @@ std::string EncodeSubject(const Subject& subject) {
 
 Result<Subject> DecodeSubject(std::string_view text, Date today) {
   return DecodeWith<Subject>(text, today, [](Walker& w, const json::object& root) {
+    w.OnlyKeys(root, "", {"province", "subject"});
     std::optional<Province> province = ReadProvince(w, root, "province");
     return ReadSubject(w, root.if_contains("subject"), "subject", province);
   });
@@ -721,6 +957,7 @@ std::string EncodeWebsite(const Website& website) {
 
 Result<Website> DecodeWebsite(std::string_view text, Date today) {
   return DecodeWith<Website>(text, today, [](Walker& w, const json::object& root) {
+    w.OnlyKeys(root, "", {"website"});
     const json::value* v = root.if_contains("website");
     if (v == nullptr) {
       w.Problem("website", "document.required", "website is required", "缺少 website");

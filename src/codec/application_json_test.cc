@@ -98,6 +98,171 @@ TEST(ApplicationFromJson, SurvivesHostileDocuments) {
               testing::ElementsAre("subject.name document.length"));
 }
 
+std::string MessageAt(const Error& e, const std::string& field) {
+  for (const FieldViolation& v : e.violations) {
+    if (v.field == field) return v.message + " | " + v.message_zh;
+  }
+  return "(no violation at " + field + ")";
+}
+
+TEST(ApplicationFromJson, RefusesAnUnknownKeyAtItsPathWithTheNearestKnownOne) {
+  json::value doc = Fixture();
+  doc.as_object()["websties"] = json::array();
+  json::object& principal = doc.as_object()["subject"].as_object()["principal"].as_object();
+  principal["mobil"] = "13800138000";
+  doc.as_object()["websites"].as_array()[0].as_object()["principal"].as_object()["zzz"] = 1;
+  Result<Application> app = ApplicationFromJson(doc, kToday);
+  ASSERT_FALSE(app.has_value());
+  EXPECT_THAT(Fields(app.error()),
+              testing::UnorderedElementsAre("websties document.unknown-field",
+                                            "subject.principal.mobil document.unknown-field",
+                                            "websites[0].principal.zzz document.unknown-field"));
+  EXPECT_THAT(MessageAt(app.error(), "websties"), testing::HasSubstr("did you mean websites?"));
+  EXPECT_THAT(MessageAt(app.error(), "subject.principal.mobil"),
+              testing::HasSubstr("unknown field; did you mean subject.principal.mobile?"));
+  // Nothing near: the keys the object may have are listed instead.
+  EXPECT_THAT(MessageAt(app.error(), "websites[0].principal.zzz"),
+              testing::HasSubstr("mobile, phone2, emergency_contact"));
+}
+
+TEST(ApplicationFromJson, EveryObjectOfTheDocumentIsStrict) {
+  json::value doc = Fixture();
+  json::object& root = doc.as_object();
+  root["subject"].as_object()["certificate"].as_object()["issuer"] = "x";
+  root["subject"].as_object()["legal_representative"] =
+      json::object{{"name", "张三"},
+                   {"certificate", {{"type", "resident_id"}, {"number", "440308199901101512"}}},
+                   {"title", "董事长"}};
+  root["websites"].as_array()[0].as_object()["pre_approvals"] =
+      json::array{json::object{{"category", "news"}, {"number", "1"}, {"expires", "x"}}};
+  root["materials"].as_array()[0].as_object()["size"] = 1;
+  root["original"] = json::object{
+      {"subject", root["subject"]}, {"websites", json::array()}, {"filed_on", "2020-01-01"}};
+  Result<Application> app = ApplicationFromJson(doc, kToday);
+  ASSERT_FALSE(app.has_value());
+  EXPECT_THAT(Fields(app.error()),
+              testing::IsSupersetOf({"subject.certificate.issuer document.unknown-field",
+                                     "subject.legal_representative.title document.unknown-field",
+                                     "websites[0].pre_approvals[0].expires document.unknown-field",
+                                     "materials[0].size document.unknown-field",
+                                     "original.filed_on document.unknown-field"}));
+}
+
+TEST(ApplicationFromJson, AValueOfTheWrongJsonTypeIsATypeErrorAtItsPath) {
+  json::value doc = Fixture();
+  json::object& principal = doc.as_object()["subject"].as_object()["principal"].as_object();
+  principal["is_legal_representative"] = "false";
+  principal["certificate_valid_until"] = 20350110;
+  principal["mobile"] = 13800138000;
+  doc.as_object()["websites"].as_array()[0].as_object()["resources"] = "ins-2f8a1c";
+  Result<Application> app = ApplicationFromJson(doc, kToday);
+  ASSERT_FALSE(app.has_value());
+  EXPECT_THAT(Fields(app.error()),
+              testing::UnorderedElementsAre(
+                  "subject.principal.is_legal_representative document.type",
+                  "subject.principal.certificate_valid_until document.type",
+                  "subject.principal.mobile document.type", "websites[0].resources document.type"));
+}
+
+TEST(ApplicationFromJson, RefusesAMaterialForNothingTheApplicationHas) {
+  json::value doc = Fixture();
+  json::array& materials = doc.as_object()["materials"].as_array();
+  for (const char* owner : {"websites[1]", "website[0]", "websites[0].leader", "websites[01]",
+                            "subject.principal.mobile", ""}) {
+    materials.push_back(json::object{{"kind", "identity_document"}, {"owner", owner}});
+  }
+  Result<Application> app = ApplicationFromJson(doc, kToday);
+  ASSERT_FALSE(app.has_value());
+  const std::size_t first = materials.size() - 6;
+  std::vector<std::string> want;
+  for (std::size_t i = first; i < first + 5; ++i) {
+    want.push_back("materials[" + std::to_string(i) + "].owner material.owner");
+  }
+  want.push_back("materials[" + std::to_string(first + 5) + "].owner document.required");
+  EXPECT_THAT(Fields(app.error()), testing::UnorderedElementsAreArray(want));
+  EXPECT_THAT(MessageAt(app.error(), "materials[" + std::to_string(first) + "].owner"),
+              testing::HasSubstr("accepted: subject, subject.principal, websites[0]"));
+  // The owners that do exist are still read.
+  materials.erase(materials.begin() + static_cast<std::ptrdiff_t>(first), materials.end());
+  materials.push_back(
+      json::object{{"kind", "identity_document"}, {"owner", "websites[0].principal"}});
+  EXPECT_TRUE(ApplicationFromJson(doc, kToday).has_value());
+}
+
+TEST(ApplicationFromJson, ARefusedValueListsTheAcceptedOnes) {
+  json::value doc = Fixture();
+  doc.as_object()["type"] = "first_filling";
+  doc.as_object()["subject"].as_object()["type"] = "person";
+  doc.as_object()["subject"].as_object()["certificate"].as_object()["type"] = "idcard";
+  doc.as_object()["materials"].as_array()[0].as_object()["kind"] = "selfie";
+  doc.as_object()["province"] = "99";
+  Result<Application> app = ApplicationFromJson(doc, kToday);
+  ASSERT_FALSE(app.has_value());
+  EXPECT_THAT(MessageAt(app.error(), "type"), testing::HasSubstr("accepted: first_filing, "));
+  EXPECT_THAT(MessageAt(app.error(), "subject.type"), testing::HasSubstr("individual"));
+  EXPECT_THAT(MessageAt(app.error(), "subject.certificate.type"),
+              testing::HasSubstr("accepted: resident_id, passport"));
+  EXPECT_THAT(MessageAt(app.error(), "materials[0].kind"), testing::HasSubstr("identity_document"));
+  EXPECT_THAT(MessageAt(app.error(), "province"), testing::HasSubstr("11, 12, 13"));
+}
+
+TEST(ApplicationFromJson, ReadsTheOriginalRecordsOwnProvince) {
+  json::value doc = Fixture();
+  json::object original{{"province", "51"},
+                        {"subject", doc.as_object()["subject"]},
+                        {"websites", doc.as_object()["websites"]}};
+  doc.as_object()["original"] = original;
+  Result<Application> app = ApplicationFromJson(doc, kToday);
+  ASSERT_TRUE(app.has_value()) << app.error().message;
+  EXPECT_EQ(app->original->subject.province.code(), "51");
+  EXPECT_EQ(app->subject.province.code(), "44");
+}
+
+TEST(FactsFromJson, IsStrictAboutKeysAndTypes) {
+  Result<EvaluationFacts> typo = FactsFromJson(json::parse(R"({"resouces": []})"));
+  ASSERT_FALSE(typo.has_value());
+  EXPECT_THAT(Fields(typo.error()), testing::ElementsAre("facts.resouces document.unknown-field"));
+  EXPECT_EQ(MessageAt(typo.error(), "facts.resouces"),
+            "unknown field; did you mean facts.resources? | 未知字段，是否应为 facts.resources？");
+  // "12" is a type error at its path, not a server "bought for 0 months".
+  Result<EvaluationFacts> text = FactsFromJson(json::parse(
+      R"({"resources": [{"id": "ins-1", "kind": "cvm", "billing": "prepaid", "mainland": "yes",
+          "purchased_months": "12", "expires_on": "2027-01-01", "colour": "red"}]})"));
+  ASSERT_FALSE(text.has_value());
+  EXPECT_THAT(Fields(text.error()),
+              testing::UnorderedElementsAre("facts.resources[0].mainland document.type",
+                                            "facts.resources[0].purchased_months document.type",
+                                            "facts.resources[0].colour document.unknown-field"));
+  Result<EvaluationFacts> kind = FactsFromJson(json::parse(
+      R"({"authorization_codes": [{"code": "A", "server_id": "s", "state": "spent", "generated_by": "a"}],
+          "accounts": [{"id": "a", "verification": "company"}]})"));
+  ASSERT_FALSE(kind.has_value());
+  EXPECT_THAT(MessageAt(kind.error(), "facts.authorization_codes[0].state"),
+              testing::HasSubstr("accepted: unused, used or invalid"));
+  EXPECT_THAT(MessageAt(kind.error(), "facts.accounts[0].verification"),
+              testing::HasSubstr("accepted: none, personal or enterprise"));
+}
+
+TEST(FactsFromJson, ReadsAccountsForTheOwnersOfCodeServers) {
+  Result<EvaluationFacts> facts = FactsFromJson(
+      json::parse(R"({"accounts": [{"id": "acct-1", "verification": "enterprise"}]})"));
+  ASSERT_TRUE(facts.has_value()) << facts.error().message;
+  EXPECT_EQ(facts->account_verifications.at("acct-1"), AccountVerification::kEnterprise);
+}
+
+TEST(TypeFactsFromJson, IsStrictAboutKeysTypesAndValues) {
+  Result<ApplicationTypeFacts> facts = TypeFactsFromJson(json::parse(
+      R"({"subject": "filed", "only_website_cancelled": "no",
+          "websites": [{"domains": [{"standing": "not_filed", "open": "none"}]}]})"));
+  ASSERT_FALSE(facts.has_value());
+  EXPECT_THAT(Fields(facts.error()),
+              testing::UnorderedElementsAre(
+                  "facts.subject facts.value", "facts.only_website_cancelled document.type",
+                  "facts.websites[0].domains[0].open document.unknown-field"));
+  EXPECT_THAT(MessageAt(facts.error(), "facts.subject"),
+              testing::HasSubstr("accepted: not_filed, filed_here"));
+}
+
 TEST(FactsFromJson, ReadsFiledWebsites) {
   EXPECT_EQ(FactsFromJson(json::parse(R"({"filed_websites": 4})"))->filed_websites, 4);
   EXPECT_FALSE(FactsFromJson(json::parse(R"({"filed_websites": -1})")).has_value());

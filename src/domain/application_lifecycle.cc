@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "base/check.h"
 #include "base/enum_table.h"
 
 namespace icp {
@@ -48,8 +49,10 @@ constexpr EnumTable<Event, 15> kEvents({{
 
 // Which application types a row is for. Cancellations (注销主体, 注销网站, 取消接入) skip
 // identity verification and MIIT's SMS check (FACTS.md §4.3, §4.4 table: no phones are
-// verified for them; Tencent's own staff verifies the leader for 注销).
-enum class For { kAll, kFilings, kCancellations };
+// verified for them; Tencent's own staff verifies the leader for 注销). Once submitted, a
+// cancellation cannot be withdrawn or abandoned (seed 002); kAbandonableCancellations rows
+// exist only when the policy takes up Tencent's newer practice (FACTS.md §4.8).
+enum class For { kAll, kFilings, kCancellations, kAbandonableCancellations };
 
 // A second missed call returns the application (S0: "if still unreachable the application is
 // rejected"); the first schedules a retry about an hour later.
@@ -64,7 +67,7 @@ struct Transition {
 };
 
 // Every move an application can make. A move not listed here is refused.
-constexpr std::array<Transition, 32> kTransitions = {{
+constexpr std::array<Transition, 35> kTransitions = {{
     {State::kDraft, Event::kSubmit, State::kProviderReview},
     {State::kDraft, Event::kAbandon, State::kAbandoned},
 
@@ -76,11 +79,13 @@ constexpr std::array<Transition, 32> kTransitions = {{
     {State::kProviderReview, Event::kProviderReturn, State::kProviderReturned},
     {State::kProviderReview, Event::kProviderPass, State::kVerification, For::kFilings},
     {State::kProviderReview, Event::kProviderPass, State::kReadyForBureau, For::kCancellations},
-    {State::kProviderReview, Event::kWithdraw, State::kWithdrawn},
+    {State::kProviderReview, Event::kWithdraw, State::kWithdrawn, For::kFilings},
+    {State::kProviderReview, Event::kAbandon, State::kAbandoned, For::kAbandonableCancellations},
 
     {State::kProviderReturned, Event::kSubmit, State::kProviderReview},
-    {State::kProviderReturned, Event::kWithdraw, State::kWithdrawn},
-    {State::kProviderReturned, Event::kAbandon, State::kAbandoned},
+    {State::kProviderReturned, Event::kWithdraw, State::kWithdrawn, For::kFilings},
+    {State::kProviderReturned, Event::kAbandon, State::kAbandoned, For::kFilings},
+    {State::kProviderReturned, Event::kAbandon, State::kAbandoned, For::kAbandonableCancellations},
     {State::kProviderReturned, Event::kExpire, State::kExpired},
 
     {State::kVerification, Event::kVerificationDone, State::kReadyForBureau, For::kFilings},
@@ -92,7 +97,10 @@ constexpr std::array<Transition, 32> kTransitions = {{
     {State::kReadyForBureau, Event::kSentToBureau, State::kSmsPending, For::kFilings},
     {State::kReadyForBureau, Event::kSentToBureau, State::kBureauReview, For::kCancellations},
     {State::kReadyForBureau, Event::kProviderReturn, State::kProviderReturned},
-    {State::kReadyForBureau, Event::kWithdraw, State::kWithdrawn},
+    {State::kReadyForBureau, Event::kWithdraw, State::kWithdrawn, For::kFilings},
+    // Tencent: after initial review passed, 放弃备案 and refill (FACTS.md §4.5).
+    {State::kReadyForBureau, Event::kAbandon, State::kAbandoned, For::kFilings},
+    {State::kReadyForBureau, Event::kAbandon, State::kAbandoned, For::kAbandonableCancellations},
 
     // MIIT returns it to the provider: unchanged data is resubmitted (a new SMS), otherwise
     // the provider returns it to the customer (FACTS.md §4.4).
@@ -104,18 +112,22 @@ constexpr std::array<Transition, 32> kTransitions = {{
     {State::kBureauReview, Event::kBureauApprove, State::kApproved},
     {State::kBureauReview, Event::kBureauReturn, State::kBureauReturned},
 
+    // A cancellation the bureau returned has reached the bureau: it is resubmitted or expires.
     {State::kBureauReturned, Event::kSubmit, State::kProviderReview},
-    {State::kBureauReturned, Event::kAbandon, State::kAbandoned},
+    {State::kBureauReturned, Event::kAbandon, State::kAbandoned, For::kFilings},
     {State::kBureauReturned, Event::kExpire, State::kExpired},
-    {State::kBureauReturned, Event::kWithdraw, State::kWithdrawn},
-
-    // Tencent: after initial review passed, 放弃备案 and refill (FACTS.md §4.5).
-    {State::kReadyForBureau, Event::kAbandon, State::kAbandoned},
+    {State::kBureauReturned, Event::kWithdraw, State::kWithdrawn, For::kFilings},
 }};
 
-bool Matches(const Transition& t, ApplicationType type, int missed_calls) {
+// `cancellation_abandonable`: the policy's cancellation_abandonable_before_bureau.
+bool Matches(const Transition& t, ApplicationType type, int missed_calls,
+             bool cancellation_abandonable) {
   if (t.applies == For::kFilings && IsCancellation(type)) return false;
   if (t.applies == For::kCancellations && !IsCancellation(type)) return false;
+  if (t.applies == For::kAbandonableCancellations &&
+      (!IsCancellation(type) || !cancellation_abandonable)) {
+    return false;
+  }
   if (t.guard == Guard::kFirstMissedCall) return missed_calls == 0;
   if (t.guard == Guard::kSecondMissedCall) return missed_calls >= 1;
   return true;
@@ -179,7 +191,7 @@ Result<ApplicationLifecycle> ApplicationLifecycle::Restore(LifecycleSnapshot sna
     const TransitionRecord& r = snapshot.history[i];
     const bool listed = std::ranges::any_of(kTransitions, [&](const Transition& t) {
       return t.from == r.from && t.event == r.event && t.to == r.to &&
-             Matches(t, snapshot.type, missed);
+             Matches(t, snapshot.type, missed, true);
     });
     if (r.from != at || !listed) {
       return corrupt("move " + std::to_string(i) + " (" + std::string(kStates.Name(r.from)) +
@@ -187,6 +199,7 @@ Result<ApplicationLifecycle> ApplicationLifecycle::Restore(LifecycleSnapshot sna
                      std::string(kStates.Name(r.to)) + ") is not in the transition table here");
     }
     if (r.event == Event::kContactMissed) ++missed;
+    if (r.event == Event::kContactReached) missed = 0;
     if (r.to != r.from && r.to != State::kProviderReview) missed = 0;
     at = r.to;
   }
@@ -202,11 +215,13 @@ Result<ApplicationLifecycle> ApplicationLifecycle::Restore(LifecycleSnapshot sna
   lifecycle.next_call_at_ = snapshot.next_call_at;
   lifecycle.deadline_ = snapshot.deadline;
   lifecycle.reminded_ = std::move(snapshot.reminded);
+  lifecycle.skipped_reminders_ = std::move(snapshot.skipped_reminders);
   return lifecycle;
 }
 
 LifecycleSnapshot ApplicationLifecycle::Snapshot() const {
-  return {type_, state_, entered_at_, history_, missed_calls_, next_call_at_, deadline_, reminded_};
+  return {type_,         state_,    entered_at_, history_,          missed_calls_,
+          next_call_at_, deadline_, reminded_,   skipped_reminders_};
 }
 
 Result<TransitionRecord> ApplicationLifecycle::Apply(ApplicationEvent event, sys_seconds now,
@@ -214,7 +229,8 @@ Result<TransitionRecord> ApplicationLifecycle::Apply(ApplicationEvent event, sys
                                                      const DeadlinePolicy& policy) {
   const Transition* found = nullptr;
   for (const Transition& t : kTransitions) {
-    if (t.from == state_ && t.event == event && Matches(t, type_, missed_calls_)) {
+    if (t.from == state_ && t.event == event &&
+        Matches(t, type_, missed_calls_, policy.cancellation_abandonable_before_bureau)) {
       found = &t;
       break;
     }
@@ -222,12 +238,17 @@ Result<TransitionRecord> ApplicationLifecycle::Apply(ApplicationEvent event, sys
   if (found == nullptr) {
     const std::string s(ApplicationStateName(state_));
     const std::string e(ApplicationEventName(event));
+    std::string message = "an application in state " + s + " cannot take event " + e;
+    std::string zh = "当前状态（" + std::string(kStates.Label(state_)) + "）不能执行“" +
+                     std::string(kEvents.Label(event)) + "”";
+    if (IsCancellation(type_) && state_ != State::kDraft &&
+        (event == Event::kWithdraw || event == Event::kAbandon)) {
+      message += ": a cancellation cannot be taken back once submitted";
+      zh += "：取消接入和注销备案一旦提交之后将无法撤回";
+    }
     Error error{ErrorCode::kFailedPrecondition,
-                "an application in state " + s + " cannot take event " + e,
-                {{"state", "lifecycle.transition",
-                  "an application in state " + s + " cannot take event " + e,
-                  "当前状态（" + std::string(kStates.Label(state_)) + "）不能执行“" +
-                      std::string(kEvents.Label(event)) + "”"}}};
+                message,
+                {{"state", "lifecycle.transition", message, std::move(zh)}}};
     return std::unexpected(std::move(error));
   }
   TransitionRecord record{state_, event, found->to, now};
@@ -238,12 +259,15 @@ Result<TransitionRecord> ApplicationLifecycle::Apply(ApplicationEvent event, sys
                         ? std::optional(now + std::chrono::minutes(policy.contact_retry_minutes))
                         : std::nullopt;
   } else if (event == Event::kContactReached) {
+    // Reached: the count starts again, so missed → reached → missed is one miss, not two.
+    missed_calls_ = 0;
     next_call_at_.reset();
   }
   if (found->to != state_) {
     state_ = found->to;
     entered_at_ = now;
     reminded_.clear();
+    skipped_reminders_.clear();
     if (state_ != State::kProviderReview) {
       missed_calls_ = 0;
       next_call_at_.reset();
@@ -286,32 +310,45 @@ void ApplicationLifecycle::SetDeadline(sys_seconds now, const HolidayCalendar& c
   deadline_.reset();
 }
 
-void ApplicationLifecycle::MarkReminded(int day) {
-  if (std::find(reminded_.begin(), reminded_.end(), day) == reminded_.end()) {
-    reminded_.push_back(day);
-  }
+void ApplicationLifecycle::RecordReminder(const DueAction& remind) {
+  ICP_CHECK(remind.kind == DueAction::Kind::kRemind) << "RecordReminder takes a kRemind";
+  auto add = [](std::vector<int>& list, int day) {
+    if (std::find(list.begin(), list.end(), day) == list.end()) list.push_back(day);
+  };
+  add(reminded_, remind.reminder_day);
+  for (int day : remind.skipped_reminder_days) add(skipped_reminders_, day);
 }
 
 std::vector<DueAction> DueActions(const ApplicationLifecycle& lifecycle, sys_seconds now,
                                   const DeadlinePolicy& policy) {
   std::vector<DueAction> out;
   if (lifecycle.next_call_at() && *lifecycle.next_call_at() <= now) {
-    out.push_back({DueAction::Kind::kCallAgain, 0, std::nullopt});
+    out.push_back({DueAction::Kind::kCallAgain, 0, std::nullopt, {}});
   }
   const std::optional<Deadline>& d = lifecycle.deadline();
   if (!d) return out;
-  if (d->kind == Deadline::Kind::kCustomerAction) {
+  if (d->kind == Deadline::Kind::kCustomerAction && now < d->due) {
+    auto handled = [&](int day) {
+      return std::ranges::find(lifecycle.reminded(), day) != lifecycle.reminded().end() ||
+             std::ranges::find(lifecycle.skipped_reminders(), day) !=
+                 lifecycle.skipped_reminders().end();
+    };
+    std::vector<int> due_days;
     for (int day : policy.reminder_days) {
-      const std::vector<int>& sent = lifecycle.reminded();
-      if (std::find(sent.begin(), sent.end(), day) != sent.end()) continue;
-      if (lifecycle.entered_state_at() + std::chrono::days(day) <= now && now < d->due) {
-        out.push_back({DueAction::Kind::kRemind, day, std::nullopt});
-      }
+      if (handled(day) || now < lifecycle.entered_state_at() + std::chrono::days(day)) continue;
+      due_days.push_back(day);
+    }
+    if (!due_days.empty()) {
+      // A sweeper that was down finds several due: only the latest says what is true now.
+      std::ranges::sort(due_days);
+      const int latest = due_days.back();
+      due_days.pop_back();
+      out.push_back({DueAction::Kind::kRemind, latest, std::nullopt, std::move(due_days)});
     }
   }
   if (d->due <= now) {
-    out.push_back(d->on_expiry ? DueAction{DueAction::Kind::kApplyEvent, 0, d->on_expiry}
-                               : DueAction{DueAction::Kind::kOverdue, 0, std::nullopt});
+    out.push_back(d->on_expiry ? DueAction{DueAction::Kind::kApplyEvent, 0, d->on_expiry, {}}
+                               : DueAction{DueAction::Kind::kOverdue, 0, std::nullopt, {}});
   }
   return out;
 }

@@ -55,17 +55,24 @@ std::optional<ApplicationState> ApplicationStateFromName(std::string_view name);
 std::optional<ApplicationEvent> ApplicationEventFromName(std::string_view name);
 bool IsTerminal(ApplicationState s);
 
-// Durations the workflow sets; filled from the rules parameters (national.json, overridden
-// per province). Defaults: FACTS.md §4.2 (provider review 1-2 working days; bureau review
-// ≤ 20 working days, MIIT order 33), §4.4 (SMS 24 h), §4.5 (45 days per waiting step,
-// reminders at 7, 15, 30), S0 (second call about 1 hour after a missed one).
+// What the workflow takes from the rules data: the durations (national.json, overridden per
+// province) and the one province-independent choice about cancellations. There are no
+// defaults here: the numbers live in data/rules (FACTS.md §4.2 provider review 1-2 working
+// days, bureau review ≤ 20 working days; §4.4 SMS 24 h; §4.5 45 days per waiting step,
+// reminders at 7, 15, 30; S0 second call about 1 hour after a missed one), and production
+// code builds a policy only with DeadlinePolicyOf (rules/rule_set.h).
 struct DeadlinePolicy {
-  int provider_review_working_days = 2;
-  int bureau_review_working_days = 20;
-  int customer_window_days = 45;
-  std::vector<int> reminder_days = {7, 15, 30};
-  int sms_window_hours = 24;
-  int contact_retry_minutes = 60;
+  int provider_review_working_days;
+  int bureau_review_working_days;
+  int customer_window_days;
+  std::vector<int> reminder_days;
+  int sms_window_hours;
+  int contact_retry_minutes;
+  // Seed 002: "取消接入和注销备案一旦提交之后将无法撤回" — a cancellation (注销主体, 注销网站,
+  // 取消接入) cannot be withdrawn or abandoned once submitted. Tencent's newer practice
+  // (FACTS.md §4.8, TQ 注销备案.md) lets the customer abandon one not yet sent to the bureau;
+  // true allows that. National parameter `cancellation_abandonable_before_bureau`, off.
+  bool cancellation_abandonable_before_bureau;
 };
 
 // What the current state waits for, and until when.
@@ -102,7 +109,8 @@ struct LifecycleSnapshot {
   int missed_calls = 0;
   std::optional<std::chrono::sys_seconds> next_call_at;
   std::optional<Deadline> deadline;
-  std::vector<int> reminded;
+  std::vector<int> reminded;           // reminder days sent in this state
+  std::vector<int> skipped_reminders;  // reminder days passed over for a later one
 };
 
 // Something a sweeper should do now.
@@ -111,6 +119,9 @@ struct DueAction {
   Kind kind;
   int reminder_day = 0;                   // kRemind: 7, 15 or 30
   std::optional<ApplicationEvent> event;  // kApplyEvent
+  // kRemind: earlier reminder days that fell due at the same time (a sweeper that was down).
+  // Only the latest is sent; these are recorded as skipped, never sent late.
+  std::vector<int> skipped_reminder_days;
 };
 
 // The lifecycle of one application: its state, the moves it made, and what it waits for.
@@ -122,17 +133,21 @@ class ApplicationLifecycle {
   // A lifecycle as a store kept it. The history is replayed through the transition table:
   // every move must be a row of it, each starting where the one before ended, and the last
   // ending in `state`; otherwise kInternal (rule "lifecycle.stored"): the stored copy was
-  // not written by Apply().
+  // not written by Apply(). A cancellation's abandon is accepted as the policy of its day
+  // allowed it (the policy is not stored).
   static Result<ApplicationLifecycle> Restore(LifecycleSnapshot snapshot);
   LifecycleSnapshot Snapshot() const;
 
   // Looks the move up in the transition table. kFailedPrecondition (rule
-  // "lifecycle.transition") naming state and event when the table has no such move.
+  // "lifecycle.transition") naming state and event when the table has no such move. A
+  // reached contact clears the missed-call count: only two misses in a row return it.
   Result<TransitionRecord> Apply(ApplicationEvent event, std::chrono::sys_seconds now,
                                  const HolidayCalendar& calendar, const DeadlinePolicy& policy);
 
-  // Records that the reminder for `day` was sent, so DueActions stops listing it.
-  void MarkReminded(int day);
+  // Records that `remind` (a kRemind from DueActions) was sent: its day as sent and its
+  // skipped days as skipped, so DueActions lists none of them again.
+  // REQUIRES: remind.kind == DueAction::Kind::kRemind.
+  void RecordReminder(const DueAction& remind);
 
   ApplicationType type() const { return type_; }
   ApplicationState state() const { return state_; }
@@ -142,6 +157,7 @@ class ApplicationLifecycle {
   const std::optional<Deadline>& deadline() const { return deadline_; }
   std::chrono::sys_seconds entered_state_at() const { return entered_at_; }
   const std::vector<int>& reminded() const { return reminded_; }
+  const std::vector<int>& skipped_reminders() const { return skipped_reminders_; }
 
  private:
   ApplicationLifecycle(ApplicationType type, std::chrono::sys_seconds now)
@@ -157,11 +173,13 @@ class ApplicationLifecycle {
   std::optional<std::chrono::sys_seconds> next_call_at_;
   std::optional<Deadline> deadline_;
   std::vector<int> reminded_;
+  std::vector<int> skipped_reminders_;
 };
 
-// What is due at `now`: reminders at the policy's days in a customer-action state (not yet
-// sent), the expiry or SMS timeout to apply, the second call to make, or an overdue provider
-// or bureau target. Pure.
+// What is due at `now`: the reminder for the latest of the policy's days passed in a
+// customer-action state (not yet sent or skipped; earlier ones due at the same time ride along
+// as skipped_reminder_days), the expiry or SMS timeout to apply, the second call to make, or
+// an overdue provider or bureau target. Pure.
 std::vector<DueAction> DueActions(const ApplicationLifecycle& lifecycle,
                                   std::chrono::sys_seconds now, const DeadlinePolicy& policy);
 

@@ -21,7 +21,14 @@ const HolidayCalendar& Calendar() {
       "2026-01-01\t2026-01-03\toff\t元旦\n2026-10-01\t2026-10-07\toff\t国庆节\n");
   return c;
 }
-const DeadlinePolicy kPolicy;
+// The national parameters of data/rules/national.json (FACTS.md §4.2, §4.4, §4.5, S0).
+const DeadlinePolicy kPolicy{.provider_review_working_days = 2,
+                             .bureau_review_working_days = 20,
+                             .customer_window_days = 45,
+                             .reminder_days = {7, 15, 30},
+                             .sms_window_hours = 24,
+                             .contact_retry_minutes = 60,
+                             .cancellation_abandonable_before_bureau = false};
 
 // Applies events in order; fails the test on a refused one.
 ApplicationLifecycle Walk(ApplicationType type, std::initializer_list<Event> events,
@@ -48,7 +55,6 @@ std::map<State, std::vector<Event>> PathsTo(bool cancellation) {
       {State::kProviderReturned, {Event::kSubmit, Event::kProviderReturn}},
       {State::kReadyForBureau, ready},
       {State::kBureauReview, review},
-      {State::kWithdrawn, {Event::kSubmit, Event::kWithdraw}},
       {State::kAbandoned, {Event::kAbandon}},
       {State::kExpired, {Event::kSubmit, Event::kProviderReturn, Event::kExpire}},
   };
@@ -57,7 +63,8 @@ std::map<State, std::vector<Event>> PathsTo(bool cancellation) {
   approved.push_back(Event::kBureauApprove);
   paths[State::kBureauReturned] = returned;
   paths[State::kApproved] = approved;
-  if (!cancellation) {
+  if (!cancellation) {  // a submitted cancellation can never be withdrawn (seed 002)
+    paths[State::kWithdrawn] = {Event::kSubmit, Event::kWithdraw};
     paths[State::kVerification] = {Event::kSubmit, Event::kProviderPass};
     std::vector<Event> sms = ready;
     sms.push_back(Event::kSentToBureau);
@@ -111,13 +118,13 @@ const std::set<std::string> kFilingMoves = {
     "bureau_returned --withdraw--> withdrawn",
 };
 
-std::set<std::string> AcceptedMoves(ApplicationType type) {
+std::set<std::string> AcceptedMoves(ApplicationType type, const DeadlinePolicy& policy = kPolicy) {
   std::set<std::string> accepted;
   for (const auto& [state, path] : PathsTo(IsCancellation(type))) {
     for (Event e : AllApplicationEvents()) {
       ApplicationLifecycle l = Reach(type, path);
       EXPECT_EQ(l.state(), state);
-      Result<TransitionRecord> r = l.Apply(e, kStart, Calendar(), kPolicy);
+      Result<TransitionRecord> r = l.Apply(e, kStart, Calendar(), policy);
       if (r) {
         accepted.insert(Move(state, e, r->to));
       } else {
@@ -134,16 +141,57 @@ TEST(ApplicationLifecycle, AcceptsExactlyTheTableForFilings) {
   EXPECT_EQ(AcceptedMoves(ApplicationType::kChangeWebsite), kFilingMoves);
 }
 
-TEST(ApplicationLifecycle, CancellationsSkipVerificationAndSms) {
+// The filing moves less verification and SMS, and less every way for the customer to take
+// a submitted cancellation back (seed 002: "取消接入和注销备案一旦提交之后将无法撤回").
+std::set<std::string> CancellationMoves() {
   std::set<std::string> expected;
   for (const std::string& m : kFilingMoves) {
     if (m.find("verification") != std::string::npos || m.find("sms") != std::string::npos) continue;
+    if (m.find("withdraw") != std::string::npos) continue;
+    if (m.find("abandon") != std::string::npos && !m.starts_with("draft")) continue;
     expected.insert(m);
   }
   expected.insert("provider_review --provider_pass--> ready_for_bureau");
   expected.insert("ready_for_bureau --sent_to_bureau--> bureau_review");
-  EXPECT_EQ(AcceptedMoves(ApplicationType::kCancelSubject), expected);
-  EXPECT_EQ(AcceptedMoves(ApplicationType::kCancelAccess), expected);
+  return expected;
+}
+
+TEST(ApplicationLifecycle, CancellationsSkipVerificationAndSmsAndCannotBeTakenBack) {
+  for (ApplicationType type : {ApplicationType::kCancelSubject, ApplicationType::kCancelWebsite,
+                               ApplicationType::kCancelAccess}) {
+    EXPECT_EQ(AcceptedMoves(type), CancellationMoves()) << ApplicationTypeName(type);
+  }
+}
+
+TEST(ApplicationLifecycle, CancellationsMayBeAbandonedBeforeTheBureauWhenThePolicySays) {
+  DeadlinePolicy tencent = kPolicy;
+  tencent.cancellation_abandonable_before_bureau = true;
+  std::set<std::string> expected = CancellationMoves();
+  expected.insert("provider_review --abandon--> abandoned");
+  expected.insert("provider_returned --abandon--> abandoned");
+  expected.insert("ready_for_bureau --abandon--> abandoned");
+  // Never once it reached the bureau, never withdrawn, and filings are not affected.
+  EXPECT_EQ(AcceptedMoves(ApplicationType::kCancelWebsite, tencent), expected);
+  EXPECT_EQ(AcceptedMoves(ApplicationType::kFirstFiling, tencent), kFilingMoves);
+}
+
+TEST(ApplicationLifecycle, RefusingToTakeBackACancellationSaysWhy) {
+  ApplicationLifecycle l = Walk(ApplicationType::kCancelAccess, {Event::kSubmit});
+  Result<TransitionRecord> r = l.Apply(Event::kWithdraw, kStart, Calendar(), kPolicy);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().rule(), "lifecycle.transition");
+  EXPECT_THAT(r.error().violations[0].message_zh,
+              testing::HasSubstr("取消接入和注销备案一旦提交之后将无法撤回"));
+  EXPECT_EQ(l.state(), State::kProviderReview);
+}
+
+TEST(ApplicationLifecycle, RestoresACancellationAbandonedUnderAnEarlierPolicy) {
+  DeadlinePolicy tencent = kPolicy;
+  tencent.cancellation_abandonable_before_bureau = true;
+  ApplicationLifecycle l = ApplicationLifecycle::Start(ApplicationType::kCancelAccess, kStart);
+  ASSERT_TRUE(l.Apply(Event::kSubmit, kStart, Calendar(), tencent).has_value());
+  ASSERT_TRUE(l.Apply(Event::kAbandon, kStart, Calendar(), tencent).has_value());
+  EXPECT_TRUE(ApplicationLifecycle::Restore(l.Snapshot()).has_value());
 }
 
 TEST(ApplicationLifecycle, RefusalSaysStateAndEventInBothLanguages) {
@@ -168,6 +216,19 @@ TEST(ApplicationLifecycle, SecondMissedCallReturnsTheApplication) {
   ASSERT_TRUE(l.Apply(Event::kContactMissed, kStart + 61min, Calendar(), kPolicy).has_value());
   EXPECT_EQ(l.state(), State::kProviderReturned);
   EXPECT_FALSE(l.next_call_at().has_value());
+}
+
+TEST(ApplicationLifecycle, AReachedContactStartsTheMissedCountAgain) {
+  ApplicationLifecycle l =
+      Walk(ApplicationType::kFirstFiling,
+           {Event::kSubmit, Event::kContactMissed, Event::kContactReached, Event::kContactMissed});
+  EXPECT_EQ(l.state(), State::kProviderReview);  // missed, reached, missed: one miss in a row
+  EXPECT_EQ(l.missed_calls(), 1);
+  EXPECT_EQ(l.next_call_at(), kStart + 60min);
+  Result<ApplicationLifecycle> back = ApplicationLifecycle::Restore(l.Snapshot());
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  ASSERT_TRUE(back->Apply(Event::kContactMissed, kStart, Calendar(), kPolicy).has_value());
+  EXPECT_EQ(back->state(), State::kProviderReturned);  // two in a row
 }
 
 TEST(ApplicationLifecycle, ProviderReviewIsDueInWorkingDays) {
@@ -227,19 +288,44 @@ TEST(ApplicationLifecycle, CustomerWindowRemindsAt7_15_30AndExpiresAt45Days) {
   ASSERT_EQ(at7.size(), 1u);
   EXPECT_EQ(at7[0].kind, DueAction::Kind::kRemind);
   EXPECT_EQ(at7[0].reminder_day, 7);
-  l.MarkReminded(7);
+  EXPECT_THAT(at7[0].skipped_reminder_days, testing::IsEmpty());
+  l.RecordReminder(at7[0]);
   EXPECT_THAT(DueActions(l, kStart + days(7), kPolicy), testing::IsEmpty());
-  std::vector<DueAction> at31 = DueActions(l, kStart + days(31), kPolicy);
-  ASSERT_EQ(at31.size(), 2u);  // 15 and 30 not yet sent
-  EXPECT_EQ(at31[1].reminder_day, 30);
-  l.MarkReminded(15);
-  l.MarkReminded(30);
+  std::vector<DueAction> at15 = DueActions(l, kStart + days(15), kPolicy);
+  ASSERT_EQ(at15.size(), 1u);
+  EXPECT_EQ(at15[0].reminder_day, 15);
+  l.RecordReminder(at15[0]);
+  std::vector<DueAction> at30 = DueActions(l, kStart + days(30), kPolicy);
+  ASSERT_EQ(at30.size(), 1u);
+  l.RecordReminder(at30[0]);
+  EXPECT_THAT(l.reminded(), testing::ElementsAre(7, 15, 30));
+  EXPECT_THAT(l.skipped_reminders(), testing::IsEmpty());
   std::vector<DueAction> at45 = DueActions(l, kStart + days(45), kPolicy);
   ASSERT_EQ(at45.size(), 1u);
   EXPECT_EQ(at45[0].event, Event::kExpire);
   ASSERT_TRUE(l.Apply(Event::kExpire, kStart + days(45), Calendar(), kPolicy).has_value());
   EXPECT_TRUE(IsTerminal(l.state()));
   EXPECT_FALSE(l.deadline().has_value());
+}
+
+TEST(ApplicationLifecycle, RemindersDueAtOnceSendOnlyTheLatest) {
+  ApplicationLifecycle l =
+      Walk(ApplicationType::kFirstFiling, {Event::kSubmit, Event::kProviderReturn});
+  // The sweeper was down from day 6 to day 31: 7, 15 and 30 are all due.
+  std::vector<DueAction> at31 = DueActions(l, kStart + days(31), kPolicy);
+  ASSERT_EQ(at31.size(), 1u);
+  EXPECT_EQ(at31[0].kind, DueAction::Kind::kRemind);
+  EXPECT_EQ(at31[0].reminder_day, 30);
+  EXPECT_THAT(at31[0].skipped_reminder_days, testing::ElementsAre(7, 15));
+  l.RecordReminder(at31[0]);
+  EXPECT_THAT(l.reminded(), testing::ElementsAre(30));
+  EXPECT_THAT(l.skipped_reminders(), testing::ElementsAre(7, 15));
+  EXPECT_THAT(DueActions(l, kStart + days(32), kPolicy), testing::IsEmpty());
+  // Kept and given back by a store, the skipped ones stay skipped.
+  Result<ApplicationLifecycle> back = ApplicationLifecycle::Restore(l.Snapshot());
+  ASSERT_TRUE(back.has_value());
+  EXPECT_THAT(back->skipped_reminders(), testing::ElementsAre(7, 15));
+  EXPECT_THAT(DueActions(*back, kStart + days(32), kPolicy), testing::IsEmpty());
 }
 
 TEST(ApplicationLifecycle, EachWaitingStepHasItsOwnWindow) {
@@ -277,7 +363,9 @@ TEST_P(LifecycleScenario, ReachesEveryEndState) {
   }
   EXPECT_EQ(done.state(), State::kApproved);
   EXPECT_EQ(done.history().size(), approved.size());
-  EXPECT_EQ(Walk(type, {Event::kSubmit, Event::kWithdraw}).state(), State::kWithdrawn);
+  if (!cancel) {
+    EXPECT_EQ(Walk(type, {Event::kSubmit, Event::kWithdraw}).state(), State::kWithdrawn);
+  }
   EXPECT_EQ(Walk(type, {Event::kAbandon}).state(), State::kAbandoned);
   EXPECT_EQ(Walk(type, {Event::kSubmit, Event::kProviderReturn, Event::kExpire}).state(),
             State::kExpired);
@@ -289,9 +377,9 @@ INSTANTIATE_TEST_SUITE_P(AllTypes, LifecycleScenario, testing::ValuesIn(AllAppli
                          });
 
 TEST(ApplicationLifecycle, RestoresWhatSnapshotKept) {
-  ApplicationLifecycle l = Walk(ApplicationType::kFirstFiling,
-                                {Event::kSubmit, Event::kContactMissed, Event::kContactReached});
-  l.MarkReminded(7);
+  ApplicationLifecycle l =
+      Walk(ApplicationType::kFirstFiling,
+           {Event::kSubmit, Event::kProviderReturn, Event::kSubmit, Event::kContactMissed});
   Result<ApplicationLifecycle> back = ApplicationLifecycle::Restore(l.Snapshot());
   ASSERT_TRUE(back.has_value()) << back.error().message;
   EXPECT_EQ(back->state(), l.state());

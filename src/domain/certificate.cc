@@ -190,6 +190,12 @@ std::optional<CertificateType> CertificateTypeFromName(std::string_view name) {
   return std::nullopt;
 }
 
+std::vector<std::string_view> CertificateTypeNames() {
+  std::vector<std::string_view> out;
+  for (const CertificateRow& r : kCertificates) out.push_back(r.name);
+  return out;
+}
+
 bool IsPersonalCertificate(CertificateType type) {
   return RowOf(type).subjects[0] == SubjectType::kIndividual;
 }

@@ -4,6 +4,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/date.h"
 #include "base/result.h"
@@ -68,6 +69,8 @@ enum class CertificateType {
 std::string_view CertificateTypeName(CertificateType type);   // "resident_id", ...
 std::string_view CertificateTypeLabel(CertificateType type);  // "居民身份证", ...
 std::optional<CertificateType> CertificateTypeFromName(std::string_view name);
+// Every certificate type name, in the order above (for messages that list accepted values).
+std::vector<std::string_view> CertificateTypeNames();
 // True for the certificates a person holds (and a principal may use).
 bool IsPersonalCertificate(CertificateType type);
 // Whether `subject` may be identified by `certificate` (FACTS.md §7.2 mapping).

@@ -2,7 +2,9 @@
 
 #include <string>
 
+#include "base/check.h"
 #include "base/strings.h"
+#include "domain/embedded_data.h"
 
 namespace icp {
 
@@ -40,6 +42,16 @@ Result<void> HolidayCalendar::Add(std::string_view text) {
   }
   if (!any) return InvalidArgument("holiday calendar: no entries");
   return {};
+}
+
+const HolidayCalendar& HolidayCalendar::Builtin() {
+  static const HolidayCalendar calendar = [] {
+    Result<HolidayCalendar> parsed = Parse(embedded::holiday_calendar());
+    ICP_CHECK(parsed.has_value()) << "the compiled-in holiday calendar does not parse: "
+                                  << parsed.error().message;
+    return std::move(*parsed);
+  }();
+  return calendar;
 }
 
 bool HolidayCalendar::IsWorkingDay(Date day) const {

@@ -10,11 +10,16 @@ namespace icp {
 
 // Working days in mainland China: Monday to Friday, less the State Council's days off, plus
 // the weekend days it makes working days (调休). Make-up days cannot be computed, only listed,
-// so the calendar is data (data/reference/calendar/*.tsv, format of
-// ../shared/reference/cn_public_holidays.tsv) that an operator extends year by year without a
-// rebuild. Outside the years it covers, Monday to Friday count and results say so.
+// so the calendar is data: data/reference/calendar/cn_public_holidays.tsv, extended each year
+// when the State Council's notice appears, and compiled into every binary (Builtin()), so no
+// deployment can run without it. Outside the years it covers, Monday to Friday count and
+// results say so (Deadline::provisional).
 class HolidayCalendar {
  public:
+  // The calendar compiled in from data/reference/calendar/cn_public_holidays.tsv: the one
+  // every production path counts working days with.
+  static const HolidayCalendar& Builtin();
+
   // Parses one or more years: lines "first_date<TAB>last_date<TAB>off|work<TAB>name", '#'
   // comments. kInvalidArgument naming the line on a malformed one.
   static Result<HolidayCalendar> Parse(std::string_view text);

@@ -10,15 +10,20 @@ namespace {
 
 using namespace std::chrono;
 
-const HolidayCalendar& Calendar() {
-  static const HolidayCalendar calendar = [] {
-    std::ifstream in(std::string(ICP_SOURCE_DIR) +
-                     "/data/reference/calendar/cn_public_holidays.tsv");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return *HolidayCalendar::Parse(s.str());
-  }();
-  return calendar;
+// The calendar every binary carries: the tests read the compiled-in copy, not the file.
+const HolidayCalendar& Calendar() { return HolidayCalendar::Builtin(); }
+
+TEST(HolidayCalendar, BuiltinIsTheShippedFile) {
+  std::ifstream in(std::string(ICP_SOURCE_DIR) + "/data/reference/calendar/cn_public_holidays.tsv");
+  std::ostringstream s;
+  s << in.rdbuf();
+  Result<HolidayCalendar> file = HolidayCalendar::Parse(s.str());
+  ASSERT_TRUE(file.has_value());
+  for (int year : {2024, 2025, 2026}) EXPECT_TRUE(Calendar().Covers(year)) << year;
+  for (sys_days d = sys_days(2024y / January / 1d); d < sys_days(2027y / January / 1d);
+       d += days(1)) {
+    ASSERT_EQ(Calendar().IsWorkingDay(Date(d)), file->IsWorkingDay(Date(d)));
+  }
 }
 
 TEST(HolidayCalendar, KnowsDaysOffAndMakeUpWorkingDays) {

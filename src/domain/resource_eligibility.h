@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,8 +52,11 @@ struct EligibilityPolicy {
   bool personal_accounts_generate_codes = false;
 };
 
-// The real-name verification of the account that asks for a code.
+// The real-name verification of the account that owns a server (and so generates its codes).
 enum class AccountVerification { kNone, kPersonal, kEnterprise };
+
+std::string_view AccountVerificationName(AccountVerification v);  // "none", "personal", ...
+std::optional<AccountVerification> AccountVerificationFromName(std::string_view name);
 
 // Every reason `resource` cannot back a filed website at `now`; empty when it can
 // (FACTS.md §8.1). Each violation's field is `field` ("websites[0].resources[0]"); for a CLB
@@ -82,11 +86,16 @@ std::vector<FieldViolation> CodeGenerationRefusals(const Resource& server,
                                                    std::string_view field);
 
 // Every reason a website cannot be filed with `code` at `now`: the code's own state
-// (auth-code.used, auth-code.invalid, auth-code.server-expired) and, as for a resource of
-// one's own, the server it points to (ResourceRefusals; its resource.expired is reported as
-// auth-code.server-expired).
+// (auth-code.used, auth-code.invalid) and who made it (auth-code.not-owner: not the server's
+// owner); everything CodeGenerationRefusals would say of the server it points to, owned by an
+// account verified as `owner`, with `server_codes` (every code pointing at the server; this
+// one is left out) as the codes before it — so a code never carries more than its server
+// could lend; and, as for a resource of one's own, ResourceRefusals of the server. Each rule
+// is said once; resource.expired is reported as auth-code.server-expired.
 // REQUIRES: server.id == code.server_id.
 std::vector<FieldViolation> CodeUseRefusals(const AuthorizationCode& code, const Resource& server,
+                                            AccountVerification owner,
+                                            std::span<const AuthorizationCode> server_codes,
                                             const EligibilityPolicy& policy,
                                             std::chrono::sys_seconds now, std::string_view field);
 

@@ -391,8 +391,10 @@ AuthorizationCode Code(AuthorizationCodeState state = AuthorizationCodeState::kU
   return {"a1b2c3d4", "ins-2f8a1c", "203.0.113.10", state, "100012345678"};
 }
 
-std::vector<FieldViolation> Use(const AuthorizationCode& code, const Resource& server) {
-  return CodeUseRefusals(code, server, {}, kNow, kField);
+std::vector<FieldViolation> Use(const AuthorizationCode& code, const Resource& server,
+                                AccountVerification owner = AccountVerification::kEnterprise,
+                                const std::vector<AuthorizationCode>& server_codes = {}) {
+  return CodeUseRefusals(code, server, owner, server_codes, {}, kNow, kField);
 }
 
 TEST(AuthorizationCode, AnUnusedCodeOnAValidServerCanBeUsed) {
@@ -423,6 +425,59 @@ TEST(AuthorizationCode, TheServerBehindACodeMustStillQualifyForFiling) {
   r.expires_at = kNow + std::chrono::days(10);
   EXPECT_THAT(Rules(Use(Code(AuthorizationCodeState::kUsed), r)),
               ElementsAre("auth-code.used", "resource.remaining-too-short"));
+}
+
+// A code carries the eligibility of its server: whatever generation would have refused, use
+// refuses too (FACTS.md §8.1, TQ 备案授权码.md).
+TEST(AuthorizationCode, ACodeOnALighthouseCannotBeUsed) {
+  Resource r = GoodCvm();
+  r.kind = ResourceKind::kLighthouse;
+  EXPECT_THAT(Rules(Generate(r)), ElementsAre("auth-code.lighthouse"));
+  EXPECT_THAT(Rules(Use(Code(), r)), ElementsAre("auth-code.lighthouse"));
+}
+
+TEST(AuthorizationCode, ACodeOnALoadBalancerCannotBeUsed) {
+  Resource clb = GoodCvm();
+  clb.kind = ResourceKind::kClb;
+  clb.backends = {GoodCvm()};
+  EXPECT_THAT(Rules(Use(Code(), clb)), ElementsAre("auth-code.clb"));
+}
+
+TEST(AuthorizationCode, ACodeFromAPersonalAccountCannotBeUsed) {
+  EXPECT_THAT(Rules(Use(Code(), GoodCvm(), AccountVerification::kPersonal)),
+              ElementsAre("auth-code.personal-account"));
+  EXPECT_THAT(Rules(Use(Code(), GoodCvm(), AccountVerification::kNone)),
+              ElementsAre("auth-code.personal-account"));
+}
+
+TEST(AuthorizationCode, ACodeBeyondTheServersLimitCannotBeUsed) {
+  std::vector<AuthorizationCode> five = Codes(5);
+  five[0] = Code();  // this code and four others: within the limit
+  EXPECT_THAT(Use(Code(), GoodCvm(), AccountVerification::kEnterprise, five), IsEmpty());
+  std::vector<AuthorizationCode> six = Codes(6);
+  six[0] = Code();  // five others besides it: it is one too many
+  EXPECT_THAT(Rules(Use(Code(), GoodCvm(), AccountVerification::kEnterprise, six)),
+              ElementsAre("auth-code.limit"));
+  std::vector<AuthorizationCode> with_invalid = Codes(4, 0, 3);
+  with_invalid.push_back(Code());  // invalid codes do not count
+  EXPECT_THAT(Use(Code(), GoodCvm(), AccountVerification::kEnterprise, with_invalid), IsEmpty());
+}
+
+TEST(AuthorizationCode, ACodeNotGeneratedByTheServersOwnerCannotBeUsed) {
+  AuthorizationCode code = Code();
+  code.generated_by = "100099999999";
+  EXPECT_THAT(Rules(Use(code, GoodCvm())), ElementsAre("auth-code.not-owner"));
+}
+
+TEST(AuthorizationCode, AServerBoughtTooShortToLendCannotStandBehindACode) {
+  EligibilityPolicy strict;
+  strict.min_purchased_for_codes = {6, TermUnit::kMonths};
+  Resource r = GoodCvm();
+  r.purchased = {4, TermUnit::kMonths};  // enough to file on, not to lend under this policy
+  EXPECT_THAT(ResourceRefusals(r, strict, kNow, kField), IsEmpty());
+  EXPECT_THAT(
+      Rules(CodeUseRefusals(Code(), r, AccountVerification::kEnterprise, {}, strict, kNow, kField)),
+      ElementsAre("resource.too-short"));
 }
 
 TEST(AuthorizationCode, OneCodeServesOneWebsite) {

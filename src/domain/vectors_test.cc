@@ -297,5 +297,20 @@ TEST_P(FilingNumberVectors, GiveTheExpectedParse) {
 INSTANTIATE_TEST_SUITE_P(Reference, FilingNumberVectors,
                          testing::ValuesIn(ReadTsv("icp_number_examples.tsv")), TestName);
 
+// The suites above run one test per row, so a missing, emptied or truncated file would run
+// fewer tests (or none) and still pass. Each file must be there with at least the rows it
+// had when it was copied from ../shared/reference/.
+TEST(VectorFiles, AreThereWithEveryRow) {
+  for (const auto& [name, rows] :
+       std::map<std::string, std::size_t>{{"cn_resident_id_vectors.tsv", 56},
+                                          {"cn_uscc_vectors.tsv", 209},
+                                          {"icp_number_examples.tsv", 31}}) {
+    EXPECT_TRUE(std::ifstream(std::string(ICP_SOURCE_DIR) + "/tests/vectors/" + name).good())
+        << "tests/vectors/" << name << " is missing";
+    EXPECT_GE(ReadTsv(name).size(), rows) << "tests/vectors/" << name << " lost rows";
+  }
+  EXPECT_GE(ReadPsl().size(), 78u) << "tests/vectors/psl_test_vectors.txt lost cases";
+}
+
 }  // namespace
 }  // namespace icp

@@ -56,6 +56,10 @@ int main(int argc, char** argv) {
         ->required();
     precheck_cmd->add_option("--rules", rules_dir, "Rules directory");
     precheck_cmd->add_flag("--json", precheck.json, "Print one JSON object");
+    std::string precheck_today;
+    precheck_cmd->add_option("--today", precheck_today,
+                             "Evaluate as on this day, YYYY-MM-DD (default: the document's "
+                             "\"today\" if it is a rule case, else today in China)");
 
     icp::cli::MaterialsRequest materials;
     CLI::App* materials_cmd =
@@ -119,6 +123,15 @@ int main(int argc, char** argv) {
     if (precheck_cmd->parsed()) {
       precheck.file = precheck_file;
       precheck.rules_dir = rules_dir;
+      if (!precheck_today.empty()) {
+        icp::Result<icp::Date> day = icp::ParseIsoDate(precheck_today);
+        if (!day) {
+          std::cerr << "icpctl precheck: --today " << precheck_today
+                    << " is not a date YYYY-MM-DD\n";
+          return 2;
+        }
+        precheck.today = *day;
+      }
       return icp::cli::RunPrecheck(
           precheck, std::chrono::floor<std::chrono::seconds>(icp::RealNow()), std::cout, std::cerr);
     }

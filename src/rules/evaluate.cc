@@ -639,11 +639,33 @@ void EvalResources(const Context& c, const ResourceEligibility& p) {
               "找不到接入资源或备案授权码“" + w.resources[j] + "”"}});
         continue;
       }
-      add(CodeUseRefusals(*code, *server, policy, c.now, field));
+      std::vector<AuthorizationCode> server_codes;
+      for (const AuthorizationCode& a : c.facts.authorization_codes) {
+        if (a.server_id == server->id) server_codes.push_back(a);
+      }
+      const auto owner = c.facts.account_verifications.find(server->account);
+      add(CodeUseRefusals(
+          *code, *server,
+          owner == c.facts.account_verifications.end() ? AccountVerification::kNone : owner->second,
+          server_codes, policy, c.now, field));
       uses.push_back({code->code, i, w.domains.size(), field});
     }
   }
   add(CodeSharingRefusals(uses));
+}
+
+// A reviewer's check is a warning at each field it concerns: "websites[*].x" once per website.
+void EvalReviewerCheck(const Context& c, const ReviewerCheck& p) {
+  constexpr std::string_view kEach = "websites[*]";
+  for (const std::string& field : p.fields) {
+    if (!field.starts_with(kEach) || c.app.websites.empty()) {
+      c.Add(field.starts_with(kEach) ? "websites" : field, p.check, p.check_zh, Severity::kWarning);
+      continue;
+    }
+    for (std::size_t i = 0; i < c.app.websites.size(); ++i) {
+      c.Add(WebsitePath(i) + field.substr(kEach.size()), p.check, p.check_zh, Severity::kWarning);
+    }
+  }
 }
 
 void EvalOne(const Context& c) {
@@ -674,8 +696,7 @@ void EvalOne(const Context& c) {
         if constexpr (std::is_same_v<T, ChangeLimits>) EvalChangeLimits(c, p);
         if constexpr (std::is_same_v<T, AccessUnchanged>) EvalAccessUnchanged(c, p);
         if constexpr (std::is_same_v<T, ResourceEligibility>) EvalResources(c, p);
-        if constexpr (std::is_same_v<T, ReviewerCheck>)
-          c.Add("", p.check, p.check_zh, Severity::kWarning);
+        if constexpr (std::is_same_v<T, ReviewerCheck>) EvalReviewerCheck(c, p);
       },
       c.check.params);
 }

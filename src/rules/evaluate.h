@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct EvaluationFacts {
   bool inventory_known = false;
   std::vector<Resource> resources;
   std::vector<AuthorizationCode> authorization_codes;
+  // The real-name verification of the accounts owning those resources (a code's server is
+  // judged with its owner's); an account not listed counts as unverified.
+  std::map<std::string, AccountVerification> account_verifications;
 };
 
 // Evaluates every check of `rules` that applies to an application of `type` at `now` (dates

@@ -343,11 +343,21 @@ TEST(Evaluate, ReviewerChecksAreAlwaysWarnings) {
   std::vector<Violation> v = Evaluate(
       Individual(), ApplicationType::kFirstFiling,
       Rules(
-          R"({"id": "44.call", "kind": "reviewer_check", "params": {"check_zh": "核实手机号归属地", "check": "check the mobile's province"}, "severity": "error", "source": "s"})"),
+          R"({"id": "44.call", "kind": "reviewer_check", "params": {"fields": ["subject.principal.mobile"], "check_zh": "核实手机号归属地", "check": "check the mobile's province"}, "severity": "error", "source": "s"})"),
       {}, kNow);
   ASSERT_EQ(v.size(), 1u);
   EXPECT_EQ(v[0].severity, Severity::kWarning);
   EXPECT_EQ(v[0].message_zh, "核实手机号归属地");
+}
+
+TEST(Evaluate, ReviewerChecksCarryTheFieldsTheyConcern) {
+  Application app = Individual();
+  app.websites.push_back(app.websites[0]);
+  const std::string check =
+      R"({"id": "44.call", "kind": "reviewer_check", "params": {"fields": ["subject.principal.mobile", "websites[*].principal.mobile"], "check_zh": "核实手机号归属地", "check": "check the mobile's province"}, "severity": "warning", "source": "s"})";
+  EXPECT_THAT(Violated(app, check), ElementsAre("44.call@subject.principal.mobile",
+                                                "44.call@websites[0].principal.mobile",
+                                                "44.call@websites[1].principal.mobile"));
 }
 
 TEST(Evaluate, ResourcesMustExistAndBeEligible) {
@@ -383,10 +393,33 @@ TEST(Evaluate, ResourcesMustExistAndBeEligible) {
                                             "resource.not-mainland@websites[0].resources[0]"));
   // Through an authorization code pointing at an eligible server.
   facts.resources = {cvm};
-  facts.authorization_codes = {
-      AuthorizationCode{"CODE-1", "ins-1", "203.0.113.7", AuthorizationCodeState::kUsed, "other"}};
+  facts.authorization_codes = {AuthorizationCode{"CODE-1", "ins-1", "203.0.113.7",
+                                                 AuthorizationCodeState::kUsed, cvm.account}};
+  facts.account_verifications[cvm.account] = AccountVerification::kEnterprise;
   app.websites[0].resources = {"CODE-1"};
   EXPECT_THAT(Violated(app, check, facts), ElementsAre("auth-code.used@websites[0].resources[0]"));
+  // The code carries its server's eligibility: an owner that could not lend it, a server kind
+  // that cannot, or one code too many on the server (FACTS §8.1).
+  facts.authorization_codes[0].state = AuthorizationCodeState::kUnused;
+  EXPECT_THAT(Violated(app, check, facts), IsEmpty());
+  facts.account_verifications[cvm.account] = AccountVerification::kPersonal;
+  EXPECT_THAT(Violated(app, check, facts),
+              ElementsAre("auth-code.personal-account@websites[0].resources[0]"));
+  facts.account_verifications.erase(cvm.account);  // an owner nobody vouched for
+  EXPECT_THAT(Violated(app, check, facts),
+              ElementsAre("auth-code.personal-account@websites[0].resources[0]"));
+  facts.account_verifications[cvm.account] = AccountVerification::kEnterprise;
+  facts.resources[0].kind = ResourceKind::kLighthouse;
+  EXPECT_THAT(Violated(app, check, facts),
+              ElementsAre("auth-code.lighthouse@websites[0].resources[0]"));
+  facts.resources[0].kind = ResourceKind::kCvm;
+  for (int i = 0; i < 5; ++i) {
+    facts.authorization_codes.push_back({"OTHER-" + std::to_string(i), "ins-1", "203.0.113.7",
+                                         AuthorizationCodeState::kUnused, cvm.account});
+  }
+  EXPECT_THAT(Violated(app, check, facts), ElementsAre("auth-code.limit@websites[0].resources[0]"));
+  facts.authorization_codes[5].server_id = "ins-elsewhere";  // another server's codes do not count
+  EXPECT_THAT(Violated(app, check, facts), IsEmpty());
 }
 
 TEST(Evaluate, EligibilityNumbersComeFromTheRulesParameters) {

@@ -2,9 +2,12 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <regex>
 #include <set>
+#include <span>
+#include <vector>
 
 #include "base/strings.h"
 
@@ -15,6 +18,20 @@ namespace json = boost::json;
 
 // Collects problems while walking one file, so that a file with five mistakes gets five
 // messages, not one per run.
+// "a, b, c": the names a refused value could have been.
+std::string JoinNames(const std::vector<std::string_view>& names) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out;
+}
+
+template <typename E, typename NameOf>
+std::vector<std::string_view> NamesOf(std::span<const E> values, NameOf name_of) {
+  std::vector<std::string_view> out;
+  for (E v : values) out.push_back(name_of(v));
+  return out;
+}
+
 class Reader {
  public:
   explicit Reader(std::string_view file) : file_(file) {}
@@ -89,16 +106,19 @@ class Reader {
     return out;
   }
 
-  // Maps each string of a list through `lookup`, reporting the ones it does not know.
+  // Maps each string of a list through `lookup`, reporting the ones it does not know with the
+  // names it does (`accepted`).
   template <typename T>
   std::vector<T> Names(const json::object& o, std::string_view key, const std::string& where,
                        bool required,
-                       const std::function<std::optional<T>(std::string_view)>& lookup) {
+                       const std::function<std::optional<T>(std::string_view)>& lookup,
+                       const std::vector<std::string_view>& accepted) {
     std::vector<T> out;
     for (const std::string& s : Strings(o, key, where, required)) {
       std::optional<T> t = lookup(s);
       if (!t) {
-        Problem(where + "." + std::string(key), "unknown value \"" + s + "\"");
+        Problem(where + "." + std::string(key),
+                "unknown value \"" + s + "\"; accepted: " + JoinNames(accepted));
       } else {
         out.push_back(*t);
       }
@@ -109,11 +129,15 @@ class Reader {
   template <typename T>
   std::optional<T> Name(const json::object& o, std::string_view key, const std::string& where,
                         bool required,
-                        const std::function<std::optional<T>(std::string_view)>& lookup) {
+                        const std::function<std::optional<T>(std::string_view)>& lookup,
+                        const std::vector<std::string_view>& accepted) {
     std::optional<std::string> s = String(o, key, where, required);
     if (!s) return std::nullopt;
     std::optional<T> t = lookup(*s);
-    if (!t) Problem(where + "." + std::string(key), "unknown value \"" + *s + "\"");
+    if (!t) {
+      Problem(where + "." + std::string(key),
+              "unknown value \"" + *s + "\"; accepted: " + JoinNames(accepted));
+    }
     return t;
   }
 
@@ -123,7 +147,10 @@ class Reader {
     for (const auto& [key, value] : o) {
       bool ok = false;
       for (std::string_view k : known) ok = ok || k == key;
-      if (!ok) Problem(where, "unknown key \"" + std::string(key) + "\"");
+      if (!ok) {
+        Problem(where, "unknown key \"" + std::string(key) +
+                           "\"; accepted: " + JoinNames(std::vector<std::string_view>(known)));
+      }
     }
   }
 
@@ -180,6 +207,27 @@ std::optional<MaterialOwner> OwnerByName(std::string_view s) {
   return std::nullopt;
 }
 
+const std::vector<std::string_view> kDirections = {"yes", "no", "with_proof", "if_legal_rep"};
+const std::vector<std::string_view> kStatuses = {"not_approved", "unknown"};
+const std::vector<std::string_view> kRoles = {"subject", "subject.principal", "website.principal"};
+const std::vector<std::string_view> kFieldRefs = {"subject.remark",
+                                                  "subject.principal.phone2",
+                                                  "subject.principal.emergency_contact",
+                                                  "subject.principal.mobile",
+                                                  "subject.investor",
+                                                  "websites.remark",
+                                                  "websites.principal.emergency_contact",
+                                                  "websites.principal.mobile"};
+const std::vector<std::string_view> kOwners = {"subject", "subject.principal", "each_website",
+                                               "each_website.principal"};
+std::vector<std::string_view> MaterialNames() {
+  return NamesOf(AllMaterialKinds(), MaterialKindName);
+}
+std::vector<std::string_view> SubjectNames() { return NamesOf(AllSubjectTypes(), SubjectTypeName); }
+std::vector<std::string_view> TypeNames() {
+  return NamesOf(AllApplicationTypes(), ApplicationTypeName);
+}
+
 // Suffixes are written like domains ("gov.cn", "政务") and kept in A-label form.
 std::vector<std::string> Suffixes(Reader& r, const json::object& o, std::string_view key,
                                   const std::string& where, bool required) {
@@ -200,13 +248,13 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
                                        const std::string& w) {
   using namespace checks;
   auto material = [&](std::string_view key, bool required) {
-    return r.Name<MaterialKind>(p, key, w, required, MaterialByName);
+    return r.Name<MaterialKind>(p, key, w, required, MaterialByName, MaterialNames());
   };
   if (kind == "material_required") {
     r.OnlyKeys(p, {"material", "owner", "min_domains", "min_filed_websites", "min_websites"}, w);
-    MaterialRequired m{
-        material("material", true).value_or(MaterialKind::kIdentityDocument),
-        r.Name<MaterialOwner>(p, "owner", w, true, OwnerByName).value_or(MaterialOwner::kSubject)};
+    MaterialRequired m{material("material", true).value_or(MaterialKind::kIdentityDocument),
+                       r.Name<MaterialOwner>(p, "owner", w, true, OwnerByName, kOwners)
+                           .value_or(MaterialOwner::kSubject)};
     m.min_domains = r.Int(p, "min_domains", w, false, 1, 1000).value_or(0);
     m.min_filed_websites = r.Int(p, "min_filed_websites", w, false, 1, 1000).value_or(0);
     m.min_websites = r.Int(p, "min_websites", w, false, 1, 1000).value_or(0);
@@ -243,8 +291,9 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
   }
   if (kind == "certificate_types") {
     r.OnlyKeys(p, {"allowed", "roles"}, w);
-    return CertificateTypes{r.Names<CertificateType>(p, "allowed", w, true, CertificateByName),
-                            r.Names<CertificateHolder>(p, "roles", w, true, RoleByName)};
+    return CertificateTypes{
+        r.Names<CertificateType>(p, "allowed", w, true, CertificateByName, CertificateTypeNames()),
+        r.Names<CertificateHolder>(p, "roles", w, true, RoleByName, kRoles)};
   }
   if (kind == "certificate_matches_subject_type") {
     r.OnlyKeys(p, {}, w);
@@ -276,14 +325,15 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
   if (kind == "field_required") {
     r.OnlyKeys(p, {"field", "min_chars", "must_contain"}, w);
     FieldRequired f;
-    f.field = r.Name<FieldRef>(p, "field", w, true, FieldByName).value_or(FieldRef::kSubjectRemark);
+    f.field = r.Name<FieldRef>(p, "field", w, true, FieldByName, kFieldRefs)
+                  .value_or(FieldRef::kSubjectRemark);
     f.min_chars = r.Int(p, "min_chars", w, false, 1, 10000).value_or(0);
     f.must_contain = r.Strings(p, "must_contain", w, false);
     return f;
   }
   if (kind == "distinct_contacts") {
     r.OnlyKeys(p, {"fields", "min_distinct"}, w);
-    DistinctContacts d{r.Names<FieldRef>(p, "fields", w, true, FieldByName)};
+    DistinctContacts d{r.Names<FieldRef>(p, "fields", w, true, FieldByName, kFieldRefs)};
     d.min_distinct = r.Int(p, "min_distinct", w, false, 2, 100).value_or(0);
     if (d.fields.size() < 2) r.Problem(w + ".fields", "needs at least two fields");
     return d;
@@ -300,22 +350,24 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
   if (kind == "domain_suffix") {
     r.OnlyKeys(p, {"refuse", "warn", "allowed_suffixes"}, w);
     DomainSuffix d;
-    if (p.contains("refuse")) d.refuse = r.Names<SuffixStatus>(p, "refuse", w, false, StatusByName);
-    if (p.contains("warn")) d.warn = r.Names<SuffixStatus>(p, "warn", w, false, StatusByName);
+    if (p.contains("refuse"))
+      d.refuse = r.Names<SuffixStatus>(p, "refuse", w, false, StatusByName, kStatuses);
+    if (p.contains("warn"))
+      d.warn = r.Names<SuffixStatus>(p, "warn", w, false, StatusByName, kStatuses);
     d.allowed_suffixes = Suffixes(r, p, "allowed_suffixes", w, false);
     return d;
   }
   if (kind == "domain_suffix_for_subject_type") {
     r.OnlyKeys(p, {"subject_types", "suffixes"}, w);
     return DomainSuffixForSubjectType{
-        r.Names<SubjectType>(p, "subject_types", w, true, SubjectByName),
+        r.Names<SubjectType>(p, "subject_types", w, true, SubjectByName, SubjectNames()),
         Suffixes(r, p, "suffixes", w, true)};
   }
   if (kind == "domain_label_words") {
     r.OnlyKeys(p, {"banned", "except_subject_types"}, w);
     return DomainLabelWords{
         r.Strings(p, "banned", w, true),
-        r.Names<SubjectType>(p, "except_subject_types", w, false, SubjectByName)};
+        r.Names<SubjectType>(p, "except_subject_types", w, false, SubjectByName, SubjectNames())};
   }
   if (kind == "registrable_domain_only") {
     r.OnlyKeys(p, {}, w);
@@ -333,7 +385,8 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
     r.OnlyKeys(p, {"unit_to_unit", "unit_to_personal", "personal_to_personal", "personal_to_unit"},
                w);
     auto d = [&](std::string_view key) {
-      return r.Name<Direction>(p, key, w, true, DirectionByName).value_or(Direction::kNo);
+      return r.Name<Direction>(p, key, w, true, DirectionByName, kDirections)
+          .value_or(Direction::kNo);
     };
     return ChangeDirection{d("unit_to_unit"), d("unit_to_personal"), d("personal_to_personal"),
                            d("personal_to_unit")};
@@ -358,7 +411,9 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
       } else if (f == "websites.name") {
         a.website_name = true;
       } else {
-        r.Problem(w + ".fields", "unknown field \"" + f + "\"");
+        r.Problem(w + ".fields", "unknown field \"" + f +
+                                     "\"; accepted: subject.name, subject.certificate, "
+                                     "subject.principal, websites.principal, websites.name");
       }
     }
     return a;
@@ -368,9 +423,33 @@ std::optional<CheckParams> ParseParams(Reader& r, std::string_view kind, const j
     return ResourceEligibility{r.Bool(p, "require_resource", w, false).value_or(true)};
   }
   if (kind == "reviewer_check") {
-    r.OnlyKeys(p, {"check_zh", "check"}, w);
-    return ReviewerCheck{r.String(p, "check_zh", w, true).value_or(""),
-                         r.String(p, "check", w, true).value_or("")};
+    r.OnlyKeys(p, {"check_zh", "check", "fields"}, w);
+    ReviewerCheck check{r.String(p, "check_zh", w, true).value_or(""),
+                        r.String(p, "check", w, true).value_or(""),
+                        {}};
+    const json::value* fields = p.if_contains("fields");
+    if (fields == nullptr || !fields->is_array() || fields->as_array().empty()) {
+      r.Problem(w + ".fields", "must list the field paths the reviewer checks");
+      return check;
+    }
+    for (const json::value& f : fields->as_array()) {
+      // A path into the application document (docs/application-json.md).
+      static constexpr std::string_view kRoots[] = {"subject", "websites", "materials", "original"};
+      const bool ok =
+          f.is_string() && std::ranges::any_of(kRoots, [&f](std::string_view root) {
+            const std::string_view path = f.as_string();
+            return path == root || (path.starts_with(root) &&
+                                    (path[root.size()] == '.' || path[root.size()] == '['));
+          });
+      if (!ok) {
+        r.Problem(w + ".fields",
+                  "each is a field path of the application under subject, "
+                  "websites, materials or original");
+        continue;
+      }
+      check.fields.emplace_back(f.as_string());
+    }
+    return check;
   }
   return std::nullopt;
 }
@@ -387,8 +466,10 @@ Applicability ParseWhen(Reader& r, const json::object& when, const std::string& 
       r.Problem(w + ".subject", "must be \"individual\" or \"unit\"");
     }
   }
-  a.subject_types = r.Names<SubjectType>(when, "subject_types", w, false, SubjectByName);
-  a.application_types = r.Names<ApplicationType>(when, "application_types", w, false, TypeByName);
+  a.subject_types =
+      r.Names<SubjectType>(when, "subject_types", w, false, SubjectByName, SubjectNames());
+  a.application_types =
+      r.Names<ApplicationType>(when, "application_types", w, false, TypeByName, TypeNames());
   return a;
 }
 
@@ -422,7 +503,9 @@ std::optional<Check> ParseCheck(Reader& r, const json::value& v, std::size_t ind
   }
   std::optional<CheckParams> parsed = ParseParams(r, kind, params->as_object(), w + ".params");
   if (!parsed) {
-    r.Problem(w + ".kind", "unknown kind \"" + kind + "\" (docs/rules.md lists the kinds)");
+    r.Problem(w + ".kind", "unknown kind \"" + kind + "\"; accepted: " +
+                               JoinNames(std::vector<std::string_view>(CheckKindNames().begin(),
+                                                                       CheckKindNames().end())));
     return std::nullopt;
   }
   c.params = std::move(*parsed);
@@ -475,10 +558,26 @@ void ParseParameters(Reader& r, const json::object& p, RuleFile& file) {
       }
       continue;
     }
+    if (key == "cancellation_abandonable_before_bureau") {
+      // One practice for every province: the provider's, not a province's (FACTS.md §4.8).
+      if (file.province != "national") {
+        r.Problem("parameters." + std::string(key),
+                  "is set in national.json only: it does not differ by province");
+      } else if (!value.is_bool()) {
+        r.Problem("parameters." + std::string(key), "must be true or false");
+      } else {
+        file.cancellation_abandonable_before_bureau = value.as_bool();
+      }
+      continue;
+    }
     bool known = false;
     for (std::string_view k : kInts) known = known || k == key;
     if (!known) {
-      r.Problem("parameters", "unknown parameter \"" + std::string(key) + "\"");
+      std::vector<std::string_view> names(std::begin(kInts), std::end(kInts));
+      names.push_back("reminder_days");
+      names.push_back("cancellation_abandonable_before_bureau");
+      r.Problem("parameters",
+                "unknown parameter \"" + std::string(key) + "\"; accepted: " + JoinNames(names));
     } else if (!value.is_int64() || value.as_int64() < 0 || value.as_int64() > 10000) {
       r.Problem("parameters." + std::string(key), "must be a whole number");
     } else {

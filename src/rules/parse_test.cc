@@ -152,3 +152,76 @@ TEST(RuleSet, ProvinceParametersOverrideNationalOnes) {
 
 }  // namespace
 }  // namespace icp
+
+namespace icp {
+namespace {
+
+TEST(RuleSet, CancellationAbandonIsANationalParameterOffByDefault) {
+  Result<RuleFile> shipped = ParseRuleFile(
+      Slurp(std::string(ICP_SOURCE_DIR) + "/data/rules/national.json"), "national.json");
+  ASSERT_TRUE(shipped.has_value());
+  EXPECT_EQ(shipped->cancellation_abandonable_before_bureau, false);  // written, and off
+  RuleFile national = National();
+  Result<RuleSet> off = RuleSet::Build(national, AllProvinces());
+  ASSERT_TRUE(off.has_value()) << Messages(off.error());
+  EXPECT_FALSE(DeadlinePolicyOf(off->For(*Province::FromCode("44")).parameters)
+                   .cancellation_abandonable_before_bureau);
+  national.cancellation_abandonable_before_bureau = true;
+  Result<RuleSet> on = RuleSet::Build(national, AllProvinces());
+  ASSERT_TRUE(on.has_value()) << Messages(on.error());
+  for (const char* code : {"11", "44", "65"}) {
+    EXPECT_TRUE(DeadlinePolicyOf(on->For(*Province::FromCode(code)).parameters)
+                    .cancellation_abandonable_before_bureau)
+        << code;
+  }
+}
+
+TEST(ParseRuleFile, RefusesTheCancellationParameterInAProvinceFile) {
+  Result<RuleFile> f = ParseRuleFile(
+      R"({"province": "44", "version": "1", "parameters": {"cancellation_abandonable_before_bureau": true}, "checks": []})",
+      "44.json");
+  ASSERT_FALSE(f.has_value());
+  EXPECT_NE(Messages(f.error()).find("parameters.cancellation_abandonable_before_bureau: is set "
+                                     "in national.json only"),
+            std::string::npos)
+      << Messages(f.error());
+  Result<RuleFile> n = ParseRuleFile(
+      R"({"province": "national", "version": "1", "parameters": {"cancellation_abandonable_before_bureau": 1}, "checks": []})",
+      "national.json");
+  ASSERT_FALSE(n.has_value());
+  EXPECT_NE(Messages(n.error()).find("must be true or false"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace icp
+
+namespace icp {
+namespace {
+
+TEST(ParseRuleFile, ARefusedValueListsTheAcceptedOnes) {
+  Result<RuleFile> f =
+      ParseRuleFile(File("44",
+                         R"({"id": "44.a", "kind": "no_such_kind", "params": {}, "source": "s"},
+              {"id": "44.b", "kind": "material_required", "params": {"material": "selfie", "owner": "everyone"}, "source": "s"},
+              {"id": "44.c", "kind": "max_websites", "params": {"max": 1, "maxx": 2}, "source": "s",
+               "when": {"application_types": ["first"]}})"),
+                    "44.json");
+  ASSERT_FALSE(f.has_value());
+  const std::string all = Messages(f.error());
+  EXPECT_NE(all.find("unknown kind \"no_such_kind\"; accepted: material_required, "),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown value \"selfie\"; accepted: identity_document"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown value \"everyone\"; accepted: subject, subject.principal, "
+                     "each_website, each_website.principal"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("unknown key \"maxx\"; accepted: max"), std::string::npos) << all;
+  EXPECT_NE(all.find("unknown value \"first\"; accepted: first_filing, new_website"),
+            std::string::npos)
+      << all;
+}
+
+}  // namespace
+}  // namespace icp

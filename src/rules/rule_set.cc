@@ -8,34 +8,38 @@ namespace icp {
 
 std::string_view SeverityName(Severity s) { return s == Severity::kError ? "error" : "warning"; }
 
-std::string_view CheckKindName(const CheckParams& params) {
-  static constexpr std::string_view kNames[] = {"material_required",
-                                                "subject_leader_legal_rep",
-                                                "website_leader_authorization",
-                                                "principal_min_age",
-                                                "certificate_province",
-                                                "certificate_types",
-                                                "certificate_matches_subject_type",
-                                                "unit_certificate_province",
-                                                "certificate_validity",
-                                                "personal_single_person",
-                                                "field_required",
-                                                "distinct_contacts",
-                                                "site_name",
-                                                "domain_suffix",
-                                                "domain_suffix_for_subject_type",
-                                                "domain_label_words",
-                                                "registrable_domain_only",
-                                                "max_websites",
-                                                "max_domains_per_website",
-                                                "change_direction",
-                                                "change_limits",
-                                                "access_unchanged",
-                                                "resource_eligibility",
-                                                "reviewer_check"};
-  static_assert(std::size(kNames) == std::variant_size_v<CheckParams>);
-  return kNames[params.index()];
-}
+namespace {
+
+constexpr std::string_view kKindNames[] = {"material_required",
+                                           "subject_leader_legal_rep",
+                                           "website_leader_authorization",
+                                           "principal_min_age",
+                                           "certificate_province",
+                                           "certificate_types",
+                                           "certificate_matches_subject_type",
+                                           "unit_certificate_province",
+                                           "certificate_validity",
+                                           "personal_single_person",
+                                           "field_required",
+                                           "distinct_contacts",
+                                           "site_name",
+                                           "domain_suffix",
+                                           "domain_suffix_for_subject_type",
+                                           "domain_label_words",
+                                           "registrable_domain_only",
+                                           "max_websites",
+                                           "max_domains_per_website",
+                                           "change_direction",
+                                           "change_limits",
+                                           "access_unchanged",
+                                           "resource_eligibility",
+                                           "reviewer_check"};
+static_assert(std::size(kKindNames) == std::variant_size_v<CheckParams>);
+
+}  // namespace
+
+std::string_view CheckKindName(const CheckParams& params) { return kKindNames[params.index()]; }
+std::span<const std::string_view> CheckKindNames() { return kKindNames; }
 
 namespace {
 
@@ -51,6 +55,9 @@ void Apply(const RuleFile& file, RuleParameters& p) {
     if (key == "authorization_codes_per_server") p.authorization_codes_per_server = value;
   }
   if (!file.reminder_days.empty()) p.reminder_days = file.reminder_days;
+  if (file.cancellation_abandonable_before_bureau) {
+    p.cancellation_abandonable_before_bureau = *file.cancellation_abandonable_before_bureau;
+  }
 }
 
 }  // namespace
@@ -61,7 +68,8 @@ DeadlinePolicy DeadlinePolicyOf(const RuleParameters& p) {
                         p.customer_window_days,
                         p.reminder_days,
                         p.sms_window_hours,
-                        p.contact_retry_minutes};
+                        p.contact_retry_minutes,
+                        p.cancellation_abandonable_before_bureau};
 }
 
 Result<RuleSet> RuleSet::Build(RuleFile national, std::vector<RuleFile> provinces) {

@@ -3,6 +3,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -137,6 +138,9 @@ struct ResourceEligibility {
 struct ReviewerCheck {
   std::string check_zh;
   std::string check;
+  // The field paths the reviewer looks at ("subject.principal.mobile"); "websites[*]" stands
+  // for each website, so the warning is reported once per website at its own path.
+  std::vector<std::string> fields;
 };
 
 }  // namespace checks
@@ -155,6 +159,8 @@ using CheckParams =
 
 // The kind names, in CheckParams order ("material_required", ...).
 std::string_view CheckKindName(const CheckParams& params);
+// Every kind name, in CheckParams order.
+std::span<const std::string_view> CheckKindNames();
 
 // When a check applies. Unset parts do not restrict.
 struct Applicability {
@@ -186,6 +192,9 @@ struct RuleParameters {
   int resource_min_prepaid_months = 3;
   int resource_min_remaining_months = 1;
   int authorization_codes_per_server = 5;
+  // National only (a province file may not set it): whether a submitted cancellation may be
+  // abandoned before it reaches the bureau (DeadlinePolicy; FACTS.md §4.8 against seed 002).
+  bool cancellation_abandonable_before_bureau = false;
 };
 
 // The lifecycle's durations for a province.
@@ -196,8 +205,9 @@ struct RuleFile {
   std::string province;  // "national" or "44"
   std::string name;
   std::string version;
-  std::map<std::string, int> parameter_overrides;  // as written, for merging
-  std::vector<int> reminder_days;                  // when the file sets them
+  std::map<std::string, int> parameter_overrides;              // as written, for merging
+  std::vector<int> reminder_days;                              // when the file sets them
+  std::optional<bool> cancellation_abandonable_before_bureau;  // national.json only
   std::vector<Check> checks;
 };
 

@@ -85,10 +85,15 @@ std::string SubjectHash(const Session& s, const Application& a) {
 // Columns from account_id on, in the order of kInsert ($1..$18) and kUpdate ($3..$20).
 std::vector<Value> Columns(const Session& s, const ApplicationRecord& r) {
   const ApplicationLifecycle& l = r.lifecycle;
+  // Reminder days sent, then those skipped for a later one written negated: "30,-7,-15".
   std::string reminded;
   for (int day : l.reminded()) {
     if (!reminded.empty()) reminded += ',';
     reminded += std::to_string(day);
+  }
+  for (int day : l.skipped_reminders()) {
+    if (!reminded.empty()) reminded += ',';
+    reminded += std::to_string(-day);
   }
   const std::optional<Deadline>& d = l.deadline();
   return {std::int64_t{r.account.value()},
@@ -166,6 +171,7 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
                              static_cast<int>(row.Int(7)),
                              OptionalTimeAt(row, 8),
                              std::nullopt,
+                             {},
                              {}};
   if (!row.IsNull(9)) {
     std::optional<Deadline::Kind> kind = DeadlineKindFromName(row.Text(9));
@@ -179,7 +185,9 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
   }
   std::optional<std::vector<int>> reminded = ParseReminded(row.Text(13));
   if (!reminded) return Internal(what + " has an unreadable list of reminders sent");
-  snapshot.reminded = std::move(*reminded);
+  for (int day : *reminded) {
+    (day < 0 ? snapshot.skipped_reminders : snapshot.reminded).push_back(day < 0 ? -day : day);
+  }
   if (Result<void> ok = row.Check(); !ok) return Corrupt(what, ok.error());
   Result<ApplicationLifecycle> lifecycle = ApplicationLifecycle::Restore(std::move(snapshot));
   if (!lifecycle) return Corrupt(what, lifecycle.error());

@@ -96,8 +96,20 @@ const HolidayCalendar& TestCalendar() {
   return calendar;
 }
 
+const DeadlinePolicy& TestDeadlinePolicy() {
+  // DeadlinePolicy has no defaults: production takes it from the rules data.
+  static const DeadlinePolicy policy{.provider_review_working_days = 2,
+                                     .bureau_review_working_days = 20,
+                                     .customer_window_days = 45,
+                                     .reminder_days = {7, 15, 30},
+                                     .sms_window_hours = 24,
+                                     .contact_retry_minutes = 60,
+                                     .cancellation_abandonable_before_bureau = false};
+  return policy;
+}
+
 void Move(ApplicationRecord& record, ApplicationEvent event, std::chrono::sys_seconds now) {
-  Must(record.lifecycle.Apply(event, now, TestCalendar(), DeadlinePolicy{}), "move");
+  Must(record.lifecycle.Apply(event, now, TestCalendar(), TestDeadlinePolicy()), "move");
   record.updated_at = now;
 }
 

@@ -29,6 +29,9 @@ ApplicationRecord NewRecord(AccountId account, Application application,
 // A calendar with one holiday week, enough for lifecycle moves in tests.
 const HolidayCalendar& TestCalendar();
 
+// The national parameters of data/rules/national.json, as DeadlinePolicyOf gives them.
+const DeadlinePolicy& TestDeadlinePolicy();
+
 // Applies `event` at `now` or aborts the test program: fixtures only make legal moves.
 void Move(ApplicationRecord& record, ApplicationEvent event, std::chrono::sys_seconds now);
 
