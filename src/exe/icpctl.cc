@@ -4,13 +4,16 @@
 
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "cli/check_command.h"
 #include "cli/db_command.h"
+#include "cli/outbox_command.h"
 #include "cli/rules_command.h"
 #include "exe/clock.h"
 #include "exe/storage_config.h"
+#include "exe/worker_identity.h"
 #include "version.h"
 
 int main(int argc, char** argv) {
@@ -106,6 +109,8 @@ int main(int argc, char** argv) {
         "verify", "Check the audit log's hash chain; name the first broken entry (exit 1)");
     verify_cmd->add_flag("--json", audit_json, "Print one JSON object");
     add_storage_options(verify_cmd);
+    std::unique_ptr<icp::cli::OutboxCommands> outbox_cmds =
+        icp::cli::OutboxCommands::Register(app, add_storage_options);
 
     try {
       app.parse(argc, argv);
@@ -139,7 +144,7 @@ int main(int argc, char** argv) {
       materials.rules_dir = rules_dir;
       return icp::cli::RunMaterials(materials, icp::TodayInChina(), std::cout, std::cerr);
     }
-    if (db_cmd->parsed() || audit_cmd->parsed()) {
+    if (db_cmd->parsed() || audit_cmd->parsed() || outbox_cmds->parsed()) {
       storage.ApplyEnvironment();
       // Only migrate touches the schema (restore migrates what it restored); the other
       // commands refuse a store that is behind this binary.
@@ -161,6 +166,11 @@ int main(int argc, char** argv) {
       }
       if (restore_cmd->parsed()) {
         return icp::cli::RunRestore(*store->admin, restore_file, std::cout, std::cerr);
+      }
+      if (outbox_cmds->parsed()) {
+        return outbox_cmds->Run(*store->database,
+                                std::chrono::floor<std::chrono::seconds>(icp::RealNow()),
+                                icp::OperatorName(), std::cout, std::cerr);
       }
       return icp::cli::RunAuditVerify(*store->database, audit_json, std::cout, std::cerr);
     }

@@ -117,4 +117,11 @@ std::unexpected<Error> LeaseLost(std::int64_t id) {
                   "");
 }
 
+std::unexpected<Error> OutboxNotDead(std::int64_t id) {
+  return Conflict(ErrorCode::kFailedPrecondition, "", "outbox.not-dead",
+                  "outbox message " + std::to_string(id) +
+                      " is not a dead letter; only dead letters are retried",
+                  "该出站消息不是死信，只有死信可以重试");
+}
+
 }  // namespace icp::storage_errors

@@ -29,5 +29,6 @@ std::unexpected<Error> CodeStateChanged(std::string_view code);
 std::unexpected<Error> CodeUsed(std::string_view code);
 std::unexpected<Error> AccessFilingChangesNoData();
 std::unexpected<Error> LeaseLost(std::int64_t id);
+std::unexpected<Error> OutboxNotDead(std::int64_t id);
 
 }  // namespace icp::storage_errors

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "storage/memory/outbox.h"
 #include "storage/memory/repositories.h"
 
 namespace icp::memory {

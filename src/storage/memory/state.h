@@ -33,6 +33,7 @@ struct OutboxRow {
   std::optional<std::string> lease_owner;
   std::optional<std::chrono::sys_seconds> lease_until;
   std::optional<std::chrono::sys_seconds> delivered_at;
+  std::optional<std::chrono::sys_seconds> dead_at;  // a dead letter; never with delivered_at
   std::string last_error;
 };
 

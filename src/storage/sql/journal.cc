@@ -1,4 +1,4 @@
-// The audit log, the outbox and the inbox in portable SQL.
+// The audit log in portable SQL.
 #include <algorithm>
 
 #include "ports/storage_errors.h"
@@ -83,95 +83,6 @@ Result<AuditVerification> AuditLog::Verify() {
     after = page->back().seq;
   }
   return verifier.Finish(head->rows[0].Int(0), head->rows[0].Text(1));
-}
-
-// ---- outbox ----
-
-namespace {
-
-constexpr std::string_view kEnqueue =
-    "INSERT INTO outbox (topic, idempotency_key, payload, available_at) VALUES ($1, $2, $3, $4) "
-    "ON CONFLICT (idempotency_key) DO NOTHING";
-// Leases due messages. PostgreSQL skips rows another dispatcher is claiming right now;
-// SQLite has one writer at a time, so the plain form is already exclusive.
-constexpr std::string_view kClaimSqlite =
-    "UPDATE outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 "
-    "WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL AND available_at <= $3 "
-    "AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4) "
-    "RETURNING id, topic, idempotency_key, payload, available_at, attempts";
-constexpr std::string_view kClaimPostgres =
-    "UPDATE outbox SET lease_owner = $1, lease_until = $2, attempts = attempts + 1 "
-    "WHERE id IN (SELECT id FROM outbox WHERE delivered_at IS NULL AND available_at <= $3 "
-    "AND (lease_until IS NULL OR lease_until <= $3) ORDER BY id LIMIT $4 "
-    "FOR UPDATE SKIP LOCKED) "
-    "RETURNING id, topic, idempotency_key, payload, available_at, attempts";
-constexpr std::string_view kDelivered =
-    "UPDATE outbox SET delivered_at = $3, lease_owner = NULL, lease_until = NULL "
-    "WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL";
-constexpr std::string_view kRelease =
-    "UPDATE outbox SET available_at = $3, last_error = $4, lease_owner = NULL, "
-    "lease_until = NULL WHERE id = $1 AND lease_owner = $2 AND delivered_at IS NULL";
-constexpr std::string_view kStats =
-    "SELECT count(*) - count(delivered_at), count(delivered_at) FROM outbox";
-constexpr std::string_view kAccept =
-    "INSERT INTO inbox (idempotency_key, received_at) VALUES ($1, $2) "
-    "ON CONFLICT (idempotency_key) DO NOTHING";
-
-}  // namespace
-
-Result<bool> Outbox::Enqueue(const OutboxMessage& m) {
-  const Value p[] = {m.topic, m.idempotency_key, m.payload, Time(m.available_at)};
-  Result<Rows> r = s_.Run(kEnqueue, p);
-  if (!r) return std::unexpected(r.error());
-  return r->affected == 1;
-}
-
-Result<std::vector<ClaimedMessage>> Outbox::Claim(std::string_view worker,
-                                                  std::chrono::sys_seconds now,
-                                                  std::chrono::sys_seconds lease_until,
-                                                  std::size_t limit) {
-  const Value p[] = {Text(worker), Time(lease_until), Time(now), static_cast<std::int64_t>(limit)};
-  Result<Rows> r = s_.Run(s_.Pick(kClaimSqlite, kClaimPostgres), p);
-  if (!r) return std::unexpected(r.error());
-  std::vector<ClaimedMessage> out;
-  for (const Row& row : r->rows) {
-    out.push_back({OutboxMessageId(row.Int(0)),
-                   {row.Text(1), row.Text(2), row.Text(3), TimeAt(row, 4)},
-                   static_cast<int>(row.Int(5))});
-  }
-  std::ranges::sort(out, {}, [](const ClaimedMessage& c) { return c.id; });
-  return out;
-}
-
-Result<void> Outbox::MarkDelivered(OutboxMessageId id, std::string_view worker,
-                                   std::chrono::sys_seconds at) {
-  const Value p[] = {std::int64_t{id.value()}, Text(worker), Time(at)};
-  Result<Rows> r = s_.Run(kDelivered, p);
-  if (!r) return std::unexpected(r.error());
-  if (r->affected != 1) return s_.Refuse(storage_errors::LeaseLost(id.value()));
-  return {};
-}
-
-Result<void> Outbox::Release(OutboxMessageId id, std::string_view worker,
-                             std::chrono::sys_seconds retry_at, std::string_view error) {
-  const Value p[] = {std::int64_t{id.value()}, Text(worker), Time(retry_at), Text(error)};
-  Result<Rows> r = s_.Run(kRelease, p);
-  if (!r) return std::unexpected(r.error());
-  if (r->affected != 1) return s_.Refuse(storage_errors::LeaseLost(id.value()));
-  return {};
-}
-
-Result<OutboxStats> Outbox::Stats() {
-  Result<Rows> r = s_.Run(kStats);
-  if (!r) return std::unexpected(r.error());
-  return OutboxStats{r->rows.at(0).Int(0), r->rows.at(0).Int(1)};
-}
-
-Result<bool> Inbox::Accept(std::string_view key, std::chrono::sys_seconds at) {
-  const Value p[] = {Text(key), Time(at)};
-  Result<Rows> r = s_.Run(kAccept, p);
-  if (!r) return std::unexpected(r.error());
-  return r->affected == 1;
 }
 
 }  // namespace icp::sql

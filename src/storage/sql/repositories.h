@@ -158,30 +158,4 @@ class AuditLog final : public icp::AuditLog {
   std::vector<AuditEntry> pending_;
 };
 
-class Outbox final : public icp::Outbox {
- public:
-  explicit Outbox(Session& s) : s_(s) {}
-  Result<bool> Enqueue(const OutboxMessage& message) override;
-  Result<std::vector<ClaimedMessage>> Claim(std::string_view worker, std::chrono::sys_seconds now,
-                                            std::chrono::sys_seconds lease_until,
-                                            std::size_t limit) override;
-  Result<void> MarkDelivered(OutboxMessageId id, std::string_view worker,
-                             std::chrono::sys_seconds at) override;
-  Result<void> Release(OutboxMessageId id, std::string_view worker,
-                       std::chrono::sys_seconds retry_at, std::string_view error) override;
-  Result<OutboxStats> Stats() override;
-
- private:
-  Session& s_;
-};
-
-class Inbox final : public icp::Inbox {
- public:
-  explicit Inbox(Session& s) : s_(s) {}
-  Result<bool> Accept(std::string_view key, std::chrono::sys_seconds at) override;
-
- private:
-  Session& s_;
-};
-
 }  // namespace icp::sql

@@ -1,5 +1,6 @@
 #include "storage/sql/store.h"
 
+#include "storage/sql/outbox.h"
 #include "storage/sql/repositories.h"
 
 namespace icp::sql {

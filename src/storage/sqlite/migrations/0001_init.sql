@@ -390,21 +390,37 @@ BEGIN SELECT RAISE(ABORT, 'audit.head'); END;
 CREATE TRIGGER audit_head_kept BEFORE DELETE ON audit_head
 BEGIN SELECT RAISE(ABORT, 'audit.head'); END;
 
+-- Messages to other systems (docs/storage.md "The outbox and the inbox"). A message is
+-- pending, delivered (final) or dead (a dead letter: a dispatcher gave up on it; an operator
+-- may retry it). A lease is an owner and an expiry together, and only a pending message
+-- holds one.
 CREATE TABLE outbox (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  topic TEXT NOT NULL,
-  idempotency_key TEXT NOT NULL UNIQUE,
+  topic TEXT NOT NULL CONSTRAINT outbox_topic_given CHECK (topic <> ''),
+  idempotency_key TEXT NOT NULL UNIQUE CONSTRAINT outbox_key_given CHECK (idempotency_key <> ''),
   payload TEXT NOT NULL,
   available_at INTEGER NOT NULL,
-  attempts INTEGER NOT NULL DEFAULT 0,
-  lease_owner TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0 CONSTRAINT outbox_attempts_counted CHECK (attempts >= 0),
+  lease_owner TEXT CONSTRAINT outbox_owner_named CHECK (lease_owner <> ''),
   lease_until INTEGER,
   delivered_at INTEGER,
-  last_error TEXT
-);
-CREATE INDEX outbox_pending ON outbox (available_at, id) WHERE delivered_at IS NULL;
+  dead_at INTEGER,
+  last_error TEXT,
+  CONSTRAINT outbox_lease_whole CHECK ((lease_owner IS NULL) = (lease_until IS NULL)),
+  CONSTRAINT outbox_delivered_or_dead CHECK (delivered_at IS NULL OR dead_at IS NULL),
+  CONSTRAINT outbox_finished_unleased
+    CHECK ((delivered_at IS NULL AND dead_at IS NULL) OR lease_owner IS NULL),
+  CONSTRAINT outbox_dead_says_why CHECK (dead_at IS NULL OR last_error IS NOT NULL)
+) STRICT;
+CREATE INDEX outbox_pending ON outbox (available_at, id)
+  WHERE delivered_at IS NULL AND dead_at IS NULL;
+CREATE INDEX outbox_dead ON outbox (id) WHERE dead_at IS NOT NULL;
+-- Delivered is final: the receiver has applied the message.
+CREATE TRIGGER outbox_delivered_final BEFORE UPDATE ON outbox
+WHEN OLD.delivered_at IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'outbox.delivered-final'); END;
 
 CREATE TABLE inbox (
-  idempotency_key TEXT PRIMARY KEY,
+  idempotency_key TEXT PRIMARY KEY CONSTRAINT inbox_key_given CHECK (idempotency_key <> ''),
   received_at INTEGER NOT NULL
-);
+) STRICT;
