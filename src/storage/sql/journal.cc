@@ -14,13 +14,30 @@ constexpr std::string_view kHeadSqlite = "SELECT seq, hash FROM audit_head WHERE
 constexpr std::string_view kHeadPostgres =
     "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE";
 constexpr std::string_view kHeadShared = "SELECT seq, hash FROM audit_head WHERE id = 1";
+// The schema checks that the entry links to the head and then moves the head to it
+// (audit_log_links_to_head, audit_log_moves_head), so the writer never updates the head.
 constexpr std::string_view kAppendEntry =
     "INSERT INTO audit_log (seq, at, actor, action, entity, details, prev_hash, hash) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
-constexpr std::string_view kMoveHead = "UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1";
 constexpr std::string_view kReadEntries =
     "SELECT seq, at, actor, action, entity, details, prev_hash, hash FROM audit_log "
     "WHERE seq > $1 ORDER BY seq LIMIT $2";
+constexpr std::size_t kVerifyPage = 1000;
+
+Result<std::vector<StoredAuditEntry>> ReadEntries(Session& s, std::int64_t after,
+                                                  std::size_t limit) {
+  const Value p[] = {after, static_cast<std::int64_t>(limit)};
+  Result<Rows> r = s.Run(kReadEntries, p);
+  if (!r) return std::unexpected(r.error());
+  std::vector<StoredAuditEntry> out;
+  for (const Row& row : r->rows) {
+    out.push_back({row.Int(0),
+                   {TimeAt(row, 1), row.Text(2), row.Text(3), row.Text(4), row.Text(5)},
+                   row.Text(6),
+                   row.Text(7)});
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -40,39 +57,33 @@ Result<void> AuditLog::Flush() {
   std::string prev = head->rows[0].Text(1);
   for (const AuditEntry& e : pending_) {
     ++seq;
-    std::string hash = audit_chain::Hash(prev, seq, e);
+    std::string hash = audit_chain::Hash(s_.vault.audit_key(), prev, seq, e);
     const Value p[] = {seq, Time(e.at), e.actor, e.action, e.entity, e.details, prev, hash};
     if (Result<Rows> r = s_.Run(kAppendEntry, p); !r) return std::unexpected(r.error());
     prev = std::move(hash);
   }
-  const Value p[] = {seq, prev};
-  if (Result<Rows> r = s_.Run(kMoveHead, p); !r) return std::unexpected(r.error());
   pending_.clear();
   return {};
 }
 
 Result<std::vector<StoredAuditEntry>> AuditLog::Read(std::int64_t after, std::size_t limit) {
-  const Value p[] = {after, static_cast<std::int64_t>(limit)};
-  Result<Rows> r = s_.Run(kReadEntries, p);
-  if (!r) return std::unexpected(r.error());
-  std::vector<StoredAuditEntry> out;
-  for (const Row& row : r->rows) {
-    out.push_back({row.Int(0),
-                   {TimeAt(row, 1), row.Text(2), row.Text(3), row.Text(4), row.Text(5)},
-                   row.Text(6),
-                   row.Text(7)});
-  }
-  return out;
+  return ReadEntries(s_, after, limit);
 }
 
-Result<AuditVerification> AuditLog::Verify() {
+Result<std::vector<StoredAuditEntry>> AuditLogReader::Read(std::int64_t after, std::size_t limit) {
+  return ReadEntries(s_, after, limit);
+}
+
+// The head and every page come from the transaction's one snapshot, so an append that
+// commits meanwhile is either wholly seen or not at all: never a false "broken".
+Result<AuditVerification> AuditLogReader::Verify() {
   Result<Rows> head = s_.Run(kHeadShared);
   if (!head) return std::unexpected(head.error());
   if (head->empty()) return Internal("audit_head is missing; the schema is damaged");
-  audit_chain::Verifier verifier;
+  audit_chain::Verifier verifier(s_.vault.audit_key());
   std::int64_t after = 0;
   for (;;) {
-    Result<std::vector<StoredAuditEntry>> page = Read(after, 1000);
+    Result<std::vector<StoredAuditEntry>> page = ReadEntries(s_, after, kVerifyPage);
     if (!page) return std::unexpected(page.error());
     if (page->empty()) break;
     bool whole = true;

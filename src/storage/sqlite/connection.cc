@@ -115,6 +115,8 @@ Result<void> Connection::Execute(std::string_view script) {
 }
 
 Result<void> Connection::Begin() { return Execute("BEGIN IMMEDIATE"); }
+// Takes no lock until the first read, which then holds a WAL snapshot: writers go on.
+Result<void> Connection::BeginRead() { return Execute("BEGIN DEFERRED"); }
 Result<void> Connection::Commit() { return Execute("COMMIT"); }
 
 Result<void> Connection::Rollback() {
