@@ -176,7 +176,19 @@ TEST_F(SqliteTest, TheSchemaLinksEveryEntryToTheHeadAndTheKeyGuardsTheRest) {
     ASSERT_FALSE(r.has_value()) << statement;
     EXPECT_NE(r.error().message.find("audit.head"), std::string::npos) << r.error().message;
   }
-  ASSERT_TRUE(insert("INSERT", 3, head_hash).has_value()) << "it links, so the schema takes it";
+  // It links, so the schema takes it; REPLACE with the hash of entry 1 must not delete that
+  // entry (no unique key but seq, which only head + 1 may take).
+  Result<sql::Rows> first = Raw(path, "SELECT hash FROM audit_log WHERE seq = 1");
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(Raw(path,
+                  "INSERT OR REPLACE INTO audit_log VALUES (3, 1, 'account:666', 'x', 'y', "
+                  "'{}', '" +
+                      head_hash + "', '" + first->rows.at(0).Text(0) + "')")
+                  .has_value());
+  Result<sql::Rows> count = Raw(path, "SELECT count(*), min(seq) FROM audit_log");
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(count->rows.at(0).Int(0), 3) << "REPLACE deleted an entry";
+  EXPECT_EQ(count->rows.at(0).Int(1), 1);
   Result<sql::Rows> moved = Raw(path, "SELECT seq, hash FROM audit_head");
   ASSERT_TRUE(moved.has_value());
   EXPECT_EQ(moved->rows.at(0).Int(0), 3) << "the schema moved the head";
