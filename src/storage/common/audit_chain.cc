@@ -77,6 +77,11 @@ bool Verifier::Add(const StoredAuditEntry& stored) {
   return true;
 }
 
+void Verifier::Unreadable(std::string why) {
+  if (!result_.ok()) return;
+  Break(last_seq_ + 1, "entry " + std::to_string(last_seq_ + 1) + " does not read back: " + why);
+}
+
 AuditVerification Verifier::Finish(std::int64_t head_seq, std::string_view head_hash) {
   if (result_.ok() && (head_seq != last_seq_ || head_hash != last_hash_)) {
     Break(last_seq_ + 1, "the log ends at entry " + std::to_string(last_seq_) +

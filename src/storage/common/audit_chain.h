@@ -36,6 +36,8 @@ class Verifier {
 
   // Returns false once a broken entry was found (stop reading).
   bool Add(const StoredAuditEntry& stored);
+  // The next entry is stored but does not read back (`why`): the chain breaks there.
+  void Unreadable(std::string why);
   // The head the store records (seq and hash of the last entry appended).
   AuditVerification Finish(std::int64_t head_seq, std::string_view head_hash);
 

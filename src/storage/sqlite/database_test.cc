@@ -199,6 +199,32 @@ TEST_F(SqliteTest, TheSchemaLinksEveryEntryToTheHeadAndTheKeyGuardsTheRest) {
   EXPECT_NE(v->reason.find("without the audit key"), std::string::npos) << v->reason;
 }
 
+// A wrong-typed value written around the platform is an error for a reader and a broken
+// entry for verify, never an abort (a STRICT table refuses it outright, which is as good).
+TEST_F(SqliteTest, AnEntryThatDoesNotReadBackIsBrokenNotACrash) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  {
+    auto uow = *db->Begin();
+    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "submit", "x", "{}"}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  Result<sql::Rows> head = Raw(path, "SELECT hash FROM audit_head");
+  ASSERT_TRUE(head.has_value());
+  Result<sql::Rows> bad =
+      Raw(path, "INSERT INTO audit_log VALUES (2, 'yesterday', 'a', 'b', 'c', '{}', '" +
+                    head->rows.at(0).Text(0) + "', '" + std::string(64, 'a') + "')");
+  if (!bad) GTEST_SKIP() << "the schema refuses the value: " << bad.error().message;
+  Result<std::vector<StoredAuditEntry>> read = (*db->Begin())->audit().Read(0, 10);
+  ASSERT_FALSE(read.has_value());
+  EXPECT_EQ(read.error().rule(), "storage.corrupt") << read.error().message;
+  Result<AuditVerification> v = (*db->BeginRead())->audit().Verify();
+  ASSERT_TRUE(v.has_value()) << v.error().message;
+  ASSERT_FALSE(v->ok());
+  EXPECT_EQ(*v->first_broken, 2);
+  EXPECT_NE(v->reason.find("does not read back"), std::string::npos) << v->reason;
+}
+
 TEST_F(SqliteTest, AChainOpenedWithAnotherKeyDoesNotVerify) {
   const std::filesystem::path path = dir_ / "icp.db";
   {
