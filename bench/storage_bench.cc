@@ -32,11 +32,15 @@ std::unique_ptr<Database> OpenSqlite() {
 }
 
 std::unique_ptr<Database> OpenPostgres() {
-  const char* url = std::getenv("ICP_TEST_PG_URL");
-  if (url == nullptr) return nullptr;
+  // scripts/with-postgres: the owner migrates, the store runs as the runtime role.
+  const char* owner = std::getenv("ICP_TEST_PG_URL");
+  const char* runtime = std::getenv("ICP_TEST_PG_RUNTIME_URL");
+  if (owner == nullptr || runtime == nullptr) return nullptr;
   static std::atomic<int> n = 0;
   const std::string schema = "bench_" + std::to_string(getpid()) + "_" + std::to_string(++n);
-  return std::move(*postgres::Database::Open({url, schema}, Vault(), kT0));
+  return std::move(*postgres::Database::Open(
+      {runtime, schema, 8, sql::SchemaPolicy::kMigrate, postgres::Role::kRuntime, owner}, Vault(),
+      kT0));
 }
 
 // One submission: the application, its audit entry and its outbox message, committed.

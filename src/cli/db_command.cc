@@ -49,9 +49,10 @@ int RunRestore(DatabaseAdmin& admin, const std::filesystem::path& from, std::ost
 }
 
 int RunAuditVerify(Database& db, bool json, std::ostream& out, std::ostream& err) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db.Begin();
-  if (!uow) return Failed(uow.error(), err);
-  Result<AuditVerification> v = (*uow)->audit().Verify();
+  // A read snapshot: the head and every entry are seen at one moment, and writers go on.
+  Result<std::unique_ptr<ReadTransaction>> read = db.BeginRead();
+  if (!read) return Failed(read.error(), err);
+  Result<AuditVerification> v = (*read)->audit().Verify();
   if (!v) return Failed(v.error(), err);
   if (json) {
     boost::json::object o{{"ok", v->ok()}, {"entries", v->entries}};

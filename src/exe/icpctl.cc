@@ -81,7 +81,8 @@ int main(int argc, char** argv) {
     icp::StorageConfig storage;
     auto add_storage_options = [&](CLI::App* cmd) {
       cmd->add_option("--database", storage.database,
-                      "postgresql://user@host:port/db, or sqlite:PATH (default: DATA_DIR/icp.db)");
+                      "postgresql://user@host:port/db (the owner role for `db migrate`, the "
+                      "runtime role otherwise), or sqlite:PATH (default: DATA_DIR/icp.db)");
       cmd->add_option("--data-dir", storage.data_dir, "Data directory (default: var)");
       cmd->add_option("--pii-key", storage.pii_key,
                       "Key file for personal data at rest (default: DATA_DIR/pii.key)");
@@ -151,8 +152,10 @@ int main(int argc, char** argv) {
       const icp::sql::SchemaPolicy schema = migrate_cmd->parsed() || restore_cmd->parsed()
                                                 ? icp::sql::SchemaPolicy::kAsIs
                                                 : icp::sql::SchemaPolicy::kRequire;
+      // On PostgreSQL migrate connects as the owner role, everything else as the runtime role.
       icp::Result<icp::OpenedStore> store =
-          icp::OpenStore(storage, std::chrono::floor<std::chrono::seconds>(icp::RealNow()), schema);
+          icp::OpenStore(storage, std::chrono::floor<std::chrono::seconds>(icp::RealNow()), schema,
+                         migrate_cmd->parsed() ? icp::StoreUse::kMigrate : icp::StoreUse::kRuntime);
       if (!store) {
         icp::cli::PrintError(store.error(), std::cerr);
         return 1;

@@ -29,15 +29,17 @@ std::string Redacted(const std::string& url) {
 }  // namespace
 
 Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seconds now,
-                              sql::SchemaPolicy schema) {
+                              sql::SchemaPolicy schema, StoreUse use) {
   const std::filesystem::path key =
       config.pii_key.empty() ? config.data_dir / "pii.key" : config.pii_key;
   Result<PiiVault> vault = PiiVault::OpenKeyFile(key);
   if (!vault) return std::unexpected(vault.error());
   OpenedStore out;
   if (config.database.starts_with("postgresql://") || config.database.starts_with("postgres://")) {
-    Result<std::unique_ptr<postgres::Database>> db =
-        postgres::Database::Open({config.database, "", 8, schema}, std::move(*vault), now);
+    Result<std::unique_ptr<postgres::Database>> db = postgres::Database::Open(
+        {config.database, "", 8, schema,
+         use == StoreUse::kMigrate ? postgres::Role::kOwner : postgres::Role::kRuntime, ""},
+        std::move(*vault), now);
     if (!db) return std::unexpected(db.error());
     out.admin = db->get();
     out.database = std::move(*db);

@@ -30,9 +30,14 @@ struct OpenedStore {
   std::string description;  // "SQLite var/icp.db", "PostgreSQL 127.0.0.1:5432/beian"
 };
 
+// Who opens the store. On PostgreSQL each connects as its own role (docs/storage.md, roles):
+// the platform as the runtime role, which Open() checks owns nothing; `icpctl db migrate` as
+// the owner role. SQLite has no roles and ignores it.
+enum class StoreUse { kRuntime, kMigrate };
+
 // Opens the store `config` names, creating the PII key file on first start; `schema` says
 // whether missing migrations are applied, required, or left to the caller.
 Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seconds now,
-                              sql::SchemaPolicy schema);
+                              sql::SchemaPolicy schema, StoreUse use = StoreUse::kRuntime);
 
 }  // namespace icp

@@ -41,6 +41,17 @@ class UnitOfWork {
   virtual Result<void> Commit() = 0;
 };
 
+// A read-only view of the store at one moment: every read sees one consistent snapshot, and
+// holding it blocks no writer (PostgreSQL: REPEATABLE READ READ ONLY; SQLite: a read
+// transaction on a connection of its own, in WAL mode; memory: a copy). Destroying it ends
+// the read. Not for use by two threads at once.
+class ReadTransaction {
+ public:
+  virtual ~ReadTransaction() = default;
+
+  virtual AuditLogReader& audit() = 0;
+};
+
 // A store: SQLite (storage/sqlite), PostgreSQL (storage/postgres) or memory. Thread-safe:
 // each thread begins its own units of work.
 class Database {
@@ -48,6 +59,8 @@ class Database {
   virtual ~Database() = default;
 
   virtual Result<std::unique_ptr<UnitOfWork>> Begin() = 0;
+  // Starts a read snapshot; writers go on committing while it is open.
+  virtual Result<std::unique_ptr<ReadTransaction>> BeginRead() = 0;
 };
 
 struct MigrationStatus {

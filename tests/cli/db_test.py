@@ -1,20 +1,28 @@
 #!/usr/bin/python3
-"""End-to-end test of `icpctl db` and `icpctl audit verify` on a SQLite store.
+"""End-to-end test of `icpctl db` and `icpctl audit verify` on SQLite and PostgreSQL.
 
 The audit entries are written here, in Python, with the chain format documented in
-docs/storage.md (SHA-256 over 8-byte big-endian length-prefixed fields), so this test is
-also a second, independent implementation of the format: if the C++ and this disagree,
-verify fails. Usage: db_test.py ICPCTL
+docs/storage.md (HMAC-SHA256 over 8-byte big-endian length-prefixed fields, under a key
+derived from the PII master key with libsodium's crypto_kdf), so this test is also a second,
+independent implementation of the format: if the C++ and this disagree, verify fails.
+
+The PostgreSQL part runs when ICP_TEST_PG_URL (the owner role) and ICP_TEST_PG_RUNTIME_URL
+(the runtime role) are set, as scripts/with-postgres sets them; under ICP_REQUIRE_PG=1 their
+absence is a failure, not a skip. Usage: db_test.py ICPCTL
 """
 import hashlib
+import hmac
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 
 ICPCTL = sys.argv[1]
+GENESIS = "0" * 64
 failures = []
+checks = [0]
 
 
 def run(*args, data_dir):
@@ -23,10 +31,20 @@ def run(*args, data_dir):
 
 
 def expect(code, pattern, *args, data_dir):
+    checks[0] += 1
     got, out = run(*args, data_dir=data_dir)
     if got != code or pattern not in out:
         failures.append(f"icpctl {' '.join(args)} -> {got} (want {code}, '{pattern}'):\n{out}")
     return out
+
+
+def audit_key(data_dir):
+    """crypto_kdf_derive_from_key(32, subkey 1, "beianaud", master): keyed BLAKE2b-256 of
+    nothing, with the subkey id (little-endian) as salt and the context as personalization."""
+    with open(os.path.join(data_dir, "pii.key")) as f:
+        master = bytes.fromhex(f.read().strip())
+    return hashlib.blake2b(b"", digest_size=32, key=master, salt=(1).to_bytes(8, "little"),
+                           person=b"beianaud").digest()
 
 
 def field(value: str) -> bytes:
@@ -34,26 +52,56 @@ def field(value: str) -> bytes:
     return len(b).to_bytes(8, "big") + b
 
 
-def chain_hash(prev, seq, at, actor, action, entity, details):
-    h = hashlib.sha256()
+def chain_hash(key, prev, seq, at, actor, action, entity, details):
+    h = hmac.new(key, digestmod=hashlib.sha256)
     for v in (prev, str(seq), str(at), actor, action, entity, details):
         h.update(field(v))
     return h.hexdigest()
 
 
-def append(db_path, entries):
-    con = sqlite3.connect(db_path)
-    seq, prev = con.execute("SELECT seq, hash FROM audit_head").fetchone()
+def rows(head, key, entries):
+    """The rows that chain `entries` onto `head` (seq, hash). The schema moves the head."""
+    seq, prev = head
+    out = []
     for actor, action, entity, details in entries:
         seq += 1
         at = 1795000000 + seq
-        h = chain_hash(prev, seq, at, actor, action, entity, details)
-        con.execute("INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?)",
-                    (seq, at, actor, action, entity, details, prev, h))
+        h = chain_hash(key, prev, seq, at, actor, action, entity, details)
+        out.append((seq, at, actor, action, entity, details, prev, h))
         prev = h
-    con.execute("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1", (seq, prev))
+    return out
+
+
+def append(db_path, key, entries):
+    con = sqlite3.connect(db_path)
+    head = con.execute("SELECT seq, hash FROM audit_head").fetchone()
+    for row in rows(head, key, entries):
+        con.execute("INSERT INTO audit_log VALUES (?,?,?,?,?,?,?,?)", row)
     con.commit()
     con.close()
+
+
+def psql(url, sql):
+    exe = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
+    p = subprocess.run([exe, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
+                       capture_output=True, text=True)
+    return p.returncode, p.stdout.strip(), p.stderr.strip()
+
+
+def quote(v):
+    return str(v) if isinstance(v, int) else "'" + v.replace("'", "''") + "'"
+
+
+def append_pg(url, key, entries):
+    code, out, err = psql(url, "SELECT seq, hash FROM audit_head")
+    if code != 0:
+        failures.append(f"psql could not read the head: {err}")
+        return
+    seq, prev = out.split("|")
+    for row in rows((int(seq), prev), key, entries):
+        code, _, err = psql(url, "INSERT INTO audit_log VALUES (" + ", ".join(map(quote, row)) + ")")
+        if code != 0:
+            failures.append(f"psql could not append entry {row[0]}: {err}")
 
 
 with tempfile.TemporaryDirectory() as d:
@@ -66,9 +114,10 @@ with tempfile.TemporaryDirectory() as d:
         failures.append("pii.key is not mode 0600")
     expect(0, "0 entries, chain intact", "audit", "verify", data_dir=data)
 
-    append(db, [("account:1", "application.submit", "application:1", '{"n":1}'),
-                ("account:2", "review.pass", "application:1", "{}"),
-                ("账号:3", "变更", "application:2", '{"说明":"中文"}')])
+    key = audit_key(data)
+    append(db, key, [("account:1", "application.submit", "application:1", '{"n":1}'),
+                     ("account:2", "review.pass", "application:1", "{}"),
+                     ("账号:3", "变更", "application:2", '{"说明":"中文"}')])
     expect(0, "3 entries, chain intact", "audit", "verify", data_dir=data)
     expect(0, '"ok":true', "audit", "verify", "--json", data_dir=data)
 
@@ -98,13 +147,44 @@ with tempfile.TemporaryDirectory() as d:
     expect(1, "error:", "db", "restore", junk, data_dir=data)
     expect(0, "3 entries, chain intact", "audit", "verify", data_dir=data)
 
-    pg = os.environ.get("ICP_TEST_PG_URL")
-    if pg:
-        expect(0, "PostgreSQL postgresql://", "db", "migrate", "--database", pg, data_dir=data)
-        expect(0, "chain intact", "audit", "verify", "--database", pg, data_dir=data)
-        expect(1, "pg_dump", "db", "backup", os.path.join(d, "x"), "--database", pg, data_dir=data)
+    # Someone with the file but not the key: the schema takes an entry that links to the head,
+    # but its hash cannot be right, and verify names it.
+    append(db, hashlib.sha256(b"a guess").digest(), [("account:666", "x", "y", "{}")])
+    expect(1, "BROKEN at entry 4", "audit", "verify", data_dir=data)
+    expect(1, "without the audit key", "audit", "verify", data_dir=data)
+
+    owner = os.environ.get("ICP_TEST_PG_URL")
+    runtime = os.environ.get("ICP_TEST_PG_RUNTIME_URL")
+    if not (owner and runtime):
+        if os.environ.get("ICP_REQUIRE_PG"):
+            failures.append("ICP_REQUIRE_PG is set but ICP_TEST_PG_URL and ICP_TEST_PG_RUNTIME_URL "
+                            "are not (run under scripts/with-postgres)")
+        else:
+            print("db_test: PostgreSQL part skipped (ICP_TEST_PG_URL / ICP_TEST_PG_RUNTIME_URL unset)")
+    else:
+        expect(0, "PostgreSQL postgresql://", "db", "migrate", "--database", owner, data_dir=data)
+        expect(0, "0002_runtime_role", "db", "migrate", "--database", owner, data_dir=data)
+        expect(1, "[storage.runtime-role]", "audit", "verify", "--database", owner, data_dir=data)
+        expect(0, "chain intact", "audit", "verify", "--database", runtime, data_dir=data)
+        code, before, err = psql(runtime, "SELECT seq FROM audit_head")
+        n = int(before) if code == 0 else 0
+        append_pg(runtime, key, [("account:1", "application.submit", "application:1", '{"n":1}'),
+                                 ("账号:3", "变更", "application:2", '{"说明":"中文"}')])
+        expect(0, f"{n + 2} entries, chain intact", "audit", "verify", "--database", runtime,
+               data_dir=data)
+        code, _, err = psql(runtime, "TRUNCATE audit_log")
+        if code == 0 or "permission denied" not in err:
+            failures.append(f"the runtime role could TRUNCATE audit_log: {err}")
+        code, _, err = psql(runtime, "ALTER TABLE audit_log DISABLE TRIGGER ALL")
+        if code == 0:
+            failures.append("the runtime role could disable the audit log's triggers")
+        append_pg(runtime, hashlib.sha256(b"a guess").digest(), [("account:666", "x", "y", "{}")])
+        expect(1, f"BROKEN at entry {n + 3}", "audit", "verify", "--database", runtime,
+               data_dir=data)
+        expect(1, "pg_dump", "db", "backup", os.path.join(d, "x"), "--database", runtime,
+               data_dir=data)
 
 for f in failures:
     print("FAIL:", f)
-print(f"db_test: {len(failures)} failure(s)")
+print(f"db_test: {checks[0]} icpctl checks, {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)

@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::string_view kVersion = "v1:";
 constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES] = {'b', 'e', 'i', 'a', 'n', 'p', 'i', 'i'};
+constexpr char kAuditKdfContext[crypto_kdf_CONTEXTBYTES] = {'b', 'e', 'i', 'a', 'n', 'a', 'u', 'd'};
 
 void InitSodium() { ICP_CHECK(sodium_init() >= 0) << "libsodium failed to initialise"; }
 
@@ -101,6 +102,8 @@ PiiVault PiiVault::FromMasterKey(const std::array<unsigned char, 32>& master) {
   crypto_kdf_derive_from_key(vault.seal_key_.data(), vault.seal_key_.size(), 1, kKdfContext,
                              master.data());
   crypto_kdf_derive_from_key(vault.hash_key_.data(), vault.hash_key_.size(), 2, kKdfContext,
+                             master.data());
+  crypto_kdf_derive_from_key(vault.audit_key_.data(), vault.audit_key_.size(), 1, kAuditKdfContext,
                              master.data());
   return vault;
 }

@@ -36,10 +36,16 @@ class PiiVault {
   // unique indexes and lookups work on it.
   std::string Hash(std::string_view value, std::string_view context) const;
 
+  // The HMAC-SHA256 key of the audit log's chain (storage/common/audit_chain.h), derived
+  // from the same master key under its own crypto_kdf context ("beianaud", subkey 1), so the
+  // database never holds it (docs/storage.md "The audit log").
+  const std::array<unsigned char, 32>& audit_key() const { return audit_key_; }
+
  private:
   PiiVault() = default;
   std::array<unsigned char, 32> seal_key_{};
   std::array<unsigned char, 32> hash_key_{};
+  std::array<unsigned char, 32> audit_key_{};
 };
 
 }  // namespace icp

@@ -10,10 +10,13 @@ namespace {
 
 class UnitOfWork final : public icp::UnitOfWork {
  public:
-  UnitOfWork(std::unique_lock<std::mutex> lock, State& committed, Journal& journal)
+  UnitOfWork(std::unique_lock<std::mutex> lock, State& committed, Journal& journal,
+             std::mutex& journal_mutex, const audit_chain::Key& audit_key)
       : lock_(std::move(lock)),
         committed_(committed),
         journal_(journal),
+        journal_mutex_(journal_mutex),
+        audit_key_(audit_key),
         state_(committed),
         session_(state_, journal) {}
 
@@ -37,7 +40,10 @@ class UnitOfWork final : public icp::UnitOfWork {
     if (session_.failed()) {
       return Aborted("an earlier statement of this unit of work failed; nothing was stored");
     }
-    audit_.Flush(journal_);
+    {
+      std::lock_guard journal_lock(journal_mutex_);
+      audit_.Flush(journal_, audit_key_);
+    }
     committed_ = std::move(state_);
     session_.MarkCommitted();
     lock_.unlock();
@@ -48,6 +54,8 @@ class UnitOfWork final : public icp::UnitOfWork {
   std::unique_lock<std::mutex> lock_;  // first member: released after the copy is gone
   State& committed_;
   Journal& journal_;
+  std::mutex& journal_mutex_;
+  const audit_chain::Key& audit_key_;
   State state_;
   Session session_;
   AccountRepository accounts_{session_};
@@ -63,13 +71,30 @@ class UnitOfWork final : public icp::UnitOfWork {
   Inbox inbox_{session_};
 };
 
+class ReadTransaction final : public icp::ReadTransaction {
+ public:
+  ReadTransaction(Journal snapshot, const audit_chain::Key& key)
+      : audit_(std::move(snapshot), key) {}
+
+  icp::AuditLogReader& audit() override { return audit_; }
+
+ private:
+  AuditLogReader audit_;
+};
+
 }  // namespace
 
 std::unique_ptr<Database> Database::Create() { return std::unique_ptr<Database>(new Database()); }
 
 Result<std::unique_ptr<icp::UnitOfWork>> Database::Begin() {
   std::unique_lock lock(mutex_);
-  return std::make_unique<UnitOfWork>(std::move(lock), state_, journal_);
+  return std::make_unique<UnitOfWork>(std::move(lock), state_, journal_, journal_mutex_,
+                                      audit_key_);
+}
+
+Result<std::unique_ptr<icp::ReadTransaction>> Database::BeginRead() {
+  std::lock_guard lock(journal_mutex_);
+  return std::make_unique<ReadTransaction>(journal_, audit_key_);
 }
 
 }  // namespace icp::memory

@@ -179,13 +179,26 @@ class AuditLog final : public icp::AuditLog {
   explicit AuditLog(Session& s) : s_(s) {}
   Result<void> Append(AuditEntry entry) override;
   Result<std::vector<StoredAuditEntry>> Read(std::int64_t after, std::size_t limit) override;
-  Result<AuditVerification> Verify() override;
 
-  void Flush(Journal& journal);
+  // Chains the pending entries onto `journal` with `key`.
+  void Flush(Journal& journal, const audit_chain::Key& key);
 
  private:
   Session& s_;
   std::vector<AuditEntry> pending_;
+};
+
+// The audit log of a read transaction: a copy of the committed journal taken when it began.
+class AuditLogReader final : public icp::AuditLogReader {
+ public:
+  AuditLogReader(Journal snapshot, const audit_chain::Key& key)
+      : snapshot_(std::move(snapshot)), key_(key) {}
+  Result<std::vector<StoredAuditEntry>> Read(std::int64_t after, std::size_t limit) override;
+  Result<AuditVerification> Verify() override;
+
+ private:
+  Journal snapshot_;
+  audit_chain::Key key_;
 };
 
 }  // namespace icp::memory

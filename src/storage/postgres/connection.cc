@@ -89,6 +89,8 @@ Error ErrorFor(PGconn* conn, const PGresult* r) {
     return sql::ConstraintError(code, Field(r, PG_DIAG_CONSTRAINT_NAME), std::move(primary));
   }
   if (state == "40001" || state == "40P01") return {ErrorCode::kAborted, std::move(primary), {}};
+  // 42501 insufficient_privilege: the runtime role tried what only the owner may do.
+  if (state == "42501") return {ErrorCode::kPermissionDenied, std::move(primary), {}};
   if (state == "57014") return {ErrorCode::kDeadlineExceeded, std::move(primary), {}};
   // 08P01 on a live connection is a Bind with the wrong number of parameters: a bug.
   if ((state.starts_with("08") && state != "08P01") || state == "55P03") {
@@ -181,8 +183,18 @@ Result<void> Connection::UseSchema(const std::string& schema) {
   const std::unique_ptr<char, FreeMem> quoted(
       PQescapeIdentifier(conn_.get(), schema.data(), schema.size()));
   if (!quoted) return InvalidArgument("bad schema name " + schema);
+  const std::unique_ptr<char, FreeMem> literal(
+      PQescapeLiteral(conn_.get(), schema.data(), schema.size()));
+  if (!literal) return InvalidArgument("bad schema name " + schema);
   const std::string q(quoted.get());
-  if (Result<void> r = Execute("CREATE SCHEMA IF NOT EXISTS " + q); !r) {
+  // Only a missing schema is created: the runtime role may not create one, and PostgreSQL
+  // checks that privilege even for CREATE SCHEMA IF NOT EXISTS. (A DO block, so that the
+  // check prepares no statement of its own.)
+  if (Result<void> r = Execute("DO $icp$ BEGIN IF NOT EXISTS (SELECT FROM pg_namespace WHERE "
+                               "nspname = " +
+                               std::string(literal.get()) + ") THEN CREATE SCHEMA IF NOT EXISTS " +
+                               q + "; END IF; END $icp$");
+      !r) {
     // Two connections creating the schema at once: the loser sees a unique violation.
     if (r.error().code != ErrorCode::kAlreadyExists) return r;
   }
@@ -253,6 +265,16 @@ Result<void> Connection::Begin() {
     return Internal("BEGIN while a transaction is already open");
   }
   return Execute("BEGIN");
+}
+
+Result<void> Connection::BeginRead() {
+  const PGTransactionStatusType status = PQtransactionStatus(conn_.get());
+  if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
+    return Internal("BEGIN while a transaction is already open");
+  }
+  // One snapshot for every statement, taken by the first; a read-only transaction takes no
+  // row lock, so no writer waits for it.
+  return Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 Result<void> Connection::Commit() {

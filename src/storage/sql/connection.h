@@ -78,8 +78,12 @@ class Connection {
   virtual Result<void> Execute(std::string_view script) = 0;
 
   // Transactions. Begin() starts a write transaction: on SQLite it takes the write lock
-  // at once (BEGIN IMMEDIATE), on PostgreSQL it is READ COMMITTED.
+  // at once (BEGIN IMMEDIATE), on PostgreSQL it is READ COMMITTED. BeginRead() starts a
+  // read-only transaction whose reads all see the snapshot its first read takes, and which
+  // blocks no writer (SQLite: BEGIN DEFERRED in WAL mode; PostgreSQL: REPEATABLE READ READ
+  // ONLY). End either with Commit() or Rollback().
   virtual Result<void> Begin() = 0;
+  virtual Result<void> BeginRead() = 0;
   virtual Result<void> Commit() = 0;
   virtual Result<void> Rollback() = 0;
 

@@ -149,13 +149,24 @@ class AuditLog final : public icp::AuditLog {
   explicit AuditLog(Session& s) : s_(s) {}
   Result<void> Append(AuditEntry entry) override;
   Result<std::vector<StoredAuditEntry>> Read(std::int64_t after, std::size_t limit) override;
-  Result<AuditVerification> Verify() override;
 
+  // Chains the pending entries onto the head and writes them: called by Commit().
   Result<void> Flush();
 
  private:
   Session& s_;
   std::vector<AuditEntry> pending_;
+};
+
+// The audit log in a read-only transaction (Connection::BeginRead).
+class AuditLogReader final : public icp::AuditLogReader {
+ public:
+  explicit AuditLogReader(Session& s) : s_(s) {}
+  Result<std::vector<StoredAuditEntry>> Read(std::int64_t after, std::size_t limit) override;
+  Result<AuditVerification> Verify() override;
+
+ private:
+  Session& s_;
 };
 
 }  // namespace icp::sql

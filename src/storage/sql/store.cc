@@ -80,7 +80,38 @@ class UnitOfWork final : public icp::UnitOfWork {
   Inbox inbox_{session_};
 };
 
+// A read-only transaction on a connection of its own; ending it (destruction) rolls back,
+// which for a reader only releases its snapshot.
+class ReadTransaction final : public icp::ReadTransaction {
+ public:
+  ReadTransaction(Pool::Lease lease, const PiiVault& vault)
+      : lease_(std::move(lease)), session_{*lease_, vault} {}
+  ~ReadTransaction() override { (void)session_.connection.Rollback(); }
+
+  icp::AuditLogReader& audit() override { return audit_; }
+
+ private:
+  Pool::Lease lease_;
+  Session session_;
+  AuditLogReader audit_{session_};
+};
+
+// Any read pins the snapshot; without it SQLite and PostgreSQL would take it at the
+// caller's first read instead of now.
+constexpr std::string_view kPinSnapshot = "SELECT seq FROM audit_head WHERE id = 1";
+
 }  // namespace
+
+Result<std::unique_ptr<icp::ReadTransaction>> Database::BeginRead() {
+  Result<Pool::Lease> lease = pool_->Acquire();
+  if (!lease) return std::unexpected(lease.error());
+  if (Result<void> begun = (*lease)->BeginRead(); !begun) return std::unexpected(begun.error());
+  if (Result<Rows> pinned = (*lease)->Query(kPinSnapshot); !pinned) {
+    (void)(*lease)->Rollback();
+    return std::unexpected(pinned.error());
+  }
+  return std::make_unique<ReadTransaction>(std::move(*lease), vault_);
+}
 
 Result<std::unique_ptr<icp::UnitOfWork>> Database::Begin() {
   Result<Pool::Lease> lease = pool_->Acquire();

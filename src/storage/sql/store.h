@@ -18,6 +18,7 @@ class Database final : public icp::Database {
       : pool_(std::move(pool)), vault_(std::move(vault)) {}
 
   Result<std::unique_ptr<icp::UnitOfWork>> Begin() override;
+  Result<std::unique_ptr<icp::ReadTransaction>> BeginRead() override;
 
   Pool& pool() { return *pool_; }
 

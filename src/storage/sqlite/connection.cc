@@ -134,6 +134,9 @@ Result<void> Connection::Execute(std::string_view script) {
 }
 
 Result<void> Connection::Begin() { return Execute("BEGIN IMMEDIATE"); }
+// Takes no lock until the first read, which then holds a WAL snapshot: writers go on.
+Result<void> Connection::BeginRead() { return Execute("BEGIN DEFERRED"); }
+
 Result<void> Connection::Commit() {
   if (sqlite3_get_autocommit(db_) != 0) return Internal("COMMIT without an open transaction");
   return Execute("COMMIT");

@@ -27,6 +27,7 @@ class Connection final : public sql::Connection {
                           std::span<const sql::Value> params = {}) override;
   Result<void> Execute(std::string_view script) override;
   Result<void> Begin() override;
+  Result<void> BeginRead() override;
   Result<void> Commit() override;
   Result<void> Rollback() override;
   bool healthy() const override { return db_ != nullptr; }

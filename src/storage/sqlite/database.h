@@ -26,6 +26,7 @@ class Database final : public icp::Database, public icp::DatabaseAdmin {
                                                 std::chrono::sys_seconds now);
 
   Result<std::unique_ptr<icp::UnitOfWork>> Begin() override { return store_.Begin(); }
+  Result<std::unique_ptr<icp::ReadTransaction>> BeginRead() override { return store_.BeginRead(); }
 
   Result<std::vector<MigrationStatus>> Migrate() override;
   Result<void> Backup(const std::filesystem::path& to) override;

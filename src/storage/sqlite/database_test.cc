@@ -2,9 +2,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <functional>
 #include <sstream>
+#include <thread>
+#include <tuple>
 
 #include "storage/sqlite/connection.h"
 #include "storage/testing/contract.h"
@@ -171,10 +178,196 @@ TEST_F(SqliteTest, VerifyNamesATamperedEntry) {
   ASSERT_TRUE(
       (*raw)->Execute("DROP TRIGGER IF EXISTS audit_log_append_only_update; "
                       "UPDATE audit_log SET actor = 'account:666' WHERE seq = 3;"));
-  Result<AuditVerification> v = (*db->Begin())->audit().Verify();
+  Result<AuditVerification> v = (*db->BeginRead())->audit().Verify();
   ASSERT_TRUE(v.has_value());
   ASSERT_FALSE(v->ok());
   EXPECT_EQ(*v->first_broken, 3);
+}
+
+// Raw SQL with the file but not the key: the schema refuses every entry that does not link
+// to the head and every way around that (REPLACE included); an entry that does link is
+// stored, but its hash cannot be right without the key, and verify names it.
+TEST_F(SqliteTest, TheSchemaLinksEveryEntryToTheHeadAndTheKeyGuardsTheRest) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  for (int i = 0; i < 2; ++i) {
+    auto uow = *db->Begin();
+    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "submit", std::to_string(i), "{}"}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  Result<sql::Rows> head = Raw(path, "SELECT seq, hash FROM audit_head");
+  ASSERT_TRUE(head.has_value());
+  const std::string head_hash = head->rows.at(0).Text(1);
+  const std::string forged(64, 'a');
+  auto insert = [&](const std::string& verb, int seq, const std::string& prev) {
+    return Raw(path, verb + " INTO audit_log VALUES (" + std::to_string(seq) +
+                         ", 1, 'account:666', 'x', 'y', '{}', '" + prev + "', '" + forged + "')");
+  };
+  for (const auto& [verb, seq, prev] :
+       {std::tuple<std::string, int, std::string>{"INSERT", 4, head_hash},
+        {"INSERT", 3, std::string(64, '0')},
+        {"INSERT OR REPLACE", 2, head_hash},
+        {"INSERT OR REPLACE", 1, std::string(64, '0')}}) {
+    Result<sql::Rows> r = insert(verb, seq, prev);
+    ASSERT_FALSE(r.has_value()) << verb << " seq " << seq << " was stored";
+    EXPECT_NE(r.error().message.find("audit.chain"), std::string::npos) << r.error().message;
+  }
+  for (std::string_view statement :
+       {"INSERT OR REPLACE INTO audit_head VALUES (1, 0, "
+        "'0000000000000000000000000000000000000000000000000000000000000000')",
+        "UPDATE audit_head SET seq = 1", "UPDATE audit_head SET hash = 'x'"}) {
+    Result<sql::Rows> r = Raw(path, statement);
+    ASSERT_FALSE(r.has_value()) << statement;
+    EXPECT_NE(r.error().message.find("audit.head"), std::string::npos) << r.error().message;
+  }
+  // It links, so the schema takes it; REPLACE with the hash of entry 1 must not delete that
+  // entry (no unique key but seq, which only head + 1 may take).
+  Result<sql::Rows> first = Raw(path, "SELECT hash FROM audit_log WHERE seq = 1");
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(Raw(path,
+                  "INSERT OR REPLACE INTO audit_log VALUES (3, 1, 'account:666', 'x', 'y', "
+                  "'{}', '" +
+                      head_hash + "', '" + first->rows.at(0).Text(0) + "')")
+                  .has_value());
+  Result<sql::Rows> count = Raw(path, "SELECT count(*), min(seq) FROM audit_log");
+  ASSERT_TRUE(count.has_value());
+  EXPECT_EQ(count->rows.at(0).Int(0), 3) << "REPLACE deleted an entry";
+  EXPECT_EQ(count->rows.at(0).Int(1), 1);
+  Result<sql::Rows> moved = Raw(path, "SELECT seq, hash FROM audit_head");
+  ASSERT_TRUE(moved.has_value());
+  EXPECT_EQ(moved->rows.at(0).Int(0), 3) << "the schema moved the head";
+  Result<AuditVerification> v = (*db->BeginRead())->audit().Verify();
+  ASSERT_TRUE(v.has_value());
+  ASSERT_FALSE(v->ok());
+  EXPECT_EQ(*v->first_broken, 3);
+  EXPECT_NE(v->reason.find("without the audit key"), std::string::npos) << v->reason;
+}
+
+// A wrong-typed value written around the platform is an error for a reader and a broken
+// entry for verify, never an abort (a STRICT table refuses it outright, which is as good).
+TEST_F(SqliteTest, AnEntryThatDoesNotReadBackIsBrokenNotACrash) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  {
+    auto uow = *db->Begin();
+    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "submit", "x", "{}"}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  Result<sql::Rows> head = Raw(path, "SELECT hash FROM audit_head");
+  ASSERT_TRUE(head.has_value());
+  Result<sql::Rows> bad =
+      Raw(path, "INSERT INTO audit_log VALUES (2, 'yesterday', 'a', 'b', 'c', '{}', '" +
+                    head->rows.at(0).Text(0) + "', '" + std::string(64, 'a') + "')");
+  if (!bad) GTEST_SKIP() << "the schema refuses the value: " << bad.error().message;
+  Result<std::vector<StoredAuditEntry>> read = (*db->Begin())->audit().Read(0, 10);
+  ASSERT_FALSE(read.has_value());
+  EXPECT_EQ(read.error().rule(), "storage.corrupt") << read.error().message;
+  Result<AuditVerification> v = (*db->BeginRead())->audit().Verify();
+  ASSERT_TRUE(v.has_value()) << v.error().message;
+  ASSERT_FALSE(v->ok());
+  EXPECT_EQ(*v->first_broken, 2);
+  EXPECT_NE(v->reason.find("does not read back"), std::string::npos) << v->reason;
+}
+
+TEST_F(SqliteTest, AChainOpenedWithAnotherKeyDoesNotVerify) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  {
+    auto db = Open(path);
+    auto uow = *db->Begin();
+    ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "submit", "x", "{}"}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  key_.fill(8);
+  auto db = Open(path);
+  Result<AuditVerification> v = (*db->BeginRead())->audit().Verify();
+  ASSERT_TRUE(v.has_value());
+  ASSERT_FALSE(v->ok());
+  EXPECT_EQ(*v->first_broken, 1);
+}
+
+// How long a writer's commit takes while `icpctl audit verify` walks a large log, against
+// the same writers with no verify running: the verify reads a snapshot on its own
+// connection and takes no lock a writer waits for, so writers keep committing during it.
+// ICP_AUDIT_LARGE_LOG sets the log's size (entries; default 50000).
+TEST_F(SqliteTest, WritersAreNotBlockedByAVerify) {
+  const char* size_env = std::getenv("ICP_AUDIT_LARGE_LOG");
+  const int entries = size_env != nullptr ? std::atoi(size_env) : 50'000;
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  for (int done = 0; done < entries;) {
+    auto uow = *db->Begin();
+    for (int i = 0; i < 1000 && done < entries; ++i, ++done) {
+      ASSERT_TRUE(uow->audit().Append({kT0, "account:1", "application.submit",
+                                       "application:" + std::to_string(done),
+                                       "{\"note\":\"an ordinary entry of some length\"}"}));
+    }
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  // Start both measurements from an empty WAL, so neither pays for checkpointing the build.
+  ASSERT_TRUE(Raw(path, "PRAGMA wal_checkpoint(TRUNCATE)").has_value());
+  using Clock = std::chrono::steady_clock;
+  struct Commit {
+    Clock::time_point start, end;
+    double ms() const { return std::chrono::duration<double, std::milli>(end - start).count(); }
+  };
+  // Two writers commit one entry at a time while `during` runs; every commit's times.
+  auto measure = [&](const std::function<void()>& during) {
+    std::atomic<bool> stop = false;
+    std::vector<std::vector<Commit>> commits(2);
+    std::vector<std::thread> writers;
+    for (std::size_t w = 0; w < 2; ++w) {
+      writers.emplace_back([&, w] {
+        while (!stop) {
+          const Clock::time_point start = Clock::now();
+          auto uow = db->Begin();
+          if (!uow || !(*uow)->audit().Append({kT0, "account:2", "x", "y", "{}"}) ||
+              !(*uow)->Commit()) {
+            ADD_FAILURE() << "a writer failed while a verify ran";
+            return;
+          }
+          commits[w].push_back({start, Clock::now()});
+        }
+      });
+    }
+    during();
+    stop = true;
+    for (std::thread& t : writers) t.join();
+    std::vector<Commit> all = commits[0];
+    all.insert(all.end(), commits[1].begin(), commits[1].end());
+    return all;
+  };
+  auto report = [](const char* what, const std::vector<Commit>& commits) {
+    std::vector<double> ms;
+    for (const Commit& c : commits) ms.push_back(c.ms());
+    std::sort(ms.begin(), ms.end());
+    auto at = [&](double q) {
+      return ms.empty() ? 0.0
+                        : ms[static_cast<std::size_t>(q * static_cast<double>(ms.size() - 1))];
+    };
+    std::printf("commit latency %s: n=%zu p50=%.2f ms p99=%.2f ms max=%.2f ms\n", what, ms.size(),
+                at(0.5), at(0.99), ms.empty() ? 0.0 : ms.back());
+  };
+  Clock::time_point verify_start, verify_end;
+  std::vector<Commit> with = measure([&] {
+    verify_start = Clock::now();
+    Result<AuditVerification> v = (*db->BeginRead())->audit().Verify();
+    verify_end = Clock::now();
+    ASSERT_TRUE(v.has_value()) << v.error().message;
+    EXPECT_TRUE(v->ok()) << v->reason;
+    EXPECT_GE(v->entries, entries);
+  });
+  // The same window with no verify: a measured span of time, not a wait for a condition.
+  std::vector<Commit> without =
+      measure([&] { std::this_thread::sleep_for(verify_end - verify_start); });
+  std::printf("verify of %d entries: %.0f ms\n", entries,
+              std::chrono::duration<double, std::milli>(verify_end - verify_start).count());
+  report("during verify", with);
+  report("without verify", without);
+  // Had the verify held the write lock, no commit would begin and end inside it.
+  const auto inside = std::count_if(with.begin(), with.end(), [&](const Commit& c) {
+    return c.start >= verify_start && c.end <= verify_end;
+  });
+  EXPECT_GE(inside, 10) << "writers did not commit while the verify ran: it blocked them";
 }
 
 TEST_F(SqliteTest, MigrationsApplyOnceAndRefuseAnEditedOne) {
@@ -224,7 +417,7 @@ TEST_F(SqliteTest, BackupAndRestoreKeepEverythingAndTheChain) {
   ASSERT_TRUE(db->Restore(backup).has_value());
   auto uow = *db->Begin();
   EXPECT_EQ(uow->audit().Read(0, 100)->size(), 3u);
-  EXPECT_TRUE(uow->audit().Verify()->ok());
+  EXPECT_TRUE((*db->BeginRead())->audit().Verify()->ok());
   EXPECT_EQ(uow->applications().List({std::nullopt, {}, std::nullopt, ApplicationId(), 10})->size(),
             3u);
 

@@ -101,7 +101,9 @@ CrashReport KillWriterMidWrite(const std::function<std::unique_ptr<Database>()>&
   if (Result<OutboxStats> stats = (*uow)->outbox().Stats()) {
     report.outbox_messages = stats->pending + stats->delivered;
   }
-  if (Result<AuditVerification> v = (*uow)->audit().Verify()) {
+  Result<std::unique_ptr<ReadTransaction>> read = db->BeginRead();
+  if (!read) return Failed(read.error().message);
+  if (Result<AuditVerification> v = (*read)->audit().Verify()) {
     report.audit = *v;
   } else {
     report.error = v.error().message;

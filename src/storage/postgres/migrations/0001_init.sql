@@ -331,6 +331,10 @@ CREATE TRIGGER authorization_codes_fixed BEFORE UPDATE ON authorization_codes
 CREATE TRIGGER authorization_codes_kept BEFORE DELETE OR TRUNCATE ON authorization_codes
   FOR EACH STATEMENT EXECUTE FUNCTION refuse('auth-code.kept');
 
+-- The audit log: append-only, gapless, chained with a keyed hash (HMAC-SHA256 under a key
+-- kept outside the database). audit_head records the last entry; the database, not the
+-- writer, keeps it there: an entry must link to the head (seq = head + 1, prev_hash = the
+-- head's hash), and inserting it moves the head to it.
 CREATE TABLE audit_log (
   seq BIGINT PRIMARY KEY CHECK (seq >= 1),
   at BIGINT NOT NULL,
@@ -339,7 +343,7 @@ CREATE TABLE audit_log (
   entity TEXT NOT NULL,
   details TEXT NOT NULL,
   prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
-  hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+  hash TEXT NOT NULL CHECK (length(hash) = 64)
 );
 CREATE TABLE audit_head (
   id BIGINT PRIMARY KEY CHECK (id = 1),
@@ -353,10 +357,36 @@ CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE OR TRUNCATE ON audi
   FOR EACH STATEMENT EXECUTE FUNCTION refuse('audit.append-only');
 CREATE TRIGGER audit_head_kept BEFORE DELETE OR TRUNCATE ON audit_head
   FOR EACH STATEMENT EXECUTE FUNCTION refuse('audit.head');
+CREATE TRIGGER audit_head_one_row BEFORE INSERT ON audit_head
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('audit.head');
+
+-- Locks the head row, so concurrent inserts link one after the other.
+CREATE FUNCTION audit_log_links_to_head() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  head_seq BIGINT;
+  head_hash TEXT;
+BEGIN
+  SELECT seq, hash INTO head_seq, head_hash FROM audit_head WHERE id = 1 FOR UPDATE;
+  IF NEW.seq IS DISTINCT FROM head_seq + 1 OR NEW.prev_hash IS DISTINCT FROM head_hash THEN
+    RAISE EXCEPTION 'audit.chain';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER audit_log_links_to_head BEFORE INSERT ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_links_to_head();
+
+CREATE FUNCTION audit_log_moves_head() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE audit_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER audit_log_moves_head AFTER INSERT ON audit_log
+  FOR EACH ROW EXECUTE FUNCTION audit_log_moves_head();
 
 CREATE FUNCTION audit_head_moves_forward() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.seq IS DISTINCT FROM (SELECT max(seq) FROM audit_log) OR
+  IF NEW.id IS DISTINCT FROM OLD.id OR
+     NEW.seq IS DISTINCT FROM (SELECT max(seq) FROM audit_log) OR
      NEW.hash IS DISTINCT FROM (SELECT hash FROM audit_log WHERE seq = NEW.seq) THEN
     RAISE EXCEPTION 'audit.head';
   END IF;

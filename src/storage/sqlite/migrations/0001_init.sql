@@ -360,7 +360,12 @@ CREATE TRIGGER authorization_codes_no_replace BEFORE INSERT ON authorization_cod
 WHEN EXISTS (SELECT 1 FROM authorization_codes WHERE code = NEW.code)
 BEGIN SELECT RAISE(ABORT, 'authorization_codes.code'); END;
 
--- The audit log: append-only, gapless, hash-chained. audit_head records the last entry.
+-- The audit log: append-only, gapless, chained with a keyed hash (HMAC-SHA256 under a key
+-- kept outside the database). audit_head records the last entry; the database, not the
+-- writer, keeps it there: an entry must link to the head (seq = head + 1, prev_hash = the
+-- head's hash), and inserting it moves the head to it. hash is not UNIQUE on purpose: a
+-- second unique key would let INSERT OR REPLACE delete an entry (REPLACE fires no DELETE
+-- trigger); seq cannot conflict, since only head + 1 is accepted.
 CREATE TABLE audit_log (
   seq INTEGER PRIMARY KEY CHECK (seq >= 1),
   at INTEGER NOT NULL,
@@ -369,7 +374,7 @@ CREATE TABLE audit_log (
   entity TEXT NOT NULL,
   details TEXT NOT NULL,
   prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
-  hash TEXT NOT NULL UNIQUE CHECK (length(hash) = 64)
+  hash TEXT NOT NULL CHECK (length(hash) = 64)
 );
 CREATE TABLE audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -383,11 +388,22 @@ CREATE TRIGGER audit_log_append_only_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit.append-only'); END;
 CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'audit.append-only'); END;
+CREATE TRIGGER audit_log_links_to_head BEFORE INSERT ON audit_log
+WHEN NEW.seq IS NOT (SELECT seq + 1 FROM audit_head WHERE id = 1) OR
+     NEW.prev_hash IS NOT (SELECT hash FROM audit_head WHERE id = 1)
+BEGIN SELECT RAISE(ABORT, 'audit.chain'); END;
+CREATE TRIGGER audit_log_moves_head AFTER INSERT ON audit_log
+BEGIN UPDATE audit_head SET seq = NEW.seq, hash = NEW.hash WHERE id = 1; END;
 CREATE TRIGGER audit_head_moves_forward BEFORE UPDATE ON audit_head
-WHEN NEW.seq IS NOT (SELECT max(seq) FROM audit_log) OR
+WHEN NEW.id IS NOT OLD.id OR
+     NEW.seq IS NOT (SELECT max(seq) FROM audit_log) OR
      NEW.hash IS NOT (SELECT hash FROM audit_log WHERE seq = NEW.seq)
 BEGIN SELECT RAISE(ABORT, 'audit.head'); END;
 CREATE TRIGGER audit_head_kept BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'audit.head'); END;
+-- The one head row exists from the start; INSERT OR REPLACE would swap it for a rewound one
+-- without firing the DELETE trigger above.
+CREATE TRIGGER audit_head_one_row BEFORE INSERT ON audit_head
 BEGIN SELECT RAISE(ABORT, 'audit.head'); END;
 
 -- Messages to other systems (docs/storage.md "The outbox and the inbox"). A message is
