@@ -177,18 +177,25 @@ TEST(OutboxDispatcherRace, TwoDispatchersOnSqliteDeliverEachMessageOnce) {
 }
 
 TEST(OutboxDispatcherRace, TwoDispatchersOnPostgresDeliverEachMessageOnce) {
-  const char* url = std::getenv("ICP_TEST_PG_URL");
-  if (url == nullptr) {
-    // make test always sets it (scripts/with-postgres); ICP_REQUIRE_PG makes a skip a failure.
+  // The owner migrates; the dispatchers run as the runtime role, as icpd does.
+  const char* owner = std::getenv("ICP_TEST_PG_URL");
+  const char* runtime = std::getenv("ICP_TEST_PG_RUNTIME_URL");
+  if (owner == nullptr || runtime == nullptr) {
+    // make test always sets them (scripts/with-postgres); ICP_REQUIRE_PG makes a skip a failure.
     if (std::getenv("ICP_REQUIRE_PG") != nullptr) FAIL() << "ICP_TEST_PG_URL is not set";
     GTEST_SKIP() << "ICP_TEST_PG_URL is not set";
   }
   const std::string schema = "t_race_" + RunId();
+  postgres::Options options;
+  options.url = runtime;
+  options.owner_url = owner;
+  options.schema = schema;
+  options.connections = 4;
   Result<std::unique_ptr<postgres::Database>> a =
-      postgres::Database::Open({url, schema, 4}, TestVault(), kT0);
+      postgres::Database::Open(options, TestVault(), kT0);
   ASSERT_TRUE(a.has_value()) << a.error().message;
   Result<std::unique_ptr<postgres::Database>> b =
-      postgres::Database::Open({url, schema, 4}, TestVault(), kT0);
+      postgres::Database::Open(options, TestVault(), kT0);
   ASSERT_TRUE(b.has_value()) << b.error().message;
   Race(**a, **b);
 }

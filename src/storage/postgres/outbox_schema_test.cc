@@ -16,12 +16,13 @@ namespace {
 
 using storage_testing::kT0;
 
-const char* TestUrl() { return std::getenv("ICP_TEST_PG_URL"); }
+const char* TestUrl() { return std::getenv("ICP_TEST_PG_URL"); }  // the owner role
+const char* RuntimeUrl() { return std::getenv("ICP_TEST_PG_RUNTIME_URL"); }
 
 class PostgresOutboxSchema : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (TestUrl() == nullptr) {
+    if (TestUrl() == nullptr || RuntimeUrl() == nullptr) {
       if (std::getenv("ICP_REQUIRE_PG") != nullptr) FAIL() << "ICP_TEST_PG_URL is not set";
       GTEST_SKIP() << "ICP_TEST_PG_URL is not set";
     }
@@ -29,14 +30,20 @@ class PostgresOutboxSchema : public ::testing::Test {
     schema_ = "t_outbox_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
     std::array<unsigned char, 32> key{};
     key.fill(9);
+    Options options;
+    options.url = RuntimeUrl();
+    options.owner_url = TestUrl();
+    options.schema = schema_;
+    options.connections = 2;
     Result<std::unique_ptr<Database>> db =
-        Database::Open({TestUrl(), schema_, 2}, PiiVault::FromMasterKey(key), kT0);
+        Database::Open(options, PiiVault::FromMasterKey(key), kT0);
     ASSERT_TRUE(db.has_value()) << db.error().message;
     storage_testing::PrepareOutboxRows(**db);
   }
 
+  // Raw SQL as the runtime role, the rights icpd has.
   Result<sql::Rows> Raw(std::string_view statement) {
-    Result<std::unique_ptr<Connection>> c = Connection::Open(TestUrl(), schema_);
+    Result<std::unique_ptr<Connection>> c = Connection::Open(RuntimeUrl(), schema_);
     if (!c) return std::unexpected(c.error());
     return (*c)->Query(statement);
   }

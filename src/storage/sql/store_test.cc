@@ -23,6 +23,10 @@ class ScriptedConnection final : public Connection {
     ++log_.begins;
     return {};
   }
+  Result<void> BeginRead() override {
+    ++log_.begins;
+    return {};
+  }
   Result<void> Commit() override {
     ++log_.commits;
     if (log_.commits <= failing_) return Unavailable("the server went away during COMMIT");

@@ -368,7 +368,7 @@ DECLARE
 BEGIN
   SELECT seq, hash INTO head_seq, head_hash FROM audit_head WHERE id = 1 FOR UPDATE;
   IF NEW.seq IS DISTINCT FROM head_seq + 1 OR NEW.prev_hash IS DISTINCT FROM head_hash THEN
-    RAISE EXCEPTION 'audit.chain';
+    RAISE EXCEPTION 'audit.chain' USING CONSTRAINT = 'audit.chain';
   END IF;
   RETURN NEW;
 END $$;
@@ -388,7 +388,7 @@ BEGIN
   IF NEW.id IS DISTINCT FROM OLD.id OR
      NEW.seq IS DISTINCT FROM (SELECT max(seq) FROM audit_log) OR
      NEW.hash IS DISTINCT FROM (SELECT hash FROM audit_log WHERE seq = NEW.seq) THEN
-    RAISE EXCEPTION 'audit.head';
+    RAISE EXCEPTION 'audit.head' USING CONSTRAINT = 'audit.head';
   END IF;
   RETURN NEW;
 END $$;

@@ -33,3 +33,4 @@ REVOKE INSERT, DELETE ON audit_head FROM beian_runtime;
 REVOKE UPDATE, DELETE ON application_transitions FROM beian_runtime;
 REVOKE DELETE ON filing_numbers FROM beian_runtime;
 REVOKE DELETE ON authorization_codes FROM beian_runtime;
+REVOKE DELETE ON subjects, websites, applications FROM beian_runtime;

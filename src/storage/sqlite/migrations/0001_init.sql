@@ -375,12 +375,12 @@ CREATE TABLE audit_log (
   details TEXT NOT NULL,
   prev_hash TEXT NOT NULL CHECK (length(prev_hash) = 64),
   hash TEXT NOT NULL CHECK (length(hash) = 64)
-);
+) STRICT;
 CREATE TABLE audit_head (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   seq INTEGER NOT NULL,
   hash TEXT NOT NULL
-);
+) STRICT;
 INSERT INTO audit_head (id, seq, hash)
 VALUES (1, 0, '0000000000000000000000000000000000000000000000000000000000000000');
 
