@@ -39,6 +39,29 @@ std::string ToLowerAscii(std::string_view text);
 
 bool IsAsciiDigits(std::string_view text);
 
+// "a, b, c" (or "a, b or c" with last = " or "): the values a refused one could have been,
+// for the message that refuses it.
+template <class Names>
+std::string JoinNames(const Names& names, std::string_view last = ", ") {
+  std::string out;
+  std::size_t i = 0;
+  const std::size_t n = std::size(names);
+  for (const auto& name : names) {
+    if (i > 0) out += i + 1 == n ? last : std::string_view(", ");
+    out += std::string_view(name);
+    ++i;
+  }
+  return out;
+}
+
+// The name of each of `values`, in order: NamesOf(AllSubjectTypes(), SubjectTypeName).
+template <class Values, class NameOf>
+std::vector<std::string_view> NamesOf(const Values& values, NameOf name_of) {
+  std::vector<std::string_view> out;
+  for (const auto& v : values) out.push_back(name_of(v));
+  return out;
+}
+
 // A short, printable rendering of untrusted input for error messages: at most
 // `max_chars` code points, control characters and invalid bytes shown as \xNN.
 std::string Quote(std::string_view text, std::size_t max_chars = 40);

@@ -102,13 +102,6 @@ constexpr std::string_view kCaseKeys[] = {"name",          "province",       "to
                                           "facts",         "application",    "expect_type",
                                           "expect_errors", "expect_warnings"};
 
-template <class Names>
-std::string JoinNames(const Names& names) {
-  std::string out;
-  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
-}
-
 // Every violation of `e`, one per line, with its field.
 std::string Lines(const Error& e) {
   if (e.violations.empty()) return " " + e.message;

@@ -33,26 +33,6 @@ std::string Join(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : parent + "." + std::string(key);
 }
 
-// "a, b or c": the values a field accepts, for the message that refuses another.
-template <class Names>
-std::string OneOf(const Names& names) {
-  std::string out;
-  std::size_t i = 0;
-  const std::size_t n = std::size(names);
-  for (const auto& name : names) {
-    out += (i == 0 ? "" : i + 1 == n ? " or " : ", ") + std::string(name);
-    ++i;
-  }
-  return out;
-}
-
-template <class E, class NameOf>
-std::vector<std::string_view> NamesOf(std::span<const E> values, NameOf name_of) {
-  std::vector<std::string_view> out;
-  for (E v : values) out.push_back(name_of(v));
-  return out;
-}
-
 // Walks a document, collecting every problem with its path.
 class Walker {
  public:
@@ -95,9 +75,9 @@ class Walker {
         message += "; did you mean " + Join(path, nearest) + "?";
         zh += "，是否应为 " + Join(path, nearest) + "？";
       } else {
-        message +=
-            "; " + (path.empty() ? std::string("the document") : path) + " has " + OneOf(known);
-        zh += "；可用字段：" + OneOf(known);
+        message += "; " + (path.empty() ? std::string("the document") : path) + " has " +
+                   JoinNames(known, " or ");
+        zh += "；可用字段：" + JoinNames(known, " or ");
       }
       Problem(field, "document.unknown-field", std::move(message), std::move(zh));
     }
@@ -146,8 +126,8 @@ class Walker {
     if (!text) return std::nullopt;
     if (!found) {
       Problem(path, std::move(rule),
-              "unknown value " + Quote(*text) + "; accepted: " + OneOf(accepted),
-              "无效的取值 " + Quote(*text) + "，可选：" + OneOf(accepted));
+              "unknown value " + Quote(*text) + "; accepted: " + JoinNames(accepted, " or "),
+              "无效的取值 " + Quote(*text) + "，可选：" + JoinNames(accepted, " or "));
     }
     return found;
   }
@@ -502,7 +482,7 @@ std::optional<Province> ReadProvince(Walker& w, const json::object& o, const std
             Quote(*text) +
                 " is not a mainland province; give its code, its 6-digit code, its name or its "
                 "one-character prefix (44, 440000, 广东 or 粤); codes: " +
-                OneOf(codes),
+                JoinNames(codes, " or "),
             Quote(*text) +
                 " 不是大陆省份，可填省份代码、6 位代码、名称或简称（如 44、440000、广东、粤）");
   return std::nullopt;

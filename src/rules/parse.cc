@@ -18,20 +18,6 @@ namespace json = boost::json;
 
 // Collects problems while walking one file, so that a file with five mistakes gets five
 // messages, not one per run.
-// "a, b, c": the names a refused value could have been.
-std::string JoinNames(const std::vector<std::string_view>& names) {
-  std::string out;
-  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
-  return out;
-}
-
-template <typename E, typename NameOf>
-std::vector<std::string_view> NamesOf(std::span<const E> values, NameOf name_of) {
-  std::vector<std::string_view> out;
-  for (E v : values) out.push_back(name_of(v));
-  return out;
-}
-
 class Reader {
  public:
   explicit Reader(std::string_view file) : file_(file) {}
