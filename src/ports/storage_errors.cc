@@ -37,6 +37,25 @@ std::unexpected<Error> ApplicationMustNameSubjectOnRecord() {
       "该证件的主体已有备案记录，请在该主体下办理新增网站、变更或注销，而不是作为新主体备案");
 }
 
+std::unexpected<Error> RecordChangeNeedsApplication() {
+  return Conflict(ErrorCode::kFailedPrecondition, "changed_by", "record.change-needs-application",
+                  "a subject or website on record changes only through a new application about "
+                  "it (changed_by)",
+                  "已备案的主体或网站只能通过针对它的新备案申请变更");
+}
+
+std::unexpected<Error> RecordIdentityFixed() {
+  return Conflict(ErrorCode::kFailedPrecondition, "", "record.identity-fixed",
+                  "a record keeps its id and identity; a website stays with its subject",
+                  "备案记录的标识不能变更，网站不能转到其他主体下");
+}
+
+std::unexpected<Error> ApplicationTypeNeedsSubject() {
+  return Conflict(ErrorCode::kInvalidArgument, "subject", "application.type-needs-subject",
+                  "a new website, change or cancellation is filed against a subject on record",
+                  "新增网站、变更和注销备案须针对已备案的主体办理");
+}
+
 std::unexpected<Error> NumberNotIssuedToRecord() {
   return Conflict(ErrorCode::kFailedPrecondition, "number", "filing-number.not-issued-to-record",
                   "a subject or website may carry only a number issued to it",

@@ -15,6 +15,13 @@ std::unexpected<Error> AccountHasOpenApplication();
 // An application about no subject on record names the certificate of an active subject:
 // it must name that subject (it is a new website, change or cancellation of it).
 std::unexpected<Error> ApplicationMustNameSubjectOnRecord();
+// A change of a record on file (its content, certificate or cancellation) that names no new
+// application about it in changed_by.
+std::unexpected<Error> RecordChangeNeedsApplication();
+// An update that would change what a record is (its id, identity, or a website's subject).
+std::unexpected<Error> RecordIdentityFixed();
+// A new website, change or cancellation that names no subject on record.
+std::unexpected<Error> ApplicationTypeNeedsSubject();
 // A subject or website carries a number that was not issued to it.
 std::unexpected<Error> NumberNotIssuedToRecord();
 std::unexpected<Error> DomainHasOpenApplication(std::string_view domain, std::string field);

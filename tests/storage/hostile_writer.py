@@ -26,6 +26,8 @@ SETUP = [
     "NULL, 1)",
     "INSERT INTO websites (id, subject_id, body, content_hash, number, cancelled, changed_by, "
     "revision) VALUES (1, 1, 'sealed', 'wcontent-1', NULL, 0, NULL, 1)",
+    "INSERT INTO website_domains (website_id, domain, active_domain, content_hash) "
+    "VALUES (1, 'site.cn', 'site.cn', 'wcontent-1')",
     "INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
     "VALUES ('蜀ICP备2021000001号', 1, NULL, 0, 100), "
     "('蜀ICP备2021000002号', 1, NULL, 0, NULL), "
@@ -38,15 +40,18 @@ SETUP = [
     "INSERT INTO applications (id, account_id, subject_id, type, state, province, subject_key, "
     "open_subject_key, open_account, body, entered_at, missed_calls, next_call_at, "
     "deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, reminded, "
-    "history_length, revision, created_at, updated_at) VALUES "
+    "history_length, revision, created_at, updated_at, content_hash) VALUES "
     "(1, 1, 1, 'change_subject', 'provider_review', '51', 'cert-1', 'cert-1', 1, 'sealed', 0, "
-    "0, NULL, NULL, NULL, 0, NULL, '', 1, 1, 0, 0), "
+    "0, NULL, NULL, NULL, 0, NULL, '', 1, 1, 0, 0, 'acontent-1'), "
     "(2, 2, 1, 'new_access', 'approved', '51', 'cert-1', NULL, NULL, 'sealed', 0, 0, NULL, "
-    "NULL, NULL, 0, NULL, '', 0, 1, 0, 0)",
+    "NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'acontent-2')",
     "INSERT INTO application_transitions (application_id, seq, from_state, event, to_state, at) "
     "VALUES (1, 1, 'draft', 'submit', 'provider_review', 0)",
-    "INSERT INTO application_domains (application_id, domain, field, open_domain) "
-    "VALUES (1, 'example.cn', 'websites[0].domains[0]', 'example.cn')",
+    "INSERT INTO application_domains (application_id, domain, field, open_domain, content_hash) "
+    "VALUES (1, 'example.cn', 'websites[0].domains[0]', 'example.cn', 'acontent-1')",
+    "INSERT INTO outbox (topic, idempotency_key, payload, available_at, delivered_at) "
+    "VALUES ('notify', 'delivered-1', '{}', 0, 5)",
+    "INSERT INTO inbox (idempotency_key, received_at) VALUES ('delivered-1', 5)",
     "INSERT INTO authorization_codes (code, server_id, ip, state, generated_by) "
     "VALUES ('CODE-USED', 'ins-1', '1.2.3.4', 'used', 'c1')",
     f"INSERT INTO audit_log (seq, at, actor, action, entity, details, prev_hash, hash) "
@@ -58,98 +63,193 @@ APPLICATION_COLUMNS = (
     "INSERT INTO applications (account_id, subject_id, type, state, province, subject_key, "
     "open_subject_key, open_account, body, entered_at, missed_calls, next_call_at, "
     "deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, reminded, "
-    "history_length, revision, created_at, updated_at) VALUES ")
+    "history_length, revision, created_at, updated_at, content_hash) VALUES ")
 
-# (what the attacker tries, statements); every one must be refused.
+# (what the attacker tries, statements, the guards that may refuse it); every attack must be
+# refused, and by one of its guards (the engine's error names the constraint or the rule a
+# trigger raised; on PostgreSQL a privilege the runtime role lacks also counts).
 ATTACKS_COMMON = [
     ("un-cancel a number", ["UPDATE filing_numbers SET cancelled_at = NULL "
-                            "WHERE number = '蜀ICP备2021000001号'"]),
+                            "WHERE number = '蜀ICP备2021000001号'"], ["filing-number.issued-once"]),
     ("bring a cancelled number back under its legacy alias 川",
      ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
-      "VALUES ('川ICP备2021000001号', 1, NULL, 0, NULL)"]),
+      "VALUES ('川ICP备2021000001号', 1, NULL, 0, NULL)"], ["filing_numbers_canonical"]),
+    ("bring a cancelled number back with a trailing space",
+     ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
+      "VALUES ('蜀ICP备2021000001号 ', 1, NULL, 0, NULL)"], ["filing_numbers_canonical"]),
+    ("bring a cancelled number back in full-width digits",
+     ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
+      "VALUES ('蜀ICP备２０２１000001号', 1, NULL, 0, NULL)"], ["filing_numbers_canonical"]),
     ("issue a legacy-alias number 甘",
      ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
-      "VALUES ('甘ICP备2021000009号', 3, NULL, 0, NULL)"]),
-    ("delete a number", ["DELETE FROM filing_numbers WHERE number = '蜀ICP备2021000001号'"]),
+      "VALUES ('甘ICP备2021000009号', 3, NULL, 0, NULL)"], ["filing_numbers_canonical"]),
+    ("delete a number", ["DELETE FROM filing_numbers WHERE number = '蜀ICP备2021000001号'"],
+     ["filing-number.kept-forever", "permission denied"]),
     ("move a number to another subject",
-     ["UPDATE filing_numbers SET subject_id = 3 WHERE number = '蜀ICP备2021000002号'"]),
+     ["UPDATE filing_numbers SET subject_id = 3 WHERE number = '蜀ICP备2021000002号'"],
+     ["filing-number.issued-once"]),
+    ("issue a number to a subject that does not exist",
+     ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
+      "VALUES ('京ICP备2021000099号', 999, NULL, 0, NULL)"], ["foreign-key", "foreign key"]),
+    ("issue a website number for another subject's website",
+     ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
+      "VALUES ('京ICP备2021000003号-1', 3, 1, 0, NULL)"], ["foreign-key", "foreign key"]),
     ("give a subject a number never issued",
-     ["UPDATE subjects SET number = '京ICP备2099999999号' WHERE id = 3"]),
+     ["UPDATE subjects SET number = '京ICP备2099999999号' WHERE id = 3"], ["subjects.number"]),
     ("give a subject another subject's number",
-     ["UPDATE subjects SET number = '蜀ICP备2021000002号' WHERE id = 3"]),
+     ["UPDATE subjects SET number = '蜀ICP备2021000002号' WHERE id = 3"], ["subjects.number"]),
     ("give a subject its website's number",
-     ["UPDATE subjects SET number = '蜀ICP备2021000002号-1' WHERE id = 1"]),
+     ["UPDATE subjects SET number = '蜀ICP备2021000002号-1' WHERE id = 1"], ["subjects.number"]),
+    ("give an active subject its cancelled number",
+     ["UPDATE subjects SET number = '蜀ICP备2021000001号' WHERE id = 1"], ["subjects.number"]),
     ("give a website a number never issued",
-     ["UPDATE websites SET number = '蜀ICP备2021000002号-9' WHERE id = 1"]),
+     ["UPDATE websites SET number = '蜀ICP备2021000002号-9' WHERE id = 1"], ["websites.number"]),
+    ("move a website to another subject",
+     ["UPDATE websites SET subject_id = 3 WHERE id = 1"], ["record.identity-fixed"]),
+    ("a website of a subject that does not exist",
+     ["INSERT INTO websites (subject_id, body, content_hash, number, cancelled, changed_by, "
+      "revision) VALUES (999, 'sealed', 'w', NULL, 0, NULL, 1)"], ["foreign-key", "foreign key"]),
     ("delete a used authorization code",
-     ["DELETE FROM authorization_codes WHERE code = 'CODE-USED'"]),
+     ["DELETE FROM authorization_codes WHERE code = 'CODE-USED'"],
+     ["auth-code.kept", "permission denied"]),
     ("make a used code unused",
-     ["UPDATE authorization_codes SET state = 'unused' WHERE code = 'CODE-USED'"]),
+     ["UPDATE authorization_codes SET state = 'unused' WHERE code = 'CODE-USED'"],
+     ["auth-code.used"]),
     ("point a used code at another server",
-     ["UPDATE authorization_codes SET server_id = 'ins-2' WHERE code = 'CODE-USED'"]),
+     ["UPDATE authorization_codes SET server_id = 'ins-2' WHERE code = 'CODE-USED'"],
+     ["auth-code.kept"]),
     ("change subject data without an application",
-     ["UPDATE subjects SET content_hash = 'forged', changed_by = NULL WHERE id = 1"]),
+     ["UPDATE subjects SET content_hash = 'forged', changed_by = NULL WHERE id = 1"],
+     ["record.change-needs-application"]),
     ("change subject data keeping changed_by as it is",
-     ["UPDATE subjects SET content_hash = 'forged' WHERE id = 1"]),
+     ["UPDATE subjects SET content_hash = 'forged' WHERE id = 1"],
+     ["record.change-needs-application"]),
     ("change subject data under an access filing",
-     ["UPDATE subjects SET content_hash = 'forged', changed_by = 2 WHERE id = 1"]),
+     ["UPDATE subjects SET content_hash = 'forged', changed_by = 2 WHERE id = 1"],
+     ["access-filing.changes-no-data"]),
     ("change website data under an access filing",
-     ["UPDATE websites SET content_hash = 'forged', changed_by = 2 WHERE id = 1"]),
+     ["UPDATE websites SET content_hash = 'forged', changed_by = 2 WHERE id = 1"],
+     ["access-filing.changes-no-data"]),
     ("change subject data naming an application that does not exist",
-     ["UPDATE subjects SET content_hash = 'forged', changed_by = 999 WHERE id = 1"]),
-    ("delete a subject on record", ["DELETE FROM subjects WHERE id = 3"]),
-    ("delete a website on record", ["DELETE FROM websites WHERE id = 1"]),
-    ("delete an application", ["DELETE FROM applications WHERE id = 2"]),
-    ("change a subject's identity", ["UPDATE subjects SET identity_key = 'x' WHERE id = 1"]),
-    ("renumber a subject", ["UPDATE subjects SET id = 99 WHERE id = 3"]),
+     ["UPDATE subjects SET content_hash = 'forged', changed_by = 999 WHERE id = 1"],
+     ["record.change-needs-application", "foreign key"]),
+    ("change a subject's data naming another subject's application",
+     ["UPDATE subjects SET content_hash = 'forged', changed_by = 1 WHERE id = 3"],
+     ["record.change-needs-application"]),
+    ("free a subject's certificate without an application",
+     ["UPDATE subjects SET certificate_hash = 'cert-zz', active_certificate_hash = 'cert-zz' "
+      "WHERE id = 3"], ["record.change-needs-application"]),
+    ("cancel a subject without an application",
+     ["UPDATE subjects SET cancelled = 1, active_certificate_hash = NULL WHERE id = 3"],
+     ["record.change-needs-application"]),
+    ("delete a subject on record", ["DELETE FROM subjects WHERE id = 3"],
+     ["record.kept", "permission denied"]),
+    ("delete a website on record", ["DELETE FROM websites WHERE id = 1"],
+     ["record.kept", "permission denied"]),
+    ("delete an application", ["DELETE FROM applications WHERE id = 2"],
+     ["record.kept", "permission denied"]),
+    ("change a subject's identity", ["UPDATE subjects SET identity_key = 'x' WHERE id = 1"],
+     ["record.identity-fixed"]),
+    ("renumber a subject", ["UPDATE subjects SET id = 99 WHERE id = 3"],
+     ["record.identity-fixed", "identity column"]),
     ("a second active subject with one certificate",
-     ["UPDATE subjects SET certificate_hash = 'cert-3', active_certificate_hash = 'cert-3' "
-      "WHERE id = 1"]),
+     ["UPDATE subjects SET certificate_hash = 'cert-3', active_certificate_hash = 'cert-3', "
+      "changed_by = 1, content_hash = 'c2' WHERE id = 1"],
+     ["subjects.active_certificate_hash"]),
     ("a second open application for a subject (new website during a change)",
      [APPLICATION_COLUMNS + "(3, 1, 'new_website', 'draft', '51', 'cert-1', 'cert-1', 3, "
-      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0)"]),
+      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["applications.open_subject_key"]),
     ("an open application about no subject naming the subject's old certificate",
      [APPLICATION_COLUMNS + "(3, NULL, 'first_filing', 'draft', '51', 'cert-1', 'cert-1', 3, "
-      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0)"]),
+      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["application.subject-on-record"]),
     ("an open application about no subject naming an active subject's certificate",
      [APPLICATION_COLUMNS + "(2, NULL, 'first_filing', 'draft', '51', 'cert-1b', 'cert-1b', 2, "
-      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0)"]),
+      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["application.subject-on-record"]),
+    ("a change filing that names no subject, to escape the subject's slot",
+     [APPLICATION_COLUMNS + "(2, NULL, 'change_subject', 'draft', '51', 'cert-q', 'cert-q', 2, "
+      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["applications_type_names_subject"]),
     ("an application keyed on a subject other than the one it names",
      [APPLICATION_COLUMNS + "(3, 1, 'new_website', 'draft', '51', 'cert-9', 'cert-9', 3, "
-      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0)"]),
+      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["applications.subject_key"]),
     ("a second open application in one account",
      [APPLICATION_COLUMNS + "(1, 3, 'new_website', 'draft', '11', 'cert-3', 'cert-3', 1, "
-      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0)"]),
+      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["applications.open_account"]),
     ("an open application that does not hold its account's slot",
      [APPLICATION_COLUMNS + "(3, 3, 'new_website', 'draft', '11', 'cert-3', 'cert-3', NULL, "
-      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0)"]),
+      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["applications_open_account_while_open"]),
+    ("an application of an account that does not exist",
+     [APPLICATION_COLUMNS + "(999, NULL, 'first_filing', 'draft', '11', 'cert-n', 'cert-n', 999, "
+      "'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["foreign-key", "foreign key"]),
     ("free a subject's slot while the application stays open",
-     ["UPDATE applications SET open_subject_key = NULL WHERE id = 1"]),
+     ["UPDATE applications SET open_subject_key = NULL WHERE id = 1"],
+     ["applications_open_while_not_terminal", "applications_open_account_while_open"]),
     ("re-key an open application away from its subject",
      ["UPDATE applications SET subject_key = 'cert-9', open_subject_key = 'cert-9' "
-      "WHERE id = 1"]),
+      "WHERE id = 1"], ["applications.subject_key"]),
     ("reopen a terminal application's domain",
-     ["INSERT INTO application_domains (application_id, domain, field, open_domain) "
-      "VALUES (2, 'other.cn', 'websites[0].domains[0]', 'other.cn')"]),
-    ("rewrite a move", ["UPDATE application_transitions SET at = 5 WHERE application_id = 1"]),
-    ("delete a move", ["DELETE FROM application_transitions WHERE application_id = 1"]),
+     ["INSERT INTO application_domains (application_id, domain, field, open_domain, "
+      "content_hash) VALUES (2, 'other.cn', 'websites[0].domains[0]', 'other.cn', 'acontent-2')"],
+     ["application_domains.document"]),
+    ("free an open application's domain",
+     ["UPDATE application_domains SET open_domain = NULL WHERE application_id = 1"],
+     ["application_domains.document"]),
+    ("delete an open application's domain",
+     ["DELETE FROM application_domains WHERE application_id = 1"],
+     ["application_domains.document"]),
+    ("free an active website's domain",
+     ["UPDATE website_domains SET active_domain = NULL WHERE website_id = 1"],
+     ["website_domains.document"]),
+    ("delete an active website's domain",
+     ["DELETE FROM website_domains WHERE website_id = 1"], ["website_domains.document"]),
+    ("index a domain for a document the website does not have",
+     ["INSERT INTO website_domains (website_id, domain, active_domain, content_hash) "
+      "VALUES (1, 'extra.cn', 'extra.cn', 'forged')"], ["website_domains.document"]),
+    ("rewrite a move", ["UPDATE application_transitions SET at = 5 WHERE application_id = 1"],
+     ["application.history-append-only", "permission denied"]),
+    ("delete a move", ["DELETE FROM application_transitions WHERE application_id = 1"],
+     ["application.history-append-only", "permission denied"]),
     ("skip a move number",
      ["INSERT INTO application_transitions (application_id, seq, from_state, event, to_state, "
-      "at) VALUES (1, 3, 'provider_review', 'pass', 'verification', 0)"]),
+      "at) VALUES (1, 3, 'provider_review', 'pass', 'verification', 0)"],
+     ["application.history-append-only"]),
+    ("pre-write the history of an application that does not exist",
+     ["INSERT INTO application_transitions (application_id, seq, from_state, event, to_state, "
+      "at) VALUES (999, 1, 'draft', 'submit', 'provider_review', 0)"],
+     ["application.history-append-only", "foreign key"]),
     ("an audit entry that skips a number",
      [f"INSERT INTO audit_log (seq, at, actor, action, entity, details, prev_hash, hash) "
-      f"VALUES (3, 0, 'a', 'x', 'e', '{{}}', '{H1}', '{H2}')"]),
+      f"VALUES (3, 0, 'a', 'x', 'e', '{{}}', '{H1}', '{H2}')"], ["audit.chain"]),
     ("an audit entry that does not link to the head",
      [f"INSERT INTO audit_log (seq, at, actor, action, entity, details, prev_hash, hash) "
-      f"VALUES (2, 0, 'a', 'x', 'e', '{{}}', '{ZERO}', '{H2}')"]),
-    ("rewrite an audit entry", ["UPDATE audit_log SET details = 'forged' WHERE seq = 1"]),
-    ("delete an audit entry", ["DELETE FROM audit_log WHERE seq = 1"]),
-    ("move the audit head back", [f"UPDATE audit_head SET seq = 0, hash = '{ZERO}'"]),
-    ("delete the audit head", ["DELETE FROM audit_head"]),
+      f"VALUES (2, 0, 'a', 'x', 'e', '{{}}', '{ZERO}', '{H2}')"], ["audit.chain"]),
+    ("rewrite an audit entry", ["UPDATE audit_log SET details = 'forged' WHERE seq = 1"],
+     ["audit.append-only", "permission denied"]),
+    ("delete an audit entry", ["DELETE FROM audit_log WHERE seq = 1"],
+     ["audit.append-only", "permission denied"]),
+    ("move the audit head back", [f"UPDATE audit_head SET seq = 0, hash = '{ZERO}'"],
+     ["audit.head"]),
+    ("delete the audit head", ["DELETE FROM audit_head"], ["audit.head", "permission denied"]),
+    ("delete a delivered message", ["DELETE FROM outbox WHERE idempotency_key = 'delivered-1'"],
+     ["outbox.kept", "permission denied"]),
+    ("send a delivered message again",
+     ["UPDATE outbox SET delivered_at = NULL WHERE idempotency_key = 'delivered-1'"],
+     ["outbox.delivered-final"]),
+    ("forget an accepted message key", ["DELETE FROM inbox"],
+     ["inbox.kept", "permission denied"]),
     ("store text in an integer column",
-     ["UPDATE applications SET missed_calls = 'many' WHERE id = 1"]),
+     ["UPDATE applications SET missed_calls = 'many' WHERE id = 1"],
+     ["cannot store TEXT", "invalid input syntax"]),
     ("store text as a time", ["UPDATE filing_numbers SET issued_at = 'yesterday' "
-                              "WHERE number = '京ICP备2021000003号'"]),
+                              "WHERE number = '京ICP备2021000003号'"],
+     ["cannot store TEXT", "invalid input syntax"]),
 ]
 
 
@@ -166,13 +266,17 @@ class Report:
     def accepted(self, name):
         self.failures.append(f"ACCEPTED: {name}")
 
-    def refused_one(self, name, error):
+    def refused_one(self, name, error, guards):
+        if not any(g in error for g in guards):
+            self.failures.append(f"refused, but not by its guard ({' or '.join(guards)}): "
+                                 f"{name}: {error}")
+            return
         self.refused += 1
         print(f"  refused: {name}: {error}")
 
     def finish(self):
         for f in self.failures:
             print(f"{self.engine}: {f}")
-        total = self.refused + len([f for f in self.failures if f.startswith("ACCEPTED")])
+        total = self.refused + len([f for f in self.failures if not f.startswith("setup")])
         print(f"{self.engine}: {self.refused} of {total} attacks refused")
         return 0 if not self.failures and self.refused > 0 else 1

@@ -17,29 +17,55 @@ import uuid
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile_writer as hw  # noqa: E402
 
+DENIED = ["permission denied", "must be owner"]
+
 POSTGRES_ONLY = [
     ("ON CONFLICT DO UPDATE to un-cancel a number",
      ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
       "VALUES ('蜀ICP备2021000001号', 1, NULL, 0, NULL) "
-      "ON CONFLICT (number) DO UPDATE SET cancelled_at = NULL"]),
-    ("TRUNCATE the numbers", ["TRUNCATE filing_numbers CASCADE"]),
-    ("TRUNCATE the audit log", ["TRUNCATE audit_log"]),
-    ("TRUNCATE the authorization codes", ["TRUNCATE authorization_codes"]),
+      "ON CONFLICT (number) DO UPDATE SET cancelled_at = NULL"], ["filing-number.issued-once"]),
+    ("ON CONFLICT DO UPDATE to free a website's domain",
+     ["INSERT INTO website_domains (website_id, domain, active_domain, content_hash) "
+      "VALUES (1, 'site.cn', 'site.cn', 'wcontent-1') "
+      "ON CONFLICT (website_id, domain) DO UPDATE SET active_domain = NULL"],
+     ["website_domains.document"]),
+    ("TRUNCATE the numbers", ["TRUNCATE filing_numbers CASCADE"], DENIED),
+    ("TRUNCATE the audit log", ["TRUNCATE audit_log"], DENIED),
+    ("TRUNCATE the authorization codes", ["TRUNCATE authorization_codes"], DENIED),
+    ("TRUNCATE the domain index", ["TRUNCATE website_domains"], DENIED),
     ("disable the numbers' triggers",
-     ["ALTER TABLE filing_numbers DISABLE TRIGGER ALL",
-      "DELETE FROM filing_numbers"]),
+     ["ALTER TABLE filing_numbers DISABLE TRIGGER ALL", "DELETE FROM filing_numbers"], DENIED),
     ("drop the access-filing guard",
-     ["DROP TRIGGER subjects_access_filing_changes_no_data ON subjects"]),
+     ["DROP TRIGGER subjects_change_through_an_application ON subjects"], DENIED),
     ("replace a guard's function",
      ["CREATE OR REPLACE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
-      "$$ BEGIN RETURN NULL; END $$"]),
+      "$$ BEGIN RETURN NULL; END $$"], DENIED),
     ("skip triggers as a replica", ["SET session_replication_role = replica",
-                                   "DELETE FROM filing_numbers"]),
-    ("take over a table", ["ALTER TABLE audit_log OWNER TO CURRENT_USER"]),
+                                   "DELETE FROM filing_numbers"], DENIED),
+    ("take over a table", ["ALTER TABLE audit_log OWNER TO CURRENT_USER"], DENIED),
     ("insert a second audit head",
-     [f"INSERT INTO audit_head (id, seq, hash) VALUES (2, 0, '{hw.ZERO}')"]),
-    ("rewrite the migration record",
-     ["UPDATE schema_migrations SET checksum = 'x'"]),
+     [f"INSERT INTO audit_head (id, seq, hash) VALUES (2, 0, '{hw.ZERO}')"],
+     ["audit.head"] + DENIED),
+    ("rewrite the migration record", ["UPDATE schema_migrations SET checksum = 'x'"], DENIED),
+    # With the TEMPORARY privilege (PostgreSQL grants it to PUBLIC by default), a temporary
+    # table named like a schema table is searched first, unless the guard functions pin
+    # their search_path.
+    ("shadow audit_head with a temporary table to skip entries",
+     ["CREATE TEMP TABLE audit_head (id BIGINT, seq BIGINT, hash TEXT)",
+      f"INSERT INTO pg_temp.audit_head VALUES (1, 41, '{hw.H2}')",
+      f"INSERT INTO audit_log (seq, at, actor, action, entity, details, prev_hash, hash) "
+      f"VALUES (42, 0, 'a', 'x', 'e', '{{}}', '{hw.H2}', '{hw.H2}')"], ["audit.chain"]),
+    ("shadow subjects with a temporary table to file an active subject as new",
+     ["CREATE TEMP TABLE subjects (id BIGINT, cancelled BIGINT, identity_key TEXT, "
+      "active_certificate_hash TEXT)",
+      hw.APPLICATION_COLUMNS + "(2, NULL, 'first_filing', 'draft', '51', 'cert-1b', 'cert-1b', "
+      "2, 'sealed', 0, 0, NULL, NULL, NULL, 0, NULL, '', 0, 1, 0, 0, 'c')"],
+     ["application.subject-on-record"]),
+    ("shadow applications with a temporary table to change data under an access filing",
+     ["CREATE TEMP TABLE applications (id BIGINT, type TEXT, subject_id BIGINT)",
+      "INSERT INTO pg_temp.applications VALUES (2, 'change_subject', 1)",
+      "UPDATE subjects SET content_hash = 'forged', changed_by = 2 WHERE id = 1"],
+     ["access-filing.changes-no-data"]),
 ]
 
 
@@ -49,6 +75,10 @@ def psql(url, schema, statements, single_transaction=True):
     if single_transaction:
         args.append("--single-transaction")
     return subprocess.run(args, input=script, capture_output=True, text=True)
+
+
+def database_name(url):
+    return '"' + url.split("?")[0].rsplit("/", 1)[1] + '"'
 
 
 def with_schema(url, schema):
@@ -92,13 +122,22 @@ def main():
             r = psql(runtime, schema, [statement])
             if r.returncode != 0:
                 report.setup_failed(statement, r.stderr.strip())
-        for name, statements in hw.ATTACKS_COMMON + POSTGRES_ONLY:
+        # The ids were given; the sequences move past them (the owner may, the runtime role
+        # may not), so that an attack's insert meets the guard, not a taken id.
+        for table in ("accounts", "subjects", "websites", "applications", "outbox"):
+            psql(owner, schema, [f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)"])
+        # PostgreSQL's default: PUBLIC may create temporary tables. The guards must hold anyway.
+        psql(owner, schema, ["GRANT TEMPORARY ON DATABASE " + database_name(owner) +
+                             " TO PUBLIC"], False)
+        for name, statements, guards in hw.ATTACKS_COMMON + POSTGRES_ONLY:
             r = psql(runtime, schema, statements)
             if r.returncode != 0:
-                report.refused_one(name, r.stderr.strip().splitlines()[-1] if r.stderr else "")
+                report.refused_one(name, " ".join(r.stderr.split()), guards)
             else:
                 report.accepted(name)
     finally:
+        psql(owner, "public", ["REVOKE TEMPORARY ON DATABASE " + database_name(owner) +
+                               " FROM PUBLIC"], False)
         psql(owner, "public", [f"DROP SCHEMA \"{schema}\" CASCADE"])
     return report.finish()
 

@@ -51,6 +51,14 @@ const ApplicationRecord* OpenForAccount(const State& state, AccountId account,
   return nullptr;
 }
 
+// New websites, changes and cancellations are about a subject on record (CHECK
+// applications_type_names_subject).
+bool NeedsSubjectOnRecord(ApplicationType type) {
+  return type != ApplicationType::kFirstFiling &&
+         type != ApplicationType::kNewWebsiteFiledElsewhere &&
+         type != ApplicationType::kNewAccess && type != ApplicationType::kContinueAccess;
+}
+
 // An active subject whose identity or certificate is `key` (trigger
 // applications_subject_on_record).
 bool ActiveSubjectHolds(const State& state, const std::string& key) {
@@ -86,6 +94,9 @@ Result<void> CheckRow(const State& state, const ApplicationRecord& record,
       (stored == nullptr || !IsOpen(*stored) || SubjectKey(state, *stored) != key) &&
       ActiveSubjectHolds(state, key)) {
     return errors::ApplicationMustNameSubjectOnRecord();
+  }
+  if (!record.subject && NeedsSubjectOnRecord(record.lifecycle.type())) {
+    return errors::ApplicationTypeNeedsSubject();
   }
   if (IsOpen(record) && OpenForSubject(state, key, self)) {
     return errors::SubjectHasOpenApplication();

@@ -36,20 +36,25 @@ std::size_t Characters(std::string_view text) {
       text, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
-// Data on record changes only through an application that may change it, and 新增接入,
-// 继续接入 and 取消接入 record where a site is served, never what it is: the database
-// refuses a changed copy without changed_by, or written by an access filing (trigger
-// *_access_filing_changes_no_data).
-Result<void> AccessGuard(const State& state, const std::optional<ApplicationId>& changed_by,
-                         bool document_changed) {
-  if (!document_changed) return {};
-  if (!changed_by) return errors::AccessFilingChangesNoData();
-  auto it = state.applications.find(changed_by->value());
-  if (it == state.applications.end()) return errors::AccessFilingChangesNoData();
-  const ApplicationType type = it->second.lifecycle.type();
-  if (type == ApplicationType::kNewAccess || type == ApplicationType::kContinueAccess ||
-      type == ApplicationType::kCancelAccess) {
-    return errors::AccessFilingChangesNoData();
+// Data on record changes only through an application that may change it (triggers
+// *_change_through_an_application): a change of content, certificate or cancellation names
+// a new application about this subject in changed_by, and an access filing (新增接入, 继续接入,
+// 取消接入) never changes content.
+Result<void> ChangeGuard(const State& state, const std::optional<ApplicationId>& changed_by,
+                         const std::optional<ApplicationId>& stored_changed_by, SubjectId subject,
+                         bool content_changed, bool status_changed) {
+  if (!content_changed && !status_changed) return {};
+  auto it = changed_by ? state.applications.find(changed_by->value()) : state.applications.end();
+  if (content_changed && it != state.applications.end()) {
+    const ApplicationType type = it->second.lifecycle.type();
+    if (type == ApplicationType::kNewAccess || type == ApplicationType::kContinueAccess ||
+        type == ApplicationType::kCancelAccess) {
+      return errors::AccessFilingChangesNoData();
+    }
+  }
+  if (it == state.applications.end() || changed_by == stored_changed_by ||
+      it->second.subject != subject) {
+    return errors::RecordChangeNeedsApplication();
   }
   return {};
 }
@@ -180,7 +185,10 @@ Result<std::int64_t> SubjectRepository::Update(const SubjectRecord& record) {
     if (it->second.revision != record.revision) {
       return errors::StaleRevision("subject", record.id.value());
     }
-    Result<void> ok = AccessGuard(st, record.changed_by, record.subject != it->second.subject);
+    const SubjectRecord& before = it->second;
+    Result<void> ok =
+        ChangeGuard(st, record.changed_by, before.changed_by, record.id,
+                    record.subject != before.subject, record.cancelled != before.cancelled);
     if (ok) ok = CheckSubject(st, record, record.id);
     if (ok && record.number != it->second.number) {
       ok = NumberIssuedTo(st, record.number, record.id, std::nullopt);
@@ -284,7 +292,10 @@ Result<std::int64_t> WebsiteRepository::Update(const WebsiteRecord& record) {
     if (it->second.revision != record.revision) {
       return errors::StaleRevision("website", record.id.value());
     }
-    Result<void> ok = AccessGuard(st, record.changed_by, record.website != it->second.website);
+    if (record.subject != it->second.subject) return errors::RecordIdentityFixed();
+    Result<void> ok =
+        ChangeGuard(st, record.changed_by, it->second.changed_by, record.subject,
+                    record.website != it->second.website, record.cancelled != it->second.cancelled);
     if (ok) ok = CheckWebsite(st, record, record.id);
     if (ok && record.number != it->second.number) {
       ok = NumberIssuedTo(st, record.number, record.subject, record.id);

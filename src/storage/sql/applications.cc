@@ -25,11 +25,11 @@ constexpr std::string_view kInsert =
     "INSERT INTO applications (account_id, subject_id, type, state, province, subject_key, "
     "open_subject_key, open_account, body, entered_at, missed_calls, next_call_at, "
     "deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, reminded, "
-    "history_length, revision, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, "
+    "history_length, revision, created_at, updated_at, content_hash) VALUES ($1, $2, $3, $4, $5, "
     "coalesce((SELECT identity_key FROM subjects WHERE id = $2), $6), "
     "CASE WHEN $7 = 1 THEN coalesce((SELECT identity_key FROM subjects WHERE id = $2), $6) END, "
     "CASE WHEN $7 = 1 THEN CAST($1 AS BIGINT) END, '', $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-    "1, $17, $18) "
+    "1, $17, $18, $19) "
     "RETURNING id";
 constexpr std::string_view kSeal = "UPDATE applications SET body = $2 WHERE id = $1";
 constexpr std::string_view kUpdate =
@@ -41,31 +41,31 @@ constexpr std::string_view kUpdate =
     "open_account = CASE WHEN $9 = 1 THEN CAST($3 AS BIGINT) END, entered_at = $10, "
     "missed_calls = $11, next_call_at = $12, deadline_kind = $13, deadline_due = $14, "
     "deadline_provisional = $15, deadline_on_expiry = $16, reminded = $17, "
-    "history_length = $18, created_at = $19, updated_at = $20, body = $21, "
+    "history_length = $18, created_at = $19, updated_at = $20, content_hash = $21, body = $22, "
     "revision = revision + 1 WHERE id = $1 AND revision = $2 RETURNING revision";
 constexpr std::string_view kStoredShape =
     "SELECT revision, history_length FROM applications WHERE id = $1";
 constexpr std::string_view kColumns =
     "SELECT id, account_id, subject_id, type, state, body, entered_at, missed_calls, "
     "next_call_at, deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, "
-    "reminded, revision, created_at, updated_at FROM applications ";
+    "reminded, revision, created_at, updated_at, content_hash FROM applications ";
 constexpr std::string_view kById =
     "SELECT id, account_id, subject_id, type, state, body, entered_at, missed_calls, "
     "next_call_at, deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, "
-    "reminded, revision, created_at, updated_at FROM applications WHERE id = $1";
+    "reminded, revision, created_at, updated_at, content_hash FROM applications WHERE id = $1";
 constexpr std::string_view kHistory =
     "SELECT seq, from_state, event, to_state, at FROM application_transitions "
     "WHERE application_id = $1 ORDER BY seq";
 constexpr std::string_view kAppendMove =
     "INSERT INTO application_transitions (application_id, seq, from_state, event, to_state, at) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
-constexpr std::string_view kDomains =
-    "SELECT domain FROM application_domains WHERE application_id = $1 ORDER BY domain";
+constexpr std::string_view kDomainsOfDocument =
+    "SELECT count(*) FROM application_domains WHERE application_id = $1 AND content_hash = $2";
 constexpr std::string_view kClearDomains =
     "DELETE FROM application_domains WHERE application_id = $1";
 constexpr std::string_view kInsertDomain =
-    "INSERT INTO application_domains (application_id, domain, field, open_domain) "
-    "VALUES ($1, $2, $3, $4)";
+    "INSERT INTO application_domains (application_id, domain, field, open_domain, content_hash) "
+    "VALUES ($1, $2, $3, $4, $5)";
 // Open applications about the subject with this certificate: by the certificate itself, or
 // by the identity of the active subject on record that holds it now.
 constexpr std::string_view kOpenBySubject =
@@ -126,7 +126,8 @@ Result<std::vector<TransitionRecord>> ReadHistory(Session& s, ApplicationId id) 
     std::optional<ApplicationEvent> event = ApplicationEventFromName(row.Text(2));
     std::optional<ApplicationState> to = ApplicationStateFromName(row.Text(3));
     if (!from || !event || !to) {
-      return Internal("application " + std::to_string(id.value()) + " has an unreadable move");
+      return Corrupt("application " + std::to_string(id.value()),
+                     {ErrorCode::kInternal, "unreadable move", {}});
     }
     out.push_back({*from, *event, *to, TimeAt(row, 4)});
     if (Result<void> ok = row.Check(); !ok) return Corrupt("a move", ok.error());
@@ -157,8 +158,9 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
   const std::string what = "application " + row.Text(0);
   std::optional<ApplicationType> type = ApplicationTypeFromName(row.Text(3));
   std::optional<ApplicationState> state = ApplicationStateFromName(row.Text(4));
-  if (!type || !state) return Internal(what + " has an unknown type or state");
-  Result<std::string> document = s.vault.Open(row.Text(5), SealContext(kKind, id.value()));
+  if (!type || !state) return Corrupt(what, {ErrorCode::kInternal, "unknown type or state", {}});
+  Result<std::string> document =
+      s.vault.Open(row.Text(5), SealContext(kKind, id.value(), row.Text(17)));
   if (!document) return Corrupt(what, document.error());
   Result<Application> application = codec::DecodeApplication(*document, kReadBack);
   if (!application) return Corrupt(what, application.error());
@@ -175,16 +177,16 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
                              {}};
   if (!row.IsNull(9)) {
     std::optional<Deadline::Kind> kind = DeadlineKindFromName(row.Text(9));
-    if (!kind) return Internal(what + " has an unknown deadline kind");
+    if (!kind) return Corrupt(what, {ErrorCode::kInternal, "unknown deadline kind", {}});
     std::optional<ApplicationEvent> on_expiry;
     if (!row.IsNull(12)) {
       on_expiry = ApplicationEventFromName(row.Text(12));
-      if (!on_expiry) return Internal(what + " has an unknown deadline event");
+      if (!on_expiry) return Corrupt(what, {ErrorCode::kInternal, "unknown deadline event", {}});
     }
     snapshot.deadline = Deadline{*kind, TimeAt(row, 10), row.Int(11) == 1, on_expiry};
   }
   std::optional<std::vector<int>> reminded = ParseReminded(row.Text(13));
-  if (!reminded) return Internal(what + " has an unreadable list of reminders sent");
+  if (!reminded) return Corrupt(what, {ErrorCode::kInternal, "unreadable reminders", {}});
   for (int day : *reminded) {
     (day < 0 ? snapshot.skipped_reminders : snapshot.reminded).push_back(day < 0 ? -day : day);
   }
@@ -215,30 +217,31 @@ std::unexpected<Error> WriteError(Session& s, const Error& e) {
   if (constraint == "application.subject-on-record") {
     return s.Refuse(errors::ApplicationMustNameSubjectOnRecord());
   }
+  if (constraint == "applications_type_names_subject") {
+    return s.Refuse(errors::ApplicationTypeNeedsSubject());
+  }
   return std::unexpected(e);
 }
 
 }  // namespace
 
-Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record,
-                                                 ApplicationId id) {
+// The domain index follows the document: its rows carry the content hash of the document
+// they were written for, and the schema keeps the rows of an open application's current
+// document. Rows of an earlier document are replaced; a document already indexed is left as
+// it is (a terminal move closes its rows by trigger).
+Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record, ApplicationId id,
+                                                 const std::string& content_hash) {
   const Value key = std::int64_t{id.value()};
-  std::vector<std::pair<const DomainName*, std::string>> domains =
-      keys::DomainsOf(record.application);
-  Result<Rows> stored = s_.Run(kDomains, std::span(&key, 1));
-  if (!stored) return std::unexpected(stored.error());
-  std::vector<std::string> now;
-  for (const auto& [d, field] : domains) now.push_back(d->ascii());
-  std::ranges::sort(now);
-  std::vector<std::string> before;
-  for (const Row& row : stored->rows) before.push_back(row.Text(0));
-  if (now == before) return {};
+  const Value document[] = {key, content_hash};
+  Result<Rows> indexed = s_.Run(kDomainsOfDocument, document);
+  if (!indexed) return std::unexpected(indexed.error());
+  if (indexed->rows.at(0).Int(0) > 0) return {};
   if (Result<Rows> r = s_.Run(kClearDomains, std::span(&key, 1)); !r) {
     return std::unexpected(r.error());
   }
   const bool open = !IsTerminal(record.lifecycle.state());
-  for (const auto& [d, field] : domains) {
-    const Value p[] = {key, d->ascii(), field, open ? Value(d->ascii()) : Null()};
+  for (const auto& [d, field] : keys::DomainsOf(record.application)) {
+    const Value p[] = {key, d->ascii(), field, open ? Value(d->ascii()) : Null(), content_hash};
     if (Result<Rows> r = s_.Run(kInsertDomain, p); !r) {
       if (ConstraintOf(r.error()) == "application_domains.open_domain") {
         return s_.Refuse(errors::DomainHasOpenApplication(d->unicode(), field));
@@ -273,14 +276,19 @@ Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& recor
 }
 
 Result<ApplicationId> ApplicationRepository::Insert(const ApplicationRecord& record) {
-  Result<Rows> r = s_.Run(kInsert, Columns(s_, record));
+  const std::string document = codec::EncodeApplication(record.application);
+  const std::string content_hash = s_.vault.Hash(document, "application-content");
+  std::vector<Value> p = Columns(s_, record);
+  p.push_back(content_hash);
+  Result<Rows> r = s_.Run(kInsert, p);
   if (!r) return WriteError(s_, r.error());
   const ApplicationId id(r->rows.at(0).Int(0));
-  const Value seal[] = {
-      std::int64_t{id.value()},
-      s_.vault.Seal(codec::EncodeApplication(record.application), SealContext(kKind, id.value()))};
+  const Value seal[] = {std::int64_t{id.value()},
+                        s_.vault.Seal(document, SealContext(kKind, id.value(), content_hash))};
   if (Result<Rows> sealed = s_.Run(kSeal, seal); !sealed) return std::unexpected(sealed.error());
-  if (Result<void> d = IndexDomains(record, id); !d) return std::unexpected(d.error());
+  if (Result<void> d = IndexDomains(record, id, content_hash); !d) {
+    return std::unexpected(d.error());
+  }
   if (Result<void> h = AppendHistory(record, id, 0); !h) return std::unexpected(h.error());
   return id;
 }
@@ -303,17 +311,21 @@ Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& reco
   if (shape->rows[0].Int(0) != record.revision) {
     return s_.Refuse(errors::StaleRevision("application", record.id.value()));
   }
+  const std::string document = codec::EncodeApplication(record.application);
+  const std::string content_hash = s_.vault.Hash(document, "application-content");
   std::vector<Value> p = Columns(s_, record);
   p.insert(p.begin(), {key, std::int64_t{record.revision}});
-  p.push_back(s_.vault.Seal(codec::EncodeApplication(record.application),
-                            SealContext(kKind, record.id.value())));
+  p.push_back(content_hash);
+  p.push_back(s_.vault.Seal(document, SealContext(kKind, record.id.value(), content_hash)));
   Result<Rows> r = s_.Run(kUpdate, p);
   if (!r) return WriteError(s_, r.error());
   if (r->empty()) return s_.Refuse(errors::StaleRevision("application", record.id.value()));
   if (Result<void> h = AppendHistory(record, record.id, shape->rows[0].Int(1)); !h) {
     return std::unexpected(h.error());
   }
-  if (Result<void> d = IndexDomains(record, record.id); !d) return std::unexpected(d.error());
+  if (Result<void> d = IndexDomains(record, record.id, content_hash); !d) {
+    return std::unexpected(d.error());
+  }
   return r->rows[0].Int(0);
 }
 

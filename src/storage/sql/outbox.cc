@@ -10,7 +10,13 @@ namespace icp::sql {
 
 namespace {
 
-constexpr std::string_view kEnqueue =
+// A key already in the outbox adds nothing. On SQLite the existing row is looked for first:
+// a BEFORE INSERT trigger refuses any insert that collides with a kept row (it would let
+// INSERT OR REPLACE delete it), and it runs before ON CONFLICT could skip the row.
+constexpr std::string_view kEnqueueSqlite =
+    "INSERT INTO outbox (topic, idempotency_key, payload, available_at) "
+    "SELECT $1, $2, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM outbox WHERE idempotency_key = $2)";
+constexpr std::string_view kEnqueuePostgres =
     "INSERT INTO outbox (topic, idempotency_key, payload, available_at) VALUES ($1, $2, $3, $4) "
     "ON CONFLICT (idempotency_key) DO NOTHING";
 // Leases due messages. PostgreSQL skips rows another dispatcher is claiming right now;
@@ -56,7 +62,10 @@ constexpr std::string_view kListDead =
 constexpr std::string_view kStats =
     "SELECT count(*) - count(delivered_at) - count(dead_at), count(delivered_at), count(dead_at) "
     "FROM outbox";
-constexpr std::string_view kAccept =
+constexpr std::string_view kAcceptSqlite =
+    "INSERT INTO inbox (idempotency_key, received_at) SELECT $1, $2 "
+    "WHERE NOT EXISTS (SELECT 1 FROM inbox WHERE idempotency_key = $1)";
+constexpr std::string_view kAcceptPostgres =
     "INSERT INTO inbox (idempotency_key, received_at) VALUES ($1, $2) "
     "ON CONFLICT (idempotency_key) DO NOTHING";
 
@@ -77,7 +86,7 @@ OutboxEntry EntryFrom(const Row& row) {
 
 Result<bool> Outbox::Enqueue(const OutboxMessage& m) {
   const Value p[] = {m.topic, m.idempotency_key, m.payload, Time(m.available_at)};
-  Result<Rows> r = s_.Run(kEnqueue, p);
+  Result<Rows> r = s_.Run(s_.Pick(kEnqueueSqlite, kEnqueuePostgres), p);
   if (!r) return std::unexpected(r.error());
   return r->affected == 1;
 }
@@ -162,7 +171,7 @@ Result<OutboxStats> Outbox::Stats() {
 
 Result<bool> Inbox::Accept(std::string_view key, std::chrono::sys_seconds at) {
   const Value p[] = {Text(key), Time(at)};
-  Result<Rows> r = s_.Run(kAccept, p);
+  Result<Rows> r = s_.Run(s_.Pick(kAcceptSqlite, kAcceptPostgres), p);
   if (!r) return std::unexpected(r.error());
   return r->affected == 1;
 }

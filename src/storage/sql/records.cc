@@ -19,6 +19,12 @@ std::unexpected<Error> RecordWriteError(Session& s, const Error& e) {
   if (constraint == "access-filing.changes-no-data") {
     return s.Refuse(storage_errors::AccessFilingChangesNoData());
   }
+  if (constraint == "record.identity-fixed") {
+    return s.Refuse(storage_errors::RecordIdentityFixed());
+  }
+  if (constraint == "record.change-needs-application") {
+    return s.Refuse(storage_errors::RecordChangeNeedsApplication());
+  }
   if (constraint == "subjects.number" || constraint == "websites.number") {
     return s.Refuse(storage_errors::NumberNotIssuedToRecord());
   }

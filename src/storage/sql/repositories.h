@@ -70,7 +70,8 @@ class WebsiteRepository final : public icp::WebsiteRepository {
   Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) override;
 
  private:
-  Result<void> IndexDomains(const WebsiteRecord& record, WebsiteId id);
+  Result<void> IndexDomains(const WebsiteRecord& record, WebsiteId id,
+                            const std::string& content_hash);
   Result<std::vector<WebsiteRecord>> Select(std::string_view statement, const Value& key);
   Session& s_;
 };
@@ -99,7 +100,8 @@ class ApplicationRepository final : public icp::ApplicationRepository {
   Result<std::optional<ApplicationId>> FindOpenByDomain(const DomainName& domain) override;
 
  private:
-  Result<void> IndexDomains(const ApplicationRecord& record, ApplicationId id);
+  Result<void> IndexDomains(const ApplicationRecord& record, ApplicationId id,
+                            const std::string& content_hash);
   Result<void> AppendHistory(const ApplicationRecord& record, ApplicationId id,
                              std::int64_t stored_length);
   Session& s_;

@@ -31,15 +31,33 @@ constexpr std::string_view kWebsitesBySubject =
     "SELECT id, subject_id, body, number, cancelled, changed_by, revision, content_hash "
     "FROM websites WHERE subject_id = $1 ORDER BY id";
 constexpr std::string_view kRevisionOfWebsite = "SELECT revision FROM websites WHERE id = $1";
+constexpr std::string_view kDomainsOfDocument =
+    "SELECT count(*) FROM website_domains WHERE website_id = $1 AND content_hash = $2";
+constexpr std::string_view kCloseWebsiteDomains =
+    "UPDATE website_domains SET active_domain = NULL WHERE website_id = $1";
 constexpr std::string_view kClearWebsiteDomains =
     "DELETE FROM website_domains WHERE website_id = $1";
 constexpr std::string_view kInsertWebsiteDomain =
-    "INSERT INTO website_domains (website_id, domain, active_domain) VALUES ($1, $2, $3)";
+    "INSERT INTO website_domains (website_id, domain, active_domain, content_hash) "
+    "VALUES ($1, $2, $3, $4)";
 
 }  // namespace
 
-Result<void> WebsiteRepository::IndexDomains(const WebsiteRecord& record, WebsiteId id) {
+// The domain index follows the document: its rows carry the content hash of the document
+// they were written for, and the schema keeps the rows of an active website's current
+// document. A cancelled website's rows are closed; rows of an earlier document are replaced.
+Result<void> WebsiteRepository::IndexDomains(const WebsiteRecord& record, WebsiteId id,
+                                             const std::string& content_hash) {
   const Value key = std::int64_t{id.value()};
+  const Value document[] = {key, content_hash};
+  Result<Rows> indexed = s_.Run(kDomainsOfDocument, document);
+  if (!indexed) return std::unexpected(indexed.error());
+  if (indexed->rows.at(0).Int(0) > 0) {
+    if (!record.cancelled) return {};
+    Result<Rows> closed = s_.Run(kCloseWebsiteDomains, std::span(&key, 1));
+    if (!closed) return std::unexpected(closed.error());
+    return {};
+  }
   if (Result<Rows> r = s_.Run(kClearWebsiteDomains, std::span(&key, 1)); !r) {
     return std::unexpected(r.error());
   }
@@ -48,7 +66,7 @@ Result<void> WebsiteRepository::IndexDomains(const WebsiteRecord& record, Websit
     const std::string& domain = record.website.domains[i].ascii();
     if (std::find(seen.begin(), seen.end(), domain) != seen.end()) continue;
     seen.push_back(domain);
-    const Value p[] = {key, domain, record.cancelled ? Null() : Value(domain)};
+    const Value p[] = {key, domain, record.cancelled ? Null() : Value(domain), content_hash};
     if (Result<Rows> r = s_.Run(kInsertWebsiteDomain, p); !r) {
       if (ConstraintOf(r.error()) == "website_domains.active_domain") {
         return s_.Refuse(storage_errors::DomainTaken(record.website.domains[i].unicode(),
@@ -74,7 +92,7 @@ Result<WebsiteId> WebsiteRepository::Insert(const WebsiteRecord& record) {
   if (Result<Rows> sealed = s_.Run(kSealWebsite, seal); !sealed) {
     return std::unexpected(sealed.error());
   }
-  if (Result<void> indexed = IndexDomains(record, id); !indexed) {
+  if (Result<void> indexed = IndexDomains(record, id, content_hash); !indexed) {
     return std::unexpected(indexed.error());
   }
   return id;
@@ -129,7 +147,7 @@ Result<std::int64_t> WebsiteRepository::Update(const WebsiteRecord& record) {
   Result<Rows> r = s_.Run(kUpdateWebsite, p);
   if (!r) return RecordWriteError(s_, r.error());
   if (r->empty()) return NotUpdated(s_, kRevisionOfWebsite, "website", record.id.value());
-  if (Result<void> indexed = IndexDomains(record, record.id); !indexed) {
+  if (Result<void> indexed = IndexDomains(record, record.id, content_hash); !indexed) {
     return std::unexpected(indexed.error());
   }
   return r->rows[0].Int(0);

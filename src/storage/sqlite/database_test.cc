@@ -104,13 +104,18 @@ TEST_F(SqliteTest, ASealedDocumentMovedToAnotherRowDoesNotOpen) {
   const std::filesystem::path path = dir_ / "icp.db";
   auto db = Open(path);
   AccountId account = storage_testing::CreateAccount(*db, "c");
+  AccountId canceller = storage_testing::CreateAccount(*db, "d");
   const Subject same = storage_testing::SampleApplication(1, "x.cn").subject;
   auto uow = *db->Begin();
   // Two rows with one content: a subject cancelled, then filed again with the same data.
   SubjectId first =
       *uow->subjects().Insert({SubjectId(), account, same, std::nullopt, false, std::nullopt, 0});
+  ApplicationRecord cancellation = storage_testing::NewRecord(
+      canceller, storage_testing::SampleApplication(1, "c.cn"), ApplicationType::kCancelSubject);
+  cancellation.subject = first;
   SubjectRecord cancelled = *uow->subjects().Get(first);
   cancelled.cancelled = true;
+  cancelled.changed_by = *uow->applications().Insert(cancellation);
   ASSERT_TRUE(uow->subjects().Update(cancelled).has_value());
   SubjectId second =
       *uow->subjects().Insert({SubjectId(), account, same, std::nullopt, false, std::nullopt, 0});

@@ -72,6 +72,18 @@ class StorageContract : public ::testing::TestWithParam<StoreUnderTest> {
     return rev;
   }
 
+  // An application of `type` about `subject`, in draft, from an account of its own: what a
+  // change to the subject's record on file must name in changed_by.
+  ApplicationId ApplicationAbout(UnitOfWork& uow, SubjectId subject, ApplicationType type,
+                                 int serial) {
+    ApplicationRecord record = NewRecord(
+        Fresh(), SampleApplication(serial, "about" + std::to_string(serial) + ".cn"), type);
+    record.subject = subject;
+    Result<ApplicationId> id = uow.applications().Insert(record);
+    EXPECT_TRUE(id.has_value()) << id.error().message;
+    return id.value_or(ApplicationId());
+  }
+
   // An account no application has used yet.
   AccountId Fresh() {
     EXPECT_LT(next_, supply_.size()) << "the test needs a larger supply of accounts";
@@ -401,6 +413,7 @@ TEST_P(StorageContract, OneActiveSubjectPerCertificate) {
   auto cancel = Begin();
   SubjectRecord stored = *cancel->subjects().Get(*id);
   stored.cancelled = true;
+  stored.changed_by = ApplicationAbout(*cancel, *id, ApplicationType::kCancelSubject, 40);
   ASSERT_EQ(*cancel->subjects().Update(stored), 2);
   EXPECT_FALSE(cancel->subjects().FindByCertificate(stored.subject.certificate)->has_value());
   EXPECT_TRUE(cancel->subjects().Insert(SubjectOf(account_, 40)).has_value())
@@ -431,6 +444,7 @@ TEST_P(StorageContract, ADomainBelongsToOneActiveWebsite) {
   WebsiteRecord w = **found;
   EXPECT_EQ(w.subject, a);
   w.cancelled = true;
+  w.changed_by = ApplicationAbout(*cancel, a, ApplicationType::kCancelWebsite, 41);
   ASSERT_TRUE(cancel->websites().Update(w).has_value());
   EXPECT_TRUE(cancel->websites().Insert(WebsiteOf(b, 42, "owned.cn")).has_value())
       << "a cancelled website frees its domain";
@@ -548,15 +562,72 @@ TEST_P(StorageContract, RacingThreadsGetOneApplicationPerAccount) {
 TEST_P(StorageContract, RecordsChangeOnlyThroughAnApplication) {
   auto uow = Begin();
   SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 51));
-  SubjectRecord s = *uow->subjects().Get(subject);
+  SubjectId other = *uow->subjects().Insert(SubjectOf(account_, 55));
+  ApplicationId about_other = ApplicationAbout(*uow, other, ApplicationType::kChangeSubject, 55);
+  ASSERT_TRUE(uow->Commit().has_value());
+  SubjectRecord s = *Begin()->subjects().Get(subject);
   s.subject.mailing_address = "另一个地址";
-  Result<std::int64_t> refused = uow->subjects().Update(s);
-  ASSERT_FALSE(refused.has_value());
-  EXPECT_EQ(refused.error().rule(), "access-filing.changes-no-data");
+  for (std::optional<ApplicationId> changed_by :
+       {std::optional<ApplicationId>(), std::optional<ApplicationId>(about_other)}) {
+    auto write = Begin();
+    s.changed_by = changed_by;  // none, or one about another subject
+    Result<std::int64_t> refused = write->subjects().Update(s);
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().rule(), "record.change-needs-application");
+  }
+  auto write = Begin();
+  s.changed_by = ApplicationAbout(*write, subject, ApplicationType::kChangeSubject, 51);
+  ASSERT_TRUE(write->subjects().Update(s).has_value());
+  s = *write->subjects().Get(subject);
+  s.subject.mailing_address = "第三个地址";
+  Result<std::int64_t> again = write->subjects().Update(s);
+  ASSERT_FALSE(again.has_value()) << "each change names a new application";
+  EXPECT_EQ(again.error().rule(), "record.change-needs-application");
 }
 
-// 川ICP备… and 蜀ICP备… are one number: it is stored once, in its canonical form, and a
-// cancelled number never comes back under its legacy alias.
+// A website stays with its subject.
+TEST_P(StorageContract, AWebsiteStaysWithItsSubject) {
+  auto uow = Begin();
+  SubjectId a = *uow->subjects().Insert(SubjectOf(account_, 56));
+  SubjectId b = *uow->subjects().Insert(SubjectOf(account_, 57));
+  WebsiteId site = *uow->websites().Insert(WebsiteOf(a, 56, "stays56.cn"));
+  WebsiteRecord w = *uow->websites().Get(site);
+  w.subject = b;
+  Result<std::int64_t> refused = uow->websites().Update(w);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "record.identity-fixed");
+}
+
+// A new website, change or cancellation is filed against a subject on record.
+TEST_P(StorageContract, AChangeNamesItsSubject) {
+  Result<ApplicationId> refused = Submit(
+      NewRecord(Fresh(), SampleApplication(58, "change58.cn"), ApplicationType::kChangeSubject));
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "application.type-needs-subject");
+}
+
+// A row that breaks several guards is refused by the same one on every store.
+TEST_P(StorageContract, EveryStoreNamesTheSameGuardFirst) {
+  SubjectId subject;
+  {
+    auto uow = Begin();
+    subject = *uow->subjects().Insert(SubjectOf(account_, 59));
+    ApplicationRecord first =
+        NewRecord(account_, SampleApplication(59, "first59.cn"), ApplicationType::kNewWebsite);
+    first.subject = subject;
+    ASSERT_TRUE(uow->applications().Insert(first).has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  // The same account, the same subject: open for the subject and for the account.
+  ApplicationRecord both =
+      NewRecord(account_, SampleApplication(59, "second59.cn"), ApplicationType::kChangeWebsite);
+  both.subject = subject;
+  EXPECT_EQ(Submit(both).error().rule(), "application.open-for-subject");
+  // No subject named, the certificate of one on record, the same account.
+  EXPECT_EQ(Submit(NewRecord(account_, SampleApplication(59, "third59.cn"))).error().rule(),
+            "application.subject-on-record");
+}
+
 TEST_P(StorageContract, ALegacyPrefixIsTheSameNumber) {
   auto uow = Begin();
   SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 52));

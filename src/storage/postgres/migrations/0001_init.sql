@@ -44,6 +44,7 @@ CREATE TABLE applications (
   open_subject_key TEXT,
   open_account BIGINT,
   body TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
   entered_at BIGINT NOT NULL,
   missed_calls BIGINT NOT NULL CHECK (missed_calls >= 0),
   next_call_at BIGINT,
@@ -58,11 +59,19 @@ CREATE TABLE applications (
   updated_at BIGINT NOT NULL,
   CONSTRAINT "applications.open_subject_key" UNIQUE (open_subject_key),
   CONSTRAINT "applications.open_account" UNIQUE (open_account),
-  CHECK ((state IN ('approved', 'withdrawn', 'abandoned', 'expired')) =
-         (open_subject_key IS NULL)),
-  CHECK (open_subject_key IS NULL OR open_subject_key = subject_key),
-  CHECK ((open_account IS NULL) = (open_subject_key IS NULL)),
-  CHECK (open_account IS NULL OR open_account = account_id)
+  CONSTRAINT applications_open_while_not_terminal
+    CHECK ((state IN ('approved', 'withdrawn', 'abandoned', 'expired')) =
+           (open_subject_key IS NULL)),
+  CONSTRAINT applications_open_key_is_subject_key
+    CHECK (open_subject_key IS NULL OR open_subject_key = subject_key),
+  CONSTRAINT applications_open_account_while_open
+    CHECK ((open_account IS NULL) = (open_subject_key IS NULL)),
+  CONSTRAINT applications_open_account_is_own
+    CHECK (open_account IS NULL OR open_account = account_id),
+  -- New websites, changes and cancellations are about a subject on record.
+  CONSTRAINT applications_type_names_subject
+    CHECK (subject_id IS NOT NULL OR type IN ('first_filing', 'new_website_filed_elsewhere',
+                                              'new_access', 'continue_access'))
 );
 CREATE INDEX applications_account ON applications (account_id, id);
 CREATE INDEX applications_state ON applications (state, id);
@@ -105,18 +114,46 @@ CREATE TABLE websites (
   number TEXT,
   cancelled BIGINT NOT NULL CHECK (cancelled IN (0, 1)),
   changed_by BIGINT REFERENCES applications (id),
-  revision BIGINT NOT NULL CHECK (revision >= 1)
+  revision BIGINT NOT NULL CHECK (revision >= 1),
+  UNIQUE (id, subject_id)
 );
 CREATE INDEX websites_subject ON websites (subject_id);
 
+-- Each row carries the content hash of the website document it was written for (bound to
+-- the sealed document): while the website is active, a row of its current document can be
+-- neither deleted nor closed, so a domain cannot be freed without a change filing.
 CREATE TABLE website_domains (
   website_id BIGINT NOT NULL REFERENCES websites (id),
   domain TEXT NOT NULL,
   active_domain TEXT,
+  content_hash TEXT NOT NULL,
   PRIMARY KEY (website_id, domain),
   CONSTRAINT "website_domains.active_domain" UNIQUE (active_domain),
   CHECK (active_domain IS NULL OR active_domain = domain)
 );
+CREATE FUNCTION website_domains_follow_the_document() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    IF EXISTS (SELECT 1 FROM websites WHERE id = OLD.website_id AND
+               content_hash = OLD.content_hash AND cancelled = 0) THEN
+      RAISE EXCEPTION 'website_domains.document' USING CONSTRAINT = 'website_domains.document';
+    END IF;
+    RETURN OLD;
+  END IF;
+  IF (TG_OP = 'UPDATE' AND (NEW.website_id IS DISTINCT FROM OLD.website_id OR
+                            NEW.domain IS DISTINCT FROM OLD.domain)) OR
+     NOT EXISTS (SELECT 1 FROM websites
+                 WHERE id = NEW.website_id AND content_hash = NEW.content_hash AND
+                       (cancelled = 1) = (NEW.active_domain IS NULL)) THEN
+    RAISE EXCEPTION 'website_domains.document' USING CONSTRAINT = 'website_domains.document';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER website_domains_follow_the_document
+  BEFORE INSERT OR UPDATE OR DELETE ON website_domains
+  FOR EACH ROW EXECUTE FUNCTION website_domains_follow_the_document();
+CREATE TRIGGER website_domains_kept BEFORE TRUNCATE ON website_domains
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('website_domains.document');
 
 -- Records on file are kept: a subject, website or application is never deleted and keeps
 -- its identity.
@@ -131,7 +168,7 @@ CREATE TRIGGER subjects_identity_fixed BEFORE UPDATE ON subjects
                      NEW.identity_key IS DISTINCT FROM OLD.identity_key)
   EXECUTE FUNCTION refuse('record.identity-fixed');
 CREATE TRIGGER websites_identity_fixed BEFORE UPDATE ON websites
-  FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id)
+  FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id OR NEW.subject_id IS DISTINCT FROM OLD.subject_id)
   EXECUTE FUNCTION refuse('record.identity-fixed');
 CREATE TRIGGER applications_identity_fixed BEFORE UPDATE ON applications
   FOR EACH ROW WHEN (NEW.id IS DISTINCT FROM OLD.id OR
@@ -140,36 +177,57 @@ CREATE TRIGGER applications_identity_fixed BEFORE UPDATE ON applications
                      NEW.created_at IS DISTINCT FROM OLD.created_at)
   EXECUTE FUNCTION refuse('record.identity-fixed');
 
--- Data on record changes only through an application that may change it: a new content
--- hash needs changed_by naming an application, and never an access filing (新增接入,
--- 继续接入, 取消接入 change no data). The sealed body is bound to its content hash (and
--- its row), so the body cannot change while the hash stays.
-CREATE FUNCTION access_filing_changes_no_data() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Data on record changes only through an application that may change it. A change of
+-- content, certificate or cancellation needs changed_by to name a new application about this
+-- subject (for a website: about its subject); an access filing (新增接入, 继续接入, 取消接入)
+-- never changes content. The sealed body is bound to its row and content hash, so the body
+-- cannot change behind an unchanged hash.
+CREATE FUNCTION records_change_through_an_application() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  content_changed BOOLEAN := NEW.content_hash IS DISTINCT FROM OLD.content_hash;
+  subject BIGINT;
 BEGIN
-  IF NEW.content_hash IS DISTINCT FROM OLD.content_hash AND
-     (NEW.changed_by IS NULL OR
-      coalesce((SELECT type FROM applications WHERE id = NEW.changed_by)
-        IN ('new_access', 'continue_access', 'cancel_access'), true)) THEN
+  IF TG_TABLE_NAME = 'subjects' THEN
+    subject := NEW.id;
+    content_changed := content_changed OR
+                       NEW.certificate_hash IS DISTINCT FROM OLD.certificate_hash;
+  ELSE
+    subject := NEW.subject_id;
+  END IF;
+  IF NOT content_changed AND NEW.cancelled IS NOT DISTINCT FROM OLD.cancelled THEN
+    RETURN NEW;
+  END IF;
+  IF content_changed AND (SELECT type FROM applications WHERE id = NEW.changed_by)
+       IN ('new_access', 'continue_access', 'cancel_access') THEN
     RAISE EXCEPTION 'access-filing.changes-no-data'
       USING CONSTRAINT = 'access-filing.changes-no-data';
   END IF;
+  IF NEW.changed_by IS NULL OR NEW.changed_by IS NOT DISTINCT FROM OLD.changed_by OR
+     NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.changed_by AND subject_id = subject) THEN
+    RAISE EXCEPTION 'record.change-needs-application'
+      USING CONSTRAINT = 'record.change-needs-application';
+  END IF;
   RETURN NEW;
 END $$;
-CREATE TRIGGER subjects_access_filing_changes_no_data BEFORE UPDATE ON subjects
-  FOR EACH ROW EXECUTE FUNCTION access_filing_changes_no_data();
-CREATE TRIGGER websites_access_filing_changes_no_data BEFORE UPDATE ON websites
-  FOR EACH ROW EXECUTE FUNCTION access_filing_changes_no_data();
+CREATE TRIGGER subjects_change_through_an_application BEFORE UPDATE ON subjects
+  FOR EACH ROW EXECUTE FUNCTION records_change_through_an_application();
+CREATE TRIGGER websites_change_through_an_application BEFORE UPDATE ON websites
+  FOR EACH ROW EXECUTE FUNCTION records_change_through_an_application();
 
 -- Every number ever issued, kept forever: issued once, and a cancellation is final. Numbers
 -- are stored in their canonical form: 川ICP备… is 蜀ICP备…, 甘ICP备… is 陇ICP备…, so a
 -- cancelled number cannot come back under its legacy alias.
 CREATE TABLE filing_numbers (
-  number TEXT CHECK (substr(number, 1, 1) NOT IN ('川', '甘')),
+  number TEXT CONSTRAINT filing_numbers_canonical CHECK (number ~ (
+    '^[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝蜀黔滇藏陕陇青宁新]' ||
+    '(ICP备[0-9]+号|ICP证[0-9]+号|B2-[0-9]+)(-[1-9][0-9]*[AX]?)?$')),
   subject_id BIGINT NOT NULL REFERENCES subjects (id),
   website_id BIGINT REFERENCES websites (id),
   issued_at BIGINT NOT NULL,
   cancelled_at BIGINT,
   CONSTRAINT "filing_numbers.number" PRIMARY KEY (number),
+  -- A website number is issued for a website of the subject it names.
+  FOREIGN KEY (website_id, subject_id) REFERENCES websites (id, subject_id),
   UNIQUE (number, subject_id),
   UNIQUE (number, website_id)
 );
@@ -194,13 +252,29 @@ CREATE FUNCTION subject_number_is_subjects() RETURNS trigger LANGUAGE plpgsql AS
 BEGIN
   IF NEW.number IS NOT NULL AND NOT EXISTS (
        SELECT 1 FROM filing_numbers
-       WHERE number = NEW.number AND subject_id = NEW.id AND website_id IS NULL) THEN
+       WHERE number = NEW.number AND subject_id = NEW.id AND website_id IS NULL AND
+             (cancelled_at IS NULL OR NEW.cancelled = 1 OR
+              (TG_OP = 'UPDATE' AND NEW.number IS NOT DISTINCT FROM OLD.number))) THEN
     RAISE EXCEPTION 'subjects.number' USING CONSTRAINT = 'subjects.number';
   END IF;
   RETURN NEW;
 END $$;
 CREATE TRIGGER subjects_number_issued BEFORE INSERT OR UPDATE OF number ON subjects
   FOR EACH ROW EXECUTE FUNCTION subject_number_is_subjects();
+-- A website's number is a website number issued to it, and not a cancelled one.
+CREATE FUNCTION website_number_is_the_websites() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.number IS NOT NULL AND NOT EXISTS (
+       SELECT 1 FROM filing_numbers
+       WHERE number = NEW.number AND website_id = NEW.id AND subject_id = NEW.subject_id AND
+             (cancelled_at IS NULL OR NEW.cancelled = 1 OR
+              (TG_OP = 'UPDATE' AND NEW.number IS NOT DISTINCT FROM OLD.number))) THEN
+    RAISE EXCEPTION 'websites.number' USING CONSTRAINT = 'websites.number';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER websites_number_issued BEFORE INSERT OR UPDATE OF number ON websites
+  FOR EACH ROW EXECUTE FUNCTION website_number_is_the_websites();
 
 -- An open application about no subject on record may not name the certificate of an active
 -- one (it is about that subject: its key is the subject's identity).
@@ -219,11 +293,16 @@ END $$;
 CREATE TRIGGER applications_subject_on_record BEFORE INSERT OR UPDATE ON applications
   FOR EACH ROW EXECUTE FUNCTION applications_subject_on_record();
 
+-- "One open application per domain": open_domain is the domain while the application is
+-- open; a terminal application frees its domains. Each row carries the content hash of the
+-- application document it was written for (bound to the sealed document): while the
+-- application is open, a row of its current document can be neither deleted nor closed.
 CREATE TABLE application_domains (
   application_id BIGINT NOT NULL REFERENCES applications (id),
   domain TEXT NOT NULL,
   field TEXT NOT NULL,
   open_domain TEXT,
+  content_hash TEXT NOT NULL,
   PRIMARY KEY (application_id, domain),
   CONSTRAINT "application_domains.open_domain" UNIQUE (open_domain),
   CHECK (open_domain IS NULL OR open_domain = domain)
@@ -238,20 +317,31 @@ CREATE TRIGGER applications_terminal_frees_domains AFTER UPDATE ON applications
   FOR EACH ROW WHEN (NEW.open_subject_key IS NULL AND OLD.open_subject_key IS NOT NULL)
   EXECUTE FUNCTION applications_terminal_frees_domains();
 
--- A domain row of a terminal application stays closed.
-CREATE FUNCTION application_domains_open_only_while_open() RETURNS trigger
-LANGUAGE plpgsql AS $$
+CREATE FUNCTION application_domains_follow_the_document() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.open_domain IS NOT NULL AND
-     (SELECT open_subject_key FROM applications WHERE id = NEW.application_id) IS NULL THEN
-    RAISE EXCEPTION 'application_domains.open_domain'
-      USING CONSTRAINT = 'application_domains.open_domain';
+  IF TG_OP = 'DELETE' THEN
+    IF EXISTS (SELECT 1 FROM applications WHERE id = OLD.application_id AND
+               content_hash = OLD.content_hash AND open_subject_key IS NOT NULL) THEN
+      RAISE EXCEPTION 'application_domains.document'
+        USING CONSTRAINT = 'application_domains.document';
+    END IF;
+    RETURN OLD;
+  END IF;
+  IF (TG_OP = 'UPDATE' AND (NEW.application_id IS DISTINCT FROM OLD.application_id OR
+                            NEW.domain IS DISTINCT FROM OLD.domain)) OR
+     NOT EXISTS (SELECT 1 FROM applications
+                 WHERE id = NEW.application_id AND content_hash = NEW.content_hash AND
+                       (open_subject_key IS NULL) = (NEW.open_domain IS NULL)) THEN
+    RAISE EXCEPTION 'application_domains.document'
+      USING CONSTRAINT = 'application_domains.document';
   END IF;
   RETURN NEW;
 END $$;
-CREATE TRIGGER application_domains_open_only_while_open
-  BEFORE INSERT OR UPDATE OF open_domain ON application_domains
-  FOR EACH ROW EXECUTE FUNCTION application_domains_open_only_while_open();
+CREATE TRIGGER application_domains_follow_the_document
+  BEFORE INSERT OR UPDATE OR DELETE ON application_domains
+  FOR EACH ROW EXECUTE FUNCTION application_domains_follow_the_document();
+CREATE TRIGGER application_domains_kept BEFORE TRUNCATE ON application_domains
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('application_domains.document');
 
 CREATE TABLE application_transitions (
   application_id BIGINT NOT NULL REFERENCES applications (id),
@@ -425,7 +515,28 @@ CREATE TRIGGER outbox_delivered_final BEFORE UPDATE ON outbox
   FOR EACH ROW WHEN (OLD.delivered_at IS NOT NULL)
   EXECUTE FUNCTION refuse('outbox.delivered-final');
 
+-- Messages are kept: a delivered message stays delivered (its effect happened).
+CREATE TRIGGER outbox_kept BEFORE DELETE OR TRUNCATE ON outbox
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('outbox.kept');
+
 CREATE TABLE inbox (
   idempotency_key TEXT PRIMARY KEY CONSTRAINT inbox_key_given CHECK (idempotency_key <> ''),
   received_at BIGINT NOT NULL
 );
+
+-- A key once accepted stays accepted: forgetting it would apply its message twice.
+CREATE TRIGGER inbox_kept BEFORE UPDATE OR DELETE OR TRUNCATE ON inbox
+  FOR EACH STATEMENT EXECUTE FUNCTION refuse('inbox.kept');
+
+-- Every function of this schema resolves names in this schema, never in pg_temp first (a
+-- role that may create temporary tables could otherwise shadow applications or audit_head
+-- inside a trigger).
+DO $$
+DECLARE
+  f REGPROCEDURE;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+           WHERE p.pronamespace = current_schema()::regnamespace LOOP
+    EXECUTE format('ALTER FUNCTION %s SET search_path = %I, pg_temp', f, current_schema());
+  END LOOP;
+END $$;

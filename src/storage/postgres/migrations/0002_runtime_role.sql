@@ -34,3 +34,5 @@ REVOKE UPDATE, DELETE ON application_transitions FROM beian_runtime;
 REVOKE DELETE ON filing_numbers FROM beian_runtime;
 REVOKE DELETE ON authorization_codes FROM beian_runtime;
 REVOKE DELETE ON subjects, websites, applications FROM beian_runtime;
+REVOKE DELETE ON outbox, inbox FROM beian_runtime;
+REVOKE UPDATE ON inbox FROM beian_runtime;

@@ -63,14 +63,50 @@ CREATE TABLE websites (
 ) STRICT;
 CREATE INDEX websites_subject ON websites (subject_id);
 
--- A domain belongs to at most one active website, and so to at most one subject.
+-- A domain belongs to at most one active website, and so to at most one subject. Each row
+-- carries the content hash of the website document it was written for (bound to the sealed
+-- document): while the website is active, a row of its current document can be neither
+-- deleted nor closed, so a domain cannot be freed without a change filing.
 CREATE TABLE website_domains (
   website_id INTEGER NOT NULL REFERENCES websites (id),
   domain TEXT NOT NULL,
   active_domain TEXT UNIQUE,
+  content_hash TEXT NOT NULL,
   PRIMARY KEY (website_id, domain),
   CHECK (active_domain IS NULL OR active_domain = domain)
 ) STRICT;
+
+CREATE TRIGGER website_domains_guard_insert BEFORE INSERT ON website_domains
+BEGIN
+  SELECT RAISE(ABORT, 'website_domains.kept')
+  WHERE EXISTS (SELECT 1 FROM website_domains
+                WHERE website_id = NEW.website_id AND domain = NEW.domain);
+  SELECT RAISE(ABORT, 'website_domains.active_domain')
+  WHERE NEW.active_domain IS NOT NULL AND
+        EXISTS (SELECT 1 FROM website_domains WHERE active_domain = NEW.active_domain);
+  SELECT RAISE(ABORT, 'website_domains.document')
+  WHERE NOT EXISTS (SELECT 1 FROM websites
+                    WHERE id = NEW.website_id AND content_hash = NEW.content_hash) OR
+        ((NEW.active_domain IS NULL) IS NOT
+         ((SELECT cancelled FROM websites WHERE id = NEW.website_id) = 1));
+END;
+CREATE TRIGGER website_domains_guard_update BEFORE UPDATE ON website_domains
+BEGIN
+  SELECT RAISE(ABORT, 'website_domains.document')
+  WHERE NEW.website_id IS NOT OLD.website_id OR NEW.domain IS NOT OLD.domain OR
+        NOT EXISTS (SELECT 1 FROM websites
+                    WHERE id = NEW.website_id AND content_hash = NEW.content_hash) OR
+        ((NEW.active_domain IS NULL) IS NOT
+         ((SELECT cancelled FROM websites WHERE id = NEW.website_id) = 1));
+  SELECT RAISE(ABORT, 'website_domains.active_domain')
+  WHERE NEW.active_domain IS NOT NULL AND EXISTS (
+    SELECT 1 FROM website_domains WHERE active_domain = NEW.active_domain AND
+      NOT (website_id = OLD.website_id AND domain = OLD.domain));
+END;
+CREATE TRIGGER website_domains_guard_delete BEFORE DELETE ON website_domains
+WHEN EXISTS (SELECT 1 FROM websites
+             WHERE id = OLD.website_id AND content_hash = OLD.content_hash AND cancelled = 0)
+BEGIN SELECT RAISE(ABORT, 'website_domains.document'); END;
 
 -- Records on file are kept: a subject or website is cancelled, never deleted, keeps its id
 -- and identity, and cannot be replaced by a colliding insert.
@@ -97,34 +133,57 @@ CREATE TRIGGER websites_no_replace BEFORE INSERT ON websites
 WHEN EXISTS (SELECT 1 FROM websites WHERE id = NEW.id)
 BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
 CREATE TRIGGER websites_identity_fixed BEFORE UPDATE ON websites
-WHEN NEW.id IS NOT OLD.id
+WHEN NEW.id IS NOT OLD.id OR NEW.subject_id IS NOT OLD.subject_id
 BEGIN SELECT RAISE(ABORT, 'record.identity-fixed'); END;
+-- References an invariant rests on, checked whatever the connection's foreign_keys setting.
+CREATE TRIGGER websites_subject_exists BEFORE INSERT ON websites
+WHEN NOT EXISTS (SELECT 1 FROM subjects WHERE id = NEW.subject_id)
+BEGIN SELECT RAISE(ABORT, 'foreign-key'); END;
 
--- Data on record changes only through an application that may change it: a new content
--- hash needs changed_by naming an application, and never an access filing (新增接入,
--- 继续接入, 取消接入 change no data). The sealed body is bound to its content hash (and
--- its row), so the body cannot change while the hash stays.
-CREATE TRIGGER subjects_access_filing_changes_no_data BEFORE UPDATE ON subjects
-WHEN NEW.content_hash IS NOT OLD.content_hash AND
-     (NEW.changed_by IS NULL OR
-      NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.changed_by) OR
-      (SELECT type FROM applications WHERE id = NEW.changed_by)
-        IN ('new_access', 'continue_access', 'cancel_access'))
-BEGIN SELECT RAISE(ABORT, 'access-filing.changes-no-data'); END;
+-- Data on record changes only through an application that may change it. A change of
+-- content, certificate or cancellation needs changed_by to name a new application about this
+-- subject (for a website: about its subject); an access filing (新增接入, 继续接入, 取消接入)
+-- never changes content. The sealed body is bound to its row and content hash, so the body
+-- cannot change behind an unchanged hash.
+CREATE TRIGGER subjects_change_through_an_application BEFORE UPDATE ON subjects
+WHEN NEW.content_hash IS NOT OLD.content_hash OR NEW.certificate_hash IS NOT OLD.certificate_hash OR
+     NEW.cancelled IS NOT OLD.cancelled
+BEGIN
+  SELECT RAISE(ABORT, 'access-filing.changes-no-data')
+  WHERE (NEW.content_hash IS NOT OLD.content_hash OR
+         NEW.certificate_hash IS NOT OLD.certificate_hash) AND
+        (SELECT type FROM applications WHERE id = NEW.changed_by)
+          IN ('new_access', 'continue_access', 'cancel_access');
+  SELECT RAISE(ABORT, 'record.change-needs-application')
+  WHERE NEW.changed_by IS NULL OR NEW.changed_by IS OLD.changed_by OR
+        NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.changed_by AND subject_id = NEW.id);
+END;
 
-CREATE TRIGGER websites_access_filing_changes_no_data BEFORE UPDATE ON websites
-WHEN NEW.content_hash IS NOT OLD.content_hash AND
-     (NEW.changed_by IS NULL OR
-      NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.changed_by) OR
-      (SELECT type FROM applications WHERE id = NEW.changed_by)
-        IN ('new_access', 'continue_access', 'cancel_access'))
-BEGIN SELECT RAISE(ABORT, 'access-filing.changes-no-data'); END;
+CREATE TRIGGER websites_change_through_an_application BEFORE UPDATE ON websites
+WHEN NEW.content_hash IS NOT OLD.content_hash OR NEW.cancelled IS NOT OLD.cancelled
+BEGIN
+  SELECT RAISE(ABORT, 'access-filing.changes-no-data')
+  WHERE NEW.content_hash IS NOT OLD.content_hash AND
+        (SELECT type FROM applications WHERE id = NEW.changed_by)
+          IN ('new_access', 'continue_access', 'cancel_access');
+  SELECT RAISE(ABORT, 'record.change-needs-application')
+  WHERE NEW.changed_by IS NULL OR NEW.changed_by IS OLD.changed_by OR
+        NOT EXISTS (SELECT 1 FROM applications
+                    WHERE id = NEW.changed_by AND subject_id = NEW.subject_id);
+END;
 
 -- Every number ever issued, kept forever: issued once, and a cancellation is final. Numbers
 -- are stored in their canonical form: 川ICP备… is 蜀ICP备…, 甘ICP备… is 陇ICP备…, so a
 -- cancelled number cannot come back under its legacy alias.
 CREATE TABLE filing_numbers (
-  number TEXT PRIMARY KEY CHECK (substr(number, 1, 1) NOT IN ('川', '甘')),
+  number TEXT PRIMARY KEY CONSTRAINT filing_numbers_canonical CHECK (
+    substr(number, 1, 1) IN ('京', '津', '冀', '晋', '蒙', '辽', '吉', '黑', '沪', '苏', '浙',
+      '皖', '闽', '赣', '鲁', '豫', '鄂', '湘', '粤', '桂', '琼', '渝', '蜀', '黔', '滇', '藏',
+      '陕', '陇', '青', '宁', '新') AND
+    substr(number, 2) NOT GLOB '*[^0-9A-Z备证号-]*' AND
+    (substr(number, 2) GLOB 'ICP备[0-9]*号' OR substr(number, 2) GLOB 'ICP备[0-9]*号-[1-9]*' OR
+     substr(number, 2) GLOB 'ICP证[0-9]*号' OR substr(number, 2) GLOB 'ICP证[0-9]*号-[1-9]*' OR
+     substr(number, 2) GLOB 'B2-[0-9]*')),
   subject_id INTEGER NOT NULL REFERENCES subjects (id),
   website_id INTEGER REFERENCES websites (id),
   issued_at INTEGER NOT NULL,
@@ -132,6 +191,12 @@ CREATE TABLE filing_numbers (
   UNIQUE (number, subject_id),
   UNIQUE (number, website_id)
 ) STRICT;
+
+CREATE TRIGGER filing_numbers_subject_exists BEFORE INSERT ON filing_numbers
+WHEN NOT EXISTS (SELECT 1 FROM subjects WHERE id = NEW.subject_id) OR
+     (NEW.website_id IS NOT NULL AND NOT EXISTS (
+        SELECT 1 FROM websites WHERE id = NEW.website_id AND subject_id = NEW.subject_id))
+BEGIN SELECT RAISE(ABORT, 'foreign-key'); END;
 
 CREATE TRIGGER filing_numbers_kept_forever BEFORE DELETE ON filing_numbers
 BEGIN SELECT RAISE(ABORT, 'filing-number.kept-forever'); END;
@@ -154,7 +219,8 @@ BEGIN SELECT RAISE(ABORT, 'subjects.number'); END;
 CREATE TRIGGER subjects_number_issued BEFORE UPDATE OF number ON subjects
 WHEN NEW.number IS NOT NULL AND NOT EXISTS (
   SELECT 1 FROM filing_numbers
-  WHERE number = NEW.number AND subject_id = NEW.id AND website_id IS NULL)
+  WHERE number = NEW.number AND subject_id = NEW.id AND website_id IS NULL AND
+        (cancelled_at IS NULL OR NEW.cancelled = 1 OR NEW.number IS OLD.number))
 BEGIN SELECT RAISE(ABORT, 'subjects.number'); END;
 CREATE TRIGGER websites_number_issued_insert BEFORE INSERT ON websites
 WHEN NEW.number IS NOT NULL
@@ -162,7 +228,8 @@ BEGIN SELECT RAISE(ABORT, 'websites.number'); END;
 CREATE TRIGGER websites_number_issued BEFORE UPDATE OF number ON websites
 WHEN NEW.number IS NOT NULL AND NOT EXISTS (
   SELECT 1 FROM filing_numbers
-  WHERE number = NEW.number AND website_id = NEW.id AND subject_id = NEW.subject_id)
+  WHERE number = NEW.number AND website_id = NEW.id AND subject_id = NEW.subject_id AND
+        (cancelled_at IS NULL OR NEW.cancelled = 1 OR NEW.number IS OLD.number))
 BEGIN SELECT RAISE(ABORT, 'websites.number'); END;
 
 -- Applications. subject_key is whom the application is about: the identity_key of the
@@ -186,6 +253,7 @@ CREATE TABLE applications (
   open_subject_key TEXT UNIQUE,
   open_account INTEGER UNIQUE,
   body TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
   entered_at INTEGER NOT NULL,
   missed_calls INTEGER NOT NULL CHECK (missed_calls >= 0),
   next_call_at INTEGER,
@@ -199,74 +267,91 @@ CREATE TABLE applications (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL,
   FOREIGN KEY (subject_id, subject_key) REFERENCES subjects (id, identity_key),
-  CHECK ((state IN ('approved', 'withdrawn', 'abandoned', 'expired')) =
-         (open_subject_key IS NULL)),
-  CHECK (open_subject_key IS NULL OR open_subject_key = subject_key),
-  CHECK ((open_account IS NULL) = (open_subject_key IS NULL)),
-  CHECK (open_account IS NULL OR open_account = account_id)
+  CONSTRAINT applications_open_while_not_terminal
+    CHECK ((state IN ('approved', 'withdrawn', 'abandoned', 'expired')) =
+           (open_subject_key IS NULL)),
+  CONSTRAINT applications_open_key_is_subject_key
+    CHECK (open_subject_key IS NULL OR open_subject_key = subject_key),
+  CONSTRAINT applications_open_account_while_open
+    CHECK ((open_account IS NULL) = (open_subject_key IS NULL)),
+  CONSTRAINT applications_open_account_is_own
+    CHECK (open_account IS NULL OR open_account = account_id),
+  -- New websites, changes and cancellations are about a subject on record.
+  CONSTRAINT applications_type_names_subject
+    CHECK (subject_id IS NOT NULL OR type IN ('first_filing', 'new_website_filed_elsewhere',
+                                              'new_access', 'continue_access'))
 ) STRICT;
 CREATE INDEX applications_account ON applications (account_id, id);
 CREATE INDEX applications_state ON applications (state, id);
 CREATE INDEX applications_due ON applications (deadline_due) WHERE open_subject_key IS NOT NULL;
 CREATE INDEX applications_call ON applications (next_call_at) WHERE next_call_at IS NOT NULL;
 
--- The subject_key of an application about a subject on record is that subject's identity
--- (the foreign key above, checked here too for connections without foreign keys), and an
--- open application about no subject on record may not name the certificate of an active one.
-CREATE TRIGGER applications_subject_key BEFORE INSERT ON applications
-WHEN NEW.subject_id IS NOT NULL AND NOT EXISTS (
-  SELECT 1 FROM subjects WHERE id = NEW.subject_id AND identity_key = NEW.subject_key)
-BEGIN SELECT RAISE(ABORT, 'applications.subject_key'); END;
-CREATE TRIGGER applications_subject_key_update BEFORE UPDATE ON applications
-WHEN NEW.subject_id IS NOT NULL AND NOT EXISTS (
-  SELECT 1 FROM subjects WHERE id = NEW.subject_id AND identity_key = NEW.subject_key)
-BEGIN SELECT RAISE(ABORT, 'applications.subject_key'); END;
-CREATE TRIGGER applications_subject_on_record BEFORE INSERT ON applications
-WHEN NEW.subject_id IS NULL AND NEW.open_subject_key IS NOT NULL AND EXISTS (
-  SELECT 1 FROM subjects WHERE cancelled = 0 AND
-    (identity_key = NEW.subject_key OR active_certificate_hash = NEW.subject_key))
-BEGIN SELECT RAISE(ABORT, 'application.subject-on-record'); END;
-CREATE TRIGGER applications_subject_on_record_update BEFORE UPDATE ON applications
-WHEN NEW.subject_id IS NULL AND NEW.open_subject_key IS NOT NULL AND
-     (OLD.open_subject_key IS NULL OR NEW.subject_key IS NOT OLD.subject_key) AND EXISTS (
-  SELECT 1 FROM subjects WHERE cancelled = 0 AND
-    (identity_key = NEW.subject_key OR active_certificate_hash = NEW.subject_key))
-BEGIN SELECT RAISE(ABORT, 'application.subject-on-record'); END;
+-- The guards of an application row, in one trigger per statement kind so that every engine
+-- names the same first guard for a row that breaks several (PostgreSQL checks in this order
+-- too): an open application about no subject on record may not name an active subject's
+-- identity or certificate; one open application per subject, then per account (the unique
+-- keys, checked here first so INSERT OR REPLACE cannot delete the row holding the slot); the
+-- subject_key of an application about a subject on record is that subject's identity, and its
+-- account exists (references checked whatever the connection's foreign_keys setting).
+CREATE TRIGGER applications_guard_insert BEFORE INSERT ON applications
+BEGIN
+  SELECT RAISE(ABORT, 'record.kept') WHERE EXISTS (SELECT 1 FROM applications WHERE id = NEW.id);
+  SELECT RAISE(ABORT, 'application.subject-on-record')
+  WHERE NEW.subject_id IS NULL AND NEW.open_subject_key IS NOT NULL AND EXISTS (
+    SELECT 1 FROM subjects WHERE cancelled = 0 AND
+      (identity_key = NEW.subject_key OR active_certificate_hash = NEW.subject_key));
+  SELECT RAISE(ABORT, 'applications_type_names_subject')
+  WHERE NEW.subject_id IS NULL AND NEW.type NOT IN ('first_filing',
+    'new_website_filed_elsewhere', 'new_access', 'continue_access');
+  SELECT RAISE(ABORT, 'applications.open_subject_key')
+  WHERE NEW.open_subject_key IS NOT NULL AND
+        EXISTS (SELECT 1 FROM applications WHERE open_subject_key = NEW.open_subject_key);
+  SELECT RAISE(ABORT, 'applications.open_account')
+  WHERE NEW.open_account IS NOT NULL AND
+        EXISTS (SELECT 1 FROM applications WHERE open_account = NEW.open_account);
+  SELECT RAISE(ABORT, 'applications.subject_key')
+  WHERE NEW.subject_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM subjects WHERE id = NEW.subject_id AND identity_key = NEW.subject_key);
+  SELECT RAISE(ABORT, 'foreign-key')
+  WHERE NOT EXISTS (SELECT 1 FROM accounts WHERE id = NEW.account_id);
+END;
 
--- Applications are kept; a colliding insert or update may not replace another's row.
+CREATE TRIGGER applications_guard_update BEFORE UPDATE ON applications
+BEGIN
+  SELECT RAISE(ABORT, 'record.identity-fixed')
+  WHERE NEW.id IS NOT OLD.id OR NEW.account_id IS NOT OLD.account_id OR
+        NEW.type IS NOT OLD.type OR NEW.created_at IS NOT OLD.created_at;
+  SELECT RAISE(ABORT, 'application.subject-on-record')
+  WHERE NEW.subject_id IS NULL AND NEW.open_subject_key IS NOT NULL AND
+        (OLD.open_subject_key IS NULL OR NEW.subject_key IS NOT OLD.subject_key) AND EXISTS (
+    SELECT 1 FROM subjects WHERE cancelled = 0 AND
+      (identity_key = NEW.subject_key OR active_certificate_hash = NEW.subject_key));
+  SELECT RAISE(ABORT, 'applications.open_subject_key')
+  WHERE NEW.open_subject_key IS NOT NULL AND EXISTS (
+    SELECT 1 FROM applications WHERE open_subject_key = NEW.open_subject_key AND id <> OLD.id);
+  SELECT RAISE(ABORT, 'applications.open_account')
+  WHERE NEW.open_account IS NOT NULL AND EXISTS (
+    SELECT 1 FROM applications WHERE open_account = NEW.open_account AND id <> OLD.id);
+  SELECT RAISE(ABORT, 'applications.subject_key')
+  WHERE NEW.subject_id IS NOT NULL AND NOT EXISTS (
+    SELECT 1 FROM subjects WHERE id = NEW.subject_id AND identity_key = NEW.subject_key);
+END;
+
+-- Applications are kept.
 CREATE TRIGGER applications_kept BEFORE DELETE ON applications
 BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
-CREATE TRIGGER applications_no_replace BEFORE INSERT ON applications
-WHEN EXISTS (SELECT 1 FROM applications WHERE id = NEW.id)
-BEGIN SELECT RAISE(ABORT, 'record.kept'); END;
-CREATE TRIGGER applications_one_open_per_subject BEFORE INSERT ON applications
-WHEN NEW.open_subject_key IS NOT NULL AND
-     EXISTS (SELECT 1 FROM applications WHERE open_subject_key = NEW.open_subject_key)
-BEGIN SELECT RAISE(ABORT, 'applications.open_subject_key'); END;
-CREATE TRIGGER applications_one_open_per_account BEFORE INSERT ON applications
-WHEN NEW.open_account IS NOT NULL AND
-     EXISTS (SELECT 1 FROM applications WHERE open_account = NEW.open_account)
-BEGIN SELECT RAISE(ABORT, 'applications.open_account'); END;
-CREATE TRIGGER applications_identity_fixed BEFORE UPDATE ON applications
-WHEN NEW.id IS NOT OLD.id OR NEW.account_id IS NOT OLD.account_id OR
-     NEW.type IS NOT OLD.type OR NEW.created_at IS NOT OLD.created_at
-BEGIN SELECT RAISE(ABORT, 'record.identity-fixed'); END;
-CREATE TRIGGER applications_one_open_per_subject_update BEFORE UPDATE ON applications
-WHEN NEW.open_subject_key IS NOT NULL AND EXISTS (
-  SELECT 1 FROM applications WHERE open_subject_key = NEW.open_subject_key AND id <> OLD.id)
-BEGIN SELECT RAISE(ABORT, 'applications.open_subject_key'); END;
-CREATE TRIGGER applications_one_open_per_account_update BEFORE UPDATE ON applications
-WHEN NEW.open_account IS NOT NULL AND EXISTS (
-  SELECT 1 FROM applications WHERE open_account = NEW.open_account AND id <> OLD.id)
-BEGIN SELECT RAISE(ABORT, 'applications.open_account'); END;
 
 -- "One open application per domain": open_domain is the domain while the application is
--- open; a terminal application frees its domains (trigger below).
+-- open; a terminal application frees its domains (trigger below). Each row carries the
+-- content hash of the application document it was written for, and the sealed document is
+-- bound to that hash: while the application is open, a row of its current document can be
+-- neither deleted nor closed, so the index cannot be emptied without the document changing.
 CREATE TABLE application_domains (
   application_id INTEGER NOT NULL REFERENCES applications (id),
   domain TEXT NOT NULL,
   field TEXT NOT NULL,
   open_domain TEXT UNIQUE,
+  content_hash TEXT NOT NULL,
   PRIMARY KEY (application_id, domain),
   CHECK (open_domain IS NULL OR open_domain = domain)
 ) STRICT;
@@ -275,16 +360,37 @@ CREATE TRIGGER applications_terminal_frees_domains AFTER UPDATE ON applications
 WHEN NEW.open_subject_key IS NULL AND OLD.open_subject_key IS NOT NULL
 BEGIN UPDATE application_domains SET open_domain = NULL WHERE application_id = NEW.id; END;
 
--- A domain row of a terminal application stays closed; an open one names its domain.
-CREATE TRIGGER application_domains_open_only_while_open BEFORE INSERT ON application_domains
-WHEN NEW.open_domain IS NOT NULL AND
-     (SELECT open_subject_key FROM applications WHERE id = NEW.application_id) IS NULL
-BEGIN SELECT RAISE(ABORT, 'application_domains.open_domain'); END;
-CREATE TRIGGER application_domains_open_only_while_open_update
-BEFORE UPDATE OF open_domain ON application_domains
-WHEN NEW.open_domain IS NOT NULL AND
-     (SELECT open_subject_key FROM applications WHERE id = NEW.application_id) IS NULL
-BEGIN SELECT RAISE(ABORT, 'application_domains.open_domain'); END;
+CREATE TRIGGER application_domains_guard_insert BEFORE INSERT ON application_domains
+BEGIN
+  SELECT RAISE(ABORT, 'application_domains.kept')
+  WHERE EXISTS (SELECT 1 FROM application_domains
+                WHERE application_id = NEW.application_id AND domain = NEW.domain);
+  SELECT RAISE(ABORT, 'application_domains.open_domain')
+  WHERE NEW.open_domain IS NOT NULL AND
+        EXISTS (SELECT 1 FROM application_domains WHERE open_domain = NEW.open_domain);
+  SELECT RAISE(ABORT, 'application_domains.document')
+  WHERE NOT EXISTS (SELECT 1 FROM applications
+                    WHERE id = NEW.application_id AND content_hash = NEW.content_hash) OR
+        ((NEW.open_domain IS NULL) IS NOT
+         ((SELECT open_subject_key FROM applications WHERE id = NEW.application_id) IS NULL));
+END;
+CREATE TRIGGER application_domains_guard_update BEFORE UPDATE ON application_domains
+BEGIN
+  SELECT RAISE(ABORT, 'application_domains.document')
+  WHERE NEW.application_id IS NOT OLD.application_id OR NEW.domain IS NOT OLD.domain OR
+        NOT EXISTS (SELECT 1 FROM applications
+                    WHERE id = NEW.application_id AND content_hash = NEW.content_hash) OR
+        ((NEW.open_domain IS NULL) IS NOT
+         ((SELECT open_subject_key FROM applications WHERE id = NEW.application_id) IS NULL));
+  SELECT RAISE(ABORT, 'application_domains.open_domain')
+  WHERE NEW.open_domain IS NOT NULL AND EXISTS (
+    SELECT 1 FROM application_domains WHERE open_domain = NEW.open_domain AND
+      NOT (application_id = OLD.application_id AND domain = OLD.domain));
+END;
+CREATE TRIGGER application_domains_guard_delete BEFORE DELETE ON application_domains
+WHEN EXISTS (SELECT 1 FROM applications WHERE id = OLD.application_id AND
+             content_hash = OLD.content_hash AND open_subject_key IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'application_domains.document'); END;
 
 CREATE TABLE application_transitions (
   application_id INTEGER NOT NULL REFERENCES applications (id),
@@ -300,10 +406,12 @@ CREATE TRIGGER application_transitions_append_only_update BEFORE UPDATE ON appli
 BEGIN SELECT RAISE(ABORT, 'application.history-append-only'); END;
 CREATE TRIGGER application_transitions_append_only_delete BEFORE DELETE ON application_transitions
 BEGIN SELECT RAISE(ABORT, 'application.history-append-only'); END;
--- Appended in order, each move once: an insert that would replace a move is refused too.
+-- Appended in order to an application that exists, each move once: an insert that would
+-- replace a move is refused too.
 CREATE TRIGGER application_transitions_append_only_insert BEFORE INSERT ON application_transitions
 WHEN NEW.seq IS NOT (SELECT coalesce(max(seq), 0) + 1 FROM application_transitions
-                     WHERE application_id = NEW.application_id)
+                     WHERE application_id = NEW.application_id) OR
+     NOT EXISTS (SELECT 1 FROM applications WHERE id = NEW.application_id)
 BEGIN SELECT RAISE(ABORT, 'application.history-append-only'); END;
 
 CREATE TABLE materials (
@@ -436,7 +544,24 @@ CREATE TRIGGER outbox_delivered_final BEFORE UPDATE ON outbox
 WHEN OLD.delivered_at IS NOT NULL
 BEGIN SELECT RAISE(ABORT, 'outbox.delivered-final'); END;
 
+-- Messages are kept: a delivered message stays delivered (its effect happened), and no
+-- insert may replace a message.
+CREATE TRIGGER outbox_kept BEFORE DELETE ON outbox
+BEGIN SELECT RAISE(ABORT, 'outbox.kept'); END;
+CREATE TRIGGER outbox_no_replace BEFORE INSERT ON outbox
+WHEN EXISTS (SELECT 1 FROM outbox WHERE id = NEW.id OR idempotency_key = NEW.idempotency_key)
+BEGIN SELECT RAISE(ABORT, 'outbox.idempotency_key'); END;
+
 CREATE TABLE inbox (
   idempotency_key TEXT PRIMARY KEY CONSTRAINT inbox_key_given CHECK (idempotency_key <> ''),
   received_at INTEGER NOT NULL
 ) STRICT;
+
+-- A key once accepted stays accepted: forgetting it would apply its message twice.
+CREATE TRIGGER inbox_kept BEFORE DELETE ON inbox
+BEGIN SELECT RAISE(ABORT, 'inbox.kept'); END;
+CREATE TRIGGER inbox_no_replace BEFORE INSERT ON inbox
+WHEN EXISTS (SELECT 1 FROM inbox WHERE idempotency_key = NEW.idempotency_key)
+BEGIN SELECT RAISE(ABORT, 'inbox.idempotency_key'); END;
+CREATE TRIGGER inbox_fixed BEFORE UPDATE ON inbox
+BEGIN SELECT RAISE(ABORT, 'inbox.kept'); END;
