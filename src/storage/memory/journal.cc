@@ -5,6 +5,7 @@
 
 #include "ports/storage_errors.h"
 #include "storage/common/audit_chain.h"
+#include "storage/common/personal_data_guard.h"
 #include "storage/memory/repositories.h"
 
 namespace icp::memory {
@@ -13,6 +14,7 @@ namespace icp::memory {
 
 Result<void> AuditLog::Append(AuditEntry entry) {
   return s_.Write([&]() -> Result<void> {
+    if (Result<void> ok = RefuseUnmaskedPersonalData(entry); !ok) return ok;
     pending_.push_back(std::move(entry));
     return {};
   });
@@ -74,6 +76,8 @@ bool Claimable(const OutboxRow& row, std::chrono::sys_seconds now) {
 
 Result<bool> Outbox::Enqueue(const OutboxMessage& message) {
   return s_.Write([&]() -> Result<bool> {
+    if (Result<void> ok = RefuseUnmaskedPersonalData(message); !ok)
+      return std::unexpected(ok.error());
     State& st = s_.state();
     if (std::ranges::any_of(st.outbox, [&](const auto& row) {
           return row.second.message.idempotency_key == message.idempotency_key;

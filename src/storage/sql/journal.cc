@@ -3,6 +3,7 @@
 
 #include "ports/storage_errors.h"
 #include "storage/common/audit_chain.h"
+#include "storage/common/personal_data_guard.h"
 #include "storage/sql/repositories.h"
 #include "storage/sql/values.h"
 
@@ -25,6 +26,8 @@ constexpr std::string_view kReadEntries =
 }  // namespace
 
 Result<void> AuditLog::Append(AuditEntry entry) {
+  if (Result<void> ok = RefuseUnmaskedPersonalData(entry); !ok)
+    return s_.Refuse(std::unexpected(ok.error()));
   pending_.push_back(std::move(entry));
   return {};
 }
@@ -120,6 +123,8 @@ constexpr std::string_view kAccept =
 }  // namespace
 
 Result<bool> Outbox::Enqueue(const OutboxMessage& m) {
+  if (Result<void> ok = RefuseUnmaskedPersonalData(m); !ok)
+    return s_.Refuse(std::unexpected(ok.error()));
   const Value p[] = {m.topic, m.idempotency_key, m.payload, Time(m.available_at)};
   Result<Rows> r = s_.Run(kEnqueue, p);
   if (!r) return std::unexpected(r.error());
