@@ -3,7 +3,6 @@
 #include <cstdlib>
 
 #include "storage/common/pii_vault.h"
-#include "storage/common/private_files.h"
 #include "storage/postgres/database.h"
 #include "storage/sqlite/database.h"
 
@@ -33,13 +32,6 @@ Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seco
                               sql::SchemaPolicy schema) {
   const std::filesystem::path key =
       config.pii_key.empty() ? config.data_dir / "pii.key" : config.pii_key;
-  // The data directory holds the key, the database and its WAL: the owner's alone (0700),
-  // whatever the umask. The files in it are made 0600 by those who create them.
-  if (config.pii_key.empty() || config.database.empty()) {
-    if (Result<void> dir = CreatePrivateDirectories(config.data_dir); !dir) {
-      return std::unexpected(dir.error());
-    }
-  }
   Result<PiiVault> vault = PiiVault::OpenKeyFile(key);
   if (!vault) return std::unexpected(vault.error());
   OpenedStore out;

@@ -31,10 +31,7 @@ struct OpenedStore {
 };
 
 // Opens the store `config` names, creating the PII key file on first start; `schema` says
-// whether missing migrations are applied, required, or left to the caller. A data directory
-// it creates is mode 0700, the key and database files in it 0600, whatever the umask
-// (storage/common/private_files.h); kFailedPrecondition (rule "storage.data-dir") when the
-// directory cannot be created.
+// whether missing migrations are applied, required, or left to the caller.
 Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seconds now,
                               sql::SchemaPolicy schema);
 
