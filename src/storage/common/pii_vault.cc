@@ -65,7 +65,7 @@ Result<void> CreateKeyFile(const std::filesystem::path& path) {
   std::array<unsigned char, 8> nonce{};
   randombytes_buf(nonce.data(), nonce.size());
   const std::string tmp = path.string() + ".tmp." + Hex(nonce.data(), nonce.size());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return KeyFileProblem(path, "cannot create: " + Errno(errno));
   // fchmod: the mode given to open() passes through the umask.
   const bool written = ::fchmod(fd, 0600) == 0 &&

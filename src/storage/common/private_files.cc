@@ -55,7 +55,8 @@ Result<void> CreatePrivateDirectories(const std::filesystem::path& dir) {
 }
 
 Result<void> CreatePrivateFile(const std::filesystem::path& file) {
-  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  // O_CREAT | O_EXCL fails on anything at the path, a symbolic link included (never followed).
+  const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) {
     const int e = errno;
     if (e == EEXIST) return AlreadyExists(file.string() + " exists");
