@@ -19,8 +19,11 @@ TEST(FindUnmaskedPersonalData, FindsAResidentIdWithItsCheckCharacter) {
 
 TEST(FindUnmaskedPersonalData, IgnoresEighteenDigitsThatAreNoResidentId) {
   EXPECT_TRUE(FindUnmaskedPersonalData("110105194912310021").empty());  // wrong check digit
-  EXPECT_TRUE(FindUnmaskedPersonalData("110105194913310025").empty());  // month 13
-  EXPECT_TRUE(FindUnmaskedPersonalData("1101051949123100").empty());    // too short
+  // Right check characters, but no such birth date: month 13, born 1899, 30 February.
+  EXPECT_TRUE(FindUnmaskedPersonalData("110105194913310021").empty());
+  EXPECT_TRUE(FindUnmaskedPersonalData("110105189912310023").empty());
+  EXPECT_TRUE(FindUnmaskedPersonalData("110105194902300020").empty());
+  EXPECT_TRUE(FindUnmaskedPersonalData("1101051949123100").empty());  // too short
 }
 
 TEST(FindUnmaskedPersonalData, FindsMobileNumbersInEveryCommonForm) {
