@@ -1,6 +1,7 @@
 #pragma once
 
 #include <expected>
+#include <utility>
 
 #include "base/error.h"
 
@@ -16,6 +17,10 @@ template <typename T>
 class [[nodiscard]] Result : public std::expected<T, Error> {
  public:
   using std::expected<T, Error>::expected;
+  Result() = default;
+  // From a plain std::expected<T, Error>, which the inherited constructors do not take.
+  Result(const std::expected<T, Error>& e) : std::expected<T, Error>(e) {}  // NOLINT: implicit
+  Result(std::expected<T, Error>&& e) : std::expected<T, Error>(std::move(e)) {}  // NOLINT
 };
 
 }  // namespace icp
