@@ -35,6 +35,21 @@ std::string KeepEnds(std::string_view text, std::size_t head, std::size_t tail) 
   return out;
 }
 
+// The number of code points; bytes when `text` is not UTF-8.
+std::size_t CodePoints(std::string_view text) {
+  std::optional<std::vector<char32_t>> cps = DecodeUtf8(text);
+  return cps ? cps->size() : text.size();
+}
+
+// The first character of `text` (all of its bytes); "*" when `text` is not UTF-8.
+std::string FirstCodePoint(std::string_view text) {
+  std::optional<std::vector<char32_t>> cps = DecodeUtf8(text);
+  if (!cps || cps->empty()) return "*";
+  std::string out;
+  AppendUtf8(cps->front(), out);
+  return out;
+}
+
 }  // namespace
 
 std::string_view RoleName(Role role) { return kRoles.Name(role); }
@@ -47,7 +62,7 @@ Disclosure DisclosureFor(Role role, bool own_data) {
 }
 
 std::string MaskCertificateNumber(std::string_view number) {
-  return number.size() >= 10 ? KeepEnds(number, 3, 4) : KeepEnds(number, 1, 1);
+  return CodePoints(number) >= 10 ? KeepEnds(number, 3, 4) : KeepEnds(number, 1, 1);
 }
 
 std::string MaskMobile(std::string_view mobile) { return KeepEnds(mobile, 3, 4); }
@@ -55,7 +70,16 @@ std::string MaskMobile(std::string_view mobile) { return KeepEnds(mobile, 3, 4);
 std::string MaskEmail(std::string_view email) {
   const std::size_t at = email.rfind('@');
   if (at == std::string_view::npos || at == 0) return KeepEnds(email, 1, 0);
-  return std::string(email.substr(0, 1)) + "***" + std::string(email.substr(at));
+  return FirstCodePoint(email) + "***" + std::string(email.substr(at));
+}
+
+std::string MaskName(std::string_view name) {
+  return CodePoints(name) >= 3 ? KeepEnds(name, 1, 1) : KeepEnds(name, 1, 0);
+}
+
+std::string MaskAddress(std::string_view address) {
+  const std::size_t n = CodePoints(address);
+  return KeepEnds(address, n > 6 ? 6 : n / 2, 0);
 }
 
 }  // namespace icp

@@ -26,13 +26,22 @@ enum class Disclosure { kMasked, kFull };
 // full (it typed it) and anyone else's masked.
 Disclosure DisclosureFor(Role role, bool own_data);
 
-// "440308199901101512" -> "440***********1512"; short numbers keep the first and last
-// character ("G1234567" -> "G******7"). Counts characters, not bytes.
+// Every mask counts characters (code points), never bytes: a star stands for one character,
+// Chinese or not, and a character is never cut in half. At least one character is hidden.
+//
+// "440308199901101512" -> "440***********1512"; numbers under 10 characters keep the first
+// and last ("G1234567" -> "G******7").
 std::string MaskCertificateNumber(std::string_view number);
 // "13800138000" -> "138****8000".
 std::string MaskMobile(std::string_view mobile);
-// "zhangsan@example.com" -> "z***@example.com".
+// "zhangsan@example.com" -> "z***@example.com", "张三@example.com" -> "张***@example.com".
 std::string MaskEmail(std::string_view email);
+// A person's name keeps its first character (the surname) and, from three characters on, its
+// last: "张三" -> "张*", "王小明" -> "王*明", "欧阳小明" -> "欧**明".
+std::string MaskName(std::string_view name);
+// An address keeps its first six characters (province and city) and hides the rest:
+// "广东省深圳市南山区科技园路1号" -> "广东省深圳市*********"; a shorter one keeps its first half.
+std::string MaskAddress(std::string_view address);
 
 // The value as `disclosure` allows, with `mask` applied when masked.
 inline std::string Disclose(std::string_view value, Disclosure disclosure,

@@ -81,6 +81,9 @@ def append(db_path, key, entries):
     con.close()
 
 
+os.umask(0o022)
+
+
 def psql(url, sql):
     exe = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
     p = subprocess.run([exe, "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql],
@@ -110,8 +113,10 @@ with tempfile.TemporaryDirectory() as d:
     expect(1, "[migration.pending]", "audit", "verify", data_dir=data)
     expect(0, "0001_init  applied now", "db", "migrate", data_dir=data)
     expect(0, "already applied", "db", "migrate", data_dir=data)
-    if oct(os.stat(os.path.join(data, "pii.key")).st_mode & 0o777) != "0o600":
-        failures.append("pii.key is not mode 0600")
+    # Private whatever the umask: the usual 022 would leave everything readable by all.
+    for path, mode in ((data, 0o700), (os.path.join(data, "pii.key"), 0o600), (db, 0o600)):
+        if os.stat(path).st_mode & 0o777 != mode:
+            failures.append(f"{path} is mode {oct(os.stat(path).st_mode & 0o777)}, not {oct(mode)}")
     expect(0, "0 entries, chain intact", "audit", "verify", data_dir=data)
 
     key = audit_key(data)
@@ -124,6 +129,8 @@ with tempfile.TemporaryDirectory() as d:
     backup = os.path.join(d, "backup.db")
     expect(0, "backup written", "db", "backup", backup, data_dir=data)
     expect(1, "never overwrite", "db", "backup", backup, data_dir=data)
+    if os.stat(backup).st_mode & 0o777 != 0o600:
+        failures.append(f"the backup is mode {oct(os.stat(backup).st_mode & 0o777)}, not 0o600")
 
     con = sqlite3.connect(db)
     try:

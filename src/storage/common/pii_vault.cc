@@ -7,11 +7,11 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
+#include <string>
 #include <vector>
 
 #include "base/check.h"
+#include "storage/common/private_files.h"
 
 namespace icp {
 namespace {
@@ -29,6 +29,8 @@ std::unexpected<Error> KeyFileProblem(const std::filesystem::path& path, const s
   return std::unexpected(std::move(e));
 }
 
+std::string Errno(int e) { return std::strerror(e); }
+
 std::string Hex(const unsigned char* data, std::size_t size) {
   std::string out(size * 2 + 1, '\0');
   sodium_bin2hex(out.data(), out.size(), data, size);
@@ -36,9 +38,26 @@ std::string Hex(const unsigned char* data, std::size_t size) {
   return out;
 }
 
+// Makes the directory entry of a file just linked into `dir` durable: without it a crash can
+// lose the new key although its bytes were synced, and the data sealed with it in the meantime
+// would be lost with it.
+Result<void> SyncDirectory(const std::filesystem::path& key, const std::filesystem::path& dir) {
+  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return KeyFileProblem(key, "cannot open its directory: " + Errno(errno));
+  const bool synced = ::fsync(fd) == 0;
+  const int e = errno;
+  ::close(fd);
+  if (!synced) return KeyFileProblem(key, "cannot sync its directory: " + Errno(e));
+  return {};
+}
+
 // Writes a new key to a private temporary file and links it into place: link() fails if
 // the key exists, so of two processes racing, one key wins and both read it.
 Result<void> CreateKeyFile(const std::filesystem::path& path) {
+  const std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+  if (Result<void> made = CreatePrivateDirectories(dir); !made) {
+    return KeyFileProblem(path, made.error().message);
+  }
   std::array<unsigned char, 32> master{};
   crypto_kdf_keygen(master.data());
   const std::string text = Hex(master.data(), master.size()) + "\n";
@@ -48,8 +67,10 @@ Result<void> CreateKeyFile(const std::filesystem::path& path) {
   randombytes_buf(nonce.data(), nonce.size());
   const std::string tmp = path.string() + ".tmp." + Hex(nonce.data(), nonce.size());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return KeyFileProblem(path, std::string("cannot create: ") + std::strerror(errno));
-  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+  if (fd < 0) return KeyFileProblem(path, "cannot create: " + Errno(errno));
+  // fchmod: the mode given to open() passes through the umask.
+  const bool written = ::fchmod(fd, 0600) == 0 &&
+                       ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
                        ::fsync(fd) == 0;
   ::close(fd);
   if (!written) {
@@ -60,37 +81,82 @@ Result<void> CreateKeyFile(const std::filesystem::path& path) {
   const int link_errno = errno;
   ::unlink(tmp.c_str());
   if (linked != 0 && link_errno != EEXIST) {
-    return KeyFileProblem(path, std::string("cannot create: ") + std::strerror(link_errno));
+    return KeyFileProblem(path, "cannot create: " + Errno(link_errno));
+  }
+  return SyncDirectory(path, dir);
+}
+
+// Opens the key file itself, never a file a symbolic link points to: whoever can plant a link
+// where the key belongs could otherwise hand the store a key of their choosing.
+Result<int> OpenKeyDescriptor(const std::filesystem::path& path) {
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) return fd;
+    if (errno == ELOOP) {
+      return KeyFileProblem(path, "it is a symbolic link; give the key file's own path");
+    }
+    if (errno != ENOENT || attempt > 0)
+      return KeyFileProblem(path, "cannot read it: " + Errno(errno));
+    if (Result<void> created = CreateKeyFile(path); !created) {
+      return std::unexpected(created.error());
+    }
+  }
+  return KeyFileProblem(path, "cannot read it");
+}
+
+// Checks the file behind `fd`, the one that will be read: the check and the read cannot be
+// told apart by a rename in between.
+Result<void> CheckKeyDescriptor(const std::filesystem::path& path, int fd) {
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return KeyFileProblem(path, "cannot read it: " + Errno(errno));
+  if (!S_ISREG(st.st_mode)) return KeyFileProblem(path, "it is not a regular file");
+  if (st.st_uid != ::geteuid()) {
+    return KeyFileProblem(path, "it belongs to user " + std::to_string(st.st_uid) +
+                                    ", not to this process's user " + std::to_string(::geteuid()) +
+                                    "; chown it");
+  }
+  if ((st.st_mode & 077) != 0) {
+    return KeyFileProblem(path, "group or others may read or write it; chmod 600 it");
   }
   return {};
+}
+
+// Up to 128 bytes of the file behind `fd`: a key file is 65.
+std::string ReadSmall(int fd) {
+  std::string text(128, '\0');
+  std::size_t size = 0;
+  while (size < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + size, text.size() - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    size += static_cast<std::size_t>(n);
+  }
+  text.resize(size);
+  return text;
 }
 
 }  // namespace
 
 Result<PiiVault> PiiVault::OpenKeyFile(const std::filesystem::path& path) {
   InitSodium();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), ec);
-    if (Result<void> created = CreateKeyFile(path); !created)
-      return std::unexpected(created.error());
+  Result<int> fd = OpenKeyDescriptor(path);
+  if (!fd) return std::unexpected(fd.error());
+  Result<void> checked = CheckKeyDescriptor(path, *fd);
+  std::string text = checked ? ReadSmall(*fd) : std::string();
+  ::close(*fd);
+  if (!checked) return std::unexpected(checked.error());
+  std::string_view hex = text;
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == '\r' || hex.back() == ' ')) {
+    hex.remove_suffix(1);
   }
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return KeyFileProblem(path, "cannot read it");
-  if ((st.st_mode & 077) != 0) {
-    return KeyFileProblem(path, "it is readable by group or others; chmod 600 it");
-  }
-  std::ifstream in(path);
-  std::string hex;
-  in >> hex;
   std::array<unsigned char, 32> master{};
   std::size_t length = 0;
-  if (hex.size() != 64 ||
-      sodium_hex2bin(master.data(), master.size(), hex.data(), hex.size(), nullptr, &length,
-                     nullptr) != 0 ||
-      length != master.size()) {
-    return KeyFileProblem(path, "it does not hold a 64-digit hex key");
-  }
+  const bool valid = hex.size() == 64 &&
+                     sodium_hex2bin(master.data(), master.size(), hex.data(), hex.size(), nullptr,
+                                    &length, nullptr) == 0 &&
+                     length == master.size();
+  sodium_memzero(text.data(), text.size());
+  if (!valid) return KeyFileProblem(path, "it does not hold a 64-digit hex key");
   PiiVault vault = FromMasterKey(master);
   sodium_memzero(master.data(), master.size());
   return vault;
@@ -133,6 +199,9 @@ Result<std::string> PiiVault::Open(std::string_view sealed, std::string_view con
   };
   if (!sealed.starts_with(kVersion)) return refuse();
   sealed.remove_prefix(kVersion.size());
+  // Nothing after the version cannot hold a nonce and a tag; and libsodium must not be handed
+  // the null data() of an empty buffer.
+  if (sealed.empty()) return refuse();
   std::vector<unsigned char> box(sealed.size());
   std::size_t size = 0;
   if (sodium_base642bin(box.data(), box.size(), sealed.data(), sealed.size(), nullptr, &size,

@@ -18,10 +18,13 @@ namespace icp {
 // crypto_kdf: one for XChaCha20-Poly1305 (sealing), one for keyed BLAKE2b (lookups).
 class PiiVault {
  public:
-  // Reads the key file, or creates it when absent: 32 random bytes, hex, mode 0600, created
-  // atomically so that two processes starting together end up with the same key.
-  // kFailedPrecondition (rule "pii.key-file") if it is unreadable, malformed, or readable by
-  // group or others.
+  // Reads the key file, or creates it when absent: 32 random bytes, hex, mode 0600 in a
+  // directory created 0700 (whatever the umask), created atomically so that two processes
+  // starting together end up with the same key, and its directory fsynced after.
+  // The file is opened with O_NOFOLLOW and checked with fstat on the descriptor it is read
+  // from. kFailedPrecondition (rule "pii.key-file", saying why) if it is a symbolic link, not
+  // a regular file, owned by another user than the effective one, open to group or others,
+  // unreadable, or not 64 hex digits.
   static Result<PiiVault> OpenKeyFile(const std::filesystem::path& path);
   // A vault from a fixed master key (tests, and the in-memory store).
   static PiiVault FromMasterKey(const std::array<unsigned char, 32>& master);

@@ -1,6 +1,7 @@
 #include "storage/common/pii_vault.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
@@ -61,6 +62,8 @@ TEST(PiiVaultTest, KeyFileIsCreatedPrivateOnceAndReused) {
   struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat(path.parent_path().c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u) << "the directory the key is created in";
   Result<PiiVault> second = PiiVault::OpenKeyFile(path);
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(second->Hash("x", "c"), first->Hash("x", "c"));
@@ -100,6 +103,84 @@ TEST(PiiVaultTest, StartingTogetherEveryoneGetsTheSameKey) {
   for ([[maybe_unused]] const auto& entry : std::filesystem::directory_iterator(dir)) ++files;
   EXPECT_EQ(files, 1u) << "no temporary key file is left behind";
   std::filesystem::remove_all(dir);
+}
+
+// A fresh directory under the test's temporary directory.
+std::filesystem::path FreshDir(const std::string& name) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / name;
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+void ExpectRefused(const std::filesystem::path& path, const std::string& why) {
+  Result<PiiVault> vault = PiiVault::OpenKeyFile(path);
+  ASSERT_FALSE(vault.has_value()) << path << " was accepted";
+  EXPECT_EQ(vault.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_EQ(vault.error().rule(), "pii.key-file");
+  EXPECT_NE(vault.error().message.find(why), std::string::npos) << vault.error().message;
+}
+
+TEST(PiiVaultTest, KeyFileAndItsDirectoryArePrivateWhateverTheUmask) {
+  const std::filesystem::path dir = FreshDir("pii_key_umask");
+  const std::filesystem::path path = dir / "a" / "b" / "pii.key";
+  const mode_t old = ::umask(0277);  // would take the owner's write and search bits
+  Result<PiiVault> vault = PiiVault::OpenKeyFile(path);
+  ::umask(old);
+  ASSERT_TRUE(vault.has_value()) << vault.error().message;
+  struct stat st {};
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  ASSERT_EQ(::stat((dir / "a" / "b").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  ASSERT_EQ(::stat((dir / "a").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0700u);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PiiVaultTest, KeyFileThatIsASymbolicLinkIsRefused) {
+  const std::filesystem::path dir = FreshDir("pii_key_symlink");
+  ASSERT_TRUE(PiiVault::OpenKeyFile(dir / "real.key").has_value());
+  std::filesystem::create_symlink(dir / "real.key", dir / "pii.key");
+  ExpectRefused(dir / "pii.key", "symbolic link");
+  // A dangling link is not followed to create a key where it points.
+  std::filesystem::create_symlink(dir / "planted.key", dir / "dangling.key");
+  ExpectRefused(dir / "dangling.key", "symbolic link");
+  EXPECT_FALSE(std::filesystem::exists(dir / "planted.key"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PiiVaultTest, KeyFileOwnedByAnotherUserIsRefused) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "giving the key file to another user (chown) needs root; this runs as uid "
+                 << ::geteuid();
+  }
+  // nobody's uid on Debian; chown takes a uid whether or not a name goes with it.
+  constexpr uid_t kNobody = 65534;
+  const std::filesystem::path dir = FreshDir("pii_key_owner");
+  const std::filesystem::path path = dir / "pii.key";
+  ASSERT_TRUE(PiiVault::OpenKeyFile(path).has_value());
+  ASSERT_EQ(::chown(path.c_str(), kNobody, kNobody), 0);
+  ExpectRefused(path, "belongs to user 65534");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PiiVaultTest, KeyFileThatIsNoRegularFileIsRefused) {
+  const std::filesystem::path dir = FreshDir("pii_key_kind");
+  std::filesystem::create_directories(dir / "pii.key");
+  ::chmod((dir / "pii.key").c_str(), 0700);
+  ExpectRefused(dir / "pii.key", "not a regular file");
+  ASSERT_EQ(::mkfifo((dir / "fifo.key").c_str(), 0600), 0);
+  ExpectRefused(dir / "fifo.key", "not a regular file");  // and opening it does not block
+  std::filesystem::remove_all(dir);
+}
+
+TEST(PiiVaultTest, AnEmptySealedTextIsRefused) {
+  PiiVault vault = PiiVault::FromMasterKey(Key(7));
+  Result<std::string> opened = vault.Open("v1:", "application");
+  ASSERT_FALSE(opened.has_value());
+  EXPECT_EQ(opened.error().rule(), "pii.open");
+  EXPECT_FALSE(vault.Open("v1:=", "application").has_value());
 }
 
 }  // namespace

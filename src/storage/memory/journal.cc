@@ -5,6 +5,7 @@
 
 #include "ports/storage_errors.h"
 #include "storage/common/audit_chain.h"
+#include "storage/common/personal_data_guard.h"
 #include "storage/memory/repositories.h"
 
 namespace icp::memory {
@@ -28,6 +29,7 @@ Result<std::vector<StoredAuditEntry>> Page(const Journal& journal, std::int64_t 
 
 Result<void> AuditLog::Append(AuditEntry entry) {
   return s_.Write([&]() -> Result<void> {
+    if (Result<void> ok = RefuseUnmaskedPersonalData(entry); !ok) return ok;
     pending_.push_back(std::move(entry));
     return {};
   });

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "ports/storage_errors.h"
+#include "storage/common/personal_data_guard.h"
 
 namespace icp::memory {
 
@@ -37,6 +38,9 @@ OutboxEntry EntryOf(std::int64_t id, const OutboxRow& row) {
 
 Result<bool> Outbox::Enqueue(const OutboxMessage& message) {
   return s_.Write([&]() -> Result<bool> {
+    if (Result<void> ok = RefuseUnmaskedPersonalData(message); !ok) {
+      return std::unexpected(ok.error());
+    }
     State& st = s_.state();
     if (std::ranges::any_of(st.outbox, [&](const auto& row) {
           return row.second.message.idempotency_key == message.idempotency_key;

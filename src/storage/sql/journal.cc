@@ -4,6 +4,7 @@
 
 #include "ports/storage_errors.h"
 #include "storage/common/audit_chain.h"
+#include "storage/common/personal_data_guard.h"
 #include "storage/sql/repositories.h"
 #include "storage/sql/values.h"
 
@@ -71,6 +72,8 @@ Result<std::vector<StoredAuditEntry>> ReadEntries(Session& s, std::int64_t after
 }  // namespace
 
 Result<void> AuditLog::Append(AuditEntry entry) {
+  if (Result<void> ok = RefuseUnmaskedPersonalData(entry); !ok)
+    return s_.Refuse(std::unexpected(ok.error()));
   pending_.push_back(std::move(entry));
   return {};
 }

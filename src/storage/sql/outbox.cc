@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "ports/storage_errors.h"
+#include "storage/common/personal_data_guard.h"
 #include "storage/sql/values.h"
 
 namespace icp::sql {
@@ -85,6 +86,9 @@ OutboxEntry EntryFrom(const Row& row) {
 }  // namespace
 
 Result<bool> Outbox::Enqueue(const OutboxMessage& m) {
+  if (Result<void> ok = RefuseUnmaskedPersonalData(m); !ok) {
+    return s_.Refuse(std::unexpected(ok.error()));
+  }
   const Value p[] = {m.topic, m.idempotency_key, m.payload, Time(m.available_at)};
   Result<Rows> r = s_.Run(s_.Pick(kEnqueueSqlite, kEnqueuePostgres), p);
   if (!r) return std::unexpected(r.error());

@@ -4,6 +4,7 @@
 
 #include <array>
 
+#include "storage/common/private_files.h"
 #include "storage/sqlite/connection.h"
 
 namespace icp::embedded {
@@ -19,11 +20,38 @@ std::span<const sql::Migration> Migrations() {
   return kMigrations;
 }
 
+namespace {
+
+// The database file and its companions as SQLite names them.
+std::filesystem::path Companion(const std::filesystem::path& db, std::string_view suffix) {
+  return std::filesystem::path(db.string() + std::string(suffix));
+}
+
+// The database, its WAL and its shared-memory index hold logins, audit details and sealed
+// documents: they are the owner's alone (0600 in a 0700 directory), whatever the umask.
+// SQLite creates the WAL and the index with the database file's own mode, so creating that
+// file private before SQLite opens it is enough for new stores; an older store's files are
+// made private here.
+Result<void> PrivateDatabaseFiles(const std::filesystem::path& db) {
+  if (db.has_parent_path()) {
+    if (Result<void> dir = CreatePrivateDirectories(db.parent_path()); !dir) return dir;
+  }
+  if (Result<void> created = CreatePrivateFile(db);
+      !created && created.error().code != ErrorCode::kAlreadyExists) {
+    return created;
+  }
+  for (std::string_view suffix : {"", "-wal", "-shm", "-journal"}) {
+    if (Result<void> ok = MakeFilePrivate(Companion(db, suffix)); !ok) return ok;
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const Options& options, PiiVault vault,
                                                  std::chrono::sys_seconds now) {
-  if (options.path.has_parent_path()) {
-    std::error_code ec;
-    std::filesystem::create_directories(options.path.parent_path(), ec);
+  if (Result<void> files = PrivateDatabaseFiles(options.path); !files) {
+    return std::unexpected(files.error());
   }
   const std::filesystem::path path = options.path;
   auto pool = std::make_unique<sql::Pool>(
@@ -86,10 +114,25 @@ Result<void> CheckIntegrity(Connection& c, const std::filesystem::path& path) {
 }  // namespace
 
 Result<void> Database::Backup(const std::filesystem::path& to) {
-  std::error_code ec;
-  if (std::filesystem::exists(to, ec)) {
-    return FailedPrecondition(to.string() + " exists; backups never overwrite a file");
+  // Created here, exclusively and 0600: a backup is as private as the database, and a file
+  // (or a link) already at `to` is never overwritten.
+  if (Result<void> created = CreatePrivateFile(to); !created) {
+    if (created.error().code == ErrorCode::kAlreadyExists) {
+      return FailedPrecondition(to.string() + " exists; backups never overwrite a file");
+    }
+    return created;
   }
+  Result<void> copied = CopyTo(to);
+  if (!copied) {
+    std::error_code ec;  // a half-written backup is worse than none; removing it is best effort
+    for (std::string_view suffix : {"", "-wal", "-shm"}) {
+      std::filesystem::remove(Companion(to, suffix), ec);
+    }
+  }
+  return copied;
+}
+
+Result<void> Database::CopyTo(const std::filesystem::path& to) {
   Result<std::unique_ptr<Connection>> target = Connection::Open(to);
   if (!target) return std::unexpected(target.error());
   Result<sql::Pool::Lease> lease = store_.pool().Acquire();

@@ -37,6 +37,9 @@ class Database final : public icp::Database, public icp::DatabaseAdmin {
            std::chrono::sys_seconds now)
       : options_(std::move(options)), store_(std::move(pool), std::move(vault)), now_(now) {}
 
+  // Backup's copy into the empty file at `to`.
+  Result<void> CopyTo(const std::filesystem::path& to);
+
   Options options_;
   sql::Database store_;
   std::chrono::sys_seconds now_;

@@ -1,5 +1,7 @@
 #include "storage/sqlite/database.h"
 
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -145,6 +147,56 @@ TEST_F(SqliteTest, ASealedDocumentMovedToAnotherRowDoesNotOpen) {
     ASSERT_FALSE(r.has_value()) << moved.value();
     EXPECT_EQ(r.error().rule(), "storage.corrupt") << moved.value() << r.error().message;
   }
+}
+
+// The mode bits of `path`, or -1 when there is nothing there.
+int Mode(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 0777) : -1;
+}
+
+TEST_F(SqliteTest, TheDataDirectoryAndEveryDatabaseFileArePrivateUnderTheUsualUmask) {
+  const std::filesystem::path path = dir_ / "var" / "icp.db";
+  const mode_t old = ::umask(022);
+  auto db = Open(path);
+  ::umask(old);
+  ASSERT_NE(db, nullptr);
+  storage_testing::CreateAccount(*db, "c");  // a write: the WAL and its index exist now
+  EXPECT_EQ(Mode(dir_ / "var"), 0700);
+  EXPECT_EQ(Mode(path), 0600);
+  EXPECT_EQ(Mode(dir_ / "var" / "icp.db-wal"), 0600);
+  EXPECT_EQ(Mode(dir_ / "var" / "icp.db-shm"), 0600);
+  const mode_t again = ::umask(0277);  // would leave the owner read-only
+  Result<void> backup = db->Backup(dir_ / "backup.db");
+  ::umask(again);
+  ASSERT_TRUE(backup.has_value()) << backup.error().message;
+  EXPECT_EQ(Mode(dir_ / "backup.db"), 0600);
+}
+
+TEST_F(SqliteTest, AnOlderStoresReadableFilesAreMadePrivateOnOpen) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  {
+    auto db = Open(path);
+    ASSERT_NE(db, nullptr);
+  }
+  ASSERT_EQ(::chmod(path.c_str(), 0644), 0);
+  std::ofstream(dir_ / "icp.db-wal").close();
+  ASSERT_EQ(::chmod((dir_ / "icp.db-wal").c_str(), 0644), 0);
+  auto db = Open(path);
+  ASSERT_NE(db, nullptr);
+  EXPECT_EQ(Mode(path), 0600);
+  EXPECT_EQ(Mode(dir_ / "icp.db-wal"), 0600);
+}
+
+TEST_F(SqliteTest, ABackupIsNeverWrittenThroughALink) {
+  const std::filesystem::path path = dir_ / "icp.db";
+  auto db = Open(path);
+  ASSERT_NE(db, nullptr);
+  std::filesystem::create_symlink(dir_ / "elsewhere.db", dir_ / "link.db");
+  Result<void> backup = db->Backup(dir_ / "link.db");
+  ASSERT_FALSE(backup.has_value());
+  EXPECT_EQ(backup.error().code, ErrorCode::kFailedPrecondition);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "elsewhere.db"));
 }
 
 TEST_F(SqliteTest, TheDatabaseRefusesToRewriteHistory) {
