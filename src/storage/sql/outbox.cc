@@ -109,6 +109,7 @@ Result<std::vector<ClaimedMessage>> Outbox::Claim(std::string_view worker,
     out.push_back({OutboxMessageId(row.Int(0)),
                    {row.Text(1), row.Text(2), row.Text(3), TimeAt(row, 4)},
                    static_cast<int>(row.Int(5))});
+    if (Result<void> ok = row.Check(); !ok) return Corrupt("outbox message", ok.error());
   }
   std::ranges::sort(out, {}, [](const ClaimedMessage& c) { return c.id; });
   return out;
@@ -150,7 +151,10 @@ Result<std::vector<OutboxEntry>> Outbox::List(const OutboxQuery& query) {
   Result<Rows> r = s_.Run(query.dead_only ? kListDead : kListUndelivered, p);
   if (!r) return std::unexpected(r.error());
   std::vector<OutboxEntry> out;
-  for (const Row& row : r->rows) out.push_back(EntryFrom(row));
+  for (const Row& row : r->rows) {
+    out.push_back(EntryFrom(row));
+    if (Result<void> ok = row.Check(); !ok) return Corrupt("outbox message", ok.error());
+  }
   return out;
 }
 

@@ -57,7 +57,15 @@ class UnitOfWork final : public icp::UnitOfWork {
     if (!committed) {
       (void)session_.connection.Rollback();  // best effort; the error below is what counts
       Error e = committed.error();
-      if (e.code != ErrorCode::kUnavailable) e.code = ErrorCode::kAborted;
+      if (e.code == ErrorCode::kUnavailable) {
+        // The connection failed during COMMIT: the engine may have committed before it did.
+        e.message = "the outcome of COMMIT is unknown (" + e.message +
+                    "); read the state back before doing the work again";
+        e.violations = {{"", "storage.commit-outcome-unknown", e.message,
+                         "提交结果未知，请先查询当前状态再重试"}};
+        return std::unexpected(std::move(e));
+      }
+      e.code = ErrorCode::kAborted;
       e.message = "commit failed, nothing of this unit of work was stored: " + e.message;
       return std::unexpected(std::move(e));
     }

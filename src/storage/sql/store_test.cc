@@ -60,6 +60,8 @@ TEST(SqlUnitOfWork, AFailedCommitEndsTheUnitOfWork) {
   Result<void> first = (*uow)->Commit();
   ASSERT_FALSE(first.has_value());
   EXPECT_EQ(first.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(first.error().rule(), "storage.commit-outcome-unknown")
+      << "a connection lost during COMMIT may have committed";
   // A retry must not reach the engine: on PostgreSQL a second COMMIT would run outside any
   // transaction and "succeed".
   Result<void> retried = (*uow)->Commit();
@@ -78,6 +80,20 @@ TEST(SqlUnitOfWork, ACommittedUnitOfWorkRunsNothingMore) {
   ASSERT_TRUE((*uow)->Commit().has_value());
   EXPECT_EQ((*uow)->Commit().error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(log.commits, 1);
+}
+
+// A cell that is not an integer (a row some writer damaged) reads as 0 and makes the row
+// answer storage.corrupt, never an abort.
+TEST(SqlRow, ACellThatIsNotAnIntegerMarksTheRowCorrupt) {
+  Row row({std::string("12"), std::string("yesterday"), std::nullopt});
+  EXPECT_EQ(row.Int(0), 12);
+  EXPECT_TRUE(row.Check().has_value());
+  EXPECT_EQ(row.Int(1), 0);
+  EXPECT_EQ(row.Int(2), 0) << "NULL reads as 0 and is no damage";
+  Result<void> checked = row.Check();
+  ASSERT_FALSE(checked.has_value());
+  EXPECT_EQ(checked.error().rule(), "storage.corrupt");
+  EXPECT_NE(checked.error().message.find("column 1"), std::string::npos);
 }
 
 }  // namespace

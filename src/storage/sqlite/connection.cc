@@ -13,6 +13,8 @@ namespace {
 std::string ConstraintNamed(int extended, std::string_view message) {
   if (extended == SQLITE_CONSTRAINT_TRIGGER) return std::string(message);
   if (extended == SQLITE_CONSTRAINT_FOREIGNKEY) return "foreign-key";
+  // PostgreSQL names no constraint for NOT NULL either; "table.column" is a unique key's name.
+  if (extended == SQLITE_CONSTRAINT_NOTNULL) return {};
   const std::size_t colon = message.find(" failed: ");
   if (colon == std::string_view::npos) return {};
   return std::string(message.substr(colon + 9));

@@ -302,7 +302,9 @@ TEST_F(SqliteTest, TheSchemaLinksEveryEntryToTheHeadAndTheKeyGuardsTheRest) {
 
 // A wrong-typed value written around the platform is an error for a reader and a broken
 // entry for verify, never an abort (a STRICT table refuses it outright, which is as good).
-TEST_F(SqliteTest, AnEntryThatDoesNotReadBackIsBrokenNotACrash) {
+// The tables are STRICT: a value of the wrong type is refused when written, so no reader
+// meets it (sql::Row::Check covers a row that does not read back anyway: store_test.cc).
+TEST_F(SqliteTest, AValueOfTheWrongTypeIsRefusedWhenWritten) {
   const std::filesystem::path path = dir_ / "icp.db";
   auto db = Open(path);
   {
@@ -315,15 +317,12 @@ TEST_F(SqliteTest, AnEntryThatDoesNotReadBackIsBrokenNotACrash) {
   Result<sql::Rows> bad =
       Raw(path, "INSERT INTO audit_log VALUES (2, 'yesterday', 'a', 'b', 'c', '{}', '" +
                     head->rows.at(0).Text(0) + "', '" + std::string(64, 'a') + "')");
-  if (!bad) GTEST_SKIP() << "the schema refuses the value: " << bad.error().message;
-  Result<std::vector<StoredAuditEntry>> read = (*db->Begin())->audit().Read(0, 10);
-  ASSERT_FALSE(read.has_value());
-  EXPECT_EQ(read.error().rule(), "storage.corrupt") << read.error().message;
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_NE(bad.error().message.find("cannot store TEXT value in INTEGER column"),
+            std::string::npos)
+      << bad.error().message;
   Result<AuditVerification> v = (*db->BeginRead())->audit().Verify();
-  ASSERT_TRUE(v.has_value()) << v.error().message;
-  ASSERT_FALSE(v->ok());
-  EXPECT_EQ(*v->first_broken, 2);
-  EXPECT_NE(v->reason.find("does not read back"), std::string::npos) << v->reason;
+  ASSERT_TRUE(v.has_value() && v->ok());
 }
 
 TEST_F(SqliteTest, AChainOpenedWithAnotherKeyDoesNotVerify) {
