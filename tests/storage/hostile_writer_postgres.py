@@ -10,6 +10,7 @@ scripts/with-postgres sets them. Without them it fails, unless ICP_REQUIRE_PG is
 it says so and exits 0. The attacker speaks through psql, one transaction per attack.
 """
 import os
+import shutil
 import subprocess
 import sys
 import uuid
@@ -71,7 +72,8 @@ POSTGRES_ONLY = [
 
 def psql(url, schema, statements, single_transaction=True):
     script = f"SET search_path TO \"{schema}\";\n" + ";\n".join(statements) + ";\n"
-    args = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url]
+    exe = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
+    args = [exe, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url]
     if single_transaction:
         args.append("--single-transaction")
     return subprocess.run(args, input=script, capture_output=True, text=True)
