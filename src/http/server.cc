@@ -157,6 +157,10 @@ asio::awaitable<void> Server::Impl::Accept() {
 asio::awaitable<bool> Server::Impl::WaitForRequest(std::shared_ptr<Connection> c,
                                                    const beast::flat_buffer& buffer) {
   if (buffer.size() > 0) co_return true;  // a pipelined request is already here
+  // A connection that comes here idle after a shutdown began (accepted just before it, or
+  // answered while it began) ends like the idle ones BeginStop() closed.
+  beast::error_code unused;
+  if (stopping && c->stream.socket().available(unused) == 0) co_return false;
   c->idle_timer.expires_after(options.read_timeout);
   c->idle_timer.async_wait([c](const beast::error_code& ec) {
     beast::error_code ignored;
@@ -242,7 +246,9 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
     c->stream.expires_after(options.read_timeout);
     auto [write_ec, written] = co_await bhttp::async_write(c->stream, message, kNoThrow);
     c->busy = false;
-    if (write_ec || !again) break;
+    // A shutdown that began while this response was written skipped this connection as
+    // busy: it ends here instead of waiting, idle, for a request that will not be served.
+    if (write_ec || !again || stopping) break;
   }
   connections.erase(c.get());
   beast::error_code ignored;

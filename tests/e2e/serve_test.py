@@ -25,6 +25,7 @@ import time
 
 ICPD = sys.argv[1]
 TIMEOUT = 20  # seconds any one wait may take before the test fails
+MAX_BODY = 4096  # --max-body-bytes, well under Beast's own default limit
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -168,8 +169,12 @@ def test_routes(server):
     check_problem(r, data, 405, "INVALID_ARGUMENT", "wrong method", rule="route.method")
     check(r.getheader("Allow") == "GET", f"405 Allow is {r.getheader('Allow')!r}")
 
-    big = b"x" * (1024 * 1024 + 1)
-    r, data = request(server, "POST", "/healthz", body=big,
+    # icpd runs with --max-body-bytes 4096: a body of that size is read (and refused by the
+    # route), one byte more is refused before the route.
+    r, data = request(server, "POST", "/healthz", body=b"x" * MAX_BODY,
+                      headers={"Content-Type": "application/json"})
+    check(r.status == 405, f"a body of exactly --max-body-bytes: {r.status}, want 405")
+    r, data = request(server, "POST", "/healthz", body=b"x" * (MAX_BODY + 1),
                       headers={"Content-Type": "application/json"})
     check_problem(r, data, 413, "INVALID_ARGUMENT", "oversized body",
                   rule="request.body-too-large")
@@ -286,7 +291,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "data")
         os.makedirs(data)
-        server = Icpd(data)
+        server = Icpd(data, "--max-body-bytes", str(MAX_BODY))
         try:
             test_routes(server)
             test_graceful_shutdown(server)
