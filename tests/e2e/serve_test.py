@@ -4,8 +4,8 @@
 Starts the real icpd on a temporary SQLite data directory with --port 0, reads the port from
 its stdout, and checks over HTTP: /healthz, /readyz, /metrics, the index page, 404 and 405
 problems, a 413 problem for an oversized body, a 400 problem for a malformed request,
-keep-alive, security headers and X-Request-Id on every response; that icpd refuses to start
-on a bad store; and a graceful shutdown: SIGTERM while a request is in flight lets that
+keep-alive, security headers and X-Request-Id on every response; /readyz 503 on a schema this
+binary does not match; that icpd refuses to start on a bad store; and a graceful shutdown: SIGTERM while a request is in flight lets that
 request finish, refuses new connections, closes idle ones, and exits 0.
 
 Usage: serve_test.py PATH_TO_ICPD
@@ -18,6 +18,7 @@ import re
 import selectors
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -240,7 +241,10 @@ def test_graceful_shutdown(server):
         check(False, "a new connection was accepted after SIGTERM")
     except ConnectionRefusedError:
         pass
-    check(idle.recv(65536) == b"", "the idle keep-alive connection was not closed on shutdown")
+    try:
+        check(idle.recv(65536) == b"", "the idle keep-alive connection was not closed on shutdown")
+    except TimeoutError:
+        check(False, "the idle keep-alive connection was not closed on shutdown (timed out)")
     idle.close()
     busy.sendall(b"X-Request-Id: in-flight-1\r\n\r\n")
     raw = read_all(busy)
@@ -261,6 +265,29 @@ def test_graceful_shutdown(server):
     check(any(a.get("request_id") == "in-flight-1" and a.get("status") == 200
               and a.get("route") == "/readyz" and "duration_ms" in a for a in access),
           "no access log line for the in-flight request:\n" + log)
+
+
+def test_not_ready_when_the_schema_is_not_current(tmp):
+    """A store whose schema this binary does not match (a newer migration recorded, as after a
+    rollback of icpd) answers 503 on /readyz, naming the schema check and its rule."""
+    data = os.path.join(tmp, "newer")
+    os.makedirs(data)
+    server = Icpd(data)
+    try:
+        r, _ = request(server, "GET", "/readyz")
+        check(r.status == 200, f"/readyz before the schema changed: {r.status}")
+        with sqlite3.connect(os.path.join(data, "icp.db")) as db:
+            db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at)"
+                       " VALUES (9999, '9999_from_the_future', 'x', 0)")
+        r, data_ = request(server, "GET", "/readyz")
+        problem = check_problem(r, data_, 503, "UNAVAILABLE", "/readyz on a newer schema")
+        if problem:
+            fields = [(v.get("field"), v.get("rule")) for v in problem.get("violations", [])]
+            check(fields == [("schema", "migration.newer")], f"/readyz violations: {fields}")
+        r, _ = request(server, "GET", "/healthz")
+        check(r.status == 200, f"/healthz while not ready: {r.status}")
+    finally:
+        server.kill()
 
 
 def test_refuses_a_bad_store(tmp):
@@ -297,6 +324,7 @@ def main():
             test_graceful_shutdown(server)
         finally:
             server.kill()
+        test_not_ready_when_the_schema_is_not_current(tmp)
         test_refuses_a_bad_store(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
