@@ -136,6 +136,23 @@ TEST_F(ServerTest, RefusesAnOversizedBodyWith413) {
   EXPECT_NE(answer.find("\"rule\":\"request.body-too-large\""), std::string::npos) << answer;
 }
 
+TEST_F(ServerTest, RefusesOversizedHeadersWith431) {
+  ServerOptions options;
+  options.max_header_bytes = 256;
+  const std::uint16_t port = Start(options);
+  const std::string answer = Exchange(
+      port, "GET /fast HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(1024, 'a') + "\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 431 ")) << answer;
+  EXPECT_NE(answer.find("\"rule\":\"request.headers-too-large\""), std::string::npos) << answer;
+}
+
+TEST_F(ServerTest, RefusesAMalformedRequestWith400) {
+  const std::uint16_t port = Start(ServerOptions{});
+  const std::string answer = Exchange(port, "GET / HTTP/1.1\r\nBad Header\r\n\r\n");
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 400 ")) << answer;
+  EXPECT_NE(answer.find("\"rule\":\"request.malformed\""), std::string::npos) << answer;
+}
+
 TEST(Server, NamesAnAddressThatDoesNotParse) {
   Router router;
   Metrics metrics;
