@@ -3,7 +3,9 @@
 #include <cstdlib>
 
 #include "storage/common/pii_vault.h"
+#include "storage/postgres/connection.h"
 #include "storage/postgres/database.h"
+#include "storage/sqlite/connection.h"
 #include "storage/sqlite/database.h"
 
 namespace icp {
@@ -26,6 +28,15 @@ std::string Redacted(const std::string& url) {
   return url.substr(0, colon) + ":***" + url.substr(at);
 }
 
+bool IsPostgres(const StorageConfig& config) {
+  return config.database.starts_with("postgresql://") || config.database.starts_with("postgres://");
+}
+
+std::filesystem::path SqliteFile(const StorageConfig& config) {
+  return config.database.empty() ? config.data_dir / "icp.db"
+                                 : std::filesystem::path(config.database.substr(7));
+}
+
 }  // namespace
 
 Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seconds now,
@@ -35,7 +46,7 @@ Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seco
   Result<PiiVault> vault = PiiVault::OpenKeyFile(key);
   if (!vault) return std::unexpected(vault.error());
   OpenedStore out;
-  if (config.database.starts_with("postgresql://") || config.database.starts_with("postgres://")) {
+  if (IsPostgres(config)) {
     Result<std::unique_ptr<postgres::Database>> db = postgres::Database::Open(
         {config.database, "", 8, schema,
          use == StoreUse::kMigrate ? postgres::Role::kOwner : postgres::Role::kRuntime, ""},
@@ -45,9 +56,7 @@ Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seco
     out.database = std::move(*db);
     out.description = "PostgreSQL " + Redacted(config.database);
   } else if (config.database.empty() || config.database.starts_with("sqlite:")) {
-    std::filesystem::path file = config.database.empty()
-                                     ? config.data_dir / "icp.db"
-                                     : std::filesystem::path(config.database.substr(7));
+    const std::filesystem::path file = SqliteFile(config);
     Result<std::unique_ptr<sqlite::Database>> db =
         sqlite::Database::Open({file, 4, schema}, std::move(*vault), now);
     if (!db) return std::unexpected(db.error());
@@ -60,6 +69,17 @@ Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seco
                         "--database 应为 postgresql:// 地址或 sqlite:路径");
   }
   return out;
+}
+
+Result<void> CheckSchemaCurrent(const StorageConfig& config) {
+  if (IsPostgres(config)) {
+    Result<std::unique_ptr<postgres::Connection>> c = postgres::Connection::Open(config.database);
+    if (!c) return std::unexpected(c.error());
+    return sql::RequireMigrated(**c, postgres::Migrations());
+  }
+  Result<std::unique_ptr<sqlite::Connection>> c = sqlite::Connection::Open(SqliteFile(config));
+  if (!c) return std::unexpected(c.error());
+  return sql::RequireMigrated(**c, sqlite::Migrations());
 }
 
 }  // namespace icp

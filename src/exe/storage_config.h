@@ -40,4 +40,9 @@ enum class StoreUse { kRuntime, kMigrate };
 Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seconds now,
                               sql::SchemaPolicy schema, StoreUse use = StoreUse::kRuntime);
 
+// Whether every migration this binary knows is applied to the store `config` names, asked on
+// a connection of its own (icpd's /readyz). kFailedPrecondition with rule "migration.pending"
+// or "migration.changed" when not; kUnavailable when the store cannot be reached.
+Result<void> CheckSchemaCurrent(const StorageConfig& config);
+
 }  // namespace icp

@@ -13,7 +13,9 @@ for exe in icpd icpctl icp-bureau; do
   if [ $? -eq 2 ]; then passed=$((passed + 1)); else
     failed=$((failed + 1)); echo "FAIL: $exe --no-such-flag did not exit 2"; fi
 done
-if "$bin/icpd" serve --port 0 | grep -q "not built yet"; then passed=$((passed + 1)); else
-  failed=$((failed + 1)); echo "FAIL: icpd serve does not say what is missing"; fi
+# What `icpd serve` does is tested end to end in tests/e2e/serve_test.py; here only its flags.
+"$bin/icpd" serve --port not-a-number >/dev/null 2>&1
+if [ $? -eq 2 ]; then passed=$((passed + 1)); else
+  failed=$((failed + 1)); echo "FAIL: icpd serve --port not-a-number did not exit 2"; fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

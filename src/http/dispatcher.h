@@ -1,0 +1,44 @@
+#pragma once
+
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/router.h"
+
+namespace icp::http {
+
+// What happens to every request between the wire and a handler, apart from Beast: the
+// request id, the route table, the security headers, the access log and the metrics.
+// http/server.cc calls Admit() when a request has arrived, Handle() on a handler thread,
+// and Record() once the response is decided; tests call Dispatch(), which does all three.
+// Thread-safe.
+class Dispatcher {
+ public:
+  // Both are borrowed and outlive the dispatcher.
+  Dispatcher(const Router& router, Metrics& metrics) : router_(router), metrics_(metrics) {}
+
+  // Keeps the client's X-Request-Id when it is 1-128 characters of [A-Za-z0-9._-] and
+  // generates one otherwise; records the matched route pattern for the log and metrics.
+  void Admit(Request& request) const;
+
+  // Runs the route's handler (404 problem for an unknown path, 405 with Allow for a method
+  // the path does not take, 500 problem when the handler throws) and seals the response.
+  Response Handle(Request request) const;
+
+  // Adds what every response carries: X-Request-Id, Content-Security-Policy,
+  // X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy: no-referrer,
+  // and Cache-Control: no-store unless the handler chose a Cache-Control.
+  static Response Seal(const Request& request, Response response);
+
+  // Counts the response in the metrics and writes the access log line.
+  void Record(const Request& request, const Response& response) const;
+
+  // Admit + Handle + Record.
+  Response Dispatch(Request request) const;
+
+ private:
+  const Router& router_;
+  Metrics& metrics_;
+};
+
+}  // namespace icp::http

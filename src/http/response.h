@@ -1,0 +1,23 @@
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace icp::http {
+
+// One HTTP response as handlers build it; the server writes it. Headers keep the order they
+// were set in; Set() replaces a header of the same name (compared without case).
+struct Response {
+  int status = 200;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // Replaces any header named `name` (case-insensitive) with one value.
+  void Set(std::string name, std::string value);
+  // The value of header `name` (case-insensitive), or "" when absent.
+  std::string Get(std::string_view name) const;
+  bool Has(std::string_view name) const;
+};
+
+}  // namespace icp::http

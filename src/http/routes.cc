@@ -1,0 +1,16 @@
+#include "http/routes.h"
+
+namespace icp::http {
+
+Router BuildRouter(const Services& s) {
+  Router r;
+  // clang-format off
+  r.Add("GET", "/",        IndexPage);
+  r.Add("GET", "/healthz", Healthz);
+  r.Add("GET", "/readyz",  [&s](const Request& q) { return Readyz(q, s.readiness); });
+  r.Add("GET", "/metrics", [&s](const Request& q) { return MetricsPage(q, s.metrics); });
+  // clang-format on
+  return r;
+}
+
+}  // namespace icp::http

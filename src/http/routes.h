@@ -1,0 +1,18 @@
+#pragma once
+
+#include "http/health_handlers.h"
+#include "http/metrics.h"
+#include "http/router.h"
+
+namespace icp::http {
+
+// What the handlers are bound to. Borrowed: everything here outlives the router.
+struct Services {
+  Readiness readiness;
+  const Metrics& metrics;
+};
+
+// The one route table of icpd (STYLE.md §4.3): every method, path and handler, in one place.
+Router BuildRouter(const Services& services);
+
+}  // namespace icp::http

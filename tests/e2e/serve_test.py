@@ -1,0 +1,337 @@
+#!/usr/bin/env python3
+"""End-to-end test of `icpd serve` over loopback (issue 9, first slice).
+
+Starts the real icpd on a temporary SQLite data directory with --port 0, reads the port from
+its stdout, and checks over HTTP: /healthz, /readyz, /metrics, the index page, 404 and 405
+problems, a 413 problem for an oversized body, a 400 problem for a malformed request,
+keep-alive, security headers and X-Request-Id on every response; /readyz 503 on a schema this
+binary does not match; that icpd refuses to start on a bad store; and a graceful shutdown: SIGTERM while a request is in flight lets that
+request finish, refuses new connections, closes idle ones, and exits 0.
+
+Usage: serve_test.py PATH_TO_ICPD
+Every check that fails is reported, and the exit status is 1 then (never a skip).
+"""
+import http.client
+import json
+import os
+import re
+import selectors
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+
+ICPD = sys.argv[1]
+TIMEOUT = 20  # seconds any one wait may take before the test fails
+MAX_BODY = 4096  # --max-body-bytes, well under Beast's own default limit
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+}
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+    return cond
+
+
+class Icpd:
+    def __init__(self, data_dir, *extra):
+        self.stderr_path = os.path.join(data_dir, "icpd.stderr")
+        self.stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(
+            [ICPD, "serve", "--port", "0", "--data-dir", data_dir, *extra],
+            stdout=subprocess.PIPE, stderr=self.stderr, env=clean_env())
+        self.selector = selectors.DefaultSelector()
+        self.selector.register(self.proc.stdout, selectors.EVENT_READ)
+        self.pending = b""
+        line = self.wait_for_line(r"^listening on http://127\.0\.0\.1:(\d+)$")
+        self.port = int(re.match(r".*:(\d+)$", line).group(1))
+
+    def wait_for_line(self, pattern):
+        """Reads stdout until a line matches `pattern`; fails the test on exit or timeout."""
+        deadline = time.monotonic() + TIMEOUT
+        while True:
+            while b"\n" in self.pending:
+                raw, self.pending = self.pending.split(b"\n", 1)
+                line = raw.decode()
+                if re.match(pattern, line):
+                    return line
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.selector.select(left):
+                raise SystemExit(f"FAIL: icpd printed no line matching {pattern!r} in time;"
+                                 f" stderr:\n{self.log()}")
+            chunk = os.read(self.proc.stdout.fileno(), 4096)
+            if not chunk:
+                raise SystemExit(f"FAIL: icpd exited ({self.proc.wait()}) before printing"
+                                 f" {pattern!r}; stderr:\n{self.log()}")
+            self.pending += chunk
+
+    def log(self):
+        self.stderr.flush()
+        with open(self.stderr_path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+
+    def connect(self):
+        return http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def clean_env():
+    env = dict(os.environ)
+    for name in list(env):
+        if name.startswith("ICP_"):
+            del env[name]
+    return env
+
+
+def request(server, method, path, body=None, headers=None):
+    conn = server.connect()
+    conn.request(method, path, body=body, headers=headers or {})
+    response = conn.getresponse()
+    data = response.read()
+    conn.close()
+    return response, data
+
+
+def check_common_headers(response, what):
+    for name, value in SECURITY_HEADERS.items():
+        check(response.getheader(name) == value, f"{what}: {name} is {response.getheader(name)!r}")
+    csp = response.getheader("Content-Security-Policy") or ""
+    check("default-src 'none'" in csp and "frame-ancestors 'none'" in csp,
+          f"{what}: Content-Security-Policy is {csp!r}")
+    check(response.getheader("Cache-Control") == "no-store",
+          f"{what}: Cache-Control is {response.getheader('Cache-Control')!r}")
+    rid = response.getheader("X-Request-Id") or ""
+    check(re.fullmatch(r"[A-Za-z0-9._-]{1,128}", rid), f"{what}: X-Request-Id is {rid!r}")
+    return rid
+
+
+def check_problem(response, data, status, code, what, rule=None):
+    check(response.status == status, f"{what}: status {response.status}, want {status}")
+    check(response.getheader("Content-Type") == "application/problem+json",
+          f"{what}: Content-Type is {response.getheader('Content-Type')!r}")
+    rid = check_common_headers(response, what)
+    try:
+        problem = json.loads(data)
+    except ValueError:
+        check(False, f"{what}: body is not JSON: {data[:200]!r}")
+        return None
+    for key in ("type", "title", "status", "code", "detail", "violations", "request_id"):
+        check(key in problem, f"{what}: problem has no {key!r}: {problem}")
+    check(problem.get("status") == status, f"{what}: problem status {problem.get('status')}")
+    check(problem.get("code") == code, f"{what}: problem code {problem.get('code')}, want {code}")
+    check(problem.get("request_id") == rid, f"{what}: request_id {problem.get('request_id')!r}"
+          f" differs from X-Request-Id {rid!r}")
+    if rule is not None:
+        rules = [v.get("rule") for v in problem.get("violations", [])]
+        check(rule in rules, f"{what}: rules {rules}, want {rule}")
+    return problem
+
+
+def test_routes(server):
+    r, data = request(server, "GET", "/healthz")
+    check(r.status == 200 and json.loads(data) == {"status": "up"}, f"/healthz: {r.status} {data!r}")
+    check_common_headers(r, "/healthz")
+
+    r, data = request(server, "GET", "/readyz")
+    check(r.status == 200 and json.loads(data).get("status") == "ready",
+          f"/readyz: {r.status} {data!r}")
+    check_common_headers(r, "/readyz")
+
+    r, data = request(server, "GET", "/")
+    check(r.status == 200 and "Beian 备案平台" in data.decode() and "/v1/openapi.json" in data.decode(),
+          f"/: {r.status} {data[:200]!r}")
+    check_common_headers(r, "/")
+
+    r, data = request(server, "GET", "/healthz", headers={"X-Request-Id": "e2e-trace.1"})
+    check(r.getheader("X-Request-Id") == "e2e-trace.1",
+          f"client X-Request-Id not kept: {r.getheader('X-Request-Id')!r}")
+    r, data = request(server, "GET", "/healthz", headers={"X-Request-Id": "bad id"})
+    check(r.getheader("X-Request-Id") not in (None, "bad id"),
+          f"malformed X-Request-Id kept: {r.getheader('X-Request-Id')!r}")
+
+    r, data = request(server, "GET", "/no/such/path")
+    check_problem(r, data, 404, "NOT_FOUND", "unknown path")
+
+    r, data = request(server, "POST", "/healthz", body=b"{}",
+                      headers={"Content-Type": "application/json"})
+    check_problem(r, data, 405, "INVALID_ARGUMENT", "wrong method", rule="route.method")
+    check(r.getheader("Allow") == "GET", f"405 Allow is {r.getheader('Allow')!r}")
+
+    # icpd runs with --max-body-bytes 4096: a body of that size is read (and refused by the
+    # route), one byte more is refused before the route.
+    r, data = request(server, "POST", "/healthz", body=b"x" * MAX_BODY,
+                      headers={"Content-Type": "application/json"})
+    check(r.status == 405, f"a body of exactly --max-body-bytes: {r.status}, want 405")
+    r, data = request(server, "POST", "/healthz", body=b"x" * (MAX_BODY + 1),
+                      headers={"Content-Type": "application/json"})
+    check_problem(r, data, 413, "INVALID_ARGUMENT", "oversized body",
+                  rule="request.body-too-large")
+
+    with socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT) as s:
+        s.sendall(b"NOT HTTP AT ALL\r\n\r\n")
+        raw = read_all(s)
+    head, _, body = raw.partition(b"\r\n\r\n")
+    check(head.startswith(b"HTTP/1.1 400 "), f"malformed request: {head[:80]!r}")
+    check(b'"rule":"request.malformed"' in body, f"malformed request body: {body[:200]!r}")
+
+    # Keep-alive: two requests over one connection.
+    conn = server.connect()
+    conn.request("GET", "/healthz")
+    first = conn.getresponse()
+    first.read()
+    sock = conn.sock
+    conn.request("GET", "/readyz")
+    second = conn.getresponse()
+    second.read()
+    check(first.getheader("Connection") != "close" and conn.sock is sock and second.status == 200,
+          "keep-alive: the second request did not reuse the connection")
+    conn.close()
+
+    r, data = request(server, "GET", "/metrics")
+    text = data.decode()
+    check(r.status == 200 and r.getheader("Content-Type", "").startswith("text/plain; version=0.0.4"),
+          f"/metrics: {r.status} {r.getheader('Content-Type')}")
+    check_common_headers(r, "/metrics")
+    want_healthz = re.search(
+        r'^icp_http_requests_total\{route="/healthz",method="GET",status="200"\} (\d+)$', text, re.M)
+    check(want_healthz and int(want_healthz.group(1)) >= 4, "/metrics: healthz count missing\n" + text)
+    check(re.search(r'^icp_http_requests_total\{route="\(unmatched\)",method="GET",status="404"\} 1$',
+                    text, re.M), "/metrics: the 404 is not counted as (unmatched)\n" + text)
+    check(re.search(r'^icp_http_request_duration_seconds_bucket\{route="/healthz",le="\+Inf"\} \d+$',
+                    text, re.M), "/metrics: no latency histogram for /healthz\n" + text)
+    check("/no/such/path" not in text, "/metrics: a raw path became a label")
+
+
+def read_all(s):
+    chunks = []
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def test_graceful_shutdown(server):
+    # A connection that has been served once, so it is accepted and idle ...
+    busy = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)
+    busy.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+    check(b" 200 " in busy.recv(65536).split(b"\r\n")[0], "first request on the busy connection")
+    idle = socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT)
+    idle.sendall(b"GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n")
+    check(b" 200 " in idle.recv(65536).split(b"\r\n")[0], "first request on the idle connection")
+    # ... then half a request: it is in flight when SIGTERM arrives.
+    busy.sendall(b"GET /readyz HTTP/1.1\r\nHost: t\r\n")
+    server.proc.send_signal(signal.SIGTERM)
+    server.wait_for_line(r"^stopping: ")
+    try:
+        socket.create_connection(("127.0.0.1", server.port), timeout=TIMEOUT).close()
+        check(False, "a new connection was accepted after SIGTERM")
+    except ConnectionRefusedError:
+        pass
+    try:
+        check(idle.recv(65536) == b"", "the idle keep-alive connection was not closed on shutdown")
+    except TimeoutError:
+        check(False, "the idle keep-alive connection was not closed on shutdown (timed out)")
+    idle.close()
+    busy.sendall(b"X-Request-Id: in-flight-1\r\n\r\n")
+    raw = read_all(busy)
+    busy.close()
+    head = raw.partition(b"\r\n\r\n")[0].decode()
+    check(head.startswith("HTTP/1.1 200 "), f"in-flight request: {head!r}")
+    check("\r\nConnection: close" in head, f"in-flight response does not close: {head!r}")
+    check("\r\nX-Request-Id: in-flight-1" in head, f"in-flight X-Request-Id: {head!r}")
+    try:
+        code = server.proc.wait(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        check(False, "icpd did not exit after SIGTERM")
+        return
+    check(code == 0, f"icpd exited {code} after SIGTERM")
+    server.wait_for_line(r"^stopped$")
+    log = server.log()
+    access = [json.loads(l[l.index("{"):]) for l in log.splitlines() if '"event":"access"' in l]
+    check(any(a.get("request_id") == "in-flight-1" and a.get("status") == 200
+              and a.get("route") == "/readyz" and "duration_ms" in a for a in access),
+          "no access log line for the in-flight request:\n" + log)
+
+
+def test_not_ready_when_the_schema_is_not_current(tmp):
+    """A store whose schema this binary does not match (a newer migration recorded, as after a
+    rollback of icpd) answers 503 on /readyz, naming the schema check and its rule."""
+    data = os.path.join(tmp, "newer")
+    os.makedirs(data)
+    server = Icpd(data)
+    try:
+        r, _ = request(server, "GET", "/readyz")
+        check(r.status == 200, f"/readyz before the schema changed: {r.status}")
+        with sqlite3.connect(os.path.join(data, "icp.db")) as db:
+            db.execute("INSERT INTO schema_migrations (version, name, checksum, applied_at)"
+                       " VALUES (9999, '9999_from_the_future', 'x', 0)")
+        r, data_ = request(server, "GET", "/readyz")
+        problem = check_problem(r, data_, 503, "UNAVAILABLE", "/readyz on a newer schema")
+        if problem:
+            fields = [(v.get("field"), v.get("rule")) for v in problem.get("violations", [])]
+            check(fields == [("schema", "migration.newer")], f"/readyz violations: {fields}")
+        r, _ = request(server, "GET", "/healthz")
+        check(r.status == 200, f"/healthz while not ready: {r.status}")
+    finally:
+        server.kill()
+
+
+def test_refuses_a_bad_store(tmp):
+    bad = os.path.join(tmp, "bad")
+    os.makedirs(bad)
+    with open(os.path.join(bad, "icp.db"), "wb") as f:
+        f.write(b"this is not a SQLite database" * 100)
+    run = subprocess.run([ICPD, "serve", "--port", "0", "--data-dir", bad], capture_output=True,
+                         timeout=TIMEOUT, env=clean_env())
+    check(run.returncode == 1, f"icpd on a corrupt store exited {run.returncode}")
+    check(b"cannot open the store" in run.stderr, f"corrupt store: stderr {run.stderr!r}")
+    check(b"listening" not in run.stdout, "icpd listened on a corrupt store")
+
+    run = subprocess.run([ICPD, "serve", "--port", "0", "--data-dir", bad, "--database",
+                          "mysql://x"], capture_output=True, timeout=TIMEOUT, env=clean_env())
+    check(run.returncode == 1 and b"config.database" in run.stderr,
+          f"icpd on --database mysql://x: {run.returncode} {run.stderr!r}")
+
+    env = clean_env()
+    env["ICP_PORT"] = "seventy"
+    run = subprocess.run([ICPD, "serve", "--data-dir", bad], capture_output=True,
+                         timeout=TIMEOUT, env=env)
+    check(run.returncode == 2 and b"ICP_PORT=seventy" in run.stderr,
+          f"icpd with ICP_PORT=seventy: {run.returncode} {run.stderr!r}")
+
+
+def main():
+    with tempfile.TemporaryDirectory() as tmp:
+        data = os.path.join(tmp, "data")
+        os.makedirs(data)
+        server = Icpd(data, "--max-body-bytes", str(MAX_BODY))
+        try:
+            test_routes(server)
+            test_graceful_shutdown(server)
+        finally:
+            server.kill()
+        test_not_ready_when_the_schema_is_not_current(tmp)
+        test_refuses_a_bad_store(tmp)
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        return 1
+    print("icpd serve: all checks passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
