@@ -6,15 +6,17 @@
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
-#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "cli/rules_command.h"
 #include "exe/clock.h"
+#include "exe/config.h"
 #include "exe/storage_config.h"
 #include "http/dispatcher.h"
 #include "http/metrics.h"
@@ -24,11 +26,11 @@
 
 namespace {
 
-// What `icpd serve` reads: flags, then ICP_* variables for what no flag gave
-// (docs/configuration.md).
+// What `icpd serve` runs with: the settings (exe/config.h) and the rules they name.
 struct ServeConfig {
   icp::StorageConfig storage;
   icp::http::ServerOptions server;
+  std::shared_ptr<const icp::RuleSet> rules;
 };
 
 // Prints an error with each of its violations, the way icpctl does.
@@ -38,25 +40,6 @@ void PrintError(std::string_view what, const icp::Error& error) {
     std::cerr << "  " << (v.field.empty() ? "-" : v.field) << " [" << v.rule << "] " << v.message
               << "\n";
   }
-}
-
-// Reads unsigned variable `name` into `out` unless `given` (a flag set it); false and a
-// message naming the variable when it is not a number in [min, max].
-template <typename T>
-bool FromEnvironment(const char* name, bool given, T& out, T min, T max,
-                     std::vector<std::string>& problems) {
-  const char* v = std::getenv(name);
-  if (given || v == nullptr) return true;
-  std::string_view text(v);
-  std::uint64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (ec != std::errc() || end != text.data() + text.size() || text.empty() || n < min || n > max) {
-    problems.push_back(std::string(name) + "=" + v + " is not a number from " +
-                       std::to_string(min) + " to " + std::to_string(max));
-    return false;
-  }
-  out = static_cast<T>(n);
-  return true;
 }
 
 std::string Url(const std::string& address, std::uint16_t port) {
@@ -124,21 +107,34 @@ int main(int argc, char** argv) {
     CLI::App app{"icpd: the Beian ICP filing platform server"};
     app.set_version_flag("--version", std::string("icpd ") + ICP_VERSION);
     CLI::App* serve = app.add_subcommand("serve", "Serve the filing API");
-    ServeConfig config;
-    std::string data_dir;
-    serve->add_option("--listen", config.server.address,
-                      "IP address to listen on (ICP_LISTEN; default 127.0.0.1)");
-    serve->add_option("--port", config.server.port,
-                      "TCP port (ICP_PORT; default 8080; 0 picks a free one and prints it)");
-    serve->add_option("--max-body-bytes", config.server.max_body_bytes,
-                      "Largest request body accepted (ICP_MAX_BODY_BYTES; default 1048576)");
-    serve->add_option("--data-dir", data_dir,
-                      "Data directory: icp.db and pii.key live here (ICP_DATA_DIR; default var)");
-    serve->add_option("--database", config.storage.database,
-                      "postgresql://... or sqlite:PATH (ICP_DATABASE; default SQLite in the "
-                      "data directory)");
-    serve->add_option("--pii-key", config.storage.pii_key,
-                      "Key file for personal data (ICP_PII_KEY; default DATA_DIR/pii.key)");
+    // Each flag is a setting of exe/config.h; what a flag gives wins over the config file,
+    // which wins over the ICP_* environment (docs/configuration.md).
+    struct Flag {
+      const char* flag;
+      const char* setting;
+      const char* help;
+    };
+    static constexpr Flag kFlags[] = {
+        {"--listen", "listen", "IP address to listen on (ICP_LISTEN; default 127.0.0.1)"},
+        {"--port", "port", "TCP port (ICP_PORT; default 8080; 0 picks a free one and prints it)"},
+        {"--max-body-bytes", "max_body_bytes",
+         "Largest request body accepted (ICP_MAX_BODY_BYTES; default 1048576)"},
+        {"--data-dir", "data_dir",
+         "Data directory: icp.db and pii.key live here (ICP_DATA_DIR; default var)"},
+        {"--database", "database",
+         "postgresql://... or sqlite:PATH (ICP_DATABASE; default SQLite in the data directory)"},
+        {"--pii-key", "pii_key",
+         "Key file for personal data (ICP_PII_KEY; default DATA_DIR/pii.key)"},
+        {"--rules", "rules_dir",
+         "Rules directory, checked at start (ICP_RULES_DIR; default data/rules)"},
+    };
+    std::vector<std::string> given(std::size(kFlags));
+    for (std::size_t i = 0; i < std::size(kFlags); ++i) {
+      serve->add_option(kFlags[i].flag, given[i], kFlags[i].help);
+    }
+    std::string config_file;
+    serve->add_option("--config", config_file,
+                      "JSON file of settings (config/icpd.example.json lists them all)");
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -149,20 +145,40 @@ int main(int argc, char** argv) {
       std::cout << app.help();
       return 0;
     }
-    if (!data_dir.empty()) config.storage.data_dir = data_dir;
-    config.storage.ApplyEnvironment();
-    std::vector<std::string> problems;
-    if (const char* v = std::getenv("ICP_LISTEN"); v != nullptr && serve->count("--listen") == 0) {
-      config.server.address = v;
+    std::vector<std::vector<icp::SettingSource>> layers{icp::SettingsFromEnvironment()};
+    if (!config_file.empty()) {
+      icp::Result<std::vector<icp::SettingSource>> file = icp::SettingsFromFile(config_file);
+      if (!file) {
+        PrintError("bad config file", file.error());
+        return 2;
+      }
+      layers.push_back(std::move(*file));
     }
-    FromEnvironment<std::uint16_t>("ICP_PORT", serve->count("--port") > 0, config.server.port, 0,
-                                   65535, problems);
-    FromEnvironment<std::size_t>("ICP_MAX_BODY_BYTES", serve->count("--max-body-bytes") > 0,
-                                 config.server.max_body_bytes, 1, std::size_t{1} << 30, problems);
-    if (!problems.empty()) {
-      for (const std::string& p : problems) std::cerr << "icpd: " << p << "\n";
+    std::vector<icp::SettingSource> flags;
+    for (std::size_t i = 0; i < std::size(kFlags); ++i) {
+      if (serve->count(kFlags[i].flag) > 0) {
+        flags.push_back({kFlags[i].setting, given[i], kFlags[i].flag});
+      }
+    }
+    layers.push_back(std::move(flags));
+    icp::Result<icp::ServeSettings> settings = icp::ResolveSettings(layers);
+    if (!settings) {
+      PrintError("bad settings", settings.error());
       return 2;
     }
+    // The rules are checked before anything opens: icpd refuses to start on a bad rules
+    // directory, naming every problem (DESIGN.md "Rules are data").
+    icp::Result<icp::RuleSet> rules = icp::cli::LoadRuleSet(settings->rules_dir);
+    if (!rules) {
+      PrintError("bad rules directory " + settings->rules_dir.string(), rules.error());
+      return 1;
+    }
+    ServeConfig config;
+    config.storage = settings->storage;
+    config.server.address = settings->listen;
+    config.server.port = settings->port;
+    config.server.max_body_bytes = settings->max_body_bytes;
+    config.rules = std::make_shared<const icp::RuleSet>(std::move(*rules));
     return Serve(std::move(config));
   } catch (const std::exception& e) {
     std::cerr << "icpd: internal error: " << e.what() << "\n";

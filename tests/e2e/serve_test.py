@@ -88,11 +88,16 @@ class Icpd:
             self.proc.wait()
 
 
+REPO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+
+
 def clean_env():
+    """The environment without ICP_* settings, but for the repository's rules directory."""
     env = dict(os.environ)
     for name in list(env):
         if name.startswith("ICP_"):
             del env[name]
+    env["ICP_RULES_DIR"] = os.path.join(REPO, "data", "rules")
     return env
 
 
@@ -310,8 +315,74 @@ def test_refuses_a_bad_store(tmp):
     env["ICP_PORT"] = "seventy"
     run = subprocess.run([ICPD, "serve", "--data-dir", bad], capture_output=True,
                          timeout=TIMEOUT, env=env)
-    check(run.returncode == 2 and b"ICP_PORT=seventy" in run.stderr,
+    check(run.returncode == 2 and b"ICP_PORT" in run.stderr and b"seventy" in run.stderr,
           f"icpd with ICP_PORT=seventy: {run.returncode} {run.stderr!r}")
+
+
+def body_status(port, size):
+    """The status of a POST to /healthz with a body of `size` bytes: 405 (the route is GET
+    only) when the body is within the limit, 413 when it is over."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
+    try:
+        conn.request("POST", "/healthz", body=b"x" * size)
+        response = conn.getresponse()
+        response.read()
+        return response.status
+    except (ConnectionError, http.client.HTTPException):
+        return None
+    finally:
+        conn.close()
+
+
+def test_settings(tmp):
+    """--config FILE, ICP_* variables and flags: flags win over the file, the file over the
+    environment; a bad file or rules directory stops icpd naming the problem."""
+    data = os.path.join(tmp, "settings")
+    os.makedirs(data)
+    config = os.path.join(tmp, "icpd.json")
+    with open(config, "w") as f:
+        json.dump({"max_body_bytes": 2000, "data_dir": data}, f)
+    env = clean_env()
+    env["ICP_MAX_BODY_BYTES"] = "100"
+    for extra, limit in (([], 2000), (["--max-body-bytes", "500"], 500)):
+        proc = subprocess.Popen([ICPD, "serve", "--port", "0", "--config", config, *extra],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+        try:
+            line = proc.stdout.readline().decode() + proc.stdout.readline().decode()
+            port = re.search(r"listening on http://127\.0\.0\.1:(\d+)", line)
+            if not check(port, f"icpd --config {extra}: no port in {line!r}"):
+                continue
+            n = int(port.group(1))
+            check(body_status(n, limit) == 405 and body_status(n, limit + 1) == 413,
+                  f"--config {extra}: the body limit is not {limit} (environment 100, file 2000)")
+            check(os.path.exists(os.path.join(data, "icp.db")), "the file's data_dir was not used")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=TIMEOUT)
+
+    example = os.path.join(REPO, "config", "icpd.example.json")
+    run = subprocess.run([ICPD, "serve", "--config", example, "--port", "70000"],
+                         capture_output=True, timeout=TIMEOUT, env=clean_env())
+    check(run.returncode == 2 and b"--port" in run.stderr and b"config.port" in run.stderr,
+          f"--port 70000 over the example config: {run.returncode} {run.stderr!r}")
+
+    with open(config, "w") as f:
+        json.dump({"prot": 1, "port": "1"}, f)
+    run = subprocess.run([ICPD, "serve", "--config", config], capture_output=True,
+                         timeout=TIMEOUT, env=clean_env())
+    check(run.returncode == 2 and b"prot" in run.stderr and b"config.unknown-setting" in run.stderr
+          and b"config.type" in run.stderr,
+          f"a config file with an unknown key and a wrong type: {run.returncode} {run.stderr!r}")
+
+    rules = os.path.join(tmp, "rules")
+    os.makedirs(os.path.join(rules, "provinces"))
+    with open(os.path.join(rules, "national.json"), "w") as f:
+        f.write("{not json")
+    run = subprocess.run([ICPD, "serve", "--port", "0", "--data-dir", data, "--rules", rules],
+                         capture_output=True, timeout=TIMEOUT, env=clean_env())
+    check(run.returncode == 1 and b"bad rules directory" in run.stderr and
+          b"national.json" in run.stderr and b"listening" not in run.stdout,
+          f"icpd on a broken rules directory: {run.returncode} {run.stderr!r}")
 
 
 def main():
@@ -326,6 +397,7 @@ def main():
             server.kill()
         test_not_ready_when_the_schema_is_not_current(tmp)
         test_refuses_a_bad_store(tmp)
+        test_settings(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         return 1

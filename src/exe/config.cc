@@ -1,0 +1,148 @@
+#include "exe/config.h"
+
+#include <boost/json.hpp>
+
+#include <charconv>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "base/strings.h"
+
+namespace icp {
+namespace {
+
+namespace json = boost::json;
+
+struct Setting {
+  const char* name;
+  const char* variable;
+  bool number;  // a JSON number in the file; text everywhere else
+};
+
+// Every setting: its name in the file, its variable; the flags are declared in icpd.cc.
+constexpr Setting kSettings[] = {
+    {"listen", "ICP_LISTEN", false},
+    {"port", "ICP_PORT", true},
+    {"max_body_bytes", "ICP_MAX_BODY_BYTES", true},
+    {"data_dir", "ICP_DATA_DIR", false},
+    {"database", "ICP_DATABASE", false},
+    {"pii_key", "ICP_PII_KEY", false},
+    {"rules_dir", "ICP_RULES_DIR", false},
+};
+
+FieldViolation Problem(const std::string& where, std::string rule, std::string message) {
+  return {where, std::move(rule), std::move(message), ""};
+}
+
+// Parses `text` as an unsigned number in [min, max].
+std::optional<std::uint64_t> Number(std::string_view text, std::uint64_t min, std::uint64_t max) {
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() || n < min || n > max) {
+    return std::nullopt;
+  }
+  return n;
+}
+
+}  // namespace
+
+const std::vector<std::string>& SettingNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const Setting& s : kSettings) out.emplace_back(s.name);
+    return out;
+  }();
+  return names;
+}
+
+std::vector<SettingSource> SettingsFromEnvironment() {
+  std::vector<SettingSource> out;
+  for (const Setting& s : kSettings) {
+    if (const char* v = std::getenv(s.variable)) out.push_back({s.name, v, s.variable});
+  }
+  return out;
+}
+
+Result<std::vector<SettingSource>> SettingsFromFile(const std::filesystem::path& file) {
+  const std::string where = file.string();
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return InvalidValue("config.read", where + ": cannot read the config file");
+  std::stringstream text;
+  text << in.rdbuf();
+  boost::system::error_code ec;
+  json::value doc = json::parse(text.str(), ec);
+  if (ec) return InvalidValue("config.json", where + ": not JSON: " + ec.message());
+  if (!doc.is_object()) {
+    return InvalidValue("config.json", where + ": a config file is one JSON object");
+  }
+  std::vector<SettingSource> out;
+  std::vector<FieldViolation> problems;
+  for (const auto& [key, value] : doc.as_object()) {
+    const std::string at = where + ": " + std::string(key);
+    const Setting* setting = nullptr;
+    for (const Setting& s : kSettings) {
+      if (key == s.name) setting = &s;
+    }
+    if (setting == nullptr) {
+      problems.push_back(Problem(at, "config.unknown-setting",
+                                 "unknown setting; the settings are " + JoinNames(SettingNames())));
+      continue;
+    }
+    if (setting->number) {
+      if (!value.is_int64() || value.as_int64() < 0) {
+        problems.push_back(
+            Problem(at, "config.type", "must be a whole number, not " + json::serialize(value)));
+        continue;
+      }
+      out.push_back({setting->name, std::to_string(value.as_int64()), at});
+    } else {
+      if (!value.is_string()) {
+        problems.push_back(
+            Problem(at, "config.type", "must be a string, not " + json::serialize(value)));
+        continue;
+      }
+      out.push_back({setting->name, std::string(value.as_string()), at});
+    }
+  }
+  if (!problems.empty()) return InvalidFields(std::move(problems));
+  return out;
+}
+
+Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSource>>& layers) {
+  ServeSettings s;
+  std::vector<FieldViolation> problems;
+  for (const std::vector<SettingSource>& layer : layers) {
+    for (const SettingSource& v : layer) {
+      if (v.name == "listen") {
+        s.listen = v.value;
+      } else if (v.name == "port") {
+        if (std::optional<std::uint64_t> n = Number(v.value, 0, 65535)) {
+          s.port = static_cast<std::uint16_t>(*n);
+        } else {
+          problems.push_back(
+              Problem(v.where, "config.port", v.value + " is not a port from 0 to 65535"));
+        }
+      } else if (v.name == "max_body_bytes") {
+        if (std::optional<std::uint64_t> n = Number(v.value, 1, std::uint64_t{1} << 30)) {
+          s.max_body_bytes = static_cast<std::size_t>(*n);
+        } else {
+          problems.push_back(Problem(v.where, "config.max-body-bytes",
+                                     v.value + " is not a number from 1 to 1073741824"));
+        }
+      } else if (v.name == "data_dir") {
+        s.storage.data_dir = v.value;
+      } else if (v.name == "database") {
+        s.storage.database = v.value;
+      } else if (v.name == "pii_key") {
+        s.storage.pii_key = v.value;
+      } else if (v.name == "rules_dir") {
+        s.rules_dir = v.value;
+      }
+    }
+  }
+  if (!problems.empty()) return InvalidFields(std::move(problems));
+  return s;
+}
+
+}  // namespace icp

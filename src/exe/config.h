@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "exe/storage_config.h"
+
+namespace icp {
+
+// Everything `icpd serve` reads, setting by setting (docs/configuration.md; every setting with
+// its default is in config/icpd.example.json). Built once in main() and passed down as plain
+// values; nothing below exe/ reads a file, a flag or the environment (STYLE.md §2.7).
+struct ServeSettings {
+  std::string listen = "127.0.0.1";                // "listen", --listen, ICP_LISTEN
+  std::uint16_t port = 8080;                       // "port", --port, ICP_PORT (0: a free port)
+  std::size_t max_body_bytes = 1 << 20;            // "max_body_bytes", --max-body-bytes
+  StorageConfig storage;                           // "data_dir", "database", "pii_key"
+  std::filesystem::path rules_dir = "data/rules";  // "rules_dir", --rules, ICP_RULES_DIR
+};
+
+// One source of settings as text, by setting name ("port" → "8080"), with where it came
+// from for messages ("--port", "ICP_PORT", "icpd.json: port").
+struct SettingSource {
+  std::string name;   // the setting, as in the config file
+  std::string value;  // as given
+  std::string where;  // the flag, variable or file key that gave it
+};
+
+// The environment's ICP_* variables as settings (ICP_LISTEN, ICP_PORT, ICP_MAX_BODY_BYTES,
+// ICP_DATA_DIR, ICP_DATABASE, ICP_PII_KEY, ICP_RULES_DIR).
+std::vector<SettingSource> SettingsFromEnvironment();
+
+// The settings in a JSON config file: one object whose keys are setting names. Every
+// problem at once, each naming the file and key: an unreadable file, text that is not a JSON
+// object, an unknown key (with the known ones), a value of the wrong JSON type.
+Result<std::vector<SettingSource>> SettingsFromFile(const std::filesystem::path& file);
+
+// Applies the sources in order (later ones win: environment, then the file, then flags)
+// over the defaults. kInvalidArgument listing every value that does not parse, each naming
+// where it came from.
+Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSource>>& layers);
+
+// The names of every setting, in the order the example file lists them.
+const std::vector<std::string>& SettingNames();
+
+}  // namespace icp

@@ -1,0 +1,72 @@
+#include "exe/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace icp {
+namespace {
+
+std::filesystem::path Write(const std::string& name, const std::string& text) {
+  const std::filesystem::path path = std::filesystem::temp_directory_path() / name;
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(Config, TheExampleFileListsEverySettingWithItsDefault) {
+  Result<std::vector<SettingSource>> file =
+      SettingsFromFile(std::filesystem::path(ICP_SOURCE_DIR) / "config/icpd.example.json");
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  std::vector<std::string> names;
+  for (const SettingSource& s : *file) names.push_back(s.name);
+  EXPECT_EQ(names, SettingNames());
+  Result<ServeSettings> from_file = ResolveSettings({*file});
+  ASSERT_TRUE(from_file.has_value());
+  const ServeSettings defaults;
+  EXPECT_EQ(from_file->listen, defaults.listen);
+  EXPECT_EQ(from_file->port, defaults.port);
+  EXPECT_EQ(from_file->max_body_bytes, defaults.max_body_bytes);
+  EXPECT_EQ(from_file->storage.data_dir, defaults.storage.data_dir);
+  EXPECT_EQ(from_file->rules_dir, defaults.rules_dir);
+}
+
+TEST(Config, LaterLayersWin) {
+  Result<ServeSettings> s = ResolveSettings({{{"port", "1", "ICP_PORT"}, {"listen", "::1", "x"}},
+                                             {{"port", "2", "icpd.json: port"}},
+                                             {{"port", "0", "--port"}}});
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->port, 0);
+  EXPECT_EQ(s->listen, "::1");
+}
+
+TEST(Config, EveryBadValueIsNamedWithWhereItCameFrom) {
+  Result<ServeSettings> s = ResolveSettings(
+      {{{"port", "70000", "ICP_PORT"}, {"max_body_bytes", "0", "--max-body-bytes"}}});
+  ASSERT_FALSE(s.has_value());
+  ASSERT_EQ(s.error().violations.size(), 2u);
+  EXPECT_EQ(s.error().violations[0].field, "ICP_PORT");
+  EXPECT_EQ(s.error().violations[0].rule, "config.port");
+  EXPECT_EQ(s.error().violations[1].field, "--max-body-bytes");
+}
+
+TEST(Config, AFileRefusesUnknownKeysAndWrongTypesAllAtOnce) {
+  Result<std::vector<SettingSource>> file = SettingsFromFile(
+      Write("icpd-config-test.json", R"({"prot": 8080, "port": "8080", "listen": 5})"));
+  ASSERT_FALSE(file.has_value());
+  ASSERT_EQ(file.error().violations.size(), 3u);
+  EXPECT_EQ(file.error().violations[0].rule, "config.unknown-setting");
+  EXPECT_NE(file.error().violations[0].field.find(": prot"), std::string::npos);
+  EXPECT_NE(file.error().violations[0].message.find("port"), std::string::npos);
+  EXPECT_EQ(file.error().violations[1].rule, "config.type");
+  EXPECT_EQ(file.error().violations[2].rule, "config.type");
+}
+
+TEST(Config, AFileThatIsNotAnObjectOrNotThereIsRefused) {
+  EXPECT_EQ(SettingsFromFile(Write("icpd-config-array.json", "[1]")).error().rule(), "config.json");
+  EXPECT_EQ(SettingsFromFile(Write("icpd-config-broken.json", "{\"port\": ")).error().rule(),
+            "config.json");
+  EXPECT_EQ(SettingsFromFile("/nonexistent/icpd.json").error().rule(), "config.read");
+}
+
+}  // namespace
+}  // namespace icp
