@@ -102,7 +102,8 @@ def check_file(path: pathlib.Path, rel: pathlib.PurePosixPath) -> list[str]:
         if layer == "rules" and header.startswith("boost/json") and not RULES_JSON_FILES.search(str(rel)):
             errors.append(f"{rel}:{number}: the JSON library belongs in rules/parse*.cc only: {header}")
             continue
-        if rel.name.endswith("_test.cc"):
+        if rel.name.endswith("_test.cc") or "testing" in rel.parts:
+            # Tests, and the test support in */testing/ (fixtures, the contract suites).
             allowed3 = allowed3 + TEST_HEADERS + TEST_THIRD_PARTY.get(layer, [])
         if not any(header.startswith(prefix) for prefix in allowed3):
             errors.append(f"{rel}:{number}: {layer}/ may not include the third-party header {header}")

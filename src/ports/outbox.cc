@@ -14,4 +14,11 @@ std::string_view OutboxStateName(OutboxState state) {
   return "unknown";
 }
 
+Result<void> CheckClaim(std::string_view worker, std::chrono::sys_seconds now,
+                        std::chrono::sys_seconds lease_until) {
+  if (worker.empty()) return InvalidArgument("an outbox claim needs the worker's identity");
+  if (lease_until <= now) return InvalidArgument("an outbox lease must end after it starts");
+  return {};
+}
+
 }  // namespace icp

@@ -64,6 +64,11 @@ struct OutboxStats {
 // The outbox table. A lease is held by one worker (a dispatcher process's own identity)
 // and only that worker may act on it: every call that ends a lease answers kAborted (rule
 // "outbox.lease-lost") when `worker` does not hold it, and changes nothing.
+// What every store checks before a claim: kInvalidArgument for an empty worker or a lease
+// that ends before it starts.
+Result<void> CheckClaim(std::string_view worker, std::chrono::sys_seconds now,
+                        std::chrono::sys_seconds lease_until);
+
 class Outbox {
  public:
   virtual ~Outbox() = default;

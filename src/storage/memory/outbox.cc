@@ -58,8 +58,9 @@ Result<std::vector<ClaimedMessage>> Outbox::Claim(std::string_view worker,
                                                   std::chrono::sys_seconds now,
                                                   std::chrono::sys_seconds lease_until,
                                                   std::size_t limit) {
-  if (worker.empty()) return InvalidArgument("an outbox claim needs the worker's identity");
-  if (lease_until <= now) return InvalidArgument("an outbox lease must end after it starts");
+  if (Result<void> ok = CheckClaim(worker, now, lease_until); !ok) {
+    return std::unexpected(ok.error());
+  }
   return s_.Write([&]() -> Result<std::vector<ClaimedMessage>> {
     std::vector<ClaimedMessage> out;
     for (auto& [id, row] : s_.state().outbox) {

@@ -1,4 +1,5 @@
 #include "storage/postgres/connection.h"
+#include "base/test_strictness.h"
 
 #include <unistd.h>
 
@@ -25,9 +26,7 @@ class PostgresConnectionTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (TestUrl() == nullptr) {
-      // ICP_REQUIRE_PG (make test) turns the skip into a failure, as in database_test.cc.
-      if (std::getenv("ICP_REQUIRE_PG") != nullptr) FAIL() << "ICP_TEST_PG_URL not set";
-      GTEST_SKIP() << "ICP_TEST_PG_URL not set";
+      ICP_SKIP_OR_FAIL("ICP_TEST_PG_URL is not set");
     }
     static std::atomic<int> counter = 0;
     schema_ = "conn_" + std::to_string(getpid()) + "_" + std::to_string(++counter);

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 
+#include "base/test_strictness.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/database.h"
 #include "storage/testing/fixtures.h"
@@ -23,8 +24,7 @@ class PostgresOutboxSchema : public ::testing::Test {
  protected:
   void SetUp() override {
     if (TestUrl() == nullptr || RuntimeUrl() == nullptr) {
-      if (std::getenv("ICP_REQUIRE_PG") != nullptr) FAIL() << "ICP_TEST_PG_URL is not set";
-      GTEST_SKIP() << "ICP_TEST_PG_URL is not set";
+      ICP_SKIP_OR_FAIL("ICP_TEST_PG_URL or ICP_TEST_PG_RUNTIME_URL is not set");
     }
     static std::atomic<int> counter = 0;
     schema_ = "t_outbox_" + std::to_string(getpid()) + "_" + std::to_string(++counter);

@@ -232,10 +232,9 @@ std::unexpected<Error> WriteError(Session& s, const Error& e) {
 Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record, ApplicationId id,
                                                  const std::string& content_hash) {
   const Value key = std::int64_t{id.value()};
-  const Value document[] = {key, content_hash};
-  Result<Rows> indexed = s_.Run(kDomainsOfDocument, document);
+  Result<bool> indexed = IndexedForDocument(s_, kDomainsOfDocument, id.value(), content_hash);
   if (!indexed) return std::unexpected(indexed.error());
-  if (indexed->rows.at(0).Int(0) > 0) return {};
+  if (*indexed) return {};
   if (Result<Rows> r = s_.Run(kClearDomains, std::span(&key, 1)); !r) {
     return std::unexpected(r.error());
   }

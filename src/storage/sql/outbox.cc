@@ -99,8 +99,9 @@ Result<std::vector<ClaimedMessage>> Outbox::Claim(std::string_view worker,
                                                   std::chrono::sys_seconds now,
                                                   std::chrono::sys_seconds lease_until,
                                                   std::size_t limit) {
-  if (worker.empty()) return InvalidArgument("an outbox claim needs the worker's identity");
-  if (lease_until <= now) return InvalidArgument("an outbox lease must end after it starts");
+  if (Result<void> ok = CheckClaim(worker, now, lease_until); !ok) {
+    return std::unexpected(ok.error());
+  }
   const Value p[] = {Text(worker), Time(lease_until), Time(now), static_cast<std::int64_t>(limit)};
   Result<Rows> r = s_.Run(s_.Pick(kClaimSqlite, kClaimPostgres), p);
   if (!r) return std::unexpected(r.error());

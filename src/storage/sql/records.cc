@@ -31,4 +31,12 @@ std::unexpected<Error> RecordWriteError(Session& s, const Error& e) {
   return std::unexpected(e);
 }
 
+Result<bool> IndexedForDocument(Session& s, std::string_view count_statement, std::int64_t id,
+                                const std::string& content_hash) {
+  const Value p[] = {id, content_hash};
+  Result<Rows> r = s.Run(count_statement, p);
+  if (!r) return std::unexpected(r.error());
+  return r->rows.at(0).Int(0) > 0;
+}
+
 }  // namespace icp::sql

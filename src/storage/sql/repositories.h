@@ -34,6 +34,13 @@ struct Session {
   }
 };
 
+// Whether the domain index of record `id` already has rows for the document with
+// `content_hash` (`count_statement`: SELECT count(*) … WHERE id = $1 AND content_hash = $2).
+// The index rows follow the document (migrations/0001_init.sql): rows of an earlier document
+// are replaced, rows of the current one are left as they are.
+Result<bool> IndexedForDocument(Session& s, std::string_view count_statement, std::int64_t id,
+                                const std::string& content_hash);
+
 class AccountRepository final : public icp::AccountRepository {
  public:
   explicit AccountRepository(Session& s) : s_(s) {}

@@ -49,10 +49,9 @@ constexpr std::string_view kInsertWebsiteDomain =
 Result<void> WebsiteRepository::IndexDomains(const WebsiteRecord& record, WebsiteId id,
                                              const std::string& content_hash) {
   const Value key = std::int64_t{id.value()};
-  const Value document[] = {key, content_hash};
-  Result<Rows> indexed = s_.Run(kDomainsOfDocument, document);
+  Result<bool> indexed = IndexedForDocument(s_, kDomainsOfDocument, id.value(), content_hash);
   if (!indexed) return std::unexpected(indexed.error());
-  if (indexed->rows.at(0).Int(0) > 0) {
+  if (*indexed) {
     if (!record.cancelled) return {};
     Result<Rows> closed = s_.Run(kCloseWebsiteDomains, std::span(&key, 1));
     if (!closed) return std::unexpected(closed.error());

@@ -24,11 +24,11 @@ enum class Contest { kSubject, kDomain, kAccount };
 // `threads` racers submit at once, each from the account `account(t)`; how many won.
 int Race(Database& db, const std::function<AccountId(int)>& account, Contest contest, int threads);
 
-class StorageContract : public ::testing::TestWithParam<StoreUnderTest> {
+class StorageContract : public ContractTest {
  protected:
   void SetUp() override {
-    db_ = GetParam().make();
-    if (db_ == nullptr) GTEST_SKIP() << GetParam().name << " is not available here";
+    ContractTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     account_ = CreateAccount(*db_, "customer-1");
     // An account has one application in progress at a time (FACTS §4.5), so tests that keep
     // several open take one account each from this supply, made in one unit of work.
@@ -40,12 +40,6 @@ class StorageContract : public ::testing::TestWithParam<StoreUnderTest> {
       supply_.push_back(*id);
     }
     ASSERT_TRUE(uow->Commit().has_value());
-  }
-
-  std::unique_ptr<UnitOfWork> Begin() {
-    Result<std::unique_ptr<UnitOfWork>> uow = db_->Begin();
-    EXPECT_TRUE(uow.has_value()) << uow.error().message;
-    return std::move(*uow);
   }
 
   // Inserts and commits; the id, or the error.
@@ -90,7 +84,6 @@ class StorageContract : public ::testing::TestWithParam<StoreUnderTest> {
     return supply_.at(next_++);
   }
 
-  std::unique_ptr<Database> db_;
   AccountId account_;
   std::vector<AccountId> supply_;
   std::size_t next_ = 0;

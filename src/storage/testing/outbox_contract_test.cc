@@ -16,19 +16,8 @@ namespace {
 
 using std::chrono::seconds;
 
-class OutboxContract : public ::testing::TestWithParam<StoreUnderTest> {
+class OutboxContract : public ContractTest {
  protected:
-  void SetUp() override {
-    db_ = GetParam().make();
-    if (db_ == nullptr) GTEST_SKIP() << GetParam().name << " is not available here";
-  }
-
-  std::unique_ptr<UnitOfWork> Begin() {
-    Result<std::unique_ptr<UnitOfWork>> uow = db_->Begin();
-    EXPECT_TRUE(uow.has_value()) << uow.error().message;
-    return std::move(*uow);
-  }
-
   void Enqueue(int n, std::chrono::sys_seconds at = kT0) {
     auto uow = Begin();
     for (int i = 0; i < n; ++i) {
@@ -60,8 +49,6 @@ class OutboxContract : public ::testing::TestWithParam<StoreUnderTest> {
   std::vector<OutboxEntry> List(bool dead_only) {
     return *Begin()->outbox().List({.dead_only = dead_only});
   }
-
-  std::unique_ptr<Database> db_;
 };
 
 TEST_P(OutboxContract, AClaimNeedsAWorkerAndALeaseThatEndsLater) {

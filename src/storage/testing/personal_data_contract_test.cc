@@ -11,21 +11,7 @@
 namespace icp::storage_testing {
 namespace {
 
-class PersonalDataContract : public ::testing::TestWithParam<StoreUnderTest> {
- protected:
-  void SetUp() override {
-    db_ = GetParam().make();
-    if (db_ == nullptr) GTEST_SKIP() << GetParam().name << " is not available here";
-  }
-
-  std::unique_ptr<UnitOfWork> Begin() {
-    Result<std::unique_ptr<UnitOfWork>> uow = db_->Begin();
-    EXPECT_TRUE(uow.has_value()) << uow.error().message;
-    return std::move(*uow);
-  }
-
-  std::unique_ptr<Database> db_;
-};
+class PersonalDataContract : public ContractTest {};
 
 TEST_P(PersonalDataContract, AuditAppendRefusesAnUnmaskedResidentId) {
   const std::string id = ResidentIdNumber(7);
