@@ -21,6 +21,15 @@ import hostile_writer as hw  # noqa: E402
 DENIED = ["permission denied", "must be owner"]
 
 POSTGRES_ONLY = [
+    ("ON CONFLICT DO UPDATE to un-revoke a session",
+     [f"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, "
+      f"expires_at) VALUES ('{hw.TOKEN1}', 1, '{hw.CSRF}', 0, 0, 100) "
+      f"ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL"], ["session.revoked"]),
+    ("ON CONFLICT DO UPDATE to un-revoke an API key",
+     [f"INSERT INTO api_keys (account_id, name, prefix, secret_hash, created_at) "
+      f"VALUES (1, 'x', 'icpk_x0000000', '{hw.TOKEN1}', 0) "
+      f"ON CONFLICT (secret_hash) DO UPDATE SET revoked_at = NULL"], ["api-key.revoked"]),
+    ("TRUNCATE the sessions", ["TRUNCATE sessions"], DENIED),
     ("ON CONFLICT DO UPDATE to un-cancel a number",
      ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
       "VALUES ('蜀ICP备2021000001号', 1, NULL, 0, NULL) "

@@ -9,13 +9,15 @@
 
 namespace icp::embedded {
 std::string_view sqlite_0001_init();
+std::string_view sqlite_0002_accounts_sessions();
 }  // namespace icp::embedded
 
 namespace icp::sqlite {
 
 std::span<const sql::Migration> Migrations() {
-  static const std::array<sql::Migration, 1> kMigrations = {{
+  static const std::array<sql::Migration, 2> kMigrations = {{
       {1, "0001_init", embedded::sqlite_0001_init()},
+      {2, "0002_accounts_sessions", embedded::sqlite_0002_accounts_sessions()},
   }};
   return kMigrations;
 }
