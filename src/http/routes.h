@@ -1,8 +1,10 @@
 #pragma once
 
+#include "app/auth_service.h"
 #include "http/health_handlers.h"
 #include "http/metrics.h"
 #include "http/router.h"
+#include "http/session_authenticator.h"
 
 namespace icp::http {
 
@@ -10,6 +12,10 @@ namespace icp::http {
 struct Services {
   Readiness readiness;
   const Metrics& metrics;
+  // Accounts, sessions and API keys; without it (tests of other routes) their routes are
+  // left out.
+  AuthService* auth = nullptr;
+  CookieSettings cookie = {};
 };
 
 // The one route table of icpd (STYLE.md §4.3): every method, path and handler, in one place.

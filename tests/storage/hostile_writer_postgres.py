@@ -128,7 +128,8 @@ def main():
         # ids are given, as an attacker would; GENERATED ALWAYS needs OVERRIDING.
         setup = [s.replace(") VALUES", ") OVERRIDING SYSTEM VALUE VALUES", 1)
                  if s.startswith(("INSERT INTO accounts", "INSERT INTO subjects",
-                                  "INSERT INTO websites", "INSERT INTO applications"))
+                                  "INSERT INTO websites", "INSERT INTO applications",
+                                  "INSERT INTO sessions", "INSERT INTO api_keys"))
                  else s for s in hw.SETUP]
         for statement in setup:
             r = psql(runtime, schema, [statement])
@@ -136,7 +137,8 @@ def main():
                 report.setup_failed(statement, r.stderr.strip())
         # The ids were given; the sequences move past them (the owner may, the runtime role
         # may not), so that an attack's insert meets the guard, not a taken id.
-        for table in ("accounts", "subjects", "websites", "applications", "outbox"):
+        for table in ("accounts", "subjects", "websites", "applications", "outbox", "sessions",
+                      "api_keys"):
             psql(owner, schema, [f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)"])
         # PostgreSQL's default: PUBLIC may create temporary tables. The guards must hold anyway.
         psql(owner, schema, ["GRANT TEMPORARY ON DATABASE " + database_name(owner) +

@@ -246,7 +246,9 @@ TEST_P(AuthContract, TheThrottleCountsFailuresInTheirWindowAndOnlyDelaysForward)
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, AuthContract, ::testing::ValuesIn(StoresUnderTest()),
-                         [](const auto& info) { return info.param.name; });
+                         [](const ::testing::TestParamInfo<StoreUnderTest>& param) {
+                           return param.param.name;
+                         });
 
 }  // namespace
 }  // namespace icp::storage_testing
