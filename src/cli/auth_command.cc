@@ -309,7 +309,7 @@ int AuthCommands::Run(HttpClient& http, const std::filesystem::path& token_file,
     std::string cursor;
     do {
       std::optional<HttpReply> reply =
-          send("GET", "/v1/accounts?limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+          send("GET", "/v1/accounts?limit=100" + (cursor.empty() ? "" : "&cursor=" + cursor));
       if (!reply) return 1;
       std::optional<json::object> page = ObjectOf(*reply, err);
       if (!page) return 1;

@@ -45,7 +45,8 @@ def clean_env(**extra):
     # The smallest argon2id limits: the test signs in dozens of times.
     env["ICP_PASSWORD_HASH_OPS"] = "1"
     env["ICP_PASSWORD_HASH_MEMORY"] = "8192"
-    env["ICP_LOGIN_BACKOFF_SECONDS"] = "1"
+    # Long enough that the attempts below surely fall inside the first wait.
+    env["ICP_LOGIN_BACKOFF_SECONDS"] = "3"
     env.update(extra)
     return env
 
