@@ -122,8 +122,8 @@ Result<SignedIn> AuthService::SignIn(std::string_view login, std::string_view pa
     if (!by_address) return std::unexpected(by_address.error());
     const sys_seconds allowed = std::max(by_login->next_allowed_at, by_address->next_allowed_at);
     if (now < allowed) {
-      Error e = ResourceExhausted("too many failed sign-ins; try again later", allowed - now)
-                    .error();
+      Error e =
+          ResourceExhausted("too many failed sign-ins; try again later", allowed - now).error();
       e.violations.push_back({"", "auth.throttled",
                               "too many failed sign-ins; try again in " +
                                   std::to_string((allowed - now).count()) + " s",
@@ -177,8 +177,8 @@ Result<SignedIn> AuthService::SignIn(std::string_view login, std::string_view pa
       return std::unexpected(r.error());
     }
   }
-  SessionRecord session{SessionId(), account->id, out.csrf_token, now, now, out.expires_at,
-                        std::nullopt};
+  SessionRecord session{SessionId(), account->id,    out.csrf_token, now,
+                        now,         out.expires_at, std::nullopt};
   Result<SessionId> id = (*uow)->sessions().Insert(session, out.token);
   if (!id) return std::unexpected(id.error());
   if (Result<void> r = (*uow)->audit().Append({now, ActorOf(account->id), "session.create",
@@ -202,8 +202,7 @@ Result<void> AuthService::RecordFailure(std::string_view login_key, std::string_
   } counters[] = {{login_key, settings_.free_failures_per_login},
                   {address_key, settings_.free_failures_per_address}};
   for (const auto& [key, free] : counters) {
-    Result<ThrottleState> state =
-        throttle.RecordFailure(key, now, now - settings_.failure_window);
+    Result<ThrottleState> state = throttle.RecordFailure(key, now, now - settings_.failure_window);
     if (!state) return std::unexpected(state.error());
     const seconds wait =
         BackoffAfter(state->failures, free, settings_.backoff_base, settings_.backoff_max);
@@ -227,9 +226,9 @@ Result<void> AuthService::SignOut(std::string_view token) {
     return InvalidCredential("the session has ended");
   }
   if (Result<void> r = (*uow)->sessions().Revoke(session->id, now); !r) return r;
-  if (Result<void> r = (*uow)->audit().Append({now, ActorOf(session->account), "session.revoke",
-                                               "session:" + std::to_string(session->id.value()),
-                                               "{}"});
+  if (Result<void> r =
+          (*uow)->audit().Append({now, ActorOf(session->account), "session.revoke",
+                                  "session:" + std::to_string(session->id.value()), "{}"});
       !r) {
     return r;
   }
@@ -253,8 +252,7 @@ Result<Authenticated> AuthService::AuthenticateSession(std::string_view token) {
   if (now - session->last_seen_at >= settings_.touch_interval) {
     const sys_seconds expires =
         std::min(now + settings_.session_idle, session->created_at + settings_.session_absolute);
-    if (Result<void> r = (*uow)->sessions().Touch(session->id, now, std::max(expires, now));
-        !r) {
+    if (Result<void> r = (*uow)->sessions().Touch(session->id, now, std::max(expires, now)); !r) {
       return std::unexpected(r.error());
     }
     if (Result<void> c = Commit(**uow); !c) return std::unexpected(c.error());
@@ -296,8 +294,13 @@ Result<NewApiKey> AuthService::CreateApiKey(const Caller& caller, std::string_vi
   const sys_seconds now = clock_.Now();
   NewApiKey out;
   out.secret = std::string(kApiKeyMark) + tokens_.NewToken(kTokenBytes);
-  out.key = {ApiKeyId(), caller.account, FoldWidthAndTrim(name),
-             out.secret.substr(0, kApiKeyPrefixLength), now, std::nullopt, std::nullopt};
+  out.key = {ApiKeyId(),
+             caller.account,
+             FoldWidthAndTrim(name),
+             out.secret.substr(0, kApiKeyPrefixLength),
+             now,
+             std::nullopt,
+             std::nullopt};
   Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
   if (!uow) return std::unexpected(uow.error());
   Result<ApiKeyId> id = (*uow)->api_keys().Insert(out.key, out.secret);
@@ -377,8 +380,9 @@ Result<Account> AuthService::InsertAccount(const NewAccount& in, std::string_vie
   Result<std::string> hash = hasher_.Hash(in.password);
   if (!hash) return std::unexpected(hash.error());
   const sys_seconds now = clock_.Now();
-  Account account{AccountId(), in.login, in.role, FoldWidthAndTrim(in.display_name), *hash, now,
-                  std::nullopt, in.email, in.mobile, std::nullopt};
+  Account account{AccountId(), in.login,    in.role,      FoldWidthAndTrim(in.display_name),
+                  *hash,       now,         std::nullopt, in.email,
+                  in.mobile,   std::nullopt};
   Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
   if (!uow) return std::unexpected(uow.error());
   if (first_admin) {
@@ -391,7 +395,8 @@ Result<Account> AuthService::InsertAccount(const NewAccount& in, std::string_vie
       for (const Account& a : *page) {
         if (a.role == Role::kAdmin) {
           Error e{ErrorCode::kFailedPrecondition,
-                  "an admin exists already (" + a.login + "); it creates further accounts", {}};
+                  "an admin exists already (" + a.login + "); it creates further accounts",
+                  {}};
           e.violations.push_back({"", "account.admin-exists", e.message, "管理员账号已存在"});
           return std::unexpected(std::move(e));
         }
@@ -489,13 +494,11 @@ Result<Account> AuthService::SetRealName(const Caller& caller, AccountId id, Rea
   return ChangeAccount(
       caller, id, "account.real-name",
       [&](UnitOfWork&, Account& account, sys_seconds now) -> Result<std::string> {
-        std::string details =
-            Details({{"kind", std::string(RealNameKindName(real_name.kind()))},
-                     {"name", MaskName(real_name.name())},
-                     {"certificate_type",
-                      std::string(CertificateTypeName(real_name.certificate().type()))},
-                     {"certificate_number",
-                      MaskCertificateNumber(real_name.certificate().number())}});
+        std::string details = Details(
+            {{"kind", std::string(RealNameKindName(real_name.kind()))},
+             {"name", MaskName(real_name.name())},
+             {"certificate_type", std::string(CertificateTypeName(real_name.certificate().type()))},
+             {"certificate_number", MaskCertificateNumber(real_name.certificate().number())}});
         account.real_name = VerifiedRealName{std::move(real_name), now};
         return details;
       });

@@ -117,8 +117,7 @@ TEST_F(AuthServiceTest, FiveFailuresPerLoginThrottleEvenTheRightPasswordUntilThe
   EXPECT_EQ(hasher_.verifications, verifications) << "a held attempt is not even verified";
   clock_.Advance(seconds(1));
   // The sixth failure doubles the wait.
-  EXPECT_EQ(auth_->SignIn("alice", "wrong", "10.0.0.2").error().code,
-            ErrorCode::kUnauthenticated);
+  EXPECT_EQ(auth_->SignIn("alice", "wrong", "10.0.0.2").error().code, ErrorCode::kUnauthenticated);
   EXPECT_EQ(auth_->SignIn("alice", "secret-pw-1", "10.0.0.2").error().retry_after, seconds(4));
   clock_.Advance(seconds(4));
   EXPECT_TRUE(auth_->SignIn("alice", "secret-pw-1", "10.0.0.2").has_value());
@@ -207,8 +206,7 @@ TEST_F(AuthServiceTest, OnlyAnAdminManagesAccountsAndEveryProblemIsNamed) {
   const Caller alice{c.id, Role::kCustomer};
   EXPECT_EQ(auth_->CreateAccount(alice, {"x1", Role::kAdmin, "X", "long-enough"}).error().rule(),
             "auth.role");
-  EXPECT_EQ(auth_->ListAccounts(alice, AccountId(), 10).error().code,
-            ErrorCode::kPermissionDenied);
+  EXPECT_EQ(auth_->ListAccounts(alice, AccountId(), 10).error().code, ErrorCode::kPermissionDenied);
   EXPECT_EQ(auth_->DisableAccount(alice, kRoot.account).error().rule(), "auth.role");
   EXPECT_EQ(auth_->GetAccount(alice, kRoot.account).error().code, ErrorCode::kNotFound);
   EXPECT_TRUE(auth_->GetAccount(alice, c.id).has_value());
@@ -219,10 +217,9 @@ TEST_F(AuthServiceTest, OnlyAnAdminManagesAccountsAndEveryProblemIsNamed) {
   EXPECT_EQ(bad.error().violations[0].rule, "account.login");
   EXPECT_EQ(bad.error().violations[1].rule, "account.display-name");
   EXPECT_EQ(bad.error().violations[2].rule, "account.password");
-  EXPECT_EQ(auth_->CreateAccount(kRoot, {"alice", Role::kCustomer, "A", "long-enough"})
-                .error()
-                .rule(),
-            "account.login-taken");
+  EXPECT_EQ(
+      auth_->CreateAccount(kRoot, {"alice", Role::kCustomer, "A", "long-enough"}).error().rule(),
+      "account.login-taken");
 }
 
 TEST_F(AuthServiceTest, AccountsListByCursor) {
@@ -248,8 +245,7 @@ TEST_F(AuthServiceTest, DisablingEndsSessionsAndKeysAndRefusesSignIn) {
   EXPECT_EQ(off->status(), AccountStatus::kDisabled);
   EXPECT_EQ(auth_->AuthenticateSession(s->token).error().rule(), "auth.invalid");
   EXPECT_EQ(auth_->AuthenticateApiKey(key->secret).error().rule(), "auth.invalid");
-  EXPECT_EQ(auth_->SignIn("alice", "secret-pw-1", "127.0.0.1").error().rule(),
-            "account.disabled");
+  EXPECT_EQ(auth_->SignIn("alice", "secret-pw-1", "127.0.0.1").error().rule(), "account.disabled");
   EXPECT_EQ(auth_->SignIn("alice", "wrong-pw", "127.0.0.1").error().rule(), "auth.credentials")
       << "a wrong password says nothing about the account";
   EXPECT_EQ(auth_->DisableAccount(kRoot, c.id).error().rule(), "account.disabled");
@@ -303,8 +299,8 @@ TEST(AuthServiceBootstrap, TheFirstAdminIsCreatedOnceOnly) {
   FakeTokenSource tokens;
   FakeClock clock{kT0};
   std::unique_ptr<AuthService> auth = *AuthService::Create(*db, hasher, tokens, clock);
-  Result<Account> first = auth->CreateFirstAdmin(
-      {"root", Role::kCustomer, "Root", "root-password"}, "operator:ops@host");
+  Result<Account> first = auth->CreateFirstAdmin({"root", Role::kCustomer, "Root", "root-password"},
+                                                 "operator:ops@host");
   ASSERT_TRUE(first.has_value()) << first.error().message;
   EXPECT_EQ(first->role, Role::kAdmin) << "the first account is an admin whatever was asked";
   Result<Account> second =

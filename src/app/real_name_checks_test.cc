@@ -19,8 +19,8 @@ TEST(CheckAgainstAccount, APersonalFilerMatchingItsRealNameAndBoundMobilePasses)
   const Subject s = storage_testing::SampleApplication(1, "a.cn").subject;
   ASSERT_TRUE(IsIndividual(s.type));
   EXPECT_TRUE(CheckAgainstAccount(s, IdentityOf(s, s.name, s.principal.mobile.str())).empty());
-  EXPECT_TRUE(CheckAgainstAccount(s, IdentityOf(s, "  " + s.name + "　", s.principal.mobile.str()))
-                  .empty())
+  EXPECT_TRUE(
+      CheckAgainstAccount(s, IdentityOf(s, "  " + s.name + "　", s.principal.mobile.str())).empty())
       << "spaces around the verified name do not count";
 }
 

@@ -30,8 +30,7 @@ int PrintProblem(const HttpReply& reply, std::ostream& err) {
   const json::object& o = v.as_object();
   const json::value* detail = o.if_contains("detail");
   err << "icpctl: " << reply.status << " "
-      << (detail != nullptr && detail->is_string() ? std::string(detail->as_string()) : "")
-      << "\n";
+      << (detail != nullptr && detail->is_string() ? std::string(detail->as_string()) : "") << "\n";
   if (const json::value* vs = o.if_contains("violations"); vs != nullptr && vs->is_array()) {
     for (const json::value& item : vs->as_array()) {
       if (!item.is_object()) continue;
@@ -40,8 +39,8 @@ int PrintProblem(const HttpReply& reply, std::ostream& err) {
         const json::value* f = x.if_contains(k);
         return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string();
       };
-      err << "  " << (text("field").empty() ? "-" : text("field")) << " [" << text("rule")
-          << "] " << text("message") << "\n";
+      err << "  " << (text("field").empty() ? "-" : text("field")) << " [" << text("rule") << "] "
+          << text("message") << "\n";
     }
   }
   if (std::string after = reply.Header("retry-after"); !after.empty()) {
@@ -112,9 +111,10 @@ Result<void> WriteTokenFile(const std::filesystem::path& path, const StoredToken
 Result<StoredToken> ReadTokenFile(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) {
-    return std::unexpected(Error{ErrorCode::kNotFound,
-                                "not signed in (no " + path.string() + "); run icpctl login",
-                                {{"", "cli.not-signed-in", "run icpctl login first", "请先登录"}}});
+    return std::unexpected(
+        Error{ErrorCode::kNotFound,
+              "not signed in (no " + path.string() + "); run icpctl login",
+              {{"", "cli.not-signed-in", "run icpctl login first", "请先登录"}}});
   }
   std::stringstream text;
   text << in.rdbuf();
@@ -128,8 +128,9 @@ Result<StoredToken> ReadTokenFile(const std::filesystem::path& path) {
 Result<std::string> PromptPassword(std::string_view prompt) {
   const int fd = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
   if (fd < 0) {
-    return FailedPrecondition("no terminal to ask for the password; set the environment "
-                              "variable instead");
+    return FailedPrecondition(
+        "no terminal to ask for the password; set the environment "
+        "variable instead");
   }
   (void)::write(fd, prompt.data(), prompt.size());
   termios old{};
@@ -153,8 +154,7 @@ std::unique_ptr<AuthCommands> AuthCommands::Register(
   std::unique_ptr<AuthCommands> c(new AuthCommands());
   c->login_ = app.add_subcommand(
       "login", "Sign in to icpd; keeps the session in the token file (ICP_TOKEN_FILE, mode 0600)");
-  c->login_->add_option("--url", c->url_, "icpd's address, e.g. http://127.0.0.1:8080")
-      ->required();
+  c->login_->add_option("--url", c->url_, "icpd's address, e.g. http://127.0.0.1:8080")->required();
   c->login_->add_option("--login", c->login_name_, "Your login")->required();
   c->login_->footer("The password comes from ICP_PASSWORD, or is asked for without echo.");
   c->logout_ = app.add_subcommand("logout", "End the session and delete the token file");
@@ -176,8 +176,7 @@ std::unique_ptr<AuthCommands> AuthCommands::Register(
   c->real_name_->add_option("--name", c->real_name_value_, "The verified name")->required();
   c->real_name_->add_option("--cert-type", c->cert_type_, "e.g. resident_id, business_licence")
       ->required();
-  c->real_name_->add_option("--cert-number", c->cert_number_, "The certificate number")
-      ->required();
+  c->real_name_->add_option("--cert-number", c->cert_number_, "The certificate number")->required();
   c->mobile_ = c->accounts_->add_subcommand("mobile", "Bind a mobile number to an account");
   c->mobile_->add_option("id", c->account_id_, "Account id")->required();
   c->mobile_->add_option("--mobile", c->mobile_number_, "The mobile number")->required();
@@ -206,8 +205,7 @@ int AuthCommands::RunBootstrap(AuthService& auth, const PasswordSource& password
     return 1;
   }
   Result<Account> admin = auth.CreateFirstAdmin(
-      {login_name_, Role::kAdmin, display_name_.empty() ? login_name_ : display_name_, *pw},
-      actor);
+      {login_name_, Role::kAdmin, display_name_.empty() ? login_name_ : display_name_, *pw}, actor);
   if (!admin) {
     PrintError(admin.error(), err);
     return 1;
@@ -226,7 +224,9 @@ int AuthCommands::Run(HttpClient& http, const std::filesystem::path& token_file,
     }
     std::string url = url_;
     while (url.ends_with('/')) url.pop_back();
-    HttpCall call{"POST", url + "/v1/sessions", {{"Content-Type", "application/json"}},
+    HttpCall call{"POST",
+                  url + "/v1/sessions",
+                  {{"Content-Type", "application/json"}},
                   json::serialize(json::object{{"login", login_name_}, {"password", *pw}})};
     Result<HttpReply> reply = http.Send(call);
     if (!reply) {
@@ -329,11 +329,12 @@ int AuthCommands::Run(HttpClient& http, const std::filesystem::path& token_file,
   }
   std::optional<HttpReply> reply;
   if (real_name_->parsed()) {
-    reply = send("PUT", "/v1/accounts/" + account_id_ + "/real-name",
-                 json::serialize(json::object{
-                     {"kind", kind_},
-                     {"name", real_name_value_},
-                     {"certificate", json::object{{"type", cert_type_}, {"number", cert_number_}}}}));
+    reply =
+        send("PUT", "/v1/accounts/" + account_id_ + "/real-name",
+             json::serialize(json::object{
+                 {"kind", kind_},
+                 {"name", real_name_value_},
+                 {"certificate", json::object{{"type", cert_type_}, {"number", cert_number_}}}}));
   } else if (mobile_->parsed()) {
     reply = send("PUT", "/v1/accounts/" + account_id_ + "/mobile",
                  json::serialize(json::object{{"mobile", mobile_number_}}));

@@ -50,8 +50,8 @@ class AuthCommands {
   bool needs_store() const;
 
   // Runs a parsed API command. `token_file`: ICP_TOKEN_FILE or ~/.config/beian/token.
-  int Run(HttpClient& http, const std::filesystem::path& token_file,
-          const PasswordSource& password, std::ostream& out, std::ostream& err);
+  int Run(HttpClient& http, const std::filesystem::path& token_file, const PasswordSource& password,
+          std::ostream& out, std::ostream& err);
   // Runs `accounts bootstrap` with `auth` over the store; `actor` names the operator.
   int RunBootstrap(AuthService& auth, const PasswordSource& password, std::string_view actor,
                    std::ostream& out, std::ostream& err);

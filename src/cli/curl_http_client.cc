@@ -50,8 +50,7 @@ class CurlHttpClient final : public HttpClient {
     for (const auto& [name, value] : call.headers) {
       list = curl_slist_append(list, (name + ": " + value).c_str());
     }
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list,
-                                                                        curl_slist_free_all);
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
     CURL* c = curl.get();
     curl_easy_setopt(c, CURLOPT_URL, call.url.c_str());
     curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, call.method.c_str());

@@ -14,8 +14,8 @@ namespace {
 constexpr Date kReadBack{std::chrono::year(2200), std::chrono::January, std::chrono::day(1)};
 
 std::unexpected<Error> Bad(std::string_view member, std::string_view why) {
-  return InvalidFields({{std::string(member), "account.personal",
-                         "stored personal data: " + std::string(why), ""}});
+  return InvalidFields(
+      {{std::string(member), "account.personal", "stored personal data: " + std::string(why), ""}});
 }
 
 const boost::json::string* TextAt(const boost::json::object& o, std::string_view key) {
@@ -30,12 +30,12 @@ std::string EncodeAccountPersonal(const AccountPersonal& p) {
   if (p.email) o["email"] = p.email->str();
   if (p.mobile) o["mobile"] = p.mobile->str();
   if (p.real_name) {
-    boost::json::object r{{"kind", RealNameKindName(p.real_name->kind())},
-                          {"name", p.real_name->name()},
-                          {"certificate",
-                           boost::json::object{
-                               {"type", CertificateTypeName(p.real_name->certificate().type())},
-                               {"number", p.real_name->certificate().number()}}}};
+    boost::json::object r{
+        {"kind", RealNameKindName(p.real_name->kind())},
+        {"name", p.real_name->name()},
+        {"certificate",
+         boost::json::object{{"type", CertificateTypeName(p.real_name->certificate().type())},
+                             {"number", p.real_name->certificate().number()}}}};
     if (p.real_name_verified_at) {
       r["verified_at"] = p.real_name_verified_at->time_since_epoch().count();
     }

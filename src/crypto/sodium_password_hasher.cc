@@ -44,8 +44,8 @@ Result<SodiumPasswordHasher> SodiumPasswordHasher::Create(Argon2Limits limits) {
 
 Result<std::string> SodiumPasswordHasher::Hash(std::string_view password) {
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(), limits_.ops,
-                        limits_.memory_bytes) != 0) {
+  if (crypto_pwhash_str(out, password.data(), password.size(), limits_.ops, limits_.memory_bytes) !=
+      0) {
     return Internal("argon2id could not allocate " + std::to_string(limits_.memory_bytes) +
                     " bytes to hash a password");
   }

@@ -14,7 +14,7 @@ namespace icp::crypto {
 // limits and the salt, so a change of limits applies to new hashes and NeedsRehash() finds
 // the old ones.
 struct Argon2Limits {
-  std::uint64_t ops = 2;                           // crypto_pwhash_OPSLIMIT_INTERACTIVE
+  std::uint64_t ops = 2;                             // crypto_pwhash_OPSLIMIT_INTERACTIVE
   std::size_t memory_bytes = std::size_t{64} << 20;  // crypto_pwhash_MEMLIMIT_INTERACTIVE
 };
 

@@ -58,9 +58,9 @@ TEST(SodiumTokenSource, GivesUnpaddedBase64UrlOfTheLengthAskedForAndNeverRepeats
   for (int i = 0; i < 200; ++i) {
     std::string t = tokens.NewToken(32);
     EXPECT_EQ(t.size(), 43u);
-    EXPECT_EQ(t.find_first_not_of(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
-              std::string::npos)
+    EXPECT_EQ(
+        t.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+        std::string::npos)
         << t;
     EXPECT_TRUE(seen.insert(t).second);
   }

@@ -16,8 +16,7 @@ std::optional<RealNameKind> RealNameKindFromName(std::string_view name) {
   return std::nullopt;
 }
 
-Result<RealName> RealName::Make(RealNameKind kind, std::string_view name,
-                                Certificate certificate) {
+Result<RealName> RealName::Make(RealNameKind kind, std::string_view name, Certificate certificate) {
   std::vector<FieldViolation> problems;
   std::string trimmed;
   if (!IsValidUtf8(name)) {
@@ -27,8 +26,7 @@ Result<RealName> RealName::Make(RealNameKind kind, std::string_view name,
     trimmed = FoldWidthAndTrim(name);
     const std::size_t length = DecodeUtf8(trimmed)->size();
     if (length == 0 || length > 128) {
-      problems.push_back({"name", "realname.name",
-                          "the real name must have 1 to 128 characters",
+      problems.push_back({"name", "realname.name", "the real name must have 1 to 128 characters",
                           "实名姓名或名称须为 1 至 128 个字符"});
     }
   }

@@ -96,8 +96,7 @@ struct RulesGroup {
     materials_cmd
         ->add_option("--subject-type", materials.subject_type, "e.g. individual, enterprise")
         ->required();
-    materials_cmd
-        ->add_option("--application-type", materials.application_type, "e.g. first_filing")
+    materials_cmd->add_option("--application-type", materials.application_type, "e.g. first_filing")
         ->required();
     materials_cmd->add_option("--rules", rules_dir, "Rules directory");
     materials_cmd->add_flag("--json", materials.json, "Print one JSON object");
@@ -279,8 +278,7 @@ int main(int argc, char** argv) {
       }
       if (db) return store_cmds.Run(*store);
       if (outbox_cmds->parsed()) {
-        return outbox_cmds->Run(*store->database, Now(), icp::OperatorName(), std::cout,
-                                std::cerr);
+        return outbox_cmds->Run(*store->database, Now(), icp::OperatorName(), std::cout, std::cerr);
       }
       return RunBootstrap(*auth_cmds, *store->database);
     }

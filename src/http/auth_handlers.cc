@@ -31,8 +31,8 @@ json::object AccountJson(const Account& a, Disclosure disclosure) {
                  {"status", AccountStatusName(a.status())},
                  {"created_at", Rfc3339(a.created_at)},
                  {"disabled_at", OptionalTime(a.disabled_at)}};
-  o["email"] = a.email ? json::value(Disclose(a.email->str(), disclosure, MaskEmail))
-                       : json::value(nullptr);
+  o["email"] =
+      a.email ? json::value(Disclose(a.email->str(), disclosure, MaskEmail)) : json::value(nullptr);
   o["mobile"] = a.mobile ? json::value(Disclose(a.mobile->str(), disclosure, MaskMobile))
                          : json::value(nullptr);
   if (a.real_name) {
@@ -40,12 +40,11 @@ json::object AccountJson(const Account& a, Disclosure disclosure) {
     o["real_name"] = json::object{
         {"kind", RealNameKindName(r.kind())},
         // An organisation's name is public (it is on its licence); a person's is not.
-        {"name", r.kind() == RealNameKind::kPerson ? Disclose(r.name(), disclosure, MaskName)
-                                                   : r.name()},
-        {"certificate",
-         json::object{{"type", CertificateTypeName(r.certificate().type())},
-                      {"number", Disclose(r.certificate().number(), disclosure,
-                                          MaskCertificateNumber)}}},
+        {"name",
+         r.kind() == RealNameKind::kPerson ? Disclose(r.name(), disclosure, MaskName) : r.name()},
+        {"certificate", json::object{{"type", CertificateTypeName(r.certificate().type())},
+                                     {"number", Disclose(r.certificate().number(), disclosure,
+                                                         MaskCertificateNumber)}}},
         {"verified_at", Rfc3339(a.real_name->verified_at)}};
   } else {
     o["real_name"] = nullptr;
@@ -67,8 +66,8 @@ Result<json::object> BodyObject(const Request& request) {
   Result<json::value> body = ParseJsonBody(request);
   if (!body) return std::unexpected(body.error());
   if (!body->is_object()) {
-    return InvalidFields({{"body", "request.json", "the body must be a JSON object",
-                           "请求体须为 JSON 对象"}});
+    return InvalidFields(
+        {{"body", "request.json", "the body must be a JSON object", "请求体须为 JSON 对象"}});
   }
   return std::move(body->as_object());
 }
@@ -85,9 +84,8 @@ std::optional<IdType> PathId(const Request& request, std::string_view what) {
 }
 
 Response NoSuch(const Request& request, std::string_view what) {
-  return ProblemResponse(request,
-                         NotFound(fmt::format("{} {} does not exist", what, request.param("id")))
-                             .error());
+  return ProblemResponse(
+      request, NotFound(fmt::format("{} {} does not exist", what, request.param("id"))).error());
 }
 
 // The value of query parameter `name`, if present.
@@ -137,12 +135,12 @@ Response SignIn(const Request& request, AuthService& auth, const CookieSettings&
   if (Result<void> ok = r.Finish(); !ok) return ProblemResponse(request, ok.error());
   Result<SignedIn> s = auth.SignIn(*login, *password, request.remote_address);
   if (!s) return ProblemResponse(request, s.error());
-  Response response = JsonResponse(
-      json::object{{"account", AccountJson(s->account, Disclosure::kMasked)},
-                   {"role", RoleName(s->account.role)},
-                   {"csrf_token", s->csrf_token},
-                   {"expires_at", Rfc3339(s->expires_at)}},
-      201);
+  Response response =
+      JsonResponse(json::object{{"account", AccountJson(s->account, Disclosure::kMasked)},
+                                {"role", RoleName(s->account.role)},
+                                {"csrf_token", s->csrf_token},
+                                {"expires_at", Rfc3339(s->expires_at)}},
+                   201);
   response.Set("Set-Cookie", SessionCookie(cookie, s->token, auth.settings().session_absolute));
   response.Set("Cache-Control", "no-store");
   return response;
@@ -271,15 +269,14 @@ Response ListAccounts(const Request& request, AuthService& auth) {
   Result<std::int64_t> after =
       QueryInt(request, "cursor", 0, 0, std::numeric_limits<std::int64_t>::max(), "paging.cursor");
   if (!after) return ProblemResponse(request, after.error());
-  Result<AccountPage> page = auth.ListAccounts(CallerOf(request), AccountId(*after),
-                                               static_cast<std::size_t>(*limit));
+  Result<AccountPage> page =
+      auth.ListAccounts(CallerOf(request), AccountId(*after), static_cast<std::size_t>(*limit));
   if (!page) return ProblemResponse(request, page.error());
   json::array items;
   for (const Account& a : page->accounts) items.push_back(AccountJson(a, Disclosure::kFull));
   json::object out{{"items", std::move(items)}};
-  out["next_cursor"] = page->next_after
-                           ? json::value(std::to_string(page->next_after->value()))
-                           : json::value(nullptr);
+  out["next_cursor"] = page->next_after ? json::value(std::to_string(page->next_after->value()))
+                                        : json::value(nullptr);
   Response response = JsonResponse(out);
   response.Set("Cache-Control", "no-store");
   return response;
@@ -303,23 +300,21 @@ Response SetRealName(const Request& request, AuthService& auth) {
   codec::JsonReader r;
   r.OnlyKeys(*body, "", {"kind", "name", "certificate"});
   std::optional<std::string> kind_name = r.Text(*body, "kind", "kind", true);
-  std::optional<RealNameKind> kind =
-      r.Name(kind_name, "kind", "realname.kind",
-             kind_name ? RealNameKindFromName(*kind_name) : std::nullopt, {"person", "organisation"});
+  std::optional<RealNameKind> kind = r.Name(
+      kind_name, "kind", "realname.kind",
+      kind_name ? RealNameKindFromName(*kind_name) : std::nullopt, {"person", "organisation"});
   std::optional<std::string> name = r.Text(*body, "name", "name", true);
   const json::object* cert = r.Object(body->if_contains("certificate"), "certificate", true);
   std::optional<Certificate> certificate;
   if (cert != nullptr) {
     r.OnlyKeys(*cert, "certificate", {"type", "number"});
     std::optional<std::string> type_name = r.Text(*cert, "type", "certificate.type", true);
-    std::optional<CertificateType> type =
-        r.Name(type_name, "certificate.type", "certificate.type",
-               type_name ? CertificateTypeFromName(*type_name) : std::nullopt,
-               CertificateTypeNames());
+    std::optional<CertificateType> type = r.Name(
+        type_name, "certificate.type", "certificate.type",
+        type_name ? CertificateTypeFromName(*type_name) : std::nullopt, CertificateTypeNames());
     std::optional<std::string> number = r.Text(*cert, "number", "certificate.number", true);
     if (type && number) {
-      Result<Certificate> parsed =
-          Certificate::Parse(*type, *number, auth.Today());
+      Result<Certificate> parsed = Certificate::Parse(*type, *number, auth.Today());
       if (parsed) {
         certificate = std::move(*parsed);
       } else {
@@ -338,7 +333,8 @@ Response SetRealName(const Request& request, AuthService& auth) {
     r.Problem("", made.error());
   }
   Result<void> ok = r.Finish();
-  return ProblemResponse(request, ok ? InvalidArgument("incomplete real name").error() : ok.error());
+  return ProblemResponse(request,
+                         ok ? InvalidArgument("incomplete real name").error() : ok.error());
 }
 
 Response SetBoundMobile(const Request& request, AuthService& auth) {

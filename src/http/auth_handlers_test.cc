@@ -160,19 +160,20 @@ TEST_F(AuthRoutesTest, AnApiKeyIsShownOnceAndWorksAsABearerWithoutCsrf) {
   Response revoked = Call("DELETE", "/v1/api-keys/1", {}, bearer);
   EXPECT_EQ(revoked.status, 200) << revoked.body;
   EXPECT_EQ(Call("GET", "/v1/me", {}, bearer).status, 401);
-  EXPECT_EQ(Call("DELETE", "/v1/api-keys/x", {}, {{"cookie", cookie}, {"x-csrf-token", csrf}})
-                .status,
-            404);
+  EXPECT_EQ(
+      Call("DELETE", "/v1/api-keys/x", {}, {{"cookie", cookie}, {"x-csrf-token", csrf}}).status,
+      404);
 }
 
 TEST_F(AuthRoutesTest, AnAdminSetsARealNameThatTheCustomerSeesMasked) {
   auto [cookie, csrf] = SignIn("root", "root-password");
   const std::map<std::string, std::string> admin{{"cookie", cookie}, {"x-csrf-token", csrf}};
-  ASSERT_EQ(Call("POST", "/v1/accounts",
-                 R"({"login":"bob","role":"customer","display_name":"Bob","password":"bob-password"})",
-                 admin)
-                .status,
-            201);
+  ASSERT_EQ(
+      Call("POST", "/v1/accounts",
+           R"({"login":"bob","role":"customer","display_name":"Bob","password":"bob-password"})",
+           admin)
+          .status,
+      201);
   Response bad = Call("PUT", "/v1/accounts/2/real-name",
                       R"({"kind":"people","name":"","certificate":{"type":"passport_x"}})", admin);
   ASSERT_EQ(bad.status, 400);
@@ -186,8 +187,7 @@ TEST_F(AuthRoutesTest, AnAdminSetsARealNameThatTheCustomerSeesMasked) {
   auto [bob, bob_csrf] = SignIn("bob", "bob-password");
   json::value me = json::parse(Call("GET", "/v1/me", {}, {{"cookie", bob}}).body);
   EXPECT_EQ(me.at("account").at("real_name").at("name"), "王*明");
-  EXPECT_EQ(me.at("account").at("real_name").at("certificate").at("number"),
-            "110***********002X");
+  EXPECT_EQ(me.at("account").at("real_name").at("certificate").at("number"), "110***********002X");
   Response mobile = Call("PUT", "/v1/accounts/2/mobile", R"({"mobile":"12345"})", admin);
   EXPECT_EQ(mobile.status, 400);
   EXPECT_EQ(Call("GET", "/v1/accounts/99", {}, admin).status, 404);

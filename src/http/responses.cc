@@ -100,7 +100,8 @@ Response ProblemResponse(const Request& request, const Error& error, int status)
       TextResponse(boost::json::serialize(body), "application/problem+json", status);
   if (error.retry_after) {
     // RFC 9110 §10.2.3: whole seconds; never 0, so that a client waiting on it moves on.
-    response.Set("Retry-After", std::to_string(std::max<std::int64_t>(1, error.retry_after->count())));
+    response.Set("Retry-After",
+                 std::to_string(std::max<std::int64_t>(1, error.retry_after->count())));
   }
   return response;
 }

@@ -43,7 +43,7 @@ struct Account {
   std::optional<std::chrono::sys_seconds> disabled_at = std::nullopt;
   // Personal data (PIPL): the SQL stores keep these three sealed (storage/common/pii_vault.h).
   std::optional<Email> email = std::nullopt;
-  std::optional<MobileNumber> mobile = std::nullopt;          // the bound mobile (绑定手机)
+  std::optional<MobileNumber> mobile = std::nullopt;         // the bound mobile (绑定手机)
   std::optional<VerifiedRealName> real_name = std::nullopt;  // 实名认证, set by an admin
 
   AccountStatus status() const {

@@ -21,7 +21,8 @@ struct SessionRecord {
   std::chrono::sys_seconds created_at{};
   std::chrono::sys_seconds last_seen_at{};
   std::chrono::sys_seconds expires_at{};  // created_at <= last_seen_at <= expires_at
-  std::optional<std::chrono::sys_seconds> revoked_at = std::nullopt;  // once set, the session never changes
+  std::optional<std::chrono::sys_seconds> revoked_at =
+      std::nullopt;  // once set, the session never changes
 
   friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
 };
@@ -55,7 +56,8 @@ struct ApiKeyRecord {
   std::string prefix;  // the first characters of the secret ("icpk_3fA9c2Lx"), unique
   std::chrono::sys_seconds created_at{};
   std::optional<std::chrono::sys_seconds> last_used_at = std::nullopt;
-  std::optional<std::chrono::sys_seconds> revoked_at = std::nullopt;  // once set, the key never changes
+  std::optional<std::chrono::sys_seconds> revoked_at =
+      std::nullopt;  // once set, the key never changes
 
   friend bool operator==(const ApiKeyRecord&, const ApiKeyRecord&) = default;
 };

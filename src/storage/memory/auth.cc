@@ -135,7 +135,7 @@ Result<void> SessionRepository::Revoke(SessionId id, std::chrono::sys_seconds at
 }
 
 Result<std::int64_t> SessionRepository::RevokeAllOf(AccountId account,
-                                                     std::chrono::sys_seconds at) {
+                                                    std::chrono::sys_seconds at) {
   return s_.Write([&]() -> Result<std::int64_t> {
     std::int64_t n = 0;
     for (auto& [id, row] : s_.state().sessions) {
@@ -225,13 +225,13 @@ Result<void> ApiKeyRepository::Revoke(ApiKeyId id, std::chrono::sys_seconds at) 
   return s_.Write([&]() { return ChangeKey(s_, id, [&](ApiKeyRecord& r) { r.revoked_at = at; }); });
 }
 
-Result<std::int64_t> ApiKeyRepository::RevokeAllOf(AccountId account,
-                                                    std::chrono::sys_seconds at) {
+Result<std::int64_t> ApiKeyRepository::RevokeAllOf(AccountId account, std::chrono::sys_seconds at) {
   return s_.Write([&]() -> Result<std::int64_t> {
     std::int64_t n = 0;
     for (auto& [id, row] : s_.state().api_keys) {
       if (row.record.account != account || row.record.revoked_at) continue;
-      if (Result<void> ok = ChangeKey(s_, row.record.id, [&](ApiKeyRecord& r) { r.revoked_at = at; });
+      if (Result<void> ok =
+              ChangeKey(s_, row.record.id, [&](ApiKeyRecord& r) { r.revoked_at = at; });
           !ok) {
         return std::unexpected(ok.error());
       }

@@ -88,8 +88,9 @@ Result<AccountId> AccountRepository::Insert(const Account& account) {
         !ok) {
       return std::unexpected(ok.error());
     }
-    if (Result<void> ok = Require(!account.disabled_at || *account.disabled_at >= account.created_at,
-                                  "accounts_disabled_after_created");
+    if (Result<void> ok =
+            Require(!account.disabled_at || *account.disabled_at >= account.created_at,
+                    "accounts_disabled_after_created");
         !ok) {
       return std::unexpected(ok.error());
     }

@@ -44,7 +44,7 @@ std::string SealedPersonal(const Session& s, const Account& a, std::int64_t id) 
 
 Result<AccountId> AccountRepository::Insert(const Account& a) {
   const Value p[] = {a.login,         Text(RoleName(a.role)), a.display_name,
-                     a.password_hash, Time(a.created_at),    OptionalTime(a.disabled_at)};
+                     a.password_hash, Time(a.created_at),     OptionalTime(a.disabled_at)};
   Result<Rows> r = s_.Run(kInsertAccount, p);
   if (!r) {
     if (ConstraintOf(r.error()) == "accounts.login") {
@@ -63,9 +63,12 @@ Result<AccountId> AccountRepository::Insert(const Account& a) {
 }
 
 Result<void> AccountRepository::Update(const Account& a) {
-  const Value p[] = {std::int64_t{a.id.value()},  Text(RoleName(a.role)),
-                     a.display_name,              a.password_hash,
-                     OptionalTime(a.disabled_at), SealedPersonal(s_, a, a.id.value())};
+  const Value p[] = {std::int64_t{a.id.value()},
+                     Text(RoleName(a.role)),
+                     a.display_name,
+                     a.password_hash,
+                     OptionalTime(a.disabled_at),
+                     SealedPersonal(s_, a, a.id.value())};
   Result<Rows> r = s_.Run(kUpdateAccount, p);
   if (!r) return std::unexpected(r.error());
   if (r->empty()) return Missing("account", a.id.value());
@@ -81,9 +84,8 @@ Result<std::vector<Account>> AccountRepository::Select(std::string_view statemen
     const std::string what = "account " + row.Text(0);
     std::optional<Role> role = RoleFromName(row.Text(2));
     if (!role) return Internal(what + " has an unknown role " + row.Text(2));
-    Account account{AccountId(row.Int(0)), row.Text(1),      *role,
-                    row.Text(3),           row.Text(4),      TimeAt(row, 5),
-                    OptionalTimeAt(row, 6)};
+    Account account{AccountId(row.Int(0)), row.Text(1),           *role, row.Text(3), row.Text(4),
+                    TimeAt(row, 5),        OptionalTimeAt(row, 6)};
     if (const std::string sealed = row.Text(7); !sealed.empty()) {
       Result<std::string> document = s_.vault.Open(sealed, SealContext(kKind, row.Int(0)));
       if (!document) return Corrupt(what, document.error());

@@ -91,9 +91,12 @@ Result<std::int64_t> Count(Result<Rows> r) {
 // ---- sessions ----
 
 Result<SessionId> SessionRepository::Insert(const SessionRecord& rec, std::string_view token) {
-  const Value p[] = {TokenHash(s_, token),      std::int64_t{rec.account.value()},
-                     rec.csrf_token,            Time(rec.created_at),
-                     Time(rec.last_seen_at),    Time(rec.expires_at),
+  const Value p[] = {TokenHash(s_, token),
+                     std::int64_t{rec.account.value()},
+                     rec.csrf_token,
+                     Time(rec.created_at),
+                     Time(rec.last_seen_at),
+                     Time(rec.expires_at),
                      OptionalTime(rec.revoked_at)};
   Result<Rows> r = s_.Run(kInsertSession, p);
   if (!r) {
@@ -142,7 +145,7 @@ Result<void> SessionRepository::Revoke(SessionId id, std::chrono::sys_seconds at
 }
 
 Result<std::int64_t> SessionRepository::RevokeAllOf(AccountId account,
-                                                     std::chrono::sys_seconds at) {
+                                                    std::chrono::sys_seconds at) {
   const Value p[] = {std::int64_t{account.value()}, Time(at)};
   return Count(s_.Run(kRevokeSessionsOf, p));
 }
@@ -150,9 +153,12 @@ Result<std::int64_t> SessionRepository::RevokeAllOf(AccountId account,
 // ---- API keys ----
 
 Result<ApiKeyId> ApiKeyRepository::Insert(const ApiKeyRecord& rec, std::string_view secret) {
-  const Value p[] = {std::int64_t{rec.account.value()}, rec.name,
-                     rec.prefix,                        SecretHash(s_, secret),
-                     Time(rec.created_at),              OptionalTime(rec.last_used_at),
+  const Value p[] = {std::int64_t{rec.account.value()},
+                     rec.name,
+                     rec.prefix,
+                     SecretHash(s_, secret),
+                     Time(rec.created_at),
+                     OptionalTime(rec.last_used_at),
                      OptionalTime(rec.revoked_at)};
   Result<Rows> r = s_.Run(kInsertApiKey, p);
   if (!r) {
@@ -216,8 +222,7 @@ Result<void> ApiKeyRepository::Revoke(ApiKeyId id, std::chrono::sys_seconds at) 
   return {};
 }
 
-Result<std::int64_t> ApiKeyRepository::RevokeAllOf(AccountId account,
-                                                    std::chrono::sys_seconds at) {
+Result<std::int64_t> ApiKeyRepository::RevokeAllOf(AccountId account, std::chrono::sys_seconds at) {
   const Value p[] = {std::int64_t{account.value()}, Time(at)};
   return Count(s_.Run(kRevokeApiKeysOf, p));
 }

@@ -103,8 +103,7 @@ TEST_P(AuthContract, SessionsAreFoundByTokenSlideAndStayRevoked) {
     EXPECT_EQ(s->account, account_);
     EXPECT_EQ(s->csrf_token, kCsrf);
     EXPECT_EQ(s->expires_at, kT0 + hours(2));
-    EXPECT_EQ(uow->sessions().FindByToken(std::string(43, 'X')).error().code,
-              ErrorCode::kNotFound);
+    EXPECT_EQ(uow->sessions().FindByToken(std::string(43, 'X')).error().code, ErrorCode::kNotFound);
   }
   ASSERT_TRUE(InUnit([&](UnitOfWork& u) {
                 return u.sessions().Touch(*id, kT0 + hours(1), kT0 + hours(3));
@@ -124,10 +123,9 @@ TEST_P(AuthContract, SessionsAreFoundByTokenSlideAndStayRevoked) {
   Result<void> touch = InUnit(
       [&](UnitOfWork& u) { return u.sessions().Touch(*id, kT0 + hours(2), kT0 + hours(4)); });
   EXPECT_EQ(touch.error().rule(), "session.revoked");
-  EXPECT_EQ(InUnit([&](UnitOfWork& u) { return u.sessions().Revoke(SessionId(99), kT0); })
-                .error()
-                .code,
-            ErrorCode::kNotFound);
+  EXPECT_EQ(
+      InUnit([&](UnitOfWork& u) { return u.sessions().Revoke(SessionId(99), kT0); }).error().code,
+      ErrorCode::kNotFound);
 }
 
 TEST_P(AuthContract, ASessionTokenIsUniqueAndTimesAreOrdered) {
@@ -168,8 +166,9 @@ TEST_P(AuthContract, RevokeAllOfEndsOnlyThatAccountsLiveSessionsAndKeys) {
                                            std::string(43, static_cast<char>('a' + i)))) {
                     return Internal("insert");
                   }
-                  ApiKeyRecord k{ApiKeyId(), i < 2 ? account_ : other, "k",
-                                 "icpk_pre" + std::to_string(i), kT0, std::nullopt,
+                  ApiKeyRecord k{ApiKeyId(),  i < 2 ? account_ : other,
+                                 "k",         "icpk_pre" + std::to_string(i),
+                                 kT0,         std::nullopt,
                                  std::nullopt};
                   if (!u.api_keys().Insert(k, "icpk_secret" + std::to_string(i))) {
                     return Internal("insert key");
@@ -187,8 +186,8 @@ TEST_P(AuthContract, RevokeAllOfEndsOnlyThatAccountsLiveSessionsAndKeys) {
 }
 
 TEST_P(AuthContract, ApiKeysAreFoundBySecretListedAndStayRevoked) {
-  ApiKeyRecord key{ApiKeyId(), account_, "deploy", "icpk_AbCd1234", kT0, std::nullopt,
-                   std::nullopt};
+  ApiKeyRecord key{ApiKeyId(), account_,     "deploy",    "icpk_AbCd1234",
+                   kT0,        std::nullopt, std::nullopt};
   const std::string secret = "icpk_AbCd1234" + std::string(35, 'z');
   Result<ApiKeyId> id;
   ASSERT_TRUE(InUnit([&](UnitOfWork& u) -> Result<void> {
@@ -209,8 +208,7 @@ TEST_P(AuthContract, ApiKeysAreFoundBySecretListedAndStayRevoked) {
   ASSERT_TRUE(InUnit([&](UnitOfWork& u) {
                 return u.api_keys().MarkUsed(*id, kT0 + seconds(9));
               }).has_value());
-  ASSERT_TRUE(
-      InUnit([&](UnitOfWork& u) { return u.api_keys().Revoke(*id, kT0 + seconds(10)); }));
+  ASSERT_TRUE(InUnit([&](UnitOfWork& u) { return u.api_keys().Revoke(*id, kT0 + seconds(10)); }));
   EXPECT_EQ(InUnit([&](UnitOfWork& u) { return u.api_keys().MarkUsed(*id, kT0 + seconds(11)); })
                 .error()
                 .rule(),
