@@ -98,7 +98,7 @@ TEST(AuthCommands, CommandsAfterLoginSendTheCookieAndTheCsrfToken) {
   app.parse("accounts disable 7");
   FakeHttp http;
   http.reply.status = 200;
-  http.reply.body = R"({"id":"7","login":"bob","role":"customer","status":"disabled"})";
+  http.reply.body = R"({"id":7,"login":"bob","role":"customer","status":"disabled"})";
   std::ostringstream out, err;
   ASSERT_EQ(cmds->Run(http, file, FixedPassword, out, err), 0) << err.str();
   ASSERT_EQ(http.calls.size(), 1u);

@@ -24,7 +24,7 @@ json::value OptionalTime(const std::optional<std::chrono::sys_seconds>& t) {
 
 // An account as the API shows it; personal data as `disclosure` allows.
 json::object AccountJson(const Account& a, Disclosure disclosure) {
-  json::object o{{"id", std::to_string(a.id.value())},
+  json::object o{{"id", a.id.value()},
                  {"login", a.login},
                  {"role", RoleName(a.role)},
                  {"display_name", a.display_name},
@@ -53,7 +53,7 @@ json::object AccountJson(const Account& a, Disclosure disclosure) {
 }
 
 json::object ApiKeyJson(const ApiKeyRecord& k) {
-  return {{"id", std::to_string(k.id.value())},
+  return {{"id", k.id.value()},
           {"name", k.name},
           {"prefix", k.prefix},
           {"created_at", Rfc3339(k.created_at)},
