@@ -25,9 +25,10 @@ class Dispatcher {
   // the path does not take, 500 problem when the handler throws) and seals the response.
   Response Handle(Request request) const;
 
-  // Adds what every response carries: X-Request-Id, Content-Security-Policy,
-  // X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy: no-referrer,
-  // and Cache-Control: no-store unless the handler chose a Cache-Control.
+  // Adds what every response carries: X-Request-Id, X-Content-Type-Options: nosniff,
+  // X-Frame-Options: DENY, Referrer-Policy: no-referrer; Content-Security-Policy (the strict
+  // one, unless the handler chose a policy for its page) and Cache-Control: no-store (unless
+  // the handler chose a Cache-Control).
   static Response Seal(const Request& request, Response response);
 
   // Counts the response in the metrics and writes the access log line.
