@@ -9,7 +9,8 @@ Every response must be documented for its operation: the status (exactly, as a r
 "4XX", or as the operation's "default"), the media type (Content-Type without parameters,
 matched against the documented content; no content documented means an empty body), every
 header the response documents as required, and the body against the schema (OpenAPI 3.1
-schemas are JSON Schema 2020-12; $refs resolve inside the spec). Besides its operations the
+schemas are JSON Schema 2020-12; $refs resolve inside the spec); a problem's status and
+request_id must be the response's status and X-Request-Id. Besides its operations the
 spec lists, under x-server-responses, what the server answers for any request: 404 for a path
 no route takes, 405 for a method the path does not take, 413 and 431 for a request too large.
 Anything else raises ContractError naming the request, the response and what is wrong.
@@ -76,6 +77,14 @@ class Response:
         return self.headers.get(name, default)
 
     getheader = header  # as http.client.HTTPResponse names it
+
+    def expect(self, *statuses):
+        """This response if its status is one of `statuses`; else AssertionError with the body."""
+        if self.status not in statuses:
+            raise AssertionError(f"{self.method} {self.target}: status {self.status}, want"
+                                 f" {' or '.join(map(str, statuses))}; body:"
+                                 f" {self.body[:500].decode('utf-8', 'replace')}")
+        return self
 
     def __repr__(self):
         return f"<{self.method} {self.target} -> {self.status}>"
@@ -187,6 +196,15 @@ class Validator:
             except UnicodeDecodeError:
                 return  # a binary body: its media type was checked above
         self.validate(f"{where}: body", schema, body)
+        if got == "application/problem+json" and isinstance(body, dict):
+            # Beyond the schema: a problem names the status it came with and the request id
+            # the server log knows it by (docs/api.md).
+            if body.get("status") != response.status:
+                raise ContractError(f"{where}: the problem's status is {body.get('status')!r}")
+            rid = response.headers.get("X-Request-Id")
+            if body.get("request_id") != rid:
+                raise ContractError(f"{where}: the problem's request_id"
+                                    f" {body.get('request_id')!r} is not X-Request-Id {rid!r}")
 
     def validate(self, what, schema, instance):
         validator = jsonschema.Draft202012Validator(schema, resolver=self.resolver)

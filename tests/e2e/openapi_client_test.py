@@ -54,7 +54,7 @@ class StandIn(http.server.BaseHTTPRequestHandler):
 
 
 JSON = [("Content-Type", "application/json")]
-PROBLEM = [("Content-Type", "application/problem+json")]
+PROBLEM = [("Content-Type", "application/problem+json"), ("X-Request-Id", "r1")]
 ETAG = '"0123abcd-10"'
 
 
@@ -140,6 +140,32 @@ class ClientTest(unittest.TestCase):
                        violations=[{"field": "store", "message": "x", "message_zh": ""}])
         self.answer("GET", "/readyz", 503, PROBLEM, no_rule)
         self.refused("GET", "/readyz", "at violations/0", "'rule' is a required property")
+
+    def test_refuses_a_problem_with_another_status_or_request_id(self):
+        # A spec whose problem response does not pin the status in its schema (as the
+        # reusable responses do): the client still requires the body's status to be the
+        # response's, and its request_id to be X-Request-Id.
+        spec = {"paths": {"/x": {"get": {"responses": {"409": {
+            "description": "x", "content": {"application/problem+json": {
+                "schema": {"type": "object"}}}}}}}}}
+        api = Client(self.base, validator=openapi_client.Validator(spec))
+        problem = dict(PROBLEM_404, status=400)
+        self.answer("GET", "/x", 409, PROBLEM, problem)
+        with self.assertRaisesRegex(ContractError, "the problem's status is 400"):
+            api.get("/x")
+        self.answer("GET", "/x", 409, PROBLEM[:1] + [("X-Request-Id", "other")],
+                    dict(problem, status=409))
+        with self.assertRaisesRegex(ContractError, "request_id 'r1' is not X-Request-Id 'other'"):
+            api.get("/x")
+        self.answer("GET", "/x", 409, PROBLEM, dict(problem, status=409))
+        self.assertEqual(api.get("/x").status, 409)
+
+    def test_expect_names_the_status_and_body(self):
+        self.answer("GET", "/healthz", 200, JSON, {"status": "up"})
+        r = self.api.get("/healthz")
+        self.assertIs(r.expect(200, 201), r)
+        with self.assertRaisesRegex(AssertionError, "status 200, want 404; body:.*up"):
+            r.expect(404)
 
     def test_refuses_an_undocumented_status(self):
         self.answer("GET", "/healthz", 500, PROBLEM, dict(PROBLEM_404, status=500))
