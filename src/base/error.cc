@@ -24,6 +24,8 @@ std::string_view ErrorCodeName(ErrorCode code) {
       return "UNAVAILABLE";
     case ErrorCode::kDeadlineExceeded:
       return "DEADLINE_EXCEEDED";
+    case ErrorCode::kResourceExhausted:
+      return "RESOURCE_EXHAUSTED";
     case ErrorCode::kInternal:
       return "INTERNAL";
   }
@@ -81,6 +83,11 @@ std::unexpected<Error> DeadlineExceeded(std::string m) {
   return Make(ErrorCode::kDeadlineExceeded, std::move(m));
 }
 std::unexpected<Error> Internal(std::string m) { return Make(ErrorCode::kInternal, std::move(m)); }
+std::unexpected<Error> ResourceExhausted(std::string m, std::chrono::seconds retry_after) {
+  Error e{ErrorCode::kResourceExhausted, std::move(m), {}};
+  e.retry_after = retry_after;
+  return std::unexpected<Error>(std::move(e));
+}
 
 std::unexpected<Error> InvalidValue(std::string rule, std::string message, std::string message_zh) {
   Error e{ErrorCode::kInvalidArgument, message, {}};

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +20,7 @@ enum class ErrorCode {
   kUnauthenticated,     // the caller is not known
   kUnavailable,         // try the same call again later
   kDeadlineExceeded,    // the call ran out of time
+  kResourceExhausted,   // too many attempts: wait retry_after, then try again
   kInternal,            // a bug or a broken invariant; never the caller's fault
 };
 
@@ -41,6 +44,9 @@ struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::vector<FieldViolation> violations;
+  // For kResourceExhausted: how long the caller must wait before trying again (HTTP
+  // Retry-After).
+  std::optional<std::chrono::seconds> retry_after = std::nullopt;
 
   // The same error with `path` put in front of every violation's field:
   // AtField("subject.credit_code") turns "" into "subject.credit_code" and "x" into
@@ -62,6 +68,8 @@ std::unexpected<Error> PermissionDenied(std::string message);
 std::unexpected<Error> Unauthenticated(std::string message);
 std::unexpected<Error> Unavailable(std::string message);
 std::unexpected<Error> DeadlineExceeded(std::string message);
+// kResourceExhausted with the wait before the next attempt may succeed.
+std::unexpected<Error> ResourceExhausted(std::string message, std::chrono::seconds retry_after);
 std::unexpected<Error> Internal(std::string message);
 
 // kInvalidArgument for one value that breaks `rule`: the usual failure of a Parse().

@@ -17,8 +17,8 @@ inline Date TodayInChina() {
   return ChinaDate(std::chrono::floor<std::chrono::seconds>(RealNow()));
 }
 
-// The Clock port over the real clock, for the use cases icpd runs.
-class SystemClock final : public Clock {
+// The Clock port over the real clock, for use cases that read the time themselves.
+class RealClock final : public Clock {
  public:
   std::chrono::sys_seconds Now() override {
     return std::chrono::floor<std::chrono::seconds>(RealNow());

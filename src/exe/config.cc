@@ -29,6 +29,10 @@ constexpr Setting kSettings[] = {
     {"database", "ICP_DATABASE", false},
     {"pii_key", "ICP_PII_KEY", false},
     {"rules_dir", "ICP_RULES_DIR", false},
+    {"cookie_secure", "ICP_COOKIE_SECURE", false},
+    {"login_backoff_seconds", "ICP_LOGIN_BACKOFF_SECONDS", true},
+    {"password_hash_ops", "ICP_PASSWORD_HASH_OPS", true},
+    {"password_hash_memory", "ICP_PASSWORD_HASH_MEMORY", true},
 };
 
 FieldViolation Problem(const std::string& where, std::string rule, std::string message) {
@@ -109,6 +113,14 @@ Result<std::vector<SettingSource>> SettingsFromFile(const std::filesystem::path&
   return out;
 }
 
+bool CookieSecure(const ServeSettings& settings) {
+  if (settings.cookie_secure == "always") return true;
+  if (settings.cookie_secure == "never") return false;
+  const std::string& a = settings.listen;
+  const bool loopback = a == "::1" || a == "localhost" || a.starts_with("127.");
+  return !loopback;
+}
+
 Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSource>>& layers) {
   ServeSettings s;
   std::vector<FieldViolation> problems;
@@ -138,6 +150,34 @@ Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSourc
         s.storage.pii_key = v.value;
       } else if (v.name == "rules_dir") {
         s.rules_dir = v.value;
+      } else if (v.name == "cookie_secure") {
+        if (v.value == "auto" || v.value == "always" || v.value == "never") {
+          s.cookie_secure = v.value;
+        } else {
+          problems.push_back(Problem(v.where, "config.cookie-secure",
+                                     v.value + " is not one of auto, always, never"));
+        }
+      } else if (v.name == "login_backoff_seconds") {
+        if (std::optional<std::uint64_t> n = Number(v.value, 1, 3600)) {
+          s.login_backoff_seconds = *n;
+        } else {
+          problems.push_back(Problem(v.where, "config.login-backoff-seconds",
+                                     v.value + " is not a number of seconds from 1 to 3600"));
+        }
+      } else if (v.name == "password_hash_ops") {
+        if (std::optional<std::uint64_t> n = Number(v.value, 1, 100)) {
+          s.password_hash_ops = *n;
+        } else {
+          problems.push_back(
+              Problem(v.where, "config.password-hash-ops", v.value + " is not from 1 to 100"));
+        }
+      } else if (v.name == "password_hash_memory") {
+        if (std::optional<std::uint64_t> n = Number(v.value, 8192, std::uint64_t{1} << 32)) {
+          s.password_hash_memory = *n;
+        } else {
+          problems.push_back(Problem(v.where, "config.password-hash-memory",
+                                     v.value + " is not a number of bytes from 8192 to 4 GiB"));
+        }
       }
     }
   }

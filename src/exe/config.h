@@ -20,7 +20,21 @@ struct ServeSettings {
   std::size_t max_body_bytes = 1 << 20;            // "max_body_bytes", --max-body-bytes
   StorageConfig storage;                           // "data_dir", "database", "pii_key"
   std::filesystem::path rules_dir = "data/rules";  // "rules_dir", --rules, ICP_RULES_DIR
+  // Accounts and sign-in (docs/configuration.md "Accounts and sessions").
+  // The session cookie's Secure flag: "auto" (set unless listening on a loopback address,
+  // where plain http is the norm), "always" or "never". "cookie_secure", --cookie-secure,
+  // ICP_COOKIE_SECURE.
+  std::string cookie_secure = "auto";
+  // The first wait after the free failed sign-ins; it doubles with each further failure.
+  std::uint64_t login_backoff_seconds = 2;  // "login_backoff_seconds", ICP_LOGIN_BACKOFF_SECONDS
+  // argon2id's limits for new password hashes (libsodium's "interactive" by default); older
+  // hashes are replaced at their next sign-in.
+  std::uint64_t password_hash_ops = 2;  // "password_hash_ops", ICP_PASSWORD_HASH_OPS
+  std::uint64_t password_hash_memory = std::uint64_t{64} << 20;  // bytes; ICP_PASSWORD_HASH_MEMORY
 };
+
+// Whether the session cookie carries Secure for `settings` (cookie_secure and listen).
+bool CookieSecure(const ServeSettings& settings);
 
 // One source of settings as text, by setting name ("port" → "8080"), with where it came
 // from for messages ("--port", "ICP_PORT", "icpd.json: port").

@@ -28,6 +28,30 @@ TEST(Config, TheExampleFileListsEverySettingWithItsDefault) {
   EXPECT_EQ(from_file->max_body_bytes, defaults.max_body_bytes);
   EXPECT_EQ(from_file->storage.data_dir, defaults.storage.data_dir);
   EXPECT_EQ(from_file->rules_dir, defaults.rules_dir);
+  EXPECT_EQ(from_file->cookie_secure, defaults.cookie_secure);
+  EXPECT_EQ(from_file->login_backoff_seconds, defaults.login_backoff_seconds);
+  EXPECT_EQ(from_file->password_hash_ops, defaults.password_hash_ops);
+  EXPECT_EQ(from_file->password_hash_memory, defaults.password_hash_memory);
+}
+
+TEST(Config, TheSessionCookieIsSecureUnlessServingOnLoopbackOrToldOtherwise) {
+  ServeSettings s;
+  EXPECT_FALSE(CookieSecure(s)) << "127.0.0.1 by default";
+  s.listen = "0.0.0.0";
+  EXPECT_TRUE(CookieSecure(s));
+  s.listen = "::1";
+  EXPECT_FALSE(CookieSecure(s));
+  s.cookie_secure = "always";
+  EXPECT_TRUE(CookieSecure(s));
+  s.listen = "10.0.0.5";
+  s.cookie_secure = "never";
+  EXPECT_FALSE(CookieSecure(s));
+  Result<ServeSettings> bad = ResolveSettings(
+      {{{"cookie_secure", "yes", "ICP_COOKIE_SECURE"}, {"password_hash_memory", "10", "f"}}});
+  ASSERT_FALSE(bad.has_value());
+  ASSERT_EQ(bad.error().violations.size(), 2u);
+  EXPECT_EQ(bad.error().violations[0].rule, "config.cookie-secure");
+  EXPECT_EQ(bad.error().violations[1].rule, "config.password-hash-memory");
 }
 
 TEST(Config, LaterLayersWin) {

@@ -1,71 +1,95 @@
-// icpctl: Beian's command line. Offline commands work without a server; the commands that
-// talk to icpd arrive with the API.
+// icpctl: Beian's command line. Offline commands work without a server; `login`, `logout`
+// and `accounts` talk to icpd over its API. Each command group registers itself on the parser
+// in one function below and runs from one function, so each command is found in one hop.
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
+#include <filesystem>
+#include <functional>
 #include <iostream>
 #include <memory>
 #include <string>
 
+#include "app/auth_service.h"
+#include "cli/auth_command.h"
 #include "cli/check_command.h"
 #include "cli/db_command.h"
+#include "cli/http_client.h"
 #include "cli/outbox_command.h"
 #include "cli/rules_command.h"
+#include "crypto/sodium_password_hasher.h"
 #include "exe/clock.h"
 #include "exe/storage_config.h"
 #include "exe/worker_identity.h"
 #include "version.h"
 
-int main(int argc, char** argv) {
-  try {
-    CLI::App app{"icpctl: the command line of Beian, an ICP filing (ICP备案) platform"};
-    app.set_version_flag("--version", std::string("icpctl ") + ICP_VERSION);
-    app.require_subcommand(1);
+namespace {
 
-    icp::cli::CheckRequest check;
+using AddStoreOptions = std::function<void(CLI::App*)>;
+
+std::chrono::sys_seconds Now() { return std::chrono::floor<std::chrono::seconds>(icp::RealNow()); }
+
+// ---- check: one identifier, offline ----
+struct CheckGroup {
+  icp::cli::CheckRequest request;
+  CLI::App* cmd = nullptr;
+
+  void Register(CLI::App& app) {
     std::string kinds;
-    for (std::string_view k : icp::cli::CheckKinds())
+    for (std::string_view k : icp::cli::CheckKinds()) {
       kinds += std::string(kinds.empty() ? "" : ", ") + std::string(k);
-    CLI::App* check_cmd = app.add_subcommand(
+    }
+    cmd = app.add_subcommand(
         "check",
         "Validate one identifier offline and show what it encodes (exit 0 valid, 1 invalid)");
-    check_cmd->add_option("kind", check.kind, "One of: " + kinds)->required();
-    check_cmd->add_option("value", check.value, "The value as written, e.g. 11010519491231002X")
+    cmd->add_option("kind", request.kind, "One of: " + kinds)->required();
+    cmd->add_option("value", request.value, "The value as written, e.g. 11010519491231002X")
         ->required();
-    check_cmd->add_flag("--json", check.json, "Print one JSON object");
-    check_cmd->footer(
+    cmd->add_flag("--json", request.json, "Print one JSON object");
+    cmd->footer(
         "Examples:\n"
         "  icpctl check resident-id 11010519491231002X\n"
         "  icpctl check credit-code 91350100M000100Y43 --json\n"
         "  icpctl check domain 例子.中国\n"
         "  icpctl check filing-number 京ICP备12345678号-1");
+  }
+  int Run() { return icp::cli::RunCheck(request, icp::TodayInChina(), std::cout, std::cerr); }
+};
 
-    // Rules: data/rules under the current directory unless --rules or ICP_RULES_DIR says.
+// ---- rules check, precheck, materials: the rules data, offline ----
+struct RulesGroup {
+  // data/rules under the current directory unless --rules or ICP_RULES_DIR says.
+  std::string rules_dir;
+  CLI::App* rules_check = nullptr;
+  std::string check_dir;
+  CLI::App* precheck_cmd = nullptr;
+  icp::cli::PrecheckRequest precheck;
+  std::string precheck_file;
+  std::string precheck_today;
+  CLI::App* materials_cmd = nullptr;
+  icp::cli::MaterialsRequest materials;
+
+  void Register(CLI::App& app) {
     const char* env_rules = std::getenv("ICP_RULES_DIR");
-    std::string rules_dir = env_rules != nullptr ? env_rules : "data/rules";
+    rules_dir = env_rules != nullptr ? env_rules : "data/rules";
 
     CLI::App* rules_cmd = app.add_subcommand("rules", "Work with the rules data");
     rules_cmd->require_subcommand(1);
-    CLI::App* rules_check = rules_cmd->add_subcommand(
+    rules_check = rules_cmd->add_subcommand(
         "check", "Validate every rules file and run every rule case (exit 0 all pass, 1 not)");
-    std::string check_dir;
     rules_check->add_option("dir", check_dir, "Rules directory (default: " + rules_dir + ")");
 
-    icp::cli::PrecheckRequest precheck;
-    std::string precheck_file;
-    CLI::App* precheck_cmd = app.add_subcommand(
+    precheck_cmd = app.add_subcommand(
         "precheck", "Evaluate an application document offline: type, violations, materials");
     precheck_cmd->add_option("file", precheck_file, "Application JSON (docs/application-json.md)")
         ->required();
     precheck_cmd->add_option("--rules", rules_dir, "Rules directory");
     precheck_cmd->add_flag("--json", precheck.json, "Print one JSON object");
-    std::string precheck_today;
     precheck_cmd->add_option("--today", precheck_today,
                              "Evaluate as on this day, YYYY-MM-DD (default: the document's "
                              "\"today\" if it is a rule case, else today in China)");
 
-    icp::cli::MaterialsRequest materials;
-    CLI::App* materials_cmd =
+    materials_cmd =
         app.add_subcommand("materials", "List the materials a filing needs in a province");
     materials_cmd->add_option("--province", materials.province, "Province code or name, e.g. 44")
         ->required();
@@ -76,52 +100,11 @@ int main(int argc, char** argv) {
         ->required();
     materials_cmd->add_option("--rules", rules_dir, "Rules directory");
     materials_cmd->add_flag("--json", materials.json, "Print one JSON object");
-
-    // Operator commands on the store (docs/storage.md).
-    icp::StorageConfig storage;
-    auto add_storage_options = [&](CLI::App* cmd) {
-      cmd->add_option("--database", storage.database,
-                      "postgresql://user@host:port/db (the owner role for `db migrate`, the "
-                      "runtime role otherwise), or sqlite:PATH (default: DATA_DIR/icp.db)");
-      cmd->add_option("--data-dir", storage.data_dir, "Data directory (default: var)");
-      cmd->add_option("--pii-key", storage.pii_key,
-                      "Key file for personal data at rest (default: DATA_DIR/pii.key)");
-    };
-    CLI::App* db_cmd = app.add_subcommand("db", "Operate the store: migrate, backup, restore");
-    db_cmd->require_subcommand(1);
-    CLI::App* migrate_cmd =
-        db_cmd->add_subcommand("migrate", "Apply the schema migrations this binary carries");
-    add_storage_options(migrate_cmd);
-    std::string backup_file;
-    CLI::App* backup_cmd = db_cmd->add_subcommand(
-        "backup", "Copy the live SQLite store to FILE (PostgreSQL: use pg_dump)");
-    backup_cmd->add_option("file", backup_file, "Where to write; never overwritten")->required();
-    add_storage_options(backup_cmd);
-    std::string restore_file;
-    CLI::App* restore_cmd = db_cmd->add_subcommand(
-        "restore", "Replace the SQLite store's content with a backup (stop icpd first)");
-    restore_cmd->add_option("file", restore_file, "A file written by `icpctl db backup`")
-        ->required();
-    add_storage_options(restore_cmd);
-    CLI::App* audit_cmd = app.add_subcommand("audit", "Work with the audit log");
-    audit_cmd->require_subcommand(1);
-    bool audit_json = false;
-    CLI::App* verify_cmd = audit_cmd->add_subcommand(
-        "verify", "Check the audit log's hash chain; name the first broken entry (exit 1)");
-    verify_cmd->add_flag("--json", audit_json, "Print one JSON object");
-    add_storage_options(verify_cmd);
-    std::unique_ptr<icp::cli::OutboxCommands> outbox_cmds =
-        icp::cli::OutboxCommands::Register(app, add_storage_options);
-
-    try {
-      app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-      const int code = app.exit(e);
-      return code == 0 ? 0 : 2;  // --help and --version exit 0; usage errors exit 2
-    }
-    if (check_cmd->parsed()) {
-      return icp::cli::RunCheck(check, icp::TodayInChina(), std::cout, std::cerr);
-    }
+  }
+  bool parsed() const {
+    return rules_check->parsed() || precheck_cmd->parsed() || materials_cmd->parsed();
+  }
+  int Run() {
     if (rules_check->parsed()) {
       return icp::cli::RunRulesCheck(check_dir.empty() ? rules_dir : check_dir, std::cout,
                                      std::cerr);
@@ -138,44 +121,170 @@ int main(int argc, char** argv) {
         }
         precheck.today = *day;
       }
-      return icp::cli::RunPrecheck(
-          precheck, std::chrono::floor<std::chrono::seconds>(icp::RealNow()), std::cout, std::cerr);
+      return icp::cli::RunPrecheck(precheck, Now(), std::cout, std::cerr);
     }
-    if (materials_cmd->parsed()) {
-      materials.rules_dir = rules_dir;
-      return icp::cli::RunMaterials(materials, icp::TodayInChina(), std::cout, std::cerr);
+    materials.rules_dir = rules_dir;
+    return icp::cli::RunMaterials(materials, icp::TodayInChina(), std::cout, std::cerr);
+  }
+};
+
+// ---- db, audit: operator commands on the store (docs/storage.md) ----
+struct StoreGroup {
+  CLI::App* db_cmd = nullptr;
+  CLI::App* migrate_cmd = nullptr;
+  CLI::App* backup_cmd = nullptr;
+  std::string backup_file;
+  CLI::App* restore_cmd = nullptr;
+  std::string restore_file;
+  CLI::App* audit_cmd = nullptr;
+  bool audit_json = false;
+
+  void Register(CLI::App& app, const AddStoreOptions& add_storage_options) {
+    db_cmd = app.add_subcommand("db", "Operate the store: migrate, backup, restore");
+    db_cmd->require_subcommand(1);
+    migrate_cmd =
+        db_cmd->add_subcommand("migrate", "Apply the schema migrations this binary carries");
+    add_storage_options(migrate_cmd);
+    backup_cmd = db_cmd->add_subcommand(
+        "backup", "Copy the live SQLite store to FILE (PostgreSQL: use pg_dump)");
+    backup_cmd->add_option("file", backup_file, "Where to write; never overwritten")->required();
+    add_storage_options(backup_cmd);
+    restore_cmd = db_cmd->add_subcommand(
+        "restore", "Replace the SQLite store's content with a backup (stop icpd first)");
+    restore_cmd->add_option("file", restore_file, "A file written by `icpctl db backup`")
+        ->required();
+    add_storage_options(restore_cmd);
+    audit_cmd = app.add_subcommand("audit", "Work with the audit log");
+    audit_cmd->require_subcommand(1);
+    CLI::App* verify_cmd = audit_cmd->add_subcommand(
+        "verify", "Check the audit log's hash chain; name the first broken entry (exit 1)");
+    verify_cmd->add_flag("--json", audit_json, "Print one JSON object");
+    add_storage_options(verify_cmd);
+  }
+  bool parsed() const { return db_cmd->parsed() || audit_cmd->parsed(); }
+  // Only migrate touches the schema (restore migrates what it restored); the other commands
+  // refuse a store that is behind this binary.
+  icp::sql::SchemaPolicy schema() const {
+    return migrate_cmd->parsed() || restore_cmd->parsed() ? icp::sql::SchemaPolicy::kAsIs
+                                                          : icp::sql::SchemaPolicy::kRequire;
+  }
+  // On PostgreSQL migrate connects as the owner role, everything else as the runtime role.
+  icp::StoreUse use() const {
+    return migrate_cmd->parsed() ? icp::StoreUse::kMigrate : icp::StoreUse::kRuntime;
+  }
+  int Run(icp::OpenedStore& store) {
+    if (migrate_cmd->parsed()) {
+      std::cout << store.description << "\n";
+      return icp::cli::RunMigrate(*store.admin, std::cout, std::cerr);
     }
-    if (db_cmd->parsed() || audit_cmd->parsed() || outbox_cmds->parsed()) {
-      storage.ApplyEnvironment();
-      // Only migrate touches the schema (restore migrates what it restored); the other
-      // commands refuse a store that is behind this binary.
-      const icp::sql::SchemaPolicy schema = migrate_cmd->parsed() || restore_cmd->parsed()
-                                                ? icp::sql::SchemaPolicy::kAsIs
-                                                : icp::sql::SchemaPolicy::kRequire;
-      // On PostgreSQL migrate connects as the owner role, everything else as the runtime role.
+    if (backup_cmd->parsed()) {
+      return icp::cli::RunBackup(*store.admin, backup_file, std::cout, std::cerr);
+    }
+    if (restore_cmd->parsed()) {
+      return icp::cli::RunRestore(*store.admin, restore_file, std::cout, std::cerr);
+    }
+    return icp::cli::RunAuditVerify(*store.database, audit_json, std::cout, std::cerr);
+  }
+};
+
+// ---- login, logout, accounts: icpd's API (and `accounts bootstrap` on the store) ----
+
+// The token file: ICP_TOKEN_FILE, else $XDG_CONFIG_HOME/beian/token, else
+// ~/.config/beian/token.
+std::filesystem::path TokenFile() {
+  if (const char* f = std::getenv("ICP_TOKEN_FILE"); f != nullptr && *f != '\0') return f;
+  if (const char* x = std::getenv("XDG_CONFIG_HOME"); x != nullptr && *x != '\0') {
+    return std::filesystem::path(x) / "beian" / "token";
+  }
+  const char* home = std::getenv("HOME");
+  return std::filesystem::path(home != nullptr ? home : ".") / ".config" / "beian" / "token";
+}
+
+icp::Result<std::string> Password(std::string_view variable, std::string_view prompt) {
+  if (const char* v = std::getenv(std::string(variable).c_str()); v != nullptr) return v;
+  return icp::cli::PromptPassword(prompt);
+}
+
+// A store opened for a command, or 1 after printing why not.
+icp::Result<icp::OpenedStore> OpenFor(icp::StorageConfig storage, icp::sql::SchemaPolicy schema,
+                                      icp::StoreUse use) {
+  storage.ApplyEnvironment();
+  return icp::OpenStore(storage, Now(), schema, use);
+}
+
+int RunBootstrap(icp::cli::AuthCommands& auth_cmds, icp::Database& db) {
+  icp::Result<icp::crypto::SodiumPasswordHasher> hasher =
+      icp::crypto::SodiumPasswordHasher::Create({});
+  if (!hasher) {
+    icp::cli::PrintError(hasher.error(), std::cerr);
+    return 1;
+  }
+  icp::crypto::SodiumTokenSource tokens;
+  icp::RealClock clock;
+  icp::Result<std::unique_ptr<icp::AuthService>> auth =
+      icp::AuthService::Create(db, *hasher, tokens, clock);
+  if (!auth) {
+    icp::cli::PrintError(auth.error(), std::cerr);
+    return 1;
+  }
+  return auth_cmds.RunBootstrap(**auth, Password, icp::OperatorName(), std::cout, std::cerr);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    CLI::App app{"icpctl: the command line of Beian, an ICP filing (ICP备案) platform"};
+    app.set_version_flag("--version", std::string("icpctl ") + ICP_VERSION);
+    app.require_subcommand(1);
+
+    icp::StorageConfig storage;
+    const AddStoreOptions add_storage_options = [&](CLI::App* cmd) {
+      cmd->add_option("--database", storage.database,
+                      "postgresql://user@host:port/db (the owner role for `db migrate`, the "
+                      "runtime role otherwise), or sqlite:PATH (default: DATA_DIR/icp.db)");
+      cmd->add_option("--data-dir", storage.data_dir, "Data directory (default: var)");
+      cmd->add_option("--pii-key", storage.pii_key,
+                      "Key file for personal data at rest (default: DATA_DIR/pii.key)");
+    };
+
+    CheckGroup check;
+    check.Register(app);
+    RulesGroup rules;
+    rules.Register(app);
+    StoreGroup store_cmds;
+    store_cmds.Register(app, add_storage_options);
+    std::unique_ptr<icp::cli::OutboxCommands> outbox_cmds =
+        icp::cli::OutboxCommands::Register(app, add_storage_options);
+    std::unique_ptr<icp::cli::AuthCommands> auth_cmds =
+        icp::cli::AuthCommands::Register(app, add_storage_options);
+
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      const int code = app.exit(e);
+      return code == 0 ? 0 : 2;  // --help and --version exit 0; usage errors exit 2
+    }
+    if (check.cmd->parsed()) return check.Run();
+    if (rules.parsed()) return rules.Run();
+    if (store_cmds.parsed() || outbox_cmds->parsed() || auth_cmds->needs_store()) {
+      const bool db = store_cmds.parsed();
       icp::Result<icp::OpenedStore> store =
-          icp::OpenStore(storage, std::chrono::floor<std::chrono::seconds>(icp::RealNow()), schema,
-                         migrate_cmd->parsed() ? icp::StoreUse::kMigrate : icp::StoreUse::kRuntime);
+          OpenFor(storage, db ? store_cmds.schema() : icp::sql::SchemaPolicy::kRequire,
+                  db ? store_cmds.use() : icp::StoreUse::kRuntime);
       if (!store) {
         icp::cli::PrintError(store.error(), std::cerr);
         return 1;
       }
-      if (migrate_cmd->parsed()) {
-        std::cout << store->description << "\n";
-        return icp::cli::RunMigrate(*store->admin, std::cout, std::cerr);
-      }
-      if (backup_cmd->parsed()) {
-        return icp::cli::RunBackup(*store->admin, backup_file, std::cout, std::cerr);
-      }
-      if (restore_cmd->parsed()) {
-        return icp::cli::RunRestore(*store->admin, restore_file, std::cout, std::cerr);
-      }
+      if (db) return store_cmds.Run(*store);
       if (outbox_cmds->parsed()) {
-        return outbox_cmds->Run(*store->database,
-                                std::chrono::floor<std::chrono::seconds>(icp::RealNow()),
-                                icp::OperatorName(), std::cout, std::cerr);
+        return outbox_cmds->Run(*store->database, Now(), icp::OperatorName(), std::cout, std::cerr);
       }
-      return icp::cli::RunAuditVerify(*store->database, audit_json, std::cout, std::cerr);
+      return RunBootstrap(*auth_cmds, *store->database);
+    }
+    if (auth_cmds->parsed()) {
+      std::unique_ptr<icp::cli::HttpClient> http = icp::cli::NewCurlHttpClient();
+      return auth_cmds->Run(*http, TokenFile(), Password, std::cout, std::cerr);
     }
     return 2;
   } catch (const std::exception& e) {

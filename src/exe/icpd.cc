@@ -15,8 +15,10 @@
 #include <vector>
 
 #include "app/application_service.h"
+#include "app/auth_service.h"
 #include "app/review_service.h"
 #include "cli/rules_command.h"
+#include "crypto/sodium_password_hasher.h"
 #include "exe/clock.h"
 #include "exe/config.h"
 #include "exe/storage_config.h"
@@ -24,6 +26,7 @@
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "http/server.h"
+#include "http/session_authenticator.h"
 #include "version.h"
 
 namespace {
@@ -33,6 +36,10 @@ struct ServeConfig {
   icp::StorageConfig storage;
   icp::http::ServerOptions server;
   std::shared_ptr<const icp::RuleSet> rules;
+  // Accounts and sign-in (exe/config.h).
+  icp::crypto::Argon2Limits password_limits;
+  icp::AuthSettings auth;
+  icp::http::CookieSettings cookie;
 };
 
 // Prints an error with each of its violations, the way icpctl does.
@@ -64,18 +71,38 @@ int Serve(ServeConfig config) {
   }
   icp::http::Metrics metrics;
   const icp::StorageConfig storage = config.storage;
-  // The use cases, over the store, the rules and the clock.
-  icp::SystemClock clock;
+
+  // ---- accounts, sessions and API keys (issue 9) ----
+  icp::Result<icp::crypto::SodiumPasswordHasher> hasher =
+      icp::crypto::SodiumPasswordHasher::Create(config.password_limits);
+  if (!hasher) {
+    PrintError("bad password hash limits", hasher.error());
+    return 1;
+  }
+  icp::crypto::SodiumTokenSource tokens;
+  icp::RealClock clock;
+  icp::Result<std::unique_ptr<icp::AuthService>> auth =
+      icp::AuthService::Create(*store->database, *hasher, tokens, clock, config.auth);
+  if (!auth) {
+    PrintError("cannot start the account service", auth.error());
+    return 1;
+  }
+  icp::http::SessionAuthenticator authenticator(**auth, config.cookie);
+
+  // ---- applications and the provider's review ----
   const icp::HolidayCalendar& calendar = icp::HolidayCalendar::Builtin();
   icp::ApplicationService applications(*store->database, config.rules, calendar, clock);
   icp::ReviewService reviews(*store->database, config.rules, calendar, clock);
   icp::http::ApplicationApi application_api{applications, reviews, *store->database, clock};
+
   const icp::http::Services services{
       {*store->database, [storage] { return icp::CheckSchemaCurrent(storage); }},
       metrics,
+      auth->get(),
+      config.cookie,
       &application_api};
   const icp::http::Router router = icp::http::BuildRouter(services);
-  const icp::http::Dispatcher dispatcher(router, metrics);
+  const icp::http::Dispatcher dispatcher(router, metrics, &authenticator);
 
   // SIGTERM and SIGINT are blocked before the server starts its threads (they inherit the
   // mask) and taken by one waiting thread, which asks the server to stop: no work happens in
@@ -137,6 +164,9 @@ int main(int argc, char** argv) {
          "Key file for personal data (ICP_PII_KEY; default DATA_DIR/pii.key)"},
         {"--rules", "rules_dir",
          "Rules directory, checked at start (ICP_RULES_DIR; default data/rules)"},
+        {"--cookie-secure", "cookie_secure",
+         "auto, always or never: the session cookie's Secure flag (ICP_COOKIE_SECURE; default "
+         "auto: Secure unless listening on loopback)"},
     };
     std::vector<std::string> given(std::size(kFlags));
     for (std::size_t i = 0; i < std::size(kFlags); ++i) {
@@ -189,6 +219,10 @@ int main(int argc, char** argv) {
     config.server.port = settings->port;
     config.server.max_body_bytes = settings->max_body_bytes;
     config.rules = std::make_shared<const icp::RuleSet>(std::move(*rules));
+    config.password_limits = {settings->password_hash_ops,
+                              static_cast<std::size_t>(settings->password_hash_memory)};
+    config.auth.backoff_base = std::chrono::seconds(settings->login_backoff_seconds);
+    config.cookie.secure = icp::CookieSecure(*settings);
     return Serve(std::move(config));
   } catch (const std::exception& e) {
     std::cerr << "icpd: internal error: " << e.what() << "\n";

@@ -1,6 +1,8 @@
 #include "http/responses.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 #include <fmt/format.h>
 #include <boost/json/object.hpp>
@@ -33,6 +35,8 @@ std::string_view TitleFor(int status) {
       return "Precondition Failed";
     case 413:
       return "Content Too Large";
+    case 429:
+      return "Too Many Requests";
     case 431:
       return "Request Header Fields Too Large";
     case 503:
@@ -65,6 +69,7 @@ int HttpStatusFor(ErrorCode code) {
     case ErrorCode::kAborted:            return 409;
     case ErrorCode::kUnavailable:        return 503;
     case ErrorCode::kDeadlineExceeded:   return 504;
+    case ErrorCode::kResourceExhausted:  return 429;
     case ErrorCode::kInternal:           return 500;
   }
   return 500;
@@ -91,7 +96,14 @@ Response ProblemResponse(const Request& request, const Error& error, int status)
                            {"detail", detail},
                            {"violations", std::move(violations)},
                            {"request_id", request.request_id}};
-  return TextResponse(boost::json::serialize(body), "application/problem+json", status);
+  Response response =
+      TextResponse(boost::json::serialize(body), "application/problem+json", status);
+  if (error.retry_after) {
+    // RFC 9110 §10.2.3: whole seconds; never 0, so that a client waiting on it moves on.
+    response.Set("Retry-After",
+                 std::to_string(std::max<std::int64_t>(1, error.retry_after->count())));
+  }
+  return response;
 }
 
 Response JsonResponse(const boost::json::value& value, int status) {

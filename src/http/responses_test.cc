@@ -27,7 +27,19 @@ TEST(HttpStatusFor, MapsEveryCodeOfTheTable) {
   EXPECT_EQ(HttpStatusFor(ErrorCode::kAborted), 409);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kUnavailable), 503);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kDeadlineExceeded), 504);
+  EXPECT_EQ(HttpStatusFor(ErrorCode::kResourceExhausted), 429);
   EXPECT_EQ(HttpStatusFor(ErrorCode::kInternal), 500);
+}
+
+TEST(ProblemResponse, SaysWhenToRetryATooManyAttemptsRefusal) {
+  Error error = ResourceExhausted("too many sign-in attempts", std::chrono::seconds(8)).error();
+  Response response = ProblemResponse(JsonRequest("{}"), error);
+  EXPECT_EQ(response.status, 429);
+  EXPECT_EQ(response.Get("retry-after"), "8");
+  EXPECT_EQ(boost::json::parse(response.body).at("code"), "RESOURCE_EXHAUSTED");
+  EXPECT_EQ(boost::json::parse(response.body).at("title"), "Too Many Requests");
+  EXPECT_EQ(ProblemResponse(JsonRequest("{}"), NotFound("x").error()).Get("retry-after"), "")
+      << "only a refusal that says when sets Retry-After";
 }
 
 TEST(ProblemResponse, HasTheRfc9457ShapeWithEveryViolation) {

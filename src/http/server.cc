@@ -238,6 +238,10 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
     }
     const bool keep_alive = parser.get().keep_alive();
     Request request = ToRequest(parser.release());
+    // The peer's address, for the sign-in throttle (a proxy in front would be the peer).
+    boost::system::error_code peer_ec;
+    const tcp::endpoint peer = c->stream.socket().remote_endpoint(peer_ec);
+    if (!peer_ec) request.remote_address = peer.address().to_string();
     dispatcher.Admit(request);
     Response response = co_await RunHandler(request);
     dispatcher.Record(request, response);

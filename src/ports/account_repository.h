@@ -1,14 +1,36 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.h"
+#include "domain/email.h"
+#include "domain/mobile_number.h"
 #include "domain/personal_data.h"
+#include "domain/real_name.h"
 #include "ports/ids.h"
 
 namespace icp {
+
+// Whether an account may sign in. A disabled account keeps its data and its history; its
+// sessions and API keys stop working.
+enum class AccountStatus { kActive, kDisabled };
+
+inline std::string_view AccountStatusName(AccountStatus status) {
+  return status == AccountStatus::kActive ? "active" : "disabled";
+}
+
+// A real name as an admin verified it, and when.
+struct VerifiedRealName {
+  RealName value;
+  std::chrono::sys_seconds verified_at{};
+
+  friend bool operator==(const VerifiedRealName&, const VerifiedRealName&) = default;
+};
 
 struct Account {
   AccountId id;
@@ -17,6 +39,16 @@ struct Account {
   std::string display_name;
   std::string password_hash;  // argon2id string; never the password
   std::chrono::sys_seconds created_at{};
+  // Since when the account is disabled; absent while it is active.
+  std::optional<std::chrono::sys_seconds> disabled_at = std::nullopt;
+  // Personal data (PIPL): the SQL stores keep these three sealed (storage/common/pii_vault.h).
+  std::optional<Email> email = std::nullopt;
+  std::optional<MobileNumber> mobile = std::nullopt;         // the bound mobile (绑定手机)
+  std::optional<VerifiedRealName> real_name = std::nullopt;  // 实名认证, set by an admin
+
+  AccountStatus status() const {
+    return disabled_at ? AccountStatus::kDisabled : AccountStatus::kActive;
+  }
 
   friend bool operator==(const Account&, const Account&) = default;
 };
@@ -30,6 +62,11 @@ class AccountRepository {
   virtual Result<AccountId> Insert(const Account& account) = 0;
   virtual Result<Account> Get(AccountId id) = 0;                    // kNotFound
   virtual Result<Account> FindByLogin(std::string_view login) = 0;  // kNotFound
+  // Stores every field of `account` but its id, login and created_at, which never change.
+  // kNotFound if no account has this id.
+  virtual Result<void> Update(const Account& account) = 0;
+  // Up to `limit` accounts with id > after, in id order (a page of a cursor list).
+  virtual Result<std::vector<Account>> List(AccountId after, std::size_t limit) = 0;
 };
 
 }  // namespace icp

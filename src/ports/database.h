@@ -15,6 +15,7 @@
 #include "ports/outbox.h"
 #include "ports/resource_repository.h"
 #include "ports/review_journal.h"
+#include "ports/session_repository.h"
 #include "ports/subject_repository.h"
 
 namespace icp {
@@ -27,6 +28,9 @@ class UnitOfWork {
   virtual ~UnitOfWork() = default;
 
   virtual AccountRepository& accounts() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual ApiKeyRepository& api_keys() = 0;
+  virtual LoginThrottle& login_throttle() = 0;
   virtual SubjectRepository& subjects() = 0;
   virtual WebsiteRepository& websites() = 0;
   virtual FilingNumberRegistry& numbers() = 0;

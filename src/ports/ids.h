@@ -11,5 +11,7 @@ using WebsiteId = Id<struct WebsiteTag>;
 using ApplicationId = Id<struct ApplicationTag>;
 using MaterialId = Id<struct MaterialTag>;
 using OutboxMessageId = Id<struct OutboxMessageTag>;
+using SessionId = Id<struct SessionTag>;
+using ApiKeyId = Id<struct ApiKeyTag>;
 
 }  // namespace icp

@@ -143,4 +143,24 @@ std::unexpected<Error> OutboxNotDead(std::int64_t id) {
                   "该出站消息不是死信，只有死信可以重试");
 }
 
+std::unexpected<Error> SessionTokenTaken() {
+  return Conflict(ErrorCode::kAlreadyExists, "", "session.token-taken",
+                  "a session with this token exists already", "会话令牌已存在");
+}
+
+std::unexpected<Error> SessionRevoked(std::int64_t id) {
+  return Conflict(ErrorCode::kFailedPrecondition, "", "session.revoked",
+                  "session " + std::to_string(id) + " has ended", "会话已结束");
+}
+
+std::unexpected<Error> ApiKeyTaken() {
+  return Conflict(ErrorCode::kAlreadyExists, "", "api-key.taken",
+                  "an API key with this secret or prefix exists already", "API 密钥已存在");
+}
+
+std::unexpected<Error> ApiKeyRevoked(std::int64_t id) {
+  return Conflict(ErrorCode::kFailedPrecondition, "", "api-key.revoked",
+                  "API key " + std::to_string(id) + " is revoked", "API 密钥已吊销");
+}
+
 }  // namespace icp::storage_errors

@@ -37,5 +37,10 @@ std::unexpected<Error> CodeUsed(std::string_view code);
 std::unexpected<Error> AccessFilingChangesNoData();
 std::unexpected<Error> LeaseLost(std::int64_t id);
 std::unexpected<Error> OutboxNotDead(std::int64_t id);
+std::unexpected<Error> SessionTokenTaken();
+// A revoked session or API key never changes again (it cannot be touched or revoked twice).
+std::unexpected<Error> SessionRevoked(std::int64_t id);
+std::unexpected<Error> ApiKeyTaken();
+std::unexpected<Error> ApiKeyRevoked(std::int64_t id);
 
 }  // namespace icp::storage_errors

@@ -11,6 +11,10 @@ test would prove nothing). Exit status 0 when every attack was refused.
 ZERO = "0" * 64
 H1 = "a" * 64  # audit hashes: any 64 characters; the chain's key is outside the database
 H2 = "b" * 64
+TOKEN1 = "1" * 64  # keyed hashes of session tokens, API keys and throttle keys
+TOKEN2 = "2" * 64
+TOKEN3 = "3" * 64
+CSRF = "c" * 43
 
 # Rows on record. Certificate hashes are opaque text to the database.
 SETUP = [
@@ -57,6 +61,15 @@ SETUP = [
     f"INSERT INTO audit_log (seq, at, actor, action, entity, details, prev_hash, hash) "
     f"VALUES (1, 0, 'a', 'x', 'e', '{{}}', '{ZERO}', '{H1}')",
     f"UPDATE audit_head SET seq = 1, hash = '{H1}' WHERE id = 1",
+    # Session 1 revoked, session 2 live; API key 1 revoked, key 2 live (issue 9).
+    f"INSERT INTO sessions (id, token_hash, account_id, csrf_token, created_at, last_seen_at, "
+    f"expires_at, revoked_at) VALUES (1, '{TOKEN1}', 1, '{CSRF}', 0, 10, 100, 20), "
+    f"(2, '{TOKEN2}', 1, '{CSRF}', 0, 10, 100, NULL)",
+    f"INSERT INTO api_keys (id, account_id, name, prefix, secret_hash, created_at, last_used_at, "
+    f"revoked_at) VALUES (1, 1, 'old', 'icpk_old00000', '{TOKEN1}', 0, NULL, 30), "
+    f"(2, 1, 'live', 'icpk_live0000', '{TOKEN2}', 0, 5, NULL)",
+    f"INSERT INTO login_throttle (key_hash, failures, last_failure_at, next_allowed_at) "
+    f"VALUES ('{TOKEN1}', 6, 50, 90)",
 ]
 
 APPLICATION_COLUMNS = (
@@ -247,6 +260,47 @@ ATTACKS_COMMON = [
     ("store text in an integer column",
      ["UPDATE applications SET missed_calls = 'many' WHERE id = 1"],
      ["cannot store TEXT", "invalid input syntax"]),
+    ("un-revoke a session", ["UPDATE sessions SET revoked_at = NULL WHERE id = 1"],
+     ["session.revoked"]),
+    ("stretch a revoked session's life", ["UPDATE sessions SET expires_at = 9999 WHERE id = 1"],
+     ["session.revoked"]),
+    ("move a live session to another account",
+     ["UPDATE sessions SET account_id = 2 WHERE id = 2"], ["session.fixed"]),
+    ("swap a live session's token for a known one",
+     [f"UPDATE sessions SET token_hash = '{TOKEN3}' WHERE id = 2"], ["session.fixed"]),
+    ("a second session with a taken token",
+     [f"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, "
+      f"expires_at) VALUES ('{TOKEN2}', 2, '{CSRF}', 0, 0, 100)"], ["sessions.token_hash"]),
+    ("a session that expires before it starts",
+     [f"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, "
+      f"expires_at) VALUES ('{TOKEN3}', 2, '{CSRF}', 100, 100, 50)"], ["sessions_times"]),
+    ("a session without a real CSRF token",
+     [f"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, "
+      f"expires_at) VALUES ('{TOKEN3}', 2, 'x', 0, 0, 100)"], ["sessions_csrf_form"]),
+    ("a session keyed by the token itself instead of its hash",
+     [f"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, "
+      f"expires_at) VALUES ('plain-token', 2, '{CSRF}', 0, 0, 100)"],
+     ["sessions_token_hash_form"]),
+    ("un-revoke an API key", ["UPDATE api_keys SET revoked_at = NULL WHERE id = 1"],
+     ["api-key.revoked"]),
+    ("give a live API key to another account", ["UPDATE api_keys SET account_id = 2 WHERE id = 2"],
+     ["api-key.fixed"]),
+    ("swap a live API key's secret", [f"UPDATE api_keys SET secret_hash = '{TOKEN3}' WHERE id = 2"],
+     ["api-key.fixed"]),
+    ("a second API key with a taken secret",
+     [f"INSERT INTO api_keys (account_id, name, prefix, secret_hash, created_at) "
+      f"VALUES (2, 'dup', 'icpk_dup00000', '{TOKEN2}', 0)"], ["api_keys.secret_hash"]),
+    ("a second API key with a taken prefix",
+     [f"INSERT INTO api_keys (account_id, name, prefix, secret_hash, created_at) "
+      f"VALUES (2, 'dup', 'icpk_live0000', '{TOKEN3}', 0)"],
+     ["api_keys.prefix", "api_keys.secret_hash"]),
+    ("an API key used before it was made",
+     ["UPDATE api_keys SET last_used_at = -1 WHERE id = 2"], ["api_keys_times"]),
+    ("an account disabled before it was created",
+     ["UPDATE accounts SET disabled_at = -5 WHERE id = 1"], ["accounts_disabled_after_created"]),
+    ("a negative failure count to buy more sign-in attempts",
+     [f"UPDATE login_throttle SET failures = -100 WHERE key_hash = '{TOKEN1}'"],
+     ["login_throttle_failures"]),
     ("store text as a time", ["UPDATE filing_numbers SET issued_at = 'yesterday' "
                               "WHERE number = '京ICP备2021000003号'"],
      ["cannot store TEXT", "invalid input syntax"]),

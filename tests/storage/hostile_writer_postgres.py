@@ -21,6 +21,15 @@ import hostile_writer as hw  # noqa: E402
 DENIED = ["permission denied", "must be owner"]
 
 POSTGRES_ONLY = [
+    ("ON CONFLICT DO UPDATE to un-revoke a session",
+     [f"INSERT INTO sessions (token_hash, account_id, csrf_token, created_at, last_seen_at, "
+      f"expires_at) VALUES ('{hw.TOKEN1}', 1, '{hw.CSRF}', 0, 0, 100) "
+      f"ON CONFLICT (token_hash) DO UPDATE SET revoked_at = NULL"], ["session.revoked"]),
+    ("ON CONFLICT DO UPDATE to un-revoke an API key",
+     [f"INSERT INTO api_keys (account_id, name, prefix, secret_hash, created_at) "
+      f"VALUES (1, 'x', 'icpk_x0000000', '{hw.TOKEN1}', 0) "
+      f"ON CONFLICT (secret_hash) DO UPDATE SET revoked_at = NULL"], ["api-key.revoked"]),
+    ("TRUNCATE the sessions", ["TRUNCATE sessions"], DENIED),
     ("ON CONFLICT DO UPDATE to un-cancel a number",
      ["INSERT INTO filing_numbers (number, subject_id, website_id, issued_at, cancelled_at) "
       "VALUES ('蜀ICP备2021000001号', 1, NULL, 0, NULL) "
@@ -119,7 +128,8 @@ def main():
         # ids are given, as an attacker would; GENERATED ALWAYS needs OVERRIDING.
         setup = [s.replace(") VALUES", ") OVERRIDING SYSTEM VALUE VALUES", 1)
                  if s.startswith(("INSERT INTO accounts", "INSERT INTO subjects",
-                                  "INSERT INTO websites", "INSERT INTO applications"))
+                                  "INSERT INTO websites", "INSERT INTO applications",
+                                  "INSERT INTO sessions", "INSERT INTO api_keys"))
                  else s for s in hw.SETUP]
         for statement in setup:
             r = psql(runtime, schema, [statement])
@@ -127,7 +137,8 @@ def main():
                 report.setup_failed(statement, r.stderr.strip())
         # The ids were given; the sequences move past them (the owner may, the runtime role
         # may not), so that an attack's insert meets the guard, not a taken id.
-        for table in ("accounts", "subjects", "websites", "applications", "outbox"):
+        for table in ("accounts", "subjects", "websites", "applications", "outbox", "sessions",
+                      "api_keys"):
             psql(owner, schema, [f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)"])
         # PostgreSQL's default: PUBLIC may create temporary tables. The guards must hold anyway.
         psql(owner, schema, ["GRANT TEMPORARY ON DATABASE " + database_name(owner) +

@@ -17,6 +17,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile_writer as hw  # noqa: E402
 
 SQLITE_ONLY = [
+    ("INSERT OR REPLACE a revoked session by a live one (skips UPDATE triggers)",
+     [f"INSERT OR REPLACE INTO sessions (id, token_hash, account_id, csrf_token, created_at, "
+      f"last_seen_at, expires_at, revoked_at) VALUES (1, '{hw.TOKEN1}', 1, '{hw.CSRF}', 0, 0, "
+      f"9999, NULL)"], ["sessions.token_hash"]),
+    ("REPLACE a revoked API key by a live one",
+     [f"REPLACE INTO api_keys (id, account_id, name, prefix, secret_hash, created_at) "
+      f"VALUES (1, 1, 'old', 'icpk_old00000', '{hw.TOKEN1}', 0)"], ["api_keys.secret_hash"]),
     ("INSERT OR REPLACE to un-cancel a number (skips DELETE triggers)",
      ["INSERT OR REPLACE INTO filing_numbers (number, subject_id, website_id, issued_at, "
       "cancelled_at) VALUES ('蜀ICP备2021000001号', 1, NULL, 0, NULL)"], ["filing_numbers.number"]),

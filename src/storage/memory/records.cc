@@ -88,6 +88,12 @@ Result<AccountId> AccountRepository::Insert(const Account& account) {
         !ok) {
       return std::unexpected(ok.error());
     }
+    if (Result<void> ok =
+            Require(!account.disabled_at || *account.disabled_at >= account.created_at,
+                    "accounts_disabled_after_created");
+        !ok) {
+      return std::unexpected(ok.error());
+    }
     if (std::ranges::any_of(st.accounts,
                             [&](const auto& row) { return row.second.login == account.login; })) {
       return errors::LoginTaken(account.login);

@@ -78,6 +78,50 @@ class AccountRepository final : public icp::AccountRepository {
   Result<AccountId> Insert(const Account& account) override;
   Result<Account> Get(AccountId id) override;
   Result<Account> FindByLogin(std::string_view login) override;
+  Result<void> Update(const Account& account) override;
+  Result<std::vector<Account>> List(AccountId after, std::size_t limit) override;
+
+ private:
+  Session& s_;
+};
+
+class SessionRepository final : public icp::SessionRepository {
+ public:
+  explicit SessionRepository(Session& s) : s_(s) {}
+  Result<SessionId> Insert(const SessionRecord& record, std::string_view token) override;
+  Result<SessionRecord> FindByToken(std::string_view token) override;
+  Result<void> Touch(SessionId id, std::chrono::sys_seconds last_seen_at,
+                     std::chrono::sys_seconds expires_at) override;
+  Result<void> Revoke(SessionId id, std::chrono::sys_seconds at) override;
+  Result<std::int64_t> RevokeAllOf(AccountId account, std::chrono::sys_seconds at) override;
+
+ private:
+  Session& s_;
+};
+
+class ApiKeyRepository final : public icp::ApiKeyRepository {
+ public:
+  explicit ApiKeyRepository(Session& s) : s_(s) {}
+  Result<ApiKeyId> Insert(const ApiKeyRecord& record, std::string_view secret) override;
+  Result<ApiKeyRecord> Get(ApiKeyId id) override;
+  Result<ApiKeyRecord> FindBySecret(std::string_view secret) override;
+  Result<std::vector<ApiKeyRecord>> ListByAccount(AccountId account) override;
+  Result<void> MarkUsed(ApiKeyId id, std::chrono::sys_seconds at) override;
+  Result<void> Revoke(ApiKeyId id, std::chrono::sys_seconds at) override;
+  Result<std::int64_t> RevokeAllOf(AccountId account, std::chrono::sys_seconds at) override;
+
+ private:
+  Session& s_;
+};
+
+class LoginThrottle final : public icp::LoginThrottle {
+ public:
+  explicit LoginThrottle(Session& s) : s_(s) {}
+  Result<ThrottleState> Get(std::string_view key) override;
+  Result<ThrottleState> RecordFailure(std::string_view key, std::chrono::sys_seconds at,
+                                      std::chrono::sys_seconds window_start) override;
+  Result<void> Delay(std::string_view key, std::chrono::sys_seconds at) override;
+  Result<void> Clear(std::string_view key) override;
 
  private:
   Session& s_;

@@ -14,6 +14,7 @@
 #include "ports/material_repository.h"
 #include "ports/outbox.h"
 #include "ports/resource_repository.h"
+#include "ports/session_repository.h"
 #include "ports/subject_repository.h"
 #include "storage/common/audit_chain.h"
 
@@ -37,6 +38,16 @@ struct OutboxRow {
   std::string last_error;
 };
 
+// A session or API key with the secret it was made for (the SQL stores keep its keyed hash).
+struct SessionRow {
+  SessionRecord record;
+  std::string token;
+};
+struct ApiKeyRow {
+  ApiKeyRecord record;
+  std::string secret;
+};
+
 // The last id handed out per table. Part of the state, so a rollback returns the ids it
 // took, as SQLite's AUTOINCREMENT counter does.
 struct Sequences {
@@ -46,6 +57,8 @@ struct Sequences {
   std::int64_t applications = 0;
   std::int64_t materials = 0;
   std::int64_t outbox = 0;
+  std::int64_t sessions = 0;
+  std::int64_t api_keys = 0;
 };
 
 // Every table of the store except the audit log. A unit of work changes its own copy and
@@ -54,6 +67,9 @@ struct Sequences {
 struct State {
   Sequences sequences;
   std::map<std::int64_t, Account> accounts;
+  std::map<std::int64_t, SessionRow> sessions;
+  std::map<std::int64_t, ApiKeyRow> api_keys;
+  std::map<std::string, ThrottleState> login_throttle;
   std::map<std::int64_t, SubjectRecord> subjects;
   // subjects.identity_key: the certificate key each subject was first recorded with.
   std::map<std::int64_t, std::string> subject_identity;

@@ -29,6 +29,9 @@ class UnitOfWork final : public icp::UnitOfWork {
   }
 
   icp::AccountRepository& accounts() override { return accounts_; }
+  icp::SessionRepository& sessions() override { return sessions_; }
+  icp::ApiKeyRepository& api_keys() override { return api_keys_; }
+  icp::LoginThrottle& login_throttle() override { return throttle_; }
   icp::SubjectRepository& subjects() override { return subjects_; }
   icp::WebsiteRepository& websites() override { return websites_; }
   icp::FilingNumberRegistry& numbers() override { return numbers_; }
@@ -78,6 +81,9 @@ class UnitOfWork final : public icp::UnitOfWork {
   Pool::Lease lease_;
   Session session_;
   AccountRepository accounts_{session_};
+  SessionRepository sessions_{session_};
+  ApiKeyRepository api_keys_{session_};
+  LoginThrottle throttle_{session_};
   SubjectRepository subjects_{session_};
   WebsiteRepository websites_{session_};
   FilingNumberRegistry numbers_{session_};
