@@ -14,7 +14,9 @@
 #include <thread>
 #include <vector>
 
+#include "app/application_service.h"
 #include "app/auth_service.h"
+#include "app/review_service.h"
 #include "cli/rules_command.h"
 #include "crypto/sodium_password_hasher.h"
 #include "exe/clock.h"
@@ -87,11 +89,18 @@ int Serve(ServeConfig config) {
   }
   icp::http::SessionAuthenticator authenticator(**auth, config.cookie);
 
+  // ---- applications and the provider's review ----
+  const icp::HolidayCalendar& calendar = icp::HolidayCalendar::Builtin();
+  icp::ApplicationService applications(*store->database, config.rules, calendar, clock);
+  icp::ReviewService reviews(*store->database, config.rules, calendar, clock);
+  icp::http::ApplicationApi application_api{applications, reviews, *store->database, clock};
+
   const icp::http::Services services{
       {*store->database, [storage] { return icp::CheckSchemaCurrent(storage); }},
       metrics,
       auth->get(),
-      config.cookie};
+      config.cookie,
+      &application_api};
   const icp::http::Router router = icp::http::BuildRouter(services);
   const icp::http::Dispatcher dispatcher(router, metrics, &authenticator);
 

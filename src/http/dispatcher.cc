@@ -14,8 +14,9 @@
 namespace icp::http {
 namespace {
 
-// The page policy for an API that serves JSON and one static page: nothing is loaded from
-// anywhere, and no one may frame it.
+// The page policy for an API that serves JSON and static pages: nothing is loaded from
+// anywhere, and no one may frame it. A handler whose page needs more sets its own policy
+// (the docs page: http/api_docs_handlers.h), which then applies to that response alone.
 constexpr std::string_view kContentSecurityPolicy =
     "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'self'";
@@ -146,7 +147,9 @@ Response Dispatcher::Handle(Request request) const {
 
 Response Dispatcher::Seal(const Request& request, Response response) {
   response.Set("X-Request-Id", request.request_id);
-  response.Set("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  if (!response.Has("Content-Security-Policy")) {
+    response.Set("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  }
   response.Set("X-Content-Type-Options", "nosniff");
   response.Set("X-Frame-Options", "DENY");
   response.Set("Referrer-Policy", "no-referrer");

@@ -31,9 +31,10 @@ class Dispatcher {
   // X-CSRF-Token (403, "auth.csrf"), and a role its Access allows (403, "auth.role").
   Response Handle(Request request) const;
 
-  // Adds what every response carries: X-Request-Id, Content-Security-Policy,
-  // X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy: no-referrer,
-  // and Cache-Control: no-store unless the handler chose a Cache-Control.
+  // Adds what every response carries: X-Request-Id, X-Content-Type-Options: nosniff,
+  // X-Frame-Options: DENY, Referrer-Policy: no-referrer; Content-Security-Policy (the strict
+  // one, unless the handler chose a policy for its page) and Cache-Control: no-store (unless
+  // the handler chose a Cache-Control).
   static Response Seal(const Request& request, Response response);
 
   // Counts the response in the metrics and writes the access log line.

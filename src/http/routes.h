@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/auth_service.h"
+#include "http/application_handlers.h"
 #include "http/health_handlers.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -16,6 +17,9 @@ struct Services {
   // left out.
   AuthService* auth = nullptr;
   CookieSettings cookie = {};
+  // The API's use cases. Null in tests of the health routes only: the API's routes are in
+  // the table all the same (the spec test walks it) and answer 503 without them.
+  ApplicationApi* applications = nullptr;
 };
 
 // The one route table of icpd (STYLE.md §4.3): every method, path and handler, in one place.
