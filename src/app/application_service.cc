@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "app/real_name_checks.h"
 #include "domain/resolve_application_type.h"
 #include "ports/storage_errors.h"
 
@@ -121,8 +122,8 @@ Result<EvaluationFacts> EvaluationFactsFor(UnitOfWork& uow, const ApplicationRec
   return facts;
 }
 
-Result<void> Audit(UnitOfWork& uow, const Caller& caller, std::string_view action,
-                   ApplicationId id, std::chrono::sys_seconds now, std::string details) {
+Result<void> Audit(UnitOfWork& uow, const Caller& caller, std::string_view action, ApplicationId id,
+                   std::chrono::sys_seconds now, std::string details) {
   return uow.audit().Append({now, ActorOf(caller), std::string(action),
                              "application:" + std::to_string(id.value()), std::move(details)});
 }
@@ -158,9 +159,8 @@ std::string ActorOf(const Caller& caller) {
 }
 
 int SubmissionRound(const ApplicationLifecycle& lifecycle) {
-  return static_cast<int>(std::ranges::count_if(lifecycle.history(), [](const auto& t) {
-    return t.event == ApplicationEvent::kSubmit;
-  }));
+  return static_cast<int>(std::ranges::count_if(
+      lifecycle.history(), [](const auto& t) { return t.event == ApplicationEvent::kSubmit; }));
 }
 
 Result<ApplicationRecord> VisibleApplication(UnitOfWork& uow, const Caller& caller,
@@ -209,9 +209,14 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
   Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
   if (!begun) return std::unexpected(begun.error());
   UnitOfWork& uow = **begun;
-  ApplicationRecord record{ApplicationId(), caller.account, std::nullopt, doc,
+  ApplicationRecord record{ApplicationId(),
+                           caller.account,
+                           std::nullopt,
+                           doc,
                            ApplicationLifecycle::Start(ApplicationType::kFirstFiling, now),
-                           0, now, now};
+                           0,
+                           now,
+                           now};
   if (doc.type && !IsResolvable(*doc.type)) {
     // A change, cancellation or cancelled access acts on the subject this account has on
     // record; the record as filed travels with it.
@@ -248,8 +253,8 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
   record.application.type = record.lifecycle.type();
   Result<ApplicationId> id = uow.applications().Insert(record);
   if (!id) return std::unexpected(id.error());
-  const std::string details = "{\"type\":\"" +
-                              std::string(ApplicationTypeName(record.lifecycle.type())) + "\"}";
+  const std::string details =
+      "{\"type\":\"" + std::string(ApplicationTypeName(record.lifecycle.type())) + "\"}";
   if (Result<void> a = Audit(uow, caller, "application.create", *id, now, details); !a) {
     return std::unexpected(a.error());
   }
@@ -292,13 +297,12 @@ Result<ApplicationView> ApplicationService::Edit(const Caller& caller, Applicati
   Result<ApplicationRecord> record = VisibleApplication(uow, caller, id);
   if (!record) return std::unexpected(record.error());
   if (!IsEditable(record->lifecycle.state())) {
-    return Refused(ErrorCode::kFailedPrecondition, "", "application.not-editable",
-                   "an application in state " +
-                       std::string(ApplicationStateName(record->lifecycle.state())) +
-                       " cannot be edited",
-                   std::string("当前状态（") +
-                       std::string(ApplicationStateLabel(record->lifecycle.state())) +
-                       "）不可修改");
+    return Refused(
+        ErrorCode::kFailedPrecondition, "", "application.not-editable",
+        "an application in state " + std::string(ApplicationStateName(record->lifecycle.state())) +
+            " cannot be edited",
+        std::string("当前状态（") + std::string(ApplicationStateLabel(record->lifecycle.state())) +
+            "）不可修改");
   }
   if (doc.type && *doc.type != record->lifecycle.type()) {
     return Refused(ErrorCode::kFailedPrecondition, "type", "application.type-fixed",
@@ -344,9 +348,17 @@ Result<Submission> ApplicationService::Submit(const Caller& caller, ApplicationI
       warnings.push_back(std::move(v));
     }
   }
+  // Seed 000: the subject is the account's verified real name, and a personal filer's contact
+  // 1 is the account's bound mobile.
+  Result<Account> account = uow.accounts().Get(record->account);
+  if (!account) return std::unexpected(account.error());
+  for (FieldViolation& v :
+       CheckAgainstAccount(record->application.subject, {account->real_name, account->mobile})) {
+    errors.push_back(std::move(v));
+  }
   if (!errors.empty()) return InvalidFields(std::move(errors));
-  Result<TransitionRecord> moved =
-      record->lifecycle.Apply(ApplicationEvent::kSubmit, now, calendar_, DeadlinePolicyOf(rules.parameters));
+  Result<TransitionRecord> moved = record->lifecycle.Apply(
+      ApplicationEvent::kSubmit, now, calendar_, DeadlinePolicyOf(rules.parameters));
   if (!moved) return std::unexpected(moved.error());
   record->updated_at = now;
   if (Result<std::int64_t> rev = uow.applications().Update(*record); !rev) {
@@ -354,8 +366,10 @@ Result<Submission> ApplicationService::Submit(const Caller& caller, ApplicationI
   }
   const int round = SubmissionRound(record->lifecycle);
   for (const Violation& w : warnings) {
-    ReviewNote note{id, round, ReviewNoteKind::kRuleWarning, w.field, w.rule, w.message_zh, "",
-                    std::nullopt, std::nullopt, now};
+    ReviewNote note{id,      round,        ReviewNoteKind::kRuleWarning,
+                    w.field, w.rule,       w.message_zh,
+                    "",      std::nullopt, std::nullopt,
+                    now};
     if (Result<void> ok = uow.review_notes().Append(note); !ok) return std::unexpected(ok.error());
   }
   const std::string details = "{\"round\":" + std::to_string(round) +

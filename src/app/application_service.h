@@ -19,9 +19,9 @@ namespace icp {
 // subject and its domains, every conflict in the way (each with its fix in the message), and
 // the materials the province asks of that subject type for that application type.
 struct TypeCheck {
-  std::optional<ApplicationType> type;      // unset when a conflict stands in the way
-  std::vector<FieldViolation> conflicts;    // rule ids type.* (domain/resolve_application_type.h)
-  std::optional<SubjectId> subject;         // the subject on record it concerns, if any
+  std::optional<ApplicationType> type;    // unset when a conflict stands in the way
+  std::vector<FieldViolation> conflicts;  // rule ids type.* (domain/resolve_application_type.h)
+  std::optional<SubjectId> subject;       // the subject on record it concerns, if any
   std::vector<MaterialRequirement> materials;
 };
 

@@ -30,7 +30,7 @@ ReviewService::ReviewService(Database& db, std::shared_ptr<const RuleSet> rules,
     : db_(db), rules_(std::move(rules)), calendar_(calendar), clock_(clock) {}
 
 Result<Page<ApplicationRecord, DueCursor>> ReviewService::Queue(const Caller& caller,
-                                                                 ApplicationQuery filters) {
+                                                                ApplicationQuery filters) {
   if (!caller.is_staff()) {
     return Refused(ErrorCode::kPermissionDenied, "", "auth.role", "the queue is for reviewers",
                    "审核队列仅供审核专员使用");
@@ -71,8 +71,7 @@ Result<ApplicationRecord> ReviewService::Load(UnitOfWork& uow, const Caller& cal
 Result<ApplicationView> ReviewService::Act(std::unique_ptr<UnitOfWork> uow, const Caller& caller,
                                            ApplicationRecord record,
                                            std::optional<ApplicationEvent> event,
-                                           std::vector<ReviewNote> notes,
-                                           std::string_view action) {
+                                           std::vector<ReviewNote> notes, std::string_view action) {
   const std::chrono::sys_seconds now = clock_.Now();
   if (event) {
     const ProvinceRules& rules = rules_->For(record.application.subject.province);
@@ -90,12 +89,12 @@ Result<ApplicationView> ReviewService::Act(std::unique_ptr<UnitOfWork> uow, cons
     n.at = now;
     if (Result<void> ok = uow->review_notes().Append(n); !ok) return std::unexpected(ok.error());
   }
-  const std::string details =
-      "{\"state\":\"" + std::string(ApplicationStateName(record.lifecycle.state())) +
-      "\",\"notes\":" + std::to_string(notes.size()) + "}";
-  if (Result<void> a = uow->audit().Append({now, ActorOf(caller), std::string(action),
-                                            "application:" + std::to_string(record.id.value()),
-                                            details});
+  const std::string details = "{\"state\":\"" +
+                              std::string(ApplicationStateName(record.lifecycle.state())) +
+                              "\",\"notes\":" + std::to_string(notes.size()) + "}";
+  if (Result<void> a =
+          uow->audit().Append({now, ActorOf(caller), std::string(action),
+                               "application:" + std::to_string(record.id.value()), details});
       !a) {
     return std::unexpected(a.error());
   }
@@ -122,8 +121,16 @@ Result<ApplicationView> ReviewService::Claim(const Caller& caller, ApplicationId
                    "only an application under the provider's review can be claimed",
                    "该申请不在初审阶段，无法领取");
   }
-  ReviewNote note{id, SubmissionRound(record->lifecycle), ReviewNoteKind::kClaim, "", "", "", "",
-                  std::nullopt, caller.account, {}};
+  ReviewNote note{id,
+                  SubmissionRound(record->lifecycle),
+                  ReviewNoteKind::kClaim,
+                  "",
+                  "",
+                  "",
+                  "",
+                  std::nullopt,
+                  caller.account,
+                  {}};
   return Act(std::move(*uow), caller, std::move(*record), std::nullopt, {note}, "review.claim");
 }
 
@@ -135,13 +142,20 @@ Result<ApplicationView> ReviewService::RecordContact(const Caller& caller, Appli
   Result<ApplicationRecord> record = Load(**uow, caller, id, revision);
   if (!record) return std::unexpected(record.error());
   const int round = SubmissionRound(record->lifecycle);
-  std::vector<ReviewNote> notes{{id, round, ReviewNoteKind::kContact, "", "", "", "", outcome,
-                                 caller.account, {}}};
+  std::vector<ReviewNote> notes{
+      {id, round, ReviewNoteKind::kContact, "", "", "", "", outcome, caller.account, {}}};
   if (outcome == ContactOutcome::kMissed && record->lifecycle.missed_calls() >= 1) {
     // The second miss returns it (the lifecycle's guard); the customer reads why.
-    notes.push_back({id, round, ReviewNoteKind::kReturnReason, "subject.principal.mobile",
-                     "review.unreachable", "两次电话联系负责人均未接通",
-                     "请确认负责人手机号码可以接通后重新提交", std::nullopt, caller.account, {}});
+    notes.push_back({id,
+                     round,
+                     ReviewNoteKind::kReturnReason,
+                     "subject.principal.mobile",
+                     "review.unreachable",
+                     "两次电话联系负责人均未接通",
+                     "请确认负责人手机号码可以接通后重新提交",
+                     std::nullopt,
+                     caller.account,
+                     {}});
   }
   const ApplicationEvent event = outcome == ContactOutcome::kReached
                                      ? ApplicationEvent::kContactReached
@@ -162,12 +176,12 @@ Result<ApplicationView> ReviewService::Return(const Caller& caller, ApplicationI
   for (std::size_t i = 0; i < reasons.size(); ++i) {
     const std::string at = "reasons[" + std::to_string(i) + "]";
     if (reasons[i].field.empty()) {
-      problems.push_back({at + ".field", "review.reason-field", "say which field is wrong",
-                          "请指明有问题的字段"});
+      problems.push_back(
+          {at + ".field", "review.reason-field", "say which field is wrong", "请指明有问题的字段"});
     }
     if (reasons[i].message.empty()) {
-      problems.push_back({at + ".message", "review.reason-message", "say what is wrong",
-                          "请填写驳回原因"});
+      problems.push_back(
+          {at + ".message", "review.reason-message", "say what is wrong", "请填写驳回原因"});
     }
   }
   if (!problems.empty()) return InvalidFields(std::move(problems));
@@ -178,8 +192,16 @@ Result<ApplicationView> ReviewService::Return(const Caller& caller, ApplicationI
   const int round = SubmissionRound(record->lifecycle);
   std::vector<ReviewNote> notes;
   for (const ReturnReason& r : reasons) {
-    notes.push_back({id, round, ReviewNoteKind::kReturnReason, r.field, "", r.message,
-                     r.suggestion, std::nullopt, caller.account, {}});
+    notes.push_back({id,
+                     round,
+                     ReviewNoteKind::kReturnReason,
+                     r.field,
+                     "",
+                     r.message,
+                     r.suggestion,
+                     std::nullopt,
+                     caller.account,
+                     {}});
   }
   return Act(std::move(*uow), caller, std::move(*record), ApplicationEvent::kProviderReturn,
              std::move(notes), "review.return");

@@ -22,8 +22,8 @@ struct ReturnReason {
 // note in the review journal and an audit entry, committed with the move it causes.
 class ReviewService {
  public:
-  ReviewService(Database& db, std::shared_ptr<const RuleSet> rules,
-                const HolidayCalendar& calendar, Clock& clock);
+  ReviewService(Database& db, std::shared_ptr<const RuleSet> rules, const HolidayCalendar& calendar,
+                Clock& clock);
 
   // Applications waiting for the provider, by due time (oldest deadline first). `filters`
   // may narrow by states (default: provider review and verification), province, type and
