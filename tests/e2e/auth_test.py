@@ -8,12 +8,12 @@ refused on admin routes; brute force slowed (429 with Retry-After, and then even
 password is refused until the wait is over); an API key shown once, usable as a bearer
 token without CSRF, refused once revoked; sign-out; a disabled account's session refused;
 icpctl login / accounts list / logout with the token file mode 0600; the Secure flag when
-cookie_secure is "always".
+cookie_secure is "always". Every response goes through tests/e2e/openapi_client.py, so each
+is also checked against api/openapi.yaml.
 
 Usage: auth_test.py PATH_TO_ICPD PATH_TO_ICPCTL
 Every check that fails is reported, and the exit status is 1 then (never a skip).
 """
-import http.client
 import json
 import os
 import re
@@ -23,6 +23,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from openapi_client import Client as ApiClient  # noqa: E402
 
 ICPD, ICPCTL = sys.argv[1], sys.argv[2]
 TIMEOUT = 20
@@ -79,47 +82,36 @@ class Icpd:
 
 
 class Client:
-    """One user agent: keeps the session cookie and the CSRF token it was given."""
+    """One user agent over tests/e2e/openapi_client.py, which checks every response against
+    api/openapi.yaml (ContractError otherwise) and keeps the session cookie and CSRF token."""
 
     def __init__(self, server):
-        self.server = server
-        self.cookie = None
-        self.csrf = None
-        self.bearer = None
+        self.api = ApiClient(f"http://127.0.0.1:{server.port}")
 
-    def call(self, method, path, body=None, csrf=True, headers=None):
-        h = dict(headers or {})
-        if self.cookie:
-            h["Cookie"] = "icp_session=" + self.cookie
-        if self.bearer:
-            h["Authorization"] = "Bearer " + self.bearer
-        if csrf is True and self.csrf:
-            h["X-CSRF-Token"] = self.csrf
-        elif isinstance(csrf, str):
-            h["X-CSRF-Token"] = csrf
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            h["Content-Type"] = "application/json"
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=TIMEOUT)
-        conn.request(method, path, body=data, headers=h)
-        r = conn.getresponse()
-        raw = r.read()
-        conn.close()
+    @property
+    def bearer(self):
+        return self.api.bearer
+
+    @bearer.setter
+    def bearer(self, secret):
+        self.api.bearer = secret
+
+    @property
+    def csrf(self):
+        return self.api.csrf_token
+
+    def call(self, method, path, body=None, csrf=True):
+        """csrf: True sends the session's token, False none, a string that string."""
+        headers = {"X-CSRF-Token": csrf} if isinstance(csrf, str) else None
+        r = self.api.request(method, path, json_body=body, headers=headers, csrf=csrf is True)
         try:
-            doc = json.loads(raw) if raw else None
+            doc = r.json() if r.body else None
         except ValueError:
             doc = None
         return r, doc
 
     def sign_in(self, login, password):
-        r, doc = self.call("POST", "/v1/sessions", {"login": login, "password": password})
-        if r.status == 201:
-            cookie = r.getheader("Set-Cookie") or ""
-            m = re.match(r"icp_session=([^;]+);", cookie)
-            self.cookie = m.group(1) if m else None
-            self.csrf = doc["csrf_token"]
-        return r, doc
+        return self.call("POST", "/v1/sessions", {"login": login, "password": password})
 
 
 def rule(doc):
@@ -270,9 +262,11 @@ def scenario(server, data):
     # ---- sign-out and disabling ----
     r, _ = alice.call("DELETE", "/v1/sessions/current", csrf=False)
     check(r.status == 403, f"sign-out needs the CSRF token too: {r.status}")
+    old_cookies = dict(alice.api.cookies)
     r, _ = alice.call("DELETE", "/v1/sessions/current")
     check(r.status == 204 and "Max-Age=0" in (r.getheader("Set-Cookie") or ""),
           f"sign-out clears the cookie: {r.status} {r.getheader('Set-Cookie')}")
+    alice.api.cookies = old_cookies  # a client that kept the cookie anyway
     r, doc = alice.call("GET", "/v1/me")
     check(r.status == 401 and rule(doc) == "auth.invalid", f"after sign-out: {r.status} {doc}")
     second = Client(server)

@@ -99,7 +99,9 @@ class Validator:
         self.paths = []  # (compiled regex, path template), literal paths first
         for template in spec.get("paths", {}):
             pattern = "^" + "".join(
-                "[^/]+" if part.startswith("{") else re.escape(part)
+                # As the router: a parameter is a segment without ':' ("{id}:disable" is a
+                # custom method on {id}, not a longer id).
+                "[^/:]+" if part.startswith("{") else re.escape(part)
                 for part in re.split(r"(\{[^}/]+\})", template)) + "$"
             self.paths.append((re.compile(pattern), template))
         self.paths.sort(key=lambda p: p[1].count("{"))
