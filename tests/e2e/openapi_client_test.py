@@ -245,6 +245,12 @@ class SpecLoadingTest(unittest.TestCase):
         self.assertIn("get", spec["paths"]["/healthz"])
         self.assertIn("404", spec["x-server-responses"]["unmatched-path"])
 
+    def test_a_custom_method_is_not_taken_for_a_longer_id(self):
+        validator = openapi_client.Validator(openapi_client.load_spec())
+        self.assertEqual(validator.find_path("/v1/accounts/2:disable"), "/v1/accounts/{id}:disable")
+        self.assertEqual(validator.find_path("/v1/accounts/2"), "/v1/accounts/{id}")
+        self.assertIsNone(validator.find_path("/v1/accounts/2:nonsense"))
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
