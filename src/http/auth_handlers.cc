@@ -6,9 +6,11 @@
 #include <boost/json/object.hpp>
 
 #include <charconv>
+#include <cstdio>
 
 #include "base/strings.h"
 #include "codec/json_reader.h"
+#include "http/api_support.h"
 #include "http/responses.h"
 
 namespace icp::http {
@@ -86,34 +88,6 @@ std::optional<IdType> PathId(const Request& request, std::string_view what) {
 Response NoSuch(const Request& request, std::string_view what) {
   return ProblemResponse(
       request, NotFound(fmt::format("{} {} does not exist", what, request.param("id"))).error());
-}
-
-// The value of query parameter `name`, if present.
-std::optional<std::string_view> Query(const Request& request, std::string_view name) {
-  const std::string_view target = request.target;
-  const std::size_t q = target.find('?');
-  if (q == std::string_view::npos) return std::nullopt;
-  for (std::string_view pair : Split(target.substr(q + 1), '&')) {
-    const std::size_t eq = pair.find('=');
-    if (pair.substr(0, eq) == name) {
-      return eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1);
-    }
-  }
-  return std::nullopt;
-}
-
-Result<std::int64_t> QueryInt(const Request& request, std::string_view name, std::int64_t fallback,
-                              std::int64_t min, std::int64_t max, std::string rule) {
-  const std::optional<std::string_view> text = Query(request, name);
-  if (!text) return fallback;
-  std::int64_t value = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), value);
-  if (ec != std::errc() || end != text->data() + text->size() || value < min || value > max) {
-    return InvalidFields({{std::string(name), std::move(rule),
-                           fmt::format("{} must be a whole number from {} to {}", name, min, max),
-                           fmt::format("{} 须为 {} 至 {} 的整数", name, min, max)}});
-  }
-  return value;
 }
 
 const Caller& CallerOf(const Request& request) {
@@ -264,19 +238,41 @@ Response CreateAccount(const Request& request, AuthService& auth) {
 }
 
 Response ListAccounts(const Request& request, AuthService& auth) {
-  Result<std::int64_t> limit = QueryInt(request, "limit", 20, 1, 100, "paging.limit");
-  if (!limit) return ProblemResponse(request, limit.error());
-  Result<std::int64_t> after =
-      QueryInt(request, "cursor", 0, 0, std::numeric_limits<std::int64_t>::max(), "paging.cursor");
-  if (!after) return ProblemResponse(request, after.error());
+  std::int64_t limit = 20;
+  AccountId after;
+  std::vector<FieldViolation> problems;
+  for (const auto& [name, value] : QueryParameters(request)) {
+    if (name == "limit") {
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 100) {
+        problems.push_back({"limit", "paging.limit", "limit must be a whole number from 1 to 100",
+                            "limit 须为 1 至 100 的整数"});
+      }
+    } else if (name == "cursor") {
+      // The opaque cursor (http/api_support.h) of "acct:<last id of the page>".
+      Result<std::string> plain = DecodeCursor(value);
+      std::int64_t id = 0;
+      if (!plain || std::sscanf(plain->c_str(), "acct:%ld", &id) != 1 || id < 1) {
+        problems.push_back(
+            {"cursor", "request.cursor", "cursor is not one this API gave out", "cursor 无效"});
+      }
+      after = AccountId(id);
+    } else {
+      problems.push_back({name, "request.unknown-parameter", "unknown query parameter " + name,
+                          "未知的查询参数 " + name});
+    }
+  }
+  if (!problems.empty()) return ProblemResponse(request, InvalidFields(problems).error());
   Result<AccountPage> page =
-      auth.ListAccounts(CallerOf(request), AccountId(*after), static_cast<std::size_t>(*limit));
+      auth.ListAccounts(CallerOf(request), after, static_cast<std::size_t>(limit));
   if (!page) return ProblemResponse(request, page.error());
   json::array items;
   for (const Account& a : page->accounts) items.push_back(AccountJson(a, Disclosure::kFull));
   json::object out{{"items", std::move(items)}};
-  out["next_cursor"] = page->next_after ? json::value(std::to_string(page->next_after->value()))
-                                        : json::value(nullptr);
+  out["next_cursor"] =
+      page->next_after
+          ? json::value(EncodeCursor("acct:" + std::to_string(page->next_after->value())))
+          : json::value(nullptr);
   Response response = JsonResponse(out);
   response.Set("Cache-Control", "no-store");
   return response;

@@ -193,8 +193,14 @@ TEST_F(AuthRoutesTest, AnAdminSetsARealNameThatTheCustomerSeesMasked) {
   EXPECT_EQ(Call("GET", "/v1/accounts/99", {}, admin).status, 404);
   Response page = Call("GET", "/v1/accounts?limit=1", {}, admin);
   ASSERT_EQ(page.status, 200);
-  EXPECT_EQ(json::parse(page.body).at("next_cursor"), "1");
+  const std::string cursor(json::parse(page.body).at("next_cursor").as_string());
+  EXPECT_NE(cursor, "1") << "the cursor is opaque";
+  Response next = Call("GET", "/v1/accounts?limit=1&cursor=" + cursor, {}, admin);
+  ASSERT_EQ(next.status, 200) << next.body;
+  EXPECT_EQ(json::parse(next.body).at("items").at(0).at("login"), "bob");
   EXPECT_EQ(Call("GET", "/v1/accounts?limit=0", {}, admin).status, 400);
+  EXPECT_EQ(Call("GET", "/v1/accounts?cursor=1", {}, admin).status, 400);
+  EXPECT_EQ(Call("GET", "/v1/accounts?sort=x", {}, admin).status, 400);
   Response off = Call("POST", "/v1/accounts/2:disable", {}, admin);
   EXPECT_EQ(off.status, 200);
   EXPECT_EQ(Call("GET", "/v1/me", {}, {{"cookie", bob}}).status, 401);
