@@ -95,7 +95,7 @@ Result<std::int64_t> IfMatchRevision(const Request& request) {
   }
   std::string_view v = *sent;
   std::int64_t revision = 0;
-  if (v.size() > 4 && v.front() == '"' && v.back() == '"' && v[1] == 'r') {
+  if (v.size() >= 4 && v.front() == '"' && v.back() == '"' && v[1] == 'r') {
     const std::string_view digits = v.substr(2, v.size() - 3);
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), revision);
     if (ec == std::errc() && end == digits.data() + digits.size() && revision > 0) return revision;

@@ -96,11 +96,10 @@ class Validator:
     def __init__(self, spec):
         self.spec = spec
         self.resolver = jsonschema.RefResolver(base_uri="", referrer=spec)
-        self.paths = []  # (compiled regex, path template), literal paths first
+        self.paths = []  # (compiled regex, path template), literal paths first; a
+        # parameter never holds ":", as in the router, so "{id}" does not match "12:submit"
         for template in spec.get("paths", {}):
             pattern = "^" + "".join(
-                # As the router: a parameter is a segment without ':' ("{id}:disable" is a
-                # custom method on {id}, not a longer id).
                 "[^/:]+" if part.startswith("{") else re.escape(part)
                 for part in re.split(r"(\{[^}/]+\})", template)) + "$"
             self.paths.append((re.compile(pattern), template))
