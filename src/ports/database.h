@@ -14,6 +14,7 @@
 #include "ports/outbox.h"
 #include "ports/resource_repository.h"
 #include "ports/subject_repository.h"
+#include "ports/verification_repository.h"
 
 namespace icp {
 
@@ -32,6 +33,7 @@ class UnitOfWork {
   virtual MaterialRepository& materials() = 0;
   virtual ResourceRepository& resources() = 0;
   virtual AuthorizationCodeRepository& authorization_codes() = 0;
+  virtual VerificationRepository& verifications() = 0;
   virtual AuditLog& audit() = 0;
   virtual Outbox& outbox() = 0;
   virtual Inbox& inbox() = 0;

@@ -7,14 +7,16 @@
 namespace icp::embedded {
 std::string_view postgres_0001_init();
 std::string_view postgres_0002_runtime_role();
+std::string_view postgres_0006_materials();
 }  // namespace icp::embedded
 
 namespace icp::postgres {
 
 std::span<const sql::Migration> Migrations() {
-  static const std::array<sql::Migration, 2> kMigrations = {{
+  static const std::array<sql::Migration, 3> kMigrations = {{
       {1, "0001_init", embedded::postgres_0001_init()},
       {2, "0002_runtime_role", embedded::postgres_0002_runtime_role()},
+      {6, "0006_materials", embedded::postgres_0006_materials()},
   }};
   return kMigrations;
 }

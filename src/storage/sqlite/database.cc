@@ -9,13 +9,15 @@
 
 namespace icp::embedded {
 std::string_view sqlite_0001_init();
+std::string_view sqlite_0006_materials();
 }  // namespace icp::embedded
 
 namespace icp::sqlite {
 
 std::span<const sql::Migration> Migrations() {
-  static const std::array<sql::Migration, 1> kMigrations = {{
+  static const std::array<sql::Migration, 2> kMigrations = {{
       {1, "0001_init", embedded::sqlite_0001_init()},
+      {6, "0006_materials", embedded::sqlite_0006_materials()},
   }};
   return kMigrations;
 }

@@ -431,8 +431,8 @@ TEST_F(SqliteTest, MigrationsApplyOnceAndRefuseAnEditedOne) {
   auto db = Open(path);
   Result<std::vector<MigrationStatus>> again = db->Migrate();
   ASSERT_TRUE(again.has_value());
-  ASSERT_EQ(again->size(), 1u);
-  EXPECT_FALSE((*again)[0].applied) << "already there";
+  ASSERT_EQ(again->size(), Migrations().size());
+  for (const MigrationStatus& m : *again) EXPECT_FALSE(m.applied) << m.name << " is already there";
   db.reset();
   ASSERT_TRUE(Raw(path, "UPDATE schema_migrations SET checksum = 'edited'").has_value());
   Result<std::unique_ptr<Database>> reopened =
