@@ -9,16 +9,18 @@
 
 namespace icp::embedded {
 std::string_view sqlite_0001_init();
+std::string_view sqlite_0004_review_and_idempotency();
 std::string_view sqlite_0006_materials();
 }  // namespace icp::embedded
 
 namespace icp::sqlite {
 
 std::span<const sql::Migration> Migrations() {
-  static const std::array<sql::Migration, 2> kMigrations = {{
+  static const sql::Migration kMigrations[] = {
       {1, "0001_init", embedded::sqlite_0001_init()},
+      {4, "0004_review_and_idempotency", embedded::sqlite_0004_review_and_idempotency()},
       {6, "0006_materials", embedded::sqlite_0006_materials()},
-  }};
+  };
   return kMigrations;
 }
 
