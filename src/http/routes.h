@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/health_handlers.h"
+#include "http/material_handlers.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
@@ -10,6 +11,11 @@ namespace icp::http {
 struct Services {
   Readiness readiness;
   const Metrics& metrics;
+  // Materials, identity verification, resources and authorization codes. Null in tests of
+  // other routes: the routes are in the table all the same and answer 503 without them.
+  MaterialApi* materials = nullptr;
+  // The body limit of the upload routes (ServeSettings::max_upload_bytes).
+  std::size_t max_upload_bytes = std::size_t{16} << 20;
 };
 
 // The one route table of icpd (STYLE.md §4.3): every method, path and handler, in one place.
