@@ -45,7 +45,7 @@ THIRD_PARTY = {
     "notify": ["curl/", "boost/json", "fmt/"],
     "media": ["magic.h"],
     "codec": ["boost/json"],
-    "http": ["boost/", "fmt/", "spdlog/"],
+    "http": ["boost/", "fmt/", "spdlog/", "sodium.h"],
     "cli": ["boost/json", "CLI/", "fmt/"],
     "bureau_sim": ["boost/", "fmt/"],
     "exe": None,

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "app/application_service.h"
+#include "app/review_service.h"
 #include "app/authorization_code_service.h"
 #include "app/material_service.h"
 #include "app/resource_service.h"
@@ -118,8 +120,15 @@ int Serve(ServeConfig config) {
 
   icp::http::Metrics metrics;
   const icp::StorageConfig storage = config.storage;
+  // The use cases, over the store, the rules and the clock.
+  const icp::HolidayCalendar& calendar = icp::HolidayCalendar::Builtin();
+  icp::ApplicationService applications(*store->database, config.rules, calendar, clock);
+  icp::ReviewService reviews(*store->database, config.rules, calendar, clock);
+  icp::http::ApplicationApi application_api{applications, reviews, *store->database, clock};
   icp::http::Services services{
-      {*store->database, [storage] { return icp::CheckSchemaCurrent(storage); }}, metrics};
+      {*store->database, [storage] { return icp::CheckSchemaCurrent(storage); }},
+      metrics,
+      &application_api};
   services.materials = &material_api;
   services.max_upload_bytes = config.max_upload_bytes;
   const icp::http::Router router = icp::http::BuildRouter(services);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/application_handlers.h"
 #include "http/health_handlers.h"
 #include "http/material_handlers.h"
 #include "http/metrics.h"
@@ -11,6 +12,9 @@ namespace icp::http {
 struct Services {
   Readiness readiness;
   const Metrics& metrics;
+  // The API's use cases. Null in tests of the health routes only: the API's routes are in
+  // the table all the same (the spec test walks it) and answer 503 without them.
+  ApplicationApi* applications = nullptr;
   // Materials, identity verification, resources and authorization codes. Null in tests of
   // other routes: the routes are in the table all the same and answer 503 without them.
   MaterialApi* materials = nullptr;
