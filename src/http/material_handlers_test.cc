@@ -163,7 +163,8 @@ TEST_F(MaterialRoutesTest, TheQueryIsStrict) {
   Response r = Call("POST", Materials() + "?kind=domain_certificate&kinds=x&file_name=x.png",
                     "alice", Png(640, 480), "image/png");
   ASSERT_EQ(r.status, 400);
-  const json::array& v = Json(r).at("violations").as_array();
+  const json::value body = Json(r);
+  const json::array& v = body.at("violations").as_array();
   ASSERT_EQ(v.size(), 1u) << r.body;
   EXPECT_EQ(v[0].at("field").as_string(), "kinds");
   Response missing = Call("POST", Materials() + "?kind=domain_certificate", "alice", "", "");
