@@ -227,8 +227,11 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     c->stream.expires_after(options.read_timeout);
     // The headers first: the route they name decides how large a body may follow (an upload
-    // route takes more than a JSON one; Router::Add with max_body_bytes).
+    // route takes more than a JSON one; Router::Add with max_body_bytes). Beast compares a
+    // Content-Length with the limit as the headers complete, so the limit is lifted while
+    // they are read and the route's limit is applied here, before any of the body is read.
     std::size_t body_limit = options.max_body_bytes;
+    parser.body_limit(boost::none);
     auto [read_ec, read] = co_await bhttp::async_read_header(c->stream, buffer, parser, kNoThrow);
     if (!read_ec) {
       const auto method = parser.get().method_string();
@@ -236,8 +239,13 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
       body_limit = dispatcher.BodyLimit(std::string_view(method.data(), method.size()),
                                         std::string_view(target.data(), target.size()),
                                         options.max_body_bytes);
-      parser.body_limit(body_limit);
-      std::tie(read_ec, read) = co_await bhttp::async_read(c->stream, buffer, parser, kNoThrow);
+      const boost::optional<std::uint64_t> length = parser.content_length();
+      if (length && *length > body_limit) {
+        read_ec = bhttp::error::body_limit;
+      } else {
+        parser.body_limit(body_limit);  // a chunked body is counted as it arrives
+        std::tie(read_ec, read) = co_await bhttp::async_read(c->stream, buffer, parser, kNoThrow);
+      }
     }
     if (read_ec) {
       auto [status, error] = Refusal(read_ec, options, body_limit);
