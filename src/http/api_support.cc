@@ -89,10 +89,9 @@ std::string EtagOf(std::int64_t revision) { return "\"r" + std::to_string(revisi
 Result<std::int64_t> IfMatchRevision(const Request& request) {
   std::optional<std::string_view> sent = request.header("if-match");
   if (!sent) {
-    return std::unexpected(Problem(
-        ErrorCode::kFailedPrecondition, "If-Match", "request.if-match",
-        "an update needs If-Match with the ETag you last read",
-        "修改前请先读取最新内容，并在 If-Match 请求头中带上其 ETag"));
+    return std::unexpected(Problem(ErrorCode::kFailedPrecondition, "If-Match", "request.if-match",
+                                   "an update needs If-Match with the ETag you last read",
+                                   "修改前请先读取最新内容，并在 If-Match 请求头中带上其 ETag"));
   }
   std::string_view v = *sent;
   std::int64_t revision = 0;
@@ -203,7 +202,7 @@ Response Idempotent(const Request& request, Database& db, Clock& clock,
             Problem(ErrorCode::kInvalidArgument, "Idempotency-Key", "idempotency.key-reused",
                     "this Idempotency-Key was used for another request; use a new key",
                     "该 Idempotency-Key 已用于另一个请求，请使用新的 Key"),
-            422);
+            409);
       }
       if (first.done) return Replay(first.status, first.response);
       Result<bool> taken = keys.TakeOver(account, key, now - stale_after, now);
@@ -222,10 +221,10 @@ Response Idempotent(const Request& request, Database& db, Clock& clock,
   Response response = handler();
   Result<std::unique_ptr<UnitOfWork>> uow = db.Begin();
   if (uow) {
-    Result<void> kept = response.status >= 200 && response.status < 500
-                            ? (*uow)->idempotency().Complete(account, key, response.status,
-                                                             Keep(response))
-                            : (*uow)->idempotency().Release(account, key);
+    Result<void> kept =
+        response.status >= 200 && response.status < 500
+            ? (*uow)->idempotency().Complete(account, key, response.status, Keep(response))
+            : (*uow)->idempotency().Release(account, key);
     if (kept) (void)(*uow)->Commit();
   }
   return response;

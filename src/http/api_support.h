@@ -40,7 +40,7 @@ std::map<std::string, std::string> QueryParameters(const Request& request);
 // Runs `handler` at most once per (account, Idempotency-Key) for a creating POST: a retry
 // with the same key and the same method, path and body gets the first answer again (2xx and
 // 4xx answers are kept; a 5xx is not, so a retry runs again). The same key with another
-// request is 422 (rule "idempotency.key-reused"); while the first request still runs, 409
+// request is 409 (rule "idempotency.key-reused"); while the first request still runs, 409
 // (rule "idempotency.in-progress", Retry-After: 1). A reservation older than `stale_after`
 // belongs to a process that died and is taken over. Without the header the handler just runs.
 // REQUIRES: request.caller is set (the route is not public).

@@ -43,9 +43,9 @@ json::object NoteToJson(const ReviewNote& n) {
                  {"message", n.message},
                  {"suggestion", n.suggestion},
                  {"at", Timestamp(n.at)}};
-  o["outcome"] = n.contact ? json::value(*n.contact == ContactOutcome::kReached ? "reached"
-                                                                                 : "missed")
-                           : json::value(nullptr);
+  o["outcome"] = n.contact
+                     ? json::value(*n.contact == ContactOutcome::kReached ? "reached" : "missed")
+                     : json::value(nullptr);
   o["author"] = n.author ? json::value(n.author->value()) : json::value(nullptr);
   return o;
 }
@@ -81,9 +81,9 @@ json::object SummaryToJson(const ApplicationRecord& r) {
 json::object ViewToJson(const ApplicationView& v, const Caller& caller) {
   json::object o = SummaryToJson(v.record);
   o["round"] = v.round;
-  o["subject_id"] = v.record.subject ? json::value(v.record.subject->value()) : json::value(nullptr);
-  const Disclosure disclosure =
-      DisclosureFor(caller.role, caller.account == v.record.account);
+  o["subject_id"] =
+      v.record.subject ? json::value(v.record.subject->value()) : json::value(nullptr);
+  const Disclosure disclosure = DisclosureFor(caller.role, caller.account == v.record.account);
   o["document"] = codec::ApplicationToJson(v.record.application, disclosure);
   json::array history;
   for (const TransitionRecord& t : v.record.lifecycle.history()) {
@@ -105,8 +105,8 @@ json::object ViewToJson(const ApplicationView& v, const Caller& caller) {
   for (const ReviewNote& n : v.notes) {
     notes.push_back(NoteToJson(n));
     if (returned && n.kind == ReviewNoteKind::kReturnReason && n.round == latest) {
-      feedback.push_back(json::object{
-          {"field", n.field}, {"message", n.message}, {"suggestion", n.suggestion}});
+      feedback.push_back(
+          json::object{{"field", n.field}, {"message", n.message}, {"suggestion", n.suggestion}});
     }
   }
   o["feedback"] = std::move(feedback);
@@ -146,6 +146,7 @@ Result<bool> ConfirmOf(const Request& request) {
 // Filters of a list from the query string; every bad parameter named at once.
 Result<ApplicationQuery> QueryOf(const Request& request, bool by_due) {
   ApplicationQuery q;
+  q.limit = 20;
   std::vector<FieldViolation> problems;
   for (const auto& [name, value] : QueryParameters(request)) {
     if (name == "state") {
@@ -165,9 +166,9 @@ Result<ApplicationQuery> QueryOf(const Request& request, bool by_due) {
     } else if (name == "limit") {
       std::size_t limit = 0;
       const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
-      if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 200) {
-        problems.push_back({"limit", "request.limit", "limit is a number from 1 to 200",
-                            "limit 应为 1 到 200 的整数"});
+      if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 100) {
+        problems.push_back({"limit", "request.limit", "limit is a number from 1 to 100",
+                            "limit 应为 1 到 100 的整数"});
       }
       q.limit = limit;
     } else if (name == "due_before" && by_due) {
@@ -182,15 +183,14 @@ Result<ApplicationQuery> QueryOf(const Request& request, bool by_due) {
       Result<std::string> plain = DecodeCursor(value);
       std::int64_t a = 0;
       std::int64_t b = 0;
-      const bool parsed =
-          plain && (by_due ? std::sscanf(plain->c_str(), "q:%ld:%ld", &a, &b) == 2
-                           : std::sscanf(plain->c_str(), "a:%ld", &a) == 1);
+      const bool parsed = plain && (by_due ? std::sscanf(plain->c_str(), "q:%ld:%ld", &a, &b) == 2
+                                           : std::sscanf(plain->c_str(), "a:%ld", &a) == 1);
       if (!parsed) {
-        problems.push_back({"cursor", "request.cursor", "cursor is not one this API gave out",
-                            "cursor 无效"});
+        problems.push_back(
+            {"cursor", "request.cursor", "cursor is not one this API gave out", "cursor 无效"});
       } else if (by_due) {
-        q.by_due_after = DueCursor{std::chrono::sys_seconds(std::chrono::seconds(a)),
-                                   ApplicationId(b)};
+        q.by_due_after =
+            DueCursor{std::chrono::sys_seconds(std::chrono::seconds(a)), ApplicationId(b)};
       } else {
         q.after = ApplicationId(a);
       }
@@ -207,9 +207,9 @@ template <class T, class C, class F>
 json::object PageToJson(const Page<T, C>& page, std::string next_cursor, F&& item) {
   json::array items;
   for (const T& t : page.items) items.push_back(item(t));
-  return json::object{{"items", std::move(items)},
-                      {"next_cursor", page.next ? json::value(EncodeCursor(next_cursor))
-                                                : json::value(nullptr)}};
+  return json::object{
+      {"items", std::move(items)},
+      {"next_cursor", page.next ? json::value(EncodeCursor(next_cursor)) : json::value(nullptr)}};
 }
 
 // The shape of every act on one application: id, If-Match, the use case, the view.
@@ -331,10 +331,10 @@ Response ReviewQueue(const Request& request, ApplicationApi& api) {
   Result<Page<ApplicationRecord, DueCursor>> page =
       api.reviews.Queue(*request.caller, std::move(*q));
   if (!page) return ErrorAnswer(request, page.error());
-  const std::string next =
-      page->next ? fmt::format("q:{}:{}", page->next->due.time_since_epoch().count(),
-                               page->next->id.value())
-                 : "";
+  const std::string next = page->next
+                               ? fmt::format("q:{}:{}", page->next->due.time_since_epoch().count(),
+                                             page->next->id.value())
+                               : "";
   return JsonResponse(PageToJson(*page, next, SummaryToJson));
 }
 
