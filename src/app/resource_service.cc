@@ -19,6 +19,12 @@ Result<std::size_t> ResourceService::Import(const Caller& caller,
               "只有管理员可以导入资源清单。"}}};
     return std::unexpected(std::move(e));
   }
+  return ImportAs(AccountActor(caller.account.value()), resources, clock_.Now());
+}
+
+Result<std::size_t> ResourceService::ImportAs(std::string_view actor,
+                                              const std::vector<Resource>& resources,
+                                              std::chrono::sys_seconds now) {
   Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
   if (!uow) return std::unexpected(uow.error());
   for (const Resource& r : resources) {
@@ -26,8 +32,8 @@ Result<std::size_t> ResourceService::Import(const Caller& caller,
   }
   AuditDetails details;
   details.Add("resources", static_cast<std::int64_t>(resources.size()));
-  if (Result<void> a = (*uow)->audit().Append({clock_.Now(), AccountActor(caller.account.value()),
-                                               "resources.import", "resources", details.str()});
+  if (Result<void> a = (*uow)->audit().Append(
+          {now, std::string(actor), "resources.import", "resources", details.str()});
       !a) {
     return std::unexpected(a.error());
   }

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
+#include <string_view>
 #include <vector>
 
 #include "app/caller.h"
@@ -31,6 +33,10 @@ class ResourceService {
   // its audit entry: all or nothing. Admins only (kPermissionDenied, rule auth.role).
   // Resources the import does not name are left as they are. Returns how many were stored.
   Result<std::size_t> Import(const Caller& caller, const std::vector<Resource>& resources);
+  // The same for an operator outside the API (icpctl resources import): `actor` is who the
+  // audit entry names ("operator:alice@host"), `now` when.
+  Result<std::size_t> ImportAs(std::string_view actor, const std::vector<Resource>& resources,
+                               std::chrono::sys_seconds now);
   // The caller's own resources with their eligibility at the clock's now, by id.
   Result<std::vector<ResourceView>> ListMine(const Caller& caller);
 

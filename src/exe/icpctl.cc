@@ -10,6 +10,7 @@
 #include "cli/check_command.h"
 #include "cli/db_command.h"
 #include "cli/outbox_command.h"
+#include "cli/resources_command.h"
 #include "cli/rules_command.h"
 #include "exe/clock.h"
 #include "exe/storage_config.h"
@@ -112,6 +113,16 @@ int main(int argc, char** argv) {
     add_storage_options(verify_cmd);
     std::unique_ptr<icp::cli::OutboxCommands> outbox_cmds =
         icp::cli::OutboxCommands::Register(app, add_storage_options);
+    CLI::App* resources_cmd = app.add_subcommand("resources", "Work with the cloud inventory");
+    resources_cmd->require_subcommand(1);
+    icp::cli::ResourcesImportRequest resources_import;
+    CLI::App* resources_import_cmd = resources_cmd->add_subcommand(
+        "import", "Import or sync the inventory from a CSV or JSON file (all rows or none)");
+    resources_import_cmd->add_option("file", resources_import.file, "The inventory file")
+        ->required();
+    resources_import_cmd->add_option("--format", resources_import.format,
+                                     "csv or json (default: from the file's extension)");
+    add_storage_options(resources_import_cmd);
 
     try {
       app.parse(argc, argv);
@@ -145,7 +156,8 @@ int main(int argc, char** argv) {
       materials.rules_dir = rules_dir;
       return icp::cli::RunMaterials(materials, icp::TodayInChina(), std::cout, std::cerr);
     }
-    if (db_cmd->parsed() || audit_cmd->parsed() || outbox_cmds->parsed()) {
+    if (db_cmd->parsed() || audit_cmd->parsed() || outbox_cmds->parsed() ||
+        resources_cmd->parsed()) {
       storage.ApplyEnvironment();
       // Only migrate touches the schema (restore migrates what it restored); the other
       // commands refuse a store that is behind this binary.
@@ -169,6 +181,12 @@ int main(int argc, char** argv) {
       }
       if (restore_cmd->parsed()) {
         return icp::cli::RunRestore(*store->admin, restore_file, std::cout, std::cerr);
+      }
+      if (resources_cmd->parsed()) {
+        resources_import.actor = icp::OperatorName();
+        return icp::cli::RunResourcesImport(
+            *store->database, resources_import,
+            std::chrono::floor<std::chrono::seconds>(icp::RealNow()), std::cout, std::cerr);
       }
       if (outbox_cmds->parsed()) {
         return outbox_cmds->Run(*store->database,
