@@ -15,10 +15,10 @@
 #include <vector>
 
 #include "app/application_service.h"
-#include "app/review_service.h"
 #include "app/authorization_code_service.h"
 #include "app/material_service.h"
 #include "app/resource_service.h"
+#include "app/review_service.h"
 #include "app/verification_service.h"
 #include "cli/rules_command.h"
 #include "codec/material_limits_json.h"

@@ -119,7 +119,8 @@ def main():
         # ids are given, as an attacker would; GENERATED ALWAYS needs OVERRIDING.
         setup = [s.replace(") VALUES", ") OVERRIDING SYSTEM VALUE VALUES", 1)
                  if s.startswith(("INSERT INTO accounts", "INSERT INTO subjects",
-                                  "INSERT INTO websites", "INSERT INTO applications"))
+                                  "INSERT INTO websites", "INSERT INTO applications",
+                                  "INSERT INTO verifications"))
                  else s for s in hw.SETUP]
         for statement in setup:
             r = psql(runtime, schema, [statement])

@@ -13,11 +13,14 @@ ALTER TABLE authorization_codes ADD COLUMN closed_by TEXT;
 ALTER TABLE authorization_codes ADD COLUMN closed_at BIGINT;
 ALTER TABLE authorization_codes ADD CONSTRAINT "auth-code.closed"
   CHECK ((state = 'unused') = (closed_by IS NULL AND closed_at IS NULL));
+-- A used code moved back is refused by authorization_codes_used_is_final, with its own rule
+-- (triggers fire in name order, and this one's name sorts first).
 CREATE TRIGGER authorization_codes_closed_fixed BEFORE UPDATE ON authorization_codes
-  FOR EACH ROW WHEN ((OLD.closed_by IS NOT NULL AND
+  FOR EACH ROW WHEN (NOT (OLD.state = 'used' AND NEW.state <> 'used') AND
+                     (OLD.closed_by IS NOT NULL AND
                       (NEW.closed_by IS DISTINCT FROM OLD.closed_by OR
-                       NEW.closed_at IS DISTINCT FROM OLD.closed_at)) OR
-                     NEW.created_at IS DISTINCT FROM OLD.created_at)
+                       NEW.closed_at IS DISTINCT FROM OLD.closed_at) OR
+                      NEW.created_at IS DISTINCT FROM OLD.created_at))
   EXECUTE FUNCTION refuse('auth-code.closed');
 CREATE INDEX authorization_codes_generated_by ON authorization_codes (generated_by);
 
