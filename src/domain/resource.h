@@ -91,6 +91,13 @@ struct AuthorizationCode {
   std::string ip;         // the server IP it points to
   AuthorizationCodeState state = AuthorizationCodeState::kUnused;
   std::string generated_by;  // the account that generated it: the server's owner
+  std::chrono::sys_seconds created_at{};
+  // Who moved it out of kUnused and when: the redeeming account (kUsed) or the one that
+  // revoked it (kInvalid). Set exactly when the state is not kUnused; never changed after.
+  std::optional<std::string> closed_by = std::nullopt;
+  std::optional<std::chrono::sys_seconds> closed_at = std::nullopt;
+
+  friend bool operator==(const AuthorizationCode&, const AuthorizationCode&) = default;
 };
 
 }  // namespace icp

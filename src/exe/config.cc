@@ -25,6 +25,7 @@ constexpr Setting kSettings[] = {
     {"listen", "ICP_LISTEN", false},
     {"port", "ICP_PORT", true},
     {"max_body_bytes", "ICP_MAX_BODY_BYTES", true},
+    {"max_upload_bytes", "ICP_MAX_UPLOAD_BYTES", true},
     {"data_dir", "ICP_DATA_DIR", false},
     {"database", "ICP_DATABASE", false},
     {"pii_key", "ICP_PII_KEY", false},
@@ -140,6 +141,13 @@ Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSourc
           s.max_body_bytes = static_cast<std::size_t>(*n);
         } else {
           problems.push_back(Problem(v.where, "config.max-body-bytes",
+                                     v.value + " is not a number from 1 to 1073741824"));
+        }
+      } else if (v.name == "max_upload_bytes") {
+        if (std::optional<std::uint64_t> n = Number(v.value, 1, std::uint64_t{1} << 30)) {
+          s.max_upload_bytes = static_cast<std::size_t>(*n);
+        } else {
+          problems.push_back(Problem(v.where, "config.max-upload-bytes",
                                      v.value + " is not a number from 1 to 1073741824"));
         }
       } else if (v.name == "data_dir") {

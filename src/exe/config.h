@@ -15,9 +15,12 @@ namespace icp {
 // its default is in config/icpd.example.json). Built once in main() and passed down as plain
 // values; nothing below exe/ reads a file, a flag or the environment (STYLE.md §2.7).
 struct ServeSettings {
-  std::string listen = "127.0.0.1";                // "listen", --listen, ICP_LISTEN
-  std::uint16_t port = 8080;                       // "port", --port, ICP_PORT (0: a free port)
-  std::size_t max_body_bytes = 1 << 20;            // "max_body_bytes", --max-body-bytes
+  std::string listen = "127.0.0.1";      // "listen", --listen, ICP_LISTEN
+  std::uint16_t port = 8080;             // "port", --port, ICP_PORT (0: a free port)
+  std::size_t max_body_bytes = 1 << 20;  // "max_body_bytes", --max-body-bytes
+  // The body limit of the routes that take files (material and curtain-photo uploads) only;
+  // every other route keeps max_body_bytes. "max_upload_bytes", --max-upload-bytes.
+  std::size_t max_upload_bytes = 16 << 20;
   StorageConfig storage;                           // "data_dir", "database", "pii_key"
   std::filesystem::path rules_dir = "data/rules";  // "rules_dir", --rules, ICP_RULES_DIR
   // Accounts and sign-in (docs/configuration.md "Accounts and sessions").
@@ -45,6 +48,7 @@ struct SettingSource {
 };
 
 // The environment's ICP_* variables as settings (ICP_LISTEN, ICP_PORT, ICP_MAX_BODY_BYTES,
+// ICP_MAX_UPLOAD_BYTES,
 // ICP_DATA_DIR, ICP_DATABASE, ICP_PII_KEY, ICP_RULES_DIR).
 std::vector<SettingSource> SettingsFromEnvironment();
 

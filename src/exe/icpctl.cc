@@ -16,6 +16,7 @@
 #include "cli/db_command.h"
 #include "cli/http_client.h"
 #include "cli/outbox_command.h"
+#include "cli/resources_command.h"
 #include "cli/rules_command.h"
 #include "crypto/sodium_password_hasher.h"
 #include "exe/clock.h"
@@ -187,6 +188,28 @@ struct StoreGroup {
   }
 };
 
+// ---- resources import: the cloud inventory straight into the store ----
+struct ResourcesGroup {
+  CLI::App* cmd = nullptr;
+  icp::cli::ResourcesImportRequest request;
+
+  void Register(CLI::App& app, const AddStoreOptions& add_storage_options) {
+    cmd = app.add_subcommand("resources", "Work with the cloud inventory");
+    cmd->require_subcommand(1);
+    CLI::App* import_cmd = cmd->add_subcommand(
+        "import", "Import or sync the inventory from a CSV or JSON file (all rows or none)");
+    import_cmd->add_option("file", request.file, "The inventory file")->required();
+    import_cmd->add_option("--format", request.format,
+                           "csv or json (default: from the file's extension)");
+    add_storage_options(import_cmd);
+  }
+  bool parsed() const { return cmd->parsed(); }
+  int Run(icp::Database& db) {
+    request.actor = icp::OperatorName();
+    return icp::cli::RunResourcesImport(db, request, Now(), std::cout, std::cerr);
+  }
+};
+
 // ---- login, logout, accounts: icpd's API (and `accounts bootstrap` on the store) ----
 
 // The token file: ICP_TOKEN_FILE, else $XDG_CONFIG_HOME/beian/token, else
@@ -258,6 +281,8 @@ int main(int argc, char** argv) {
         icp::cli::OutboxCommands::Register(app, add_storage_options);
     std::unique_ptr<icp::cli::AuthCommands> auth_cmds =
         icp::cli::AuthCommands::Register(app, add_storage_options);
+    ResourcesGroup resources;
+    resources.Register(app, add_storage_options);
 
     try {
       app.parse(argc, argv);
@@ -267,7 +292,8 @@ int main(int argc, char** argv) {
     }
     if (check.cmd->parsed()) return check.Run();
     if (rules.parsed()) return rules.Run();
-    if (store_cmds.parsed() || outbox_cmds->parsed() || auth_cmds->needs_store()) {
+    if (store_cmds.parsed() || outbox_cmds->parsed() || resources.parsed() ||
+        auth_cmds->needs_store()) {
       const bool db = store_cmds.parsed();
       icp::Result<icp::OpenedStore> store =
           OpenFor(storage, db ? store_cmds.schema() : icp::sql::SchemaPolicy::kRequire,
@@ -277,6 +303,7 @@ int main(int argc, char** argv) {
         return 1;
       }
       if (db) return store_cmds.Run(*store);
+      if (resources.parsed()) return resources.Run(*store->database);
       if (outbox_cmds->parsed()) {
         return outbox_cmds->Run(*store->database, Now(), icp::OperatorName(), std::cout, std::cerr);
       }

@@ -14,19 +14,29 @@
 #include <thread>
 #include <vector>
 
+#include "app/account_real_names.h"
 #include "app/application_service.h"
 #include "app/auth_service.h"
+#include "app/authorization_code_service.h"
+#include "app/material_service.h"
+#include "app/resource_service.h"
 #include "app/review_service.h"
+#include "app/verification_service.h"
 #include "cli/rules_command.h"
+#include "codec/material_limits_json.h"
 #include "crypto/sodium_password_hasher.h"
 #include "exe/clock.h"
 #include "exe/config.h"
+#include "exe/random_code_source.h"
 #include "exe/storage_config.h"
 #include "http/dispatcher.h"
 #include "http/metrics.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "http/session_authenticator.h"
+#include "media/magic_sniffer.h"
+#include "rules/evaluate.h"
+#include "storage/files/blob_store.h"
 #include "version.h"
 
 namespace {
@@ -35,6 +45,7 @@ namespace {
 struct ServeConfig {
   icp::StorageConfig storage;
   icp::http::ServerOptions server;
+  std::size_t max_upload_bytes = 0;
   std::shared_ptr<const icp::RuleSet> rules;
   // Accounts and sign-in (exe/config.h).
   icp::crypto::Argon2Limits password_limits;
@@ -42,6 +53,7 @@ struct ServeConfig {
   icp::http::CookieSettings cookie;
 };
 
+// The real-name verification of accounts, for the authorization-code rules.
 // Prints an error with each of its violations, the way icpctl does.
 void PrintError(std::string_view what, const icp::Error& error) {
   std::cerr << "icpd: " << what << ": " << error.message << "\n";
@@ -69,6 +81,37 @@ int Serve(ServeConfig config) {
     PrintError("cannot open the store", store.error());
     return 1;
   }
+  // Materials: uploads go to a blob directory beside the database, typed by libmagic, within
+  // the limits compiled in from data/reference/material_limits.json (docs/materials.md).
+  icp::Result<std::unique_ptr<icp::files::BlobStore>> blobs =
+      icp::files::BlobStore::Open(config.storage.data_dir / "blobs");
+  if (!blobs) {
+    PrintError("cannot open the blob directory", blobs.error());
+    return 1;
+  }
+  icp::Result<std::unique_ptr<icp::media::MagicSniffer>> sniffer = icp::media::MagicSniffer::Open();
+  if (!sniffer) {
+    PrintError("cannot start libmagic", sniffer.error());
+    return 1;
+  }
+  icp::Result<icp::MaterialLimits> limits = icp::codec::BuiltinMaterialLimits();
+  if (!limits) {
+    PrintError("bad material limits", limits.error());
+    return 1;
+  }
+  // The resource numbers are national (data/rules/national.json); no province overrides
+  // them, so any province's merged parameters carry them.
+  const icp::EligibilityPolicy policy =
+      icp::PolicyOf(config.rules->For(icp::Province::All().front()).parameters);
+  icp::RealClock clock;
+  icp::AccountRealNames real_names;
+  icp::RandomCodeSource code_source;
+  icp::MaterialService materials(*store->database, **blobs, **sniffer, *limits, clock);
+  icp::VerificationService verifications(*store->database, **blobs, **sniffer, *limits, clock);
+  icp::ResourceService resources(*store->database, policy, clock);
+  icp::AuthorizationCodeService codes(*store->database, policy, real_names, code_source, clock);
+  icp::http::MaterialApi material_api{materials, verifications, resources, codes};
+
   icp::http::Metrics metrics;
   const icp::StorageConfig storage = config.storage;
 
@@ -80,7 +123,6 @@ int Serve(ServeConfig config) {
     return 1;
   }
   icp::crypto::SodiumTokenSource tokens;
-  icp::RealClock clock;
   icp::Result<std::unique_ptr<icp::AuthService>> auth =
       icp::AuthService::Create(*store->database, *hasher, tokens, clock, config.auth);
   if (!auth) {
@@ -94,13 +136,14 @@ int Serve(ServeConfig config) {
   icp::ApplicationService applications(*store->database, config.rules, calendar, clock);
   icp::ReviewService reviews(*store->database, config.rules, calendar, clock);
   icp::http::ApplicationApi application_api{applications, reviews, *store->database, clock};
-
-  const icp::http::Services services{
+  icp::http::Services services{
       {*store->database, [storage] { return icp::CheckSchemaCurrent(storage); }},
       metrics,
       auth->get(),
       config.cookie,
       &application_api};
+  services.materials = &material_api;
+  services.max_upload_bytes = config.max_upload_bytes;
   const icp::http::Router router = icp::http::BuildRouter(services);
   const icp::http::Dispatcher dispatcher(router, metrics, &authenticator);
 
@@ -156,6 +199,8 @@ int main(int argc, char** argv) {
         {"--port", "port", "TCP port (ICP_PORT; default 8080; 0 picks a free one and prints it)"},
         {"--max-body-bytes", "max_body_bytes",
          "Largest request body accepted (ICP_MAX_BODY_BYTES; default 1048576)"},
+        {"--max-upload-bytes", "max_upload_bytes",
+         "Largest body of the file upload routes (ICP_MAX_UPLOAD_BYTES; default 16777216)"},
         {"--data-dir", "data_dir",
          "Data directory: icp.db and pii.key live here (ICP_DATA_DIR; default var)"},
         {"--database", "database",
@@ -218,6 +263,7 @@ int main(int argc, char** argv) {
     config.server.address = settings->listen;
     config.server.port = settings->port;
     config.server.max_body_bytes = settings->max_body_bytes;
+    config.max_upload_bytes = settings->max_upload_bytes;
     config.rules = std::make_shared<const icp::RuleSet>(std::move(*rules));
     config.password_limits = {settings->password_hash_ops,
                               static_cast<std::size_t>(settings->password_hash_memory)};

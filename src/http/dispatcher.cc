@@ -179,4 +179,9 @@ Response Dispatcher::Dispatch(Request request) const {
   return response;
 }
 
+std::size_t Dispatcher::BodyLimit(std::string_view method, std::string_view target,
+                                  std::size_t fallback) const {
+  return router_.BodyLimit(method, target.substr(0, target.find('?')), fallback);
+}
+
 }  // namespace icp::http

@@ -43,6 +43,11 @@ class Dispatcher {
   // Admit + Handle + Record.
   Response Dispatch(Request request) const;
 
+  // The largest body the route for `method` and `target` reads (its own limit, else
+  // `fallback`): the server asks once the headers are in, before reading the body.
+  std::size_t BodyLimit(std::string_view method, std::string_view target,
+                        std::size_t fallback) const;
+
  private:
   // The caller of a non-public route, or the refusal to answer with.
   Result<Caller> Authorize(const Request& request, Access access) const;

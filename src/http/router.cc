@@ -107,6 +107,19 @@ void Router::Add(std::string method, std::string pattern, Access access, Handler
   routes_.push_back({std::move(method), std::move(pattern), access, std::move(handler)});
 }
 
+void Router::Add(std::string method, std::string pattern, Access access, std::size_t max_body_bytes,
+                 Handler handler) {
+  Add(std::move(method), std::move(pattern), access, std::move(handler));
+  routes_.back().max_body_bytes = max_body_bytes;
+}
+
+std::size_t Router::BodyLimit(std::string_view method, std::string_view path,
+                              std::size_t fallback) const {
+  const RouteMatch match = Match(method, path);
+  if (match.route == nullptr || match.route->max_body_bytes == 0) return fallback;
+  return match.route->max_body_bytes;
+}
+
 RouteMatch Router::Match(std::string_view method, std::string_view path) const {
   RouteMatch match;
   for (const Route& route : routes_) {

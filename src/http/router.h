@@ -35,6 +35,9 @@ struct Route {
   std::string pattern;
   Access access = Access::kPublic;
   Handler handler;
+  // The largest body this route reads; 0: the server's max_body_bytes. Only routes that take
+  // files (uploads) raise it, so a JSON route keeps the small limit.
+  std::size_t max_body_bytes = 0;
 };
 
 // The outcome of matching a method and a path against the table.
@@ -51,6 +54,13 @@ class Router {
   // REQUIRES: `pattern` starts with '/', each parameter is a whole segment with a
   // non-empty name, and no route with the same method and pattern was added before.
   void Add(std::string method, std::string pattern, Access access, Handler handler);
+  // The same, for a route whose body may be up to `max_body_bytes` (an upload).
+  void Add(std::string method, std::string pattern, Access access, std::size_t max_body_bytes,
+           Handler handler);
+
+  // The body limit of the route that takes `method` and `path` (the target without its
+  // query), or `fallback` when that route has none of its own or no route takes them.
+  std::size_t BodyLimit(std::string_view method, std::string_view path, std::size_t fallback) const;
 
   RouteMatch Match(std::string_view method, std::string_view path) const;
 

@@ -74,6 +74,30 @@ Router BuildRouter(const Services& s) {
   r.Add("PUT",    "/v1/accounts/{id}/real-name", Access::kAdmin,    A(SetRealName));
   r.Add("PUT",    "/v1/accounts/{id}/mobile",    Access::kAdmin,    A(SetBoundMobile));
   r.Add("POST",   "/v1/accounts/{id}:disable",   Access::kAdmin,    A(DisableAccount));
+
+  // ---- materials, verification, resources, authorization codes (http/material_handlers.h,
+  // docs/materials.md). The upload routes alone take bodies up to max_upload_bytes.
+  MaterialApi* m = s.materials;
+  const auto M = [m](Response (*handler)(const Request&, MaterialApi&)) -> Handler {
+    return [m, handler](const Request& q) {
+      if (m == nullptr) return ProblemResponse(q, Unavailable("the API is not wired").error());
+      return handler(q, *m);
+    };
+  };
+  const std::size_t upload = s.max_upload_bytes;
+  r.Add("POST",   "/v1/applications/{id}/materials",        Access::kCustomer, upload, M(UploadMaterial));
+  r.Add("GET",    "/v1/applications/{id}/materials",        Access::kSignedIn, M(ListMaterials));
+  r.Add("GET",    "/v1/materials/{id}/content",             Access::kSignedIn, M(GetMaterialContent));
+  r.Add("DELETE", "/v1/materials/{id}",                     Access::kCustomer, M(DeleteMaterial));
+  r.Add("POST",   "/v1/applications/{id}/verifications",    Access::kCustomer, upload, M(SubmitVerification));
+  r.Add("GET",    "/v1/applications/{id}/verifications",    Access::kSignedIn, M(ListVerifications));
+  r.Add("POST",   "/v1/verifications/{id}:review",          Access::kStaff,    M(ReviewVerification));
+  r.Add("POST",   "/v1/admin/resources:import",             Access::kAdmin,    M(ImportResources));
+  r.Add("GET",    "/v1/resources",                          Access::kCustomer, M(ListResources));
+  r.Add("POST",   "/v1/authorization-codes",                Access::kCustomer, M(CreateAuthorizationCode));
+  r.Add("GET",    "/v1/authorization-codes",                Access::kCustomer, M(ListAuthorizationCodes));
+  r.Add("POST",   "/v1/authorization-codes/{code}:revoke",  Access::kCustomer, M(RevokeAuthorizationCode));
+  r.Add("POST",   "/v1/authorization-codes/{code}:redeem",  Access::kCustomer, M(RedeemAuthorizationCode));
   // clang-format on
   return r;
 }

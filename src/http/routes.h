@@ -3,6 +3,7 @@
 #include "app/auth_service.h"
 #include "http/application_handlers.h"
 #include "http/health_handlers.h"
+#include "http/material_handlers.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/session_authenticator.h"
@@ -20,6 +21,11 @@ struct Services {
   // The API's use cases. Null in tests of the health routes only: the API's routes are in
   // the table all the same (the spec test walks it) and answer 503 without them.
   ApplicationApi* applications = nullptr;
+  // Materials, identity verification, resources and authorization codes. Null in tests of
+  // other routes: the routes are in the table all the same and answer 503 without them.
+  MaterialApi* materials = nullptr;
+  // The body limit of the upload routes (ServeSettings::max_upload_bytes).
+  std::size_t max_upload_bytes = std::size_t{16} << 20;
 };
 
 // The one route table of icpd (STYLE.md §4.3): every method, path and handler, in one place.

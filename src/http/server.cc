@@ -8,6 +8,7 @@
 #include <exception>
 #include <optional>
 #include <set>
+#include <tuple>
 #include <utility>
 
 #include <fmt/format.h>
@@ -83,12 +84,14 @@ bhttp::response<bhttp::string_body> ToMessage(Response response, bool keep_alive
 
 // The refusal for a request that could not be read whole, or 0 when the connection is
 // simply gone (closed, reset, timed out: Beast closes the socket on a timeout).
-std::pair<int, Error> Refusal(const beast::error_code& ec, const ServerOptions& options) {
+// `body_limit`: the limit the request's route had (Dispatcher::BodyLimit).
+std::pair<int, Error> Refusal(const beast::error_code& ec, const ServerOptions& options,
+                              std::size_t body_limit) {
   if (ec == bhttp::error::body_limit) {
-    return {413, InvalidFields({{"body", "request.body-too-large",
-                                 fmt::format("the body is larger than the limit of {} bytes",
-                                             options.max_body_bytes),
-                                 fmt::format("请求体超过上限 {} 字节", options.max_body_bytes)}})
+    return {413, InvalidFields(
+                     {{"body", "request.body-too-large",
+                       fmt::format("the body is larger than the limit of {} bytes", body_limit),
+                       fmt::format("请求体超过上限 {} 字节", body_limit)}})
                      .error()};
   }
   if (ec == bhttp::error::header_limit) {
@@ -223,9 +226,29 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
     parser.body_limit(options.max_body_bytes);
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
     c->stream.expires_after(options.read_timeout);
-    auto [read_ec, read] = co_await bhttp::async_read(c->stream, buffer, parser, kNoThrow);
+    // The headers first: the route they name decides how large a body may follow (an upload
+    // route takes more than a JSON one; Router::Add with max_body_bytes). Beast compares a
+    // Content-Length with the limit as the headers complete, so the limit is lifted while
+    // they are read and the route's limit is applied here, before any of the body is read.
+    std::size_t body_limit = options.max_body_bytes;
+    parser.body_limit(boost::none);
+    auto [read_ec, read] = co_await bhttp::async_read_header(c->stream, buffer, parser, kNoThrow);
+    if (!read_ec) {
+      const auto method = parser.get().method_string();
+      const auto target = parser.get().target();
+      body_limit = dispatcher.BodyLimit(std::string_view(method.data(), method.size()),
+                                        std::string_view(target.data(), target.size()),
+                                        options.max_body_bytes);
+      const boost::optional<std::uint64_t> length = parser.content_length();
+      if (length && *length > body_limit) {
+        read_ec = bhttp::error::body_limit;
+      } else {
+        parser.body_limit(body_limit);  // a chunked body is counted as it arrives
+        std::tie(read_ec, read) = co_await bhttp::async_read(c->stream, buffer, parser, kNoThrow);
+      }
+    }
     if (read_ec) {
-      auto [status, error] = Refusal(read_ec, options);
+      auto [status, error] = Refusal(read_ec, options, body_limit);
       if (status == 0) break;
       Request request;
       if (parser.is_header_done()) {

@@ -75,6 +75,10 @@ class ServerTest : public ::testing::Test {
     });
     router_.Add("GET", "/fast", Access::kPublic,
                 [](const Request&) { return TextResponse("fast", "text/plain"); });
+    // An upload route: its own, larger body limit (Router::Add with max_body_bytes).
+    router_.Add("POST", "/upload", Access::kPublic, 20, [](const Request& q) {
+      return TextResponse(std::to_string(q.body.size()) + " bytes", "text/plain");
+    });
   }
   ~ServerTest() override {
     gate_.Open();
@@ -135,6 +139,39 @@ TEST_F(ServerTest, RefusesAnOversizedBodyWith413) {
       Exchange(port, "POST /fast HTTP/1.1\r\nHost: t\r\nContent-Length: 11\r\n\r\n01234567890");
   EXPECT_TRUE(answer.starts_with("HTTP/1.1 413 ")) << answer;
   EXPECT_NE(answer.find("\"rule\":\"request.body-too-large\""), std::string::npos) << answer;
+}
+
+TEST_F(ServerTest, AnUploadRouteTakesALargerBodyThanTheOthers) {
+  ServerOptions options;
+  options.max_body_bytes = 10;
+  const std::uint16_t port = Start(options);
+  const std::string fifteen = "012345678901234";
+  const std::string taken = Exchange(port,
+                                     "POST /upload?x=1 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                                     "Content-Length: 15\r\n\r\n" +
+                                         fifteen);
+  EXPECT_TRUE(taken.starts_with("HTTP/1.1 200 ")) << taken;
+  EXPECT_TRUE(taken.ends_with("15 bytes")) << taken;
+  const std::string over = Exchange(
+      port, "POST /upload HTTP/1.1\r\nHost: t\r\nContent-Length: 21\r\n\r\n" + fifteen + "012345");
+  EXPECT_TRUE(over.starts_with("HTTP/1.1 413 ")) << over;
+  EXPECT_NE(over.find("limit of 20 bytes"), std::string::npos) << over;
+  // The same body to another route meets the server's limit.
+  const std::string other =
+      Exchange(port, "POST /fast HTTP/1.1\r\nHost: t\r\nContent-Length: 15\r\n\r\n" + fifteen);
+  EXPECT_TRUE(other.starts_with("HTTP/1.1 413 ")) << other;
+  EXPECT_NE(other.find("limit of 10 bytes"), std::string::npos) << other;
+  // A chunked body has no length up front: it is counted as it arrives.
+  const std::string chunked =
+      Exchange(port,
+               "POST /fast HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+               "6\r\n012345\r\n6\r\n012345\r\n0\r\n\r\n");
+  EXPECT_TRUE(chunked.starts_with("HTTP/1.1 413 ")) << chunked;
+  const std::string chunked_upload =
+      Exchange(port,
+               "POST /upload HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+               "Transfer-Encoding: chunked\r\n\r\n6\r\n012345\r\n6\r\n012345\r\n0\r\n\r\n");
+  EXPECT_TRUE(chunked_upload.ends_with("12 bytes")) << chunked_upload;
 }
 
 TEST_F(ServerTest, RefusesOversizedHeadersWith431) {

@@ -10,6 +10,7 @@ using SubjectId = Id<struct SubjectTag>;
 using WebsiteId = Id<struct WebsiteTag>;
 using ApplicationId = Id<struct ApplicationTag>;
 using MaterialId = Id<struct MaterialTag>;
+using VerificationId = Id<struct VerificationTag>;
 using OutboxMessageId = Id<struct OutboxMessageTag>;
 using SessionId = Id<struct SessionTag>;
 using ApiKeyId = Id<struct ApiKeyTag>;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,10 @@ struct MaterialRecord {
   std::int64_t size = 0;     // bytes
   std::string sha256;        // lowercase hex
   std::chrono::sys_seconds uploaded_at{};
+  // The certificate number the material shows, as the customer entered it (identity
+  // documents and subject certificates; seed 003's old and new 三证合一 numbers). Personal
+  // data: every store keeps it sealed (storage/common/pii_vault.h).
+  std::optional<std::string> certificate_number = std::nullopt;
 
   friend bool operator==(const MaterialRecord&, const MaterialRecord&) = default;
 };
@@ -32,6 +37,8 @@ class MaterialRepository {
 
   // kFailedPrecondition if the application does not exist (a foreign key).
   virtual Result<MaterialId> Insert(const MaterialRecord& record) = 0;
+  virtual Result<MaterialRecord> Get(MaterialId id) = 0;  // kNotFound
+  // In upload (id) order.
   virtual Result<std::vector<MaterialRecord>> List(ApplicationId application) = 0;
   virtual Result<void> Remove(MaterialId id) = 0;  // kNotFound
 };

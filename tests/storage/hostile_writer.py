@@ -56,8 +56,12 @@ SETUP = [
     "INSERT INTO outbox (topic, idempotency_key, payload, available_at, delivered_at) "
     "VALUES ('notify', 'delivered-1', '{}', 0, 5)",
     "INSERT INTO inbox (idempotency_key, received_at) VALUES ('delivered-1', 5)",
-    "INSERT INTO authorization_codes (code, server_id, ip, state, generated_by) "
-    "VALUES ('CODE-USED', 'ins-1', '1.2.3.4', 'used', 'c1')",
+    "INSERT INTO authorization_codes (code, server_id, ip, state, generated_by, closed_by, "
+    "closed_at) VALUES ('CODE-USED', 'ins-1', '1.2.3.4', 'used', 'c1', 'c2', 5)",
+    # Verification 1 of application 1, reviewed (failed) by account 3.
+    "INSERT INTO verifications (id, application_id, method, evidence, state, reason, "
+    "submitted_by, submitted_at, reviewed_by, reviewed_at) VALUES "
+    "(1, 1, 'app_code', '8M3K', 'failed', 'blurred', 1, 0, 3, 5)",
     f"INSERT INTO audit_log (seq, at, actor, action, entity, details, prev_hash, hash) "
     f"VALUES (1, 0, 'a', 'x', 'e', '{{}}', '{ZERO}', '{H1}')",
     f"UPDATE audit_head SET seq = 1, hash = '{H1}' WHERE id = 1",
@@ -131,6 +135,19 @@ ATTACKS_COMMON = [
     ("point a used code at another server",
      ["UPDATE authorization_codes SET server_id = 'ins-2' WHERE code = 'CODE-USED'"],
      ["auth-code.kept"]),
+    ("hand a used code to another redeemer",
+     ["UPDATE authorization_codes SET closed_by = 'c3' WHERE code = 'CODE-USED'"],
+     ["auth-code.closed"]),
+    ("insert a used code that names no redeemer",
+     ["INSERT INTO authorization_codes (code, server_id, ip, state, generated_by) "
+      "VALUES ('CODE-X', 'ins-1', '1.2.3.4', 'used', 'c1')"],
+     ["auth-code.closed"]),
+    ("turn a failed verification into a pass",
+     ["UPDATE verifications SET state = 'passed', reason = '' WHERE id = 1"],
+     ["verification.reviewed"]),
+    ("delete a verification",
+     ["DELETE FROM verifications WHERE id = 1"],
+     ["verification.kept", "permission denied"]),
     ("change subject data without an application",
      ["UPDATE subjects SET content_hash = 'forged', changed_by = NULL WHERE id = 1"],
      ["record.change-needs-application"]),

@@ -129,7 +129,8 @@ def main():
         setup = [s.replace(") VALUES", ") OVERRIDING SYSTEM VALUE VALUES", 1)
                  if s.startswith(("INSERT INTO accounts", "INSERT INTO subjects",
                                   "INSERT INTO websites", "INSERT INTO applications",
-                                  "INSERT INTO sessions", "INSERT INTO api_keys"))
+                                  "INSERT INTO sessions", "INSERT INTO api_keys",
+                                  "INSERT INTO verifications"))
                  else s for s in hw.SETUP]
         for statement in setup:
             r = psql(runtime, schema, [statement])

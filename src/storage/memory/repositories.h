@@ -184,6 +184,7 @@ class MaterialRepository final : public icp::MaterialRepository {
  public:
   explicit MaterialRepository(Session& s) : s_(s) {}
   Result<MaterialId> Insert(const MaterialRecord& record) override;
+  Result<MaterialRecord> Get(MaterialId id) override;
   Result<std::vector<MaterialRecord>> List(ApplicationId application) override;
   Result<void> Remove(MaterialId id) override;
 
@@ -209,8 +210,23 @@ class AuthorizationCodeRepository final : public icp::AuthorizationCodeRepositor
   Result<void> Insert(const AuthorizationCode& code) override;
   Result<AuthorizationCode> Get(std::string_view code) override;
   Result<void> Transition(std::string_view code, AuthorizationCodeState from,
-                          AuthorizationCodeState to) override;
+                          AuthorizationCodeState to, std::string_view by,
+                          std::chrono::sys_seconds at) override;
   Result<std::vector<AuthorizationCode>> ListByServer(std::string_view server_id) override;
+  Result<std::vector<AuthorizationCode>> ListByAccount(std::string_view account) override;
+
+ private:
+  Session& s_;
+};
+
+class VerificationRepository final : public icp::VerificationRepository {
+ public:
+  explicit VerificationRepository(Session& s) : s_(s) {}
+  Result<VerificationId> Insert(const VerificationRecord& record) override;
+  Result<VerificationRecord> Get(VerificationId id) override;
+  Result<std::vector<VerificationRecord>> List(ApplicationId application) override;
+  Result<void> Review(VerificationId id, VerificationState state, std::string_view reason,
+                      AccountId reviewer, std::chrono::sys_seconds at) override;
 
  private:
   Session& s_;

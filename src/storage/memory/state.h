@@ -56,6 +56,7 @@ struct Sequences {
   std::int64_t websites = 0;
   std::int64_t applications = 0;
   std::int64_t materials = 0;
+  std::int64_t verifications = 0;
   std::int64_t outbox = 0;
   std::int64_t sessions = 0;
   std::int64_t api_keys = 0;
@@ -79,6 +80,7 @@ struct State {
   std::map<std::int64_t, MaterialRecord> materials;
   std::map<std::string, ResourceRow> resources;
   std::map<std::string, AuthorizationCode> authorization_codes;
+  std::map<std::int64_t, VerificationRecord> verifications;
   std::map<std::int64_t, OutboxRow> outbox;
   std::map<std::string, std::chrono::sys_seconds> inbox;
   std::vector<ReviewNote> review_notes;  // in id order

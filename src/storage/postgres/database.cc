@@ -9,6 +9,7 @@ std::string_view postgres_0001_init();
 std::string_view postgres_0002_runtime_role();
 std::string_view postgres_0005_review_and_idempotency();
 std::string_view postgres_0003_accounts_sessions();
+std::string_view postgres_0006_materials();
 }  // namespace icp::embedded
 
 namespace icp::postgres {
@@ -19,6 +20,7 @@ std::span<const sql::Migration> Migrations() {
       {2, "0002_runtime_role", embedded::postgres_0002_runtime_role()},
       {3, "0003_accounts_sessions", embedded::postgres_0003_accounts_sessions()},
       {5, "0005_review_and_idempotency", embedded::postgres_0005_review_and_idempotency()},
+      {6, "0006_materials", embedded::postgres_0006_materials()},
   };
   return kMigrations;
 }

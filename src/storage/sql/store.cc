@@ -39,6 +39,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::MaterialRepository& materials() override { return materials_; }
   icp::ResourceRepository& resources() override { return resources_; }
   icp::AuthorizationCodeRepository& authorization_codes() override { return codes_; }
+  icp::VerificationRepository& verifications() override { return verifications_; }
   icp::AuditLog& audit() override { return audit_; }
   icp::Outbox& outbox() override { return outbox_; }
   icp::Inbox& inbox() override { return inbox_; }
@@ -91,6 +92,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   MaterialRepository materials_{session_};
   ResourceRepository resources_{session_};
   AuthorizationCodeRepository codes_{session_};
+  VerificationRepository verifications_{session_};
   AuditLog audit_{session_};
   Outbox outbox_{session_};
   Inbox inbox_{session_};

@@ -11,6 +11,7 @@ namespace icp::embedded {
 std::string_view sqlite_0001_init();
 std::string_view sqlite_0004_review_and_idempotency();
 std::string_view sqlite_0002_accounts_sessions();
+std::string_view sqlite_0006_materials();
 }  // namespace icp::embedded
 
 namespace icp::sqlite {
@@ -20,6 +21,7 @@ std::span<const sql::Migration> Migrations() {
       {1, "0001_init", embedded::sqlite_0001_init()},
       {2, "0002_accounts_sessions", embedded::sqlite_0002_accounts_sessions()},
       {4, "0004_review_and_idempotency", embedded::sqlite_0004_review_and_idempotency()},
+      {6, "0006_materials", embedded::sqlite_0006_materials()},
   };
   return kMigrations;
 }

@@ -758,14 +758,24 @@ TEST_P(StorageContract, MaterialsBelongToAnApplication) {
                    "image/jpeg",
                    123'456,
                    sha,
-                   kT0};
+                   kT0,
+                   "91350100M000100Y43"};
   Result<MaterialId> id = uow->materials().Insert(m);
   ASSERT_TRUE(id.has_value());
   m.id = *id;
-  EXPECT_THAT(*uow->materials().List(*app), ::testing::ElementsAre(m));
+  MaterialRecord plain = m;
+  plain.kind = MaterialKind::kDomainCertificate;
+  plain.certificate_number = std::nullopt;
+  Result<MaterialId> plain_id = uow->materials().Insert(plain);
+  ASSERT_TRUE(plain_id.has_value());
+  plain.id = *plain_id;
+  EXPECT_THAT(*uow->materials().List(*app), ::testing::ElementsAre(m, plain));
+  EXPECT_EQ(uow->materials().Get(*id).value(), m);
+  ASSERT_TRUE(uow->materials().Remove(*plain_id));
   ASSERT_TRUE(uow->materials().Remove(*id));
   EXPECT_TRUE(uow->materials().List(*app)->empty());
   EXPECT_EQ(uow->materials().Remove(*id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(uow->materials().Get(*id).error().code, ErrorCode::kNotFound);
   ASSERT_TRUE(uow->Commit().has_value());
   auto orphan = Begin();
   m.application = ApplicationId(98'765);
@@ -817,25 +827,138 @@ TEST_P(StorageContract, ResourcesKeepTheirBackends) {
 
 TEST_P(StorageContract, AnAuthorizationCodeIsUsedOnce) {
   auto uow = Begin();
-  AuthorizationCode code{"AUTH-0001", "ins-1", "203.0.113.10", AuthorizationCodeState::kUnused,
-                         "customer-1"};
+  AuthorizationCode code{"AUTH-0001",  "ins-1", "203.0.113.10", AuthorizationCodeState::kUnused,
+                         "customer-1", kT0};
   ASSERT_TRUE(uow->authorization_codes().Insert(code));
   ASSERT_TRUE(uow->authorization_codes().Transition("AUTH-0001", AuthorizationCodeState::kUnused,
-                                                    AuthorizationCodeState::kUsed));
+                                                    AuthorizationCodeState::kUsed, "customer-2",
+                                                    kT0 + hours(1)));
   ASSERT_TRUE(uow->Commit().has_value());
   auto second = Begin();
   Result<void> again = second->authorization_codes().Transition(
-      "AUTH-0001", AuthorizationCodeState::kUnused, AuthorizationCodeState::kUsed);
+      "AUTH-0001", AuthorizationCodeState::kUnused, AuthorizationCodeState::kUsed, "customer-3",
+      kT0 + hours(2));
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().rule(), "auth-code.state-changed");
   second.reset();
   auto back = Begin();
-  EXPECT_EQ(back->authorization_codes().Get("AUTH-0001")->state, AuthorizationCodeState::kUsed);
+  code.state = AuthorizationCodeState::kUsed;
+  code.closed_by = "customer-2";
+  code.closed_at = kT0 + hours(1);
+  EXPECT_EQ(back->authorization_codes().Get("AUTH-0001").value(), code);
   EXPECT_EQ(back->authorization_codes().ListByServer("ins-1")->size(), 1u);
+  EXPECT_THAT(*back->authorization_codes().ListByAccount("customer-1"),
+              ::testing::ElementsAre(code));
+  EXPECT_THAT(*back->authorization_codes().ListByAccount("customer-2"),
+              ::testing::ElementsAre(code));
+  EXPECT_TRUE(back->authorization_codes().ListByAccount("customer-3")->empty());
   Result<void> revive = back->authorization_codes().Transition(
-      "AUTH-0001", AuthorizationCodeState::kUsed, AuthorizationCodeState::kUnused);
+      "AUTH-0001", AuthorizationCodeState::kUsed, AuthorizationCodeState::kUnused, "customer-1",
+      kT0 + hours(3));
   ASSERT_FALSE(revive.has_value()) << "a used code never becomes usable again";
   EXPECT_EQ(revive.error().rule(), "auth-code.used");
+}
+
+TEST_P(StorageContract, ACodeIsClosedExactlyWhenItIsNotUnused) {
+  auto uow = Begin();
+  AuthorizationCode closed_but_unused{
+      "AUTH-0002",  "ins-1", "203.0.113.10", AuthorizationCodeState::kUnused,
+      "customer-1", kT0,     "customer-2",   kT0};
+  EXPECT_EQ(uow->authorization_codes().Insert(closed_but_unused).error().code,
+            ErrorCode::kFailedPrecondition);
+  uow.reset();
+  auto again = Begin();
+  AuthorizationCode revoked{"AUTH-0003",  "ins-1", "203.0.113.10", AuthorizationCodeState::kUnused,
+                            "customer-1", kT0};
+  ASSERT_TRUE(again->authorization_codes().Insert(revoked));
+  ASSERT_TRUE(again->authorization_codes().Transition("AUTH-0003", AuthorizationCodeState::kUnused,
+                                                      AuthorizationCodeState::kInvalid,
+                                                      "customer-1", kT0 + hours(1)));
+  Result<AuthorizationCode> back = again->authorization_codes().Get("AUTH-0003");
+  EXPECT_EQ(back->state, AuthorizationCodeState::kInvalid);
+  EXPECT_EQ(back->closed_by, "customer-1");
+  ASSERT_TRUE(again->Commit().has_value());
+}
+
+TEST_P(StorageContract, AVerificationIsReviewedOnce) {
+  Result<ApplicationId> app = Submit(NewRecord(Fresh(), SampleApplication(51, "ver51.cn")));
+  ASSERT_TRUE(app.has_value());
+  const AccountId reviewer = CreateAccount(*db_, "reviewer-51");
+  auto uow = Begin();
+  const AccountId owner = uow->applications().Get(*app)->account;
+  VerificationRecord v{VerificationId(),
+                       *app,
+                       VerificationMethod::kCurtainPhoto,
+                       std::string(64, 'b'),
+                       VerificationState::kPending,
+                       "",
+                       owner,
+                       kT0};
+  Result<VerificationId> id = uow->verifications().Insert(v);
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  v.id = *id;
+  EXPECT_THAT(*uow->verifications().List(*app), ::testing::ElementsAre(v));
+  ASSERT_TRUE(uow->verifications().Review(*id, VerificationState::kFailed, "背景不是幕布", reviewer,
+                                          kT0 + hours(1)));
+  ASSERT_TRUE(uow->Commit().has_value());
+  auto second = Begin();
+  Result<void> twice =
+      second->verifications().Review(*id, VerificationState::kPassed, "", reviewer, kT0);
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_EQ(twice.error().code, ErrorCode::kAborted);
+  EXPECT_EQ(twice.error().rule(), "verification.reviewed");
+  second.reset();
+  auto back = Begin();
+  Result<VerificationRecord> read = back->verifications().Get(*id);
+  ASSERT_TRUE(read.has_value());
+  EXPECT_EQ(read->state, VerificationState::kFailed);
+  EXPECT_EQ(read->reason, "背景不是幕布");
+  EXPECT_EQ(read->reviewed_by, reviewer);
+  EXPECT_EQ(read->reviewed_at, kT0 + hours(1));
+  EXPECT_EQ(back->verifications().Get(VerificationId(9999)).error().code, ErrorCode::kNotFound);
+}
+
+TEST_P(StorageContract, AVerificationRefusesWhatTheSchemaRefuses) {
+  Result<ApplicationId> app = Submit(NewRecord(Fresh(), SampleApplication(52, "ver52.cn")));
+  ASSERT_TRUE(app.has_value());
+  AccountId owner;
+  {
+    auto uow = Begin();
+    owner = uow->applications().Get(*app)->account;
+  }
+  VerificationRecord photo{VerificationId(),
+                           *app,
+                           VerificationMethod::kCurtainPhoto,
+                           "not-a-blob",
+                           VerificationState::kPending,
+                           "",
+                           owner,
+                           kT0};
+  EXPECT_EQ(Begin()->verifications().Insert(photo).error().code, ErrorCode::kFailedPrecondition);
+  VerificationRecord orphan{VerificationId(),
+                            ApplicationId(98'766),
+                            VerificationMethod::kAppCode,
+                            "123456",
+                            VerificationState::kPending,
+                            "",
+                            owner,
+                            kT0};
+  EXPECT_EQ(Begin()->verifications().Insert(orphan).error().code, ErrorCode::kFailedPrecondition);
+  auto uow = Begin();
+  VerificationRecord code{VerificationId(),
+                          *app,
+                          VerificationMethod::kAppCode,
+                          "123456",
+                          VerificationState::kPending,
+                          "",
+                          owner,
+                          kT0};
+  Result<VerificationId> id = uow->verifications().Insert(code);
+  ASSERT_TRUE(id.has_value());
+  EXPECT_EQ(
+      uow->verifications().Review(*id, VerificationState::kFailed, "", owner, kT0).error().code,
+      ErrorCode::kFailedPrecondition)
+      << "a failure needs its reason";
 }
 
 // ---- audit log ----

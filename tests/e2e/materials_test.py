@@ -1,0 +1,152 @@
+#!/usr/bin/python3
+"""End-to-end: materials and authorization codes over HTTP only (docs/materials.md).
+
+Like filing_test.py: a SQLite store with its first admin, the real icpd on a free port, and
+the contract-checking client (every response is validated against api/openapi.yaml).
+Checks: JPEG, PNG and PDF uploads are taken; an ELF executable (the bytes of /bin/true) named
+photo.png is refused (material.type) and so is a file over its kind's size limit
+(material.too-large); another account gets 404 for the material's content; the content comes
+back as a private, never-cached attachment; an authorization code created by one account is
+redeemed by another, and a second redeem is refused (auth-code.used).
+
+Needs the accounts API (sign-in, accounts, real names: the h-auth branch).
+Usage: materials_test.py PATH_TO_ICPD PATH_TO_ICPCTL
+"""
+import os
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import filing_test as base  # noqa: E402  (start_icpd, sign_in, document, create_account)
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+        print("FAIL:", what, file=sys.stderr)
+    return cond
+
+
+def jpeg(width, height):
+    """A valid baseline greyscale JPEG of mid-grey 8x8 blocks (DC 0, end of block each)."""
+    def segment(marker, data):
+        return b"\xff" + bytes([marker]) + struct.pack(">H", len(data) + 2) + data
+    blocks = ((width + 7) // 8) * ((height + 7) // 8)
+    bits = "00" * blocks  # DC difference category 0 ('0'), then EOB ('0')
+    bits += "1" * (-len(bits) % 8)
+    scan = bytes(int(bits[i:i + 8], 2) for i in range(0, len(bits), 8))
+    return (b"\xff\xd8" +
+            segment(0xE0, b"JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00") +
+            segment(0xDB, b"\x00" + bytes([1] * 64)) +
+            segment(0xC0, struct.pack(">BHHB", 8, height, width, 1) + b"\x01\x11\x00") +
+            segment(0xC4, b"\x00" + bytes([1] + [0] * 15) + b"\x00") +
+            segment(0xC4, b"\x10" + bytes([1] + [0] * 15) + b"\x00") +
+            segment(0xDA, b"\x01\x01\x00\x00\x3f\x00") + scan + b"\xff\xd9")
+
+
+def pdf():
+    return (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+            b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+            b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+
+def upload(client, app_id, body, kind, owner, name, content_type, number=None):
+    params = {"kind": kind, "owner": owner, "file_name": name}
+    if number:
+        params["certificate_number"] = number
+    return client.post(f"/v1/applications/{app_id}/materials", body=body,
+                       headers={"Content-Type": content_type}, params=params)
+
+
+def run(url):
+    admin = base.sign_in(url, "root", "root-password-1")
+    cert, mobile = "110101199001010111", "13800138000"
+    base.create_account(admin, "zhangsan", "customer", "zhangsan-pass-1", "张三", cert, mobile)
+    base.create_account(admin, "lisi", "customer", "lisi-pass-1", "李四", "110101198001010015",
+                        "13700137000")
+    customer = base.sign_in(url, "zhangsan", "zhangsan-pass-1")
+    other = base.sign_in(url, "lisi", "lisi-pass-1")
+    doc = base.document("materials-e2e.com", cert, mobile)
+    app_id = customer.post("/v1/applications", json_body={"document": doc}).expect(201).json()["id"]
+
+    m = upload(customer, app_id, base.png(1200, 900), "identity_document", "subject.principal",
+               "身份证.png", "image/png", cert).expect(201).json()
+    check(m["content_type"] == "image/png", f"png: {m['content_type']}")
+    j = upload(customer, app_id, jpeg(1024, 768), "domain_certificate", "websites[0]", "d.jpg",
+               "image/jpeg").expect(201).json()
+    check(j["content_type"] == "image/jpeg", f"jpeg: {j['content_type']}")
+    p = upload(customer, app_id, pdf(), "verification_form", "websites[0]", "form.pdf",
+               "application/pdf").expect(201).json()
+    check(p["content_type"] == "application/pdf", f"pdf: {p['content_type']}")
+
+    with open("/bin/true", "rb") as f:
+        elf = f.read()
+    r = upload(customer, app_id, elf, "domain_certificate", "websites[0]", "photo.png", "image/png")
+    r.expect(400)
+    check(r.json()["violations"][0]["rule"] == "material.type", f"elf: {r.json()}")
+    big = base.png(1200, 900) + b"\0" * (4 * 1024 * 1024)
+    r = upload(customer, app_id, big, "domain_certificate", "websites[0]", "big.png", "image/png")
+    r.expect(400)
+    check(any(v["rule"] == "material.too-large" for v in r.json()["violations"]), f"big: {r.json()}")
+
+    content = customer.get(f"/v1/materials/{m['id']}/content").expect(200)
+    check(content.body == base.png(1200, 900), "the content comes back as uploaded")
+    check(content.header("Cache-Control") == "private, no-store", "no-store on the content")
+    check(content.header("Content-Disposition", "").startswith("attachment"), "an attachment")
+    check(content.header("X-Content-Type-Options") == "nosniff", "nosniff")
+    other.get(f"/v1/materials/{m['id']}/content").expect(404)
+    other.delete(f"/v1/materials/{m['id']}").expect(404)
+    listed = customer.get(f"/v1/applications/{app_id}/materials").expect(200).json()["materials"]
+    check(len(listed) == 3, f"three materials listed: {len(listed)}")
+
+    # 备案授权码: lisi (an enterprise) lends its server to zhangsan.
+    lisi = [a for a in admin.get("/v1/accounts").expect(200).json()["accounts"]
+            if a["login"] == "lisi"][0]["id"]
+    admin.put(f"/v1/accounts/{lisi}/real-name", json_body={
+        "kind": "organisation", "name": "北京李四科技有限公司",
+        "certificate": {"type": "credit_code", "number": "91350100M000100Y43"}}).expect(200)
+    admin.post("/v1/admin/resources:import", body=(
+        "id,account,kind,region,mainland,billing,trial,purchased_count,purchased_unit,"
+        "expires_at,public_ip,parent\n"
+        "ins-lisi,lisi,cvm,ap-beijing,true,prepaid,false,12,months,"
+        "2027-11-01T00:00:00+08:00,203.0.113.20,\n").encode(),
+        headers={"Content-Type": "text/csv"}).expect(200)
+    code = other.post("/v1/authorization-codes", json_body={"server_id": "ins-lisi"}).expect(201)
+    value = code.json()["code"]
+    used = customer.post(f"/v1/authorization-codes/{value}:redeem", json_body={}).expect(200)
+    check(used.json()["state"] == "used", f"redeemed: {used.json()}")
+    again = customer.post(f"/v1/authorization-codes/{value}:redeem", json_body={}).expect(409)
+    check(again.json()["violations"][0]["rule"] == "auth-code.used", f"again: {again.json()}")
+    other.post(f"/v1/authorization-codes/{value}:redeem", json_body={}).expect(409)
+
+
+def main():
+    work = tempfile.mkdtemp(prefix="beian-materials-")
+    data = os.path.join(work, "var")
+    os.makedirs(data)
+    subprocess.run([base.ICPCTL, "db", "migrate", "--data-dir", data], check=True, env=base.env(),
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([base.ICPCTL, "accounts", "bootstrap", "--data-dir", data, "--login", "root"],
+                   check=True, env=dict(base.env(), ICP_PASSWORD="root-password-1"),
+                   stdout=subprocess.DEVNULL)
+    proc, url = base.start_icpd(data)
+    try:
+        run(url)
+    finally:
+        proc.terminate()
+        proc.wait(base.TIMEOUT)
+    blobs = os.path.join(data, "blobs")
+    check(os.stat(blobs).st_mode & 0o777 == 0o700, "the blob directory is private")
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        sys.exit(1)
+    print("materials_test: all checks passed")
+
+
+if __name__ == "__main__":
+    main()
