@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include "app/account_real_names.h"
 #include "app/real_name_checks.h"
 #include "domain/resolve_application_type.h"
 #include "ports/storage_errors.h"
@@ -118,6 +119,15 @@ Result<EvaluationFacts> EvaluationFactsFor(UnitOfWork& uow, const ApplicationRec
       }
       facts.authorization_codes.push_back(std::move(*code));
     }
+  }
+  // Whose servers they are, and how each owner is verified (a code's server is judged with
+  // its owner's verification).
+  for (const Resource& r : facts.resources) {
+    if (facts.account_verifications.contains(r.account)) continue;
+    Result<Account> owner = uow.accounts().FindByLogin(r.account);
+    if (!owner && owner.error().code != ErrorCode::kNotFound) return std::unexpected(owner.error());
+    facts.account_verifications[r.account] =
+        owner ? VerificationOfAccount(*owner) : AccountVerification::kNone;
   }
   return facts;
 }

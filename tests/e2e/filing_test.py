@@ -1,17 +1,19 @@
 #!/usr/bin/python3
-"""End-to-end: a personal first filing's first steps over HTTP only (issue 9, in progress).
+"""End-to-end: a personal first filing from sign-in to "ready for bureau", over HTTP only.
 
 Makes a SQLite store (`icpctl db migrate`) with its first admin (`icpctl accounts
 bootstrap`), starts the real icpd on a free port, and drives it through the API with the
 contract-checking client (tests/e2e/openapi_client.py: every response is validated against
-api/openapi.yaml). The admin creates two customers with their real names and bound
-mobiles and a reviewer. The customer runs the type check (a first filing, its checklist),
-opens the application (a retry with the same Idempotency-Key gets the first answer and makes
-one application; the key with another body is 409), cannot submit it without the materials
-(every missing one named), and abandons it only with a confirmation and the current ETag
-(412 for a stale one). Another customer gets 404 for it, a customer 403 on the review queue.
-The rest of the road (uploads, the reviewer's calls, return, fix, pass to "ready for
-bureau") needs the materials API, which lands with the next merge (branch h-materials).
+api/openapi.yaml). The admin creates a customer with its real name and bound mobile and a
+reviewer, and imports the customer's server. The customer runs the type check, opens the
+application (a retry with the same Idempotency-Key gets the first answer, once), uploads
+each material the checklist names, and submits. The reviewer works the queue: a missed call,
+a reached one, a return with a reason on a field; the customer sees the reason on that field,
+fixes it (a stale If-Match is 412) and resubmits; the reviewer passes it to verification and
+on to "ready for bureau". Along the way: another customer gets 404 for it, a customer 403 on
+the queue, a submit without materials names each missing one, the same Idempotency-Key with
+another body is 409, an irreversible act needs its confirmation, and a second customer's
+draft is abandoned with it.
 
 Usage: filing_test.py PATH_TO_ICPD PATH_TO_ICPCTL
 """
@@ -20,10 +22,12 @@ import json
 import os
 import re
 import selectors
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from openapi_client import Client  # noqa: E402
@@ -47,6 +51,17 @@ def env():
     e["ICP_PASSWORD_HASH_OPS"] = "1"
     e["ICP_PASSWORD_HASH_MEMORY"] = "8192"
     return e
+
+
+def png(width, height):
+    """A valid grey PNG of the given size (the upload limits read its header)."""
+    raw = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+
+    def chunk(kind, data):
+        return (struct.pack(">I", len(data)) + kind + data +
+                struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
 def start_icpd(data_dir):
@@ -103,6 +118,18 @@ def create_account(admin, login, role, password, name, cert, mobile):
     return account
 
 
+def upload_checklist(customer, app_id, checklist, cert):
+    for m in checklist:
+        if m["severity"] != "error" or m["condition"]:
+            continue
+        params = {"kind": m["kind"], "owner": m["owner"].replace("[*]", "[0]"),
+                  "file_name": m["kind"] + ".png"}
+        if m["kind"] in ("identity_document", "subject_certificate"):
+            params["certificate_number"] = cert  # the number the document shows (seed 003)
+        customer.post(f"/v1/applications/{app_id}/materials", body=png(1200, 900),
+                      headers={"Content-Type": "image/png"}, params=params).expect(201)
+
+
 def act(client, app_id, verb, etag, body=None, status=200):
     r = client.post(f"/v1/applications/{app_id}:{verb}", json_body=body if body is not None else {},
                     headers={"If-Match": etag})
@@ -138,6 +165,11 @@ def run(url):
     create_account(admin, "lisi", "customer", "lisi-pass-1", "李四", "110101198001010010",
                    "13700137000")
     create_account(admin, "reviewer1", "reviewer", "reviewer-pass-1", "审核员", cert, mobile)
+    admin.post("/v1/admin/resources:import", json_body={"resources": [{
+        "id": "ins-case00", "account": "zhangsan", "kind": "cvm", "region": "ap-beijing",
+        "mainland": True, "billing": "prepaid", "trial": False,
+        "purchased": {"count": 12, "unit": "months"},
+        "expires_at": "2027-11-01T00:00:00+08:00", "public_ip": "203.0.113.10"}]}).expect(200)
 
     customer = sign_in(url, "zhangsan", "zhangsan-pass-1")
     reviewer = sign_in(url, "reviewer1", "reviewer-pass-1")
@@ -172,22 +204,56 @@ def run(url):
     # Submitting without materials lists every missing one at once.
     missing = act(customer, app_id, "submit", first.header("ETag"), status=400).json()
     check(len(missing["violations"]) >= 2, "a submit without materials names each")
-    customer.get("/v1/applications/999999").expect(404)
-    customer.put(f"/v1/applications/{app_id}", json_body=doc).expect(428)
+    upload_checklist(customer, app_id, check_type["materials"], cert)
+    app = customer.get(f"/v1/applications/{app_id}").expect(200)
+    submitted = act(customer, app_id, "submit", app.header("ETag")).json()
+    check(submitted["state"] == "provider_review", f"submitted: {submitted['state']}")
+    check(submitted["deadline"] and submitted["deadline"]["kind"] == "provider_review",
+          "provider review has its deadline")
+
+    # The reviewer's queue, a missed call, a reached one, a return with a field reason.
+    queue = reviewer.get("/v1/review/queue").expect(200).json()["items"]
+    check([a["id"] for a in queue] == [app_id], f"queue: {[a['id'] for a in queue]}")
+    r = reviewer.get(f"/v1/applications/{app_id}").expect(200)
+    r = act(reviewer, app_id, "claim", r.header("ETag"))
+    act(reviewer, app_id, "pass", r.header("ETag"), status=409)  # not reached yet
+    r = act(reviewer, app_id, "contact", r.header("ETag"), {"outcome": "missed"})
+    check(r.json()["next_call_at"] is not None, "a missed call schedules the second")
+    r = act(reviewer, app_id, "contact", r.header("ETag"), {"outcome": "reached"})
+    r = act(reviewer, app_id, "return", r.header("ETag"), {"reasons": [{
+        "field": "websites[0].name", "message": "网站名称不能使用“笔记”以外的泛称",
+        "suggestion": "请改为能体现网站内容的名称"}]})
+    check(r.json()["state"] == "provider_returned", "returned")
+
+    # The customer sees the reason on its field, fixes it and resubmits.
+    mine = customer.get(f"/v1/applications/{app_id}").expect(200)
+    feedback = mine.json()["feedback"]
+    check(len(feedback) == 1 and feedback[0]["field"] == "websites[0].name",
+          f"feedback on the field: {feedback}")
     fixed = copy.deepcopy(doc)
     fixed["websites"][0]["name"] = "张三的读书笔记"
-    r = customer.put(f"/v1/applications/{app_id}", json_body=fixed,
-                     headers={"If-Match": first.header("ETag")}).expect(200)
-    check(r.json()["document"]["websites"][0]["name"] == "张三的读书笔记", "edited")
-    check(r.header("ETag") != first.header("ETag"), "an edit moves the ETag")
-    customer.put(f"/v1/applications/{app_id}", json_body=doc,
+    customer.put(f"/v1/applications/{app_id}", json_body=fixed,
                  headers={"If-Match": first.header("ETag")}).expect(412)
+    customer.put(f"/v1/applications/{app_id}", json_body=fixed).expect(428)
+    edited = customer.put(f"/v1/applications/{app_id}", json_body=fixed,
+                          headers={"If-Match": mine.header("ETag")}).expect(200)
+    check(edited.json()["document"]["websites"][0]["name"] == "张三的读书笔记", "edited")
+    act(customer, app_id, "submit", edited.header("ETag"))
+
+    # Round two: reached, passed to verification, then on to the bureau.
+    r = reviewer.get(f"/v1/applications/{app_id}").expect(200)
+    check(r.json()["round"] == 2, f"round two: {r.json()['round']}")
+    r = act(reviewer, app_id, "contact", r.header("ETag"), {"outcome": "reached"})
+    r = act(reviewer, app_id, "pass", r.header("ETag"))
+    check(r.json()["state"] == "verification", f"to verification: {r.json()['state']}")
+    r = act(reviewer, app_id, "pass", r.header("ETag"))
+    check(r.json()["state"] == "ready_for_bureau", f"ready for bureau: {r.json()['state']}")
+    events = [h["event"] for h in customer.get(f"/v1/applications/{app_id}").json()["history"]]
+    check(events == ["submit", "contact_missed", "contact_reached", "provider_return", "submit",
+                     "contact_reached", "provider_pass", "verification_done"],
+          f"history: {events}")
+    customer.get("/v1/applications/999999").expect(404)
     act(customer, app_id, "withdraw", r.header("ETag"), {}, status=409)  # needs confirm
-    act(customer, app_id, "abandon", first.header("ETag"), {"confirm": True}, status=412)
-    gone = act(customer, app_id, "abandon", r.header("ETag"), {"confirm": True}).json()
-    check(gone["state"] == "abandoned", f"abandoned: {gone['state']}")
-    check(customer.get("/v1/applications", params={"state": "draft"}).json()["items"] == [],
-          "no draft left")
 
     # A second customer's own draft, abandoned with its confirmation.
     doc2 = document("lisi-blog.com", "110101198001010010", "13700137000")
