@@ -67,12 +67,12 @@ def run(url):
     admin = base.sign_in(url, "root", "root-password-1")
     cert, mobile = "110101199001010111", "13800138000"
     base.create_account(admin, "zhangsan", "customer", "zhangsan-pass-1", "张三", cert, mobile)
-    base.create_account(admin, "lisi", "customer", "lisi-pass-1", "李四", "110101198001010015",
+    base.create_account(admin, "lisi", "customer", "lisi-pass-1", "李四", "110101198001010010",
                         "13700137000")
     customer = base.sign_in(url, "zhangsan", "zhangsan-pass-1")
     other = base.sign_in(url, "lisi", "lisi-pass-1")
     doc = base.document("materials-e2e.com", cert, mobile)
-    app_id = customer.post("/v1/applications", json_body={"document": doc}).expect(201).json()["id"]
+    app_id = customer.post("/v1/applications", json_body=doc).expect(201).json()["id"]
 
     m = upload(customer, app_id, base.png(1200, 900), "identity_document", "subject.principal",
                "身份证.png", "image/png", cert).expect(201).json()
@@ -105,11 +105,11 @@ def run(url):
     check(len(listed) == 3, f"three materials listed: {len(listed)}")
 
     # 备案授权码: lisi (an enterprise) lends its server to zhangsan.
-    lisi = [a for a in admin.get("/v1/accounts").expect(200).json()["accounts"]
+    lisi = [a for a in admin.get("/v1/accounts").expect(200).json()["items"]
             if a["login"] == "lisi"][0]["id"]
     admin.put(f"/v1/accounts/{lisi}/real-name", json_body={
         "kind": "organisation", "name": "北京李四科技有限公司",
-        "certificate": {"type": "credit_code", "number": "91350100M000100Y43"}}).expect(200)
+        "certificate": {"type": "business_licence", "number": "91350100M000100Y43"}}).expect(200)
     admin.post("/v1/admin/resources:import", body=(
         "id,account,kind,region,mainland,billing,trial,purchased_count,purchased_unit,"
         "expires_at,public_ip,parent\n"
@@ -132,7 +132,7 @@ def main():
     subprocess.run([base.ICPCTL, "db", "migrate", "--data-dir", data], check=True, env=base.env(),
                    stdout=subprocess.DEVNULL)
     subprocess.run([base.ICPCTL, "accounts", "bootstrap", "--data-dir", data, "--login", "root"],
-                   check=True, env=dict(base.env(), ICP_PASSWORD="root-password-1"),
+                   check=True, env=dict(base.env(), ICP_NEW_PASSWORD="root-password-1"),
                    stdout=subprocess.DEVNULL)
     proc, url = base.start_icpd(data)
     try:
