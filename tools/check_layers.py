@@ -41,7 +41,7 @@ THIRD_PARTY = {
     "app": [],
     "storage": ["sqlite3.h", "libpq-fe.h", "sodium.h", "fmt/"] + POSIX,
     "bureau": ["curl/", "boost/json", "boost/url", "fmt/"],
-    "notify": ["curl/", "boost/json", "fmt/"],
+    "notify": ["curl/", "boost/json", "fmt/", "spdlog/"],
     "codec": ["boost/json"],
     "http": ["boost/", "fmt/", "spdlog/"],
     "cli": ["boost/json", "CLI/", "fmt/"],
@@ -58,7 +58,7 @@ TEST_HEADERS = ["gtest/", "gmock/", "benchmark/"]
 
 # http/'s tests talk to the server through plain POSIX sockets, so that only server.cc
 # compiles Asio.
-TEST_THIRD_PARTY = {"http": POSIX + ["netinet/", "arpa/"]}
+TEST_THIRD_PARTY = {"http": POSIX + ["netinet/", "arpa/"], "notify": POSIX + ["netinet/", "arpa/"]}
 
 # The JSON library is allowed in rules/ only in the files that parse rule data.
 RULES_JSON_FILES = re.compile(r"(^|/)parse[^/]*\.cc$")

@@ -113,7 +113,7 @@ TEST(NotificationTemplates, RendersEveryPlaceholder) {
   ASSERT_TRUE(r.has_value()) << r.error().message;
   EXPECT_EQ(r->subject, "备案申请 42 待您处理（已等待 15 天）");
   EXPECT_NE(r->body.find("“初审驳回”"), std::string::npos) << r->body;
-  EXPECT_NE(r->body.find("请于 2026-12-31 前"), std::string::npos) << r->body;
+  EXPECT_NE(r->body.find("申请将于 2026-12-31 失效"), std::string::npos) << r->body;
   EXPECT_EQ(r->body.find('{'), std::string::npos) << r->body;
 }
 

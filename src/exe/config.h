@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -11,6 +12,16 @@
 
 namespace icp {
 
+// Where notifications go and how often the deadline sweeper runs (docs/configuration.md).
+struct NotifySettings {
+  bool email = false;           // "notify_sink" has smtp: e-mail over SMTP
+  bool sms = false;             // "notify_sink" has webhook: SMS through the HTTP gateway
+  std::string smtp_url;         // "smtp_url", smtp://host:port (smtps://; user:pass@ allowed)
+  std::string smtp_from;        // "smtp_from", the sender address
+  std::string sms_webhook_url;  // "sms_webhook_url", http(s)://...
+  std::chrono::seconds sweep_interval{60};  // "sweep_interval_seconds", 1 to 86400
+};
+
 // Everything `icpd serve` reads, setting by setting (docs/configuration.md; every setting with
 // its default is in config/icpd.example.json). Built once in main() and passed down as plain
 // values; nothing below exe/ reads a file, a flag or the environment (STYLE.md §2.7).
@@ -20,6 +31,7 @@ struct ServeSettings {
   std::size_t max_body_bytes = 1 << 20;            // "max_body_bytes", --max-body-bytes
   StorageConfig storage;                           // "data_dir", "database", "pii_key"
   std::filesystem::path rules_dir = "data/rules";  // "rules_dir", --rules, ICP_RULES_DIR
+  NotifySettings notify;  // "notify_sink", "smtp_url", "smtp_from", "sms_webhook_url", ...
 };
 
 // One source of settings as text, by setting name ("port" → "8080"), with where it came
@@ -31,7 +43,8 @@ struct SettingSource {
 };
 
 // The environment's ICP_* variables as settings (ICP_LISTEN, ICP_PORT, ICP_MAX_BODY_BYTES,
-// ICP_DATA_DIR, ICP_DATABASE, ICP_PII_KEY, ICP_RULES_DIR).
+// ICP_DATA_DIR, ICP_DATABASE, ICP_PII_KEY, ICP_RULES_DIR, ICP_NOTIFY_SINK, ICP_SMTP_URL,
+// ICP_SMTP_FROM, ICP_SMS_WEBHOOK_URL, ICP_SWEEP_INTERVAL_SECONDS).
 std::vector<SettingSource> SettingsFromEnvironment();
 
 // The settings in a JSON config file: one object whose keys are setting names. Every
@@ -41,7 +54,8 @@ Result<std::vector<SettingSource>> SettingsFromFile(const std::filesystem::path&
 
 // Applies the sources in order (later ones win: environment, then the file, then flags)
 // over the defaults. kInvalidArgument listing every value that does not parse, each naming
-// where it came from.
+// where it came from, and a notify_sink whose channel lacks its settings (rule
+// "config.notify-sink": smtp needs smtp_url and smtp_from, webhook needs sms_webhook_url).
 Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSource>>& layers);
 
 // The names of every setting, in the order the example file lists them.

@@ -15,9 +15,11 @@
 #include <vector>
 
 #include "cli/rules_command.h"
+#include "exe/background.h"
 #include "exe/clock.h"
 #include "exe/config.h"
 #include "exe/storage_config.h"
+#include "exe/worker_identity.h"
 #include "http/dispatcher.h"
 #include "http/metrics.h"
 #include "http/routes.h"
@@ -31,6 +33,7 @@ struct ServeConfig {
   icp::StorageConfig storage;
   icp::http::ServerOptions server;
   std::shared_ptr<const icp::RuleSet> rules;
+  icp::NotifySettings notify;
 };
 
 // Prints an error with each of its violations, the way icpctl does.
@@ -67,6 +70,15 @@ int Serve(ServeConfig config) {
   const icp::http::Router router = icp::http::BuildRouter(services);
   const icp::http::Dispatcher dispatcher(router, metrics);
 
+  // Notifications and the deadline sweeper (exe/background.h): two threads of their own,
+  // stopped after the server.
+  icp::Result<std::unique_ptr<icp::BackgroundWork>> background = icp::BackgroundWork::Start(
+      *store->database, *config.rules, config.notify, metrics, icp::NewWorkerIdentity("icpd"));
+  if (!background) {
+    PrintError("cannot start notifications and the sweeper", background.error());
+    return 1;
+  }
+
   // SIGTERM and SIGINT are blocked before the server starts its threads (they inherit the
   // mask) and taken by one waiting thread, which asks the server to stop: no work happens in
   // a signal handler. Until here they end the process the default way.
@@ -96,6 +108,7 @@ int Serve(ServeConfig config) {
             << "listening on " << Url(config.server.address, *port) << std::endl;
   server.Run();
   waiter.join();
+  (*background)->Stop();
   std::cout << "stopped" << std::endl;
   return 0;
 }
@@ -127,6 +140,14 @@ int main(int argc, char** argv) {
          "Key file for personal data (ICP_PII_KEY; default DATA_DIR/pii.key)"},
         {"--rules", "rules_dir",
          "Rules directory, checked at start (ICP_RULES_DIR; default data/rules)"},
+        {"--notify-sink", "notify_sink",
+         "Where notifications go: log, smtp, webhook or smtp+webhook (ICP_NOTIFY_SINK; "
+         "default log)"},
+        {"--smtp-url", "smtp_url", "SMTP server, smtp://host:port (ICP_SMTP_URL)"},
+        {"--smtp-from", "smtp_from", "Sender address of e-mail (ICP_SMTP_FROM)"},
+        {"--sms-webhook-url", "sms_webhook_url", "SMS gateway URL (ICP_SMS_WEBHOOK_URL)"},
+        {"--sweep-interval-seconds", "sweep_interval_seconds",
+         "Seconds between deadline sweeps (ICP_SWEEP_INTERVAL_SECONDS; default 60)"},
     };
     std::vector<std::string> given(std::size(kFlags));
     for (std::size_t i = 0; i < std::size(kFlags); ++i) {
@@ -179,6 +200,7 @@ int main(int argc, char** argv) {
     config.server.port = settings->port;
     config.server.max_body_bytes = settings->max_body_bytes;
     config.rules = std::make_shared<const icp::RuleSet>(std::move(*rules));
+    config.notify = settings->notify;
     return Serve(std::move(config));
   } catch (const std::exception& e) {
     std::cerr << "icpd: internal error: " << e.what() << "\n";
