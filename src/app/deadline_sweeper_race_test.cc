@@ -84,6 +84,19 @@ void Race(Database& a, Database& b) {
   auto [r1a, r1b] = RaceOnce(a, b, kT0 + days(16));
   EXPECT_EQ(r1a.reminders + r1b.reminders, kApplications);
   EXPECT_EQ(r1a.skipped_reminders + r1b.skipped_reminders, kApplications);
+  {
+    auto uow = std::move(*a.Begin());
+    ApplicationQuery returned;
+    returned.states = {ApplicationState::kProviderReturned};
+    returned.limit = 1000;
+    const std::vector<ApplicationRecord> all = *uow->applications().List(returned);
+    EXPECT_EQ(all.size(), static_cast<std::size_t>(kApplications));
+    for (const ApplicationRecord& r : all) {
+      EXPECT_EQ(r.lifecycle.reminded(), std::vector<int>{15});
+      EXPECT_EQ(r.lifecycle.skipped_reminders(), std::vector<int>{7});
+      EXPECT_EQ(r.revision, 2);  // inserted, reminded once
+    }
+  }
   auto [r2a, r2b] = RaceOnce(a, b, kT0 + days(46));
   EXPECT_EQ(r2a.expired + r2b.expired, kApplications);
   EXPECT_EQ(r2a.reminders + r2b.reminders, 0);
@@ -110,11 +123,12 @@ void Race(Database& a, Database& b) {
     if (e.entry.actor == "system:sweeper") ++audited;
   }
   EXPECT_EQ(audited, 2 * kApplications);
-  std::vector<ApplicationRecord> all =
-      *uow->applications().List({.states = {ApplicationState::kExpired}, .limit = 1000});
+  ApplicationQuery expired;
+  expired.states = {ApplicationState::kExpired};
+  expired.limit = 1000;
+  std::vector<ApplicationRecord> all = *uow->applications().List(expired);
   EXPECT_EQ(all.size(), static_cast<std::size_t>(kApplications));
   for (const ApplicationRecord& r : all) {
-    EXPECT_EQ(r.lifecycle.reminded(), std::vector<int>{15});
     EXPECT_EQ(r.revision, 3);  // inserted, reminded, expired: once each
   }
 }

@@ -131,6 +131,26 @@ TEST_F(DeadlineSweeperTest, ASweeperThatWasDownSendsOnlyTheLatestReminder) {
   EXPECT_EQ(Sent().size(), 1u);
 }
 
+TEST_F(DeadlineSweeperTest, LeavesAReminderAnotherSweeperSentToIt) {
+  // Another sweeper's reminder is in the outbox, but the record read does not show it yet
+  // (its unit of work committed after our read): this one changes nothing.
+  const ApplicationId id = Insert(kReturned);
+  const std::string key = "application:" + std::to_string(id.value()) +
+                          ":reminder:7:" + std::to_string(kT0.time_since_epoch().count());
+  {
+    auto uow = std::move(*db_->Begin());
+    ASSERT_TRUE(*uow->outbox().Enqueue({"notify", key, "{}", kT0}));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  clock_.Set(kT0 + days(8));
+  SweepReport r = Run();
+  EXPECT_EQ(r.conflicts, 1);
+  EXPECT_EQ(r.reminders, 0);
+  EXPECT_TRUE(Get(id).lifecycle.reminded().empty());
+  EXPECT_EQ(Get(id).revision, 1);
+  for (const StoredAuditEntry& e : Audit()) EXPECT_NE(e.entry.actor, "system:sweeper");
+}
+
 TEST_F(DeadlineSweeperTest, TellsTheCustomerOfTheSecondCallOnce) {
   const ApplicationId id = Insert({ApplicationEvent::kSubmit, ApplicationEvent::kContactMissed});
   clock_.Set(kT0 + minutes(59));
