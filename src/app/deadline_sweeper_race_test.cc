@@ -22,7 +22,8 @@ namespace {
 using std::chrono::days;
 using storage_testing::kT0;
 
-constexpr int kApplications = 40;
+constexpr int kApplications = 40;  // returned to the customer: a reminder, then expiry
+constexpr int kSmsPending = 20;    // at MIIT's SMS check: a timeout (no notification)
 
 std::string RunId() {
   static const std::string id = std::to_string(std::random_device()());
@@ -65,7 +66,7 @@ std::pair<SweepReport, SweepReport> RaceOnce(Database& a, Database& b,
 void Race(Database& a, Database& b) {
   // An account has one application in progress: each its own.
   std::vector<AccountId> accounts;
-  for (int i = 0; i < kApplications; ++i) {
+  for (int i = 0; i < kApplications + kSmsPending; ++i) {
     accounts.push_back(
         storage_testing::CreateAccount(a, "race-" + RunId() + "-" + std::to_string(i)));
   }
@@ -79,11 +80,24 @@ void Race(Database& a, Database& b) {
       storage_testing::Move(r, ApplicationEvent::kProviderReturn, kT0);
       ASSERT_TRUE(uow->applications().Insert(r).has_value());
     }
+    for (int i = kApplications; i < kApplications + kSmsPending; ++i) {
+      ApplicationRecord r = storage_testing::NewRecord(
+          accounts[i],
+          storage_testing::SampleApplication(100 + i, "race" + std::to_string(i) + ".cn"));
+      for (ApplicationEvent e :
+           {ApplicationEvent::kSubmit, ApplicationEvent::kProviderPass,
+            ApplicationEvent::kVerificationDone, ApplicationEvent::kSentToBureau}) {
+        storage_testing::Move(r, e, kT0);
+      }
+      ASSERT_TRUE(uow->applications().Insert(r).has_value());
+    }
     ASSERT_TRUE(uow->Commit().has_value());
   }
   auto [r1a, r1b] = RaceOnce(a, b, kT0 + days(16));
   EXPECT_EQ(r1a.reminders + r1b.reminders, kApplications);
   EXPECT_EQ(r1a.skipped_reminders + r1b.skipped_reminders, kApplications);
+  // Timeouts put nothing in the outbox: only the revision check keeps them single.
+  EXPECT_EQ(r1a.sms_timed_out + r1b.sms_timed_out, kSmsPending);
   {
     auto uow = std::move(*a.Begin());
     ApplicationQuery returned;
@@ -96,12 +110,22 @@ void Race(Database& a, Database& b) {
       EXPECT_EQ(r.lifecycle.skipped_reminders(), std::vector<int>{7});
       EXPECT_EQ(r.revision, 2);  // inserted, reminded once
     }
+    ApplicationQuery ready;
+    ready.states = {ApplicationState::kReadyForBureau};
+    ready.limit = 1000;
+    const std::vector<ApplicationRecord> timed_out = *uow->applications().List(ready);
+    EXPECT_EQ(timed_out.size(), static_cast<std::size_t>(kSmsPending));
+    for (const ApplicationRecord& r : timed_out) {
+      EXPECT_EQ(r.revision, 2);  // inserted, timed out once
+      EXPECT_EQ(r.lifecycle.history().size(), 5u);
+    }
   }
   auto [r2a, r2b] = RaceOnce(a, b, kT0 + days(46));
   EXPECT_EQ(r2a.expired + r2b.expired, kApplications);
   EXPECT_EQ(r2a.reminders + r2b.reminders, 0);
-  std::cout << "reminders by a " << r1a.reminders << " (conflicts " << r1a.conflicts << "), b "
-            << r1b.reminders << " (conflicts " << r1b.conflicts << "); expiries by a "
+  std::cout << "reminders by a " << r1a.reminders << ", b " << r1b.reminders
+            << "; SMS timeouts by a " << r1a.sms_timed_out << ", b " << r1b.sms_timed_out
+            << "; conflicts a " << r1a.conflicts << ", b " << r1b.conflicts << "; expiries by a "
             << r2a.expired << ", b " << r2b.expired << "\n";
 
   auto uow = std::move(*a.Begin());
@@ -122,7 +146,7 @@ void Race(Database& a, Database& b) {
   for (const StoredAuditEntry& e : entries) {
     if (e.entry.actor == "system:sweeper") ++audited;
   }
-  EXPECT_EQ(audited, 2 * kApplications);
+  EXPECT_EQ(audited, 2 * kApplications + kSmsPending);
   ApplicationQuery expired;
   expired.states = {ApplicationState::kExpired};
   expired.limit = 1000;
