@@ -43,7 +43,9 @@ class MailServer {
       } else if (line == "DATA") {
         c.Write("354 go on\r\n");
         std::string text;
-        for (std::string l = c.ReadLine(); l != "."; l = c.ReadLine()) text += l + "\r\n";
+        for (std::string l = c.ReadLine(); l != "." && !c.closed(); l = c.ReadLine()) {
+          text += l + "\r\n";
+        }
         {
           std::lock_guard lock(mutex_);
           data_ = text;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <functional>
@@ -16,7 +17,7 @@ class Connection {
  public:
   explicit Connection(int fd) : fd_(fd) {}
 
-  // A line without its CRLF; "" once the peer closed.
+  // A line without its CRLF; "" once the peer closed (then closed() is true).
   std::string ReadLine() {
     std::string line;
     while (true) {
@@ -37,6 +38,7 @@ class Connection {
     buffer_.erase(0, out.size());
     return out;
   }
+  bool closed() const { return closed_; }
   void Write(std::string_view text) {
     while (!text.empty()) {
       ssize_t n = ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL);
@@ -49,17 +51,22 @@ class Connection {
   bool Fill() {
     char chunk[4096];
     ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
-    if (n <= 0) return false;
+    if (n <= 0) {
+      closed_ = true;  // closed, or silent for the receive timeout
+      return false;
+    }
     buffer_.append(chunk, static_cast<std::size_t>(n));
     return true;
   }
 
   int fd_;
   std::string buffer_;
+  bool closed_ = false;
 };
 
 // A TCP server on 127.0.0.1 and a port the kernel picks, running `script` for each
-// connection in turn on its own thread, until destroyed.
+// connection in turn on its own thread, until destroyed. A connection silent for 10 s counts
+// as closed, so a script never waits forever on a client that went wrong.
 class LoopbackServer {
  public:
   explicit LoopbackServer(std::function<void(Connection&)> script) : script_(std::move(script)) {
@@ -77,6 +84,8 @@ class LoopbackServer {
       for (;;) {
         int fd = ::accept(listener_, nullptr, nullptr);
         if (fd < 0) return;  // shut down
+        timeval limit{10, 0};
+        ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
         Connection c(fd);
         script_(c);
         ::close(fd);
