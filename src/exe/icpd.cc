@@ -70,15 +70,6 @@ int Serve(ServeConfig config) {
   const icp::http::Router router = icp::http::BuildRouter(services);
   const icp::http::Dispatcher dispatcher(router, metrics);
 
-  // Notifications and the deadline sweeper (exe/background.h): two threads of their own,
-  // stopped after the server.
-  icp::Result<std::unique_ptr<icp::BackgroundWork>> background = icp::BackgroundWork::Start(
-      *store->database, *config.rules, config.notify, metrics, icp::NewWorkerIdentity("icpd"));
-  if (!background) {
-    PrintError("cannot start notifications and the sweeper", background.error());
-    return 1;
-  }
-
   // SIGTERM and SIGINT are blocked before the server starts its threads (they inherit the
   // mask) and taken by one waiting thread, which asks the server to stop: no work happens in
   // a signal handler. Until here they end the process the default way.
@@ -87,6 +78,15 @@ int Serve(ServeConfig config) {
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  // Notifications and the deadline sweeper (exe/background.h): two threads of their own,
+  // started with the signals blocked like the server's, and stopped after the server.
+  icp::Result<std::unique_ptr<icp::BackgroundWork>> background = icp::BackgroundWork::Start(
+      *store->database, *config.rules, config.notify, metrics, icp::NewWorkerIdentity("icpd"));
+  if (!background) {
+    PrintError("cannot start notifications and the sweeper", background.error());
+    return 1;
+  }
 
   config.server.on_draining = [] {
     std::cout << "stopping: no new connections; finishing the requests in flight" << std::endl;
