@@ -43,7 +43,7 @@ THIRD_PARTY = {
     "bureau": ["curl/", "boost/json", "boost/url", "fmt/"],
     "notify": ["curl/", "boost/json", "fmt/", "spdlog/"],
     "codec": ["boost/json"],
-    "http": ["boost/", "fmt/", "spdlog/"],
+    "http": ["boost/", "fmt/", "spdlog/", "sodium.h"],
     "cli": ["boost/json", "CLI/", "fmt/"],
     "bureau_sim": ["boost/", "fmt/"],
     "exe": None,

@@ -40,10 +40,6 @@ class TopicRouter final : public MessageSink {
 
 }  // namespace
 
-std::chrono::sys_seconds RealClock::Now() {
-  return std::chrono::floor<std::chrono::seconds>(RealNow());
-}
-
 Result<Recipient> AccountRecipientDirectory::Find(AccountId account) {
   Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
   if (!uow) return std::unexpected(uow.error());
@@ -57,7 +53,7 @@ Result<Recipient> AccountRecipientDirectory::Find(AccountId account) {
 
 struct BackgroundWork::State {
   Database* db = nullptr;
-  RealClock clock;
+  SystemClock clock;
   std::unique_ptr<AccountRecipientDirectory> directory;
   std::optional<notify::SmtpEmailSender> email;
   std::optional<notify::WebhookSmsSender> sms;

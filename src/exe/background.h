@@ -13,12 +13,6 @@
 
 namespace icp {
 
-// The real clock as the Clock port, whole seconds.
-class RealClock final : public Clock {
- public:
-  std::chrono::sys_seconds Now() override;
-};
-
 // The recipients of notifications, read from the accounts in the store.
 class AccountRecipientDirectory final : public RecipientDirectory {
  public:

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "base/date.h"
+#include "ports/clock.h"
 
 namespace icp {
 
@@ -15,5 +16,13 @@ inline std::chrono::system_clock::time_point RealNow() { return std::chrono::sys
 inline Date TodayInChina() {
   return ChinaDate(std::chrono::floor<std::chrono::seconds>(RealNow()));
 }
+
+// The Clock port over the real clock, for the use cases icpd runs.
+class SystemClock final : public Clock {
+ public:
+  std::chrono::sys_seconds Now() override {
+    return std::chrono::floor<std::chrono::seconds>(RealNow());
+  }
+};
 
 }  // namespace icp

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "app/application_service.h"
+#include "app/review_service.h"
 #include "cli/rules_command.h"
 #include "exe/background.h"
 #include "exe/clock.h"
@@ -65,8 +67,16 @@ int Serve(ServeConfig config) {
   }
   icp::http::Metrics metrics;
   const icp::StorageConfig storage = config.storage;
+  // The use cases, over the store, the rules and the clock.
+  icp::SystemClock clock;
+  const icp::HolidayCalendar& calendar = icp::HolidayCalendar::Builtin();
+  icp::ApplicationService applications(*store->database, config.rules, calendar, clock);
+  icp::ReviewService reviews(*store->database, config.rules, calendar, clock);
+  icp::http::ApplicationApi application_api{applications, reviews, *store->database, clock};
   const icp::http::Services services{
-      {*store->database, [storage] { return icp::CheckSchemaCurrent(storage); }}, metrics};
+      {*store->database, [storage] { return icp::CheckSchemaCurrent(storage); }},
+      metrics,
+      &application_api};
   const icp::http::Router router = icp::http::BuildRouter(services);
   const icp::http::Dispatcher dispatcher(router, metrics);
 

@@ -14,8 +14,9 @@
 namespace icp::http {
 namespace {
 
-// The page policy for an API that serves JSON and one static page: nothing is loaded from
-// anywhere, and no one may frame it.
+// The page policy for an API that serves JSON and static pages: nothing is loaded from
+// anywhere, and no one may frame it. A handler whose page needs more sets its own policy
+// (the docs page: http/api_docs_handlers.h), which then applies to that response alone.
 constexpr std::string_view kContentSecurityPolicy =
     "default-src 'none'; style-src 'self'; img-src 'self'; frame-ancestors 'none'; "
     "base-uri 'none'; form-action 'self'";
@@ -55,7 +56,56 @@ Response MethodNotAllowed(const Request& request, const std::vector<std::string>
   return response;
 }
 
+bool IsSafeMethod(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+// Compares in time that depends only on the lengths, so a CSRF token cannot be guessed
+// byte by byte from response times.
+bool SameSecret(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+Error AuthError(ErrorCode code, std::string rule, std::string message, std::string zh) {
+  Error error{code, message, {}};
+  error.violations.push_back({"", std::move(rule), std::move(message), std::move(zh)});
+  return error;
+}
+
 }  // namespace
+
+Result<Caller> Dispatcher::Authorize(const Request& request, Access access) const {
+  Result<std::optional<Authentication>> found =
+      authenticator_ != nullptr ? authenticator_->Authenticate(request)
+                                : Result<std::optional<Authentication>>(std::nullopt);
+  if (!found) return std::unexpected(found.error());
+  if (!found->has_value()) {
+    return std::unexpected(AuthError(ErrorCode::kUnauthenticated, "auth.required",
+                                     "sign in, or send an API key as a bearer token",
+                                     "请先登录，或以 Bearer 方式提供 API 密钥"));
+  }
+  const Authentication& auth = **found;
+  if (auth.by_session && !IsSafeMethod(request.method)) {
+    const std::string_view sent = request.header("x-csrf-token").value_or("");
+    if (sent.empty() || auth.csrf_token.empty() || !SameSecret(sent, auth.csrf_token)) {
+      return std::unexpected(AuthError(
+          ErrorCode::kPermissionDenied, "auth.csrf",
+          "a signed-in console request that changes something needs the session's X-CSRF-Token",
+          "请求缺少或带有错误的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试"));
+    }
+  }
+  if (!Allows(access, auth.caller.role)) {
+    return std::unexpected(
+        AuthError(ErrorCode::kPermissionDenied, "auth.role",
+                  fmt::format("this route is for {} accounts; you are signed in as {}",
+                              AccessName(access), RoleName(auth.caller.role)),
+                  fmt::format("当前账号（{}）无权执行此操作", RoleLabel(auth.caller.role))));
+  }
+  return auth.caller;
+}
 
 void Dispatcher::Admit(Request& request) const {
   const std::string_view sent = request.header("x-request-id").value_or("");
@@ -72,6 +122,17 @@ Response Dispatcher::Handle(Request request) const {
   }
   request.route = match.route->pattern;
   request.params = std::move(match.params);
+  if (match.route->access != Access::kPublic) {
+    Result<Caller> caller = Authorize(request, match.route->access);
+    if (!caller) {
+      Response refusal = ProblemResponse(request, caller.error());
+      if (caller.error().code == ErrorCode::kUnauthenticated) {
+        refusal.Set("WWW-Authenticate", "Bearer realm=\"beian\"");
+      }
+      return Seal(request, std::move(refusal));
+    }
+    request.caller = *caller;
+  }
   Response response;
   try {
     response = match.route->handler(request);
@@ -86,7 +147,9 @@ Response Dispatcher::Handle(Request request) const {
 
 Response Dispatcher::Seal(const Request& request, Response response) {
   response.Set("X-Request-Id", request.request_id);
-  response.Set("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  if (!response.Has("Content-Security-Policy")) {
+    response.Set("Content-Security-Policy", std::string(kContentSecurityPolicy));
+  }
   response.Set("X-Content-Type-Options", "nosniff");
   response.Set("X-Frame-Options", "DENY");
   response.Set("Referrer-Policy", "no-referrer");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "http/authenticator.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -14,8 +15,10 @@ namespace icp::http {
 // Thread-safe.
 class Dispatcher {
  public:
-  // Both are borrowed and outlive the dispatcher.
-  Dispatcher(const Router& router, Metrics& metrics) : router_(router), metrics_(metrics) {}
+  // All three are borrowed and outlive the dispatcher. Without an authenticator every route
+  // that is not public answers 401.
+  Dispatcher(const Router& router, Metrics& metrics, Authenticator* authenticator = nullptr)
+      : router_(router), metrics_(metrics), authenticator_(authenticator) {}
 
   // Keeps the client's X-Request-Id when it is 1-128 characters of [A-Za-z0-9._-] and
   // generates one otherwise; records the matched route pattern for the log and metrics.
@@ -23,11 +26,15 @@ class Dispatcher {
 
   // Runs the route's handler (404 problem for an unknown path, 405 with Allow for a method
   // the path does not take, 500 problem when the handler throws) and seals the response.
+  // A route that is not public first needs a credential (401, rule "auth.required"; a bad
+  // one 401, "auth.invalid"), for a session on an unsafe method the session's CSRF token in
+  // X-CSRF-Token (403, "auth.csrf"), and a role its Access allows (403, "auth.role").
   Response Handle(Request request) const;
 
-  // Adds what every response carries: X-Request-Id, Content-Security-Policy,
-  // X-Content-Type-Options: nosniff, X-Frame-Options: DENY, Referrer-Policy: no-referrer,
-  // and Cache-Control: no-store unless the handler chose a Cache-Control.
+  // Adds what every response carries: X-Request-Id, X-Content-Type-Options: nosniff,
+  // X-Frame-Options: DENY, Referrer-Policy: no-referrer; Content-Security-Policy (the strict
+  // one, unless the handler chose a policy for its page) and Cache-Control: no-store (unless
+  // the handler chose a Cache-Control).
   static Response Seal(const Request& request, Response response);
 
   // Counts the response in the metrics and writes the access log line.
@@ -37,8 +44,12 @@ class Dispatcher {
   Response Dispatch(Request request) const;
 
  private:
+  // The caller of a non-public route, or the refusal to answer with.
+  Result<Caller> Authorize(const Request& request, Access access) const;
+
   const Router& router_;
   Metrics& metrics_;
+  Authenticator* authenticator_;
 };
 
 }  // namespace icp::http

@@ -21,15 +21,15 @@ Request Get(std::string target) {
 class DispatcherTest : public ::testing::Test {
  protected:
   DispatcherTest() {
-    router_.Add("GET", "/things/{id}", [](const Request& r) {
+    router_.Add("GET", "/things/{id}", Access::kPublic, [](const Request& r) {
       return TextResponse(std::string(r.param("id")), "text/plain");
     });
-    router_.Add("GET", "/cached", [](const Request&) {
+    router_.Add("GET", "/cached", Access::kPublic, [](const Request&) {
       Response r = TextResponse("x", "text/plain");
       r.Set("Cache-Control", "max-age=60");
       return r;
     });
-    router_.Add("GET", "/throws",
+    router_.Add("GET", "/throws", Access::kPublic,
                 [](const Request&) -> Response { throw std::runtime_error("secret detail"); });
   }
 
@@ -120,6 +120,119 @@ TEST_F(DispatcherTest, CountsByRoutePatternNotByRawPath) {
       << text;
   EXPECT_NE(text.find("route=\"(unmatched)\",method=\"GET\",status=\"404\"} 1"), std::string::npos);
   EXPECT_EQ(text.find("/unknown/3"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace icp::http
+
+namespace icp::http {
+namespace {
+
+// Sessions "s-customer" (CSRF token "csrf-1") and "s-admin"; API key "k-reviewer"; "bad" is
+// an unknown credential.
+class FakeAuthenticator : public Authenticator {
+ public:
+  Result<std::optional<Authentication>> Authenticate(const Request& request) override {
+    const std::string_view token = request.header("authorization").value_or("");
+    if (token.empty()) return std::optional<Authentication>();
+    if (token == "bad") return Unauthenticated("unknown credential");
+    if (token == "s-customer") {
+      return Authentication{{AccountId(1), Role::kCustomer}, true, "csrf-1"};
+    }
+    if (token == "s-admin") return Authentication{{AccountId(3), Role::kAdmin}, true, "csrf-3"};
+    return Authentication{{AccountId(2), Role::kReviewer}, false, ""};
+  }
+};
+
+class AuthorizationTest : public ::testing::Test {
+ protected:
+  AuthorizationTest() {
+    const auto who = [](const Request& r) {
+      return TextResponse(std::to_string(r.caller ? r.caller->account.value() : 0), "text/plain");
+    };
+    router_.Add("GET", "/open", Access::kPublic, who);
+    router_.Add("GET", "/mine", Access::kSignedIn, who);
+    router_.Add("POST", "/mine", Access::kCustomer, who);
+    router_.Add("POST", "/queue", Access::kStaff, who);
+    router_.Add("GET", "/admin", Access::kAdmin, who);
+  }
+
+  Response Call(std::string method, std::string target, std::string credential,
+                std::string csrf = "") {
+    Request request;
+    request.method = std::move(method);
+    request.target = std::move(target);
+    if (!credential.empty()) request.headers["authorization"] = std::move(credential);
+    if (!csrf.empty()) request.headers["x-csrf-token"] = std::move(csrf);
+    return dispatcher_.Dispatch(std::move(request));
+  }
+
+  static std::string Rule(const Response& r) {
+    return std::string(boost::json::parse(r.body).at("violations").at(0).at("rule").as_string());
+  }
+
+  FakeAuthenticator authenticator_;
+  Router router_;
+  Metrics metrics_;
+  Dispatcher dispatcher_{router_, metrics_, &authenticator_};
+};
+
+TEST_F(AuthorizationTest, APublicRouteNeedsNoCredentialAndSetsNoCaller) {
+  Response r = Call("GET", "/open", "");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "0");
+}
+
+TEST_F(AuthorizationTest, ARouteThatIsNotPublicAnswers401WithoutACredential) {
+  Response r = Call("GET", "/mine", "");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_EQ(Rule(r), "auth.required");
+  EXPECT_EQ(r.Get("WWW-Authenticate"), "Bearer realm=\"beian\"");
+}
+
+TEST_F(AuthorizationTest, AnUnknownCredentialIs401) {
+  EXPECT_EQ(Call("GET", "/mine", "bad").status, 401);
+}
+
+TEST_F(AuthorizationTest, TheHandlerSeesTheCaller) {
+  Response r = Call("GET", "/mine", "s-customer");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "1");
+}
+
+TEST_F(AuthorizationTest, ASessionNeedsItsCsrfTokenToChangeSomething) {
+  Response missing = Call("POST", "/mine", "s-customer");
+  EXPECT_EQ(missing.status, 403);
+  EXPECT_EQ(Rule(missing), "auth.csrf");
+  Response wrong = Call("POST", "/mine", "s-customer", "csrf-3");
+  EXPECT_EQ(wrong.status, 403);
+  EXPECT_EQ(Rule(wrong), "auth.csrf");
+  Response longer = Call("POST", "/mine", "s-customer", "csrf-10");
+  EXPECT_EQ(longer.status, 403);
+  EXPECT_EQ(Call("POST", "/mine", "s-customer", "csrf-1").status, 200);
+}
+
+TEST_F(AuthorizationTest, AnApiKeyNeedsNoCsrfToken) {
+  EXPECT_EQ(Call("POST", "/queue", "k-reviewer").status, 200);
+}
+
+TEST_F(AuthorizationTest, ARoleTheRouteDoesNotAllowIs403) {
+  Response customer_on_staff = Call("POST", "/queue", "s-customer", "csrf-1");
+  EXPECT_EQ(customer_on_staff.status, 403);
+  EXPECT_EQ(Rule(customer_on_staff), "auth.role");
+  EXPECT_EQ(Call("GET", "/admin", "k-reviewer").status, 403);
+  EXPECT_EQ(Call("GET", "/admin", "s-admin").status, 200);
+  EXPECT_EQ(Call("POST", "/queue", "s-admin", "csrf-3").status, 200);
+  Response staff_on_customer = Call("POST", "/mine", "s-admin", "csrf-3");
+  EXPECT_EQ(staff_on_customer.status, 403);
+}
+
+TEST_F(AuthorizationTest, WithoutAnAuthenticatorEveryRouteButThePublicOnesIs401) {
+  Dispatcher bare(router_, metrics_);
+  Request request;
+  request.method = "GET";
+  request.target = "/mine";
+  EXPECT_EQ(bare.Dispatch(request).status, 401);
 }
 
 }  // namespace

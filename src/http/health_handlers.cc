@@ -56,8 +56,11 @@ Response IndexPage(const Request&) {
       "<head><meta charset=\"utf-8\"><title>Beian 备案平台</title></head>\n"
       "<body>\n"
       "<h1>Beian 备案平台</h1>\n"
-      "<p>ICP 备案服务接口已启动。控制台即将上线；接口说明见 "
-      "<a href=\"/v1/openapi.json\">/v1/openapi.json</a>。</p>\n"
+      "<p>ICP 备案服务接口已启动。控制台即将上线。</p>\n"
+      "<ul>\n"
+      "<li><a href=\"/v1/docs\">接口文档</a>（API v1 docs）</li>\n"
+      "<li><a href=\"/v1/openapi.json\">接口说明 OpenAPI 3.1</a>（/v1/openapi.json）</li>\n"
+      "</ul>\n"
       "</body>\n"
       "</html>\n",
       "text/html; charset=utf-8");

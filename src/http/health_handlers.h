@@ -29,8 +29,8 @@ Response Readyz(const Request& request, const Readiness& readiness);
 // GET /metrics: the Prometheus text exposition of `metrics`.
 Response MetricsPage(const Request& request, const Metrics& metrics);
 
-// GET /: a small Chinese page naming the platform and linking the API description
-// (placeholder until the console and the API docs page land).
+// GET /: a small Chinese page naming the platform and linking the API docs page (/v1/docs)
+// and the API description (/v1/openapi.json); a placeholder until the console lands.
 Response IndexPage(const Request& request);
 
 }  // namespace icp::http

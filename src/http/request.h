@@ -6,6 +6,8 @@
 #include <string>
 #include <string_view>
 
+#include "app/caller.h"
+
 namespace icp::http {
 
 // One HTTP request as handlers see it: the server (http/server.cc) builds it from the wire,
@@ -21,6 +23,8 @@ struct Request {
   std::string request_id;                     // X-Request-Id, sent or generated
   std::string route;                          // the matched pattern: "/v1/applications/{id}"
   std::map<std::string, std::string> params;  // {id} -> "app_01..."
+  // Who is calling: set for every route that is not public, before its handler runs.
+  std::optional<Caller> caller;
   // When the server had the whole request; the access log and the latency histogram count
   // from here.
   std::chrono::steady_clock::time_point received_at = std::chrono::steady_clock::now();

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/personal_data.h"
 #include "http/request.h"
 #include "http/response.h"
 
@@ -16,11 +17,23 @@ namespace icp::http {
 // dispatcher answers with 500.
 using Handler = std::function<Response(const Request&)>;
 
-// One row of the route table: method, path pattern, handler. A pattern is a path whose
-// segments are literal ("v1") or a parameter ("{id}", matching one non-empty segment).
+// Who may call a route. Everything but kPublic needs a signed-in caller (a console session
+// or an API key); kStaff is a reviewer or an admin. The dispatcher enforces it before the
+// handler runs; use cases still check ownership (a customer sees only its own account's
+// objects).
+enum class Access { kPublic, kSignedIn, kCustomer, kStaff, kAdmin };
+
+std::string_view AccessName(Access access);  // "public", "signed_in", "customer", ...
+// Whether a caller with `role` may call a route with `access` (kPublic: everyone).
+bool Allows(Access access, Role role);
+
+// One row of the route table: method, path pattern, who may call it, handler. A pattern is
+// a path whose segments are literal ("v1") or a parameter: "{id}" matches one non-empty
+// segment without ':', "{id}:submit" one that ends in ":submit" (a custom method, AIP-136).
 struct Route {
   std::string method;
   std::string pattern;
+  Access access = Access::kPublic;
   Handler handler;
 };
 
@@ -37,7 +50,7 @@ class Router {
  public:
   // REQUIRES: `pattern` starts with '/', each parameter is a whole segment with a
   // non-empty name, and no route with the same method and pattern was added before.
-  void Add(std::string method, std::string pattern, Handler handler);
+  void Add(std::string method, std::string pattern, Access access, Handler handler);
 
   RouteMatch Match(std::string_view method, std::string_view path) const;
 

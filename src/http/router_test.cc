@@ -13,10 +13,12 @@ Response Named(std::string name) {
 
 Router Table() {
   Router router;
-  router.Add("GET", "/v1/things", [](const Request&) { return Named("list"); });
-  router.Add("POST", "/v1/things", [](const Request&) { return Named("create"); });
-  router.Add("GET", "/v1/things/{id}", [](const Request&) { return Named("get"); });
-  router.Add("GET", "/v1/things/{id}/parts/{part}", [](const Request&) { return Named("part"); });
+  router.Add("GET", "/v1/things", Access::kPublic, [](const Request&) { return Named("list"); });
+  router.Add("POST", "/v1/things", Access::kPublic, [](const Request&) { return Named("create"); });
+  router.Add("GET", "/v1/things/{id}", Access::kPublic,
+             [](const Request&) { return Named("get"); });
+  router.Add("GET", "/v1/things/{id}/parts/{part}", Access::kPublic,
+             [](const Request&) { return Named("part"); });
   return router;
 }
 
@@ -58,13 +60,56 @@ TEST(Router, ListsTheAllowedMethodsWhenOnlyTheMethodIsWrong) {
 
 TEST(RouterDeathTest, RefusesTheSameRouteTwice) {
   Router router = Table();
-  EXPECT_DEATH(router.Add("GET", "/v1/things", [](const Request&) { return Response{}; }),
-               "added twice");
+  EXPECT_DEATH(
+      router.Add("GET", "/v1/things", Access::kPublic, [](const Request&) { return Response{}; }),
+      "added twice");
 }
 
 TEST(RouterDeathTest, RefusesAParameterThatIsNotAWholeSegment) {
   Router router;
-  EXPECT_DEATH(router.Add("GET", "/v1/x{id}", [](const Request&) { return Response{}; }),
+  EXPECT_DEATH(
+      router.Add("GET", "/v1/x{id}", Access::kPublic, [](const Request&) { return Response{}; }),
+      "whole segment");
+}
+
+}  // namespace
+}  // namespace icp::http
+
+namespace icp::http {
+namespace {
+
+TEST(Router, MatchesACustomMethodOnAnObject) {
+  Router router;
+  router.Add("GET", "/v1/apps/{id}", Access::kPublic, [](const Request&) { return Named("get"); });
+  router.Add("POST", "/v1/apps/{id}:submit", Access::kCustomer,
+             [](const Request&) { return Named("submit"); });
+  RouteMatch submit = router.Match("POST", "/v1/apps/42:submit");
+  ASSERT_NE(submit.route, nullptr);
+  EXPECT_EQ(submit.route->pattern, "/v1/apps/{id}:submit");
+  EXPECT_EQ(submit.route->access, Access::kCustomer);
+  EXPECT_EQ(submit.params.at("id"), "42");
+  // "{id}" never takes a value with ':' in it, so a GET of the verb is not a GET of the object.
+  RouteMatch get_verb = router.Match("GET", "/v1/apps/42:submit");
+  EXPECT_EQ(get_verb.route, nullptr);
+  EXPECT_EQ(get_verb.allowed, (std::vector<std::string>{"POST"}));
+  EXPECT_EQ(router.Match("POST", "/v1/apps/:submit").route, nullptr);
+  EXPECT_EQ(router.Match("POST", "/v1/apps/42:withdraw").route, nullptr);
+}
+
+TEST(Router, AccessAllowsRoles) {
+  EXPECT_TRUE(Allows(Access::kSignedIn, Role::kCustomer));
+  EXPECT_TRUE(Allows(Access::kCustomer, Role::kCustomer));
+  EXPECT_FALSE(Allows(Access::kCustomer, Role::kReviewer));
+  EXPECT_TRUE(Allows(Access::kStaff, Role::kReviewer));
+  EXPECT_TRUE(Allows(Access::kStaff, Role::kAdmin));
+  EXPECT_FALSE(Allows(Access::kStaff, Role::kCustomer));
+  EXPECT_FALSE(Allows(Access::kAdmin, Role::kReviewer));
+}
+
+TEST(RouterDeathTest, RefusesAVerbThatIsNotOneWord) {
+  Router router;
+  EXPECT_DEATH(router.Add("GET", "/v1/x/{id}:a:b", Access::kPublic,
+                          [](const Request&) { return Named(""); }),
                "whole segment");
 }
 

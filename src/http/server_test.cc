@@ -69,11 +69,12 @@ std::string Exchange(std::uint16_t port, const std::string& request) {
 class ServerTest : public ::testing::Test {
  protected:
   ServerTest() {
-    router_.Add("GET", "/slow", [this](const Request&) {
+    router_.Add("GET", "/slow", Access::kPublic, [this](const Request&) {
       gate_.Enter();
       return TextResponse("done", "text/plain");
     });
-    router_.Add("GET", "/fast", [](const Request&) { return TextResponse("fast", "text/plain"); });
+    router_.Add("GET", "/fast", Access::kPublic,
+                [](const Request&) { return TextResponse("fast", "text/plain"); });
   }
   ~ServerTest() override {
     gate_.Open();

@@ -25,11 +25,26 @@ struct ApplicationRecord {
   std::chrono::sys_seconds updated_at{};
 };
 
+// Where a page of a list by due time starts: after the application `id` due at `due`
+// (applications without a deadline sort last, as if due at kNoDeadline).
+struct DueCursor {
+  std::chrono::sys_seconds due{};
+  ApplicationId id;
+
+  friend bool operator==(const DueCursor&, const DueCursor&) = default;
+};
+inline constexpr std::chrono::sys_seconds kNoDeadline{std::chrono::seconds(253'402'300'799)};
+
 struct ApplicationQuery {
-  std::optional<AccountId> account;
-  std::vector<ApplicationState> states;  // any of these; empty for all
-  std::optional<Province> province;
-  ApplicationId after;  // keyset paging: ids greater than this
+  std::optional<AccountId> account{};
+  std::vector<ApplicationState> states{};  // any of these; empty for all
+  std::optional<Province> province{};
+  std::optional<ApplicationType> type{};
+  std::optional<std::chrono::sys_seconds> due_before{};  // deadline due at or before
+  ApplicationId after{};  // keyset paging by id: ids greater than this
+  // The review queue's order: by deadline due time, then id, after this cursor. When set,
+  // `after` is ignored.
+  std::optional<DueCursor> by_due_after{};
   std::size_t limit = 50;
 };
 
@@ -50,7 +65,8 @@ class ApplicationRepository {
   // rule "application.history-append-only"). Reaching a terminal state frees the subject and
   // the domains; the open-application conflicts of Insert apply to changed domains too.
   virtual Result<std::int64_t> Update(const ApplicationRecord& record) = 0;
-  // In id order, after query.after, at most query.limit.
+  // In id order after query.after (or in due order after query.by_due_after), at most
+  // query.limit.
   virtual Result<std::vector<ApplicationRecord>> List(const ApplicationQuery& query) = 0;
   // Open applications whose deadline or second call falls at or before `now`, oldest first
   // (not reminders, which fall due before the deadline: DeadlineSweeper pages through List).

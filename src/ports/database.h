@@ -10,9 +10,11 @@
 #include "ports/application_repository.h"
 #include "ports/audit_log.h"
 #include "ports/filing_number_registry.h"
+#include "ports/idempotency_store.h"
 #include "ports/material_repository.h"
 #include "ports/outbox.h"
 #include "ports/resource_repository.h"
+#include "ports/review_journal.h"
 #include "ports/subject_repository.h"
 
 namespace icp {
@@ -35,6 +37,8 @@ class UnitOfWork {
   virtual AuditLog& audit() = 0;
   virtual Outbox& outbox() = 0;
   virtual Inbox& inbox() = 0;
+  virtual ReviewJournal& review_notes() = 0;
+  virtual IdempotencyStore& idempotency() = 0;
 
   // kAborted when a concurrent transaction won (retry the whole unit of work); after a
   // failed commit nothing of the unit of work is stored.

@@ -2,11 +2,16 @@
 """End-to-end test of `icpd serve` over loopback (issue 9, first slice).
 
 Starts the real icpd on a temporary SQLite data directory with --port 0, reads the port from
-its stdout, and checks over HTTP: /healthz, /readyz, /metrics, the index page, 404 and 405
+its stdout, and checks over HTTP: /healthz, /readyz, /metrics, the index page, the API
+description (/v1/openapi.json with its ETag and 304) and its docs page, 404 and 405
 problems, a 413 problem for an oversized body, a 400 problem for a malformed request,
 keep-alive, security headers and X-Request-Id on every response; /readyz 503 on a schema this
 binary does not match; that icpd refuses to start on a bad store; and a graceful shutdown: SIGTERM while a request is in flight lets that
 request finish, refuses new connections, closes idle ones, and exits 0.
+
+Requests that are whole HTTP go through openapi_client.Client, which checks every response
+against api/openapi.yaml; the raw-socket ones (malformed requests, keep-alive, shutdown) test
+the transport below it.
 
 Usage: serve_test.py PATH_TO_ICPD
 Every check that fails is reported, and the exit status is 1 then (never a skip).
@@ -23,6 +28,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from openapi_client import Client, ContractError  # noqa: E402
 
 ICPD = sys.argv[1]
 TIMEOUT = 20  # seconds any one wait may take before the test fails
@@ -82,6 +90,10 @@ class Icpd:
     def connect(self):
         return http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
 
+    def api(self):
+        """A client that checks every response against api/openapi.yaml."""
+        return Client(f"http://127.0.0.1:{self.port}", timeout=TIMEOUT)
+
     def kill(self):
         if self.proc.poll() is None:
             self.proc.kill()
@@ -102,12 +114,14 @@ def clean_env():
 
 
 def request(server, method, path, body=None, headers=None):
-    conn = server.connect()
-    conn.request(method, path, body=body, headers=headers or {})
-    response = conn.getresponse()
-    data = response.read()
-    conn.close()
-    return response, data
+    """Sends one request through the validating client: (response, body bytes). A response
+    api/openapi.yaml does not document is a failure, named."""
+    try:
+        response = server.api().request(method, path, body=body, headers=headers)
+    except ContractError as e:
+        check(False, f"{method} {path}: the response breaks api/openapi.yaml: {e}")
+        raise SystemExit(1)
+    return response, response.body
 
 
 def check_common_headers(response, what):
@@ -156,9 +170,11 @@ def test_routes(server):
     check_common_headers(r, "/readyz")
 
     r, data = request(server, "GET", "/")
-    check(r.status == 200 and "Beian 备案平台" in data.decode() and "/v1/openapi.json" in data.decode(),
-          f"/: {r.status} {data[:200]!r}")
+    check(r.status == 200 and "Beian 备案平台" in data.decode() and "/v1/openapi.json" in data.decode()
+          and 'href="/v1/docs"' in data.decode(), f"/: {r.status} {data[:200]!r}")
     check_common_headers(r, "/")
+
+    test_api_description(server)
 
     r, data = request(server, "GET", "/healthz", headers={"X-Request-Id": "e2e-trace.1"})
     check(r.getheader("X-Request-Id") == "e2e-trace.1",
@@ -218,6 +234,40 @@ def test_routes(server):
     check(re.search(r'^icp_http_request_duration_seconds_bucket\{route="/healthz",le="\+Inf"\} \d+$',
                     text, re.M), "/metrics: no latency histogram for /healthz\n" + text)
     check("/no/such/path" not in text, "/metrics: a raw path became a label")
+
+
+def test_api_description(server):
+    """/v1/openapi.json is api/openapi.yaml as JSON with a strong ETag (304 on If-None-Match);
+    /v1/docs is the docs page with its files, under a CSP of its own that allows only 'self'."""
+    r, data = request(server, "GET", "/v1/openapi.json")
+    spec = json.loads(data)
+    check(r.status == 200 and spec.get("openapi", "").startswith("3.1") and
+          "/v1/openapi.json" in spec.get("paths", {}), f"/v1/openapi.json: {r.status}")
+    etag = r.getheader("ETag") or ""
+    check(re.fullmatch(r'"[^"]+"', etag), f"/v1/openapi.json ETag is {etag!r}")
+    check(r.getheader("Cache-Control") == "no-cache",
+          f"/v1/openapi.json Cache-Control is {r.getheader('Cache-Control')!r}")
+    r, data = request(server, "GET", "/v1/openapi.json", headers={"If-None-Match": etag})
+    check(r.status == 304 and data == b"" and r.getheader("ETag") == etag,
+          f"/v1/openapi.json with If-None-Match: {r.status} {data[:80]!r}")
+    r, data = request(server, "GET", "/v1/openapi.json", headers={"If-None-Match": '"stale"'})
+    check(r.status == 200 and data, f"/v1/openapi.json with a stale If-None-Match: {r.status}")
+
+    r, data = request(server, "GET", "/v1/docs")
+    page = data.decode()
+    csp = r.getheader("Content-Security-Policy") or ""
+    check(r.status == 200 and "swagger-ui" in page, f"/v1/docs: {r.status} {page[:200]!r}")
+    check("script-src 'self'" in csp and "unsafe" not in csp and "http" not in csp and
+          "frame-ancestors 'none'" in csp, f"/v1/docs CSP is {csp!r}")
+    linked = re.findall(r'(?:src|href)="(/v1/docs/[^"]+)"', page)
+    check(len(linked) == 3, f"/v1/docs links {linked}")
+    for src in linked:
+        r, data = request(server, "GET", src)
+        check(r.status == 200 and data, f"{src} (linked from /v1/docs): {r.status}")
+        check("script-src" not in (r.getheader("Content-Security-Policy") or ""),
+              f"{src}: the docs page's CSP leaked to another route")
+    r, data = request(server, "GET", "/v1/docs/nothing.js")
+    check_problem(r, data, 404, "NOT_FOUND", "/v1/docs/nothing.js", rule="docs.asset")
 
 
 def read_all(s):
@@ -322,16 +372,14 @@ def test_refuses_a_bad_store(tmp):
 def body_status(port, size):
     """The status of a POST to /healthz with a body of `size` bytes: 405 (the route is GET
     only) when the body is within the limit, 413 when it is over."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=TIMEOUT)
     try:
-        conn.request("POST", "/healthz", body=b"x" * size)
-        response = conn.getresponse()
-        response.read()
-        return response.status
+        return Client(f"http://127.0.0.1:{port}", timeout=TIMEOUT).post(
+            "/healthz", body=b"x" * size).status
     except (ConnectionError, http.client.HTTPException):
         return None
-    finally:
-        conn.close()
+    except ContractError as e:
+        check(False, f"POST /healthz with {size} bytes: the response breaks api/openapi.yaml: {e}")
+        return None
 
 
 def test_settings(tmp):

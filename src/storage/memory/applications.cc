@@ -178,9 +178,18 @@ Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& reco
 
 namespace {
 
+std::chrono::sys_seconds DueOf(const ApplicationRecord& record) {
+  const std::optional<Deadline>& d = record.lifecycle.deadline();
+  return d ? d->due : kNoDeadline;
+}
+
 bool Matches(const ApplicationRecord& record, const ApplicationQuery& q) {
   if (q.account && record.account != *q.account) return false;
   if (q.province && record.application.subject.province != *q.province) return false;
+  if (q.type && record.lifecycle.type() != *q.type) return false;
+  if (q.due_before && !(record.lifecycle.deadline() && DueOf(record) <= *q.due_before)) {
+    return false;
+  }
   return q.states.empty() ||
          std::ranges::find(q.states, record.lifecycle.state()) != q.states.end();
 }
@@ -197,6 +206,20 @@ Result<std::vector<ApplicationRecord>> ApplicationRepository::List(const Applica
   return s_.Read([&]() -> Result<std::vector<ApplicationRecord>> {
     const auto& applications = s_.state().applications;
     std::vector<ApplicationRecord> out;
+    if (q.by_due_after) {
+      for (const auto& [id, record] : applications) {
+        const DueCursor at{DueOf(record), record.id};
+        const bool later = at.due > q.by_due_after->due ||
+                           (at.due == q.by_due_after->due && at.id > q.by_due_after->id);
+        if (later && Matches(record, q)) out.push_back(record);
+      }
+      std::ranges::sort(out, [](const ApplicationRecord& a, const ApplicationRecord& b) {
+        return std::pair(DueOf(a), a.id) < std::pair(DueOf(b), b.id);
+      });
+      if (out.size() > q.limit)
+        out.erase(out.begin() + static_cast<std::ptrdiff_t>(q.limit), out.end());
+      return out;
+    }
     for (auto it = applications.upper_bound(q.after.value());
          it != applications.end() && out.size() < q.limit; ++it) {
       if (Matches(it->second, q)) out.push_back(it->second);

@@ -31,6 +31,8 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::AuditLog& audit() override { return audit_; }
   icp::Outbox& outbox() override { return outbox_; }
   icp::Inbox& inbox() override { return inbox_; }
+  icp::ReviewJournal& review_notes() override { return review_notes_; }
+  icp::IdempotencyStore& idempotency() override { return idempotency_; }
 
   // Nothing can fail past the checks at the top, so the copy, the audit entries and the
   // outbox messages land together. The lock is released here, as SQLite's COMMIT releases
@@ -69,6 +71,8 @@ class UnitOfWork final : public icp::UnitOfWork {
   AuditLog audit_{session_};
   Outbox outbox_{session_};
   Inbox inbox_{session_};
+  ReviewJournal review_notes_{session_};
+  IdempotencyStore idempotency_{session_};
 };
 
 class ReadTransaction final : public icp::ReadTransaction {

@@ -65,6 +65,8 @@ struct State {
   std::map<std::string, AuthorizationCode> authorization_codes;
   std::map<std::int64_t, OutboxRow> outbox;
   std::map<std::string, std::chrono::sys_seconds> inbox;
+  std::vector<ReviewNote> review_notes;  // in id order
+  std::map<std::pair<std::int64_t, std::string>, IdempotencyRecord> idempotency;
 };
 
 // The committed audit log and its recorded head. Kept apart from State: it is append-only

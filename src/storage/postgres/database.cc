@@ -7,15 +7,17 @@
 namespace icp::embedded {
 std::string_view postgres_0001_init();
 std::string_view postgres_0002_runtime_role();
+std::string_view postgres_0005_review_and_idempotency();
 }  // namespace icp::embedded
 
 namespace icp::postgres {
 
 std::span<const sql::Migration> Migrations() {
-  static const std::array<sql::Migration, 2> kMigrations = {{
+  static const sql::Migration kMigrations[] = {
       {1, "0001_init", embedded::postgres_0001_init()},
       {2, "0002_runtime_role", embedded::postgres_0002_runtime_role()},
-  }};
+      {5, "0005_review_and_idempotency", embedded::postgres_0005_review_and_idempotency()},
+  };
   return kMigrations;
 }
 

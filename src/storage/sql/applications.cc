@@ -335,28 +335,36 @@ Result<std::int64_t> ApplicationRepository::Update(const ApplicationRecord& reco
 
 Result<std::vector<ApplicationRecord>> ApplicationRepository::List(const ApplicationQuery& q) {
   std::string statement(kColumns);
-  statement += "WHERE id > $1";
   std::vector<Value> p;
-  p.reserve(4 + q.states.size());
-  p.emplace_back(std::int64_t{q.after.value()});
-  if (q.account) {
-    p.push_back(std::int64_t{q.account->value()});
-    statement += " AND account_id = $" + std::to_string(p.size());
+  p.reserve(8 + q.states.size());
+  const auto param = [&p](const Value& v) {
+    p.push_back(v);
+    return "$" + std::to_string(p.size());
+  };
+  // Applications without a deadline sort as if due at the end of time.
+  const std::string due =
+      "coalesce(deadline_due, " + std::to_string(kNoDeadline.time_since_epoch().count()) + ")";
+  if (q.by_due_after) {
+    const std::string at = param(Time(q.by_due_after->due));
+    const std::string id = param(std::int64_t{q.by_due_after->id.value()});
+    statement +=
+        "WHERE (" + due + " > " + at + " OR (" + due + " = " + at + " AND id > " + id + "))";
+  } else {
+    statement += "WHERE id > " + param(std::int64_t{q.after.value()});
   }
-  if (q.province) {
-    p.push_back(Text(q.province->code()));
-    statement += " AND province = $" + std::to_string(p.size());
-  }
+  if (q.account) statement += " AND account_id = " + param(std::int64_t{q.account->value()});
+  if (q.province) statement += " AND province = " + param(Text(q.province->code()));
+  if (q.type) statement += " AND type = " + param(Text(ApplicationTypeName(*q.type)));
+  if (q.due_before) statement += " AND deadline_due <= " + param(Time(*q.due_before));
   if (!q.states.empty()) {
     statement += " AND state IN (";
     for (std::size_t i = 0; i < q.states.size(); ++i) {
-      p.push_back(Text(ApplicationStateName(q.states[i])));
-      statement += (i ? ", $" : "$") + std::to_string(p.size());
+      statement += (i ? ", " : "") + param(Text(ApplicationStateName(q.states[i])));
     }
     statement += ")";
   }
-  p.push_back(static_cast<std::int64_t>(q.limit));
-  statement += " ORDER BY id LIMIT $" + std::to_string(p.size());
+  statement += q.by_due_after ? " ORDER BY " + due + ", id" : " ORDER BY id";
+  statement += " LIMIT " + param(static_cast<std::int64_t>(q.limit));
   Result<Rows> r = s_.Run(statement, p);
   if (!r) return std::unexpected(r.error());
   std::vector<ApplicationRecord> out;

@@ -178,4 +178,30 @@ class AuditLogReader final : public icp::AuditLogReader {
   Session& s_;
 };
 
+class ReviewJournal final : public icp::ReviewJournal {
+ public:
+  explicit ReviewJournal(Session& s) : s_(s) {}
+  Result<void> Append(const ReviewNote& note) override;
+  Result<std::vector<ReviewNote>> List(ApplicationId application) override;
+
+ private:
+  Session& s_;
+};
+
+class IdempotencyStore final : public icp::IdempotencyStore {
+ public:
+  explicit IdempotencyStore(Session& s) : s_(s) {}
+  Result<std::optional<IdempotencyRecord>> Find(AccountId account, const std::string& key) override;
+  Result<bool> Reserve(const IdempotencyRecord& pending) override;
+  Result<bool> TakeOver(AccountId account, const std::string& key,
+                        std::chrono::sys_seconds stale_before,
+                        std::chrono::sys_seconds now) override;
+  Result<void> Complete(AccountId account, const std::string& key, int status,
+                        const std::string& response) override;
+  Result<void> Release(AccountId account, const std::string& key) override;
+
+ private:
+  Session& s_;
+};
+
 }  // namespace icp::sql

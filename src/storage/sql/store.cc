@@ -39,6 +39,8 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::AuditLog& audit() override { return audit_; }
   icp::Outbox& outbox() override { return outbox_; }
   icp::Inbox& inbox() override { return inbox_; }
+  icp::ReviewJournal& review_notes() override { return review_notes_; }
+  icp::IdempotencyStore& idempotency() override { return idempotency_; }
 
   Result<void> Commit() override {
     if (session_.ended) return FailedPrecondition("this unit of work has ended");
@@ -86,6 +88,8 @@ class UnitOfWork final : public icp::UnitOfWork {
   AuditLog audit_{session_};
   Outbox outbox_{session_};
   Inbox inbox_{session_};
+  ReviewJournal review_notes_{session_};
+  IdempotencyStore idempotency_{session_};
 };
 
 // A read-only transaction on a connection of its own; ending it (destruction) rolls back,

@@ -9,14 +9,16 @@
 
 namespace icp::embedded {
 std::string_view sqlite_0001_init();
+std::string_view sqlite_0004_review_and_idempotency();
 }  // namespace icp::embedded
 
 namespace icp::sqlite {
 
 std::span<const sql::Migration> Migrations() {
-  static const std::array<sql::Migration, 1> kMigrations = {{
+  static const sql::Migration kMigrations[] = {
       {1, "0001_init", embedded::sqlite_0001_init()},
-  }};
+      {4, "0004_review_and_idempotency", embedded::sqlite_0004_review_and_idempotency()},
+  };
   return kMigrations;
 }
 

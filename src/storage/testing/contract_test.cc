@@ -265,25 +265,55 @@ TEST_P(StorageContract, ListsPageByIdAndFilter) {
   }
   auto uow = Begin();
   Result<std::vector<ApplicationRecord>> page =
-      uow->applications().List({account_, {}, std::nullopt, ApplicationId(), 2});
+      uow->applications().List({.account = account_, .limit = 2});
   ASSERT_TRUE(page.has_value());
   ASSERT_EQ(page->size(), 2u);
   EXPECT_EQ((*page)[0].id, ids[0]);
   Result<std::vector<ApplicationRecord>> next =
-      uow->applications().List({account_, {}, std::nullopt, (*page)[1].id, 10});
+      uow->applications().List({.account = account_, .after = (*page)[1].id, .limit = 10});
   ASSERT_EQ(next->size(), 3u);
   EXPECT_EQ((*next)[0].id, ids[2]);
-  Result<std::vector<ApplicationRecord>> queue =
-      uow->applications().List({std::nullopt,
-                                {ApplicationState::kProviderReview, ApplicationState::kWithdrawn},
-                                Province::FromCode("44").value(),
-                                ApplicationId(),
-                                50});
+  Result<std::vector<ApplicationRecord>> queue = uow->applications().List(
+      {.states = {ApplicationState::kProviderReview, ApplicationState::kWithdrawn},
+       .province = Province::FromCode("44").value()});
   ASSERT_EQ(queue->size(), 3u);
   EXPECT_EQ((*queue)[2].id, ids[4]);
-  Result<std::vector<ApplicationRecord>> none = uow->applications().List(
-      {std::nullopt, {}, Province::FromCode("11").value(), ApplicationId(), 50});
+  Result<std::vector<ApplicationRecord>> none =
+      uow->applications().List({.province = Province::FromCode("11").value()});
   EXPECT_TRUE(none->empty());
+}
+
+TEST_P(StorageContract, TheQueueListsByDueTimeThenId) {
+  // Submitted at different times: due in that order, whatever the ids.
+  std::vector<ApplicationId> ids;
+  for (int i = 0; i < 4; ++i) {
+    ApplicationRecord r =
+        NewRecord(Fresh(), SampleApplication(40 + i, "queue" + std::to_string(i) + ".cn"));
+    Move(r, ApplicationEvent::kSubmit, kT0 + days(10 - 2 * i));
+    ids.push_back(*Submit(r));
+  }
+  ids.push_back(*Submit(NewRecord(Fresh(), SampleApplication(44, "queue-draft.cn"))));
+  auto uow = Begin();
+  ApplicationQuery q{
+      .states = {ApplicationState::kProviderReview}, .by_due_after = DueCursor{}, .limit = 3};
+  Result<std::vector<ApplicationRecord>> first = uow->applications().List(q);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ((*first)[0].id, ids[3]);
+  EXPECT_EQ((*first)[1].id, ids[2]);
+  EXPECT_EQ((*first)[2].id, ids[1]);
+  q.by_due_after = DueCursor{(*first)[2].lifecycle.deadline()->due, (*first)[2].id};
+  Result<std::vector<ApplicationRecord>> rest = uow->applications().List(q);
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].id, ids[0]);
+  // A draft has no deadline: it sorts last.
+  Result<std::vector<ApplicationRecord>> all =
+      uow->applications().List({.by_due_after = DueCursor{}, .limit = 50});
+  ASSERT_GE(all->size(), 5u);
+  EXPECT_EQ(all->back().id, ids[4]);
+  Result<std::vector<ApplicationRecord>> due_soon = uow->applications().List(
+      {.due_before = (*first)[1].lifecycle.deadline()->due, .by_due_after = DueCursor{}});
+  EXPECT_EQ(due_soon->size(), 2u);
 }
 
 TEST_P(StorageContract, ListsWhatIsDue) {

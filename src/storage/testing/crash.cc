@@ -87,7 +87,7 @@ CrashReport KillWriterMidWrite(const std::function<std::unique_ptr<Database>()>&
   }
   for (ApplicationId after;;) {
     Result<std::vector<ApplicationRecord>> page =
-        (*uow)->applications().List({std::nullopt, {}, std::nullopt, after, 500});
+        (*uow)->applications().List({.after = after, .limit = 500});
     if (!page || page->empty()) break;
     report.applications += static_cast<std::int64_t>(page->size());
     after = page->back().id;

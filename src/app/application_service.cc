@@ -1,0 +1,411 @@
+#include "app/application_service.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "domain/resolve_application_type.h"
+#include "ports/storage_errors.h"
+
+namespace icp {
+namespace {
+
+bool IsEditable(ApplicationState s) {
+  return s == ApplicationState::kDraft || s == ApplicationState::kProviderReturned ||
+         s == ApplicationState::kBureauReturned;
+}
+
+// Types the type check can resolve; the others are chosen on a record.
+bool IsResolvable(ApplicationType t) {
+  return t == ApplicationType::kFirstFiling || t == ApplicationType::kNewWebsite ||
+         t == ApplicationType::kNewWebsiteFiledElsewhere || t == ApplicationType::kNewAccess ||
+         t == ApplicationType::kContinueAccess;
+}
+
+std::unexpected<Error> Refused(ErrorCode code, std::string field, std::string rule,
+                               std::string message, std::string zh) {
+  Error e{code, message, {}};
+  e.violations.push_back({std::move(field), std::move(rule), std::move(message), std::move(zh)});
+  return std::unexpected(std::move(e));
+}
+
+OpenApplication OpenFor(UnitOfWork& uow, const std::optional<ApplicationId>& open,
+                        const Caller& caller) {
+  if (!open) return OpenApplication::kNone;
+  Result<ApplicationRecord> r = uow.applications().Get(*open);
+  return r && r->account == caller.account ? OpenApplication::kHere
+                                           : OpenApplication::kHereOtherAccount;
+}
+
+// The facts the type check decides on, from this provider's records.
+struct GatheredFacts {
+  ApplicationTypeFacts facts;
+  std::optional<SubjectRecord> subject;  // the subject on record, in any account
+};
+
+Result<GatheredFacts> Gather(UnitOfWork& uow, const Caller& caller, const Application& doc) {
+  GatheredFacts out;
+  Result<std::optional<SubjectRecord>> subject =
+      uow.subjects().FindByCertificate(doc.subject.certificate);
+  if (!subject) return std::unexpected(subject.error());
+  out.subject = *subject;
+  if (out.subject) {
+    Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject(out.subject->id);
+    if (!sites) return std::unexpected(sites.error());
+    const bool any_active = std::ranges::any_of(*sites, [](auto& w) { return !w.cancelled; });
+    if (out.subject->account != caller.account) {
+      out.facts.subject = SubjectStanding::kFiledHereOtherAccount;
+    } else if (out.subject->number && !any_active) {
+      out.facts.subject = SubjectStanding::kEmptyShell;
+      out.facts.only_website_cancelled = !sites->empty();
+    } else {
+      out.facts.subject = SubjectStanding::kFiledHere;
+    }
+  }
+  Result<std::optional<ApplicationId>> open =
+      uow.applications().FindOpenBySubject(doc.subject.certificate);
+  if (!open) return std::unexpected(open.error());
+  out.facts.subject_open_application = OpenFor(uow, *open, caller);
+  for (const Website& w : doc.websites) {
+    WebsiteFacts site;
+    for (const DomainName& d : w.domains) {
+      DomainFacts domain;
+      Result<std::optional<WebsiteRecord>> filed = uow.websites().FindByDomain(d);
+      if (!filed) return std::unexpected(filed.error());
+      if (*filed) {
+        domain.standing = out.subject && (*filed)->subject == out.subject->id
+                              ? DomainStanding::kFiledUnderSubjectHere
+                              : DomainStanding::kFiledUnderOtherSubject;
+      }
+      Result<std::optional<ApplicationId>> open_domain = uow.applications().FindOpenByDomain(d);
+      if (!open_domain) return std::unexpected(open_domain.error());
+      domain.open_application = OpenFor(uow, *open_domain, caller);
+      site.domains.push_back(domain);
+    }
+    out.facts.websites.push_back(std::move(site));
+  }
+  if (doc.type && IsResolvable(*doc.type)) out.facts.chosen = doc.type;
+  return out;
+}
+
+// What Evaluate needs beside the document: the subject's filed websites and the inventory
+// the websites name (resources and authorization codes).
+Result<EvaluationFacts> EvaluationFactsFor(UnitOfWork& uow, const ApplicationRecord& record) {
+  EvaluationFacts facts;
+  facts.inventory_known = true;
+  if (record.subject) {
+    Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject(*record.subject);
+    if (!sites) return std::unexpected(sites.error());
+    facts.filed_websites = static_cast<int>(
+        std::ranges::count_if(*sites, [](const WebsiteRecord& w) { return !w.cancelled; }));
+  }
+  for (const Website& w : record.application.websites) {
+    for (const std::string& id : w.resources) {
+      if (Result<Resource> r = uow.resources().Get(id); r) {
+        facts.resources.push_back(std::move(*r));
+        continue;
+      } else if (r.error().code != ErrorCode::kNotFound) {
+        return std::unexpected(r.error());
+      }
+      Result<AuthorizationCode> code = uow.authorization_codes().Get(id);
+      if (!code) {
+        if (code.error().code == ErrorCode::kNotFound) continue;  // the rules name it unknown
+        return std::unexpected(code.error());
+      }
+      if (Result<Resource> server = uow.resources().Get(code->server_id); server) {
+        facts.resources.push_back(std::move(*server));
+      }
+      facts.authorization_codes.push_back(std::move(*code));
+    }
+  }
+  return facts;
+}
+
+Result<void> Audit(UnitOfWork& uow, const Caller& caller, std::string_view action,
+                   ApplicationId id, std::chrono::sys_seconds now, std::string details) {
+  return uow.audit().Append({now, ActorOf(caller), std::string(action),
+                             "application:" + std::to_string(id.value()), std::move(details)});
+}
+
+Result<ApplicationView> ViewOf(UnitOfWork& uow, ApplicationRecord record) {
+  Result<std::vector<ReviewNote>> notes = uow.review_notes().List(record.id);
+  if (!notes) return std::unexpected(notes.error());
+  const int round = SubmissionRound(record.lifecycle);
+  return ApplicationView{std::move(record), std::move(*notes), round};
+}
+
+// Commits `uow` and reads the application back as stored.
+Result<ApplicationView> CommitAndView(Database& db, std::unique_ptr<UnitOfWork> uow,
+                                      ApplicationId id) {
+  if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
+  Result<std::unique_ptr<UnitOfWork>> read = db.Begin();
+  if (!read) return std::unexpected(read.error());
+  Result<ApplicationRecord> record = (*read)->applications().Get(id);
+  if (!record) return std::unexpected(record.error());
+  return ViewOf(**read, std::move(*record));
+}
+
+Result<void> RequireCustomer(const Caller& caller) {
+  if (caller.role == Role::kCustomer) return {};
+  return Refused(ErrorCode::kPermissionDenied, "", "auth.role",
+                 "only a customer account files applications", "仅客户账号可以提交备案申请");
+}
+
+}  // namespace
+
+std::string ActorOf(const Caller& caller) {
+  return "account:" + std::to_string(caller.account.value());
+}
+
+int SubmissionRound(const ApplicationLifecycle& lifecycle) {
+  return static_cast<int>(std::ranges::count_if(lifecycle.history(), [](const auto& t) {
+    return t.event == ApplicationEvent::kSubmit;
+  }));
+}
+
+Result<ApplicationRecord> VisibleApplication(UnitOfWork& uow, const Caller& caller,
+                                             ApplicationId id) {
+  Result<ApplicationRecord> record = uow.applications().Get(id);
+  if (!record || !caller.MayRead(record->account)) {
+    if (record || record.error().code == ErrorCode::kNotFound) {
+      return Refused(ErrorCode::kNotFound, "", "application.not-found",
+                     "no application " + std::to_string(id.value()),
+                     "申请不存在：" + std::to_string(id.value()));
+    }
+  }
+  return record;
+}
+
+ApplicationService::ApplicationService(Database& db, std::shared_ptr<const RuleSet> rules,
+                                       const HolidayCalendar& calendar, Clock& clock)
+    : db_(db), rules_(std::move(rules)), calendar_(calendar), clock_(clock) {}
+
+Result<TypeCheck> ApplicationService::CheckType(const Caller& caller, const Application& doc) {
+  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+  if (!uow) return std::unexpected(uow.error());
+  Result<GatheredFacts> gathered = Gather(**uow, caller, doc);
+  if (!gathered) return std::unexpected(gathered.error());
+  TypeCheck out;
+  if (gathered->subject && gathered->subject->account == caller.account) {
+    out.subject = gathered->subject->id;
+  }
+  Result<ApplicationType> type = ResolveApplicationType(gathered->facts);
+  if (type) {
+    out.type = *type;
+  } else {
+    out.conflicts = type.error().violations;
+  }
+  const std::optional<ApplicationType> listed = out.type ? out.type : doc.type;
+  if (listed) {
+    out.materials = MaterialsFor(rules_->For(doc.subject.province), doc.subject.type, *listed,
+                                 ChinaDate(clock_.Now()));
+  }
+  return out;
+}
+
+Result<ApplicationView> ApplicationService::Create(const Caller& caller, Application doc) {
+  if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
+  const std::chrono::sys_seconds now = clock_.Now();
+  Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+  if (!begun) return std::unexpected(begun.error());
+  UnitOfWork& uow = **begun;
+  ApplicationRecord record{ApplicationId(), caller.account, std::nullopt, doc,
+                           ApplicationLifecycle::Start(ApplicationType::kFirstFiling, now),
+                           0, now, now};
+  if (doc.type && !IsResolvable(*doc.type)) {
+    // A change, cancellation or cancelled access acts on the subject this account has on
+    // record; the record as filed travels with it.
+    Result<std::optional<SubjectRecord>> subject =
+        uow.subjects().FindByCertificate(doc.subject.certificate);
+    if (!subject) return std::unexpected(subject.error());
+    if (!*subject || (*subject)->account != caller.account) {
+      return Refused(ErrorCode::kFailedPrecondition, "subject.certificate",
+                     "application.subject-not-here",
+                     "this account has no subject on record with this certificate",
+                     "本账号下没有该证件对应的已备案主体，无法办理变更或注销");
+    }
+    Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject((*subject)->id);
+    if (!sites) return std::unexpected(sites.error());
+    FiledRecord original{(*subject)->subject, {}};
+    for (const WebsiteRecord& w : *sites) {
+      if (!w.cancelled) original.websites.push_back(w.website);
+    }
+    record.subject = (*subject)->id;
+    record.application.original = std::move(original);
+    record.lifecycle = ApplicationLifecycle::Start(*doc.type, now);
+  } else {
+    Result<GatheredFacts> gathered = Gather(uow, caller, doc);
+    if (!gathered) return std::unexpected(gathered.error());
+    Result<ApplicationType> type = ResolveApplicationType(gathered->facts);
+    if (!type) return std::unexpected(type.error());
+    if (gathered->subject && gathered->subject->account == caller.account &&
+        *type != ApplicationType::kFirstFiling) {
+      record.subject = gathered->subject->id;
+    }
+    record.application.type = *type;
+    record.lifecycle = ApplicationLifecycle::Start(*type, now);
+  }
+  record.application.type = record.lifecycle.type();
+  Result<ApplicationId> id = uow.applications().Insert(record);
+  if (!id) return std::unexpected(id.error());
+  const std::string details = "{\"type\":\"" +
+                              std::string(ApplicationTypeName(record.lifecycle.type())) + "\"}";
+  if (Result<void> a = Audit(uow, caller, "application.create", *id, now, details); !a) {
+    return std::unexpected(a.error());
+  }
+  return CommitAndView(db_, std::move(*begun), *id);
+}
+
+Result<ApplicationView> ApplicationService::Get(const Caller& caller, ApplicationId id) {
+  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+  if (!uow) return std::unexpected(uow.error());
+  Result<ApplicationRecord> record = VisibleApplication(**uow, caller, id);
+  if (!record) return std::unexpected(record.error());
+  return ViewOf(**uow, std::move(*record));
+}
+
+Result<Page<ApplicationRecord, ApplicationId>> ApplicationService::List(const Caller& caller,
+                                                                        ApplicationQuery query) {
+  if (!caller.is_staff()) query.account = caller.account;
+  query.limit = std::clamp<std::size_t>(query.limit, 1, 200);
+  const std::size_t limit = query.limit;
+  query.limit = limit + 1;  // one more tells whether a next page exists
+  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+  if (!uow) return std::unexpected(uow.error());
+  Result<std::vector<ApplicationRecord>> rows = (*uow)->applications().List(query);
+  if (!rows) return std::unexpected(rows.error());
+  Page<ApplicationRecord, ApplicationId> page;
+  if (rows->size() > limit) {
+    rows->pop_back();
+    page.next = rows->back().id;
+  }
+  page.items = std::move(*rows);
+  return page;
+}
+
+Result<ApplicationView> ApplicationService::Edit(const Caller& caller, ApplicationId id,
+                                                 std::int64_t revision, Application doc) {
+  if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
+  Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+  if (!begun) return std::unexpected(begun.error());
+  UnitOfWork& uow = **begun;
+  Result<ApplicationRecord> record = VisibleApplication(uow, caller, id);
+  if (!record) return std::unexpected(record.error());
+  if (!IsEditable(record->lifecycle.state())) {
+    return Refused(ErrorCode::kFailedPrecondition, "", "application.not-editable",
+                   "an application in state " +
+                       std::string(ApplicationStateName(record->lifecycle.state())) +
+                       " cannot be edited",
+                   std::string("当前状态（") +
+                       std::string(ApplicationStateLabel(record->lifecycle.state())) +
+                       "）不可修改");
+  }
+  if (doc.type && *doc.type != record->lifecycle.type()) {
+    return Refused(ErrorCode::kFailedPrecondition, "type", "application.type-fixed",
+                   "an application keeps the type it was opened with; open a new one instead",
+                   "申请类型创建后不可更改，如需其他类型请新建申请");
+  }
+  doc.type = record->lifecycle.type();
+  doc.original = record->application.original;
+  doc.materials = record->application.materials;  // materials change through their own calls
+  record->application = std::move(doc);
+  record->revision = revision;
+  record->updated_at = clock_.Now();
+  if (Result<std::int64_t> rev = uow.applications().Update(*record); !rev) {
+    return std::unexpected(rev.error());
+  }
+  if (Result<void> a = Audit(uow, caller, "application.edit", id, record->updated_at, "{}"); !a) {
+    return std::unexpected(a.error());
+  }
+  return CommitAndView(db_, std::move(*begun), id);
+}
+
+Result<Submission> ApplicationService::Submit(const Caller& caller, ApplicationId id,
+                                              std::int64_t revision) {
+  if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
+  const std::chrono::sys_seconds now = clock_.Now();
+  Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+  if (!begun) return std::unexpected(begun.error());
+  UnitOfWork& uow = **begun;
+  Result<ApplicationRecord> record = VisibleApplication(uow, caller, id);
+  if (!record) return std::unexpected(record.error());
+  if (record->revision != revision) return storage_errors::StaleRevision("application", id.value());
+  Result<EvaluationFacts> facts = EvaluationFactsFor(uow, *record);
+  if (!facts) return std::unexpected(facts.error());
+  const ProvinceRules& rules = rules_->For(record->application.subject.province);
+  std::vector<Violation> found =
+      Evaluate(record->application, record->lifecycle.type(), rules, *facts, now);
+  std::vector<FieldViolation> errors;
+  std::vector<Violation> warnings;
+  for (Violation& v : found) {
+    if (v.severity == Severity::kError) {
+      errors.push_back({v.field, v.rule, v.message, v.message_zh});
+    } else {
+      warnings.push_back(std::move(v));
+    }
+  }
+  if (!errors.empty()) return InvalidFields(std::move(errors));
+  Result<TransitionRecord> moved =
+      record->lifecycle.Apply(ApplicationEvent::kSubmit, now, calendar_, DeadlinePolicyOf(rules.parameters));
+  if (!moved) return std::unexpected(moved.error());
+  record->updated_at = now;
+  if (Result<std::int64_t> rev = uow.applications().Update(*record); !rev) {
+    return std::unexpected(rev.error());
+  }
+  const int round = SubmissionRound(record->lifecycle);
+  for (const Violation& w : warnings) {
+    ReviewNote note{id, round, ReviewNoteKind::kRuleWarning, w.field, w.rule, w.message_zh, "",
+                    std::nullopt, std::nullopt, now};
+    if (Result<void> ok = uow.review_notes().Append(note); !ok) return std::unexpected(ok.error());
+  }
+  const std::string details = "{\"round\":" + std::to_string(round) +
+                              ",\"warnings\":" + std::to_string(warnings.size()) + "}";
+  if (Result<void> a = Audit(uow, caller, "application.submit", id, now, details); !a) {
+    return std::unexpected(a.error());
+  }
+  Result<ApplicationView> view = CommitAndView(db_, std::move(*begun), id);
+  if (!view) return std::unexpected(view.error());
+  return Submission{std::move(*view), std::move(warnings)};
+}
+
+Result<ApplicationView> ApplicationService::Withdraw(const Caller& caller, ApplicationId id,
+                                                     std::int64_t revision, bool confirmed) {
+  return Move(caller, id, revision, confirmed, ApplicationEvent::kWithdraw, "application.withdraw");
+}
+
+Result<ApplicationView> ApplicationService::Abandon(const Caller& caller, ApplicationId id,
+                                                    std::int64_t revision, bool confirmed) {
+  return Move(caller, id, revision, confirmed, ApplicationEvent::kAbandon, "application.abandon");
+}
+
+Result<ApplicationView> ApplicationService::Move(const Caller& caller, ApplicationId id,
+                                                 std::int64_t revision, bool confirmed,
+                                                 ApplicationEvent event, std::string_view action) {
+  if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
+  if (!confirmed) {
+    return Refused(ErrorCode::kFailedPrecondition, "confirm", "application.confirm",
+                   "this cannot be undone: send confirm: true to go ahead",
+                   "此操作不可撤回，请确认后再提交（confirm: true）");
+  }
+  const std::chrono::sys_seconds now = clock_.Now();
+  Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+  if (!begun) return std::unexpected(begun.error());
+  UnitOfWork& uow = **begun;
+  Result<ApplicationRecord> record = VisibleApplication(uow, caller, id);
+  if (!record) return std::unexpected(record.error());
+  record->revision = revision;
+  const ProvinceRules& rules = rules_->For(record->application.subject.province);
+  Result<TransitionRecord> moved =
+      record->lifecycle.Apply(event, now, calendar_, DeadlinePolicyOf(rules.parameters));
+  if (!moved) return std::unexpected(moved.error());
+  record->updated_at = now;
+  if (Result<std::int64_t> rev = uow.applications().Update(*record); !rev) {
+    return std::unexpected(rev.error());
+  }
+  if (Result<void> a = Audit(uow, caller, action, id, now, "{}"); !a) {
+    return std::unexpected(a.error());
+  }
+  return CommitAndView(db_, std::move(*begun), id);
+}
+
+}  // namespace icp

@@ -1,0 +1,123 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "app/caller.h"
+#include "base/result.h"
+#include "domain/holiday_calendar.h"
+#include "ports/clock.h"
+#include "ports/database.h"
+#include "rules/evaluate.h"
+#include "rules/rule_set.h"
+
+namespace icp {
+
+// The answer of 验证备案类型 (the type check): which application the account needs for a
+// subject and its domains, every conflict in the way (each with its fix in the message), and
+// the materials the province asks of that subject type for that application type.
+struct TypeCheck {
+  std::optional<ApplicationType> type;      // unset when a conflict stands in the way
+  std::vector<FieldViolation> conflicts;    // rule ids type.* (domain/resolve_application_type.h)
+  std::optional<SubjectId> subject;         // the subject on record it concerns, if any
+  std::vector<MaterialRequirement> materials;
+};
+
+// An application with what was said about it: the rules' warnings, the reviewers' reasons,
+// contact attempts (ports/review_journal.h).
+struct ApplicationView {
+  ApplicationRecord record;
+  std::vector<ReviewNote> notes;
+  // The submission round the application is in (0 before the first submit).
+  int round = 0;
+};
+
+// What a submit found: the application now under review, and the warnings it carries.
+struct Submission {
+  ApplicationView view;
+  std::vector<Violation> warnings;
+};
+
+// A page of a list and where the next one starts (nullopt: this was the last).
+template <class T, class Cursor>
+struct Page {
+  std::vector<T> items;
+  std::optional<Cursor> next;
+};
+
+// The customer's side of an application (DESIGN.md "Who uses it"): type check, create, edit,
+// submit, withdraw, abandon, read. Every call runs in one unit of work: the change, its
+// audit entry and its outbox messages commit together. A customer reaches only its own
+// account's applications: another account's answer kNotFound, as a missing one does.
+//
+// Revisions: Edit, Submit, Withdraw and Abandon take the revision the caller last read
+// (an HTTP If-Match); a stale one is kAborted (rule "storage.revision") and changes nothing.
+class ApplicationService {
+ public:
+  // All borrowed; they outlive the service. `rules` is read at each call, so a reload
+  // (a new shared_ptr swapped in by the owner) takes effect on the next call.
+  ApplicationService(Database& db, std::shared_ptr<const RuleSet> rules,
+                     const HolidayCalendar& calendar, Clock& clock);
+
+  // Resolves the type for `document` (its subject's certificate and its websites' domains)
+  // from the account's records and open applications here, with `chosen` as the customer's
+  // pick. The materials are those of the province and subject type for the resolved (or
+  // chosen) type.
+  Result<TypeCheck> CheckType(const Caller& caller, const Application& document);
+
+  // Opens an application in draft. Its type is `document.type` when given (a change,
+  // cancellation or the customer's pick, checked against the type check), else the type
+  // check's. A type check conflict is kFailedPrecondition listing the conflicts; a change,
+  // cancellation or continued access needs the subject on record in this account
+  // (kFailedPrecondition, rule "application.subject-not-here"), and its filed record is
+  // attached as `original`. Customers only.
+  Result<ApplicationView> Create(const Caller& caller, Application document);
+
+  Result<ApplicationView> Get(const Caller& caller, ApplicationId id);
+
+  // Customers list their own; staff everyone's (optionally one account's). By id.
+  Result<Page<ApplicationRecord, ApplicationId>> List(const Caller& caller, ApplicationQuery query);
+
+  // Replaces the document of an editable application (draft, returned by the provider or
+  // by the bureau; else kFailedPrecondition, rule "application.not-editable"). The type and
+  // the filed record stay as they are (rule "application.type-fixed").
+  Result<ApplicationView> Edit(const Caller& caller, ApplicationId id, std::int64_t revision,
+                               Application document);
+
+  // Evaluates the province's rules: any error refuses the submit (kInvalidArgument listing
+  // every violation with its field and rule id); warnings are recorded in the review journal
+  // and returned. Then the lifecycle moves (draft or returned -> provider review).
+  Result<Submission> Submit(const Caller& caller, ApplicationId id, std::int64_t revision);
+
+  // 撤销 / 放弃 (FACTS §4.5). Irreversible: `confirmed` must be true (kFailedPrecondition,
+  // rule "application.confirm"). A submitted cancellation cannot be withdrawn (seed 002):
+  // the lifecycle refuses it (rule "lifecycle.transition").
+  Result<ApplicationView> Withdraw(const Caller& caller, ApplicationId id, std::int64_t revision,
+                                   bool confirmed);
+  Result<ApplicationView> Abandon(const Caller& caller, ApplicationId id, std::int64_t revision,
+                                  bool confirmed);
+
+ private:
+  Result<ApplicationView> Move(const Caller& caller, ApplicationId id, std::int64_t revision,
+                               bool confirmed, ApplicationEvent event, std::string_view action);
+
+  Database& db_;
+  std::shared_ptr<const RuleSet> rules_;
+  const HolidayCalendar& calendar_;
+  Clock& clock_;
+};
+
+// Reads an application `caller` may see: kNotFound for another account's (a customer) or a
+// missing one. Shared by the use cases that act on applications.
+Result<ApplicationRecord> VisibleApplication(UnitOfWork& uow, const Caller& caller,
+                                             ApplicationId id);
+
+// The submission round of `lifecycle`: how many times it was submitted.
+int SubmissionRound(const ApplicationLifecycle& lifecycle);
+
+// An audit entry's actor for `caller`: "account:12".
+std::string ActorOf(const Caller& caller);
+
+}  // namespace icp

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string_view>
+
+#include "http/request.h"
+#include "http/response.h"
+
+namespace icp::http {
+
+// The page policy of /v1/docs: like every other page's, but the page may run the scripts,
+// styles and images icpd itself serves (Swagger UI) and fetch from icpd (the description).
+// Nothing from anywhere else, nothing inline, no eval.
+inline constexpr std::string_view kDocsPageContentSecurityPolicy =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+    "form-action 'none'";
+
+// api/openapi.yaml as JSON, compiled in at build time (the route table test reads it too).
+std::string_view OpenApiJson();
+
+// GET /v1/openapi.json: OpenApiJson() with a strong ETag (a digest of the bytes); 304 with no
+// body when If-None-Match names it (or is "*").
+Response OpenApiDescription(const Request& request);
+
+// GET /v1/docs: the API docs page (api/docs-page/index.html) under
+// kDocsPageContentSecurityPolicy.
+Response DocsPage(const Request& request);
+
+// GET /v1/docs/{asset}: the page's files -- swagger-ui-bundle.js and swagger-ui.css from the
+// npm package swagger-ui-dist, and docs.js, which starts it -- with a strong ETag and 304 as
+// above; a 404 problem for any other name.
+Response DocsAsset(const Request& request);
+
+}  // namespace icp::http
