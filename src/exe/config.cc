@@ -34,6 +34,24 @@ constexpr Setting kSettings[] = {
     {"login_backoff_seconds", "ICP_LOGIN_BACKOFF_SECONDS", true},
     {"password_hash_ops", "ICP_PASSWORD_HASH_OPS", true},
     {"password_hash_memory", "ICP_PASSWORD_HASH_MEMORY", true},
+    {"notify_sink", "ICP_NOTIFY_SINK", false},
+    {"smtp_url", "ICP_SMTP_URL", false},
+    {"smtp_from", "ICP_SMTP_FROM", false},
+    {"sms_webhook_url", "ICP_SMS_WEBHOOK_URL", false},
+    {"sweep_interval_seconds", "ICP_SWEEP_INTERVAL_SECONDS", true},
+};
+
+// The notify_sink values: where notifications go.
+struct Sink {
+  std::string_view name;
+  bool email;
+  bool sms;
+};
+constexpr Sink kSinks[] = {
+    {"log", false, false},
+    {"smtp", true, false},
+    {"webhook", false, true},
+    {"smtp+webhook", true, true},
 };
 
 FieldViolation Problem(const std::string& where, std::string rule, std::string message) {
@@ -125,6 +143,7 @@ bool CookieSecure(const ServeSettings& settings) {
 Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSource>>& layers) {
   ServeSettings s;
   std::vector<FieldViolation> problems;
+  std::string sink_where;  // where notify_sink was given
   for (const std::vector<SettingSource>& layer : layers) {
     for (const SettingSource& v : layer) {
       if (v.name == "listen") {
@@ -186,8 +205,45 @@ Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSourc
           problems.push_back(Problem(v.where, "config.password-hash-memory",
                                      v.value + " is not a number of bytes from 8192 to 4 GiB"));
         }
+      } else if (v.name == "notify_sink") {
+        const Sink* sink = nullptr;
+        for (const Sink& k : kSinks) {
+          if (v.value == k.name) sink = &k;
+        }
+        if (sink == nullptr) {
+          problems.push_back(
+              Problem(v.where, "config.notify-sink",
+                      v.value + " is not a sink; the sinks are " +
+                          JoinNames(NamesOf(kSinks, [](const Sink& k) { return k.name; }))));
+        } else {
+          s.notify.email = sink->email;
+          s.notify.sms = sink->sms;
+          sink_where = v.where;
+        }
+      } else if (v.name == "smtp_url") {
+        s.notify.smtp_url = v.value;
+      } else if (v.name == "smtp_from") {
+        s.notify.smtp_from = v.value;
+      } else if (v.name == "sms_webhook_url") {
+        s.notify.sms_webhook_url = v.value;
+      } else if (v.name == "sweep_interval_seconds") {
+        if (std::optional<std::uint64_t> n = Number(v.value, 1, 86400)) {
+          s.notify.sweep_interval = std::chrono::seconds(*n);
+        } else {
+          problems.push_back(Problem(v.where, "config.sweep-interval",
+                                     v.value + " is not a number of seconds from 1 to 86400"));
+        }
       }
     }
+  }
+  // A channel needs its settings, wherever each came from.
+  if (s.notify.email && (s.notify.smtp_url.empty() || s.notify.smtp_from.empty())) {
+    problems.push_back(
+        Problem(sink_where, "config.notify-sink", "the smtp sink needs smtp_url and smtp_from"));
+  }
+  if (s.notify.sms && s.notify.sms_webhook_url.empty()) {
+    problems.push_back(
+        Problem(sink_where, "config.notify-sink", "the webhook sink needs sms_webhook_url"));
   }
   if (!problems.empty()) return InvalidFields(std::move(problems));
   return s;

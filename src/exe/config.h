@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -10,6 +11,16 @@
 #include "exe/storage_config.h"
 
 namespace icp {
+
+// Where notifications go and how often the deadline sweeper runs (docs/configuration.md).
+struct NotifySettings {
+  bool email = false;           // "notify_sink" has smtp: e-mail over SMTP
+  bool sms = false;             // "notify_sink" has webhook: SMS through the HTTP gateway
+  std::string smtp_url;         // "smtp_url", smtp://host:port (smtps://; user:pass@ allowed)
+  std::string smtp_from;        // "smtp_from", the sender address
+  std::string sms_webhook_url;  // "sms_webhook_url", http(s)://...
+  std::chrono::seconds sweep_interval{60};  // "sweep_interval_seconds", 1 to 86400
+};
 
 // Everything `icpd serve` reads, setting by setting (docs/configuration.md; every setting with
 // its default is in config/icpd.example.json). Built once in main() and passed down as plain
@@ -34,6 +45,7 @@ struct ServeSettings {
   // hashes are replaced at their next sign-in.
   std::uint64_t password_hash_ops = 2;  // "password_hash_ops", ICP_PASSWORD_HASH_OPS
   std::uint64_t password_hash_memory = std::uint64_t{64} << 20;  // bytes; ICP_PASSWORD_HASH_MEMORY
+  NotifySettings notify;  // "notify_sink", "smtp_url", "smtp_from", "sms_webhook_url", ...
 };
 
 // Whether the session cookie carries Secure for `settings` (cookie_secure and listen).
@@ -50,6 +62,8 @@ struct SettingSource {
 // The environment's ICP_* variables as settings (ICP_LISTEN, ICP_PORT, ICP_MAX_BODY_BYTES,
 // ICP_MAX_UPLOAD_BYTES,
 // ICP_DATA_DIR, ICP_DATABASE, ICP_PII_KEY, ICP_RULES_DIR).
+// ICP_DATA_DIR, ICP_DATABASE, ICP_PII_KEY, ICP_RULES_DIR, ICP_NOTIFY_SINK, ICP_SMTP_URL,
+// ICP_SMTP_FROM, ICP_SMS_WEBHOOK_URL, ICP_SWEEP_INTERVAL_SECONDS).
 std::vector<SettingSource> SettingsFromEnvironment();
 
 // The settings in a JSON config file: one object whose keys are setting names. Every
@@ -59,7 +73,8 @@ Result<std::vector<SettingSource>> SettingsFromFile(const std::filesystem::path&
 
 // Applies the sources in order (later ones win: environment, then the file, then flags)
 // over the defaults. kInvalidArgument listing every value that does not parse, each naming
-// where it came from.
+// where it came from, and a notify_sink whose channel lacks its settings (rule
+// "config.notify-sink": smtp needs smtp_url and smtp_from, webhook needs sms_webhook_url).
 Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSource>>& layers);
 
 // The names of every setting, in the order the example file lists them.

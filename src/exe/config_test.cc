@@ -32,6 +32,9 @@ TEST(Config, TheExampleFileListsEverySettingWithItsDefault) {
   EXPECT_EQ(from_file->login_backoff_seconds, defaults.login_backoff_seconds);
   EXPECT_EQ(from_file->password_hash_ops, defaults.password_hash_ops);
   EXPECT_EQ(from_file->password_hash_memory, defaults.password_hash_memory);
+  EXPECT_EQ(from_file->notify.email, defaults.notify.email);
+  EXPECT_EQ(from_file->notify.sms, defaults.notify.sms);
+  EXPECT_EQ(from_file->notify.sweep_interval, defaults.notify.sweep_interval);
 }
 
 TEST(Config, TheSessionCookieIsSecureUnlessServingOnLoopbackOrToldOtherwise) {
@@ -52,6 +55,40 @@ TEST(Config, TheSessionCookieIsSecureUnlessServingOnLoopbackOrToldOtherwise) {
   ASSERT_EQ(bad.error().violations.size(), 2u);
   EXPECT_EQ(bad.error().violations[0].rule, "config.cookie-secure");
   EXPECT_EQ(bad.error().violations[1].rule, "config.password-hash-memory");
+}
+
+TEST(Config, TheNotifySinkChoosesTheChannels) {
+  Result<ServeSettings> s = ResolveSettings({{{"notify_sink", "smtp+webhook", "x"},
+                                              {"smtp_url", "smtp://127.0.0.1:25", "x"},
+                                              {"smtp_from", "noreply@beian.test", "x"},
+                                              {"sms_webhook_url", "http://127.0.0.1/sms", "x"},
+                                              {"sweep_interval_seconds", "15", "x"}}});
+  ASSERT_TRUE(s.has_value()) << s.error().message;
+  EXPECT_TRUE(s->notify.email);
+  EXPECT_TRUE(s->notify.sms);
+  EXPECT_EQ(s->notify.sweep_interval, std::chrono::seconds(15));
+  s = ResolveSettings({{{"notify_sink", "log", "x"}}});
+  ASSERT_TRUE(s.has_value());
+  EXPECT_FALSE(s->notify.email || s->notify.sms);
+}
+
+TEST(Config, AChannelWithoutItsSettingsOrAnUnknownSinkIsRefused) {
+  Result<ServeSettings> s = ResolveSettings({{{"notify_sink", "smtp+webhook", "--notify-sink"},
+                                              {"smtp_url", "smtp://127.0.0.1:25", "x"}}});
+  ASSERT_FALSE(s.has_value());
+  ASSERT_EQ(s.error().violations.size(), 2u);
+  EXPECT_EQ(s.error().violations[0].field, "--notify-sink");
+  EXPECT_EQ(s.error().violations[0].rule, "config.notify-sink");
+  EXPECT_NE(s.error().violations[0].message.find("smtp_from"), std::string::npos);
+  EXPECT_NE(s.error().violations[1].message.find("sms_webhook_url"), std::string::npos);
+
+  s = ResolveSettings(
+      {{{"notify_sink", "mail", "ICP_NOTIFY_SINK"}, {"sweep_interval_seconds", "0", "x"}}});
+  ASSERT_FALSE(s.has_value());
+  ASSERT_EQ(s.error().violations.size(), 2u);
+  EXPECT_NE(s.error().violations[0].message.find("log, smtp, webhook, smtp+webhook"),
+            std::string::npos);
+  EXPECT_EQ(s.error().violations[1].rule, "config.sweep-interval");
 }
 
 TEST(Config, LaterLayersWin) {

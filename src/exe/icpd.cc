@@ -25,10 +25,12 @@
 #include "cli/rules_command.h"
 #include "codec/material_limits_json.h"
 #include "crypto/sodium_password_hasher.h"
+#include "exe/background.h"
 #include "exe/clock.h"
 #include "exe/config.h"
 #include "exe/random_code_source.h"
 #include "exe/storage_config.h"
+#include "exe/worker_identity.h"
 #include "http/dispatcher.h"
 #include "http/metrics.h"
 #include "http/routes.h"
@@ -51,6 +53,7 @@ struct ServeConfig {
   icp::crypto::Argon2Limits password_limits;
   icp::AuthSettings auth;
   icp::http::CookieSettings cookie;
+  icp::NotifySettings notify;
 };
 
 // The real-name verification of accounts, for the authorization-code rules.
@@ -156,6 +159,15 @@ int Serve(ServeConfig config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
+  // Notifications and the deadline sweeper (exe/background.h): two threads of their own,
+  // started with the signals blocked like the server's, and stopped after the server.
+  icp::Result<std::unique_ptr<icp::BackgroundWork>> background = icp::BackgroundWork::Start(
+      *store->database, *config.rules, config.notify, metrics, icp::NewWorkerIdentity("icpd"));
+  if (!background) {
+    PrintError("cannot start notifications and the sweeper", background.error());
+    return 1;
+  }
+
   config.server.on_draining = [] {
     std::cout << "stopping: no new connections; finishing the requests in flight" << std::endl;
   };
@@ -176,6 +188,7 @@ int Serve(ServeConfig config) {
             << "listening on " << Url(config.server.address, *port) << std::endl;
   server.Run();
   waiter.join();
+  (*background)->Stop();
   std::cout << "stopped" << std::endl;
   return 0;
 }
@@ -212,6 +225,14 @@ int main(int argc, char** argv) {
         {"--cookie-secure", "cookie_secure",
          "auto, always or never: the session cookie's Secure flag (ICP_COOKIE_SECURE; default "
          "auto: Secure unless listening on loopback)"},
+        {"--notify-sink", "notify_sink",
+         "Where notifications go: log, smtp, webhook or smtp+webhook (ICP_NOTIFY_SINK; "
+         "default log)"},
+        {"--smtp-url", "smtp_url", "SMTP server, smtp://host:port (ICP_SMTP_URL)"},
+        {"--smtp-from", "smtp_from", "Sender address of e-mail (ICP_SMTP_FROM)"},
+        {"--sms-webhook-url", "sms_webhook_url", "SMS gateway URL (ICP_SMS_WEBHOOK_URL)"},
+        {"--sweep-interval-seconds", "sweep_interval_seconds",
+         "Seconds between deadline sweeps (ICP_SWEEP_INTERVAL_SECONDS; default 60)"},
     };
     std::vector<std::string> given(std::size(kFlags));
     for (std::size_t i = 0; i < std::size(kFlags); ++i) {
@@ -269,6 +290,7 @@ int main(int argc, char** argv) {
                               static_cast<std::size_t>(settings->password_hash_memory)};
     config.auth.backoff_base = std::chrono::seconds(settings->login_backoff_seconds);
     config.cookie.secure = icp::CookieSecure(*settings);
+    config.notify = settings->notify;
     return Serve(std::move(config));
   } catch (const std::exception& e) {
     std::cerr << "icpd: internal error: " << e.what() << "\n";

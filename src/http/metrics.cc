@@ -65,7 +65,16 @@ std::string Metrics::RenderPrometheus() const {
     out += fmt::format("icp_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", Label(route),
                        h.count);
   }
+  for (const auto& [name, gauge] : gauges_) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} gauge\n{} {}\n", name, gauge.first, name, name,
+                       gauge.second);
+  }
   return out;
+}
+
+void Metrics::SetGauge(std::string_view name, std::string_view help, double value) {
+  std::lock_guard lock(mutex_);
+  gauges_.insert_or_assign(std::string(name), std::pair(std::string(help), value));
 }
 
 }  // namespace icp::http

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 
 namespace icp::http {
 
@@ -26,6 +27,10 @@ class Metrics {
   void Observe(std::string_view route, std::string_view method, int status,
                std::chrono::duration<double> latency);
 
+  // Sets a gauge that other parts of the process report (icp_sweeper_lag_seconds): `name`
+  // and `help` are fixed text of the caller's, rendered as they are.
+  void SetGauge(std::string_view name, std::string_view help, double value);
+
   std::string RenderPrometheus() const;
 
  private:
@@ -38,6 +43,7 @@ class Metrics {
   mutable std::mutex mutex_;
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
   std::map<std::string, Histogram> latency_;
+  std::map<std::string, std::pair<std::string, double>, std::less<>> gauges_;  // help, value
 };
 
 }  // namespace icp::http

@@ -24,6 +24,18 @@ TEST(Metrics, CountsRequestsByRouteMethodAndStatus) {
       << text;
 }
 
+TEST(Metrics, RendersTheLatestValueOfAGauge) {
+  Metrics m;
+  m.SetGauge("icp_sweeper_lag_seconds", "How late the sweeper acted.", 3);
+  m.SetGauge("icp_sweeper_lag_seconds", "How late the sweeper acted.", 42);
+  const std::string text = m.RenderPrometheus();
+  EXPECT_NE(text.find("# HELP icp_sweeper_lag_seconds How late the sweeper acted.\n"
+                      "# TYPE icp_sweeper_lag_seconds gauge\n"
+                      "icp_sweeper_lag_seconds 42\n"),
+            std::string::npos)
+      << text;
+}
+
 TEST(Metrics, KeepsCumulativeLatencyBuckets) {
   Metrics metrics;
   metrics.Observe("/r", "GET", 200, duration<double>(0.0005));  // le 0.001

@@ -68,8 +68,8 @@ class ApplicationRepository {
   // In id order after query.after (or in due order after query.by_due_after), at most
   // query.limit.
   virtual Result<std::vector<ApplicationRecord>> List(const ApplicationQuery& query) = 0;
-  // Open applications whose deadline or second call falls at or before `now`: the sweeper's
-  // work list, oldest first.
+  // Open applications whose deadline or second call falls at or before `now`, oldest first
+  // (not reminders, which fall due before the deadline: DeadlineSweeper pages through List).
   virtual Result<std::vector<ApplicationId>> ListDue(std::chrono::sys_seconds now,
                                                      std::size_t limit) = 0;
   virtual Result<std::optional<ApplicationId>> FindOpenBySubject(const Certificate& c) = 0;

@@ -48,14 +48,18 @@ constexpr std::string_view kStoredShape =
 constexpr std::string_view kColumns =
     "SELECT id, account_id, subject_id, type, state, body, entered_at, missed_calls, "
     "next_call_at, deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, "
-    "reminded, revision, created_at, updated_at, content_hash FROM applications ";
+    "reminded, revision, created_at, updated_at, content_hash, history_length FROM applications ";
 constexpr std::string_view kById =
     "SELECT id, account_id, subject_id, type, state, body, entered_at, missed_calls, "
     "next_call_at, deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, "
-    "reminded, revision, created_at, updated_at, content_hash FROM applications WHERE id = $1";
+    "reminded, revision, created_at, updated_at, content_hash, history_length FROM applications "
+    "WHERE id = $1";
+// The moves the row read says it has ($2 = its history_length). Under PostgreSQL's READ
+// COMMITTED each statement sees its own snapshot: a move committed between reading the row and
+// reading its history would otherwise come back with a row that does not show it yet.
 constexpr std::string_view kHistory =
     "SELECT seq, from_state, event, to_state, at FROM application_transitions "
-    "WHERE application_id = $1 ORDER BY seq";
+    "WHERE application_id = $1 AND seq <= $2 ORDER BY seq";
 constexpr std::string_view kAppendMove =
     "INSERT INTO application_transitions (application_id, seq, from_state, event, to_state, at) "
     "VALUES ($1, $2, $3, $4, $5, $6)";
@@ -116,9 +120,10 @@ std::vector<Value> Columns(const Session& s, const ApplicationRecord& r) {
           Time(r.updated_at)};
 }
 
-Result<std::vector<TransitionRecord>> ReadHistory(Session& s, ApplicationId id) {
-  const Value key = std::int64_t{id.value()};
-  Result<Rows> r = s.Run(kHistory, std::span(&key, 1));
+Result<std::vector<TransitionRecord>> ReadHistory(Session& s, ApplicationId id,
+                                                  std::int64_t length) {
+  const Value p[] = {std::int64_t{id.value()}, length};
+  Result<Rows> r = s.Run(kHistory, p);
   if (!r) return std::unexpected(r.error());
   std::vector<TransitionRecord> out;
   for (const Row& row : r->rows) {
@@ -164,7 +169,7 @@ Result<ApplicationRecord> ReadRecord(Session& s, const Row& row) {
   if (!document) return Corrupt(what, document.error());
   Result<Application> application = codec::DecodeApplication(*document, kReadBack);
   if (!application) return Corrupt(what, application.error());
-  Result<std::vector<TransitionRecord>> history = ReadHistory(s, id);
+  Result<std::vector<TransitionRecord>> history = ReadHistory(s, id, row.Int(18));
   if (!history) return std::unexpected(history.error());
   LifecycleSnapshot snapshot{*type,
                              *state,
@@ -258,7 +263,7 @@ Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& recor
     return s_.Refuse(errors::HistoryAppendOnly(id.value()));
   }
   if (stored_length > 0) {
-    Result<std::vector<TransitionRecord>> stored = ReadHistory(s_, id);
+    Result<std::vector<TransitionRecord>> stored = ReadHistory(s_, id, stored_length);
     if (!stored) return std::unexpected(stored.error());
     if (!std::equal(stored->begin(), stored->end(), history.begin())) {
       return s_.Refuse(errors::HistoryAppendOnly(id.value()));

@@ -1,0 +1,185 @@
+#include "exe/background.h"
+
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+#include "app/deadline_sweeper.h"
+#include "app/notification.h"
+#include "app/notifier.h"
+#include "app/outbox_dispatcher.h"
+#include "exe/clock.h"
+#include "notify/log_sink.h"
+#include "notify/smtp_email_sender.h"
+#include "notify/webhook_sms_sender.h"
+
+namespace icp {
+namespace {
+
+// How long the dispatcher waits after a round that found nothing to send.
+constexpr std::chrono::seconds kIdlePoll{2};
+
+// Routes a claimed message by topic. The outbox's Claim takes every topic, so a message of a
+// topic this process has no sink for is handed back as unavailable: retried later (and, if no
+// process ever takes it, a dead letter an operator can retry once one does).
+class TopicRouter final : public MessageSink {
+ public:
+  explicit TopicRouter(MessageSink& notify) : notify_(notify) {}
+
+  Result<void> Deliver(const ClaimedMessage& m) override {
+    if (m.message.topic == kNotifyTopic) return notify_.Deliver(m);
+    return Unavailable("icpd has no sink for topic \"" + m.message.topic + "\"");
+  }
+
+ private:
+  MessageSink& notify_;
+};
+
+}  // namespace
+
+Result<Recipient> AccountRecipientDirectory::Find(AccountId account) {
+  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+  if (!uow) return std::unexpected(uow.error());
+  Result<Account> a = (*uow)->accounts().Get(account);
+  if (!a) return std::unexpected(a.error());
+  // The account's e-mail and bound mobile (accounts, set by an admin); a channel whose
+  // contact the account lacks answers notify.no-contact in the Notifier.
+  Recipient out{a->display_name, std::nullopt, std::nullopt};
+  if (a->email) out.email = a->email->str();
+  if (a->mobile) out.mobile = a->mobile->str();
+  return out;
+}
+
+struct BackgroundWork::State {
+  Database* db = nullptr;
+  RealClock clock;
+  std::unique_ptr<AccountRecipientDirectory> directory;
+  std::optional<notify::SmtpEmailSender> email;
+  std::optional<notify::WebhookSmsSender> sms;
+  std::unique_ptr<MessageSink> notify;  // LogSink or Notifier
+  std::unique_ptr<TopicRouter> router;
+  std::optional<OutboxDispatcher> dispatcher;
+  std::optional<DeadlineSweeper> sweeper;
+  std::chrono::seconds sweep_interval{60};
+  std::string description;
+  http::Metrics* metrics = nullptr;
+
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::thread sweep_thread;
+  std::thread dispatch_thread;
+
+  // Waits `d` or until Stop(); false when stopping.
+  bool Wait(std::chrono::seconds d) {
+    std::unique_lock lock(mutex);
+    return !wake.wait_for(lock, d, [&] { return stopping; });
+  }
+
+  void Sweep() {
+    do {
+      Result<SweepReport> r = sweeper->RunOnce(clock.Now());
+      if (!r) {
+        spdlog::warn("sweeper: {}", r.error().message);
+        continue;
+      }
+      for (const Error& e : r->errors) spdlog::warn("sweeper: {}", e.message);
+      if (r->reminders + r->expired + r->sms_timed_out + r->second_calls + r->conflicts > 0) {
+        spdlog::info(
+            "sweeper: {} examined, {} reminders ({} skipped), {} expired, {} SMS timeouts, {} "
+            "second-call notices, {} overdue, {} left to another sweeper",
+            r->examined, r->reminders, r->skipped_reminders, r->expired, r->sms_timed_out,
+            r->second_calls, r->overdue, r->conflicts);
+      }
+      metrics->SetGauge("icp_sweeper_lag_seconds",
+                        "How long after its due time the sweeper's last pass acted on the oldest "
+                        "item it found due.",
+                        static_cast<double>(r->lag.count()));
+      metrics->SetGauge("icp_sweeper_overdue",
+                        "Open applications past the provider's or the bureau's review target at "
+                        "the last pass.",
+                        r->overdue);
+    } while (Wait(sweep_interval));
+  }
+
+  void Dispatch() {
+    do {
+      for (;;) {
+        Result<OutboxDispatcher::Round> round = dispatcher->RunOnce();
+        if (!round) {
+          spdlog::warn("notify dispatcher: {}", round.error().message);
+          break;
+        }
+        if (round->dead > 0) spdlog::warn("notify dispatcher: {} dead letter(s)", round->dead);
+        if (round->delivered + round->retried + round->dead + round->handed_back == 0) break;
+        std::lock_guard lock(mutex);
+        if (stopping) return;
+      }
+    } while (Wait(kIdlePoll));
+  }
+};
+
+BackgroundWork::BackgroundWork(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Result<std::unique_ptr<BackgroundWork>> BackgroundWork::Start(Database& db, const RuleSet& rules,
+                                                              const NotifySettings& settings,
+                                                              http::Metrics& metrics,
+                                                              std::string worker) {
+  auto s = std::make_unique<State>();
+  s->db = &db;
+  s->metrics = &metrics;
+  s->sweep_interval = settings.sweep_interval;
+  Result<const NotificationTemplates*> templates = NotificationTemplates::Builtin();
+  if (!templates) return std::unexpected(templates.error());
+  if (settings.email) {
+    Result<notify::SmtpEmailSender> e =
+        notify::SmtpEmailSender::Create({.url = settings.smtp_url, .from = settings.smtp_from});
+    if (!e) return std::unexpected(e.error());
+    s->email.emplace(std::move(*e));
+  }
+  if (settings.sms) {
+    Result<notify::WebhookSmsSender> w =
+        notify::WebhookSmsSender::Create({.url = settings.sms_webhook_url});
+    if (!w) return std::unexpected(w.error());
+    s->sms.emplace(std::move(*w));
+  }
+  if (s->email || s->sms) {
+    s->directory = std::make_unique<AccountRecipientDirectory>(db);
+    s->notify =
+        std::make_unique<Notifier>(**templates, *s->directory, s->clock,
+                                   s->sms ? &*s->sms : nullptr, s->email ? &*s->email : nullptr);
+    s->description = s->email && s->sms ? "smtp+webhook" : s->email ? "smtp" : "webhook";
+  } else {
+    s->notify = std::make_unique<notify::LogSink>();
+    s->description = "log";
+  }
+  s->router = std::make_unique<TopicRouter>(*s->notify);
+  Result<OutboxDispatcher> d =
+      OutboxDispatcher::Create(db, *s->router, s->clock, {.worker = std::move(worker)});
+  if (!d) return std::unexpected(d.error());
+  s->dispatcher.emplace(std::move(*d));
+  s->sweeper.emplace(db, HolidayCalendar::Builtin(), PoliciesOf(rules));
+  State* raw = s.get();
+  s->sweep_thread = std::thread([raw] { raw->Sweep(); });
+  s->dispatch_thread = std::thread([raw] { raw->Dispatch(); });
+  return std::unique_ptr<BackgroundWork>(new BackgroundWork(std::move(s)));
+}
+
+void BackgroundWork::Stop() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->wake.notify_all();
+  if (state_->sweep_thread.joinable()) state_->sweep_thread.join();
+  if (state_->dispatch_thread.joinable()) state_->dispatch_thread.join();
+}
+
+BackgroundWork::~BackgroundWork() { Stop(); }
+
+const std::string& BackgroundWork::description() const { return state_->description; }
+
+}  // namespace icp

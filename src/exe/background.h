@@ -1,0 +1,54 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "exe/config.h"
+#include "http/metrics.h"
+#include "ports/clock.h"
+#include "ports/database.h"
+#include "ports/recipient_directory.h"
+#include "rules/rule_set.h"
+
+namespace icp {
+
+// The recipients of notifications, read from the accounts in the store.
+class AccountRecipientDirectory final : public RecipientDirectory {
+ public:
+  explicit AccountRecipientDirectory(Database& db) : db_(db) {}
+
+  Result<Recipient> Find(AccountId account) override;
+
+ private:
+  Database& db_;
+};
+
+// What icpd runs beside the HTTP server: the deadline sweeper, every sweep_interval, and the
+// outbox dispatcher that delivers "notify" messages through the configured sink (log, SMTP,
+// SMS webhook). Each on its own thread until Stop() or destruction.
+class BackgroundWork {
+ public:
+  // kInvalidArgument when a sink's settings do not make a sender (a bad URL or address);
+  // kInternal when the notification templates compiled in do not load.
+  static Result<std::unique_ptr<BackgroundWork>> Start(Database& db, const RuleSet& rules,
+                                                       const NotifySettings& settings,
+                                                       http::Metrics& metrics, std::string worker);
+  ~BackgroundWork();
+  BackgroundWork(const BackgroundWork&) = delete;
+  BackgroundWork& operator=(const BackgroundWork&) = delete;
+
+  // Asks both threads to finish what they are doing and waits for them.
+  void Stop();
+
+  // The sink the settings name, for the startup line ("log", "smtp", "webhook", ...).
+  const std::string& description() const;
+
+ private:
+  struct State;
+  explicit BackgroundWork(std::unique_ptr<State> state);
+
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace icp

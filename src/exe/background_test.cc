@@ -1,0 +1,71 @@
+#include "exe/background.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "cli/rules_command.h"
+#include "exe/clock.h"
+#include "storage/memory/database.h"
+#include "storage/testing/fixtures.h"
+
+namespace icp {
+namespace {
+
+using std::chrono::days;
+using std::chrono::seconds;
+
+OutboxStats Stats(Database& db) { return *(*db.Begin())->outbox().Stats(); }
+
+TEST(BackgroundWork, SweepsAndDeliversAReminderToTheLog) {
+  std::unique_ptr<memory::Database> db = memory::Database::Create();
+  Result<RuleSet> rules = cli::LoadRuleSet(std::string(ICP_SOURCE_DIR) + "/data/rules");
+  ASSERT_TRUE(rules.has_value()) << rules.error().message;
+  // Returned to the customer 8 days ago by the real clock, which the background work reads.
+  const std::chrono::sys_seconds returned = std::chrono::floor<seconds>(RealNow()) - days(8);
+  ApplicationRecord record = storage_testing::NewRecord(
+      storage_testing::CreateAccount(*db, "customer"),
+      storage_testing::SampleApplication(1, "example.cn"), ApplicationType::kFirstFiling, returned);
+  storage_testing::Move(record, ApplicationEvent::kSubmit, returned);
+  storage_testing::Move(record, ApplicationEvent::kProviderReturn, returned);
+  {
+    auto uow = std::move(*db->Begin());
+    ASSERT_TRUE(uow->applications().Insert(record).has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  http::Metrics metrics;
+  Result<std::unique_ptr<BackgroundWork>> work =
+      BackgroundWork::Start(*db, *rules, NotifySettings{}, metrics, "background-test");
+  ASSERT_TRUE(work.has_value()) << work.error().message;
+  EXPECT_EQ((*work)->description(), "log");
+  // The sweeper's first pass puts the 7-day reminder in the outbox, and the dispatcher
+  // delivers it to the log sink: wait for that (looking every 10 ms), for 30 s at most.
+  const auto give_up = std::chrono::steady_clock::now() + seconds(30);
+  while (Stats(*db).delivered == 0 && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  (*work)->Stop();
+  const OutboxStats stats = Stats(*db);
+  EXPECT_EQ(stats.delivered, 1);
+  EXPECT_EQ(stats.pending, 0);
+  // The reminder fell due a day ago.
+  EXPECT_NE(metrics.RenderPrometheus().find("icp_sweeper_lag_seconds 864"), std::string::npos)
+      << metrics.RenderPrometheus();
+}
+
+TEST(BackgroundWork, RefusesASenderItCannotMake) {
+  std::unique_ptr<memory::Database> db = memory::Database::Create();
+  Result<RuleSet> rules = cli::LoadRuleSet(std::string(ICP_SOURCE_DIR) + "/data/rules");
+  ASSERT_TRUE(rules.has_value());
+  http::Metrics metrics;
+  NotifySettings settings;
+  settings.sms = true;
+  settings.sms_webhook_url = "ftp://gateway/";
+  Result<std::unique_ptr<BackgroundWork>> work =
+      BackgroundWork::Start(*db, *rules, settings, metrics, "background-test");
+  ASSERT_FALSE(work.has_value());
+  EXPECT_EQ(work.error().rule(), "notify.webhook-url");
+}
+
+}  // namespace
+}  // namespace icp
