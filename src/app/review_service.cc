@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "app/notification.h"
 #include "ports/storage_errors.h"
 
 namespace icp {
@@ -21,6 +22,34 @@ bool ReachedThisRound(const std::vector<ReviewNote>& notes, int round) {
     return n.round == round && n.kind == ReviewNoteKind::kContact &&
            n.contact == ContactOutcome::kReached;
   });
+}
+
+// What the customer is told when the review moves its application: returned (with how many
+// reasons), passed to verification, ready for the bureau; nothing for acts that move no state.
+std::optional<Notification> NotificationFor(const ApplicationRecord& record,
+                                            const std::vector<ReviewNote>& notes) {
+  namespace t = notification_template;
+  // REQUIRES: the act just moved the lifecycle (its last move is this act's).
+  const std::vector<TransitionRecord>& history = record.lifecycle.history();
+  if (history.empty() || history.back().from == history.back().to) return std::nullopt;
+  Notification n{"", record.account, record.id, {}};
+  switch (record.lifecycle.state()) {
+    case ApplicationState::kProviderReturned: {
+      const auto reasons = std::ranges::count_if(
+          notes, [](const ReviewNote& r) { return r.kind == ReviewNoteKind::kReturnReason; });
+      n.template_id = t::kReturned;
+      n.params["reasons"] = std::to_string(reasons);
+      return n;
+    }
+    case ApplicationState::kVerification:
+      n.template_id = t::kPassedReview;
+      return n;
+    case ApplicationState::kReadyForBureau:
+      n.template_id = t::kReadyForBureau;
+      return n;
+    default:
+      return std::nullopt;
+  }
 }
 
 }  // namespace
@@ -88,6 +117,18 @@ Result<ApplicationView> ReviewService::Act(std::unique_ptr<UnitOfWork> uow, cons
   for (ReviewNote& n : notes) {
     n.at = now;
     if (Result<void> ok = uow->review_notes().Append(n); !ok) return std::unexpected(ok.error());
+  }
+  if (std::optional<Notification> tell =
+          event ? NotificationFor(record, notes) : std::optional<Notification>()) {
+    // One per move: the key names the move, so a replayed act cannot tell twice.
+    const std::string key = "application:" + std::to_string(record.id.value()) + ":" +
+                            tell->template_id + ":" +
+                            std::to_string(record.lifecycle.history().size());
+    Result<OutboxMessage> message = NotificationMessage(*tell, key, now);
+    if (!message) return std::unexpected(message.error());
+    if (Result<bool> queued = uow->outbox().Enqueue(*message); !queued) {
+      return std::unexpected(queued.error());
+    }
   }
   const std::string details = "{\"state\":\"" +
                               std::string(ApplicationStateName(record.lifecycle.state())) +
