@@ -13,6 +13,7 @@ Needs the accounts API (sign-in, accounts, real names: the h-auth branch).
 Usage: materials_test.py PATH_TO_ICPD PATH_TO_ICPCTL
 """
 import os
+import re
 import struct
 import subprocess
 import sys
@@ -71,6 +72,9 @@ def run(url):
                         "13700137000")
     customer = base.sign_in(url, "zhangsan", "zhangsan-pass-1")
     other = base.sign_in(url, "lisi", "lisi-pass-1")
+    base.create_account(admin, "wangwu", "customer", "wangwu-pass-1", "王五", "110101197001010016",
+                        "13600136000")
+    third = base.sign_in(url, "wangwu", "wangwu-pass-1")
     doc = base.document("materials-e2e.com", cert, mobile)
     app_id = customer.post("/v1/applications", json_body=doc).expect(201).json()["id"]
 
@@ -123,6 +127,46 @@ def run(url):
     again = customer.post(f"/v1/authorization-codes/{value}:redeem", json_body={}).expect(409)
     check(again.json()["violations"][0]["rule"] == "auth-code.used", f"again: {again.json()}")
     other.post(f"/v1/authorization-codes/{value}:redeem", json_body={}).expect(409)
+
+    # Every route that takes an id, walked from the API description (which the route table
+    # matches, http_test OpenApiRoutes): one account's object asked for by another answers
+    # 404, or 403 for a route its role may not call at all (rule auth.role, which says
+    # nothing of the object). Redeeming another account's code is the one legitimate use.
+    key = other.post("/v1/api-keys", json_body={"name": "lisi-ci"}).expect(201).json()
+    owned = {"/v1/applications/": app_id, "/v1/materials/": m["id"],
+             "/v1/api-keys/": key["id"], "/v1/accounts/": lisi,
+             "/v1/verifications/": 1, "/v1/authorization-codes/": value}
+    bodies = {":contact": {"outcome": "reached"},
+              ":return": {"reasons": [{"field": "subject.name", "message": "x"}]},
+              ":review": {"passed": True, "reason": ""}, ":withdraw": {"confirm": True},
+              ":abandon": {"confirm": True},
+              "/verifications": {"method": "video", "evidence": "video-0001"}}
+    spec = customer.get("/v1/openapi.json").expect(200).json()
+    walked = 0
+    for template, operations in spec["paths"].items():
+        if "{" not in template or template.endswith(":redeem") or template.startswith("/v1/docs"):
+            continue
+        prefix = template[:template.index("{")]
+        path = re.sub(r"\{[^}]+\}", str(owned[prefix]), template, count=1)
+        for method in operations:
+            if method not in ("get", "put", "post", "delete", "patch"):
+                continue
+            body, headers = None, {"If-Match": '"r1"'}
+            if method in ("post", "put"):
+                body = bodies.get(template[max(template.rfind(":"), template.rfind("/")):], {})
+                if template == "/v1/applications/{id}":
+                    body = doc
+            if template.endswith("/materials") and method == "post":
+                r = third.post(path, body=base.png(1200, 900), headers={"Content-Type": "image/png"},
+                               params={"kind": "domain_certificate", "owner": "websites[0]",
+                                       "file_name": "x.png"})
+            else:
+                r = third.request(method.upper(), path, json_body=body, headers=headers)
+            walked += 1
+            rule = (r.json().get("violations") or [{}])[0].get("rule") if r.body else None
+            check(r.status == 404 or (r.status == 403 and rule == "auth.role"),
+                  f"{method.upper()} {path} by another account: {r.status} {rule}")
+    check(walked >= 15, f"the walk covered {walked} operations")
 
 
 def main():
