@@ -77,9 +77,13 @@ int Serve(ServeConfig config) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("icpd"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e%z %l %v");
 
-  icp::Result<icp::OpenedStore> store =
-      icp::OpenStore(config.storage, std::chrono::floor<std::chrono::seconds>(icp::RealNow()),
-                     icp::sql::SchemaPolicy::kMigrate);
+  // SQLite is migrated in place. On PostgreSQL icpd runs as the runtime role, which owns
+  // nothing and cannot migrate: the operator migrates as the owner (`icpctl db migrate`), and
+  // icpd refuses a schema that is behind it, naming that command.
+  const bool postgres = config.storage.database.starts_with("postgres");
+  icp::Result<icp::OpenedStore> store = icp::OpenStore(
+      config.storage, std::chrono::floor<std::chrono::seconds>(icp::RealNow()),
+      postgres ? icp::sql::SchemaPolicy::kRequire : icp::sql::SchemaPolicy::kMigrate);
   if (!store) {
     PrintError("cannot open the store", store.error());
     return 1;

@@ -64,10 +64,10 @@ def png(width, height):
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
 
 
-def start_icpd(data_dir):
+def start_icpd(data_dir, extra_env=None):
     log = open(os.path.join(data_dir, "icpd.stderr"), "ab")
     proc = subprocess.Popen([ICPD, "serve", "--port", "0", "--data-dir", data_dir],
-                            stdout=subprocess.PIPE, stderr=log, env=env())
+                            stdout=subprocess.PIPE, stderr=log, env=dict(env(), **(extra_env or {})))
     selector = selectors.DefaultSelector()
     selector.register(proc.stdout, selectors.EVENT_READ)
     pending, deadline = b"", time.monotonic() + TIMEOUT
