@@ -34,6 +34,7 @@ bench: deps
 	cmake -S . -B $(BUILD_DIR)-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DICP_BUILD_TESTS=OFF -DICP_BUILD_BENCH=ON
 	cmake --build $(BUILD_DIR)-bench -j $(JOBS)
 	scripts/with-postgres $(BUILD_DIR)-bench/bin/icp_bench --benchmark_min_time=0.2
+	/usr/bin/python3 bench/http_bench.py $(BUILD_DIR)-bench/bin/icpd $(BUILD_DIR)-bench/bin/icpctl
 
 format:
 	clang-format -i $$(git ls-files "src/*.h" "src/*.cc" "bench/*.cc")
