@@ -58,6 +58,12 @@ SETUP = [
     "INSERT INTO inbox (idempotency_key, received_at) VALUES ('delivered-1', 5)",
     "INSERT INTO authorization_codes (code, server_id, ip, state, generated_by, closed_by, "
     "closed_at) VALUES ('CODE-USED', 'ins-1', '1.2.3.4', 'used', 'c1', 'c2', 5)",
+    # A reviewer's return reason on application 1 (issue 9) and a kept idempotent answer.
+    "INSERT INTO review_notes (id, application_id, round, kind, field, rule, message, "
+    "suggestion, outcome, author_id, at) VALUES (1, 1, 1, 'return_reason', 'subject.name', '', "
+    "'名称与证件不符', '按证件填写', '', 3, 5)",
+    "INSERT INTO idempotency_keys (account_id, key, request_hash, state, status, response, "
+    f"created_at) VALUES (1, 'k1', '{'a' * 64}', 'done', 201, '{{}}', 5)",
     # Verification 1 of application 1, reviewed (failed) by account 3.
     "INSERT INTO verifications (id, application_id, method, evidence, state, reason, "
     "submitted_by, submitted_at, reviewed_by, reviewed_at) VALUES "
@@ -142,6 +148,30 @@ ATTACKS_COMMON = [
      ["INSERT INTO authorization_codes (code, server_id, ip, state, generated_by) "
       "VALUES ('CODE-X', 'ins-1', '1.2.3.4', 'used', 'c1')"],
      ["auth-code.closed"]),
+    ("rewrite what a reviewer told the customer",
+     ["UPDATE review_notes SET message = '无问题' WHERE id = 1"],
+     ["review-note.append-only", "permission denied"]),
+    ("delete a review note",
+     ["DELETE FROM review_notes WHERE id = 1"],
+     ["review-note.append-only", "permission denied"]),
+    ("a return reason on no field",
+     ["INSERT INTO review_notes (application_id, round, kind, field, rule, message, suggestion, "
+      "outcome, author_id, at) VALUES (1, 1, 'return_reason', '', '', 'x', '', '', 3, 6)"],
+     ["review_notes_return_reason_on_a_field"]),
+    ("a pass that names no reviewer",
+     ["INSERT INTO review_notes (application_id, round, kind, field, rule, message, suggestion, "
+      "outcome, author_id, at) VALUES (1, 1, 'pass', '', '', '', '', '', NULL, 6)"],
+     ["review_notes_reviewer_acts"]),
+    ("a contact attempt without its outcome",
+     ["INSERT INTO review_notes (application_id, round, kind, field, rule, message, suggestion, "
+      "outcome, author_id, at) VALUES (1, 1, 'contact', '', '', '', '', '', 3, 6)"],
+     ["review_notes_contact_outcome"]),
+    ("change the answer a retried request gets",
+     ["UPDATE idempotency_keys SET response = '{\"forged\":1}' WHERE key = 'k1'"],
+     ["idempotency.final"]),
+    ("move a kept answer to another request",
+     [f"UPDATE idempotency_keys SET request_hash = '{'b' * 64}' WHERE key = 'k1'"],
+     ["idempotency.final"]),
     ("turn a failed verification into a pass",
      ["UPDATE verifications SET state = 'passed', reason = '' WHERE id = 1"],
      ["verification.reviewed"]),

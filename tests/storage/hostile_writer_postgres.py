@@ -130,7 +130,7 @@ def main():
                  if s.startswith(("INSERT INTO accounts", "INSERT INTO subjects",
                                   "INSERT INTO websites", "INSERT INTO applications",
                                   "INSERT INTO sessions", "INSERT INTO api_keys",
-                                  "INSERT INTO verifications"))
+                                  "INSERT INTO verifications", "INSERT INTO review_notes"))
                  else s for s in hw.SETUP]
         for statement in setup:
             r = psql(runtime, schema, [statement])

@@ -17,6 +17,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import hostile_writer as hw  # noqa: E402
 
 SQLITE_ONLY = [
+    ("INSERT OR REPLACE a review note (skips its DELETE trigger)",
+     ["INSERT OR REPLACE INTO review_notes (id, application_id, round, kind, field, rule, "
+      "message, suggestion, outcome, author_id, at) VALUES (1, 1, 1, 'return_reason', "
+      "'subject.name', '', '无问题', '', '', 3, 5)"],
+     ["review-note.append-only"]),
     ("INSERT OR REPLACE a revoked session by a live one (skips UPDATE triggers)",
      [f"INSERT OR REPLACE INTO sessions (id, token_hash, account_id, csrf_token, created_at, "
       f"last_seen_at, expires_at, revoked_at) VALUES (1, '{hw.TOKEN1}', 1, '{hw.CSRF}', 0, 0, "
