@@ -12,6 +12,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/api_call.h"
 #include "cli/db_command.h"
 
 namespace icp::cli {
@@ -19,56 +20,10 @@ namespace {
 
 namespace json = boost::json;
 
-// Problem details as the CLI prints every error: detail, then each violation with its rule.
-int PrintProblem(const HttpReply& reply, std::ostream& err) {
-  boost::system::error_code ec;
-  json::value v = json::parse(reply.body, ec);
-  if (ec || !v.is_object()) {
-    err << "icpctl: icpd answered " << reply.status << "\n";
-    return 1;
-  }
-  const json::object& o = v.as_object();
-  const json::value* detail = o.if_contains("detail");
-  err << "icpctl: " << reply.status << " "
-      << (detail != nullptr && detail->is_string() ? std::string(detail->as_string()) : "") << "\n";
-  if (const json::value* vs = o.if_contains("violations"); vs != nullptr && vs->is_array()) {
-    for (const json::value& item : vs->as_array()) {
-      if (!item.is_object()) continue;
-      const json::object& x = item.as_object();
-      auto text = [&](std::string_view k) {
-        const json::value* f = x.if_contains(k);
-        return f != nullptr && f->is_string() ? std::string(f->as_string()) : std::string();
-      };
-      err << "  " << (text("field").empty() ? "-" : text("field")) << " [" << text("rule") << "] "
-          << text("message") << "\n";
-    }
-  }
-  if (std::string after = reply.Header("retry-after"); !after.empty()) {
-    err << "  try again in " << after << " s\n";
-  }
-  return 1;
-}
-
-// One API call with the stored session: the cookie, and the CSRF token for unsafe methods.
-Result<HttpReply> Call(HttpClient& http, const StoredToken& token, std::string method,
-                       std::string_view path, std::string body = {}) {
-  HttpCall call{std::move(method), token.url + std::string(path), {}, std::move(body)};
-  call.headers["Cookie"] = "icp_session=" + token.session;
-  call.headers["X-CSRF-Token"] = token.csrf_token;
-  if (!call.body.empty()) call.headers["Content-Type"] = "application/json";
-  return http.Send(call);
-}
-
-std::string Text(const json::object& o, std::string_view key) {
-  const json::value* v = o.if_contains(key);
-  if (v == nullptr || v->is_null()) return "";
-  return v->is_string() ? std::string(v->as_string()) : json::serialize(*v);
-}
-
 // "id  login  role  status  display name" for each account.
 void PrintAccount(const json::object& a, std::ostream& out) {
-  out << Text(a, "id") << "\t" << Text(a, "login") << "\t" << Text(a, "role") << "\t"
-      << Text(a, "status") << "\t" << Text(a, "display_name") << "\n";
+  out << TextOf(a, "id") << "\t" << TextOf(a, "login") << "\t" << TextOf(a, "role") << "\t"
+      << TextOf(a, "status") << "\t" << TextOf(a, "display_name") << "\n";
 }
 
 // The reply body as one JSON object; prints the problem otherwise.
@@ -122,7 +77,7 @@ Result<StoredToken> ReadTokenFile(const std::filesystem::path& path) {
   json::value v = json::parse(text.str(), ec);
   if (ec || !v.is_object()) return InvalidArgument(path.string() + " is not a token file");
   const json::object& o = v.as_object();
-  return StoredToken{Text(o, "url"), Text(o, "session"), Text(o, "csrf_token")};
+  return StoredToken{TextOf(o, "url"), TextOf(o, "session"), TextOf(o, "csrf_token")};
 }
 
 Result<std::string> PromptPassword(std::string_view prompt) {
@@ -247,13 +202,13 @@ int AuthCommands::Run(HttpClient& http, const std::filesystem::path& token_file,
       err << "icpctl: icpd answered without a session cookie\n";
       return 1;
     }
-    if (Result<void> w = WriteTokenFile(token_file, {url, session, Text(*body, "csrf_token")});
+    if (Result<void> w = WriteTokenFile(token_file, {url, session, TextOf(*body, "csrf_token")});
         !w) {
       PrintError(w.error(), err);
       return 1;
     }
-    out << "signed in as " << login_name_ << " (" << Text(*body, "role") << ") until "
-        << Text(*body, "expires_at") << "\n";
+    out << "signed in as " << login_name_ << " (" << TextOf(*body, "role") << ") until "
+        << TextOf(*body, "expires_at") << "\n";
     return 0;
   }
 
@@ -316,7 +271,7 @@ int AuthCommands::Run(HttpClient& http, const std::filesystem::path& token_file,
       if (const json::value* items = page->if_contains("items"); items && items->is_array()) {
         for (const json::value& a : items->as_array()) all.push_back(a);
       }
-      cursor = Text(*page, "next_cursor");
+      cursor = TextOf(*page, "next_cursor");
     } while (!cursor.empty());
     if (json_) {
       out << json::serialize(json::object{{"items", all}}) << "\n";

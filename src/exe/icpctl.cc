@@ -14,6 +14,7 @@
 #include "cli/auth_command.h"
 #include "cli/check_command.h"
 #include "cli/db_command.h"
+#include "cli/filing_command.h"
 #include "cli/http_client.h"
 #include "cli/outbox_command.h"
 #include "cli/resources_command.h"
@@ -283,6 +284,7 @@ int main(int argc, char** argv) {
         icp::cli::AuthCommands::Register(app, add_storage_options);
     ResourcesGroup resources;
     resources.Register(app, add_storage_options);
+    std::unique_ptr<icp::cli::FilingCommands> filing_cmds = icp::cli::FilingCommands::Register(app);
 
     try {
       app.parse(argc, argv);
@@ -308,6 +310,10 @@ int main(int argc, char** argv) {
         return outbox_cmds->Run(*store->database, Now(), icp::OperatorName(), std::cout, std::cerr);
       }
       return RunBootstrap(*auth_cmds, *store->database);
+    }
+    if (filing_cmds->parsed()) {
+      std::unique_ptr<icp::cli::HttpClient> http = icp::cli::NewCurlHttpClient();
+      return filing_cmds->Run(*http, TokenFile(), std::cout, std::cerr);
     }
     if (auth_cmds->parsed()) {
       std::unique_ptr<icp::cli::HttpClient> http = icp::cli::NewCurlHttpClient();

@@ -130,6 +130,20 @@ def upload_checklist(customer, app_id, checklist, cert):
                       headers={"Content-Type": "image/png"}, params=params).expect(201)
 
 
+def icpctl_login(url, login, password, token_file):
+    subprocess.run([ICPCTL, "login", "--url", url, "--login", login], check=True,
+                   env=dict(env(), ICP_PASSWORD=password, ICP_TOKEN_FILE=token_file),
+                   stdout=subprocess.DEVNULL)
+
+
+def icpctl(token_file, *args):
+    """Runs icpctl with the session in `token_file`; its output (a failure fails the check)."""
+    r = subprocess.run([ICPCTL, *args], capture_output=True, text=True,
+                       env=dict(env(), ICP_TOKEN_FILE=token_file))
+    check(r.returncode == 0, f"icpctl {' '.join(args)}: {r.returncode} {r.stderr}")
+    return r.stdout
+
+
 def act(client, app_id, verb, etag, body=None, status=200):
     r = client.post(f"/v1/applications/{app_id}:{verb}", json_body=body if body is not None else {},
                     headers={"If-Match": etag})
@@ -240,13 +254,23 @@ def run(url):
     check(edited.json()["document"]["websites"][0]["name"] == "张三的读书笔记", "edited")
     act(customer, app_id, "submit", edited.header("ETag"))
 
-    # Round two: reached, passed to verification, then on to the bureau.
+    # Round two from a terminal: the reviewer works it with icpctl (login, review queue,
+    # contact, pass to verification, pass on), the customer reads its status.
     r = reviewer.get(f"/v1/applications/{app_id}").expect(200)
     check(r.json()["round"] == 2, f"round two: {r.json()['round']}")
-    r = act(reviewer, app_id, "contact", r.header("ETag"), {"outcome": "reached"})
-    r = act(reviewer, app_id, "pass", r.header("ETag"))
-    check(r.json()["state"] == "verification", f"to verification: {r.json()['state']}")
-    r = act(reviewer, app_id, "pass", r.header("ETag"))
+    tokens = tempfile.mkdtemp(prefix="beian-tokens-")
+    icpctl_login(url, "reviewer1", "reviewer-pass-1", os.path.join(tokens, "reviewer"))
+    queue_out = icpctl(os.path.join(tokens, "reviewer"), "review", "queue")
+    check(queue_out.startswith(f"{app_id}\t"), f"icpctl review queue: {queue_out!r}")
+    icpctl(os.path.join(tokens, "reviewer"), "review", "contact", str(app_id), "reached")
+    passed = icpctl(os.path.join(tokens, "reviewer"), "review", "pass", str(app_id))
+    check("\tverification\t" in passed, f"icpctl review pass: {passed!r}")
+    ready = icpctl(os.path.join(tokens, "reviewer"), "review", "pass", str(app_id))
+    check("\tready_for_bureau\t" in ready, f"icpctl review pass: {ready!r}")
+    icpctl_login(url, "zhangsan", "zhangsan-pass-1", os.path.join(tokens, "customer"))
+    status = icpctl(os.path.join(tokens, "customer"), "status", str(app_id))
+    check("ready_for_bureau" in status and "待提交管局" in status, f"icpctl status: {status!r}")
+    r = customer.get(f"/v1/applications/{app_id}").expect(200)
     check(r.json()["state"] == "ready_for_bureau", f"ready for bureau: {r.json()['state']}")
     events = [h["event"] for h in customer.get(f"/v1/applications/{app_id}").json()["history"]]
     check(events == ["submit", "contact_missed", "contact_reached", "provider_return", "submit",
