@@ -55,7 +55,7 @@ Result<Recipient> AccountRecipientDirectory::Find(AccountId account) {
 
 struct BackgroundWork::State {
   Database* db = nullptr;
-  RealClock clock;
+  Clock* clock = nullptr;
   std::unique_ptr<AccountRecipientDirectory> directory;
   std::optional<notify::SmtpEmailSender> email;
   std::optional<notify::WebhookSmsSender> sms;
@@ -81,7 +81,7 @@ struct BackgroundWork::State {
 
   void Sweep() {
     do {
-      Result<SweepReport> r = sweeper->RunOnce(clock.Now());
+      Result<SweepReport> r = sweeper->RunOnce(clock->Now());
       if (!r) {
         spdlog::warn("sweeper: {}", r.error().message);
         continue;
@@ -127,8 +127,9 @@ BackgroundWork::BackgroundWork(std::unique_ptr<State> state) : state_(std::move(
 Result<std::unique_ptr<BackgroundWork>> BackgroundWork::Start(Database& db, const RuleSet& rules,
                                                               const NotifySettings& settings,
                                                               http::Metrics& metrics,
-                                                              std::string worker) {
+                                                              std::string worker, Clock& clock) {
   auto s = std::make_unique<State>();
+  s->clock = &clock;
   s->db = &db;
   s->metrics = &metrics;
   s->sweep_interval = settings.sweep_interval;
@@ -149,7 +150,7 @@ Result<std::unique_ptr<BackgroundWork>> BackgroundWork::Start(Database& db, cons
   if (s->email || s->sms) {
     s->directory = std::make_unique<AccountRecipientDirectory>(db);
     s->notify =
-        std::make_unique<Notifier>(**templates, *s->directory, s->clock,
+        std::make_unique<Notifier>(**templates, *s->directory, *s->clock,
                                    s->sms ? &*s->sms : nullptr, s->email ? &*s->email : nullptr);
     s->description = s->email && s->sms ? "smtp+webhook" : s->email ? "smtp" : "webhook";
   } else {
@@ -158,7 +159,7 @@ Result<std::unique_ptr<BackgroundWork>> BackgroundWork::Start(Database& db, cons
   }
   s->router = std::make_unique<TopicRouter>(*s->notify);
   Result<OutboxDispatcher> d =
-      OutboxDispatcher::Create(db, *s->router, s->clock, {.worker = std::move(worker)});
+      OutboxDispatcher::Create(db, *s->router, *s->clock, {.worker = std::move(worker)});
   if (!d) return std::unexpected(d.error());
   s->dispatcher.emplace(std::move(*d));
   s->sweeper.emplace(db, HolidayCalendar::Builtin(), PoliciesOf(rules));

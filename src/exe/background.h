@@ -29,11 +29,13 @@ class AccountRecipientDirectory final : public RecipientDirectory {
 // SMS webhook). Each on its own thread until Stop() or destruction.
 class BackgroundWork {
  public:
-  // kInvalidArgument when a sink's settings do not make a sender (a bad URL or address);
-  // kInternal when the notification templates compiled in do not load.
+  // `clock` is borrowed and outlives the work. kInvalidArgument when a sink's settings do not make
+  // a sender (a bad URL or address); kInternal when the notification templates compiled in do not
+  // load.
   static Result<std::unique_ptr<BackgroundWork>> Start(Database& db, const RuleSet& rules,
                                                        const NotifySettings& settings,
-                                                       http::Metrics& metrics, std::string worker);
+                                                       http::Metrics& metrics, std::string worker,
+                                                       Clock& clock);
   ~BackgroundWork();
   BackgroundWork(const BackgroundWork&) = delete;
   BackgroundWork& operator=(const BackgroundWork&) = delete;

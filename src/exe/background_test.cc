@@ -34,8 +34,9 @@ TEST(BackgroundWork, SweepsAndDeliversAReminderToTheLog) {
     ASSERT_TRUE(uow->Commit().has_value());
   }
   http::Metrics metrics;
+  RealClock clock;
   Result<std::unique_ptr<BackgroundWork>> work =
-      BackgroundWork::Start(*db, *rules, NotifySettings{}, metrics, "background-test");
+      BackgroundWork::Start(*db, *rules, NotifySettings{}, metrics, "background-test", clock);
   ASSERT_TRUE(work.has_value()) << work.error().message;
   EXPECT_EQ((*work)->description(), "log");
   // The sweeper's first pass puts the 7-day reminder in the outbox, and the dispatcher
@@ -58,11 +59,12 @@ TEST(BackgroundWork, RefusesASenderItCannotMake) {
   Result<RuleSet> rules = cli::LoadRuleSet(std::string(ICP_SOURCE_DIR) + "/data/rules");
   ASSERT_TRUE(rules.has_value());
   http::Metrics metrics;
+  RealClock clock;
   NotifySettings settings;
   settings.sms = true;
   settings.sms_webhook_url = "ftp://gateway/";
   Result<std::unique_ptr<BackgroundWork>> work =
-      BackgroundWork::Start(*db, *rules, settings, metrics, "background-test");
+      BackgroundWork::Start(*db, *rules, settings, metrics, "background-test", clock);
   ASSERT_FALSE(work.has_value());
   EXPECT_EQ(work.error().rule(), "notify.webhook-url");
 }

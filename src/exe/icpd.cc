@@ -110,7 +110,12 @@ int Serve(ServeConfig config) {
   // them, so any province's merged parameters carry them.
   const icp::EligibilityPolicy policy =
       icp::PolicyOf(config.rules->For(icp::Province::All().front()).parameters);
-  icp::RealClock clock;
+  // The real clock, or for e2e tests one moved by ICP_TEST_CLOCK_FILE (exe/clock.h).
+  icp::RealClock real_clock;
+  const char* shift = std::getenv("ICP_TEST_CLOCK_FILE");
+  icp::ShiftedClock shifted_clock(shift != nullptr ? shift : "");
+  icp::Clock& clock =
+      shift != nullptr && *shift != '\0' ? static_cast<icp::Clock&>(shifted_clock) : real_clock;
   icp::AccountRealNames real_names;
   icp::RandomCodeSource code_source;
   icp::MaterialService materials(*store->database, **blobs, **sniffer, *limits, clock);
@@ -165,8 +170,9 @@ int Serve(ServeConfig config) {
 
   // Notifications and the deadline sweeper (exe/background.h): two threads of their own,
   // started with the signals blocked like the server's, and stopped after the server.
-  icp::Result<std::unique_ptr<icp::BackgroundWork>> background = icp::BackgroundWork::Start(
-      *store->database, *config.rules, config.notify, metrics, icp::NewWorkerIdentity("icpd"));
+  icp::Result<std::unique_ptr<icp::BackgroundWork>> background =
+      icp::BackgroundWork::Start(*store->database, *config.rules, config.notify, metrics,
+                                 icp::NewWorkerIdentity("icpd"), clock);
   if (!background) {
     PrintError("cannot start notifications and the sweeper", background.error());
     return 1;
