@@ -24,13 +24,6 @@ bool IsResolvable(ApplicationType t) {
          t == ApplicationType::kContinueAccess;
 }
 
-std::unexpected<Error> Refused(ErrorCode code, std::string field, std::string rule,
-                               std::string message, std::string zh) {
-  Error e{code, message, {}};
-  e.violations.push_back({std::move(field), std::move(rule), std::move(message), std::move(zh)});
-  return std::unexpected(std::move(e));
-}
-
 OpenApplication OpenFor(UnitOfWork& uow, const std::optional<ApplicationId>& open,
                         const Caller& caller) {
   if (!open) return OpenApplication::kNone;
@@ -145,7 +138,14 @@ Result<ApplicationView> ViewOf(UnitOfWork& uow, ApplicationRecord record) {
   return ApplicationView{std::move(record), std::move(*notes), round};
 }
 
-// Commits `uow` and reads the application back as stored.
+Result<void> RequireCustomer(const Caller& caller) {
+  if (caller.role == Role::kCustomer) return {};
+  return Refusal(ErrorCode::kPermissionDenied, "", "auth.role",
+                 "only a customer account files applications", "仅客户账号可以提交备案申请");
+}
+
+}  // namespace
+
 Result<ApplicationView> CommitAndView(Database& db, std::unique_ptr<UnitOfWork> uow,
                                       ApplicationId id) {
   if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
@@ -155,14 +155,6 @@ Result<ApplicationView> CommitAndView(Database& db, std::unique_ptr<UnitOfWork> 
   if (!record) return std::unexpected(record.error());
   return ViewOf(**read, std::move(*record));
 }
-
-Result<void> RequireCustomer(const Caller& caller) {
-  if (caller.role == Role::kCustomer) return {};
-  return Refused(ErrorCode::kPermissionDenied, "", "auth.role",
-                 "only a customer account files applications", "仅客户账号可以提交备案申请");
-}
-
-}  // namespace
 
 std::string ActorOf(const Caller& caller) {
   return "account:" + std::to_string(caller.account.value());
@@ -178,7 +170,7 @@ Result<ApplicationRecord> VisibleApplication(UnitOfWork& uow, const Caller& call
   Result<ApplicationRecord> record = uow.applications().Get(id);
   if (!record || !caller.MayRead(record->account)) {
     if (record || record.error().code == ErrorCode::kNotFound) {
-      return Refused(ErrorCode::kNotFound, "", "application.not-found",
+      return Refusal(ErrorCode::kNotFound, "", "application.not-found",
                      "no application " + std::to_string(id.value()),
                      "申请不存在：" + std::to_string(id.value()));
     }
@@ -234,7 +226,7 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
         uow.subjects().FindByCertificate(doc.subject.certificate);
     if (!subject) return std::unexpected(subject.error());
     if (!*subject || (*subject)->account != caller.account) {
-      return Refused(ErrorCode::kFailedPrecondition, "subject.certificate",
+      return Refusal(ErrorCode::kFailedPrecondition, "subject.certificate",
                      "application.subject-not-here",
                      "this account has no subject on record with this certificate",
                      "本账号下没有该证件对应的已备案主体，无法办理变更或注销");
@@ -257,7 +249,6 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
         *type != ApplicationType::kFirstFiling) {
       record.subject = gathered->subject->id;
     }
-    record.application.type = *type;
     record.lifecycle = ApplicationLifecycle::Start(*type, now);
   }
   record.application.type = record.lifecycle.type();
@@ -307,7 +298,7 @@ Result<ApplicationView> ApplicationService::Edit(const Caller& caller, Applicati
   Result<ApplicationRecord> record = VisibleApplication(uow, caller, id);
   if (!record) return std::unexpected(record.error());
   if (!IsEditable(record->lifecycle.state())) {
-    return Refused(
+    return Refusal(
         ErrorCode::kFailedPrecondition, "", "application.not-editable",
         "an application in state " + std::string(ApplicationStateName(record->lifecycle.state())) +
             " cannot be edited",
@@ -315,7 +306,7 @@ Result<ApplicationView> ApplicationService::Edit(const Caller& caller, Applicati
             "）不可修改");
   }
   if (doc.type && *doc.type != record->lifecycle.type()) {
-    return Refused(ErrorCode::kFailedPrecondition, "type", "application.type-fixed",
+    return Refusal(ErrorCode::kFailedPrecondition, "type", "application.type-fixed",
                    "an application keeps the type it was opened with; open a new one instead",
                    "申请类型创建后不可更改，如需其他类型请新建申请");
   }
@@ -407,7 +398,7 @@ Result<ApplicationView> ApplicationService::Move(const Caller& caller, Applicati
                                                  ApplicationEvent event, std::string_view action) {
   if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
   if (!confirmed) {
-    return Refused(ErrorCode::kFailedPrecondition, "confirm", "application.confirm",
+    return Refusal(ErrorCode::kFailedPrecondition, "confirm", "application.confirm",
                    "this cannot be undone: send confirm: true to go ahead",
                    "此操作不可撤回，请确认后再提交（confirm: true）");
   }

@@ -114,6 +114,11 @@ class ApplicationService {
 Result<ApplicationRecord> VisibleApplication(UnitOfWork& uow, const Caller& caller,
                                              ApplicationId id);
 
+// Commits `uow` and reads application `id` back as stored, with its review notes: what every
+// act on an application answers.
+Result<ApplicationView> CommitAndView(Database& db, std::unique_ptr<UnitOfWork> uow,
+                                      ApplicationId id);
+
 // The submission round of `lifecycle`: how many times it was submitted.
 int SubmissionRound(const ApplicationLifecycle& lifecycle);
 

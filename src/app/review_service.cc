@@ -9,13 +9,6 @@
 namespace icp {
 namespace {
 
-std::unexpected<Error> Refused(ErrorCode code, std::string field, std::string rule,
-                               std::string message, std::string zh) {
-  Error e{code, message, {}};
-  e.violations.push_back({std::move(field), std::move(rule), std::move(message), std::move(zh)});
-  return std::unexpected(std::move(e));
-}
-
 // Whether the leader was reached since the application entered its current state.
 bool ReachedThisRound(const std::vector<ReviewNote>& notes, int round) {
   return std::ranges::any_of(notes, [round](const ReviewNote& n) {
@@ -61,7 +54,7 @@ ReviewService::ReviewService(Database& db, std::shared_ptr<const RuleSet> rules,
 Result<Page<ApplicationRecord, DueCursor>> ReviewService::Queue(const Caller& caller,
                                                                 ApplicationQuery filters) {
   if (!caller.is_staff()) {
-    return Refused(ErrorCode::kPermissionDenied, "", "auth.role", "the queue is for reviewers",
+    return Refusal(ErrorCode::kPermissionDenied, "", "auth.role", "the queue is for reviewers",
                    "审核队列仅供审核专员使用");
   }
   if (filters.states.empty()) {
@@ -88,7 +81,7 @@ Result<Page<ApplicationRecord, DueCursor>> ReviewService::Queue(const Caller& ca
 Result<ApplicationRecord> ReviewService::Load(UnitOfWork& uow, const Caller& caller,
                                               ApplicationId id, std::int64_t revision) {
   if (!caller.is_staff()) {
-    return Refused(ErrorCode::kPermissionDenied, "", "auth.role", "reviewing is for reviewers",
+    return Refusal(ErrorCode::kPermissionDenied, "", "auth.role", "reviewing is for reviewers",
                    "仅审核专员可以审核");
   }
   Result<ApplicationRecord> record = VisibleApplication(uow, caller, id);
@@ -139,15 +132,7 @@ Result<ApplicationView> ReviewService::Act(std::unique_ptr<UnitOfWork> uow, cons
       !a) {
     return std::unexpected(a.error());
   }
-  if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
-  Result<std::unique_ptr<UnitOfWork>> read = db_.Begin();
-  if (!read) return std::unexpected(read.error());
-  Result<ApplicationRecord> stored = (*read)->applications().Get(record.id);
-  if (!stored) return std::unexpected(stored.error());
-  Result<std::vector<ReviewNote>> all = (*read)->review_notes().List(record.id);
-  if (!all) return std::unexpected(all.error());
-  const int round = SubmissionRound(stored->lifecycle);
-  return ApplicationView{std::move(*stored), std::move(*all), round};
+  return CommitAndView(db_, std::move(uow), record.id);
 }
 
 Result<ApplicationView> ReviewService::Claim(const Caller& caller, ApplicationId id,
@@ -158,7 +143,7 @@ Result<ApplicationView> ReviewService::Claim(const Caller& caller, ApplicationId
   if (!record) return std::unexpected(record.error());
   const ApplicationState s = record->lifecycle.state();
   if (s != ApplicationState::kProviderReview && s != ApplicationState::kVerification) {
-    return Refused(ErrorCode::kFailedPrecondition, "", "review.not-in-review",
+    return Refusal(ErrorCode::kFailedPrecondition, "", "review.not-in-review",
                    "only an application under the provider's review can be claimed",
                    "该申请不在初审阶段，无法领取");
   }
@@ -265,7 +250,7 @@ Result<ApplicationView> ReviewService::Pass(const Caller& caller, ApplicationId 
     Result<std::vector<ReviewNote>> notes = (*uow)->review_notes().List(id);
     if (!notes) return std::unexpected(notes.error());
     if (!ReachedThisRound(*notes, round)) {
-      return Refused(ErrorCode::kFailedPrecondition, "", "review.contact-first",
+      return Refusal(ErrorCode::kFailedPrecondition, "", "review.contact-first",
                      "reach the leader by phone before passing the application",
                      "请先电话联系并核实负责人后再通过初审");
     }

@@ -207,13 +207,18 @@ TEST_F(ReviewServiceTest, AReturnNamesAFieldAndAReasonForEach) {
   EXPECT_EQ(again->view.round, 2);
 }
 
-TEST_F(ReviewServiceTest, TheQueueIsOrderedByDueTime) {
+// The order by due time and the cursor are the store's
+// (StorageContract.TheQueueListsByDueTimeThenId).
+TEST_F(ReviewServiceTest, TheQueueListsWhatWaitsForTheProvider) {
   ApplicationView mine = Submitted();
   Result<Page<ApplicationRecord, DueCursor>> queue = reviews_.Queue(reviewer_, {});
   ASSERT_TRUE(queue.has_value());
   ASSERT_EQ(queue->items.size(), 1u);
   EXPECT_EQ(queue->items[0].id, mine.record.id);
   EXPECT_FALSE(queue->next.has_value());
+  // A draft does not wait for the provider.
+  ASSERT_TRUE(applications_.Create(other_, storage_testing::SampleApplication(2, "draft2.cn")));
+  EXPECT_EQ(reviews_.Queue(reviewer_, {})->items.size(), 1u);
 }
 
 }  // namespace

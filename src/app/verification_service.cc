@@ -12,12 +12,6 @@ namespace {
 constexpr std::string_view kShanghai = "31";
 constexpr std::size_t kMaxEvidence = 256;
 
-std::unexpected<Error> Refused(ErrorCode code, std::string rule, std::string message,
-                               std::string message_zh) {
-  Error e{code, message, {{"", std::move(rule), message, std::move(message_zh)}}};
-  return std::unexpected(std::move(e));
-}
-
 }  // namespace
 
 std::vector<FieldViolation> AppCodeRefusals(const Application& app) {
@@ -77,7 +71,7 @@ Result<VerificationRecord> VerificationService::Submit(const Caller& caller,
     return NotFound("application " + std::to_string(s.application.value()) + " does not exist");
   }
   if (record->lifecycle.state() != ApplicationState::kVerification) {
-    return Refused(ErrorCode::kFailedPrecondition, "verification.state",
+    return Refusal(ErrorCode::kFailedPrecondition, "", "verification.state",
                    "Identity verification is sent after the provider's first review passes.",
                    "初审通过后才能提交身份核验。");
   }
@@ -131,7 +125,7 @@ Result<std::vector<VerificationRecord>> VerificationService::List(const Caller& 
 Result<VerificationRecord> VerificationService::Review(const Caller& caller, VerificationId id,
                                                        bool passed, std::string_view reason) {
   if (caller.role == Role::kCustomer) {
-    return Refused(ErrorCode::kPermissionDenied, "auth.role",
+    return Refusal(ErrorCode::kPermissionDenied, "", "auth.role",
                    "Only reviewers review identity verifications.",
                    "只有审核专员可以审核身份核验。");
   }

@@ -89,10 +89,17 @@ std::unexpected<Error> ResourceExhausted(std::string m, std::chrono::seconds ret
   return std::unexpected<Error>(std::move(e));
 }
 
-std::unexpected<Error> InvalidValue(std::string rule, std::string message, std::string message_zh) {
-  Error e{ErrorCode::kInvalidArgument, message, {}};
-  e.violations.push_back({"", std::move(rule), std::move(message), std::move(message_zh)});
+std::unexpected<Error> Refusal(ErrorCode code, std::string field, std::string rule,
+                               std::string message, std::string message_zh) {
+  Error e{code, message, {}};
+  e.violations.push_back(
+      {std::move(field), std::move(rule), std::move(message), std::move(message_zh)});
   return std::unexpected<Error>(std::move(e));
+}
+
+std::unexpected<Error> InvalidValue(std::string rule, std::string message, std::string message_zh) {
+  return Refusal(ErrorCode::kInvalidArgument, "", std::move(rule), std::move(message),
+                 std::move(message_zh));
 }
 
 std::unexpected<Error> InvalidFields(std::vector<FieldViolation> violations) {

@@ -72,6 +72,11 @@ std::unexpected<Error> DeadlineExceeded(std::string message);
 std::unexpected<Error> ResourceExhausted(std::string message, std::chrono::seconds retry_after);
 std::unexpected<Error> Internal(std::string message);
 
+// `code` with one violation: `field` (may be empty) breaks `rule`. The refusal of a use case
+// that is about one thing: a state, a role, a missing confirmation.
+std::unexpected<Error> Refusal(ErrorCode code, std::string field, std::string rule,
+                               std::string message, std::string message_zh = {});
+
 // kInvalidArgument for one value that breaks `rule`: the usual failure of a Parse().
 std::unexpected<Error> InvalidValue(std::string rule, std::string message,
                                     std::string message_zh = {});

@@ -13,13 +13,6 @@ namespace {
 constexpr std::string_view kAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-Error Problem(ErrorCode code, std::string field, std::string rule, std::string message,
-              std::string zh) {
-  Error e{code, message, {}};
-  e.violations.push_back({std::move(field), std::move(rule), std::move(message), std::move(zh)});
-  return e;
-}
-
 std::string Sha256Hex(std::string_view a, std::string_view b, std::string_view c) {
   crypto_hash_sha256_state state;
   crypto_hash_sha256_init(&state);
@@ -89,9 +82,10 @@ std::string EtagOf(std::int64_t revision) { return "\"r" + std::to_string(revisi
 Result<std::int64_t> IfMatchRevision(const Request& request) {
   std::optional<std::string_view> sent = request.header("if-match");
   if (!sent) {
-    return std::unexpected(Problem(ErrorCode::kFailedPrecondition, "If-Match", "request.if-match",
+    return std::unexpected(Refusal(ErrorCode::kFailedPrecondition, "If-Match", "request.if-match",
                                    "an update needs If-Match with the ETag you last read",
-                                   "修改前请先读取最新内容，并在 If-Match 请求头中带上其 ETag"));
+                                   "修改前请先读取最新内容，并在 If-Match 请求头中带上其 ETag")
+                               .error());
   }
   std::string_view v = *sent;
   std::int64_t revision = 0;
@@ -100,9 +94,10 @@ Result<std::int64_t> IfMatchRevision(const Request& request) {
     const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), revision);
     if (ec == std::errc() && end == digits.data() + digits.size() && revision > 0) return revision;
   }
-  return std::unexpected(Problem(ErrorCode::kInvalidArgument, "If-Match", "request.if-match",
+  return std::unexpected(Refusal(ErrorCode::kInvalidArgument, "If-Match", "request.if-match",
                                  "If-Match must be one ETag as this API sent it, like \"r3\"",
-                                 "If-Match 应为本接口返回的 ETag，例如 \"r3\""));
+                                 "If-Match 应为本接口返回的 ETag，例如 \"r3\"")
+                             .error());
 }
 
 Response ErrorAnswer(const Request& request, const Error& error) {
@@ -138,9 +133,10 @@ Result<std::string> DecodeCursor(std::string_view cursor) {
   for (char c : cursor) {
     const std::size_t v = kAlphabet.find(c);
     if (v == std::string_view::npos || cursor.size() > 200) {
-      return std::unexpected(Problem(ErrorCode::kInvalidArgument, "cursor", "request.cursor",
+      return std::unexpected(Refusal(ErrorCode::kInvalidArgument, "cursor", "request.cursor",
                                      "cursor is not one this API gave out",
-                                     "cursor 无效，请使用上一页返回的 next_cursor"));
+                                     "cursor 无效，请使用上一页返回的 next_cursor")
+                                 .error());
     }
     buffer = (buffer << 6) | static_cast<std::uint32_t>(v);
     bits += 6;
@@ -178,9 +174,10 @@ Response Idempotent(const Request& request, Database& db, Clock& clock,
   const std::string key(*sent);
   if (key.empty() || key.size() > 255) {
     return ProblemResponse(
-        request, Problem(ErrorCode::kInvalidArgument, "Idempotency-Key", "idempotency.key",
-                         "Idempotency-Key must be 1-255 characters",
-                         "Idempotency-Key 应为 1 到 255 个字符"));
+        request,
+        Refusal(ErrorCode::kInvalidArgument, "Idempotency-Key", "idempotency.key",
+                "Idempotency-Key must be 1-255 characters", "Idempotency-Key 应为 1 到 255 个字符")
+            .error());
   }
   const AccountId account = request.caller->account;
   const std::string hash = Sha256Hex(request.method, request.path(), request.body);
@@ -199,9 +196,10 @@ Response Idempotent(const Request& request, Database& db, Clock& clock,
       if (first.request_hash != hash) {
         return ProblemResponse(
             request,
-            Problem(ErrorCode::kInvalidArgument, "Idempotency-Key", "idempotency.key-reused",
+            Refusal(ErrorCode::kInvalidArgument, "Idempotency-Key", "idempotency.key-reused",
                     "this Idempotency-Key was used for another request; use a new key",
-                    "该 Idempotency-Key 已用于另一个请求，请使用新的 Key"),
+                    "该 Idempotency-Key 已用于另一个请求，请使用新的 Key")
+                .error(),
             409);
       }
       if (first.done) return Replay(first.status, first.response);
@@ -209,9 +207,10 @@ Response Idempotent(const Request& request, Database& db, Clock& clock,
       if (!taken) return ProblemResponse(request, taken.error());
       if (!*taken) {
         Response busy = ProblemResponse(
-            request, Problem(ErrorCode::kAborted, "Idempotency-Key", "idempotency.in-progress",
+            request, Refusal(ErrorCode::kAborted, "Idempotency-Key", "idempotency.in-progress",
                              "the first request with this Idempotency-Key is still running",
-                             "相同 Idempotency-Key 的请求仍在处理中，请稍后重试"));
+                             "相同 Idempotency-Key 的请求仍在处理中，请稍后重试")
+                         .error());
         busy.Set("Retry-After", "1");
         return busy;
       }

@@ -69,12 +69,6 @@ bool SameSecret(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-Error AuthError(ErrorCode code, std::string rule, std::string message, std::string zh) {
-  Error error{code, message, {}};
-  error.violations.push_back({"", std::move(rule), std::move(message), std::move(zh)});
-  return error;
-}
-
 }  // namespace
 
 Result<Caller> Dispatcher::Authorize(const Request& request, Access access) const {
@@ -83,26 +77,28 @@ Result<Caller> Dispatcher::Authorize(const Request& request, Access access) cons
                                 : Result<std::optional<Authentication>>(std::nullopt);
   if (!found) return std::unexpected(found.error());
   if (!found->has_value()) {
-    return std::unexpected(AuthError(ErrorCode::kUnauthenticated, "auth.required",
-                                     "sign in, or send an API key as a bearer token",
-                                     "请先登录，或以 Bearer 方式提供 API 密钥"));
+    return std::unexpected(Refusal(ErrorCode::kUnauthenticated, "", "auth.required",
+                                   "sign in, or send an API key as a bearer token",
+                                   "请先登录，或以 Bearer 方式提供 API 密钥")
+                               .error());
   }
   const Authentication& auth = **found;
   if (auth.by_session && !IsSafeMethod(request.method)) {
     const std::string_view sent = request.header("x-csrf-token").value_or("");
     if (sent.empty() || auth.csrf_token.empty() || !SameSecret(sent, auth.csrf_token)) {
-      return std::unexpected(AuthError(
-          ErrorCode::kPermissionDenied, "auth.csrf",
+      return Refusal(
+          ErrorCode::kPermissionDenied, "", "auth.csrf",
           "a signed-in console request that changes something needs the session's X-CSRF-Token",
-          "请求缺少或带有错误的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试"));
+          "请求缺少或带有错误的 CSRF 令牌（X-CSRF-Token），请刷新页面后重试");
     }
   }
   if (!Allows(access, auth.caller.role)) {
     return std::unexpected(
-        AuthError(ErrorCode::kPermissionDenied, "auth.role",
-                  fmt::format("this route is for {} accounts; you are signed in as {}",
-                              AccessName(access), RoleName(auth.caller.role)),
-                  fmt::format("当前账号（{}）无权执行此操作", RoleLabel(auth.caller.role))));
+        Refusal(ErrorCode::kPermissionDenied, "", "auth.role",
+                fmt::format("this route is for {} accounts; you are signed in as {}",
+                            AccessName(access), RoleName(auth.caller.role)),
+                fmt::format("当前账号（{}）无权执行此操作", RoleLabel(auth.caller.role)))
+            .error());
   }
   return auth.caller;
 }

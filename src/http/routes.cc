@@ -1,7 +1,5 @@
 #include "http/routes.h"
 
-#include <functional>
-
 #include "http/api_docs_handlers.h"
 #include "http/auth_handlers.h"
 #include "http/responses.h"
@@ -9,10 +7,11 @@
 namespace icp::http {
 namespace {
 
-// Binds an API handler to its use cases; 503 when the router was built without them.
-template <class Api>
-Handler Bind(Api* api, Response (*handler)(const Request&, Api&)) {
-  return [api, handler](const Request& q) {
+// Binds an API handler to its use cases; 503 when the router was built without them (tests
+// of other routes), so every route stays in the table the spec test walks.
+template <class Api, class F>
+Handler Bind(Api* api, F handler) {
+  return [api, handler](const Request& q) -> Response {
     if (api == nullptr) return ProblemResponse(q, Unavailable("the API is not wired").error());
     return handler(q, *api);
   };
@@ -51,53 +50,40 @@ Router BuildRouter(const Services& s) {
   r.Add("POST", "/v1/applications/{id}:pass",      Access::kStaff,    Bind(apps, PassApplication));
   // clang-format on
 
-  // ---- auth (issue 9): accounts, sessions, API keys (http/auth_handlers.h). Without the
-  // service (tests of other routes) they answer 503, but stay in the table the spec test walks.
+  // ---- auth (issue 9): accounts, sessions, API keys (http/auth_handlers.h).
   AuthService* auth = s.auth;
   const CookieSettings& c = s.cookie;
-  const auto A = [auth](std::function<Response(const Request&, AuthService&)> handler) -> Handler {
-    return [auth, handler](const Request& q) {
-      if (auth == nullptr) return ProblemResponse(q, Unavailable("the API is not wired").error());
-      return handler(q, *auth);
-    };
-  };
   // clang-format off
-  r.Add("POST",   "/v1/sessions",                Access::kPublic,   A([&c](const Request& q, AuthService& a) { return SignIn(q, a, c); }));
-  r.Add("DELETE", "/v1/sessions/current",        Access::kSignedIn, A([&c](const Request& q, AuthService& a) { return SignOut(q, a, c); }));
-  r.Add("GET",    "/v1/me",                      Access::kSignedIn, A([&c](const Request& q, AuthService& a) { return Me(q, a, c); }));
-  r.Add("POST",   "/v1/api-keys",                Access::kSignedIn, A(CreateApiKey));
-  r.Add("GET",    "/v1/api-keys",                Access::kSignedIn, A(ListApiKeys));
-  r.Add("DELETE", "/v1/api-keys/{id}",           Access::kSignedIn, A(RevokeApiKey));
-  r.Add("POST",   "/v1/accounts",                Access::kAdmin,    A(CreateAccount));
-  r.Add("GET",    "/v1/accounts",                Access::kAdmin,    A(ListAccounts));
-  r.Add("GET",    "/v1/accounts/{id}",           Access::kAdmin,    A(GetAccount));
-  r.Add("PUT",    "/v1/accounts/{id}/real-name", Access::kAdmin,    A(SetRealName));
-  r.Add("PUT",    "/v1/accounts/{id}/mobile",    Access::kAdmin,    A(SetBoundMobile));
-  r.Add("POST",   "/v1/accounts/{id}:disable",   Access::kAdmin,    A(DisableAccount));
+  r.Add("POST",   "/v1/sessions",                Access::kPublic,   Bind(auth, [&c](const Request& q, AuthService& a) { return SignIn(q, a, c); }));
+  r.Add("DELETE", "/v1/sessions/current",        Access::kSignedIn, Bind(auth, [&c](const Request& q, AuthService& a) { return SignOut(q, a, c); }));
+  r.Add("GET",    "/v1/me",                      Access::kSignedIn, Bind(auth, [&c](const Request& q, AuthService& a) { return Me(q, a, c); }));
+  r.Add("POST",   "/v1/api-keys",                Access::kSignedIn, Bind(auth, CreateApiKey));
+  r.Add("GET",    "/v1/api-keys",                Access::kSignedIn, Bind(auth, ListApiKeys));
+  r.Add("DELETE", "/v1/api-keys/{id}",           Access::kSignedIn, Bind(auth, RevokeApiKey));
+  r.Add("POST",   "/v1/accounts",                Access::kAdmin,    Bind(auth, CreateAccount));
+  r.Add("GET",    "/v1/accounts",                Access::kAdmin,    Bind(auth, ListAccounts));
+  r.Add("GET",    "/v1/accounts/{id}",           Access::kAdmin,    Bind(auth, GetAccount));
+  r.Add("PUT",    "/v1/accounts/{id}/real-name", Access::kAdmin,    Bind(auth, SetRealName));
+  r.Add("PUT",    "/v1/accounts/{id}/mobile",    Access::kAdmin,    Bind(auth, SetBoundMobile));
+  r.Add("POST",   "/v1/accounts/{id}:disable",   Access::kAdmin,    Bind(auth, DisableAccount));
 
   // ---- materials, verification, resources, authorization codes (http/material_handlers.h,
   // docs/materials.md). The upload routes alone take bodies up to max_upload_bytes.
   MaterialApi* m = s.materials;
-  const auto M = [m](Response (*handler)(const Request&, MaterialApi&)) -> Handler {
-    return [m, handler](const Request& q) {
-      if (m == nullptr) return ProblemResponse(q, Unavailable("the API is not wired").error());
-      return handler(q, *m);
-    };
-  };
   const std::size_t upload = s.max_upload_bytes;
-  r.Add("POST",   "/v1/applications/{id}/materials",        Access::kCustomer, upload, M(UploadMaterial));
-  r.Add("GET",    "/v1/applications/{id}/materials",        Access::kSignedIn, M(ListMaterials));
-  r.Add("GET",    "/v1/materials/{id}/content",             Access::kSignedIn, M(GetMaterialContent));
-  r.Add("DELETE", "/v1/materials/{id}",                     Access::kCustomer, M(DeleteMaterial));
-  r.Add("POST",   "/v1/applications/{id}/verifications",    Access::kCustomer, upload, M(SubmitVerification));
-  r.Add("GET",    "/v1/applications/{id}/verifications",    Access::kSignedIn, M(ListVerifications));
-  r.Add("POST",   "/v1/verifications/{id}:review",          Access::kStaff,    M(ReviewVerification));
-  r.Add("POST",   "/v1/admin/resources:import",             Access::kAdmin,    M(ImportResources));
-  r.Add("GET",    "/v1/resources",                          Access::kCustomer, M(ListResources));
-  r.Add("POST",   "/v1/authorization-codes",                Access::kCustomer, M(CreateAuthorizationCode));
-  r.Add("GET",    "/v1/authorization-codes",                Access::kCustomer, M(ListAuthorizationCodes));
-  r.Add("POST",   "/v1/authorization-codes/{code}:revoke",  Access::kCustomer, M(RevokeAuthorizationCode));
-  r.Add("POST",   "/v1/authorization-codes/{code}:redeem",  Access::kCustomer, M(RedeemAuthorizationCode));
+  r.Add("POST",   "/v1/applications/{id}/materials",        Access::kCustomer, upload, Bind(m, UploadMaterial));
+  r.Add("GET",    "/v1/applications/{id}/materials",        Access::kSignedIn, Bind(m, ListMaterials));
+  r.Add("GET",    "/v1/materials/{id}/content",             Access::kSignedIn, Bind(m, GetMaterialContent));
+  r.Add("DELETE", "/v1/materials/{id}",                     Access::kCustomer, Bind(m, DeleteMaterial));
+  r.Add("POST",   "/v1/applications/{id}/verifications",    Access::kCustomer, upload, Bind(m, SubmitVerification));
+  r.Add("GET",    "/v1/applications/{id}/verifications",    Access::kSignedIn, Bind(m, ListVerifications));
+  r.Add("POST",   "/v1/verifications/{id}:review",          Access::kStaff,    Bind(m, ReviewVerification));
+  r.Add("POST",   "/v1/admin/resources:import",             Access::kAdmin,    Bind(m, ImportResources));
+  r.Add("GET",    "/v1/resources",                          Access::kCustomer, Bind(m, ListResources));
+  r.Add("POST",   "/v1/authorization-codes",                Access::kCustomer, Bind(m, CreateAuthorizationCode));
+  r.Add("GET",    "/v1/authorization-codes",                Access::kCustomer, Bind(m, ListAuthorizationCodes));
+  r.Add("POST",   "/v1/authorization-codes/{code}:revoke",  Access::kCustomer, Bind(m, RevokeAuthorizationCode));
+  r.Add("POST",   "/v1/authorization-codes/{code}:redeem",  Access::kCustomer, Bind(m, RedeemAuthorizationCode));
   // clang-format on
   return r;
 }
