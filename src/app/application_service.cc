@@ -24,10 +24,10 @@ bool IsResolvable(ApplicationType t) {
          t == ApplicationType::kContinueAccess;
 }
 
-OpenApplication OpenFor(UnitOfWork& uow, const std::optional<ApplicationId>& open,
+OpenApplication OpenFor(StoreReader& store, const std::optional<ApplicationId>& open,
                         const Caller& caller) {
   if (!open) return OpenApplication::kNone;
-  Result<ApplicationRecord> r = uow.applications().Get(*open);
+  Result<ApplicationRecord> r = store.applications().Get(*open);
   return r && r->account == caller.account ? OpenApplication::kHere
                                            : OpenApplication::kHereOtherAccount;
 }
@@ -38,14 +38,14 @@ struct GatheredFacts {
   std::optional<SubjectRecord> subject;  // the subject on record, in any account
 };
 
-Result<GatheredFacts> Gather(UnitOfWork& uow, const Caller& caller, const Application& doc) {
+Result<GatheredFacts> Gather(StoreReader& store, const Caller& caller, const Application& doc) {
   GatheredFacts out;
   Result<std::optional<SubjectRecord>> subject =
-      uow.subjects().FindByCertificate(doc.subject.certificate);
+      store.subjects().FindByCertificate(doc.subject.certificate);
   if (!subject) return std::unexpected(subject.error());
   out.subject = *subject;
   if (out.subject) {
-    Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject(out.subject->id);
+    Result<std::vector<WebsiteRecord>> sites = store.websites().ListBySubject(out.subject->id);
     if (!sites) return std::unexpected(sites.error());
     const bool any_active = std::ranges::any_of(*sites, [](auto& w) { return !w.cancelled; });
     if (out.subject->account != caller.account) {
@@ -58,23 +58,23 @@ Result<GatheredFacts> Gather(UnitOfWork& uow, const Caller& caller, const Applic
     }
   }
   Result<std::optional<ApplicationId>> open =
-      uow.applications().FindOpenBySubject(doc.subject.certificate);
+      store.applications().FindOpenBySubject(doc.subject.certificate);
   if (!open) return std::unexpected(open.error());
-  out.facts.subject_open_application = OpenFor(uow, *open, caller);
+  out.facts.subject_open_application = OpenFor(store, *open, caller);
   for (const Website& w : doc.websites) {
     WebsiteFacts site;
     for (const DomainName& d : w.domains) {
       DomainFacts domain;
-      Result<std::optional<WebsiteRecord>> filed = uow.websites().FindByDomain(d);
+      Result<std::optional<WebsiteRecord>> filed = store.websites().FindByDomain(d);
       if (!filed) return std::unexpected(filed.error());
       if (*filed) {
         domain.standing = out.subject && (*filed)->subject == out.subject->id
                               ? DomainStanding::kFiledUnderSubjectHere
                               : DomainStanding::kFiledUnderOtherSubject;
       }
-      Result<std::optional<ApplicationId>> open_domain = uow.applications().FindOpenByDomain(d);
+      Result<std::optional<ApplicationId>> open_domain = store.applications().FindOpenByDomain(d);
       if (!open_domain) return std::unexpected(open_domain.error());
-      domain.open_application = OpenFor(uow, *open_domain, caller);
+      domain.open_application = OpenFor(store, *open_domain, caller);
       site.domains.push_back(domain);
     }
     out.facts.websites.push_back(std::move(site));
@@ -85,29 +85,29 @@ Result<GatheredFacts> Gather(UnitOfWork& uow, const Caller& caller, const Applic
 
 // What Evaluate needs beside the document: the subject's filed websites and the inventory
 // the websites name (resources and authorization codes).
-Result<EvaluationFacts> EvaluationFactsFor(UnitOfWork& uow, const ApplicationRecord& record) {
+Result<EvaluationFacts> EvaluationFactsFor(StoreReader& store, const ApplicationRecord& record) {
   EvaluationFacts facts;
   facts.inventory_known = true;
   if (record.subject) {
-    Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject(*record.subject);
+    Result<std::vector<WebsiteRecord>> sites = store.websites().ListBySubject(*record.subject);
     if (!sites) return std::unexpected(sites.error());
     facts.filed_websites = static_cast<int>(
         std::ranges::count_if(*sites, [](const WebsiteRecord& w) { return !w.cancelled; }));
   }
   for (const Website& w : record.application.websites) {
     for (const std::string& id : w.resources) {
-      if (Result<Resource> r = uow.resources().Get(id); r) {
+      if (Result<Resource> r = store.resources().Get(id); r) {
         facts.resources.push_back(std::move(*r));
         continue;
       } else if (r.error().code != ErrorCode::kNotFound) {
         return std::unexpected(r.error());
       }
-      Result<AuthorizationCode> code = uow.authorization_codes().Get(id);
+      Result<AuthorizationCode> code = store.authorization_codes().Get(id);
       if (!code) {
         if (code.error().code == ErrorCode::kNotFound) continue;  // the rules name it unknown
         return std::unexpected(code.error());
       }
-      if (Result<Resource> server = uow.resources().Get(code->server_id); server) {
+      if (Result<Resource> server = store.resources().Get(code->server_id); server) {
         facts.resources.push_back(std::move(*server));
       }
       facts.authorization_codes.push_back(std::move(*code));
@@ -117,7 +117,7 @@ Result<EvaluationFacts> EvaluationFactsFor(UnitOfWork& uow, const ApplicationRec
   // its owner's verification).
   for (const Resource& r : facts.resources) {
     if (facts.account_verifications.contains(r.account)) continue;
-    Result<Account> owner = uow.accounts().FindByLogin(r.account);
+    Result<Account> owner = store.accounts().FindByLogin(r.account);
     if (!owner && owner.error().code != ErrorCode::kNotFound) return std::unexpected(owner.error());
     facts.account_verifications[r.account] =
         owner ? VerificationOfAccount(*owner) : AccountVerification::kNone;
@@ -131,8 +131,8 @@ Result<void> Audit(UnitOfWork& uow, const Caller& caller, std::string_view actio
                              "application:" + std::to_string(id.value()), std::move(details)});
 }
 
-Result<ApplicationView> ViewOf(UnitOfWork& uow, ApplicationRecord record) {
-  Result<std::vector<ReviewNote>> notes = uow.review_notes().List(record.id);
+Result<ApplicationView> ViewOf(StoreReader& store, ApplicationRecord record) {
+  Result<std::vector<ReviewNote>> notes = store.review_notes().List(record.id);
   if (!notes) return std::unexpected(notes.error());
   const int round = SubmissionRound(record.lifecycle);
   return ApplicationView{std::move(record), std::move(*notes), round};
@@ -149,7 +149,7 @@ Result<void> RequireCustomer(const Caller& caller) {
 Result<ApplicationView> CommitAndView(Database& db, std::unique_ptr<UnitOfWork> uow,
                                       ApplicationId id) {
   if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
-  Result<std::unique_ptr<UnitOfWork>> read = db.Begin();
+  Result<std::unique_ptr<ReadTransaction>> read = db.BeginRead();
   if (!read) return std::unexpected(read.error());
   Result<ApplicationRecord> record = (*read)->applications().Get(id);
   if (!record) return std::unexpected(record.error());
@@ -165,9 +165,9 @@ int SubmissionRound(const ApplicationLifecycle& lifecycle) {
       lifecycle.history(), [](const auto& t) { return t.event == ApplicationEvent::kSubmit; }));
 }
 
-Result<ApplicationRecord> VisibleApplication(UnitOfWork& uow, const Caller& caller,
+Result<ApplicationRecord> VisibleApplication(StoreReader& store, const Caller& caller,
                                              ApplicationId id) {
-  Result<ApplicationRecord> record = uow.applications().Get(id);
+  Result<ApplicationRecord> record = store.applications().Get(id);
   if (!record || !caller.MayRead(record->account)) {
     if (record || record.error().code == ErrorCode::kNotFound) {
       return Refusal(ErrorCode::kNotFound, "", "application.not-found",
@@ -183,9 +183,9 @@ ApplicationService::ApplicationService(Database& db, std::shared_ptr<const RuleS
     : db_(db), rules_(std::move(rules)), calendar_(calendar), clock_(clock) {}
 
 Result<TypeCheck> ApplicationService::CheckType(const Caller& caller, const Application& doc) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<GatheredFacts> gathered = Gather(**uow, caller, doc);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<GatheredFacts> gathered = Gather(**read, caller, doc);
   if (!gathered) return std::unexpected(gathered.error());
   TypeCheck out;
   if (gathered->subject && gathered->subject->account == caller.account) {
@@ -263,11 +263,11 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
 }
 
 Result<ApplicationView> ApplicationService::Get(const Caller& caller, ApplicationId id) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<ApplicationRecord> record = VisibleApplication(**uow, caller, id);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<ApplicationRecord> record = VisibleApplication(**read, caller, id);
   if (!record) return std::unexpected(record.error());
-  return ViewOf(**uow, std::move(*record));
+  return ViewOf(**read, std::move(*record));
 }
 
 Result<Page<ApplicationRecord, ApplicationId>> ApplicationService::List(const Caller& caller,
@@ -276,9 +276,9 @@ Result<Page<ApplicationRecord, ApplicationId>> ApplicationService::List(const Ca
   query.limit = std::clamp<std::size_t>(query.limit, 1, 200);
   const std::size_t limit = query.limit;
   query.limit = limit + 1;  // one more tells whether a next page exists
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<std::vector<ApplicationRecord>> rows = (*uow)->applications().List(query);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<std::vector<ApplicationRecord>> rows = (*read)->applications().List(query);
   if (!rows) return std::unexpected(rows.error());
   Page<ApplicationRecord, ApplicationId> page;
   if (rows->size() > limit) {

@@ -111,7 +111,7 @@ class ApplicationService {
 
 // Reads an application `caller` may see: kNotFound for another account's (a customer) or a
 // missing one. Shared by the use cases that act on applications.
-Result<ApplicationRecord> VisibleApplication(UnitOfWork& uow, const Caller& caller,
+Result<ApplicationRecord> VisibleApplication(StoreReader& store, const Caller& caller,
                                              ApplicationId id);
 
 // Commits `uow` and reads application `id` back as stored, with its review notes: what every

@@ -235,24 +235,33 @@ Result<void> AuthService::SignOut(std::string_view token) {
   return Commit(**uow);
 }
 
+// Authentication runs on every request, so it reads from a snapshot, which takes no lock;
+// only a session or key due to be touched opens a unit of work for the write.
 Result<Authenticated> AuthService::AuthenticateSession(std::string_view token) {
   const sys_seconds now = clock_.Now();
-  Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
-  if (!uow) return std::unexpected(uow.error());
-  Result<SessionRecord> session = (*uow)->sessions().FindByToken(token);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<SessionRecord> session = (*read)->sessions().FindByToken(token);
   if (!session) {
     if (session.error().code == ErrorCode::kNotFound) return InvalidCredential("no such session");
     return std::unexpected(session.error());
   }
   if (session->revoked_at) return InvalidCredential("the session was ended");
   if (now >= session->expires_at) return InvalidCredential("the session expired");
-  Result<Account> account = (*uow)->accounts().Get(session->account);
+  Result<Account> account = (*read)->accounts().Get(session->account);
   if (!account) return std::unexpected(account.error());
   if (account->disabled_at) return InvalidCredential("the account is disabled");
+  read->reset();
   if (now - session->last_seen_at >= settings_.touch_interval) {
     const sys_seconds expires =
         std::min(now + settings_.session_idle, session->created_at + settings_.session_absolute);
+    Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
+    if (!uow) return std::unexpected(uow.error());
+    // Touch refuses a session revoked since the read (rule "session.revoked").
     if (Result<void> r = (*uow)->sessions().Touch(session->id, now, std::max(expires, now)); !r) {
+      if (r.error().code == ErrorCode::kFailedPrecondition) {
+        return InvalidCredential("the session was ended");
+      }
       return std::unexpected(r.error());
     }
     if (Result<void> c = Commit(**uow); !c) return std::unexpected(c.error());
@@ -263,19 +272,26 @@ Result<Authenticated> AuthService::AuthenticateSession(std::string_view token) {
 Result<Authenticated> AuthService::AuthenticateApiKey(std::string_view secret) {
   if (!secret.starts_with(kApiKeyMark)) return InvalidCredential("not an API key");
   const sys_seconds now = clock_.Now();
-  Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
-  if (!uow) return std::unexpected(uow.error());
-  Result<ApiKeyRecord> key = (*uow)->api_keys().FindBySecret(secret);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<ApiKeyRecord> key = (*read)->api_keys().FindBySecret(secret);
   if (!key) {
     if (key.error().code == ErrorCode::kNotFound) return InvalidCredential("no such API key");
     return std::unexpected(key.error());
   }
   if (key->revoked_at) return InvalidCredential("the API key is revoked");
-  Result<Account> account = (*uow)->accounts().Get(key->account);
+  Result<Account> account = (*read)->accounts().Get(key->account);
   if (!account) return std::unexpected(account.error());
   if (account->disabled_at) return InvalidCredential("the account is disabled");
+  read->reset();
   if (!key->last_used_at || now - *key->last_used_at >= settings_.touch_interval) {
+    Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
+    if (!uow) return std::unexpected(uow.error());
+    // MarkUsed refuses a key revoked since the read (rule "api-key.revoked").
     if (Result<void> r = (*uow)->api_keys().MarkUsed(key->id, now); !r) {
+      if (r.error().code == ErrorCode::kFailedPrecondition) {
+        return InvalidCredential("the API key is revoked");
+      }
       return std::unexpected(r.error());
     }
     if (Result<void> c = Commit(**uow); !c) return std::unexpected(c.error());
@@ -317,9 +333,9 @@ Result<NewApiKey> AuthService::CreateApiKey(const Caller& caller, std::string_vi
 }
 
 Result<std::vector<ApiKeyRecord>> AuthService::ListApiKeys(const Caller& caller) {
-  Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
-  if (!uow) return std::unexpected(uow.error());
-  return (*uow)->api_keys().ListByAccount(caller.account);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  return (*read)->api_keys().ListByAccount(caller.account);
 }
 
 Result<ApiKeyRecord> AuthService::RevokeApiKey(const Caller& caller, ApiKeyId id) {
@@ -423,10 +439,10 @@ Result<AccountPage> AuthService::ListAccounts(const Caller& caller, AccountId af
                                               std::size_t limit) {
   if (Result<void> ok = RequireAdmin(caller); !ok) return std::unexpected(ok.error());
   limit = std::clamp<std::size_t>(limit, 1, 200);
-  Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
-  if (!uow) return std::unexpected(uow.error());
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
   // One more than asked: whether there is a next page.
-  Result<std::vector<Account>> rows = (*uow)->accounts().List(after, limit + 1);
+  Result<std::vector<Account>> rows = (*read)->accounts().List(after, limit + 1);
   if (!rows) return std::unexpected(rows.error());
   AccountPage page;
   if (rows->size() > limit) {
@@ -441,9 +457,9 @@ Result<Account> AuthService::GetAccount(const Caller& caller, AccountId id) {
   if (caller.role != Role::kAdmin && caller.account != id) {
     return NotFound("account " + std::to_string(id.value()) + " does not exist");
   }
-  Result<std::unique_ptr<UnitOfWork>> uow = Begin(db_);
-  if (!uow) return std::unexpected(uow.error());
-  return (*uow)->accounts().Get(id);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  return (*read)->accounts().Get(id);
 }
 
 template <class Change>

@@ -58,11 +58,11 @@ Result<AuthorizationCode> AuthorizationCodeService::Create(const Caller& caller,
 }
 
 Result<std::vector<AuthorizationCode>> AuthorizationCodeService::List(const Caller& caller) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<std::string> login = AccountLogin(**uow, caller.account);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<std::string> login = AccountLogin(**read, caller.account);
   if (!login) return std::unexpected(login.error());
-  return (*uow)->authorization_codes().ListByAccount(*login);
+  return (*read)->authorization_codes().ListByAccount(*login);
 }
 
 Result<AuthorizationCode> AuthorizationCodeService::Revoke(const Caller& caller,

@@ -113,9 +113,9 @@ bool MaterialsEditable(ApplicationState state) {
          state == ApplicationState::kBureauReturned;
 }
 
-Result<ApplicationRecord> ReadableApplication(UnitOfWork& uow, const Caller& caller,
+Result<ApplicationRecord> ReadableApplication(StoreReader& store, const Caller& caller,
                                               ApplicationId id) {
-  Result<ApplicationRecord> record = uow.applications().Get(id);
+  Result<ApplicationRecord> record = store.applications().Get(id);
   if (!record) {
     if (record.error().code == ErrorCode::kNotFound) return NoSuchApplication(id);
     return std::unexpected(record.error());
@@ -250,11 +250,11 @@ Result<MaterialRecord> MaterialService::Upload(const Caller& caller, const Mater
 
 Result<std::vector<MaterialRecord>> MaterialService::List(const Caller& caller,
                                                           ApplicationId application) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<ApplicationRecord> record = ReadableApplication(**uow, caller, application);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<ApplicationRecord> record = ReadableApplication(**read, caller, application);
   if (!record) return std::unexpected(record.error());
-  return (*uow)->materials().List(application);
+  return (*read)->materials().List(application);
 }
 
 Result<void> MaterialService::Delete(const Caller& caller, MaterialId material) {
@@ -295,14 +295,14 @@ Result<void> MaterialService::Delete(const Caller& caller, MaterialId material) 
 Result<MaterialDownload> MaterialService::Download(const Caller& caller, MaterialId material) {
   MaterialRecord m;
   {
-    Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-    if (!uow) return std::unexpected(uow.error());
-    Result<MaterialRecord> found = (*uow)->materials().Get(material);
+    Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+    if (!read) return std::unexpected(read.error());
+    Result<MaterialRecord> found = (*read)->materials().Get(material);
     if (!found) {
       if (found.error().code == ErrorCode::kNotFound) return NoSuchMaterial(material);
       return std::unexpected(found.error());
     }
-    Result<ApplicationRecord> record = ReadableApplication(**uow, caller, found->application);
+    Result<ApplicationRecord> record = ReadableApplication(**read, caller, found->application);
     if (!record) {
       if (record.error().code == ErrorCode::kNotFound) return NoSuchMaterial(material);
       return std::unexpected(record.error());

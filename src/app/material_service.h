@@ -82,7 +82,7 @@ Result<std::optional<FileFacts>> InspectFile(ContentSniffer& sniffer, const File
                                              std::vector<FieldViolation>& problems);
 
 // An application the caller may read: its own, or any for staff; kNotFound otherwise.
-Result<ApplicationRecord> ReadableApplication(UnitOfWork& uow, const Caller& caller,
+Result<ApplicationRecord> ReadableApplication(StoreReader& store, const Caller& caller,
                                               ApplicationId id);
 
 }  // namespace icp

@@ -4,8 +4,8 @@
 
 namespace icp {
 
-Result<std::string> AccountLogin(UnitOfWork& uow, AccountId account) {
-  Result<Account> a = uow.accounts().Get(account);
+Result<std::string> AccountLogin(StoreReader& store, AccountId account) {
+  Result<Account> a = store.accounts().Get(account);
   if (!a) return std::unexpected(a.error());
   return a->login;
 }
@@ -42,11 +42,11 @@ Result<std::size_t> ResourceService::ImportAs(std::string_view actor,
 }
 
 Result<std::vector<ResourceView>> ResourceService::ListMine(const Caller& caller) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<std::string> login = AccountLogin(**uow, caller.account);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<std::string> login = AccountLogin(**read, caller.account);
   if (!login) return std::unexpected(login.error());
-  Result<std::vector<Resource>> mine = (*uow)->resources().ListByAccount(*login);
+  Result<std::vector<Resource>> mine = (*read)->resources().ListByAccount(*login);
   if (!mine) return std::unexpected(mine.error());
   const auto now = clock_.Now();
   std::vector<ResourceView> out;

@@ -47,6 +47,6 @@ class ResourceService {
 };
 
 // The login resources of `account` are filed under; kNotFound if there is no such account.
-Result<std::string> AccountLogin(UnitOfWork& uow, AccountId account);
+Result<std::string> AccountLogin(StoreReader& store, AccountId account);
 
 }  // namespace icp

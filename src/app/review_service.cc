@@ -63,9 +63,9 @@ Result<Page<ApplicationRecord, DueCursor>> ReviewService::Queue(const Caller& ca
   if (!filters.by_due_after) filters.by_due_after = DueCursor{};
   const std::size_t limit = std::clamp<std::size_t>(filters.limit, 1, 200);
   filters.limit = limit + 1;
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<std::vector<ApplicationRecord>> rows = (*uow)->applications().List(filters);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<std::vector<ApplicationRecord>> rows = (*read)->applications().List(filters);
   if (!rows) return std::unexpected(rows.error());
   Page<ApplicationRecord, DueCursor> page;
   if (rows->size() > limit) {

@@ -115,11 +115,11 @@ Result<VerificationRecord> VerificationService::Submit(const Caller& caller,
 
 Result<std::vector<VerificationRecord>> VerificationService::List(const Caller& caller,
                                                                   ApplicationId application) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<ApplicationRecord> record = ReadableApplication(**uow, caller, application);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<ApplicationRecord> record = ReadableApplication(**read, caller, application);
   if (!record) return std::unexpected(record.error());
-  return (*uow)->verifications().List(application);
+  return (*read)->verifications().List(application);
 }
 
 Result<VerificationRecord> VerificationService::Review(const Caller& caller, VerificationId id,

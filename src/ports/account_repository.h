@@ -54,19 +54,24 @@ struct Account {
 };
 
 // Accounts of the provider's customers and staff.
-class AccountRepository {
+class AccountReader {
  public:
-  virtual ~AccountRepository() = default;
+  virtual ~AccountReader() = default;
 
-  // Ignores account.id; kAlreadyExists (rule "account.login-taken") if the login is taken.
-  virtual Result<AccountId> Insert(const Account& account) = 0;
   virtual Result<Account> Get(AccountId id) = 0;                    // kNotFound
   virtual Result<Account> FindByLogin(std::string_view login) = 0;  // kNotFound
+  // Up to `limit` accounts with id > after, in id order (a page of a cursor list).
+  virtual Result<std::vector<Account>> List(AccountId after, std::size_t limit) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class AccountRepository : public AccountReader {
+ public:
+  // Ignores account.id; kAlreadyExists (rule "account.login-taken") if the login is taken.
+  virtual Result<AccountId> Insert(const Account& account) = 0;
   // Stores every field of `account` but its id, login and created_at, which never change.
   // kNotFound if no account has this id.
   virtual Result<void> Update(const Account& account) = 0;
-  // Up to `limit` accounts with id > after, in id order (a page of a cursor list).
-  virtual Result<std::vector<Account>> List(AccountId after, std::size_t limit) = 0;
 };
 
 }  // namespace icp

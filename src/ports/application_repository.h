@@ -50,21 +50,11 @@ struct ApplicationQuery {
 
 // Applications and their history. "Open" means not in a terminal state. The database holds
 // one open application per subject (certificate) and one per domain, whoever submits.
-class ApplicationRepository {
+class ApplicationReader {
  public:
-  virtual ~ApplicationRepository() = default;
+  virtual ~ApplicationReader() = default;
 
-  // Ignores id and revision (stored at 1). kAlreadyExists when the subject (rule
-  // "application.open-for-subject", field "subject.certificate") or one of the domains (rule
-  // "application.open-for-domain", field "websites[i].domains[j]") has an open application.
-  virtual Result<ApplicationId> Insert(const ApplicationRecord& record) = 0;
   virtual Result<ApplicationRecord> Get(ApplicationId id) = 0;
-  // Stores `record` if the stored revision is record.revision; returns the new revision.
-  // kAborted (rule "storage.revision") when someone changed it first. The history is
-  // append-only: moves already stored must come back unchanged (else kFailedPrecondition,
-  // rule "application.history-append-only"). Reaching a terminal state frees the subject and
-  // the domains; the open-application conflicts of Insert apply to changed domains too.
-  virtual Result<std::int64_t> Update(const ApplicationRecord& record) = 0;
   // In id order after query.after (or in due order after query.by_due_after), at most
   // query.limit.
   virtual Result<std::vector<ApplicationRecord>> List(const ApplicationQuery& query) = 0;
@@ -74,6 +64,21 @@ class ApplicationRepository {
                                                      std::size_t limit) = 0;
   virtual Result<std::optional<ApplicationId>> FindOpenBySubject(const Certificate& c) = 0;
   virtual Result<std::optional<ApplicationId>> FindOpenByDomain(const DomainName& domain) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class ApplicationRepository : public ApplicationReader {
+ public:
+  // Ignores id and revision (stored at 1). kAlreadyExists when the subject (rule
+  // "application.open-for-subject", field "subject.certificate") or one of the domains (rule
+  // "application.open-for-domain", field "websites[i].domains[j]") has an open application.
+  virtual Result<ApplicationId> Insert(const ApplicationRecord& record) = 0;
+  // Stores `record` if the stored revision is record.revision; returns the new revision.
+  // kAborted (rule "storage.revision") when someone changed it first. The history is
+  // append-only: moves already stored must come back unchanged (else kFailedPrecondition,
+  // rule "application.history-append-only"). Reaching a terminal state frees the subject and
+  // the domains; the open-application conflicts of Insert apply to changed domains too.
+  virtual Result<std::int64_t> Update(const ApplicationRecord& record) = 0;
 };
 
 }  // namespace icp

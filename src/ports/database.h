@@ -21,29 +21,48 @@
 
 namespace icp {
 
+// The reads every view of the store offers: a unit of work (which reads what it is about to
+// change, and sees its own writes) and a read transaction (a snapshot that takes no lock).
+// Code that only reads takes a StoreReader&, so that either can serve it.
+class StoreReader {
+ public:
+  virtual ~StoreReader() = default;
+
+  virtual AccountReader& accounts() = 0;
+  virtual SessionReader& sessions() = 0;
+  virtual ApiKeyReader& api_keys() = 0;
+  virtual SubjectReader& subjects() = 0;
+  virtual WebsiteReader& websites() = 0;
+  virtual ApplicationReader& applications() = 0;
+  virtual MaterialReader& materials() = 0;
+  virtual ResourceReader& resources() = 0;
+  virtual AuthorizationCodeReader& authorization_codes() = 0;
+  virtual VerificationReader& verifications() = 0;
+  virtual ReviewJournalReader& review_notes() = 0;
+};
+
 // One atomic piece of work (STYLE.md §4.2). A state change, its audit entries and the
 // messages it puts in the outbox are committed together or not at all. Destroying a unit
 // of work that was not committed rolls it back. Not for use by two threads at once.
-class UnitOfWork {
+// Its repositories are the readers' with the writes added.
+class UnitOfWork : public StoreReader {
  public:
-  virtual ~UnitOfWork() = default;
-
-  virtual AccountRepository& accounts() = 0;
-  virtual SessionRepository& sessions() = 0;
-  virtual ApiKeyRepository& api_keys() = 0;
+  AccountRepository& accounts() override = 0;
+  SessionRepository& sessions() override = 0;
+  ApiKeyRepository& api_keys() override = 0;
   virtual LoginThrottle& login_throttle() = 0;
-  virtual SubjectRepository& subjects() = 0;
-  virtual WebsiteRepository& websites() = 0;
+  SubjectRepository& subjects() override = 0;
+  WebsiteRepository& websites() override = 0;
   virtual FilingNumberRegistry& numbers() = 0;
-  virtual ApplicationRepository& applications() = 0;
-  virtual MaterialRepository& materials() = 0;
-  virtual ResourceRepository& resources() = 0;
-  virtual AuthorizationCodeRepository& authorization_codes() = 0;
-  virtual VerificationRepository& verifications() = 0;
+  ApplicationRepository& applications() override = 0;
+  MaterialRepository& materials() override = 0;
+  ResourceRepository& resources() override = 0;
+  AuthorizationCodeRepository& authorization_codes() override = 0;
+  VerificationRepository& verifications() override = 0;
   virtual AuditLog& audit() = 0;
   virtual Outbox& outbox() = 0;
   virtual Inbox& inbox() = 0;
-  virtual ReviewJournal& review_notes() = 0;
+  ReviewJournal& review_notes() override = 0;
   virtual IdempotencyStore& idempotency() = 0;
 
   // kAborted when a concurrent transaction won (retry the whole unit of work); after a
@@ -55,10 +74,8 @@ class UnitOfWork {
 // holding it blocks no writer (PostgreSQL: REPEATABLE READ READ ONLY; SQLite: a read
 // transaction on a connection of its own, in WAL mode; memory: a copy). Destroying it ends
 // the read. Not for use by two threads at once.
-class ReadTransaction {
+class ReadTransaction : public StoreReader {
  public:
-  virtual ~ReadTransaction() = default;
-
   virtual AuditLogReader& audit() = 0;
 };
 

@@ -31,15 +31,20 @@ struct MaterialRecord {
   friend bool operator==(const MaterialRecord&, const MaterialRecord&) = default;
 };
 
-class MaterialRepository {
+class MaterialReader {
  public:
-  virtual ~MaterialRepository() = default;
+  virtual ~MaterialReader() = default;
 
-  // kFailedPrecondition if the application does not exist (a foreign key).
-  virtual Result<MaterialId> Insert(const MaterialRecord& record) = 0;
   virtual Result<MaterialRecord> Get(MaterialId id) = 0;  // kNotFound
   // In upload (id) order.
   virtual Result<std::vector<MaterialRecord>> List(ApplicationId application) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class MaterialRepository : public MaterialReader {
+ public:
+  // kFailedPrecondition if the application does not exist (a foreign key).
+  virtual Result<MaterialId> Insert(const MaterialRecord& record) = 0;
   virtual Result<void> Remove(MaterialId id) = 0;  // kNotFound
 };
 

@@ -48,13 +48,18 @@ struct ReviewNote {
 // "review-note.append-only"). A return reason without a field or a message, a contact note
 // without its outcome, or a reviewer's note without its reviewer is refused
 // (kInvalidArgument) by the store.
-class ReviewJournal {
+class ReviewJournalReader {
  public:
-  virtual ~ReviewJournal() = default;
+  virtual ~ReviewJournalReader() = default;
 
-  virtual Result<void> Append(const ReviewNote& note) = 0;
   // Every note of the application, oldest first.
   virtual Result<std::vector<ReviewNote>> List(ApplicationId application) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class ReviewJournal : public ReviewJournalReader {
+ public:
+  virtual Result<void> Append(const ReviewNote& note) = 0;
 };
 
 }  // namespace icp

@@ -27,15 +27,20 @@ struct SessionRecord {
   friend bool operator==(const SessionRecord&, const SessionRecord&) = default;
 };
 
-class SessionRepository {
+class SessionReader {
  public:
-  virtual ~SessionRepository() = default;
+  virtual ~SessionReader() = default;
 
+  // The session whose token is `token`, revoked or expired ones included; kNotFound.
+  virtual Result<SessionRecord> FindByToken(std::string_view token) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class SessionRepository : public SessionReader {
+ public:
   // Ignores record.id. `token` is the secret the client holds (at least 32 characters);
   // kAlreadyExists (rule "session.token-taken") if a session has it already.
   virtual Result<SessionId> Insert(const SessionRecord& record, std::string_view token) = 0;
-  // The session whose token is `token`, revoked or expired ones included; kNotFound.
-  virtual Result<SessionRecord> FindByToken(std::string_view token) = 0;
   // Slides the session: sets last_seen_at and expires_at. kNotFound if there is no such
   // session, kFailedPrecondition (rule "session.revoked") if it is revoked.
   virtual Result<void> Touch(SessionId id, std::chrono::sys_seconds last_seen_at,
@@ -62,17 +67,22 @@ struct ApiKeyRecord {
   friend bool operator==(const ApiKeyRecord&, const ApiKeyRecord&) = default;
 };
 
-class ApiKeyRepository {
+class ApiKeyReader {
  public:
-  virtual ~ApiKeyRepository() = default;
+  virtual ~ApiKeyReader() = default;
 
-  // Ignores record.id; kAlreadyExists (rule "api-key.taken") if the secret or prefix is
-  // taken.
-  virtual Result<ApiKeyId> Insert(const ApiKeyRecord& record, std::string_view secret) = 0;
   virtual Result<ApiKeyRecord> Get(ApiKeyId id) = 0;                       // kNotFound
   virtual Result<ApiKeyRecord> FindBySecret(std::string_view secret) = 0;  // kNotFound
   // Every key of `account`, revoked ones included, in id order.
   virtual Result<std::vector<ApiKeyRecord>> ListByAccount(AccountId account) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class ApiKeyRepository : public ApiKeyReader {
+ public:
+  // Ignores record.id; kAlreadyExists (rule "api-key.taken") if the secret or prefix is
+  // taken.
+  virtual Result<ApiKeyId> Insert(const ApiKeyRecord& record, std::string_view secret) = 0;
   // kNotFound; kFailedPrecondition (rule "api-key.revoked") for a revoked key.
   virtual Result<void> MarkUsed(ApiKeyId id, std::chrono::sys_seconds at) = 0;
   virtual Result<void> Revoke(ApiKeyId id, std::chrono::sys_seconds at) = 0;

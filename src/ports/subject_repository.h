@@ -26,22 +26,27 @@ struct SubjectRecord {
 
 // The subjects on record. One active record per certificate (type and number): the store
 // holds this with a unique index on the certificate's keyed hash, never in C++.
-class SubjectRepository {
+class SubjectReader {
  public:
-  virtual ~SubjectRepository() = default;
+  virtual ~SubjectReader() = default;
 
-  // Ignores id and revision; the stored copy has revision 1. kAlreadyExists (rule
-  // "subject.already-on-record") when an active subject has the same certificate.
-  virtual Result<SubjectId> Insert(const SubjectRecord& record) = 0;
   virtual Result<SubjectRecord> Get(SubjectId id) = 0;  // kNotFound
   // The active subject with this certificate, if any.
   virtual Result<std::optional<SubjectRecord>> FindByCertificate(const Certificate& c) = 0;
+  virtual Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class SubjectRepository : public SubjectReader {
+ public:
+  // Ignores id and revision; the stored copy has revision 1. kAlreadyExists (rule
+  // "subject.already-on-record") when an active subject has the same certificate.
+  virtual Result<SubjectId> Insert(const SubjectRecord& record) = 0;
   // Stores `record` if the stored revision is record.revision, and returns the new revision;
   // kAborted (rule "storage.revision") when someone changed it first. A record changed by an
   // access filing (新增接入, 继续接入, 取消接入) is refused by the database (rule
   // "access-filing.changes-no-data").
   virtual Result<std::int64_t> Update(const SubjectRecord& record) = 0;
-  virtual Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) = 0;
 };
 
 // A website on record, under its subject.
@@ -59,19 +64,24 @@ struct WebsiteRecord {
 
 // The websites on record. A domain belongs to at most one active website, and so to at most
 // one subject (unique index on the domain of active websites).
-class WebsiteRepository {
+class WebsiteReader {
  public:
-  virtual ~WebsiteRepository() = default;
+  virtual ~WebsiteReader() = default;
 
+  virtual Result<WebsiteRecord> Get(WebsiteId id) = 0;
+  virtual Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) = 0;
+  virtual Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class WebsiteRepository : public WebsiteReader {
+ public:
   // kAlreadyExists (rule "website.domain-taken", field "website.domains[i]") when an active
   // website holds one of its domains.
   virtual Result<WebsiteId> Insert(const WebsiteRecord& record) = 0;
-  virtual Result<WebsiteRecord> Get(WebsiteId id) = 0;
-  virtual Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) = 0;
   // As SubjectRepository::Update; the domain index follows the new domains, and a
   // cancelled website frees its domains.
   virtual Result<std::int64_t> Update(const WebsiteRecord& record) = 0;
-  virtual Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) = 0;
 };
 
 }  // namespace icp

@@ -45,17 +45,22 @@ struct VerificationRecord {
 };
 
 // The verifications of applications. Kept forever; each is reviewed once.
-class VerificationRepository {
+class VerificationReader {
  public:
-  virtual ~VerificationRepository() = default;
+  virtual ~VerificationReader() = default;
 
+  virtual Result<VerificationRecord> Get(VerificationId id) = 0;  // kNotFound
+  // In id order.
+  virtual Result<std::vector<VerificationRecord>> List(ApplicationId application) = 0;
+};
+
+// With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
+class VerificationRepository : public VerificationReader {
+ public:
   // Ignores id, stores it pending. kFailedPrecondition if the application or the account
   // does not exist (foreign keys) or the record breaks the schema (a curtain photo's evidence
   // is a blob name).
   virtual Result<VerificationId> Insert(const VerificationRecord& record) = 0;
-  virtual Result<VerificationRecord> Get(VerificationId id) = 0;  // kNotFound
-  // In id order.
-  virtual Result<std::vector<VerificationRecord>> List(ApplicationId application) = 0;
   // Moves a pending verification to kPassed or kFailed (compare and set). kAborted (rule
   // "verification.reviewed") when it was reviewed already, kNotFound when there is none.
   // REQUIRES: state is not kPending; a failure has a reason.

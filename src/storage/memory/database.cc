@@ -47,10 +47,11 @@ class UnitOfWork final : public icp::UnitOfWork {
       return Aborted("an earlier statement of this unit of work failed; nothing was stored");
     }
     {
+      // Under the snapshot lock: a read transaction copies the tables and the log together.
       std::lock_guard journal_lock(journal_mutex_);
       audit_.Flush(journal_, audit_key_);
+      committed_ = std::move(state_);
     }
-    committed_ = std::move(state_);
     session_.MarkCommitted();
     lock_.unlock();
     return {};
@@ -83,14 +84,41 @@ class UnitOfWork final : public icp::UnitOfWork {
   IdempotencyStore idempotency_{session_};
 };
 
+// A copy of the committed tables and audit log, read through the unit of work's own
+// repositories (as their readers), so a snapshot cannot answer differently from a unit of work.
 class ReadTransaction final : public icp::ReadTransaction {
  public:
-  ReadTransaction(Journal snapshot, const audit_chain::Key& key)
-      : audit_(std::move(snapshot), key) {}
+  ReadTransaction(State state, Journal journal, const audit_chain::Key& key)
+      : state_(std::move(state)), journal_(std::move(journal)), audit_(journal_, key) {}
 
+  icp::AccountReader& accounts() override { return accounts_; }
+  icp::SessionReader& sessions() override { return sessions_; }
+  icp::ApiKeyReader& api_keys() override { return api_keys_; }
+  icp::SubjectReader& subjects() override { return subjects_; }
+  icp::WebsiteReader& websites() override { return websites_; }
+  icp::ApplicationReader& applications() override { return applications_; }
+  icp::MaterialReader& materials() override { return materials_; }
+  icp::ResourceReader& resources() override { return resources_; }
+  icp::AuthorizationCodeReader& authorization_codes() override { return codes_; }
+  icp::VerificationReader& verifications() override { return verifications_; }
+  icp::ReviewJournalReader& review_notes() override { return review_notes_; }
   icp::AuditLogReader& audit() override { return audit_; }
 
  private:
+  State state_;
+  Journal journal_;
+  Session session_{state_, journal_};
+  AccountRepository accounts_{session_};
+  SessionRepository sessions_{session_};
+  ApiKeyRepository api_keys_{session_};
+  SubjectRepository subjects_{session_};
+  WebsiteRepository websites_{session_};
+  ApplicationRepository applications_{session_};
+  MaterialRepository materials_{session_};
+  ResourceRepository resources_{session_};
+  AuthorizationCodeRepository codes_{session_};
+  VerificationRepository verifications_{session_};
+  ReviewJournal review_notes_{session_};
   AuditLogReader audit_;
 };
 
@@ -106,7 +134,7 @@ Result<std::unique_ptr<icp::UnitOfWork>> Database::Begin() {
 
 Result<std::unique_ptr<icp::ReadTransaction>> Database::BeginRead() {
   std::lock_guard lock(journal_mutex_);
-  return std::make_unique<ReadTransaction>(journal_, audit_key_);
+  return std::make_unique<ReadTransaction>(state_, journal_, audit_key_);
 }
 
 }  // namespace icp::memory

@@ -27,7 +27,8 @@ class Database final : public icp::Database {
 
   // Never fails; blocks while another unit of work is open.
   Result<std::unique_ptr<icp::UnitOfWork>> Begin() override;
-  // Never fails and never waits for an open unit of work: it copies the committed audit log.
+  // Never fails and never waits for an open unit of work: it copies the committed tables and
+  // audit log.
   Result<std::unique_ptr<icp::ReadTransaction>> BeginRead() override;
 
  private:
@@ -35,8 +36,8 @@ class Database final : public icp::Database {
 
   std::mutex mutex_;  // held by the open unit of work
   State state_;
-  // The committed audit log changes only inside Commit(), under both locks; a read
-  // transaction copies it under journal_mutex_ alone.
+  // The committed tables and audit log change only inside Commit(), under both locks; a read
+  // transaction copies them under journal_mutex_ alone.
   std::mutex journal_mutex_;
   Journal journal_;
   // The chain's key lives and dies with the store: a fresh random one.

@@ -108,11 +108,35 @@ class ReadTransaction final : public icp::ReadTransaction {
       : lease_(std::move(lease)), session_{*lease_, vault} {}
   ~ReadTransaction() override { (void)session_.connection.Rollback(); }
 
+  icp::AccountReader& accounts() override { return accounts_; }
+  icp::SessionReader& sessions() override { return sessions_; }
+  icp::ApiKeyReader& api_keys() override { return api_keys_; }
+  icp::SubjectReader& subjects() override { return subjects_; }
+  icp::WebsiteReader& websites() override { return websites_; }
+  icp::ApplicationReader& applications() override { return applications_; }
+  icp::MaterialReader& materials() override { return materials_; }
+  icp::ResourceReader& resources() override { return resources_; }
+  icp::AuthorizationCodeReader& authorization_codes() override { return codes_; }
+  icp::VerificationReader& verifications() override { return verifications_; }
+  icp::ReviewJournalReader& review_notes() override { return review_notes_; }
   icp::AuditLogReader& audit() override { return audit_; }
 
  private:
   Pool::Lease lease_;
   Session session_;
+  // The unit of work's repositories, seen through their readers: their reads are the same
+  // SQL, so a read transaction and a unit of work cannot answer differently.
+  AccountRepository accounts_{session_};
+  SessionRepository sessions_{session_};
+  ApiKeyRepository api_keys_{session_};
+  SubjectRepository subjects_{session_};
+  WebsiteRepository websites_{session_};
+  ApplicationRepository applications_{session_};
+  MaterialRepository materials_{session_};
+  ResourceRepository resources_{session_};
+  AuthorizationCodeRepository codes_{session_};
+  VerificationRepository verifications_{session_};
+  ReviewJournal review_notes_{session_};
   AuditLogReader audit_{session_};
 };
 

@@ -1019,6 +1019,52 @@ TEST_P(StorageContract, AVerifySeesOneSnapshotAndBlocksNoWriter) {
   EXPECT_EQ(now->entries, 3);
 }
 
+// A read transaction reads the records through the same readers a unit of work has: it sees
+// what was committed when it began, and nothing a writer commits while it is open (the writer
+// is not blocked: this thread commits while the snapshot is held).
+TEST_P(StorageContract, AReadTransactionSeesTheRecordsOfOneMomentAndBlocksNoWriter) {
+  ApplicationRecord record = NewRecord(account_, SampleApplication(60, "snapshot60.cn"));
+  Result<ApplicationId> id = Submit(record);
+  ASSERT_TRUE(id.has_value()) << id.error().message;
+  {
+    auto uow = Begin();
+    ASSERT_TRUE(uow->subjects().Insert(SubjectOf(account_, 61)).has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  Result<std::unique_ptr<ReadTransaction>> before = db_->BeginRead();
+  ASSERT_TRUE(before.has_value()) << before.error().message;
+  {
+    auto uow = Begin();
+    ApplicationRecord stored = *uow->applications().Get(*id);
+    Move(stored, ApplicationEvent::kSubmit, kT0 + hours(2));
+    ASSERT_EQ(*uow->applications().Update(stored), 2);
+    ASSERT_TRUE(uow->subjects().Insert(SubjectOf(account_, 62)).has_value());
+    ASSERT_TRUE(uow->Commit().has_value()) << "a writer commits while a snapshot is open";
+  }
+  StoreReader& old = **before;
+  Result<ApplicationRecord> then = old.applications().Get(*id);
+  ASSERT_TRUE(then.has_value()) << then.error().message;
+  EXPECT_EQ(then->revision, 1);
+  EXPECT_EQ(then->lifecycle.state(), ApplicationState::kDraft);
+  EXPECT_EQ(old.subjects().ListByAccount(account_)->size(), 1u)
+      << "the snapshot does not see a subject committed after it began";
+  EXPECT_EQ(old.accounts().Get(account_)->login, "customer-1");
+  before->reset();
+
+  Result<std::unique_ptr<ReadTransaction>> after = db_->BeginRead();
+  ASSERT_TRUE(after.has_value());
+  EXPECT_EQ((*after)->applications().Get(*id)->revision, 2);
+  EXPECT_EQ((*after)->subjects().ListByAccount(account_)->size(), 2u);
+  const ApplicationRecord read = *(*after)->applications().Get(*id);
+  const ApplicationRecord loaded = Load(*id);
+  EXPECT_EQ(read.application, loaded.application);
+  EXPECT_EQ(read.lifecycle.history(), loaded.lifecycle.history())
+      << "a read transaction and a unit of work read the same record alike";
+  Result<ApplicationRecord> none = (*after)->applications().Get(ApplicationId(999'999));
+  ASSERT_FALSE(none.has_value());
+  EXPECT_EQ(none.error().code, ErrorCode::kNotFound);
+}
+
 // Four writers append while a reader verifies again and again: every verification sees a
 // whole chain (never a false alarm), and no entry is lost or numbered twice.
 TEST_P(StorageContract, ConcurrentAppendsChainAndVerifyWhileWriting) {
