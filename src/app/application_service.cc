@@ -149,6 +149,7 @@ Result<void> RequireCustomer(const Caller& caller) {
 Result<ApplicationView> CommitAndView(Database& db, std::unique_ptr<UnitOfWork> uow,
                                       ApplicationId id) {
   if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
+  uow.reset();  // its connection goes back before the read takes one
   Result<std::unique_ptr<ReadTransaction>> read = db.BeginRead();
   if (!read) return std::unexpected(read.error());
   Result<ApplicationRecord> record = (*read)->applications().Get(id);

@@ -14,6 +14,12 @@ namespace icp::sql {
 
 // Connections for threads to borrow. Opens them lazily, up to `max`; a caller waits while
 // all are lent out. A connection that comes back broken is closed, not reused.
+//
+// A thread that already holds a connection never waits for another: it gets one beyond
+// `max`, closed when it comes back. Otherwise `max` threads each holding one and asking for a
+// second (a unit of work that reads its result back, a request that authenticates and then
+// writes) would wait for each other forever. The extra connections are bounded by the
+// number of threads.
 class Pool {
  public:
   using Opener = std::function<Result<std::unique_ptr<Connection>>()>;
@@ -21,8 +27,7 @@ class Pool {
   // Returns the connection to the pool when destroyed.
   class Lease {
    public:
-    Lease(Pool& pool, std::unique_ptr<Connection> connection)
-        : pool_(&pool), connection_(std::move(connection)) {}
+    Lease(Pool& pool, std::unique_ptr<Connection> connection);
     Lease(Lease&& other) noexcept = default;
     Lease& operator=(Lease&&) = delete;
     ~Lease();
@@ -32,6 +37,7 @@ class Pool {
    private:
     Pool* pool_;
     std::unique_ptr<Connection> connection_;
+    int* held_;  // the count of leases of the thread that acquired it
   };
 
   Pool(Opener open, std::size_t max);

@@ -3,6 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <optional>
+#include <thread>
+
 namespace icp::sql {
 namespace {
 
@@ -13,8 +20,10 @@ class ScriptedConnection final : public Connection {
     int begins = 0;
     int commits = 0;
     int rollbacks = 0;
+    std::atomic<int> closed = 0;
   };
   ScriptedConnection(Log& log, int failing) : log_(log), failing_(failing) {}
+  ~ScriptedConnection() override { ++log_.closed; }
 
   Dialect dialect() const override { return Dialect::kPostgres; }
   Result<Rows> Query(std::string_view, std::span<const Value>) override { return Rows{}; }
@@ -80,6 +89,82 @@ TEST(SqlUnitOfWork, ACommittedUnitOfWorkRunsNothingMore) {
   ASSERT_TRUE((*uow)->Commit().has_value());
   EXPECT_EQ((*uow)->Commit().error().code, ErrorCode::kFailedPrecondition);
   EXPECT_EQ(log.commits, 1);
+}
+
+// A pool of one connection whose connections count how many are open.
+struct CountedPool {
+  ScriptedConnection::Log log;
+  std::atomic<int> opened = 0;
+  Pool pool{[this]() -> Result<std::unique_ptr<Connection>> {
+              ++opened;
+              return std::make_unique<ScriptedConnection>(log, 0);
+            },
+            1};
+};
+
+// A unit of work that reads its result back, or a request that authenticates and then
+// writes, asks for a second connection while it holds one: with every connection lent to
+// such threads, waiting would never end.
+TEST(SqlPool, AThreadHoldingAConnectionGetsASecondWithoutWaiting) {
+  // Leaked, with a detached thread, if the thread never comes back: the test then fails
+  // instead of hanging on the thread.
+  auto* p = new CountedPool;
+  auto done = std::make_shared<std::promise<bool>>();
+  std::future<bool> nested = done->get_future();
+  std::thread([p, done] {
+    Result<Pool::Lease> outer = p->pool.Acquire();  // the pool's one connection
+    if (!outer) return done->set_value(false);
+    Result<Pool::Lease> inner = p->pool.Acquire();  // a second, while holding the first
+    done->set_value(inner.has_value());
+  }).detach();
+  ASSERT_EQ(nested.wait_for(std::chrono::seconds(5)), std::future_status::ready)
+      << "a thread holding a connection waited for a second one";
+  EXPECT_TRUE(nested.get());
+  EXPECT_EQ(p->opened.load(), 2) << "one beyond the pool's size, for the nested lease";
+  delete p;
+}
+
+TEST(SqlPool, AThreadHoldingNothingWaitsWhileAllAreLent) {
+  CountedPool p;
+  std::optional<Result<Pool::Lease>> held(p.pool.Acquire());
+  ASSERT_TRUE(held->has_value());
+  std::atomic<bool> got = false;
+  std::future<void> other = std::async(std::launch::async, [&] {
+    Result<Pool::Lease> lease = p.pool.Acquire();
+    got = lease.has_value();
+  });
+  EXPECT_EQ(other.wait_for(std::chrono::milliseconds(200)), std::future_status::timeout)
+      << "a thread holding nothing waits rather than open a connection beyond the pool's size";
+  held.reset();
+  ASSERT_EQ(other.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  EXPECT_TRUE(got.load());
+  EXPECT_EQ(p.opened.load(), 1) << "the returned connection was lent again";
+}
+
+// The connection lent beyond the pool's size is closed when it comes back, so the pool
+// settles at its size again.
+TEST(SqlPool, AConnectionBeyondTheSizeIsClosedOnReturn) {
+  auto* p = new CountedPool;  // leaked if the thread never comes back, as above
+  auto done = std::make_shared<std::promise<bool>>();
+  std::future<bool> nested = done->get_future();
+  std::thread([p, done] {
+    Result<Pool::Lease> outer = p->pool.Acquire();
+    Result<Pool::Lease> inner = p->pool.Acquire();
+    done->set_value(outer.has_value() && inner.has_value());
+  }).detach();
+  ASSERT_EQ(nested.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+  ASSERT_TRUE(nested.get());
+  EXPECT_EQ(p->opened.load(), 2);
+  for (int i = 0; i < 100 && p->log.closed.load() == 0; ++i) {  // the thread returns both
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(p->log.closed.load(), 1) << "the connection beyond the size was closed";
+  {
+    Result<Pool::Lease> again = p->pool.Acquire();
+    ASSERT_TRUE(again.has_value());
+  }
+  EXPECT_EQ(p->opened.load(), 2) << "the pool kept one connection and lent it again";
+  delete p;
 }
 
 // A cell that is not an integer (a row some writer damaged) reads as 0 and makes the row
