@@ -18,6 +18,9 @@ the contract-checking client (every response is validated against api/openapi.ya
      withdrawn (seed 002);
    and a domain filed under another subject is the type check's conflict.
 
+Runs on a temporary SQLite store, and again on PostgreSQL when scripts/with-postgres gives
+ICP_TEST_PG_URL and ICP_TEST_PG_RUNTIME_URL (required with ICP_REQUIRE_PG=1).
+
 Usage: records_test.py PATH_TO_ICPD PATH_TO_ICPCTL
 """
 import copy
@@ -26,9 +29,11 @@ import os
 import subprocess
 import sys
 import tempfile
+import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import filing_test as base  # noqa: E402  (start_icpd, sign_in, create_account, png, icpctl)
+import pg_race_test as race  # noqa: E402  (psql, with_schema)
 
 REPO = base.REPO
 failures = base.failures
@@ -97,25 +102,48 @@ def review_to_bureau(reviewer, app_id, call=True):
     return act(reviewer, app_id, "pass").json()
 
 
-def main():
-    work = tempfile.mkdtemp(prefix="beian-records-")
+def run_on(work, store_env, migrate_args):
+    """Migrates a store, makes its first admin, and runs the scenarios against icpd on it."""
     data = os.path.join(work, "var")
     os.makedirs(data)
-    subprocess.run([base.ICPCTL, "db", "migrate", "--data-dir", data], check=True,
-                   env=base.env(), stdout=subprocess.DEVNULL)
+    env = dict(base.env(), **store_env)
+    subprocess.run([base.ICPCTL, "db", "migrate", "--data-dir", data, *migrate_args], check=True,
+                   env=env, stdout=subprocess.DEVNULL)
     subprocess.run([base.ICPCTL, "accounts", "bootstrap", "--data-dir", data, "--login", "root"],
-                   check=True, env=dict(base.env(), ICP_NEW_PASSWORD="root-password-1"),
+                   check=True, env=dict(env, ICP_NEW_PASSWORD="root-password-1"),
                    stdout=subprocess.DEVNULL)
-    proc, url = base.start_icpd(data)
+    proc, url = base.start_icpd(data, store_env)
     try:
         run(url, work)
     finally:
         proc.terminate()
         proc.wait(base.TIMEOUT)
+
+
+def main():
+    run_on(tempfile.mkdtemp(prefix="beian-records-"), {}, [])
+    stores = "SQLite"
+    # The same on PostgreSQL, in a schema of its own, when scripts/with-postgres gives one.
+    owner = os.environ.get("ICP_TEST_PG_URL")
+    runtime = os.environ.get("ICP_TEST_PG_RUNTIME_URL")
+    if owner and runtime:
+        schema = "records_" + uuid.uuid4().hex[:12]
+        created = race.psql(owner, f'CREATE SCHEMA "{schema}"')
+        check(created.returncode == 0, f"cannot create the schema: {created.stderr}")
+        work = tempfile.mkdtemp(prefix="beian-records-pg-")
+        try:
+            run_on(work, {"ICP_DATABASE": race.with_schema(runtime, schema),
+                          "ICP_PII_KEY": os.path.join(work, "pii.key")},
+                   ["--database", race.with_schema(owner, schema)])
+        finally:
+            race.psql(owner, f'DROP SCHEMA "{schema}" CASCADE')
+        stores += " and PostgreSQL"
+    elif os.environ.get("ICP_REQUIRE_PG") == "1":
+        check(False, "ICP_TEST_PG_URL and ICP_TEST_PG_RUNTIME_URL are required here")
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         sys.exit(1)
-    print("records_test: all checks passed")
+    print(f"records_test: all checks passed on {stores}")
 
 
 def run(url, work):
