@@ -93,6 +93,18 @@ void CheckFile(const std::vector<SubjectImport>& imports, Problems& p) {
   }
 }
 
+// A record on file under the same number whose content the import would change.
+Error Differs(const std::string& what) {
+  const std::string zh = what == "subject" ? "主体" : "网站";
+  return Error{ErrorCode::kAlreadyExists,
+               "",
+               {{"", "record-import.differs",
+                 "this " + what +
+                     " is on record with other content; change it through a change filing, not "
+                     "an import",
+                 "该" + zh + "已备案且信息不同，请通过变更备案修改"}}};
+}
+
 bool SameNumber(const std::optional<FilingNumber>& stored, const FilingNumber& imported) {
   return stored && stored->canonical() == imported.canonical();
 }
@@ -133,9 +145,10 @@ Result<std::optional<WebsiteRecord>> CheckWebsite(UnitOfWork& uow, const Website
     if (!held) return std::unexpected(held.error());
     if (!*held) continue;
     const WebsiteRecord& r = **held;
-    if (subject && r.subject == subject->id && SameNumber(r.number, w.number) &&
-        r.website == w.website) {
-      return *held;  // this very website is on record
+    if (subject && r.subject == subject->id && SameNumber(r.number, w.number)) {
+      if (r.website == w.website) return *held;  // this very website is on record
+      p.Conflict(at + ".website", Differs("website"));
+      return std::optional<WebsiteRecord>();
     }
     const std::string field = "website.domains[" + std::to_string(k) + "]";
     p.Conflict(at, storage_errors::DomainTaken(w.website.domains[k].unicode(), field).error());
@@ -170,12 +183,7 @@ Result<std::vector<OnRecord>> CheckStore(UnitOfWork& uow, const std::vector<Subj
     if (*found && !same) {
       p.Conflict(at, storage_errors::SubjectOnRecord().error());
     } else if (same && same->subject != s.subject) {
-      p.Conflict(at + ".subject", Error{ErrorCode::kAlreadyExists,
-                                        "",
-                                        {{"", "record-import.differs",
-                                          "this subject is on record with other content; change "
-                                          "it through a change filing, not an import",
-                                          "该主体已备案且信息不同，请通过变更备案修改"}}});
+      p.Conflict(at + ".subject", Differs("subject"));
     } else if (same) {
       slot.subject = same;
     } else if (Result<void> ok = CheckNumberFree(uow, s.number, at, p); !ok) {

@@ -78,7 +78,8 @@ class RecordService {
   //  - kAlreadyExists when nothing else is wrong: a certificate on record in another shape or
   //    account (subject.already-on-record), a domain held by another website
   //    (website.domain-taken), a number issued to another record (filing-number.issued-once),
-  //    a record on record with other content (record-import.differs).
+  //    a subject, or a website of it under the same number, on record with other content
+  //    (record-import.differs).
   Result<RecordImportReport> Import(const Caller& caller,
                                     const std::vector<SubjectImport>& imports);
 

@@ -137,7 +137,7 @@ TEST_F(RecordServiceTest, NamesEveryClashWithTheStoreAtItsPath) {
   EXPECT_EQ(SubjectsOf(alice_), 0u);
 }
 
-TEST_F(RecordServiceTest, ASubjectOnRecordWithOtherContentIsNotOverwritten) {
+TEST_F(RecordServiceTest, ARecordOnFileWithOtherContentIsNotOverwritten) {
   SubjectImport s = Filed(alice_.account, 11, "eleven.cn");
   ASSERT_TRUE(service_.Import(admin_, {s}).has_value());
   s.subject.mailing_address = "另一个地址";
@@ -145,6 +145,12 @@ TEST_F(RecordServiceTest, ASubjectOnRecordWithOtherContentIsNotOverwritten) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(Rules(r.error()),
             (std::vector<std::string>{"subjects[0].subject record-import.differs"}));
+  s = Filed(alice_.account, 11, "eleven.cn");
+  s.websites[0].website.name = "另一个名字";
+  r = service_.Import(admin_, {s});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(Rules(r.error()),
+            (std::vector<std::string>{"subjects[0].websites[0].website record-import.differs"}));
 }
 
 TEST_F(RecordServiceTest, OnlyAdminsImportAndOnlyIntoCustomerAccounts) {

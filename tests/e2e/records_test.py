@@ -9,7 +9,9 @@ the contract-checking client (every response is validated against api/openapi.ya
    call and pass, the identity verification reviewed, and "ready for bureau".
 2. The admin imports filed records (POST /v1/admin/records:import, and `icpctl records import`
    for one file): a second import of the same records is reported unchanged; a record whose
-   domain another subject holds is refused with its path; bad numbers are named at theirs.
+   domain another subject holds is refused with its path; bad numbers are named at theirs;
+   a provider's move of 1000 subjects in one request over max_body_bytes is stored, and is
+   unchanged when sent again.
    Customers read what they have on record (GET /v1/subjects), another's subject is 404.
 3. On those records, each from a type check, submitted and taken to "ready for bureau":
    - a change (变更网站, FACTS §4.7): adding a domain and moving the province are refused with
@@ -29,6 +31,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -62,6 +65,36 @@ def personal(name, cert, mobile, domains, resource):
     doc["websites"][0]["name"] = name + "的读书笔记"
     doc["websites"][0]["resources"] = [resource]
     return doc
+
+
+def resident_id(n):
+    """A valid GB 11643 number of 110101 born in 1985, distinct for each n < 336000."""
+    day = n // 1000
+    body = f"1101011985{1 + day // 28:02d}{1 + day % 28:02d}{n % 1000:03d}"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+
+
+def bulk_import(admin, account, count):
+    """A provider's move: `count` filed subjects with a website each, in one request larger
+    than max_body_bytes (the import takes max_upload_bytes), all stored, then all unchanged."""
+    subjects = []
+    for n in range(count):
+        cert = resident_id(n)
+        doc = personal("赵六", cert, "13500135000", [f"bulk{n}.example.com"], "ins-bulk")
+        number = f"京ICP备2022{n + 1:06d}号"
+        subjects.append(filed(account, number, doc, [(number[:-1] + "号-1", doc["websites"][0])]))
+    body = json.dumps({"subjects": subjects}, ensure_ascii=False).encode()
+    check(len(body) > 1 << 20, f"the bulk import is {len(body)} bytes")
+    started = time.monotonic()
+    r = admin.post("/v1/admin/records:import", body=body,
+                   headers={"Content-Type": "application/json"}).expect(200).json()
+    took = time.monotonic() - started
+    check(r["created"] == 2 * count, f"bulk import: {r['created']} created")
+    r = admin.post("/v1/admin/records:import", body=body,
+                   headers={"Content-Type": "application/json"}).expect(200).json()
+    check(r["unchanged"] == 2 * count and r["created"] == 0, f"bulk again: {r['unchanged']}")
+    print(f"imported {count} subjects with a website each ({len(body)} bytes) in {took:.2f} s")
 
 
 def filed(account, number, doc, websites):
@@ -152,6 +185,7 @@ def run(url, work):
         "zhangsan": ("张三", "110101199001010111", "13800138000"),
         "lisi": ("李四", "110101198001010010", "13700137000"),
         "wangwu": ("王五", "110101197001010016", "13600136000"),
+        "zhaoliu": ("赵六", "110101196001010011", "13500135000"),  # the bulk import's
     }
     ids = {}
     for login, (name, cert, mobile) in accounts.items():
@@ -262,6 +296,8 @@ def import_records(url, admin, ids, customers, reviewer, work):
     r = admin.post("/v1/admin/records:import", json_body={"subjects": [clash]}).expect(409).json()
     check(("subjects[0].websites[0].website.domains[0]", "website.domain-taken") in rules_of(r),
           f"clash: {rules_of(r)}")
+
+    bulk_import(admin, ids["zhaoliu"], 1000)
 
     # wangwu's record through icpctl, as an operator does with a file.
     tokens = tempfile.mkdtemp(prefix="beian-tokens-", dir=work)
