@@ -130,10 +130,20 @@ def check() -> int:
                 errors.append(f"icp.{kind}: entries {names}")
             elif z.read("beianinfo").decode("gbk") != TEXT:
                 errors.append(f"icp.{kind}: the entry is not the GBK text")
+    # The protocol's own examples against our schemas, validated by xmllint (libxml2's command,
+    # not our code): the schemas accept what the protocol shows.
+    schemas = HERE.parent / "schemas"
+    for example in sorted(HERE.glob("*_spec.xml")):
+        schema = schemas / ("download.xsd" if example.name.startswith("bajg") else "upload.xsd")
+        text = example.read_text(encoding="utf-8").replace('encoding="GBK"', 'encoding="UTF-8"')
+        run = subprocess.run(["xmllint", "--noout", "--schema", str(schema), "-"], input=text.encode(),
+                             capture_output=True)
+        if run.returncode != 0:
+            errors.append(f"{example.name}: {run.stderr.decode().strip()}")
     for e in errors:
         print(f"vectors: {e}", file=sys.stderr)
     if not errors:
-        print("vectors: vectors.txt matches Python, hashlib, zipfile and openssl")
+        print("vectors: vectors.txt matches Python, hashlib, zipfile and openssl; xmllint takes the examples")
     return 1 if errors else 0
 
 
