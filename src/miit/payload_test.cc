@@ -132,6 +132,8 @@ TEST(Payload, RefusesAPayloadOverTheLimitBeforeDecodingIt) {
   Result<DecodedPayload> r = DecodePayload(wire, {.max_bytes = 10});
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(WireRuleMsgCode(r.error().rule()), MsgCode::kFileTooLarge);
+  // Refused on the base64's length, before decoding, decrypting or hashing anything.
+  EXPECT_NE(r.error().message.find("beianInfo is larger"), std::string::npos) << r.error().message;
 }
 
 TEST(Payload, DecodesAnyBytesToAResult) {

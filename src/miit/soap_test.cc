@@ -88,11 +88,12 @@ TEST(Soap, ReportsEveryMissingUnknownAndMalformedParameter) {
 TEST(Soap, RefusesWhatIsNotASoap11Call) {
   EXPECT_EQ(ParseRequest("not xml").error().rule(), "miit.xml");
   EXPECT_EQ(ParseRequest("<Envelope/>").error().rule(), "miit.soap");
-  EXPECT_EQ(ParseRequest("<e:Envelope xmlns:e='http://www.w3.org/2003/05/soap-envelope'>"
-                         "<e:Body><isp_download/></e:Body></e:Envelope>")
-                .error()
-                .rule(),
-            "miit.soap");
+  Result<SoapRequest> soap12 = ParseRequest(
+      "<e:Envelope xmlns:e='http://www.w3.org/2003/05/soap-envelope'>"
+      "<e:Body><isp_download/></e:Body></e:Envelope>");
+  ASSERT_FALSE(soap12.has_value());
+  EXPECT_NE(soap12.error().message.find("not SOAP 1.1"), std::string::npos)
+      << soap12.error().message;
   EXPECT_EQ(ParseRequest("<e:Envelope xmlns:e='http://schemas.xmlsoap.org/soap/envelope/'>"
                          "<e:Body><isp_delete/></e:Body></e:Envelope>")
                 .error()
@@ -110,7 +111,10 @@ TEST(Soap, RefusesADoctype) {
       "<?xml version='1.0'?><!DOCTYPE lolz [<!ENTITY lol 'lol'>]>"
       "<e:Envelope xmlns:e='http://schemas.xmlsoap.org/soap/envelope/'><e:Body>&lol;</e:Body>"
       "</e:Envelope>";
-  EXPECT_EQ(ParseRequest(bomb).error().rule(), "miit.xml");
+  Result<SoapRequest> r = ParseRequest(bomb);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().rule(), "miit.xml");
+  EXPECT_EQ(r.error().message, "a DOCTYPE is not allowed");
 }
 
 TEST(Soap, RoundTripsEveryKindOfReturn) {

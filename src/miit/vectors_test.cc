@@ -80,7 +80,9 @@ TEST_F(Vectors, RefusesPythonsZipBombOverTheLimitWithMsgCode18) {
 }
 
 TEST_F(Vectors, RefusesPythonsEntryWithAPathForAName) {
-  EXPECT_EQ(DecodePayload(Wire("py.bad_name"), {}).error().rule(), "miit.zip.file_name");
+  Result<DecodedPayload> r = DecodePayload(Wire("py.bad_name"), {});
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().rule(), "miit.zip.file_name");
 }
 
 }  // namespace

@@ -277,10 +277,6 @@ Result<XmlDocument> XmlDocument::Parse(std::string_view utf8, std::string_view f
                      "XML格式错误（第" + std::to_string(line) + "行）");
   }
   XmlDocument out(doc);
-  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
-    return WireError(rule::kXml, std::string(field), "a DOCTYPE is not allowed",
-                     "不允许DOCTYPE声明");
-  }
   if (xmlDocGetRootElement(doc) == nullptr) {
     return WireError(rule::kXml, std::string(field), "the document has no root element",
                      "XML缺少根元素");

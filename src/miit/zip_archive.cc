@@ -196,14 +196,7 @@ Result<ZipEntry> UnzipOne(std::string_view zip, std::size_t max_bytes, std::stri
   UnzHandle handle(unzOpen2_64("memory", &io));
   if (handle == nullptr) return Malformed(field, "no zip central directory found");
   unzFile uz = handle.get();
-  unz_global_info64 global{};
-  if (unzGetGlobalInfo64(uz, &global) != UNZ_OK) return Malformed(field, "unreadable directory");
-  if (global.number_entry != 1) {
-    return WireError(rule::kZipEntries, std::string(field),
-                     "the zip holds " + std::to_string(global.number_entry) +
-                         " entries; the interface takes exactly one file",
-                     "每次必须上报1个文件");
-  }
+  // CheckEndRecord has held the entry count to one.
   if (unzGoToFirstFile(uz) != UNZ_OK) return Malformed(field, "the entry cannot be found");
   unz_file_info64 info{};
   char name[300];

@@ -83,6 +83,16 @@ TEST(UnzipOne, RefusesAFlippedByteInTheData) {
   EXPECT_EQ(UnzipOne(zip).error().rule(), "miit.zip.malformed");
 }
 
+TEST(UnzipOne, RefusesACrcThatDoesNotMatch) {
+  std::string zip = ZipOne("beianinfo", std::string(1000, 'q')).value();
+  // The CRC-32 in the local header (offset 14) and the central directory (offset 16).
+  zip[14] = static_cast<char>(zip[14] ^ 1);
+  zip[zip.rfind("PK\x01\x02") + 16] = static_cast<char>(zip[zip.rfind("PK\x01\x02") + 16] ^ 1);
+  Result<ZipEntry> r = UnzipOne(zip);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("CRC-32"), std::string::npos) << r.error().message;
+}
+
 TEST(UnzipOne, RefusesSeveralEntriesAndNone) {
   EXPECT_EQ(UnzipOne(ZipMany(2)).error().rule(), "miit.zip.entries");
   EXPECT_EQ(UnzipOne(ZipMany(0)).error().rule(), "miit.zip.entries");
@@ -106,6 +116,43 @@ TEST(UnzipOne, CountsInflatedBytesWhateverTheHeadersClaim) {
   claim(22);
   claim(zip.rfind("PK\x01\x02") + 24);
   EXPECT_FALSE(UnzipOne(zip, 1024 * 1024).has_value());
+}
+
+TEST(UnzipOne, RefusesAnEncryptedEntry) {
+  std::string path = ::testing::TempDir() + "/encrypted.zip";
+  zipFile zip = zipOpen64(path.c_str(), APPEND_STATUS_CREATE);
+  zip_fileinfo info{};
+  ASSERT_EQ(zipOpenNewFileInZip3(zip, "secret", &info, nullptr, 0, nullptr, 0, nullptr, Z_DEFLATED,
+                                 Z_DEFAULT_COMPRESSION, 0, -MAX_WBITS, DEF_MEM_LEVEL,
+                                 Z_DEFAULT_STRATEGY, "password", 0),
+            ZIP_OK);
+  ASSERT_EQ(zipWriteInFileInZip(zip, "hidden", 6), ZIP_OK);
+  zipCloseFileInZip(zip);
+  zipClose(zip, nullptr);
+  FILE* f = std::fopen(path.c_str(), "rb");
+  std::string bytes;
+  char buf[4096];
+  for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, f)) > 0;) bytes.append(buf, n);
+  std::fclose(f);
+  Result<ZipEntry> r = UnzipOne(bytes);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("encrypted"), std::string::npos) << r.error().message;
+}
+
+TEST(UnzipOne, RefusesACompressionMethodOtherThanStoredOrDeflate) {
+  std::string zip = ZipOne("beianinfo", "data").value();
+  // Method 12 (bzip2) in the local header (offset 8) and the central directory (offset 10).
+  zip[8] = 12;
+  zip[zip.rfind("PK\x01\x02") + 10] = 12;
+  Result<ZipEntry> r = UnzipOne(zip);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message.find("compression method 12"), std::string::npos)
+      << r.error().message;
+}
+
+TEST(UnzipOne, RefusesBytesAfterTheArchive) {
+  std::string zip = ZipOne("beianinfo", "data").value();
+  EXPECT_EQ(UnzipOne(zip + "trailing").error().rule(), "miit.zip.malformed");
 }
 
 TEST(UnzipOne, RefusesAZipLargerThanTheLimit) {
