@@ -274,6 +274,37 @@ CancelKind ReadCancelKind(XmlReader& r, const XmlElement& e) {
   return kind == 0 ? CancelKind::kSubject : kind == 1 ? CancelKind::kWebsite : CancelKind::kAccess;
 }
 
+ListAction ReadListAction(XmlReader& r, const XmlElement& e) {
+  std::int64_t action = r.Long(e, "Czlx");
+  if (action < 0 || action > 2) r.Fail(e.path() + "/Czlx", "is not 0, 1 or 2");
+  return action == 2 ? ListAction::kDelete : action == 1 ? ListAction::kModify : ListAction::kAdd;
+}
+
+void ReadBlacklist(XmlReader& r, const XmlElement& part, IcpDownload& out) {
+  for (const XmlElement& e : part.children("Zthmdxxs")) {
+    SubjectBlacklistEntry entry;
+    if (std::optional<XmlElement> z = e.child("Zt_xx")) {
+      entry.name = r.OptionalText(*z, "Dwmc");
+      entry.nature = OptLong(r, *z, "Dwxz");
+      if (std::optional<XmlElement> c = z->child("Zj")) {
+        entry.certificate = CertificateBlock{r.Long(*c, "Zjlx"), r.Text(*c, "Zjhm"), std::nullopt};
+      }
+    }
+    entry.action = ReadListAction(r, e);
+    out.blacklisted_subjects.push_back(std::move(entry));
+  }
+  for (const XmlElement& e : part.children("Wzhmdxxs")) {
+    WebsiteBlacklistEntry entry;
+    if (std::optional<XmlElement> s = r.Child(e, "Wz_xx")) {
+      entry.name = r.Text(*s, "Wzmc");
+      for (const XmlElement& d : s->children("Ym_xx")) entry.domains.push_back(r.Text(d, "Ym"));
+      entry.home_url = r.OptionalText(*s, "Syurl");
+    }
+    entry.action = ReadListAction(r, e);
+    out.blacklisted_websites.push_back(std::move(entry));
+  }
+}
+
 // Parses, checks the root and its version, and validates against `schema`.
 Result<XmlDocument> ParseChecked(std::string_view xml, std::string_view root_name,
                                  const XmlSchema& schema) {
@@ -314,6 +345,11 @@ Operation CancelOperation(CancelKind kind) {
       return Operation::kCancelAccess;
   }
   return Operation::kCancelAccess;
+}
+
+std::size_t RecordCount(const IcpUpload& u) {
+  return u.first_filings.size() + u.new_websites.size() + u.new_accesses.size() + u.changes.size() +
+         u.cancellations.size();
 }
 
 ResultClass RecordResult::Outcome() const {
@@ -461,6 +497,64 @@ std::string EncodeDownload(const IcpDownload& d) {
     }
     w.Close();
   }
+  if (!d.blacklisted_subjects.empty() || !d.blacklisted_websites.empty()) {
+    w.Open("HMDLB");
+    for (const SubjectBlacklistEntry& e : d.blacklisted_subjects) {
+      w.Open("Zthmdxxs");
+      if (e.name || e.nature || e.certificate) {
+        w.Open("Zt_xx").OptionalLeaf("Dwmc", e.name).OptionalLeaf("Dwxz", e.nature);
+        if (e.certificate) {
+          w.Open("Zj")
+              .Leaf("Zjlx", e.certificate->type)
+              .Leaf("Zjhm", e.certificate->number)
+              .Close();
+        }
+        w.Close();
+      }
+      w.Leaf("Czlx", static_cast<std::int64_t>(e.action)).Close();
+    }
+    for (const WebsiteBlacklistEntry& e : d.blacklisted_websites) {
+      w.Open("Wzhmdxxs").Open("Wz_xx").Leaf("Wzmc", e.name);
+      for (const std::string& domain : e.domains) w.Open("Ym_xx").Leaf("Ym", domain).Close();
+      w.OptionalLeaf("Syurl", e.home_url)
+          .Close()
+          .Leaf("Czlx", static_cast<std::int64_t>(e.action))
+          .Close();
+    }
+    w.Close();
+  }
+  if (!d.illegal_accesses.empty()) {
+    w.Open("FFJRHMD");
+    for (const IllegalAccess& a : d.illegal_accesses) {
+      w.Open("Ffjrxx")
+          .Leaf("Id", a.id)
+          .Leaf("Ym", a.domain)
+          .Leaf("Ip", a.ip)
+          .Leaf("Zjjrz", a.direct_provider)
+          .Leaf("Szs", a.province)
+          .Leaf("Dqjcsj", a.detected_at)
+          .Close();
+    }
+    w.Close();
+  }
+  if (!d.unfiled_sites.empty()) {
+    w.Open("WBAWZLB");
+    for (const UnfiledSite& u : d.unfiled_sites) {
+      w.Open("Wbawz_xx")
+          .Leaf("Id", u.id)
+          .Leaf("Wzym_mc", u.domain)
+          .OptionalLeaf("Yylb", u.language)
+          .Leaf("IP", u.ip)
+          .OptionalLeaf("Dqjcsj", u.detected_at)
+          .OptionalLeaf("Jccs", u.times_detected)
+          .OptionalLeaf("Sssh", u.province)
+          .OptionalLeaf("Scjcsj", u.first_detected_at)
+          .OptionalLeaf("Jrs", u.provider)
+          .Leaf("Yys", u.carrier)
+          .Close();
+    }
+    w.Close();
+  }
   w.Close().Close();
   return w.Finish();
 }
@@ -590,6 +684,20 @@ Result<IcpDownload> DecodeDownload(std::string_view xml) {
       for (const XmlElement& t : part.children("Tzxx")) {
         out.notices.push_back({r.Long(t, "Tzlb") == 1, r.OptionalText(t, "Baxh"),
                                OptLong(r, t, "Jlid"), r.Text(t, "Tznr")});
+      }
+    } else if (name == "HMDLB") {
+      ReadBlacklist(r, part, out);
+    } else if (name == "FFJRHMD") {
+      for (const XmlElement& f : part.children("Ffjrxx")) {
+        out.illegal_accesses.push_back({r.Long(f, "Id"), r.Text(f, "Ym"), r.Long(f, "Ip"),
+                                        r.Long(f, "Zjjrz"), r.Long(f, "Szs"), r.Text(f, "Dqjcsj")});
+      }
+    } else if (name == "WBAWZLB") {
+      for (const XmlElement& u : part.children("Wbawz_xx")) {
+        out.unfiled_sites.push_back(
+            {r.Long(u, "Id"), r.Text(u, "Wzym_mc"), OptLong(r, u, "Yylb"), r.Long(u, "IP"),
+             r.OptionalText(u, "Dqjcsj"), OptLong(r, u, "Jccs"), OptLong(r, u, "Sssh"),
+             r.OptionalText(u, "Scjcsj"), OptLong(r, u, "Jrs"), r.Long(u, "Yys")});
       }
     } else {
       out.unmodelled.emplace_back(name);

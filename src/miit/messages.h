@@ -330,18 +330,80 @@ struct Notice {
   friend bool operator==(const Notice&, const Notice&) = default;
 };
 
+// Czlx of a blacklist entry.
+enum class ListAction : std::int64_t { kAdd = 0, kModify = 1, kDelete = 2 };
+
+// HMDLB/Zthmdxxs: a blacklisted subject (the XSD makes Zt_xx optional).
+struct SubjectBlacklistEntry {
+  std::optional<std::string> name;              // Zt_xx/Dwmc
+  std::optional<std::int64_t> nature;           // Zt_xx/Dwxz
+  std::optional<CertificateBlock> certificate;  // Zt_xx/Zj (no Zjzs)
+  ListAction action = ListAction::kAdd;         // Czlx
+
+  friend bool operator==(const SubjectBlacklistEntry&, const SubjectBlacklistEntry&) = default;
+};
+
+// HMDLB/Wzhmdxxs: a blacklisted website.
+struct WebsiteBlacklistEntry {
+  std::string name;                      // Wz_xx/Wzmc
+  std::vector<std::string> domains;      // Wz_xx/Ym_xx/Ym
+  std::optional<std::string> home_url;   // Wz_xx/Syurl
+  ListAction action = ListAction::kAdd;  // Czlx
+
+  friend bool operator==(const WebsiteBlacklistEntry&, const WebsiteBlacklistEntry&) = default;
+};
+
+// FFJRHMD/Ffjrxx: a site accessed illegally (the gate refuses it).
+struct IllegalAccess {
+  std::int64_t id = 0;               // Id
+  std::string domain;                // Ym
+  std::int64_t ip = 0;               // Ip
+  std::int64_t direct_provider = 0;  // Zjjrz (a reporting unit's id)
+  std::int64_t province = 0;         // Szs
+  std::string detected_at;           // Dqjcsj
+
+  friend bool operator==(const IllegalAccess&, const IllegalAccess&) = default;
+};
+
+// WBAWZLB/Wbawz_xx: an unfiled site found on this provider's network; answered with WBACLJG.
+struct UnfiledSite {
+  std::int64_t id = 0;                           // Id
+  std::string domain;                            // Wzym_mc
+  std::optional<std::int64_t> language;          // Yylb
+  std::int64_t ip = 0;                           // IP
+  std::optional<std::string> detected_at;        // Dqjcsj
+  std::optional<std::int64_t> times_detected;    // Jccs
+  std::optional<std::int64_t> province;          // Sssh
+  std::optional<std::string> first_detected_at;  // Scjcsj
+  std::optional<std::int64_t> provider;          // Jrs
+  std::int64_t carrier = 0;                      // Yys
+
+  friend bool operator==(const UnfiledSite&, const UnfiledSite&) = default;
+};
+
 // DownloadData/ICP: one downloaded file. Absent parts are empty.
 struct IcpDownload {
-  std::vector<FiledRecord> filed_records;       // BASJ
-  std::vector<CancellationDone> cancellations;  // ZXSJ
-  std::optional<FilingResults> results;         // BAJG
-  std::vector<Notice> notices;                  // XGTZ
-  // The parts present that this library does not model yet (HMDLB, HSRW, ...), by name, so a
+  std::vector<FiledRecord> filed_records;                   // BASJ
+  std::vector<CancellationDone> cancellations;              // ZXSJ
+  std::optional<FilingResults> results;                     // BAJG
+  std::vector<Notice> notices;                              // XGTZ
+  std::vector<SubjectBlacklistEntry> blacklisted_subjects;  // HMDLB/Zthmdxxs
+  std::vector<WebsiteBlacklistEntry> blacklisted_websites;  // HMDLB/Wzhmdxxs
+  std::vector<IllegalAccess> illegal_accesses;              // FFJRHMD
+  std::vector<UnfiledSite> unfiled_sites;                   // WBAWZLB
+  // The parts present that this library does not model yet (HSRW, HCJG, ...), by name, so a
   // client can tell "nothing in it" from "something it cannot read".
   std::vector<std::string> unmodelled;
 
   friend bool operator==(const IcpDownload&, const IcpDownload&) = default;
 };
+
+// §1.6: at most 1000 records per file (no msg_code; the stand-in answers 999).
+inline constexpr std::size_t kMaxRecordsPerFile = 1000;
+
+// The records of an upload as BUREAU-PROTOCOL counts them toward that limit: Baxx (XZBA),
+// Xzxx (XZWZ, XZJR), Bgxx (BGBA), Zx_xx (ZXBA).
+std::size_t RecordCount(const IcpUpload& upload);
 
 // The XML text of a file (UTF-8, declared GBK: EncodePayload converts it). REQUIRES: the
 // message satisfies its schema (Validate* tells; the mapping in bureau/ builds only such).

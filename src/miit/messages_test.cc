@@ -133,6 +133,16 @@ IcpDownload EveryDownloadPart() {
   r.decisions.push_back({"赵六", std::nullopt, "2025-03-05", std::nullopt, true, 1, 70001});
   d.results = r;
   d.notices = {{true, "粤ICP备20000001号-1", 4001, "请更新网站负责人信息"}};
+  d.blacklisted_subjects = {
+      {"某违规公司", 4, CertificateBlock{1, "91350100M000100Y43", std::nullopt}, ListAction::kAdd},
+      {std::nullopt, std::nullopt, std::nullopt, ListAction::kDelete}};
+  d.blacklisted_websites = {
+      {"违规网站", {"bad.example", "bad2.example"}, "bad.example", ListAction::kModify}};
+  d.illegal_accesses = {{9001, "illegal.example", 3221225996, 440000000999, 440000, "2025-03-01"}};
+  d.unfiled_sites = {{9101, "unfiled.example", 1, 3221225996, "2025-03-01", 3, 440000, "2025-02-01",
+                      440000000123, 2001},
+                     {9102, "other.example", std::nullopt, 3221225997, std::nullopt, std::nullopt,
+                      std::nullopt, std::nullopt, std::nullopt, 2001}};
   return d;
 }
 
@@ -252,6 +262,19 @@ TEST(Messages, NamesTheDownloadPartsItDoesNotModel) {
   ASSERT_TRUE(d.has_value()) << d.error().message;
   EXPECT_EQ(d->unmodelled, (std::vector<std::string>{"HSRW"}));
   EXPECT_EQ(d->cancellations.at(0).kind, CancelKind::kWebsite);
+}
+
+TEST(Messages, CountsTheRecordsOfAnUpload) {
+  EXPECT_EQ(RecordCount(EveryOperation()), 6u);  // Baxx, Xzxx, Xzxx, Bgxx, Zx_xx, Zx_xx
+  EXPECT_EQ(RecordCount(IcpUpload{}), 0u);
+}
+
+TEST(Messages, RefusesABlacklistActionOutsideItsRange) {
+  std::string xml = EncodeDownload(EveryDownloadPart());
+  xml.replace(xml.find("<Czlx>2</Czlx>", xml.find("<HMDLB>")), 14, "<Czlx>3</Czlx>");
+  Result<IcpDownload> r = DecodeDownload(xml);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().violations.at(0).field, "DownloadData/ICP/HMDLB/Zthmdxxs[2]/Czlx");
 }
 
 TEST(Messages, ResultOutcomeFollowsTheProtocolsPrecedence) {
