@@ -19,14 +19,15 @@ PROJECT = {
     "ports": ["rules", "domain", "base"],
     "app": ["ports", "rules", "domain", "base"],
     "storage": ["ports", "codec", "rules", "domain", "base"],
-    "bureau": ["ports", "domain", "base"],
+    "bureau": ["ports", "miit", "domain", "base"],
     "notify": ["ports", "domain", "base"],
     "crypto": ["ports", "domain", "base"],
     "media": ["ports", "domain", "base"],
     "codec": ["rules", "domain", "base"],
     "http": ["app", "ports", "codec", "rules", "domain", "base"],
     "cli": ["app", "ports", "codec", "rules", "domain", "base"],
-    "bureau_sim": ["base"],
+    "miit": ["base"],
+    "bureau_sim": ["miit", "base"],
     "exe": None,  # exe wires everything
 }
 
@@ -49,6 +50,8 @@ THIRD_PARTY = {
     "codec": ["boost/json"],
     "http": ["boost/", "fmt/", "spdlog/", "sodium.h"],
     "cli": ["boost/json", "CLI/", "fmt/"],
+    # The wire format: XML, zip, GBK and MD5/AES; pure computation on memory buffers.
+    "miit": ["libxml/", "minizip/", "zlib.h", "iconv.h", "openssl/"],
     "bureau_sim": ["boost/", "fmt/"],
     "exe": None,
 }

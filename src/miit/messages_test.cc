@@ -1,0 +1,322 @@
+#include "miit/messages.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "miit/payload.h"
+
+namespace icp::miit {
+namespace {
+
+std::string ReadTestdata(const std::string& name) {
+  std::ifstream in(std::string(ICP_SOURCE_DIR) + "/src/miit/testdata/" + name);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Leader WebsiteLeader() {
+  Leader l;
+  l.name = "王五";
+  l.mobiles = "13900000000";
+  l.emails = "wang@example.cn";
+  l.certificate_type = 2;
+  l.certificate_number = "11010519491231002X";
+  return l;
+}
+
+SubjectBlock NewSubject() {
+  SubjectBlock s;
+  s.isp_id = 70001;
+  s.name = "示例科技有限公司";
+  s.nature = 4;
+  s.address = {440000, 440300, 440305, "示例路1号"};
+  s.certificate = {1, "91350100M000100Y43", "示例路1号"};
+  s.leader.name = "李四";
+  s.leader.office_phones = "0755-12345678";
+  s.leader.mobiles = "13800000000";
+  s.leader.emails = "li@example.cn";
+  s.filed_by = 1;
+  return s;
+}
+
+WebsiteBlock NewWebsite() {
+  WebsiteBlock w;
+  w.isp_id = 80001;
+  w.name = "示例科技官网";
+  w.pre_approvals = {{1, "京ICP证000000号", {"/9j/4AAQ"}}};
+  w.service_content = {8, 24};
+  w.languages = {1, 12};
+  w.domains = {{90001, std::nullopt, "example.cn"}};
+  AccessBlock a;
+  a.isp_id = 60001;
+  a.locations = {5};
+  a.methods = {5};
+  a.ips = {{50001, std::nullopt, 3221225994, 3221225994}};
+  w.accesses = {a};
+  w.leader = WebsiteLeader();
+  w.home_url = "www.example.cn";
+  w.remark = "企业官网";
+  return w;
+}
+
+Attachment WebsiteAttachment(std::optional<std::int64_t> id, std::optional<std::string> number) {
+  return {1, 1, "/9j/4AAQSkZJRg==", OwnerType::kWebsite, id, number, std::nullopt};
+}
+
+IcpUpload EveryOperation() {
+  IcpUpload u;
+  u.requester = 440000000123;
+  u.first_filings.push_back(
+      {NewSubject(), {NewWebsite()}, {WebsiteAttachment(80001, std::nullopt)}});
+  NewWebsites nw;
+  nw.subject_number = "粤ICP备20000001号";
+  nw.websites = {NewWebsite()};
+  nw.attachments = {WebsiteAttachment(80001, std::nullopt)};
+  nw.icp_password = "1a64a010767f0725fb52111b0a9e9f84";
+  u.new_websites.push_back(nw);
+  NewAccess na;
+  na.website_id = 4001;
+  na.access = NewWebsite().accesses[0];
+  na.attachments = {WebsiteAttachment(std::nullopt, "粤ICP备20000001号-1")};
+  na.icp_password = "1a64a010767f0725fb52111b0a9e9f84";
+  u.new_accesses.push_back(na);
+  Change c;
+  c.subject = NewSubject();
+  c.subject.isp_id.reset();
+  c.subject.filed_by.reset();
+  c.subject.bureau_id = 3001;
+  c.subject.number = "粤ICP备20000001号";
+  WebsiteBlock w = NewWebsite();
+  w.isp_id.reset();
+  w.bureau_id = 4001;
+  w.number = "粤ICP备20000001号-1";
+  w.domains = {{90002, 5001, "example.cn"}, {90003, std::nullopt, "example.com.cn"}};
+  w.accesses[0].isp_id.reset();
+  w.accesses[0].bureau_id = 6001;
+  w.accesses[0].ips = {{50003, 7001, 3221225995, 3221225995}};
+  c.websites = {w};
+  u.changes.push_back(c);
+  u.cancellations.push_back(
+      {CancelKind::kSubject, 3001, 1, "公司注销", "1a64a010767f0725fb52111b0a9e9f84"});
+  u.cancellations.push_back({CancelKind::kAccess, 6001, 3, std::nullopt, std::nullopt});
+  return u;
+}
+
+IcpDownload EveryDownloadPart() {
+  IcpDownload d;
+  FiledRecord f;
+  f.subject = NewSubject();
+  f.subject.bureau_id = 3001;
+  f.subject.number = "粤ICP备20000001号";
+  f.subject.first_filed_at = "2025-03-05";
+  f.subject.modified_at = "2025-03-05 10:00:00";
+  f.subject.reviewer = "赵六";
+  WebsiteBlock w = NewWebsite();
+  w.bureau_id = 4001;
+  w.number = "粤ICP备20000001号-1";
+  w.domains[0].bureau_id = 5001;
+  w.accesses[0].bureau_id = 6001;
+  w.accesses[0].provider = 440000000123;
+  w.accesses[0].ips[0].bureau_id = 7001;
+  w.first_filed_at = "2025-03-05";
+  f.websites = {w};
+  d.filed_records = {f};
+  d.cancellations = {{CancelKind::kAccess, 6002, std::nullopt}};
+  FilingResults r;
+  r.records.push_back({{{1001, "管局审核通过"}}, 1, "70001", std::nullopt});
+  r.records.push_back(
+      {{{1015, "无效身份证号码"}, {1063, std::nullopt}}, 2, "80002", "{\"beian\":1}"});
+  r.decisions.push_back({"赵六", std::nullopt, "2025-03-05", std::nullopt, true, 1, 70001});
+  d.results = r;
+  d.notices = {{true, "粤ICP备20000001号-1", 4001, "请更新网站负责人信息"}};
+  d.blacklisted_subjects = {
+      {"某违规公司", 4, CertificateBlock{1, "91350100M000100Y43", std::nullopt}, ListAction::kAdd},
+      {std::nullopt, std::nullopt, std::nullopt, ListAction::kDelete}};
+  d.blacklisted_websites = {
+      {"违规网站", {"bad.example", "bad2.example"}, "bad.example", ListAction::kModify}};
+  d.illegal_accesses = {{9001, "illegal.example", 3221225996, 440000000999, 440000, "2025-03-01"}};
+  d.unfiled_sites = {{9101, "unfiled.example", 1, 3221225996, "2025-03-01", 3, 440000, "2025-02-01",
+                      440000000123, 2001},
+                     {9102, "other.example", std::nullopt, 3221225997, std::nullopt, std::nullopt,
+                      std::nullopt, std::nullopt, std::nullopt, 2001}};
+  return d;
+}
+
+TEST(Messages, DecodesTheProtocolsFirstFilingExample) {
+  Result<IcpUpload> u = DecodeUpload(ReadTestdata("xzba_spec.xml"));
+  ASSERT_TRUE(u.has_value()) << u.error().message;
+  EXPECT_EQ(u->requester, 440000000123);
+  ASSERT_EQ(u->first_filings.size(), 1u);
+  const FirstFiling& f = u->first_filings[0];
+  EXPECT_EQ(f.subject.isp_id, 70001);
+  EXPECT_EQ(f.subject.name, "示例科技有限公司");
+  EXPECT_EQ(f.subject.address.county, 440305);
+  EXPECT_EQ(f.subject.leader.office_phones, "0755-12345678");
+  ASSERT_EQ(f.websites.size(), 1u);
+  EXPECT_EQ(f.websites[0].accesses[0].ips[0].first, 3221225994);
+  EXPECT_EQ(f.websites[0].domains[0].name, "example.cn");
+  ASSERT_EQ(f.attachments.size(), 1u);
+  EXPECT_EQ(f.attachments[0].owner_type, OwnerType::kWebsite);
+  EXPECT_EQ(f.attachments[0].owner_id, 80001);
+}
+
+TEST(Messages, DecodesTheProtocolsAccessAndCancellationExamples) {
+  Result<IcpUpload> xzjr = DecodeUpload(ReadTestdata("xzjr_spec.xml"));
+  ASSERT_TRUE(xzjr.has_value()) << xzjr.error().message;
+  EXPECT_EQ(xzjr->new_accesses.at(0).website_number, "粤ICP备20000001号-1");
+  EXPECT_EQ(xzjr->new_accesses.at(0).access.isp_id, 60002);
+  Result<IcpUpload> zxba = DecodeUpload(ReadTestdata("zxba_spec.xml"));
+  ASSERT_TRUE(zxba.has_value()) << zxba.error().message;
+  EXPECT_EQ(zxba->cancellations.at(0).kind, CancelKind::kAccess);
+  EXPECT_EQ(zxba->cancellations.at(0).reason_text, "客户迁出");
+}
+
+TEST(Messages, DecodesTheProtocolsResultExampleWithItsCodes) {
+  Result<IcpDownload> d = DecodeDownload(ReadTestdata("bajg_spec.xml"));
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  ASSERT_TRUE(d->results.has_value());
+  const RecordResult& rec = d->results->records.at(0);
+  EXPECT_EQ(rec.items.at(0).code, 1004);
+  EXPECT_EQ(rec.operation, static_cast<std::int64_t>(Operation::kFirstFiling));
+  EXPECT_EQ(rec.key, "70001");
+  EXPECT_EQ(rec.Outcome(), ResultClass::kReturned);
+  const ReviewDecision& g = d->results->decisions.at(0);
+  EXPECT_FALSE(g.approved);
+  EXPECT_EQ(g.opinion, "网站名称与主体无关联");
+  EXPECT_EQ(g.record_id, 80002);
+}
+
+TEST(Messages, RoundTripsEveryUploadOperationThroughItsSchema) {
+  IcpUpload u = EveryOperation();
+  std::string xml = EncodeUpload(u);
+  Result<void> valid = ValidateUpload(xml);
+  ASSERT_TRUE(valid.has_value()) << valid.error().message << "\n" << xml;
+  Result<IcpUpload> back = DecodeUpload(xml);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(*back, u);
+}
+
+TEST(Messages, RoundTripsEveryModelledDownloadPartThroughItsSchema) {
+  IcpDownload d = EveryDownloadPart();
+  std::string xml = EncodeDownload(d);
+  Result<void> valid = ValidateDownload(xml);
+  ASSERT_TRUE(valid.has_value()) << valid.error().message << "\n" << xml;
+  Result<IcpDownload> back = DecodeDownload(xml);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(*back, d);
+}
+
+TEST(Messages, TravelsThroughThePayloadPipeline) {
+  IcpUpload u = EveryOperation();
+  Result<WirePayload> wire = EncodePayload(EncodeUpload(u), {});
+  ASSERT_TRUE(wire.has_value()) << wire.error().message;
+  Result<DecodedPayload> file = DecodePayload(*wire, {});
+  ASSERT_TRUE(file.has_value()) << file.error().message;
+  EXPECT_EQ(DecodeUpload(file->text).value(), u);
+}
+
+TEST(Messages, ReportsEverySchemaViolationWithItsPath) {
+  IcpUpload u = EveryOperation();
+  u.first_filings[0].subject.name = "";                         // Dwmc 1..255
+  u.first_filings[0].websites[0].accesses[0].ips[0].first = 0;  // Qsip >= 1
+  Result<IcpUpload> r = DecodeUpload(EncodeUpload(u));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().rule(), "miit.schema");
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : r.error().violations) fields.push_back(v.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{
+                        "UploadData/ICP/XZBA/Baxx/Zt_xx/Dwmc",
+                        "UploadData/ICP/XZBA/Baxx/Wz_xx/Jr_xx/Ip_xx/Qsip",
+                    }));
+}
+
+TEST(Messages, RefusesAMissingRequiredElement) {
+  std::string xml = ReadTestdata("xzjr_spec.xml");
+  xml.erase(xml.find("<ICPmm>"), xml.find("</ICPmm>") + 8 - xml.find("<ICPmm>"));
+  Result<IcpUpload> r = DecodeUpload(xml);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().rule(), "miit.schema");
+  EXPECT_EQ(r.error().violations.at(0).field, "UploadData/ICP/XZJR/Xzxx");
+}
+
+TEST(Messages, RefusesAnotherVersion) {
+  std::string xml = ReadTestdata("zxba_spec.xml");
+  xml.replace(xml.find("V.3.0"), 5, "V.2.1");
+  EXPECT_EQ(DecodeUpload(xml).error().rule(), "miit.version");
+}
+
+TEST(Messages, RefusesAnUploadAsADownloadAndNonXml) {
+  EXPECT_EQ(DecodeDownload(ReadTestdata("zxba_spec.xml")).error().rule(), "miit.schema");
+  EXPECT_EQ(DecodeUpload("<UploadData").error().rule(), "miit.xml");
+  EXPECT_EQ(DecodeUpload("").error().rule(), "miit.xml");
+}
+
+TEST(Messages, NamesTheDownloadPartsItDoesNotModel) {
+  Result<IcpDownload> d = DecodeDownload(
+      "<DownloadData version=\"V.3.0\"><ICP><HSRW><Baxx/></HSRW><ZXSJ><Zxxx><Zxlb>1</Zxlb>"
+      "<Jlid>4001</Jlid></Zxxx></ZXSJ></ICP></DownloadData>");
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_EQ(d->unmodelled, (std::vector<std::string>{"HSRW"}));
+  EXPECT_EQ(d->cancellations.at(0).kind, CancelKind::kWebsite);
+}
+
+TEST(Messages, CountsTheRecordsOfAnUpload) {
+  EXPECT_EQ(RecordCount(EveryOperation()), 6u);  // Baxx, Xzxx, Xzxx, Bgxx, Zx_xx, Zx_xx
+  EXPECT_EQ(RecordCount(IcpUpload{}), 0u);
+}
+
+TEST(Messages, RefusesABlacklistActionOutsideItsRange) {
+  std::string xml = EncodeDownload(EveryDownloadPart());
+  xml.replace(xml.find("<Czlx>2</Czlx>", xml.find("<HMDLB>")), 14, "<Czlx>3</Czlx>");
+  Result<IcpDownload> r = DecodeDownload(xml);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().violations.at(0).field, "DownloadData/ICP/HMDLB/Zthmdxxs[2]/Czlx");
+}
+
+TEST(Messages, ResultOutcomeFollowsTheProtocolsPrecedence) {
+  RecordResult r;
+  r.items = {{1063, {}}, {1015, {}}};  // P and R: the customer fixes it
+  EXPECT_EQ(r.Outcome(), ResultClass::kReturned);
+  r.items = {{1063, {}}, {5001, {}}};  // only P: the provider's problem
+  EXPECT_EQ(r.Outcome(), ResultClass::kProvider);
+  r.items = {{1015, {}}, {1005, {}}};  // R and C: a conflict
+  EXPECT_EQ(r.Outcome(), ResultClass::kConflict);
+  r.items = {{1001, {}}, {1062, {}}};
+  EXPECT_EQ(r.Outcome(), ResultClass::kApproved);
+}
+
+TEST(Messages, DecodesAnyMutationToAResult) {
+  std::mt19937 rng(17);
+  std::string good = EncodeUpload(EveryOperation());
+  int decoded = 0;
+  for (int n = 0; n < 300; ++n) {
+    std::string xml = good;
+    for (int k = 0; k < 2; ++k) {
+      std::size_t at = rng() % xml.size();
+      switch (rng() % 3) {
+        case 0:
+          xml[at] = "<>/&0-9aZ"[rng() % 9];
+          break;
+        case 1:
+          xml.erase(at, rng() % 20);
+          break;
+        default:
+          xml.insert(at, xml.substr(rng() % xml.size(), rng() % 40));
+      }
+    }
+    Result<IcpUpload> r = DecodeUpload(xml);
+    if (r.has_value()) {
+      ++decoded;
+    } else {
+      EXPECT_FALSE(r.error().violations.empty());
+    }
+  }
+  EXPECT_LT(decoded, 300);
+}
+
+}  // namespace
+}  // namespace icp::miit
