@@ -327,13 +327,13 @@ Result<RecordImportReport> RecordService::Import(const Caller& caller,
 }
 
 Result<std::vector<SubjectOnRecord>> RecordService::ListMine(const Caller& caller) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<std::vector<SubjectRecord>> subjects = (*uow)->subjects().ListByAccount(caller.account);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<std::vector<SubjectRecord>> subjects = (*read)->subjects().ListByAccount(caller.account);
   if (!subjects) return std::unexpected(subjects.error());
   std::vector<SubjectOnRecord> out;
   for (SubjectRecord& s : *subjects) {
-    Result<std::vector<WebsiteRecord>> sites = (*uow)->websites().ListBySubject(s.id);
+    Result<std::vector<WebsiteRecord>> sites = (*read)->websites().ListBySubject(s.id);
     if (!sites) return std::unexpected(sites.error());
     out.push_back({std::move(s), std::move(*sites)});
   }
@@ -341,9 +341,9 @@ Result<std::vector<SubjectOnRecord>> RecordService::ListMine(const Caller& calle
 }
 
 Result<SubjectOnRecord> RecordService::Get(const Caller& caller, SubjectId id) {
-  Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  Result<SubjectRecord> s = (*uow)->subjects().Get(id);
+  Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+  if (!read) return std::unexpected(read.error());
+  Result<SubjectRecord> s = (*read)->subjects().Get(id);
   if (!s || !caller.MayRead(s->account)) {
     if (s || s.error().code == ErrorCode::kNotFound) {
       return Refusal(ErrorCode::kNotFound, "", "subject.not-found",
@@ -352,7 +352,7 @@ Result<SubjectOnRecord> RecordService::Get(const Caller& caller, SubjectId id) {
     }
     return std::unexpected(s.error());
   }
-  Result<std::vector<WebsiteRecord>> sites = (*uow)->websites().ListBySubject(id);
+  Result<std::vector<WebsiteRecord>> sites = (*read)->websites().ListBySubject(id);
   if (!sites) return std::unexpected(sites.error());
   return SubjectOnRecord{std::move(*s), std::move(*sites)};
 }
