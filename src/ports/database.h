@@ -17,6 +17,7 @@
 #include "ports/review_journal.h"
 #include "ports/session_repository.h"
 #include "ports/subject_repository.h"
+#include "ports/transfer_repository.h"
 #include "ports/verification_repository.h"
 
 namespace icp {
@@ -40,6 +41,7 @@ class UnitOfWork {
   virtual ResourceRepository& resources() = 0;
   virtual AuthorizationCodeRepository& authorization_codes() = 0;
   virtual VerificationRepository& verifications() = 0;
+  virtual TransferRepository& transfers() = 0;
   virtual AuditLog& audit() = 0;
   virtual Outbox& outbox() = 0;
   virtual Inbox& inbox() = 0;
