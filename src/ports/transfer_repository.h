@@ -58,9 +58,9 @@ struct TransferEvidence {
 struct TransferRecord {
   TransferId id;
   SubjectId subject;
-  AccountId from_account;  // the account the subject was under when asked
-  AccountId to_account;    // the account that asks
-  std::string reason;      // why, in the customer's words
+  AccountId from_account;                  // the account the subject was under when asked
+  AccountId to_account;                    // the account that asks
+  std::string reason;                      // why, in the customer's words
   std::vector<TransferEvidence> evidence;  // in upload order; kept with the request
   TransferState state = TransferState::kPending;
   std::chrono::sys_seconds created_at{};

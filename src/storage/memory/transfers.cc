@@ -14,13 +14,14 @@ namespace {
 constexpr std::size_t kMaxReason = 2000;
 
 bool IsHex64(std::string_view s) {
-  return s.size() == 64 &&
-         std::ranges::all_of(s, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+  return s.size() == 64 && std::ranges::all_of(s, [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
 }
 
 std::size_t CodePoints(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::ranges::count_if(s, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::ranges::count_if(
+      s, [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
 
 bool HasEvidence(const TransferRecord& t, TransferEvidenceKind kind) {
@@ -51,8 +52,8 @@ Result<void> CheckRow(const State& st, const TransferRecord& t) {
 }
 
 // The CHECKs on a decision (transfers_decision_says_why and the three on who decides).
-Result<void> CheckDecision(const State& st, const TransferRecord& t, TransferState to,
-                           AccountId by, std::chrono::sys_seconds at, std::string_view reason) {
+Result<void> CheckDecision(const State& st, const TransferRecord& t, TransferState to, AccountId by,
+                           std::chrono::sys_seconds at, std::string_view reason) {
   Result<void> ok = Require(to != TransferState::kPending, "transfers_decision_whole");
   if (ok) ok = ForeignKey(st.accounts, by, "account");
   if (ok) {
@@ -171,8 +172,7 @@ Result<std::int64_t> TransferRepository::Decide(TransferId id, std::int64_t revi
   });
 }
 
-Result<std::int64_t> TransferRepository::MoveSubject(TransferId id,
-                                                     std::int64_t subject_revision) {
+Result<std::int64_t> TransferRepository::MoveSubject(TransferId id, std::int64_t subject_revision) {
   return s_.Write([&]() -> Result<std::int64_t> {
     State& st = s_.state();
     auto it = st.transfers.find(id.value());

@@ -56,7 +56,8 @@ Result<std::vector<TransferEvidence>> EvidenceOf(Session& s, std::int64_t id) {
   std::vector<TransferEvidence> out;
   for (const Row& row : r->rows) {
     std::optional<TransferEvidenceKind> kind = TransferEvidenceKindFromName(row.Text(1));
-    if (!kind) return Internal("evidence of transfer " + std::to_string(id) + " does not read back");
+    if (!kind)
+      return Internal("evidence of transfer " + std::to_string(id) + " does not read back");
     out.push_back({*kind, row.Text(2), row.Text(3), row.Text(4), row.Int(5)});
     if (Result<void> ok = row.Check(); !ok) {
       return Corrupt("evidence of transfer " + std::to_string(id), ok.error());
@@ -111,8 +112,9 @@ Result<TransferId> TransferRepository::Insert(const TransferRecord& t) {
   const std::int64_t id = r->rows.at(0).Int(0);
   std::int64_t position = 0;
   for (const TransferEvidence& e : t.evidence) {
-    const Value q[] = {id,       position++, Text(TransferEvidenceKindName(e.kind)), e.file_name,
-                       e.sha256, e.content_type, e.size};
+    const Value q[] = {id,          position++, Text(TransferEvidenceKindName(e.kind)),
+                       e.file_name, e.sha256,   e.content_type,
+                       e.size};
     if (Result<Rows> w = s_.Run(kInsertEvidence, q); !w) {
       return TransferWriteError(s_, w.error(), id);
     }
@@ -147,7 +149,7 @@ Result<std::int64_t> TransferRepository::Decide(TransferId id, std::int64_t revi
                                                 std::chrono::sys_seconds at,
                                                 std::string_view reason) {
   const Value p[] = {std::int64_t{id.value()}, revision, Text(TransferStateName(to)),
-                     std::int64_t{by.value()}, Time(at),  Text(reason)};
+                     std::int64_t{by.value()}, Time(at), Text(reason)};
   Result<Rows> r = s_.Run(kDecide, p);
   if (!r) return TransferWriteError(s_, r.error(), id.value());
   if (!r->empty()) return r->rows[0].Int(0);
@@ -159,13 +161,11 @@ Result<std::int64_t> TransferRepository::Decide(TransferId id, std::int64_t revi
   return s_.Refuse(storage_errors::StaleRevision("transfer", id.value()));
 }
 
-Result<std::int64_t> TransferRepository::MoveSubject(TransferId id,
-                                                     std::int64_t subject_revision) {
+Result<std::int64_t> TransferRepository::MoveSubject(TransferId id, std::int64_t subject_revision) {
   Result<TransferRecord> t = Get(id);
   if (!t) return std::unexpected(t.error());
   const Value p[] = {std::int64_t{id.value()}, std::int64_t{t->subject.value()}, subject_revision,
-                     std::int64_t{t->to_account.value()},
-                     std::int64_t{t->from_account.value()}};
+                     std::int64_t{t->to_account.value()}, std::int64_t{t->from_account.value()}};
   Result<Rows> r = s_.Run(kMoveSubject, p);
   if (!r) return TransferWriteError(s_, r.error(), id.value());
   if (r->empty()) return s_.Refuse(storage_errors::StaleRevision("subject", t->subject.value()));

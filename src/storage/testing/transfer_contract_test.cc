@@ -25,9 +25,9 @@ class TransferContract : public ContractTest {
     ASSERT_TRUE(admin.has_value());
     admin->role = Role::kAdmin;
     ASSERT_TRUE(uow->accounts().Update(*admin).has_value());
-    Result<SubjectId> s = uow->subjects().Insert(
-        {SubjectId(), old_, SampleApplication(61, "t.cn").subject, std::nullopt, false,
-         std::nullopt, 0});
+    Result<SubjectId> s =
+        uow->subjects().Insert({SubjectId(), old_, SampleApplication(61, "t.cn").subject,
+                                std::nullopt, false, std::nullopt, 0});
     ASSERT_TRUE(s.has_value()) << s.error().message;
     subject_ = *s;
     ASSERT_TRUE(uow->Commit().has_value());
@@ -141,9 +141,7 @@ TEST_P(TransferContract, AStaleRevisionDecidesNothing) {
   Result<std::int64_t> stale = Decide(*id, TransferState::kRejected, admin_, kT0, 7);
   ASSERT_FALSE(stale.has_value());
   EXPECT_EQ(stale.error().rule(), "storage.revision");
-  EXPECT_EQ(Decide(TransferId(id->value() + 5), TransferState::kRejected, admin_, kT0)
-                .error()
-                .code,
+  EXPECT_EQ(Decide(TransferId(id->value() + 5), TransferState::kRejected, admin_, kT0).error().code,
             ErrorCode::kNotFound);
 }
 
@@ -175,8 +173,8 @@ TEST_P(TransferContract, AnApprovedTransferMovesTheSubjectOnce) {
   Result<TransferId> id = Insert(Request());
   ASSERT_TRUE(id.has_value());
   auto uow = Begin();
-  ASSERT_TRUE(uow->transfers().Decide(*id, 1, TransferState::kApproved, admin_, kT0 + kWindow,
-                                      "核实无误")
+  ASSERT_TRUE(uow->transfers()
+                  .Decide(*id, 1, TransferState::kApproved, admin_, kT0 + kWindow, "核实无误")
                   .has_value());
   Result<std::int64_t> moved = uow->transfers().MoveSubject(*id, 1);
   ASSERT_TRUE(moved.has_value()) << moved.error().message;
@@ -211,8 +209,8 @@ TEST_P(TransferContract, AStaleSubjectRevisionMovesNothing) {
   Result<TransferId> id = Insert(Request());
   ASSERT_TRUE(id.has_value());
   auto uow = Begin();
-  ASSERT_TRUE(uow->transfers().Decide(*id, 1, TransferState::kApproved, admin_, kT0 + kWindow,
-                                      "核实无误")
+  ASSERT_TRUE(uow->transfers()
+                  .Decide(*id, 1, TransferState::kApproved, admin_, kT0 + kWindow, "核实无误")
                   .has_value());
   Result<std::int64_t> moved = uow->transfers().MoveSubject(*id, 5);
   ASSERT_FALSE(moved.has_value());
@@ -228,13 +226,13 @@ TEST_P(TransferContract, NoMoveWhileAnApplicationAboutTheSubjectIsOpen) {
   Result<TransferId> id = Insert(Request());
   ASSERT_TRUE(id.has_value());
   auto uow = Begin();
-  ApplicationRecord change = NewRecord(old_, SampleApplication(61, "t.cn"),
-                                       ApplicationType::kChangeSubject);
+  ApplicationRecord change =
+      NewRecord(old_, SampleApplication(61, "t.cn"), ApplicationType::kChangeSubject);
   change.subject = subject_;
   Result<ApplicationId> app = uow->applications().Insert(change);
   ASSERT_TRUE(app.has_value()) << app.error().message;
-  ASSERT_TRUE(uow->transfers().Decide(*id, 1, TransferState::kApproved, admin_, kT0 + kWindow,
-                                      "核实无误")
+  ASSERT_TRUE(uow->transfers()
+                  .Decide(*id, 1, TransferState::kApproved, admin_, kT0 + kWindow, "核实无误")
                   .has_value());
   Result<std::int64_t> moved = uow->transfers().MoveSubject(*id, 1);
   ASSERT_FALSE(moved.has_value());
