@@ -325,13 +325,18 @@ Result<std::pair<TransferEvidence, std::string>> TransferService::Evidence(const
 }
 
 Result<TransferView> TransferService::Withdraw(const Caller& caller, TransferId id,
-                                               std::int64_t revision) {
+                                               std::int64_t revision, bool confirmed) {
   Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
   if (!begun) return std::unexpected(begun.error());
   UnitOfWork& uow = **begun;
   Result<TransferRecord> t = Readable(uow, caller, id);
   if (!t) return std::unexpected(t.error());
   if (t->to_account != caller.account) return NoSuchTransfer(id);
+  if (!confirmed) {
+    return Refusal(ErrorCode::kFailedPrecondition, "confirm", "transfer.confirm",
+                   "withdrawing cannot be undone: send {\"confirm\": true}",
+                   "撤回后不可恢复，请确认（confirm: true）");
+  }
   if (t->state != TransferState::kPending) return transfer_errors::Decided(id.value());
   if (t->revision != revision) return storage_errors::StaleRevision("transfer", id.value());
   const std::chrono::sys_seconds now = clock_.Now();

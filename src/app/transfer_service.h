@@ -92,9 +92,11 @@ class TransferService {
   Result<std::pair<TransferEvidence, std::string>> Evidence(const Caller& caller, TransferId id,
                                                             std::size_t index);
 
-  // The requester withdraws a pending transfer. kFailedPrecondition (rule transfer.decided)
+  // The requester withdraws a pending transfer. Irreversible: `confirmed` must be true
+  // (kFailedPrecondition, rule transfer.confirm). kFailedPrecondition (rule transfer.decided)
   // when it is not pending; kAborted (rule storage.revision) when `revision` is stale.
-  Result<TransferView> Withdraw(const Caller& caller, TransferId id, std::int64_t revision);
+  Result<TransferView> Withdraw(const Caller& caller, TransferId id, std::int64_t revision,
+                                bool confirmed);
   // The old account objects within the window, with a reason: the transfer stops there.
   // kFailedPrecondition (rule transfer.objection-closed) once the window has passed.
   Result<TransferView> Object(const Caller& caller, TransferId id, std::int64_t revision,

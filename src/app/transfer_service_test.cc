@@ -283,7 +283,7 @@ TEST_F(TransferServiceTest, TheRequesterAndTheOldAccountReadItNobodyElse) {
 TEST_F(TransferServiceTest, CustomersListTheirOwnStaffListEveryOneOldestFirst) {
   Result<TransferView> first = Requested();
   ASSERT_TRUE(first.has_value());
-  ASSERT_TRUE(service_.Withdraw(new_, first->record.id, 1).has_value());
+  ASSERT_TRUE(service_.Withdraw(new_, first->record.id, 1, true).has_value());
   Result<TransferView> second = Requested();
   ASSERT_TRUE(second.has_value());
   EXPECT_EQ(service_.List(new_, std::nullopt, TransferId(), 10)->items.size(), 2u);
@@ -448,11 +448,12 @@ TEST_F(TransferServiceTest, NoObjectionAfterTheWindow) {
 TEST_F(TransferServiceTest, TheRequesterWithdrawsAPendingRequest) {
   Result<TransferView> t = Requested();
   ASSERT_TRUE(t.has_value());
-  EXPECT_EQ(service_.Withdraw(old_, t->record.id, 1).error().code, ErrorCode::kNotFound);
-  Result<TransferView> withdrawn = service_.Withdraw(new_, t->record.id, 1);
+  EXPECT_EQ(service_.Withdraw(old_, t->record.id, 1, true).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(service_.Withdraw(new_, t->record.id, 1, false).error().rule(), "transfer.confirm");
+  Result<TransferView> withdrawn = service_.Withdraw(new_, t->record.id, 1, true);
   ASSERT_TRUE(withdrawn.has_value()) << withdrawn.error().message;
   EXPECT_EQ(withdrawn->record.state, TransferState::kWithdrawn);
-  EXPECT_EQ(service_.Withdraw(new_, t->record.id, 2).error().rule(), "transfer.decided");
+  EXPECT_EQ(service_.Withdraw(new_, t->record.id, 2, true).error().rule(), "transfer.decided");
 }
 
 }  // namespace

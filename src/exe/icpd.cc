@@ -21,6 +21,7 @@
 #include "app/material_service.h"
 #include "app/resource_service.h"
 #include "app/review_service.h"
+#include "app/transfer_service.h"
 #include "app/verification_service.h"
 #include "cli/rules_command.h"
 #include "codec/material_limits_json.h"
@@ -155,6 +156,10 @@ int Serve(ServeConfig config) {
       config.cookie,
       &application_api};
   services.materials = &material_api;
+  // ---- transfers of a subject between accounts (备案转移) ----
+  icp::TransferService transfers(*store->database, **blobs, **sniffer, *limits, clock);
+  icp::http::TransferApi transfer_api{transfers, *store->database, clock};
+  services.transfers = &transfer_api;
   services.max_upload_bytes = config.max_upload_bytes;
   const icp::http::Router router = icp::http::BuildRouter(services);
   const icp::http::Dispatcher dispatcher(router, metrics, &authenticator);

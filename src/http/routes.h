@@ -7,6 +7,7 @@
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/session_authenticator.h"
+#include "http/transfer_handlers.h"
 
 namespace icp::http {
 
@@ -24,6 +25,9 @@ struct Services {
   // Materials, identity verification, resources and authorization codes. Null in tests of
   // other routes: the routes are in the table all the same and answer 503 without them.
   MaterialApi* materials = nullptr;
+  // Transfers of a subject between accounts (备案转移). Null in tests of other routes: the
+  // routes are in the table all the same and answer 503 without them.
+  TransferApi* transfers = nullptr;
   // The body limit of the upload routes (ServeSettings::max_upload_bytes).
   std::size_t max_upload_bytes = std::size_t{16} << 20;
 };
