@@ -309,7 +309,32 @@ std::optional<Province> ReadProvince(Walker& w, const json::object& o, const std
   return std::nullopt;
 }
 
+// Runs `read` with a Walker of `today` and hands its problems to `reader`.
+template <class F>
+auto ReadWith(JsonReader& reader, Date today, F read) {
+  Walker w(today);
+  auto out = read(w);
+  for (FieldViolation& v : w.problems()) reader.problems().push_back(std::move(v));
+  return out;
+}
+
 }  // namespace
+
+std::optional<Province> ReadProvinceAt(JsonReader& reader, const json::object& parent,
+                                       const std::string& path) {
+  return ReadWith(reader, Date{}, [&](Walker& w) { return ReadProvince(w, parent, path); });
+}
+
+std::optional<Subject> ReadSubjectAt(JsonReader& reader, const json::value* value,
+                                     const std::string& path, std::optional<Province> province,
+                                     Date today) {
+  return ReadWith(reader, today, [&](Walker& w) { return ReadSubject(w, value, path, province); });
+}
+
+std::optional<Website> ReadWebsiteAt(JsonReader& reader, const json::value& value,
+                                     const std::string& path, Date today) {
+  return ReadWith(reader, today, [&](Walker& w) { return ReadWebsite(w, value, path); });
+}
 
 Result<Application> ApplicationFromJson(const json::value& document, Date today) {
   Walker w(today);

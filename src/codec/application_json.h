@@ -4,6 +4,7 @@
 
 #include "base/date.h"
 #include "base/result.h"
+#include "codec/json_reader.h"
 #include "domain/application.h"
 #include "domain/personal_data.h"
 #include "domain/resolve_application_type.h"
@@ -18,6 +19,19 @@ namespace icp::codec {
 // field path ("websites[0].principal.mobile") and the value type's rule ("mobile.segment").
 // `today` bounds birth dates in certificate numbers.
 Result<Application> ApplicationFromJson(const boost::json::value& document, Date today);
+
+// The parts of the application document, for documents that embed them (the import of filed
+// records, codec/record_import.h). Each reads its part at `path` with the rules above, adds
+// every problem to `reader`, and returns nullopt when the part is unusable.
+// ReadProvinceAt reads parent["province"] (a code, 6-digit code, name or prefix).
+std::optional<Province> ReadProvinceAt(JsonReader& reader, const boost::json::object& parent,
+                                       const std::string& path);
+// `value` is the subject object (nullptr: absent, a problem); its province is `province`.
+std::optional<Subject> ReadSubjectAt(JsonReader& reader, const boost::json::value* value,
+                                     const std::string& path, std::optional<Province> province,
+                                     Date today);
+std::optional<Website> ReadWebsiteAt(JsonReader& reader, const boost::json::value& value,
+                                     const std::string& path, Date today);
 
 // The inverse of ApplicationFromJson: ApplicationFromJson(ApplicationToJson(a, kFull)) == a.
 // With Disclosure::kMasked, certificate numbers, mobile numbers and e-mail addresses are

@@ -170,4 +170,60 @@ bool FilingNumber::placeholder() const {
          serial_ == "1234567890";
 }
 
+namespace {
+
+FieldViolation Broken(std::string rule, std::string en, std::string zh) {
+  return {"", "filing-number." + rule, std::move(en), std::move(zh)};
+}
+
+Result<void> Verdict(std::vector<FieldViolation> found) {
+  if (found.empty()) return {};
+  return InvalidFields(std::move(found));
+}
+
+}  // namespace
+
+Result<void> CheckSubjectNumber(const FilingNumber& number, Province province) {
+  std::vector<FieldViolation> found;
+  if (number.is_service()) {
+    found.push_back(Broken("not-subject",
+                           number.str() + " is the number of a website or App; a subject's number "
+                                          "has no -N part",
+                           number.str() + " 是网站或 App 的备案号，主体备案号不带 -N 后缀"));
+  }
+  if (number.province() != province) {
+    found.push_back(Broken(
+        "province",
+        number.str() + " was issued in " + std::string(number.province().english_name()) +
+            ", not in the subject's province " + std::string(province.english_name()),
+        number.str() + " 由" + std::string(number.province().short_name()) +
+            "通信管理局核发，与主体所在省份（" + std::string(province.short_name()) + "）不符"));
+  }
+  if (number.placeholder()) {
+    found.push_back(Broken("placeholder", number.str() + " is a placeholder, never issued",
+                           number.str() + " 是示例号码，从未核发"));
+  }
+  return Verdict(std::move(found));
+}
+
+Result<void> CheckWebsiteNumber(const FilingNumber& number, const FilingNumber& subject) {
+  std::vector<FieldViolation> found;
+  if (number.service() != FilingNumber::Service::kWebsite) {
+    found.push_back(Broken("not-website",
+                           number.str() + " is not a website's number (subject number + -N)",
+                           number.str() + " 不是网站备案号（主体备案号加 -N）"));
+  }
+  if (number.province() != subject.province() || number.form() != subject.form() ||
+      number.serial() != subject.serial()) {
+    found.push_back(Broken("not-under-subject",
+                           number.str() + " does not extend the subject's number " + subject.str(),
+                           number.str() + " 不是主体备案号 " + subject.str() + " 下的网站备案号"));
+  }
+  if (number.placeholder()) {
+    found.push_back(Broken("placeholder", number.str() + " is a placeholder, never issued",
+                           number.str() + " 是示例号码，从未核发"));
+  }
+  return Verdict(std::move(found));
+}
+
 }  // namespace icp

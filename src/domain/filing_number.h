@@ -61,6 +61,14 @@ class FilingNumber {
   std::string prefix_;  // as written: the canonical prefix or a legacy alias
 };
 
+// Whether `number` can be the number of a subject on record in `province` (the import of
+// filed records): every reason it cannot, as one kInvalidArgument with rules
+// filing-number.{not-subject, province, placeholder} on field "".
+Result<void> CheckSubjectNumber(const FilingNumber& number, Province province);
+// Whether `number` can be the number of a website of the subject numbered `subject`: rules
+// filing-number.{not-website, not-under-subject, placeholder}.
+Result<void> CheckWebsiteNumber(const FilingNumber& number, const FilingNumber& subject);
+
 std::string_view FilingFormName(FilingNumber::Form form);           // "record", "licence", "b2"
 std::string_view FilingServiceName(FilingNumber::Service service);  // "none", "website", ...
 

@@ -69,5 +69,37 @@ TEST(FilingNumber, FlagsPlaceholders) {
   EXPECT_FALSE(FilingNumber::Parse("京ICP备10046444号")->placeholder());
 }
 
+std::vector<std::string> RulesOf(const Result<void>& r) {
+  std::vector<std::string> out;
+  if (!r) {
+    for (const FieldViolation& v : r.error().violations) out.push_back(v.rule);
+  }
+  return out;
+}
+
+TEST(CheckSubjectNumber, WantsASubjectNumberOfTheSubjectsProvince) {
+  const Province guangdong = *Province::FromCode("44");
+  EXPECT_TRUE(CheckSubjectNumber(*FilingNumber::Parse("粤ICP备2020012345号"), guangdong));
+  EXPECT_TRUE(CheckSubjectNumber(*FilingNumber::Parse("粤B2-20090059"), guangdong));
+  EXPECT_EQ(RulesOf(CheckSubjectNumber(*FilingNumber::Parse("京ICP备2020012345号-1"), guangdong)),
+            (std::vector<std::string>{"filing-number.not-subject", "filing-number.province"}));
+  EXPECT_EQ(RulesOf(CheckSubjectNumber(*FilingNumber::Parse("粤ICP备12345678号"), guangdong)),
+            (std::vector<std::string>{"filing-number.placeholder"}));
+}
+
+TEST(CheckWebsiteNumber, WantsAWebsiteNumberUnderTheSubjectsNumber) {
+  const FilingNumber subject = *FilingNumber::Parse("川ICP备2015000053号");
+  EXPECT_TRUE(CheckWebsiteNumber(*FilingNumber::Parse("蜀ICP备2015000053号-2"), subject))
+      << "a legacy prefix is the same number";
+  EXPECT_EQ(RulesOf(CheckWebsiteNumber(*FilingNumber::Parse("蜀ICP备2015000053号-2A"), subject)),
+            (std::vector<std::string>{"filing-number.not-website"}));
+  EXPECT_EQ(RulesOf(CheckWebsiteNumber(*FilingNumber::Parse("蜀ICP备2015000054号-1"), subject)),
+            (std::vector<std::string>{"filing-number.not-under-subject"}));
+  EXPECT_EQ(RulesOf(CheckWebsiteNumber(*FilingNumber::Parse("蜀ICP证150053号-1"), subject)),
+            (std::vector<std::string>{"filing-number.not-under-subject"}));
+  EXPECT_EQ(RulesOf(CheckWebsiteNumber(*FilingNumber::Parse("蜀ICP备2015000053号"), subject)),
+            (std::vector<std::string>{"filing-number.not-website"}));
+}
+
 }  // namespace
 }  // namespace icp

@@ -29,8 +29,9 @@ struct ServeSettings {
   std::string listen = "127.0.0.1";      // "listen", --listen, ICP_LISTEN
   std::uint16_t port = 8080;             // "port", --port, ICP_PORT (0: a free port)
   std::size_t max_body_bytes = 1 << 20;  // "max_body_bytes", --max-body-bytes
-  // The body limit of the routes that take files (material and curtain-photo uploads) only;
-  // every other route keeps max_body_bytes. "max_upload_bytes", --max-upload-bytes.
+  // The body limit of the routes that take files (material and curtain-photo uploads, the
+  // import of filed records) only; every other route keeps max_body_bytes.
+  // "max_upload_bytes", --max-upload-bytes.
   std::size_t max_upload_bytes = 16 << 20;
   StorageConfig storage;                           // "data_dir", "database", "pii_key"
   std::filesystem::path rules_dir = "data/rules";  // "rules_dir", --rules, ICP_RULES_DIR

@@ -17,6 +17,7 @@
 #include "cli/filing_command.h"
 #include "cli/http_client.h"
 #include "cli/outbox_command.h"
+#include "cli/records_command.h"
 #include "cli/resources_command.h"
 #include "cli/rules_command.h"
 #include "cli/transfer_command.h"
@@ -212,6 +213,21 @@ struct ResourcesGroup {
   }
 };
 
+// ---- records import: filed records through icpd's API (POST /v1/admin/records:import) ----
+struct RecordsGroup {
+  CLI::App* cmd = nullptr;
+  std::string file;
+
+  void Register(CLI::App& app) {
+    cmd = app.add_subcommand("records", "Work with filed records (subjects, websites, numbers)");
+    cmd->require_subcommand(1);
+    CLI::App* import_cmd = cmd->add_subcommand(
+        "import", "Import filed records from a JSON file through icpd (all or nothing; admin)");
+    import_cmd->add_option("file", file, "{\"subjects\": [...]}, docs/api.md")->required();
+  }
+  bool parsed() const { return cmd->parsed(); }
+};
+
 // ---- login, logout, accounts: icpd's API (and `accounts bootstrap` on the store) ----
 
 // The token file: ICP_TOKEN_FILE, else $XDG_CONFIG_HOME/beian/token, else
@@ -288,6 +304,8 @@ int main(int argc, char** argv) {
     std::unique_ptr<icp::cli::FilingCommands> filing_cmds = icp::cli::FilingCommands::Register(app);
     std::unique_ptr<icp::cli::TransferCommands> transfer_cmds =
         icp::cli::TransferCommands::Register(app);
+    RecordsGroup records;
+    records.Register(app);
 
     try {
       app.parse(argc, argv);
@@ -321,6 +339,15 @@ int main(int argc, char** argv) {
     if (transfer_cmds->parsed()) {
       std::unique_ptr<icp::cli::HttpClient> http = icp::cli::NewCurlHttpClient();
       return transfer_cmds->Run(*http, TokenFile(), std::cout, std::cerr);
+    }
+    if (records.parsed()) {
+      icp::Result<icp::cli::StoredToken> token = icp::cli::ReadTokenFile(TokenFile());
+      if (!token) {
+        icp::cli::PrintError(token.error(), std::cerr);
+        return 1;
+      }
+      std::unique_ptr<icp::cli::HttpClient> http = icp::cli::NewCurlHttpClient();
+      return icp::cli::RunRecordsImport(*http, *token, records.file, std::cout, std::cerr);
     }
     if (auth_cmds->parsed()) {
       std::unique_ptr<icp::cli::HttpClient> http = icp::cli::NewCurlHttpClient();

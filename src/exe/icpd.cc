@@ -19,6 +19,7 @@
 #include "app/auth_service.h"
 #include "app/authorization_code_service.h"
 #include "app/material_service.h"
+#include "app/record_service.h"
 #include "app/resource_service.h"
 #include "app/review_service.h"
 #include "app/transfer_service.h"
@@ -160,6 +161,10 @@ int Serve(ServeConfig config) {
   icp::TransferService transfers(*store->database, **blobs, **sniffer, *limits, clock);
   icp::http::TransferApi transfer_api{transfers, *store->database, clock};
   services.transfers = &transfer_api;
+  // ---- filed records: their import and the customer's view ----
+  icp::RecordService records(*store->database, clock);
+  icp::http::RecordApi record_api{records, clock};
+  services.records = &record_api;
   services.max_upload_bytes = config.max_upload_bytes;
   const icp::http::Router router = icp::http::BuildRouter(services);
   const icp::http::Dispatcher dispatcher(router, metrics, &authenticator);

@@ -99,6 +99,16 @@ Router BuildRouter(const Services& s) {
   r.Add("POST", "/v1/transfers/{id}:approve",                  Access::kAdmin,    Bind(t, ApproveTransfer));
   r.Add("POST", "/v1/transfers/{id}:reject",                   Access::kAdmin,    Bind(t, RejectTransfer));
   // clang-format on
+
+  // ---- filed records (issue 9): the import of a provider's filed subjects and websites, and
+  // what an account has on record (http/record_handlers.h, app/record_service.h). An import
+  // is a file of thousands of records: it takes bodies up to max_upload_bytes.
+  RecordApi* rec = s.records;
+  // clang-format off
+  r.Add("POST", "/v1/admin/records:import", Access::kAdmin,    s.max_upload_bytes, Bind(rec, ImportRecords));
+  r.Add("GET",  "/v1/subjects",             Access::kSignedIn, Bind(rec, ListSubjects));
+  r.Add("GET",  "/v1/subjects/{id}",        Access::kSignedIn, Bind(rec, GetSubject));
+  // clang-format on
   return r;
 }
 

@@ -5,6 +5,7 @@
 #include "http/health_handlers.h"
 #include "http/material_handlers.h"
 #include "http/metrics.h"
+#include "http/record_handlers.h"
 #include "http/router.h"
 #include "http/session_authenticator.h"
 #include "http/transfer_handlers.h"
@@ -28,6 +29,9 @@ struct Services {
   // Transfers of a subject between accounts (备案转移). Null in tests of other routes: the
   // routes are in the table all the same and answer 503 without them.
   TransferApi* transfers = nullptr;
+  // Filed records: their import and the customer's view. Null in tests of other routes (the
+  // routes answer 503).
+  RecordApi* records = nullptr;
   // The body limit of the upload routes (ServeSettings::max_upload_bytes).
   std::size_t max_upload_bytes = std::size_t{16} << 20;
 };

@@ -137,6 +137,12 @@ def run(url):
              "/v1/api-keys/": key["id"], "/v1/accounts/": lisi,
              "/v1/verifications/": 1, "/v1/authorization-codes/": value,
              "/v1/transfers/": 1}
+    # A subject lisi has on record (docs/records.md), imported by the admin.
+    filed = admin.post("/v1/admin/records:import", json_body={"subjects": [{
+        "account": lisi, "province": "11", "number": "京ICP备2020007777号",
+        "subject": base.document("lisi-filed.com", "110101198001010010", "13700137000")["subject"],
+        "websites": []}]}).expect(200).json()
+    owned["/v1/subjects/"] = filed["subjects"][0]["id"]
     bodies = {":contact": {"outcome": "reached"},
               ":return": {"reasons": [{"field": "subject.name", "message": "x"}]},
               ":review": {"passed": True, "reason": ""}, ":withdraw": {"confirm": True},
