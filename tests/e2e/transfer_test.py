@@ -25,6 +25,9 @@ response validated against api/openapi.yaml), and the filed records imported by 
 5. The audit log holds the request, the approval and the move, and its chain verifies
    (`icpctl audit verify`); `icpctl transfers list` shows the transfer approved.
 
+Runs on a temporary SQLite store, and again on PostgreSQL when scripts/with-postgres gives
+ICP_TEST_PG_URL and ICP_TEST_PG_RUNTIME_URL (required with ICP_REQUIRE_PG=1).
+
 Usage: transfer_test.py PATH_TO_ICPD PATH_TO_ICPCTL
 """
 import base64
@@ -36,10 +39,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import filing_test as base  # noqa: E402  (start_icpd, sign_in, create_account, png, icpctl)
 import records_test as records  # noqa: E402  (case, filed)
+import pg_race_test as race  # noqa: E402  (psql, with_schema)
 
 failures = base.failures
 check = base.check
@@ -67,28 +72,67 @@ def wait_for(what, predicate, timeout=20):
 
 
 def main():
-    work = tempfile.mkdtemp(prefix="beian-transfer-")
+    run_on(tempfile.mkdtemp(prefix="beian-transfer-"), {}, [], None)
+    stores = "SQLite"
+    # The same on PostgreSQL, in a schema of its own, when scripts/with-postgres gives one.
+    owner = os.environ.get("ICP_TEST_PG_URL")
+    runtime = os.environ.get("ICP_TEST_PG_RUNTIME_URL")
+    if owner and runtime:
+        schema = "transfer_" + uuid.uuid4().hex[:12]
+        created = race.psql(owner, f'CREATE SCHEMA "{schema}"')
+        check(created.returncode == 0, f"cannot create the schema: {created.stderr}")
+        work = tempfile.mkdtemp(prefix="beian-transfer-pg-")
+        try:
+            run_on(work, {"ICP_DATABASE": race.with_schema(runtime, schema),
+                          "ICP_PII_KEY": os.path.join(work, "pii.key")},
+                   ["--database", race.with_schema(owner, schema)],
+                   race.with_schema(owner, schema))
+        finally:
+            race.psql(owner, f'DROP SCHEMA "{schema}" CASCADE')
+        stores += " and PostgreSQL"
+    elif os.environ.get("ICP_REQUIRE_PG") == "1":
+        check(False, "ICP_TEST_PG_URL and ICP_TEST_PG_RUNTIME_URL are required here")
+    if failures:
+        print(f"{len(failures)} check(s) failed", file=sys.stderr)
+        sys.exit(1)
+    print(f"transfer_test: requested with evidence, refused for another name, the old account "
+          f"told, approved after the window, the subject moved, audited; on {stores}")
+
+
+def run_on(work, store_env, migrate_args, pg_url):
+    """Migrates a store, makes its first admin, and runs the story against icpd on it (its
+    clock moved by ICP_TEST_CLOCK_FILE)."""
     data = os.path.join(work, "var")
     os.makedirs(data)
     clock_file = os.path.join(work, "clock-offset")
     with open(clock_file, "w") as f:
         f.write("0")
-    subprocess.run([base.ICPCTL, "db", "migrate", "--data-dir", data], check=True,
-                   env=base.env(), stdout=subprocess.DEVNULL)
+    env = dict(base.env(), **store_env)
+    subprocess.run([base.ICPCTL, "db", "migrate", "--data-dir", data, *migrate_args], check=True,
+                   env=env, stdout=subprocess.DEVNULL)
     subprocess.run([base.ICPCTL, "accounts", "bootstrap", "--data-dir", data, "--login", "root"],
-                   check=True, env=dict(base.env(), ICP_NEW_PASSWORD="root-password-1"),
+                   check=True, env=dict(env, ICP_NEW_PASSWORD="root-password-1"),
                    stdout=subprocess.DEVNULL)
-    proc, url = base.start_icpd(data, {"ICP_TEST_CLOCK_FILE": clock_file})
+    proc, url = base.start_icpd(data, dict(store_env, ICP_TEST_CLOCK_FILE=clock_file))
     try:
-        run(url, data, work, clock_file)
+        run(url, data, work, clock_file, env, pg_url)
     finally:
         proc.terminate()
         proc.wait(base.TIMEOUT)
-    if failures:
-        print(f"{len(failures)} check(s) failed", file=sys.stderr)
-        sys.exit(1)
-    print("transfer_test: requested with evidence, refused for another name, the old account "
-          "told, approved after the window, the subject moved, audited")
+
+
+def audit_actions(data, pg_url):
+    """(action, entity) of the transfer entries of the audit log, in order (read only)."""
+    sql = ("SELECT action, entity FROM audit_log WHERE action LIKE 'transfer.%' OR "
+           "action = 'subject.transfer' ORDER BY seq")
+    if pg_url is None:
+        db = sqlite3.connect(f"file:{os.path.join(data, 'icp.db')}?mode=ro", uri=True)
+        rows = list(db.execute(sql))
+        db.close()
+        return rows
+    r = race.psql(pg_url, "COPY (" + sql + ") TO STDOUT")
+    check(r.returncode == 0, f"reading the audit log: {r.stderr}")
+    return [tuple(line.split("\t")) for line in r.stdout.splitlines()]
 
 
 def organisation(admin, login):
@@ -101,7 +145,7 @@ def organisation(admin, login):
     return account
 
 
-def run(url, data, work, clock_file):
+def run(url, data, work, clock_file, env, pg_url):
     log = os.path.join(data, "icpd.stderr")
 
     def told(template, account):
@@ -223,16 +267,12 @@ def run(url, data, work, clock_file):
     wait_for("the requester's notice", lambda: told("transfer.decided", new))
 
     # 5. Audited: the request, the approval, the move; the chain verifies.
-    db = sqlite3.connect(f"file:{os.path.join(data, 'icp.db')}?mode=ro", uri=True)
-    actions = [(a, e) for a, e in db.execute(
-        "SELECT action, entity FROM audit_log WHERE action LIKE 'transfer.%' OR "
-        "action = 'subject.transfer' ORDER BY seq")]
-    db.close()
+    actions = audit_actions(data, pg_url)
     check(actions == [("transfer.request", f"transfer:{tid}"),
                       ("transfer.approve", f"transfer:{tid}"),
                       ("subject.transfer", f"subject:{subject_id}")], f"audit: {actions}")
     verify = subprocess.run([base.ICPCTL, "audit", "verify", "--data-dir", data],
-                            capture_output=True, text=True, env=base.env())
+                            capture_output=True, text=True, env=env)
     check(verify.returncode == 0, f"the audit chain verifies: {verify.stdout} {verify.stderr}")
     token = os.path.join(work, "admin.token")
     base.icpctl_login(url, "root", "root-password-1", token)
