@@ -217,6 +217,8 @@ Result<TransferView> TransferService::Request(const Caller& caller,
   record.created_at = now;
   record.objection_until =
       now + std::chrono::duration_cast<std::chrono::seconds>(options_.objection_window);
+  // Every file passed its checks (or the request was refused above), in the request's order.
+  ICP_CHECK(evidence.size() == request.evidence.size()) << "each upload has its evidence";
   for (std::size_t i = 0; i < evidence.size(); ++i) {
     Result<std::string> sha256 = blobs_.Put(request.evidence[i].bytes);
     if (!sha256) return std::unexpected(sha256.error());

@@ -1,6 +1,7 @@
 #include "http/transfer_handlers.h"
 
 #include <boost/json.hpp>
+#include <cctype>
 #include <charconv>
 #include <cstdio>
 

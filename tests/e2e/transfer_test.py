@@ -202,6 +202,13 @@ def run(url, data, work, clock_file, env, pg_url):
     bad = yunfan.post("/v1/transfers", json_body=thin).expect(400).json()
     check({v["rule"] for v in bad["violations"]} == {"document.unknown-field"},
           f"an unknown field is refused with its path: {bad}")
+    garbled = copy.deepcopy(body)
+    garbled["evidence"][0]["content_base64"] = "not base64!"
+    garbled["subject_number"] = NUMBER[:-1] + "号-1"  # the website's number
+    bad = yunfan.post("/v1/transfers", json_body=garbled).expect(400).json()
+    check({(v["field"], v["rule"]) for v in bad["violations"]} ==
+          {("evidence[0].content_base64", "request.base64"),
+           ("subject_number", "transfer.subject-number")}, f"garbled: {bad}")
     del thin["unknown"]
     bad = yunfan.post("/v1/transfers", json_body=thin).expect(400).json()
     check([(v["field"], v["rule"]) for v in bad["violations"]] ==
