@@ -29,10 +29,14 @@ inline constexpr std::string_view kApproved = "application.approved";  // -
 inline constexpr std::string_view kBureauReturned = "application.bureau_returned";  // reasons
 inline constexpr std::string_view kSecondCall = "contact.second_call";              // -
 inline constexpr std::string_view kTransferDecided = "transfer.decided";  // transfer, outcome
+// transfer, subject_number, objection_until: to the old account, which may object
+inline constexpr std::string_view kTransferRequested = "transfer.requested";
+inline constexpr std::string_view kTransferMoved = "transfer.moved";  // transfer, subject_number
 inline constexpr std::string_view kCodeRedeemed = "authorization_code.redeemed";  // code
-inline constexpr std::string_view kAll[] = {
-    kReturned, kPassedReview,   kReadyForBureau, kReminder,        kExpired,
-    kApproved, kBureauReturned, kSecondCall,     kTransferDecided, kCodeRedeemed};
+inline constexpr std::string_view kAll[] = {kReturned,          kPassedReview,  kReadyForBureau,
+                                            kReminder,          kExpired,       kApproved,
+                                            kBureauReturned,    kSecondCall,    kTransferDecided,
+                                            kTransferRequested, kTransferMoved, kCodeRedeemed};
 }  // namespace notification_template
 
 // A message to the customer who owns `account`, by template. `application` is set exactly

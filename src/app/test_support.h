@@ -76,7 +76,7 @@ inline std::string Jpeg(std::uint16_t width, std::uint16_t height) {
 inline std::string Pdf() { return "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"; }
 
 // The limits of data/reference/material_limits.json's default for every kind, and a
-// stricter handheld photo and curtain photo.
+// stricter handheld photo and curtain photo; the transfer letter's like the default.
 inline MaterialLimits TestLimits() {
   std::map<std::string, FileLimit, std::less<>> m;
   const FileLimit any{
@@ -84,6 +84,7 @@ inline MaterialLimits TestLimits() {
   for (MaterialKind k : AllMaterialKinds()) m.emplace(std::string(MaterialKindName(k)), any);
   m["handheld_id_photo"].types = {FileType::kJpeg, FileType::kPng};
   m["curtain_photo"] = {{FileType::kJpeg, FileType::kPng}, 4096, 800, 600, 8000, 8000};
+  m["transfer_letter"] = any;
   return MaterialLimits(std::move(m));
 }
 

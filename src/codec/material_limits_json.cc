@@ -20,6 +20,9 @@ namespace {
 namespace json = boost::json;
 
 constexpr std::string_view kCurtainPhoto = "curtain_photo";
+// The letter of a transfer request (备案转移申请函, ports/transfer_repository.h); its other
+// evidence kinds are material kinds.
+constexpr std::string_view kTransferLetter = "transfer_letter";
 constexpr std::array<std::string_view, 6> kLimitKeys = {"types",      "max_bytes", "min_width",
                                                         "min_height", "max_width", "max_height"};
 
@@ -107,7 +110,7 @@ class Reader {
 };
 
 bool IsKindName(std::string_view name) {
-  return name == kCurtainPhoto || MaterialKindFromName(name).has_value();
+  return name == kCurtainPhoto || name == kTransferLetter || MaterialKindFromName(name).has_value();
 }
 
 void CheckOrder(const FileLimit& l, const std::string& path, Reader& r) {
@@ -143,6 +146,7 @@ Result<MaterialLimits> ParseMaterialLimits(std::string_view text) {
   std::map<std::string, FileLimit, std::less<>> limits;
   for (MaterialKind k : AllMaterialKinds()) limits.emplace(std::string(MaterialKindName(k)), base);
   limits.emplace(std::string(kCurtainPhoto), base);
+  limits.emplace(std::string(kTransferLetter), base);
   const json::value* kinds = root->if_contains("kinds");
   if (kinds == nullptr || !kinds->is_object()) {
     r.Problem("kinds", "required object");
@@ -150,7 +154,7 @@ Result<MaterialLimits> ParseMaterialLimits(std::string_view text) {
     for (const auto& [key, value] : kinds->get_object()) {
       const std::string path = "kinds." + std::string(key);
       if (!IsKindName(key)) {
-        r.Problem(path, "not a kind of material (material.h) nor curtain_photo");
+        r.Problem(path, "not a kind of material (material.h), curtain_photo nor transfer_letter");
       } else if (!value.is_object()) {
         r.Problem(path, "an object");
       } else {

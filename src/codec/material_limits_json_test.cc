@@ -24,6 +24,7 @@ TEST(MaterialLimits, TheBuiltinFileParsesAndCoversEveryKind) {
   EXPECT_EQ(photo->types, (std::vector<FileType>{FileType::kJpeg, FileType::kPng}));
   EXPECT_EQ(photo->max_bytes, 4194304) << "inherited from the default";
   EXPECT_NE(limits->For("curtain_photo"), nullptr);
+  EXPECT_NE(limits->For("transfer_letter"), nullptr);
   EXPECT_EQ(limits->For("selfie"), nullptr);
 }
 

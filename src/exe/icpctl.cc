@@ -20,6 +20,7 @@
 #include "cli/records_command.h"
 #include "cli/resources_command.h"
 #include "cli/rules_command.h"
+#include "cli/transfer_command.h"
 #include "crypto/sodium_password_hasher.h"
 #include "exe/clock.h"
 #include "exe/storage_config.h"
@@ -301,6 +302,8 @@ int main(int argc, char** argv) {
     ResourcesGroup resources;
     resources.Register(app, add_storage_options);
     std::unique_ptr<icp::cli::FilingCommands> filing_cmds = icp::cli::FilingCommands::Register(app);
+    std::unique_ptr<icp::cli::TransferCommands> transfer_cmds =
+        icp::cli::TransferCommands::Register(app);
     RecordsGroup records;
     records.Register(app);
 
@@ -332,6 +335,10 @@ int main(int argc, char** argv) {
     if (filing_cmds->parsed()) {
       std::unique_ptr<icp::cli::HttpClient> http = icp::cli::NewCurlHttpClient();
       return filing_cmds->Run(*http, TokenFile(), std::cout, std::cerr);
+    }
+    if (transfer_cmds->parsed()) {
+      std::unique_ptr<icp::cli::HttpClient> http = icp::cli::NewCurlHttpClient();
+      return transfer_cmds->Run(*http, TokenFile(), std::cout, std::cerr);
     }
     if (records.parsed()) {
       icp::Result<icp::cli::StoredToken> token = icp::cli::ReadTokenFile(TokenFile());

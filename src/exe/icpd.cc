@@ -22,6 +22,7 @@
 #include "app/record_service.h"
 #include "app/resource_service.h"
 #include "app/review_service.h"
+#include "app/transfer_service.h"
 #include "app/verification_service.h"
 #include "cli/rules_command.h"
 #include "codec/material_limits_json.h"
@@ -156,6 +157,10 @@ int Serve(ServeConfig config) {
       config.cookie,
       &application_api};
   services.materials = &material_api;
+  // ---- transfers of a subject between accounts (备案转移) ----
+  icp::TransferService transfers(*store->database, **blobs, **sniffer, *limits, clock);
+  icp::http::TransferApi transfer_api{transfers, *store->database, clock};
+  services.transfers = &transfer_api;
   // ---- filed records: their import and the customer's view ----
   icp::RecordService records(*store->database, clock);
   icp::http::RecordApi record_api{records, clock};

@@ -86,6 +86,20 @@ Router BuildRouter(const Services& s) {
   r.Add("POST",   "/v1/authorization-codes/{code}:redeem",  Access::kCustomer, Bind(m, RedeemAuthorizationCode));
   // clang-format on
 
+  // ---- transfers (备案转移) of a subject between accounts (http/transfer_handlers.h,
+  // docs/transfers.md). The request carries its evidence in base64: the upload body limit.
+  TransferApi* t = s.transfers;
+  // clang-format off
+  r.Add("POST", "/v1/transfers",                               Access::kCustomer, upload, Bind(t, RequestTransfer));
+  r.Add("GET",  "/v1/transfers",                               Access::kSignedIn, Bind(t, ListTransfers));
+  r.Add("GET",  "/v1/transfers/{id}",                          Access::kSignedIn, Bind(t, GetTransfer));
+  r.Add("GET",  "/v1/transfers/{id}/evidence/{index}/content", Access::kSignedIn, Bind(t, GetTransferEvidence));
+  r.Add("POST", "/v1/transfers/{id}:withdraw",                 Access::kCustomer, Bind(t, WithdrawTransfer));
+  r.Add("POST", "/v1/transfers/{id}:object",                   Access::kCustomer, Bind(t, ObjectToTransfer));
+  r.Add("POST", "/v1/transfers/{id}:approve",                  Access::kAdmin,    Bind(t, ApproveTransfer));
+  r.Add("POST", "/v1/transfers/{id}:reject",                   Access::kAdmin,    Bind(t, RejectTransfer));
+  // clang-format on
+
   // ---- filed records (issue 9): the import of a provider's filed subjects and websites, and
   // what an account has on record (http/record_handlers.h, app/record_service.h). An import
   // is a file of thousands of records: it takes bodies up to max_upload_bytes.

@@ -8,6 +8,7 @@
 #include "http/record_handlers.h"
 #include "http/router.h"
 #include "http/session_authenticator.h"
+#include "http/transfer_handlers.h"
 
 namespace icp::http {
 
@@ -25,6 +26,9 @@ struct Services {
   // Materials, identity verification, resources and authorization codes. Null in tests of
   // other routes: the routes are in the table all the same and answer 503 without them.
   MaterialApi* materials = nullptr;
+  // Transfers of a subject between accounts (备案转移). Null in tests of other routes: the
+  // routes are in the table all the same and answer 503 without them.
+  TransferApi* transfers = nullptr;
   // Filed records: their import and the customer's view. Null in tests of other routes (the
   // routes answer 503).
   RecordApi* records = nullptr;

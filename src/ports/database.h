@@ -17,6 +17,7 @@
 #include "ports/review_journal.h"
 #include "ports/session_repository.h"
 #include "ports/subject_repository.h"
+#include "ports/transfer_repository.h"
 #include "ports/verification_repository.h"
 
 namespace icp {
@@ -39,6 +40,7 @@ class StoreReader {
   virtual AuthorizationCodeReader& authorization_codes() = 0;
   virtual VerificationReader& verifications() = 0;
   virtual ReviewJournalReader& review_notes() = 0;
+  virtual TransferReader& transfers() = 0;
 };
 
 // One atomic piece of work (STYLE.md §4.2). A state change, its audit entries and the
@@ -59,6 +61,7 @@ class UnitOfWork : public StoreReader {
   ResourceRepository& resources() override = 0;
   AuthorizationCodeRepository& authorization_codes() override = 0;
   VerificationRepository& verifications() override = 0;
+  TransferRepository& transfers() override = 0;
   virtual AuditLog& audit() = 0;
   virtual Outbox& outbox() = 0;
   virtual Inbox& inbox() = 0;

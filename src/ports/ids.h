@@ -11,6 +11,7 @@ using WebsiteId = Id<struct WebsiteTag>;
 using ApplicationId = Id<struct ApplicationTag>;
 using MaterialId = Id<struct MaterialTag>;
 using VerificationId = Id<struct VerificationTag>;
+using TransferId = Id<struct TransferTag>;
 using OutboxMessageId = Id<struct OutboxMessageTag>;
 using SessionId = Id<struct SessionTag>;
 using ApiKeyId = Id<struct ApiKeyTag>;

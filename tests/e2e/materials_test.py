@@ -135,7 +135,8 @@ def run(url):
     key = other.post("/v1/api-keys", json_body={"name": "lisi-ci"}).expect(201).json()
     owned = {"/v1/applications/": app_id, "/v1/materials/": m["id"],
              "/v1/api-keys/": key["id"], "/v1/accounts/": lisi,
-             "/v1/verifications/": 1, "/v1/authorization-codes/": value}
+             "/v1/verifications/": 1, "/v1/authorization-codes/": value,
+             "/v1/transfers/": 1}
     # A subject lisi has on record (docs/records.md), imported by the admin.
     filed = admin.post("/v1/admin/records:import", json_body={"subjects": [{
         "account": lisi, "province": "11", "number": "京ICP备2020007777号",
@@ -146,7 +147,8 @@ def run(url):
               ":return": {"reasons": [{"field": "subject.name", "message": "x"}]},
               ":review": {"passed": True, "reason": ""}, ":withdraw": {"confirm": True},
               ":abandon": {"confirm": True},
-              "/verifications": {"method": "video", "evidence": "video-0001"}}
+              "/verifications": {"method": "video", "evidence": "video-0001"},
+              ":object": {"reason": "x"}, ":approve": {"reason": "x"}, ":reject": {"reason": "x"}}
     spec = customer.get("/v1/openapi.json").expect(200).json()
     walked = 0
     for template, operations in spec["paths"].items():
@@ -154,6 +156,7 @@ def run(url):
             continue
         prefix = template[:template.index("{")]
         path = re.sub(r"\{[^}]+\}", str(owned[prefix]), template, count=1)
+        path = re.sub(r"\{[^}]+\}", "0", path)  # a second parameter (an evidence's index)
         for method in operations:
             if method not in ("get", "put", "post", "delete", "patch"):
                 continue

@@ -17,6 +17,19 @@ TOKEN3 = "3" * 64
 CSRF = "c" * 43
 
 # Rows on record. Certificate hashes are opaque text to the database.
+EVIDENCE = "e" * 64  # a blob name
+TRANSFER_COLUMNS = (
+    "INSERT INTO transfers (id, subject_id, from_account, to_account, reason, state, created_at, "
+    "objection_until, decided_by, decided_at, decision_reason, revision) VALUES ")
+# A new transfer, its id left to the table (PostgreSQL's ids are GENERATED ALWAYS).
+NEW_TRANSFER = (
+    "INSERT INTO transfers (subject_id, from_account, to_account, reason, state, created_at, "
+    "objection_until, decided_by, decided_at, decision_reason, revision) VALUES ")
+EVIDENCE_COLUMNS = (
+    "INSERT INTO transfer_evidence (transfer_id, position, kind, file_name, sha256, "
+    "content_type, size) VALUES ")
+LAST_TRANSFER = "(SELECT max(id) FROM transfers)"
+
 SETUP = [
     "INSERT INTO accounts (id, login, role, display_name, password_hash, created_at) "
     "VALUES (1, 'c1', 'customer', 'c1', 'x', 0), (2, 'c2', 'customer', 'c2', 'x', 0), "
@@ -80,6 +93,20 @@ SETUP = [
     f"(2, 1, 'live', 'icpk_live0000', '{TOKEN2}', 0, 5, NULL)",
     f"INSERT INTO login_throttle (key_hash, failures, last_failure_at, next_allowed_at) "
     f"VALUES ('{TOKEN1}', 6, 50, 90)",
+    # Transfers (备案转移, issue 9): admin 4; transfer 1 moved subject 3 from account 3 to 2
+    # (approved, with its letter and identity document); transfer 2 asks it for account 1,
+    # pending, its window open until 400.
+    "INSERT INTO accounts (id, login, role, display_name, password_hash, created_at) "
+    "VALUES (4, 'admin', 'admin', 'admin', 'x', 0)",
+    TRANSFER_COLUMNS + "(1, 3, 3, 2, '原账号无法登录', 'pending', 0, 100, NULL, NULL, '', 1)",
+    EVIDENCE_COLUMNS + f"(1, 0, 'transfer_letter', 'l.pdf', '{EVIDENCE}', 'application/pdf', 9), "
+    f"(1, 1, 'identity_document', 'id.png', '{EVIDENCE}', 'image/png', 9)",
+    "UPDATE transfers SET state = 'approved', decided_by = 4, decided_at = 200, "
+    "decision_reason = 'ok', revision = 2 WHERE id = 1",
+    "UPDATE subjects SET account_id = 2, transferred_by = 1 WHERE id = 3",
+    TRANSFER_COLUMNS + "(2, 3, 2, 1, '原账号无法登录', 'pending', 300, 400, NULL, NULL, '', 1)",
+    EVIDENCE_COLUMNS + f"(2, 0, 'transfer_letter', 'l.pdf', '{EVIDENCE}', 'application/pdf', 9), "
+    f"(2, 1, 'identity_document', 'id.png', '{EVIDENCE}', 'image/png', 9)",
 ]
 
 APPLICATION_COLUMNS = (
@@ -351,6 +378,71 @@ ATTACKS_COMMON = [
     ("store text as a time", ["UPDATE filing_numbers SET issued_at = 'yesterday' "
                               "WHERE number = '京ICP备2021000003号'"],
      ["cannot store TEXT", "invalid input syntax"]),
+    # Transfers (备案转移): a subject changes account only through the latest approved
+    # transfer of it; a transfer is born pending, decided once, by the right party.
+    ("move a subject to another account without a transfer",
+     ["UPDATE subjects SET account_id = 1 WHERE id = 3"], ["transfer.moves-subject"]),
+    ("move a subject back citing the transfer that moved it",
+     ["UPDATE subjects SET account_id = 3 WHERE id = 3"], ["transfer.moves-subject"]),
+    ("move a subject naming a pending transfer",
+     ["UPDATE subjects SET account_id = 1, transferred_by = 2 WHERE id = 3"],
+     ["transfer.moves-subject"]),
+    ("move a subject while an application about it is open",
+     [NEW_TRANSFER + "(1, 1, 2, 'x', 'pending', 0, 0, NULL, NULL, '', 1)",
+      EVIDENCE_COLUMNS + f"({LAST_TRANSFER}, 0, 'transfer_letter', 'l.pdf', '{EVIDENCE}', "
+      "'application/pdf', 9)",
+      EVIDENCE_COLUMNS + f"({LAST_TRANSFER}, 1, 'identity_document', 'i.png', '{EVIDENCE}', "
+      "'image/png', 9)",
+      "UPDATE transfers SET state = 'approved', decided_by = 4, decided_at = 10, "
+      f"decision_reason = 'ok', revision = 2 WHERE id = {LAST_TRANSFER}",
+      f"UPDATE subjects SET account_id = 2, transferred_by = {LAST_TRANSFER} WHERE id = 1"],
+     ["transfer.open-application"]),
+    ("decide a decided transfer again",
+     ["UPDATE transfers SET state = 'rejected', decision_reason = 'no' WHERE id = 1"],
+     ["transfer.decided"]),
+    ("reopen a decided transfer",
+     ["UPDATE transfers SET state = 'pending', decided_by = NULL, decided_at = NULL, "
+      "decision_reason = '', revision = 1 WHERE id = 1"], ["transfer.decided"]),
+    ("delete a transfer", ["DELETE FROM transfers WHERE id = 2"],
+     ["transfer.kept", "permission denied"]),
+    ("a second pending transfer for a subject",
+     [NEW_TRANSFER + "(3, 2, 1, 'x', 'pending', 300, 400, NULL, NULL, '', 1)"],
+     ["transfers.subject_id"]),
+    ("a transfer born approved",
+     [NEW_TRANSFER + "(1, 1, 2, 'x', 'approved', 0, 0, 4, 10, 'ok', 2)"],
+     ["transfer.born-pending"]),
+    ("a transfer asked from an account the subject is not under",
+     [NEW_TRANSFER + "(1, 2, 3, 'x', 'pending', 0, 0, NULL, NULL, '', 1)"],
+     ["transfer.from-owner"]),
+    ("a customer approves a transfer",
+     ["UPDATE transfers SET state = 'approved', decided_by = 1, decided_at = 500, "
+      "decision_reason = 'ok', revision = 2 WHERE id = 2"], ["transfer.admin-decides"]),
+    ("approve before the old account's window closed",
+     ["UPDATE transfers SET state = 'approved', decided_by = 4, decided_at = 350, "
+      "decision_reason = 'ok', revision = 2 WHERE id = 2"], ["transfers_approved_after_window"]),
+    ("approve without the evidence",
+     [NEW_TRANSFER + "(1, 1, 2, 'x', 'pending', 0, 0, NULL, NULL, '', 1)",
+      "UPDATE transfers SET state = 'approved', decided_by = 4, decided_at = 10, "
+      f"decision_reason = 'ok', revision = 2 WHERE id = {LAST_TRANSFER}"],
+     ["transfer.evidence-missing"]),
+    ("reject without a reason",
+     ["UPDATE transfers SET state = 'rejected', decided_by = 4, decided_at = 350, "
+      "decision_reason = '', revision = 2 WHERE id = 2"], ["transfers_decision_says_why"]),
+    ("withdraw another's request",
+     ["UPDATE transfers SET state = 'withdrawn', decided_by = 3, decided_at = 350, "
+      "revision = 2 WHERE id = 2"], ["transfers_withdrawn_by_requester"]),
+    ("object after the window",
+     ["UPDATE transfers SET state = 'objected', decided_by = 2, decided_at = 999, "
+      "decision_reason = 'no', revision = 2 WHERE id = 2"], ["transfers_objected_by_old_account"]),
+    ("rewrite who asked", ["UPDATE transfers SET to_account = 3 WHERE id = 2"], ["transfer.kept"]),
+    ("add evidence to a decided transfer",
+     [EVIDENCE_COLUMNS + f"(1, 5, 'subject_certificate', 'c.png', '{EVIDENCE}', 'image/png', 9)"],
+     ["transfer.evidence-kept"]),
+    ("swap a file of the evidence",
+     [f"UPDATE transfer_evidence SET sha256 = '{'f' * 64}' WHERE transfer_id = 2"],
+     ["transfer.evidence-kept", "permission denied"]),
+    ("delete the evidence", ["DELETE FROM transfer_evidence WHERE transfer_id = 2"],
+     ["transfer.evidence-kept", "permission denied"]),
 ]
 
 

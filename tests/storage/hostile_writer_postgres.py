@@ -41,6 +41,8 @@ POSTGRES_ONLY = [
      ["website_domains.document"]),
     ("TRUNCATE the numbers", ["TRUNCATE filing_numbers CASCADE"], DENIED),
     ("TRUNCATE the audit log", ["TRUNCATE audit_log"], DENIED),
+    ("TRUNCATE the transfers", ["TRUNCATE transfers CASCADE"], DENIED),
+    ("TRUNCATE a transfer's evidence", ["TRUNCATE transfer_evidence"], DENIED),
     ("TRUNCATE the authorization codes", ["TRUNCATE authorization_codes"], DENIED),
     ("TRUNCATE the domain index", ["TRUNCATE website_domains"], DENIED),
     ("disable the numbers' triggers",
@@ -130,7 +132,8 @@ def main():
                  if s.startswith(("INSERT INTO accounts", "INSERT INTO subjects",
                                   "INSERT INTO websites", "INSERT INTO applications",
                                   "INSERT INTO sessions", "INSERT INTO api_keys",
-                                  "INSERT INTO verifications", "INSERT INTO review_notes"))
+                                  "INSERT INTO verifications", "INSERT INTO review_notes",
+                                  "INSERT INTO transfers"))
                  else s for s in hw.SETUP]
         for statement in setup:
             r = psql(runtime, schema, [statement])
@@ -139,7 +142,7 @@ def main():
         # The ids were given; the sequences move past them (the owner may, the runtime role
         # may not), so that an attack's insert meets the guard, not a taken id.
         for table in ("accounts", "subjects", "websites", "applications", "outbox", "sessions",
-                      "api_keys"):
+                      "api_keys", "transfers"):
             psql(owner, schema, [f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)"])
         # PostgreSQL's default: PUBLIC may create temporary tables. The guards must hold anyway.
         psql(owner, schema, ["GRANT TEMPORARY ON DATABASE " + database_name(owner) +

@@ -84,6 +84,16 @@ SQLITE_ONLY = [
     ("INSERT OR REPLACE an accepted message key",
      ["INSERT OR REPLACE INTO inbox (idempotency_key, received_at) VALUES ('delivered-1', 9)"],
      ["inbox.idempotency_key"]),
+    ("INSERT OR REPLACE a second pending transfer (deletes the pending one)",
+     [hw.NEW_TRANSFER.replace("INSERT", "INSERT OR REPLACE") +
+      "(3, 2, 1, 'x', 'pending', 300, 400, NULL, NULL, '', 1)"], ["transfers.subject_id"]),
+    ("INSERT OR REPLACE a decided transfer as pending",
+     [hw.TRANSFER_COLUMNS.replace("INSERT", "INSERT OR REPLACE") +
+      "(1, 1, 1, 2, 'x', 'pending', 0, 100, NULL, NULL, '', 1)"], ["transfer.kept"]),
+    ("INSERT OR REPLACE a file of the evidence",
+     [hw.EVIDENCE_COLUMNS.replace("INSERT", "INSERT OR REPLACE") +
+      f"(2, 0, 'transfer_letter', 'forged.pdf', '{'f' * 64}', 'application/pdf', 9)"],
+     ["transfer.evidence-kept"]),
 ]
 
 

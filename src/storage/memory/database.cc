@@ -32,6 +32,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::ResourceRepository& resources() override { return resources_; }
   icp::AuthorizationCodeRepository& authorization_codes() override { return codes_; }
   icp::VerificationRepository& verifications() override { return verifications_; }
+  icp::TransferRepository& transfers() override { return transfers_; }
   icp::AuditLog& audit() override { return audit_; }
   icp::Outbox& outbox() override { return outbox_; }
   icp::Inbox& inbox() override { return inbox_; }
@@ -77,6 +78,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   ResourceRepository resources_{session_};
   AuthorizationCodeRepository codes_{session_};
   VerificationRepository verifications_{session_};
+  TransferRepository transfers_{session_};
   AuditLog audit_{session_};
   Outbox outbox_{session_};
   Inbox inbox_{session_};
@@ -101,6 +103,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   icp::ResourceReader& resources() override { return resources_; }
   icp::AuthorizationCodeReader& authorization_codes() override { return codes_; }
   icp::VerificationReader& verifications() override { return verifications_; }
+  icp::TransferReader& transfers() override { return transfers_; }
   icp::ReviewJournalReader& review_notes() override { return review_notes_; }
   icp::AuditLogReader& audit() override { return audit_; }
 
@@ -118,6 +121,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   ResourceRepository resources_{session_};
   AuthorizationCodeRepository codes_{session_};
   VerificationRepository verifications_{session_};
+  TransferRepository transfers_{session_};
   ReviewJournal review_notes_{session_};
   AuditLogReader audit_;
 };

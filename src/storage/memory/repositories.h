@@ -287,4 +287,18 @@ class IdempotencyStore final : public icp::IdempotencyStore {
   Session& s_;
 };
 
+class TransferRepository final : public icp::TransferRepository {
+ public:
+  explicit TransferRepository(Session& s) : s_(s) {}
+  Result<TransferId> Insert(const TransferRecord& record) override;
+  Result<TransferRecord> Get(TransferId id) override;
+  Result<std::vector<TransferRecord>> List(const TransferQuery& query) override;
+  Result<std::int64_t> Decide(TransferId id, std::int64_t revision, TransferState to, AccountId by,
+                              std::chrono::sys_seconds at, std::string_view reason) override;
+  Result<std::int64_t> MoveSubject(TransferId id, std::int64_t subject_revision) override;
+
+ private:
+  Session& s_;
+};
+
 }  // namespace icp::memory

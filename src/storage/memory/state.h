@@ -16,6 +16,7 @@
 #include "ports/resource_repository.h"
 #include "ports/session_repository.h"
 #include "ports/subject_repository.h"
+#include "ports/transfer_repository.h"
 #include "storage/common/audit_chain.h"
 
 namespace icp::memory {
@@ -57,6 +58,7 @@ struct Sequences {
   std::int64_t applications = 0;
   std::int64_t materials = 0;
   std::int64_t verifications = 0;
+  std::int64_t transfers = 0;
   std::int64_t outbox = 0;
   std::int64_t sessions = 0;
   std::int64_t api_keys = 0;
@@ -81,6 +83,9 @@ struct State {
   std::map<std::string, ResourceRow> resources;
   std::map<std::string, AuthorizationCode> authorization_codes;
   std::map<std::int64_t, VerificationRecord> verifications;
+  std::map<std::int64_t, TransferRecord> transfers;
+  // subjects.transferred_by: the approved transfer that last moved each subject.
+  std::map<std::int64_t, std::optional<TransferId>> subject_transferred_by;
   std::map<std::int64_t, OutboxRow> outbox;
   std::map<std::string, std::chrono::sys_seconds> inbox;
   std::vector<ReviewNote> review_notes;  // in id order

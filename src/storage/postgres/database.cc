@@ -10,6 +10,7 @@ std::string_view postgres_0002_runtime_role();
 std::string_view postgres_0005_review_and_idempotency();
 std::string_view postgres_0003_accounts_sessions();
 std::string_view postgres_0006_materials();
+std::string_view postgres_0007_transfers();
 }  // namespace icp::embedded
 
 namespace icp::postgres {
@@ -21,6 +22,7 @@ std::span<const sql::Migration> Migrations() {
       {3, "0003_accounts_sessions", embedded::postgres_0003_accounts_sessions()},
       {5, "0005_review_and_idempotency", embedded::postgres_0005_review_and_idempotency()},
       {6, "0006_materials", embedded::postgres_0006_materials()},
+      {7, "0007_transfers", embedded::postgres_0007_transfers()},
   };
   return kMigrations;
 }

@@ -213,6 +213,20 @@ class VerificationRepository final : public icp::VerificationRepository {
   Session& s_;
 };
 
+class TransferRepository final : public icp::TransferRepository {
+ public:
+  explicit TransferRepository(Session& s) : s_(s) {}
+  Result<TransferId> Insert(const TransferRecord& record) override;
+  Result<TransferRecord> Get(TransferId id) override;
+  Result<std::vector<TransferRecord>> List(const TransferQuery& query) override;
+  Result<std::int64_t> Decide(TransferId id, std::int64_t revision, TransferState to, AccountId by,
+                              std::chrono::sys_seconds at, std::string_view reason) override;
+  Result<std::int64_t> MoveSubject(TransferId id, std::int64_t subject_revision) override;
+
+ private:
+  Session& s_;
+};
+
 // Entries are kept in memory until the unit of work commits; Flush() then chains and
 // writes them under the head row's lock, the last lock the transaction takes.
 class AuditLog final : public icp::AuditLog {

@@ -12,6 +12,7 @@ std::string_view sqlite_0001_init();
 std::string_view sqlite_0004_review_and_idempotency();
 std::string_view sqlite_0002_accounts_sessions();
 std::string_view sqlite_0006_materials();
+std::string_view sqlite_0007_transfers();
 }  // namespace icp::embedded
 
 namespace icp::sqlite {
@@ -22,6 +23,7 @@ std::span<const sql::Migration> Migrations() {
       {2, "0002_accounts_sessions", embedded::sqlite_0002_accounts_sessions()},
       {4, "0004_review_and_idempotency", embedded::sqlite_0004_review_and_idempotency()},
       {6, "0006_materials", embedded::sqlite_0006_materials()},
+      {7, "0007_transfers", embedded::sqlite_0007_transfers()},
   };
   return kMigrations;
 }
