@@ -146,15 +146,15 @@ Result<void> RequireCustomer(const Caller& caller) {
 
 }  // namespace
 
-Result<ApplicationView> CommitAndView(Database& db, std::unique_ptr<UnitOfWork> uow,
-                                      ApplicationId id) {
-  if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
-  uow.reset();  // its connection goes back before the read takes one
-  Result<std::unique_ptr<ReadTransaction>> read = db.BeginRead();
-  if (!read) return std::unexpected(read.error());
-  Result<ApplicationRecord> record = (*read)->applications().Get(id);
+Result<ApplicationView> CommitAndView(std::unique_ptr<UnitOfWork> uow, ApplicationId id) {
+  // Read inside the unit of work, which sees its own writes: the view is what the commit
+  // stores, without a second transaction to read it back.
+  Result<ApplicationRecord> record = uow->applications().Get(id);
   if (!record) return std::unexpected(record.error());
-  return ViewOf(**read, std::move(*record));
+  Result<ApplicationView> view = ViewOf(*uow, std::move(*record));
+  if (!view) return std::unexpected(view.error());
+  if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
+  return view;
 }
 
 std::string ActorOf(const Caller& caller) {
@@ -260,7 +260,7 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
   if (Result<void> a = Audit(uow, caller, "application.create", *id, now, details); !a) {
     return std::unexpected(a.error());
   }
-  return CommitAndView(db_, std::move(*begun), *id);
+  return CommitAndView(std::move(*begun), *id);
 }
 
 Result<ApplicationView> ApplicationService::Get(const Caller& caller, ApplicationId id) {
@@ -323,7 +323,7 @@ Result<ApplicationView> ApplicationService::Edit(const Caller& caller, Applicati
   if (Result<void> a = Audit(uow, caller, "application.edit", id, record->updated_at, "{}"); !a) {
     return std::unexpected(a.error());
   }
-  return CommitAndView(db_, std::move(*begun), id);
+  return CommitAndView(std::move(*begun), id);
 }
 
 Result<Submission> ApplicationService::Submit(const Caller& caller, ApplicationId id,
@@ -379,7 +379,7 @@ Result<Submission> ApplicationService::Submit(const Caller& caller, ApplicationI
   if (Result<void> a = Audit(uow, caller, "application.submit", id, now, details); !a) {
     return std::unexpected(a.error());
   }
-  Result<ApplicationView> view = CommitAndView(db_, std::move(*begun), id);
+  Result<ApplicationView> view = CommitAndView(std::move(*begun), id);
   if (!view) return std::unexpected(view.error());
   return Submission{std::move(*view), std::move(warnings)};
 }
@@ -421,7 +421,7 @@ Result<ApplicationView> ApplicationService::Move(const Caller& caller, Applicati
   if (Result<void> a = Audit(uow, caller, action, id, now, "{}"); !a) {
     return std::unexpected(a.error());
   }
-  return CommitAndView(db_, std::move(*begun), id);
+  return CommitAndView(std::move(*begun), id);
 }
 
 }  // namespace icp

@@ -114,10 +114,9 @@ class ApplicationService {
 Result<ApplicationRecord> VisibleApplication(StoreReader& store, const Caller& caller,
                                              ApplicationId id);
 
-// Commits `uow` and reads application `id` back as stored, with its review notes: what every
-// act on an application answers.
-Result<ApplicationView> CommitAndView(Database& db, std::unique_ptr<UnitOfWork> uow,
-                                      ApplicationId id);
+// Reads application `id` as `uow` leaves it, with its review notes, and commits `uow`: what
+// every act on an application answers.
+Result<ApplicationView> CommitAndView(std::unique_ptr<UnitOfWork> uow, ApplicationId id);
 
 // The submission round of `lifecycle`: how many times it was submitted.
 int SubmissionRound(const ApplicationLifecycle& lifecycle);

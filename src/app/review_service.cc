@@ -132,7 +132,7 @@ Result<ApplicationView> ReviewService::Act(std::unique_ptr<UnitOfWork> uow, cons
       !a) {
     return std::unexpected(a.error());
   }
-  return CommitAndView(db_, std::move(uow), record.id);
+  return CommitAndView(std::move(uow), record.id);
 }
 
 Result<ApplicationView> ReviewService::Claim(const Caller& caller, ApplicationId id,

@@ -23,6 +23,9 @@ namespace icp::cli {
 //   icpctl review claim|pass ID
 //   icpctl review contact ID reached|missed
 //   icpctl review return ID --field F --reason R [--suggestion S]
+//   icpctl codes create SERVER_ID           a 备案授权码 for one of this account's servers
+//   icpctl codes list                       codes generated or redeemed by this account
+//   icpctl codes revoke|redeem CODE
 // Acts on an application read it first and send its ETag as If-Match, so an act on a copy
 // someone changed meanwhile is refused (412) rather than applied.
 class FilingCommands {
@@ -47,6 +50,11 @@ class FilingCommands {
   CLI::App* pass_ = nullptr;
   CLI::App* contact_ = nullptr;
   CLI::App* return_ = nullptr;
+  CLI::App* codes_ = nullptr;
+  CLI::App* code_create_ = nullptr;
+  CLI::App* code_list_ = nullptr;
+  CLI::App* code_revoke_ = nullptr;
+  CLI::App* code_redeem_ = nullptr;
   std::string file_;
   std::string id_;
   std::string kind_;

@@ -127,6 +127,20 @@ def run(url):
     again = customer.post(f"/v1/authorization-codes/{value}:redeem", json_body={}).expect(409)
     check(again.json()["violations"][0]["rule"] == "auth-code.used", f"again: {again.json()}")
     other.post(f"/v1/authorization-codes/{value}:redeem", json_body={}).expect(409)
+    # The same from a terminal: lisi makes a code with icpctl, lists it, and revokes it.
+    tokens = tempfile.mkdtemp(prefix="beian-codes-")
+    token_file = os.path.join(tokens, "lisi.token")
+    base.icpctl_login(url, "lisi", "lisi-pass-1", token_file)
+    made = base.icpctl(token_file, "codes", "create", "ins-lisi").split("\t")
+    check(made[1] == "unused" and made[2] == "ins-lisi", f"icpctl codes create: {made}")
+    listed = base.icpctl(token_file, "codes", "list")
+    check(made[0] in listed and value in listed, f"icpctl codes list: {listed}")
+    revoked = base.icpctl(token_file, "codes", "revoke", made[0]).split("\t")
+    check(revoked[1] == "invalid", f"icpctl codes revoke: {revoked}")
+    refused = subprocess.run([base.ICPCTL, "codes", "redeem", made[0]], capture_output=True,
+                             text=True, env=dict(base.env(), ICP_TOKEN_FILE=token_file))
+    check(refused.returncode == 1 and "auth-code." in refused.stderr,
+          f"a revoked code is refused with its rule: {refused.returncode} {refused.stderr}")
 
     # Every route that takes an id, walked from the API description (which the route table
     # matches, http_test OpenApiRoutes): one account's object asked for by another answers
