@@ -1,5 +1,7 @@
 #include "storage/sqlite/connection.h"
 
+#include <chrono>
+
 #include <sqlite3.h>
 
 namespace icp::sqlite {
@@ -43,7 +45,8 @@ Error ErrorFor(sqlite3* db, int code, std::string_view doing) {
   }
 }
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path& path) {
+Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path& path,
+                                                     std::shared_ptr<WriteGate> gate) {
   sqlite3* db = nullptr;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
@@ -53,7 +56,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
     e.code = ErrorCode::kUnavailable;
     return std::unexpected(std::move(e));
   }
-  std::unique_ptr<Connection> c(new Connection(db));
+  std::unique_ptr<Connection> c(new Connection(db, std::move(gate)));
   sqlite3_busy_timeout(db, 30'000);
   sqlite3_extended_result_codes(db, 1);
   Result<void> pragmas = c->Execute(
@@ -64,6 +67,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
 }
 
 Connection::~Connection() {
+  if (through_gate_) gate_->release();  // closing ends the transaction
   for (auto& [text, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close_v2(db_);
 }
@@ -135,18 +139,46 @@ Result<void> Connection::Execute(std::string_view script) {
   return {};
 }
 
-Result<void> Connection::Begin() { return Execute("BEGIN IMMEDIATE"); }
+// The same 30 s as the busy timeout, so a writer waits as long for a writer of this process
+// as for one of another.
+constexpr std::chrono::seconds kWriteGateWait{30};
+
+Result<void> Connection::Begin() {
+  if (gate_ != nullptr && !through_gate_) {
+    if (!gate_->try_acquire_for(kWriteGateWait)) {
+      return Unavailable("another writer of this process held the database for 30 s");
+    }
+    through_gate_ = true;
+  }
+  Result<void> begun = Execute("BEGIN IMMEDIATE");
+  if (!begun) OpenGateIfDone();
+  return begun;
+}
+
+void Connection::OpenGateIfDone() {
+  if (through_gate_ && sqlite3_get_autocommit(db_) != 0) {
+    through_gate_ = false;
+    gate_->release();
+  }
+}
 // Takes no lock until the first read, which then holds a WAL snapshot: writers go on.
 Result<void> Connection::BeginRead() { return Execute("BEGIN DEFERRED"); }
 
 Result<void> Connection::Commit() {
   if (sqlite3_get_autocommit(db_) != 0) return Internal("COMMIT without an open transaction");
-  return Execute("COMMIT");
+  Result<void> committed = Execute("COMMIT");
+  OpenGateIfDone();  // a COMMIT that failed busy leaves the transaction open, and the gate shut
+  return committed;
 }
 
 Result<void> Connection::Rollback() {
-  if (sqlite3_get_autocommit(db_) != 0) return {};  // no transaction open
-  return Execute("ROLLBACK");
+  if (sqlite3_get_autocommit(db_) != 0) {
+    OpenGateIfDone();
+    return {};  // no transaction open
+  }
+  Result<void> rolled_back = Execute("ROLLBACK");
+  OpenGateIfDone();
+  return rolled_back;
 }
 
 }  // namespace icp::sqlite

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <semaphore>
 #include <string>
 #include <unordered_map>
 
@@ -12,12 +13,20 @@ struct sqlite3_stmt;
 
 namespace icp::sqlite {
 
+// The writers of one database file in this process queue here for SQLite's single write
+// lock: a waiter is woken the moment the lock is free, where SQLite's busy handler would
+// sleep and poll (1, 2, 5, ... 100 ms). Writers in other processes still meet the busy
+// timeout.
+using WriteGate = std::binary_semaphore;
+
 // One SQLite connection: WAL, foreign keys on, synchronous=FULL (a commit that returned is
 // on disk), a busy timeout so that writers in other threads and processes queue instead of
 // failing. `sqlite3` appears in storage/sqlite/ and nowhere else.
 class Connection final : public sql::Connection {
  public:
-  static Result<std::unique_ptr<Connection>> Open(const std::filesystem::path& path);
+  // `gate`, shared by the connections of one file, queues this process's writers (Begin).
+  static Result<std::unique_ptr<Connection>> Open(const std::filesystem::path& path,
+                                                  std::shared_ptr<WriteGate> gate = nullptr);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -35,10 +44,14 @@ class Connection final : public sql::Connection {
   sqlite3* handle() { return db_; }
 
  private:
-  explicit Connection(sqlite3* db) : db_(db) {}
+  Connection(sqlite3* db, std::shared_ptr<WriteGate> gate) : db_(db), gate_(std::move(gate)) {}
   Result<sqlite3_stmt*> Prepare(std::string_view statement);
+  // Lets the next writer in once no transaction is open on this connection.
+  void OpenGateIfDone();
 
   sqlite3* db_;
+  std::shared_ptr<WriteGate> gate_;
+  bool through_gate_ = false;  // this connection's write transaction holds the gate
   std::unordered_map<std::string, sqlite3_stmt*> statements_;
 };
 

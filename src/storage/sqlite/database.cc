@@ -63,8 +63,8 @@ Result<std::unique_ptr<Database>> Database::Open(const Options& options, PiiVaul
   }
   const std::filesystem::path path = options.path;
   auto pool = std::make_unique<sql::Pool>(
-      [path]() -> Result<std::unique_ptr<sql::Connection>> {
-        Result<std::unique_ptr<Connection>> c = Connection::Open(path);
+      [path, gate = std::make_shared<WriteGate>(1)]() -> Result<std::unique_ptr<sql::Connection>> {
+        Result<std::unique_ptr<Connection>> c = Connection::Open(path, gate);
         if (!c) return std::unexpected(c.error());
         return std::unique_ptr<sql::Connection>(std::move(*c));
       },

@@ -84,6 +84,51 @@ std::string FileBytes(const std::filesystem::path& path) {
   return s.str();
 }
 
+// This process's writers queue at the write gate instead of polling SQLite's lock, so every
+// way a write transaction ends must let the next writer in: a gate left shut would hold every
+// later writer for 30 s and then refuse it.
+TEST_F(SqliteTest, EveryEndOfAWriteTransactionOpensTheWriteGate) {
+  const auto path = dir_ / "gate.db";
+  ASSERT_NE(Open(path), nullptr);  // migrated
+  auto gate = std::make_shared<WriteGate>(1);
+  std::unique_ptr<Connection> a = std::move(*Connection::Open(path, gate));
+  std::unique_ptr<Connection> b = std::move(*Connection::Open(path, gate));
+  auto gate_open = [&] {
+    if (!gate->try_acquire()) return false;
+    gate->release();
+    return true;
+  };
+  ASSERT_TRUE(a->Begin().has_value());
+  EXPECT_FALSE(gate_open()) << "a write transaction holds the gate";
+  ASSERT_TRUE(a->Commit().has_value());
+  EXPECT_TRUE(gate_open()) << "after COMMIT";
+  ASSERT_TRUE(b->Begin().has_value());
+  ASSERT_TRUE(b->Rollback().has_value());
+  EXPECT_TRUE(gate_open()) << "after ROLLBACK";
+  ASSERT_TRUE(a->Begin().has_value());
+  a.reset();
+  EXPECT_TRUE(gate_open()) << "after the connection closed mid-transaction";
+  ASSERT_TRUE(b->BeginRead().has_value());
+  ASSERT_TRUE(b->Query("SELECT count(*) FROM accounts").has_value());
+  EXPECT_TRUE(gate_open()) << "a reader does not take it";
+  ASSERT_TRUE(b->Rollback().has_value());
+
+  // A second writer waits at the gate for the first, and goes in when it commits.
+  ASSERT_TRUE(b->Begin().has_value());
+  std::atomic<bool> in = false;
+  std::thread other([&] {
+    std::unique_ptr<Connection> c = std::move(*Connection::Open(path, gate));
+    if (c->Begin()) in = true;
+    (void)c->Rollback();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_FALSE(in.load()) << "the second writer waits";
+  ASSERT_TRUE(b->Commit().has_value());
+  other.join();
+  EXPECT_TRUE(in.load());
+  EXPECT_TRUE(gate_open());
+}
+
 TEST_F(SqliteTest, PersonalDataIsNotInTheFile) {
   const std::filesystem::path path = dir_ / "icp.db";
   auto db = Open(path);
