@@ -32,5 +32,19 @@ TEST(Base64, RefusesWhatIsNotCanonical) {
   EXPECT_FALSE(Base64Decode("Zh==").has_value()) << "unused bits set";
 }
 
+TEST(Base64, NamesWhereAndWhyATextIsNotBase64) {
+  EXPECT_EQ(Base64Decode("Zm-v").error().offset, 2u);
+  EXPECT_EQ(Base64Decode("Zm-v").error().what, "a character outside the alphabet");
+  EXPECT_EQ(Base64Decode("Zg=vZm9v").error().what, "'=' before the end");
+  EXPECT_EQ(Base64Decode("Zh==").error().what, "the bits before the padding are not zero");
+}
+
+TEST(Base64, SkipsLineBreaksOnlyWhenAsked) {
+  EXPECT_FALSE(Base64Decode("Zm9v\r\nYmFy").has_value());
+  EXPECT_EQ(Base64Decode("Zm9v\r\nYmFy", true), "foobar");
+  EXPECT_EQ(Base64Decode("Zm9v\nYm-y", true).error().offset, 7u)
+      << "the offset is in the text as given, line breaks counted";
+}
+
 }  // namespace
 }  // namespace icp

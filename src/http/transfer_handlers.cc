@@ -158,11 +158,15 @@ Result<TransferRequest> RequestOf(const Request& request, Date today) {
                   "content_base64 应为文件的 base64 编码");
       } else {
         const json::string& text = content->get_string();
-        std::optional<std::string> bytes = Base64Decode(std::string_view(text.data(), text.size()));
+        std::expected<std::string, Base64Fault> bytes =
+            Base64Decode(std::string_view(text.data(), text.size()));
         if (!bytes) {
+          const std::string offset = std::to_string(bytes.error().offset);
           r.Problem(at + ".content_base64", "request.base64",
-                    "content_base64 is not base64 (RFC 4648, with padding, no line breaks)",
-                    "content_base64 不是有效的 base64 编码");
+                    "content_base64 is not base64 (RFC 4648, with padding, no line breaks) at "
+                    "offset " +
+                        offset + ": " + bytes.error().what,
+                    "content_base64 不是有效的 base64 编码（第 " + offset + " 个字符处）");
         } else {
           up.bytes = std::move(*bytes);
         }
