@@ -1,5 +1,7 @@
 #include "cli/api_call.h"
 
+#include "cli/db_command.h"
+
 #include <boost/json.hpp>
 
 #include <ostream>
@@ -48,6 +50,30 @@ Result<HttpReply> Call(HttpClient& http, const StoredToken& token, std::string m
   if (!call.body.empty()) call.headers["Content-Type"] = "application/json";
   for (const auto& [name, value] : headers) call.headers[name] = value;
   return http.Send(call);
+}
+
+std::optional<json::value> CallJson(HttpClient& http, const StoredToken& token, std::string method,
+                                    std::string_view path, std::ostream& err, std::string body,
+                                    const std::map<std::string, std::string>& headers) {
+  Result<HttpReply> reply = Call(http, token, std::move(method), path, std::move(body), headers);
+  if (!reply) {
+    PrintError(reply.error(), err);
+    return std::nullopt;
+  }
+  if (reply->status >= 300) {
+    PrintProblem(*reply, err);
+    return std::nullopt;
+  }
+  boost::system::error_code ec;
+  json::value v = reply->body.empty() ? json::value() : json::parse(reply->body, ec);
+  if (ec) {
+    err << "icpctl: icpd answered " << reply->status << " with a body that is not JSON\n";
+    return std::nullopt;
+  }
+  if (std::string etag = reply->Header("etag"); !etag.empty() && v.is_object()) {
+    v.as_object()["_etag"] = etag;
+  }
+  return v;
 }
 
 std::string TextOf(const json::object& o, std::string_view key) {

@@ -125,26 +125,8 @@ int FilingCommands::Run(HttpClient& http, const std::filesystem::path& token_fil
     return 1;
   }
   auto send = [&](std::string method, const std::string& path, std::string body = {},
-                  std::map<std::string, std::string> headers = {}) -> std::optional<json::value> {
-    Result<HttpReply> reply = Call(http, *token, std::move(method), path, std::move(body), headers);
-    if (!reply) {
-      PrintError(reply.error(), err);
-      return std::nullopt;
-    }
-    if (reply->status >= 300) {
-      PrintProblem(*reply, err);
-      return std::nullopt;
-    }
-    boost::system::error_code ec;
-    json::value v = reply->body.empty() ? json::value() : json::parse(reply->body, ec);
-    if (ec) {
-      err << "icpctl: icpd answered " << reply->status << " with a body that is not JSON\n";
-      return std::nullopt;
-    }
-    if (std::string etag = reply->Header("etag"); !etag.empty() && v.is_object()) {
-      v.as_object()["_etag"] = etag;
-    }
-    return v;
+                  std::map<std::string, std::string> headers = {}) {
+    return CallJson(http, *token, std::move(method), path, err, std::move(body), headers);
   };
   const std::string app = "/v1/applications/" + Escape(id_);
   // An act on the application as last read: its ETag goes back as If-Match.

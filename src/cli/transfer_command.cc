@@ -87,22 +87,12 @@ int TransferCommands::Run(HttpClient& http, const std::filesystem::path& token_f
   }
   auto send = [&](std::string method, const std::string& path, std::string body = {},
                   std::map<std::string, std::string> headers = {}) -> std::optional<json::value> {
-    Result<HttpReply> reply = Call(http, *token, std::move(method), path, std::move(body), headers);
-    if (!reply) {
-      PrintError(reply.error(), err);
+    std::optional<json::value> v =
+        CallJson(http, *token, std::move(method), path, err, std::move(body), headers);
+    if (v && !v->is_object()) {
+      err << "icpctl: icpd answered with a body that is not a JSON object\n";
       return std::nullopt;
     }
-    if (reply->status >= 300) {
-      PrintProblem(*reply, err);
-      return std::nullopt;
-    }
-    boost::system::error_code ec;
-    json::value v = json::parse(reply->body, ec);
-    if (ec || !v.is_object()) {
-      err << "icpctl: icpd answered " << reply->status << " with a body that is not JSON\n";
-      return std::nullopt;
-    }
-    v.as_object()["_etag"] = reply->Header("etag");
     return v;
   };
   if (!id_.empty() && !IsDigits(id_)) {
