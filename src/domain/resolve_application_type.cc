@@ -49,9 +49,10 @@ struct ConflictText {
 constexpr ConflictText kConflicts[] = {
     {Conflict::kSubjectInOtherAccount, Scope::kSubject, "type.subject-in-other-account",
      "This certificate already has a filing record under another account here: sign in to "
-     "that account, or ask support to transfer the filing to this account first.",
+     "that account, or request a transfer of the filing to this account (备案转移, with the "
+     "transfer letter and your identity document) and file once it is approved.",
      "证件已在其他账号下有备案记录：请登录对应账号办理；如无法登录原账号，"
-     "请联系客服申请备案转移后再提交。"},
+     "请在本账号申请备案转移（需提供备案转移申请书和身份证件），审核通过后再提交。"},
     {Conflict::kEmptyShell, Scope::kSubject, "type.empty-shell",
      "The subject has a filing number but no website and no access (an empty shell); it "
      "cannot be filed through a provider: have the bureau cancel it offline, then apply for "
