@@ -48,15 +48,27 @@ DeadlinePolicyFor PoliciesOf(const RuleSet& rules) {
 
 Result<SweepReport> DeadlineSweeper::RunOnce(std::chrono::sys_seconds now) {
   SweepReport report;
+  {
+    // Idempotent: two sweepers deleting the same rows delete them once between them.
+    Result<std::unique_ptr<UnitOfWork>> uow = db_->Begin();
+    if (!uow) return std::unexpected(uow.error());
+    Result<std::int64_t> sessions = (*uow)->sessions().PurgeEnded(now - options_.session_retention);
+    if (!sessions) return std::unexpected(sessions.error());
+    Result<std::int64_t> keys = (*uow)->idempotency().Purge(now - options_.key_retention);
+    if (!keys) return std::unexpected(keys.error());
+    if (Result<void> c = (*uow)->Commit(); !c) return std::unexpected(c.error());
+    report.purged_sessions = *sessions;
+    report.purged_keys = *keys;
+  }
   ApplicationQuery query;
   query.states = SweptStates();
   query.limit = options_.page;
   for (;;) {
     std::vector<ApplicationId> ids;
     {
-      Result<std::unique_ptr<UnitOfWork>> uow = db_->Begin();
-      if (!uow) return std::unexpected(uow.error());
-      Result<std::vector<ApplicationRecord>> page = (*uow)->applications().List(query);
+      Result<std::unique_ptr<ReadTransaction>> read = db_->BeginRead();
+      if (!read) return std::unexpected(read.error());
+      Result<std::vector<ApplicationRecord>> page = (*read)->applications().List(query);
       if (!page) return std::unexpected(page.error());
       for (const ApplicationRecord& r : *page) ids.push_back(r.id);
     }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -32,6 +33,8 @@ struct SweepReport {
   int overdue = 0;            // provider or bureau targets passed: counted, nothing changed
   int conflicts = 0;          // changed by someone else meanwhile: left for the next pass
   int failed = 0;             // other errors, each in `errors`; the pass goes on
+  std::int64_t purged_sessions = 0;  // ended sessions deleted (SweeperOptions)
+  std::int64_t purged_keys = 0;      // Idempotency-Keys past their retention, deleted
   std::vector<Error> errors;
   // How late the oldest item due at the start of the pass is (now minus its due time);
   // zero when nothing was due. /metrics shows it as the sweeper's lag.
@@ -41,6 +44,11 @@ struct SweepReport {
 struct SweeperOptions {
   // Applications read per page of the scan.
   std::size_t page = 100;
+  // Each pass also forgets what has served its time: sessions ended (expired or revoked) more
+  // than `session_retention` ago, and Idempotency-Keys older than `key_retention` (docs/api.md
+  // promises 24 hours).
+  std::chrono::seconds session_retention = std::chrono::days(7);
+  std::chrono::seconds key_retention = std::chrono::hours(24);
 };
 
 // One pass over the open applications acts on what DueActions says is due: the latest

@@ -197,6 +197,37 @@ TEST_F(DeadlineSweeperTest, TimesOutMiitsSmsCheck) {
   EXPECT_TRUE(Sent().empty());
 }
 
+// A pass forgets sessions ended over a week ago and Idempotency-Keys over a day old; what is
+// younger stays (SweeperOptions).
+TEST_F(DeadlineSweeperTest, ForgetsEndedSessionsAndOldIdempotencyKeys) {
+  {
+    auto uow = std::move(*db_->Begin());
+    const std::string csrf(43, 'C');
+    ASSERT_TRUE(
+        uow->sessions()
+            .Insert({SessionId(), account_, csrf, kT0, kT0, kT0 + hours(2)}, std::string(43, 'a'))
+            .has_value());
+    ASSERT_TRUE(
+        uow->sessions()
+            .Insert({SessionId(), account_, csrf, kT0, kT0, kT0 + days(30)}, std::string(43, 'b'))
+            .has_value());
+    ASSERT_TRUE(uow->idempotency()
+                    .Reserve({account_, "old", std::string(64, 'a'), false, 0, "", kT0})
+                    .value_or(false));
+    ASSERT_TRUE(uow->idempotency()
+                    .Reserve({account_, "new", std::string(64, 'b'), false, 0, "", kT0 + days(8)})
+                    .value_or(false));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  clock_.Set(kT0 + days(8) + hours(3));
+  SweepReport report = Run();
+  EXPECT_EQ(report.purged_sessions, 1);
+  EXPECT_EQ(report.purged_keys, 1);
+  auto read = std::move(*db_->BeginRead());
+  EXPECT_FALSE(read->sessions().FindByToken(std::string(43, 'a')).has_value());
+  EXPECT_TRUE(read->sessions().FindByToken(std::string(43, 'b')).has_value());
+}
+
 TEST_F(DeadlineSweeperTest, PagesThroughEveryOpenApplication) {
   // Page size 2: five applications need three pages, and drafts are not read.
   for (int i = 1; i <= 5; ++i) Insert(kReturned, i);

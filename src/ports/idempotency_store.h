@@ -44,6 +44,9 @@ class IdempotencyStore {
                                 const std::string& response) = 0;
   // Drops a pending reservation (the request failed in a way a retry should run again).
   virtual Result<void> Release(AccountId account, const std::string& key) = 0;
+  // Forgets every key made before `created_before`, pending or done (a key is kept for 24
+  // hours, docs/api.md); how many.
+  virtual Result<std::int64_t> Purge(std::chrono::sys_seconds created_before) = 0;
 };
 
 }  // namespace icp

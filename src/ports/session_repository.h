@@ -50,6 +50,9 @@ class SessionRepository : public SessionReader {
   virtual Result<void> Revoke(SessionId id, std::chrono::sys_seconds at) = 0;
   // Ends every session of `account` not revoked yet; how many.
   virtual Result<std::int64_t> RevokeAllOf(AccountId account, std::chrono::sys_seconds at) = 0;
+  // Deletes the sessions that ended (expired or revoked) before `ended_before`; how many.
+  // A token of a deleted session is unknown, as it was already refused.
+  virtual Result<std::int64_t> PurgeEnded(std::chrono::sys_seconds ended_before) = 0;
 };
 
 // A key a system signs in with (Authorization: Bearer). Only its prefix is kept readable, to

@@ -134,6 +134,15 @@ Result<void> SessionRepository::Revoke(SessionId id, std::chrono::sys_seconds at
   });
 }
 
+Result<std::int64_t> SessionRepository::PurgeEnded(std::chrono::sys_seconds ended_before) {
+  return s_.Write([&]() -> Result<std::int64_t> {
+    return static_cast<std::int64_t>(std::erase_if(s_.state().sessions, [&](const auto& kv) {
+      const SessionRecord& r = kv.second.record;
+      return r.expires_at < ended_before || (r.revoked_at && *r.revoked_at < ended_before);
+    }));
+  });
+}
+
 Result<std::int64_t> SessionRepository::RevokeAllOf(AccountId account,
                                                     std::chrono::sys_seconds at) {
   return s_.Write([&]() -> Result<std::int64_t> {

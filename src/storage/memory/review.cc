@@ -114,4 +114,12 @@ Result<void> IdempotencyStore::Release(AccountId account, const std::string& key
   });
 }
 
+Result<std::int64_t> IdempotencyStore::Purge(std::chrono::sys_seconds created_before) {
+  return s_.Write([&]() -> Result<std::int64_t> {
+    return static_cast<std::int64_t>(std::erase_if(s_.state().idempotency, [&](const auto& kv) {
+      return kv.second.created_at < created_before;
+    }));
+  });
+}
+
 }  // namespace icp::memory

@@ -65,6 +65,7 @@ class SessionRepository final : public icp::SessionRepository {
                      std::chrono::sys_seconds expires_at) override;
   Result<void> Revoke(SessionId id, std::chrono::sys_seconds at) override;
   Result<std::int64_t> RevokeAllOf(AccountId account, std::chrono::sys_seconds at) override;
+  Result<std::int64_t> PurgeEnded(std::chrono::sys_seconds ended_before) override;
 
  private:
   Session& s_;
@@ -275,6 +276,7 @@ class IdempotencyStore final : public icp::IdempotencyStore {
   Result<void> Complete(AccountId account, const std::string& key, int status,
                         const std::string& response) override;
   Result<void> Release(AccountId account, const std::string& key) override;
+  Result<std::int64_t> Purge(std::chrono::sys_seconds created_before) override;
 
  private:
   Session& s_;

@@ -30,6 +30,7 @@ constexpr std::string_view kTakeOver =
 constexpr std::string_view kComplete =
     "UPDATE idempotency_keys SET state = 'done', status = $3, response = $4 "
     "WHERE account_id = $1 AND key = $2 AND state = 'pending'";
+constexpr std::string_view kPurge = "DELETE FROM idempotency_keys WHERE created_at < $1";
 constexpr std::string_view kRelease =
     "DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2 AND state = 'pending'";
 
@@ -128,6 +129,13 @@ Result<void> IdempotencyStore::Release(AccountId account, const std::string& key
   Result<Rows> r = s_.Run(kRelease, p);
   if (!r) return std::unexpected(r.error());
   return {};
+}
+
+Result<std::int64_t> IdempotencyStore::Purge(std::chrono::sys_seconds created_before) {
+  const Value p[] = {Time(created_before)};
+  Result<Rows> r = s_.Run(kPurge, p);
+  if (!r) return std::unexpected(r.error());
+  return r->affected;
 }
 
 }  // namespace icp::sql

@@ -20,6 +20,8 @@ constexpr std::string_view kTouchSession =
 constexpr std::string_view kRevokeSession =
     "UPDATE sessions SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING id";
 constexpr std::string_view kSessionExists = "SELECT 1 FROM sessions WHERE id = $1";
+constexpr std::string_view kPurgeSessions =
+    "DELETE FROM sessions WHERE expires_at < $1 OR revoked_at < $1 RETURNING id";
 constexpr std::string_view kRevokeSessionsOf =
     "UPDATE sessions SET revoked_at = $2 WHERE account_id = $1 AND revoked_at IS NULL "
     "RETURNING id";
@@ -148,6 +150,11 @@ Result<std::int64_t> SessionRepository::RevokeAllOf(AccountId account,
                                                     std::chrono::sys_seconds at) {
   const Value p[] = {std::int64_t{account.value()}, Time(at)};
   return Count(s_.Run(kRevokeSessionsOf, p));
+}
+
+Result<std::int64_t> SessionRepository::PurgeEnded(std::chrono::sys_seconds ended_before) {
+  const Value p[] = {Time(ended_before)};
+  return Count(s_.Run(kPurgeSessions, p));
 }
 
 // ---- API keys ----

@@ -94,7 +94,8 @@ TEST_F(SqliteTest, EveryEndOfAWriteTransactionOpensTheWriteGate) {
   std::unique_ptr<Connection> a = std::move(*Connection::Open(path, gate));
   std::unique_ptr<Connection> b = std::move(*Connection::Open(path, gate));
   auto gate_open = [&] {
-    if (!gate->try_acquire()) return false;
+    // Not try_acquire(), which may fail spuriously.
+    if (!gate->try_acquire_for(std::chrono::milliseconds(200))) return false;
     gate->release();
     return true;
   };

@@ -128,6 +128,36 @@ TEST_P(AuthContract, SessionsAreFoundByTokenSlideAndStayRevoked) {
       ErrorCode::kNotFound);
 }
 
+// Sessions that ended (expired, or revoked) before the cut are deleted; a live one, or one that
+// ended after the cut, stays.
+TEST_P(AuthContract, EndedSessionsArePurged) {
+  auto uow = Begin();
+  auto insert = [&](char t, SessionRecord r) {
+    return uow->sessions().Insert(r, std::string(43, t));
+  };
+  SessionRecord expired = NewSession(account_);  // expires at kT0 + 2 h
+  SessionRecord revoked = NewSession(account_);
+  SessionRecord live = NewSession(account_);
+  live.expires_at = kT0 + hours(200);
+  SessionRecord late = NewSession(account_);
+  late.expires_at = kT0 + hours(200);
+  ASSERT_TRUE(insert('a', expired).has_value());
+  Result<SessionId> r = insert('b', revoked);
+  ASSERT_TRUE(r.has_value());
+  ASSERT_TRUE(uow->sessions().Revoke(*r, kT0 + hours(1)).has_value());
+  ASSERT_TRUE(insert('c', live).has_value());
+  Result<SessionId> l = insert('d', late);
+  ASSERT_TRUE(l.has_value());
+  ASSERT_TRUE(uow->sessions().Revoke(*l, kT0 + hours(100)).has_value());
+  EXPECT_EQ(uow->sessions().PurgeEnded(kT0 + hours(50)).value_or(-1), 2);
+  EXPECT_EQ(uow->sessions().FindByToken(std::string(43, 'a')).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(uow->sessions().FindByToken(std::string(43, 'b')).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(uow->sessions().FindByToken(std::string(43, 'c')).has_value());
+  EXPECT_TRUE(uow->sessions().FindByToken(std::string(43, 'd')).has_value())
+      << "revoked after the cut: kept";
+  ASSERT_TRUE(uow->Commit().has_value());
+}
+
 TEST_P(AuthContract, ASessionTokenIsUniqueAndTimesAreOrdered) {
   ASSERT_TRUE(InUnit([&](UnitOfWork& u) -> Result<void> {
                 Result<SessionId> id = u.sessions().Insert(NewSession(account_), kToken);

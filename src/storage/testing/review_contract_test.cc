@@ -145,6 +145,36 @@ TEST_P(ReviewContract, AStalePendingKeyCanBeTakenOverOrReleased) {
   ASSERT_TRUE(uow->Commit().has_value());
 }
 
+// A key is forgotten once it is older than the retention, done or pending; a younger one is
+// kept, and an account may then use an old key's name again.
+TEST_P(ReviewContract, KeysPastTheirRetentionArePurged) {
+  {
+    auto uow = Begin();
+    ASSERT_TRUE(uow->idempotency()
+                    .Reserve({customer_, "old-done", Hash('c'), false, 0, "", kT0})
+                    .value_or(false));
+    ASSERT_TRUE(uow->idempotency().Complete(customer_, "old-done", 201, "{}").has_value());
+    ASSERT_TRUE(uow->idempotency()
+                    .Reserve({customer_, "old-pending", Hash('d'), false, 0, "", kT0})
+                    .value_or(false));
+    ASSERT_TRUE(uow->idempotency()
+                    .Reserve({customer_, "young", Hash('e'), false, 0, "", kT0 + hours(30)})
+                    .value_or(false));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  auto uow = Begin();
+  EXPECT_EQ(uow->idempotency().Purge(kT0 + hours(24)).value_or(-1), 2);
+  EXPECT_FALSE(uow->idempotency().Find(customer_, "old-done")->has_value());
+  EXPECT_FALSE(uow->idempotency().Find(customer_, "old-pending")->has_value());
+  EXPECT_TRUE(uow->idempotency().Find(customer_, "young")->has_value());
+  EXPECT_EQ(uow->idempotency().Purge(kT0 + hours(24)).value_or(-1), 0) << "nothing twice";
+  EXPECT_EQ(uow->idempotency()
+                .Reserve({customer_, "old-done", Hash('f'), false, 0, "", kT0 + hours(25)})
+                .value_or(false),
+            true);
+  ASSERT_TRUE(uow->Commit().has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, ReviewContract, ::testing::ValuesIn(StoresUnderTest()),
                          [](const ::testing::TestParamInfo<StoreUnderTest>& param) {
                            return param.param.name;
