@@ -137,6 +137,7 @@ TEST_P(AuthContract, EndedSessionsArePurged) {
   };
   SessionRecord expired = NewSession(account_);  // expires at kT0 + 2 h
   SessionRecord revoked = NewSession(account_);
+  revoked.expires_at = kT0 + hours(200);  // ended by its revocation alone
   SessionRecord live = NewSession(account_);
   live.expires_at = kT0 + hours(200);
   SessionRecord late = NewSession(account_);
