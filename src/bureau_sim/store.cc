@@ -73,6 +73,13 @@ Result<void> Store::AddProvider(std::int64_t isp_id, std::string_view user_name,
     Result<sql::Rows> inserted = connection_->Query(
         "INSERT INTO providers (isp_id, user_name, password, created_at) VALUES ($1, $2, $3, $4)",
         params);
+    if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
+      Error e{ErrorCode::kAlreadyExists,
+              "provider " + std::to_string(isp_id) + " has an account already",
+              {}};
+      e.violations.push_back({"isp_id", "providers.isp_id", e.message, "该接入商账号已存在"});
+      return std::unexpected(std::move(e));
+    }
     if (!inserted) return std::unexpected(inserted.error());
     return {};
   });

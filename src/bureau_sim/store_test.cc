@@ -52,6 +52,7 @@ TEST_F(StoreTest, ProviderAccountsAreKeptAndUnique) {
   Result<void> again = store_->AddProvider(440000000123, "other", "x", 101);
   ASSERT_FALSE(again.has_value());
   EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  EXPECT_EQ(again.error().rule(), "providers.isp_id");
   Result<void> bad = store_->AddProvider(0, "isp", "x", 101);
   ASSERT_FALSE(bad.has_value());
   EXPECT_EQ(bad.error().rule(), "bureau.provider");
