@@ -27,7 +27,7 @@ PROJECT = {
     "http": ["app", "ports", "codec", "rules", "domain", "base"],
     "cli": ["app", "ports", "codec", "rules", "domain", "base"],
     "miit": ["base"],
-    "bureau_sim": ["miit", "base"],
+    "bureau_sim": ["http", "storage", "miit", "ports", "base"],
     "exe": None,  # exe wires everything
 }
 

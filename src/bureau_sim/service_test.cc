@@ -1,0 +1,308 @@
+#include "bureau_sim/service.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "miit/authentication.h"
+#include "miit/messages.h"
+#include "miit/payload.h"
+#include "miit/result_code.h"
+
+namespace icp::bureau_sim {
+namespace {
+
+using miit::MethodReturn;
+using miit::MsgCode;
+
+constexpr std::int64_t kIsp = 440000000123;
+constexpr std::string_view kPassword = "secret01";
+
+class FixedClock final : public Clock {
+ public:
+  std::chrono::sys_seconds Now() override {
+    return std::chrono::sys_seconds{std::chrono::seconds{1'700'000'000}};
+  }
+};
+
+miit::SubjectBlock Subject() {
+  miit::SubjectBlock s;
+  s.isp_id = 70001;
+  s.name = "示例科技有限公司";
+  s.nature = 4;
+  s.address = {440000, 440300, 440305, "示例路1号"};
+  s.certificate = {1, "91350100M000100Y43", "示例路1号"};
+  s.leader.name = "李四";
+  s.leader.office_phones = "0755-12345678";
+  s.leader.mobiles = "13800000000";
+  s.leader.emails = "li@example.cn";
+  s.filed_by = 1;
+  return s;
+}
+
+miit::WebsiteBlock Website() {
+  miit::WebsiteBlock w;
+  w.isp_id = 80001;
+  w.name = "示例科技官网";
+  w.service_content = {1};
+  w.languages = {1};
+  w.domains = {{90001, std::nullopt, "example.cn"}};
+  miit::AccessBlock a;
+  a.isp_id = 60001;
+  a.locations = {5};
+  a.methods = {5};
+  a.ips = {{50001, std::nullopt, 3221225994, 3221225994}};
+  w.accesses = {a};
+  w.leader.name = "王五";
+  w.leader.mobiles = "13900000000";
+  w.leader.emails = "wang@example.cn";
+  w.leader.certificate_type = 2;
+  w.leader.certificate_number = "11010519491231002X";
+  w.home_url = "www.example.cn";
+  return w;
+}
+
+miit::IcpUpload FirstFiling(miit::SubjectBlock subject = Subject(),
+                            miit::WebsiteBlock website = Website()) {
+  miit::IcpUpload u;
+  u.requester = kIsp;
+  u.first_filings.push_back({std::move(subject), {std::move(website)}, {}});
+  return u;
+}
+
+class ServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           (std::string("bureau_sim_service_") +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    store_ = std::move(*Store::Open(dir_ / "bureau.db", 1));
+    ASSERT_TRUE(store_->AddProvider(kIsp, "isp", kPassword, 1).has_value());
+    service_ = std::make_unique<Service>(*store_, clock_);
+  }
+  void TearDown() override {
+    service_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  miit::SoapRequest Signed(miit::Method method, std::string_view password = kPassword) {
+    miit::SoapRequest r;
+    r.method = method;
+    r.isp_id = kIsp;
+    r.user_name = "isp";
+    const miit::RandVal rand_val = miit::RandVal::Generate();
+    r.rand_val = rand_val.str();
+    r.pwd_hash = *miit::PwdHash(password, rand_val);
+    return r;
+  }
+
+  miit::SoapRequest UploadOf(std::string_view xml, std::int64_t sequence,
+                             std::string entry = "XZBA0001") {
+    miit::SoapRequest r = Signed(miit::Method::kUpload);
+    const miit::WirePayload payload = *miit::EncodePayload(xml, {.entry_name = entry});
+    r.beian_info = payload.beian_info;
+    r.beian_info_hash = payload.beian_info_hash;
+    r.data_sequence = sequence;
+    return r;
+  }
+
+  // Downloads the next file and decodes it as BAJG.
+  miit::FilingResults NextResults() {
+    const MethodReturn r = service_->Call(Signed(miit::Method::kDownload));
+    EXPECT_TRUE(r.file_info.has_value()) << r.msg_code << " " << r.msg;
+    if (!r.file_info) return {};
+    Result<miit::DecodedPayload> decoded = miit::DecodePayload(r.file_info->payload, {});
+    EXPECT_TRUE(decoded.has_value());
+    Result<miit::IcpDownload> download = miit::DecodeDownload(decoded->text);
+    EXPECT_TRUE(download.has_value()) << download.error().message;
+    return download->results.value_or(miit::FilingResults{});
+  }
+
+  std::filesystem::path dir_;
+  FixedClock clock_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Service> service_;
+};
+
+TEST_F(ServiceTest, AuthenticationRefusalsHaveTheirMsgCodes) {
+  EXPECT_EQ(service_->Call(Signed(miit::Method::kDownload, "wrong")).msg_code, 5);
+  miit::SoapRequest r = Signed(miit::Method::kDownload);
+  r.user_name = "someone";
+  EXPECT_EQ(service_->Call(r).msg_code, 4);
+  r = Signed(miit::Method::kDownload);
+  r.isp_id = 7;
+  EXPECT_EQ(service_->Call(r).msg_code, 12);
+  r = Signed(miit::Method::kDownload);
+  r.rand_val = "short";
+  EXPECT_EQ(service_->Call(r).msg_code, 16);
+  r = Signed(miit::Method::kDownload);
+  r.hash_algorithm = 1;
+  EXPECT_EQ(service_->Call(r).msg_code, 10);
+  EXPECT_EQ(service_->Call(Signed(miit::Method::kDownload)).msg_code, 2);
+}
+
+TEST_F(ServiceTest, AnAcceptedUploadQueuesItsResultsUntilAcknowledged) {
+  const std::string xml = miit::EncodeUpload(FirstFiling());
+  EXPECT_EQ(service_->Call(UploadOf(xml, 1)).msg_code, 0);
+  EXPECT_EQ((*store_->FindProvider(kIsp))->last_sequence, 1);
+
+  const miit::FilingResults results = NextResults();
+  ASSERT_EQ(results.records.size(), 1U);
+  EXPECT_EQ(results.records[0].operation, 1);
+  EXPECT_EQ(results.records[0].key, "70001");
+  ASSERT_EQ(results.records[0].items.size(), 1U);
+  EXPECT_EQ(results.records[0].items[0].code, 9001);
+  // Not acknowledged: the same file again.
+  EXPECT_EQ(NextResults(), results);
+
+  miit::SoapRequest ack = Signed(miit::Method::kDownloadAck);
+  ack.file_name = "BAJG0000000001";
+  EXPECT_EQ(service_->Call(ack).msg_code, 0);
+  EXPECT_EQ(service_->Call(ack).msg_code, 0);  // a re-ack
+  EXPECT_EQ(service_->Call(Signed(miit::Method::kDownload)).msg_code, 2);
+  ack.file_name = "";
+  EXPECT_EQ(service_->Call(ack).msg_code, 21);
+  ack.file_name = "BAJG0000000009";
+  EXPECT_EQ(service_->Call(ack).msg_code, 999);
+}
+
+TEST_F(ServiceTest, DownloadSaysWhetherMoreFilesWait) {
+  const std::string xml = miit::EncodeUpload(FirstFiling());
+  ASSERT_EQ(service_->Call(UploadOf(xml, 1)).msg_code, 0);
+  ASSERT_EQ(service_->Call(UploadOf(xml, 2)).msg_code, 0);
+  MethodReturn first = service_->Call(Signed(miit::Method::kDownload));
+  EXPECT_EQ(first.msg_code, 3);
+  EXPECT_EQ(first.file_info->file_name, "BAJG0000000001");
+  miit::SoapRequest ack = Signed(miit::Method::kDownloadAck);
+  ack.file_name = "BAJG0000000001";
+  ASSERT_EQ(service_->Call(ack).msg_code, 0);
+  MethodReturn last = service_->Call(Signed(miit::Method::kDownload));
+  EXPECT_EQ(last.msg_code, 1);
+  EXPECT_EQ(last.file_info->file_name, "BAJG0000000002");
+}
+
+TEST_F(ServiceTest, AGapIsReportedWithTheMissingNumbers) {
+  const std::string xml = miit::EncodeUpload(FirstFiling());
+  const MethodReturn r = service_->Call(UploadOf(xml, 4));
+  EXPECT_EQ(r.msg_code, 14);
+  EXPECT_EQ(r.data_sequences, (std::vector<std::string>{"1", "2", "3"}));
+  EXPECT_EQ(*store_->UploadCount(kIsp), 0);
+  EXPECT_EQ(service_->Call(UploadOf(xml, 1)).msg_code, 0);
+  EXPECT_EQ(service_->Call(UploadOf(xml, 3)).data_sequences, (std::vector<std::string>{"2"}));
+}
+
+TEST_F(ServiceTest, AResentUploadHasItsEffectOnce) {
+  const std::string xml = miit::EncodeUpload(FirstFiling());
+  const miit::SoapRequest upload = UploadOf(xml, 1);
+  EXPECT_EQ(service_->Call(upload).msg_code, 0);
+  miit::SoapRequest resent = upload;
+  const miit::SoapRequest fresh = Signed(miit::Method::kUpload);  // a new randVal and hash
+  resent.rand_val = fresh.rand_val;
+  resent.pwd_hash = fresh.pwd_hash;
+  EXPECT_EQ(service_->Call(resent).msg_code, 0);
+  EXPECT_EQ(*store_->UploadCount(kIsp), 1);
+  EXPECT_EQ(store_->Waiting(kIsp, 10)->size(), 1U);
+
+  // Other content under the number already used, or an older number: refused.
+  miit::SubjectBlock other = Subject();
+  other.isp_id = 70002;
+  EXPECT_EQ(service_->Call(UploadOf(miit::EncodeUpload(FirstFiling(other)), 1)).msg_code, 999);
+  EXPECT_EQ(*store_->UploadCount(kIsp), 1);
+
+  const MethodReturn previous = service_->Call(Signed(miit::Method::kQueryPreviousUpload));
+  EXPECT_EQ(previous.msg_code, 0);
+  EXPECT_EQ(previous.data_sequence, 1);
+  ASSERT_TRUE(previous.file_info.has_value());
+  EXPECT_EQ(previous.file_info->file_name, "XZBA0001");
+  EXPECT_EQ(previous.file_info->payload.beian_info_hash, upload.beian_info_hash);
+}
+
+TEST_F(ServiceTest, PayloadRefusalsHaveTheirMsgCodesAndNoEffect) {
+  miit::SoapRequest r = UploadOf(miit::EncodeUpload(FirstFiling()), 1);
+  r.beian_info_hash = miit::EncodePayload("other", {})->beian_info_hash;
+  EXPECT_EQ(service_->Call(r).msg_code, 7);
+  r = UploadOf(miit::EncodeUpload(FirstFiling()), 1);
+  r.encrypt_algorithm = 5;
+  EXPECT_EQ(service_->Call(r).msg_code, 9);
+  EXPECT_EQ((*store_->FindProvider(kIsp))->last_sequence, 0);
+  EXPECT_EQ(*store_->UploadCount(kIsp), 0);
+}
+
+TEST_F(ServiceTest, IntakeFindsWhatTheBureauCanCheckItself) {
+  miit::SubjectBlock no_leader = Subject();
+  no_leader.leader.name.reset();
+  miit::WebsiteBlock elsewhere = Website();
+  elsewhere.home_url = "www.other.cn";
+  const miit::FilingResults found =
+      Intake(kIsp, "XZBA0001", miit::EncodeUpload(FirstFiling(no_leader, elsewhere)));
+  ASSERT_EQ(found.records.size(), 1U);
+  std::vector<std::int64_t> codes;
+  for (const miit::ResultItem& item : found.records[0].items) codes.push_back(item.code);
+  EXPECT_EQ(codes, (std::vector<std::int64_t>{1044, 1041}));
+  EXPECT_EQ(found.records[0].Outcome(), miit::ResultClass::kReturned);
+
+  const miit::FilingResults other = Intake(7, "XZBA0001", miit::EncodeUpload(FirstFiling()));
+  EXPECT_EQ(other.records[0].items[0].code, 5003);
+
+  const miit::FilingResults broken =
+      Intake(kIsp, "XZBA0002", "<UploadData version=\"V.3.0\"><ICP><XZBA/></ICP></UploadData>");
+  ASSERT_EQ(broken.records.size(), 1U);
+  EXPECT_EQ(broken.records[0].items[0].code, 5001);
+  EXPECT_EQ(broken.records[0].items[0].description, "XZBA0002");
+  EXPECT_EQ(broken.records[0].operation, 1);
+
+  const miit::FilingResults version = Intake(kIsp, "XZBA0003", "<UploadData version=\"V.2.0\"/>");
+  EXPECT_EQ(version.records[0].items[0].code, 5004);
+}
+
+TEST_F(ServiceTest, WhatIsNotACallOfThisServiceIsAFault) {
+  EXPECT_TRUE(service_->Handle("not xml").fault);
+  EXPECT_TRUE(service_->Handle(miit::BuildRequest(Signed(miit::Method::kVerifyBamm))).fault);
+  const Service::Answer answer =
+      service_->Handle(miit::BuildRequest(Signed(miit::Method::kDownload)));
+  EXPECT_FALSE(answer.fault);
+  EXPECT_EQ(miit::ParseResponse(miit::Method::kDownload, answer.envelope)->msg_code, 2);
+}
+
+}  // namespace
+}  // namespace icp::bureau_sim
+
+namespace icp::bureau_sim {
+namespace {
+
+TEST_F(ServiceTest, RoutesServeTheEnvelopeAndTheWsdl) {
+  http::Router router;
+  AddRoutes(router, *service_);
+  const std::string path = "/ISPWebService/upDownLoad";
+  http::Request get;
+  get.method = "GET";
+  get.target = path + "?wsdl";
+  get.headers["host"] = "127.0.0.1:8099";
+  const http::RouteMatch wsdl = router.Match("GET", path);
+  ASSERT_NE(wsdl.route, nullptr);
+  const http::Response description = wsdl.route->handler(get);
+  EXPECT_EQ(description.status, 200);
+  EXPECT_NE(description.body.find("http://127.0.0.1:8099/ISPWebService/upDownLoad"),
+            std::string::npos);
+  get.target = path;
+  EXPECT_EQ(wsdl.route->handler(get).status, 404);
+
+  http::Request post;
+  post.method = "POST";
+  post.target = path;
+  post.body = "<not-soap/>";
+  const http::RouteMatch call = router.Match("POST", path);
+  ASSERT_NE(call.route, nullptr);
+  EXPECT_EQ(call.route->handler(post).status, 500);
+  post.body = miit::BuildRequest(Signed(miit::Method::kDownload));
+  const http::Response answer = call.route->handler(post);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(miit::ParseResponse(miit::Method::kDownload, answer.body)->msg_code, 2);
+}
+
+}  // namespace
+}  // namespace icp::bureau_sim

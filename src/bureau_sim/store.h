@@ -1,0 +1,91 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "miit/payload.h"
+#include "storage/sql/connection.h"
+#include "storage/sql/migrator.h"
+
+namespace icp::bureau_sim {
+
+// A provider's account at the bureau (BUREAU-PROTOCOL.md §1.3). The password is kept as the
+// secret it is: pwdHash is MD5 over password + randVal, so the bureau needs the password.
+struct Provider {
+  std::int64_t isp_id = 0;
+  std::string user_name;
+  std::string password;
+  std::int64_t last_sequence = 0;  // the last accepted dataSequence; 0 before the first
+
+  friend bool operator==(const Provider&, const Provider&) = default;
+};
+
+// An accepted upload, as received.
+struct StoredUpload {
+  std::int64_t data_sequence = 0;
+  std::string file_name;  // the zip entry's name
+  miit::WirePayload payload;
+  std::string xml;  // the decoded file (UTF-8)
+
+  friend bool operator==(const StoredUpload&, const StoredUpload&) = default;
+};
+
+// A file of a provider's download queue, as it goes on the wire.
+struct QueuedFile {
+  std::string file_name;
+  miit::WirePayload payload;
+
+  friend bool operator==(const QueuedFile&, const QueuedFile&) = default;
+};
+
+enum class AckOutcome { kAcknowledged, kAlreadyAcknowledged, kUnknown };
+
+// icp-bureau's own store: one SQLite file (migrations in bureau_sim/migrations, compiled in).
+// Every method runs in its own transaction on one connection, serialised by a mutex; the
+// invariants (a dataSequence once per provider, the sequence stepping by one, an upload never
+// changed, an acknowledgement never undone) are the schema's.
+class Store {
+ public:
+  // Opens (creating) the file and applies the missing migrations.
+  static Result<std::unique_ptr<Store>> Open(const std::filesystem::path& file, std::int64_t now);
+  // The same over a connection the caller opened (tests: an in-memory database).
+  static Result<std::unique_ptr<Store>> OpenOn(std::unique_ptr<sql::Connection> connection,
+                                               std::int64_t now);
+
+  // kInvalidArgument (rule "bureau.provider") for an id <= 0 or an empty user name or
+  // password; kAlreadyExists (rule "providers.isp_id") for an id that has an account.
+  Result<void> AddProvider(std::int64_t isp_id, std::string_view user_name,
+                           std::string_view password, std::int64_t now);
+  Result<std::optional<Provider>> FindProvider(std::int64_t isp_id);
+
+  // Stores `upload` as the provider's next one and queues `downloads`, all or nothing.
+  // kAborted (rule "bureau.sequence.moved") unless upload.data_sequence is the provider's
+  // last + 1 when the transaction runs.
+  Result<void> Accept(std::int64_t isp_id, const StoredUpload& upload,
+                      std::span<const QueuedFile> downloads, std::int64_t now);
+  Result<std::optional<StoredUpload>> FindUpload(std::int64_t isp_id, std::int64_t data_sequence);
+  Result<std::int64_t> UploadCount(std::int64_t isp_id);
+
+  // The provider's unacknowledged files, oldest first, at most `limit`.
+  Result<std::vector<QueuedFile>> Waiting(std::int64_t isp_id, std::size_t limit);
+  Result<AckOutcome> Acknowledge(std::int64_t isp_id, std::string_view file_name, std::int64_t now);
+
+ private:
+  explicit Store(std::unique_ptr<sql::Connection> connection)
+      : connection_(std::move(connection)) {}
+
+  std::mutex mutex_;
+  std::unique_ptr<sql::Connection> connection_;
+};
+
+// The compiled-in migrations.
+std::span<const sql::Migration> Migrations();
+
+}  // namespace icp::bureau_sim

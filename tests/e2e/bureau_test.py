@@ -1,0 +1,236 @@
+#!/usr/bin/env python3
+"""End-to-end test of `icp-bureau serve` with an independent client (issue 10, first step).
+
+The client is what a provider's own system would be: Python's standard library only. It builds
+the SOAP 1.1 envelopes by hand, and the payload as BUREAU-PROTOCOL.md §1.5 says: the XML
+encoded in GBK (codecs), zipped as one entry (zipfile), its MD5 in base64 as beianInfoHash
+(hashlib), the zip in base64 as beianInfo; pwdHash = base64(MD5(GBK(password + randVal))).
+The XZBA is built from the fields of an application document of data/rules/cases.
+
+Checks: the WSDL at ?wsdl; a wrong pwdHash refused with msg_code 5; a dataSequence gap answered
+14 with the missing numbers; an accepted upload; the same upload resent has its effect once
+(one upload, one result file); querypreviousupload names it; download gets the BAJG with the
+record's result (9001, accepted for review), again until acknowledged; ack; then nothing (2).
+A second upload breaking a field rule the bureau checks itself gets 1041 in its BAJG.
+
+Usage: bureau_test.py PATH_TO_ICP_BUREAU SOURCE_DIR
+Every check that fails is reported, and the exit status is 1 then (never a skip).
+"""
+import base64
+import hashlib
+import io
+import json
+import os
+import random
+import signal
+import sqlite3
+import string
+import subprocess
+import sys
+import tempfile
+import urllib.request
+import xml.etree.ElementTree as ET
+import zipfile
+from xml.sax.saxutils import escape
+
+BUREAU, SOURCE = sys.argv[1], sys.argv[2]
+ISP_ID, USER, PASSWORD = 440000000123, "isp440", "口令secret01"
+PATH = "/ISPWebService/upDownLoad"
+NS = "urn:beian:miit-enterprise-interface:3.0"
+failures = []
+
+
+def check(condition, what):
+    print(("ok   " if condition else "FAIL ") + what)
+    if not condition:
+        failures.append(what)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def rand_val() -> str:
+    return "".join(random.choice(string.ascii_letters + string.digits) for _ in range(20))
+
+
+def pwd_hash(password: str, nonce: str) -> str:
+    return b64(hashlib.md5((password + nonce).encode("gbk")).digest())
+
+
+def payload(xml_text: str, entry: str) -> tuple[str, str]:
+    """(beianInfo, beianInfoHash) of an XML text: GBK, one-entry zip, MD5, base64."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr(entry, xml_text.encode("gbk"))
+    data = buf.getvalue()
+    return b64(data), b64(hashlib.md5(data).digest())
+
+
+def unpack(info: str, info_hash: str) -> str:
+    data = base64.b64decode(info)
+    check(b64(hashlib.md5(data).digest()) == info_hash, "the downloaded file's MD5 is its hash")
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        check(len(names) == 1, "the downloaded zip has one entry")
+        return z.read(names[0]).decode("gbk")
+
+
+def first_filing_xml(case: dict, isp_subject_id: int, home_url=None) -> str:
+    """An XZBA from an application document's fields (BUREAU-PROTOCOL.md §4.2, §7.1)."""
+    app = case["application"]
+    s, w = app["subject"], app["websites"][0]
+    region = s["region_code"]
+    p, wp = s["principal"], w["principal"]
+    domains = "".join(
+        f"<Ym_xx><IspYmid>{900 + i}</IspYmid><Ym>{escape(d)}</Ym></Ym_xx>"
+        for i, d in enumerate(w["domains"]))
+    return (
+        '<?xml version="1.0" encoding="GBK"?>'
+        '<UploadData version="V.3.0"><ICP><XZBA><Baxx>'
+        f"<Zt_xx><IspZtid>{isp_subject_id}</IspZtid><Dwmc>{escape(s['name'])}</Dwmc>"
+        "<Dwxz>4</Dwxz>"
+        f"<Txdz><Shengid>{region[:2]}0000</Shengid><Shiid>{region[:4]}00</Shiid>"
+        f"<Xianid>{region}</Xianid><Xxdz>{escape(s['mailing_address'])}</Xxdz></Txdz>"
+        f"<Zj><Zjlx>1</Zjlx><Zjhm>{escape(s['certificate']['number'])}</Zjhm>"
+        f"<Zjzs>{escape(s['certificate_address'])}</Zjzs></Zj>"
+        f"<Fzr><Fzr_xm>{escape(p['name'])}</Fzr_xm><Fzr_sjhm>{p['mobile']}</Fzr_sjhm>"
+        f"<Fzr_dzyj>{escape(p['email'])}</Fzr_dzyj></Fzr><Bbfs>1</Bbfs></Zt_xx>"
+        f"<Wz_xx><IspWzid>{isp_subject_id + 1}</IspWzid><Wzmc>{escape(w['name'])}</Wzmc>"
+        "<Fwnr><Fwnr_id>1</Fwnr_id></Fwnr><Yylb><Yylb_id>1</Yylb_id></Yylb>"
+        f"{domains}"
+        "<Jr_xx><IspJrid>60001</IspJrid><Wzfb><Fbdd>19</Fbdd></Wzfb><Wzjrfs><Jrfs>3</Jrfs></Wzjrfs>"
+        "<Ip_xx><IspIpid>50001</IspIpid><Qsip>3221225994</Qsip><Zzip>3221225994</Zzip></Ip_xx>"
+        "</Jr_xx>"
+        f"<Wz_Fzr><Fzr_xm>{escape(wp['name'])}</Fzr_xm><Fzr_sjhm>{wp['mobile']}</Fzr_sjhm>"
+        f"<Fzr_dzyj>{escape(wp['email'])}</Fzr_dzyj></Wz_Fzr>"
+        f"<Syurl>{escape(home_url or w['home_url'])}</Syurl></Wz_xx>"
+        f"</Baxx></XZBA><Qqdwid>{ISP_ID}</Qqdwid></ICP></UploadData>")
+
+
+class Client:
+    def __init__(self, base: str, password: str = PASSWORD):
+        self.base, self.password = base, password
+
+    def call(self, method: str, **params) -> ET.Element:
+        nonce = rand_val()
+        fields = [("ispId", ISP_ID), ("userName", USER), ("randVal", nonce),
+                  ("pwdHash", pwd_hash(self.password, nonce))] + list(params.items())
+        body = "".join(f"<{k}>{escape(str(v))}</{k}>" for k, v in fields)
+        envelope = ('<?xml version="1.0" encoding="UTF-8"?>'
+                    '<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" '
+                    f'xmlns:tns="{NS}"><soapenv:Body><tns:{method}>{body}</tns:{method}>'
+                    "</soapenv:Body></soapenv:Envelope>")
+        request = urllib.request.Request(
+            self.base + PATH, data=envelope.encode("utf-8"), method="POST",
+            headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            answer = ET.fromstring(response.read())
+        returned = answer.find(f".//{{{NS}}}{method}Response/return")
+        if returned is None:
+            returned = next(e for e in answer.iter() if e.tag.endswith("return"))
+        return ET.fromstring(returned.text)
+
+    def upload(self, xml_text: str, sequence: int, entry: str) -> ET.Element:
+        info, info_hash = payload(xml_text, entry)
+        return self.call("isp_upload", beianInfo=info, beianInfoHash=info_hash,
+                         dataSequence=sequence, encryptAlgorithm=0, hashAlgorithm=0,
+                         compressionFormat=0)
+
+
+def code(ret: ET.Element) -> int:
+    return int(ret.findtext("msg_code"))
+
+
+def results_of(ret: ET.Element) -> list[tuple[str, list[str]]]:
+    """(Czlx, [Jgdm...]) per Jg_xx of the BAJG in a download's fileInfos."""
+    info = ret.find("fileInfos")
+    text = unpack(info.findtext("beianInfo"), info.findtext("beianInfoHash"))
+    check(text.startswith('<?xml version="1.0" encoding="GBK"?>'), "the file declares GBK")
+    doc = ET.fromstring(text.split("?>", 1)[1])  # expat reads no GBK: the text is decoded
+    return [(jg.findtext("Czlx"), jg.findtext("Bs"), [x.findtext("Jgdm") for x in jg.iter("Jgxx")])
+            for jg in doc.iter("Jg_xx")]
+
+
+def main() -> int:
+    with open(os.path.join(SOURCE, "data/rules/cases/11-unit-office-phone-same.json"),
+              encoding="utf-8") as f:
+        case = json.load(f)
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = dict(os.environ, ICP_BUREAU_PROVIDER_PASSWORD=PASSWORD)
+        added = subprocess.run([BUREAU, "providers", "add", "--isp-id", str(ISP_ID),
+                                "--user-name", USER, "--data-dir", data_dir],
+                               env=env, capture_output=True, text=True, timeout=20)
+        check(added.returncode == 0, f"providers add ({added.stderr.strip()})")
+        server = subprocess.Popen([BUREAU, "serve", "--port", "0", "--data-dir", data_dir],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            base = None
+            for line in server.stdout:
+                if line.startswith("listening on "):
+                    base = line.split()[-1]
+                    break
+            check(base is not None and base.startswith("http://127.0.0.1:"), f"listening: {base}")
+            run(base, case)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            rc = server.wait(timeout=20)
+            check(rc == 0, f"SIGTERM stops icp-bureau with 0 (got {rc})")
+        # The bureau's own count: the resent upload was stored once.
+        db = sqlite3.connect(os.path.join(data_dir, "bureau.db"))
+        stored = db.execute("SELECT data_sequence FROM uploads ORDER BY 1").fetchall()
+        db.close()
+        check(stored == [(1,), (2,)], f"the bureau stored uploads 1 and 2 once each (got {stored})")
+    print(f"{len(failures)} failure(s)")
+    return 1 if failures else 0
+
+
+def run(base: str, case: dict) -> None:
+    with urllib.request.urlopen(base + PATH + "?wsdl", timeout=20) as response:
+        wsdl = response.read().decode("utf-8")
+    check("isp_upload" in wsdl and base + PATH in wsdl, "GET ?wsdl names isp_upload and the address")
+
+    client = Client(base)
+    xml_text = first_filing_xml(case, 70001)
+
+    wrong = Client(base, password="not-the-password").upload(xml_text, 1, "XZBA0001")
+    check(code(wrong) == 5, f"a wrong pwdHash is refused with msg_code 5 (got {code(wrong)})")
+
+    gap = client.upload(xml_text, 3, "XZBA0003")
+    missing = [e.text for e in gap.iter("dataSequence")]
+    check(code(gap) == 14 and missing == ["1", "2"],
+          f"dataSequence 3 first: 14 listing 1 and 2 (got {code(gap)} {missing})")
+
+    first = client.upload(xml_text, 1, "XZBA0001")
+    check(code(first) == 0, f"the XZBA is accepted (got {code(first)} {first.findtext('msg')})")
+    again = client.upload(xml_text, 1, "XZBA0001")
+    check(code(again) == 0, f"the same upload resent answers as the first (got {code(again)})")
+    previous = client.call("isp_querypreviousupload", hashAlgorithm=0)
+    check(previous.findtext("dataSequence") == "1" and
+          previous.findtext("fileInfos/return_FileName") == "XZBA0001",
+          "querypreviousupload: last accepted 1, its file XZBA0001")
+
+    download = client.call("isp_download", hashAlgorithm=0)
+    check(code(download) == 1, f"one file waits: msg_code 1 (got {code(download)})")
+    name = download.findtext("fileInfos/return_FileName")
+    results = results_of(download)
+    check(results == [("1", "70001", ["9001"])],
+          f"BAJG: one XZBA record, IspZtid 70001, accepted for review 9001 (got {results})")
+    resent = client.call("isp_download", hashAlgorithm=0)
+    check(resent.findtext("fileInfos/return_FileName") == name,
+          "an unacknowledged file is downloaded again")
+    ack = client.call("isp_downloadack", hashAlgorithm=0, fileName=name)
+    check(code(ack) == 0, f"downloadack {name} (got {code(ack)})")
+    empty = client.call("isp_download", hashAlgorithm=0)
+    check(code(empty) == 2 and empty.find("fileInfos") is None,
+          f"after the ack, nothing to download: 2 (got {code(empty)}); the resend had no effect")
+
+    # The bureau's own field rule: the home page must name one of the domains (1041).
+    bad = first_filing_xml(case, 70011, home_url="http://www.not-our-domain.cn")
+    check(code(client.upload(bad, 2, "XZBA0002")) == 0, "a second XZBA is accepted as number 2")
+    second = results_of(client.call("isp_download", hashAlgorithm=0))
+    check(second == [("1", "70011", ["1041"])], f"its BAJG says 1041 (got {second})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
