@@ -294,6 +294,27 @@ Result<TransferView> ViewOf(StoreReader& store, TransferRecord t) {
   return TransferView{std::move(t), s->number};
 }
 
+// The transfer `caller` may read, still pending and at `revision`: what every decision starts
+// from (kNotFound, transfer.decided, or storage.revision otherwise).
+Result<TransferRecord> PendingAt(StoreReader& store, const Caller& caller, TransferId id,
+                                 std::int64_t revision) {
+  Result<TransferRecord> t = Readable(store, caller, id);
+  if (!t) return t;
+  if (t->state != TransferState::kPending) return transfer_errors::Decided(id.value());
+  if (t->revision != revision) return storage_errors::StaleRevision("transfer", id.value());
+  return t;
+}
+
+// Reads transfer `id` as `uow` leaves it and commits: what every decision answers.
+Result<TransferView> CommitAndView(UnitOfWork& uow, TransferId id) {
+  Result<TransferRecord> after = uow.transfers().Get(id);
+  if (!after) return std::unexpected(after.error());
+  Result<TransferView> view = ViewOf(uow, std::move(*after));
+  if (!view) return view;
+  if (Result<void> ok = uow.Commit(); !ok) return std::unexpected(ok.error());
+  return view;
+}
+
 }  // namespace
 
 Result<TransferView> TransferService::Get(const Caller& caller, TransferId id) {
@@ -350,12 +371,7 @@ Result<TransferView> TransferService::Withdraw(const Caller& caller, TransferId 
   if (Result<void> ok = Audit(uow, now, caller, "transfer.withdraw", Entity(id), details); !ok) {
     return std::unexpected(ok.error());
   }
-  Result<TransferRecord> after = uow.transfers().Get(id);
-  if (!after) return std::unexpected(after.error());
-  Result<TransferView> view = ViewOf(uow, std::move(*after));
-  if (!view) return view;
-  if (Result<void> ok = uow.Commit(); !ok) return std::unexpected(ok.error());
-  return view;
+  return CommitAndView(uow, id);
 }
 
 Result<TransferView> TransferService::Object(const Caller& caller, TransferId id,
@@ -366,11 +382,9 @@ Result<TransferView> TransferService::Object(const Caller& caller, TransferId id
   Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
   if (!begun) return std::unexpected(begun.error());
   UnitOfWork& uow = **begun;
-  Result<TransferRecord> t = Readable(uow, caller, id);
+  Result<TransferRecord> t = PendingAt(uow, caller, id, revision);
   if (!t) return std::unexpected(t.error());
   if (t->from_account != caller.account) return NoSuchTransfer(id);
-  if (t->state != TransferState::kPending) return transfer_errors::Decided(id.value());
-  if (t->revision != revision) return storage_errors::StaleRevision("transfer", id.value());
   const std::chrono::sys_seconds now = clock_.Now();
   if (now > t->objection_until) {
     return Refusal(
@@ -395,12 +409,7 @@ Result<TransferView> TransferService::Object(const Caller& caller, TransferId id
       !ok) {
     return std::unexpected(ok.error());
   }
-  Result<TransferRecord> after = uow.transfers().Get(id);
-  if (!after) return std::unexpected(after.error());
-  Result<TransferView> view = ViewOf(uow, std::move(*after));
-  if (!view) return view;
-  if (Result<void> ok = uow.Commit(); !ok) return std::unexpected(ok.error());
-  return view;
+  return CommitAndView(uow, id);
 }
 
 Result<TransferView> TransferService::Approve(const Caller& caller, TransferId id,
@@ -426,10 +435,8 @@ Result<TransferView> TransferService::Decide(const Caller& caller, TransferId id
   Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
   if (!begun) return std::unexpected(begun.error());
   UnitOfWork& uow = **begun;
-  Result<TransferRecord> t = Readable(uow, caller, id);
+  Result<TransferRecord> t = PendingAt(uow, caller, id, revision);
   if (!t) return std::unexpected(t.error());
-  if (t->state != TransferState::kPending) return transfer_errors::Decided(id.value());
-  if (t->revision != revision) return storage_errors::StaleRevision("transfer", id.value());
   const std::chrono::sys_seconds now = clock_.Now();
   Result<SubjectRecord> subject = uow.subjects().Get(t->subject);
   if (!subject) return std::unexpected(subject.error());
@@ -488,12 +495,7 @@ Result<TransferView> TransferService::Decide(const Caller& caller, TransferId id
       !ok) {
     return std::unexpected(ok.error());
   }
-  Result<TransferRecord> after = uow.transfers().Get(id);
-  if (!after) return std::unexpected(after.error());
-  Result<TransferView> view = ViewOf(uow, std::move(*after));
-  if (!view) return view;
-  if (Result<void> ok = uow.Commit(); !ok) return std::unexpected(ok.error());
-  return view;
+  return CommitAndView(uow, id);
 }
 
 }  // namespace icp
