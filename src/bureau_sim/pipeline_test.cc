@@ -537,3 +537,116 @@ TEST_F(PipelineTest, VerifyBammCountsWrongPasswords) {
 
 }  // namespace
 }  // namespace icp::bureau_sim
+
+namespace icp::bureau_sim {
+namespace {
+
+TEST_F(PipelineTest, AChangeRewritesTheRecordAndItsDomains) {
+  const miit::FiledRecord filed = Approved(kIspA, FirstFiling(kIspA));
+  Approved(kIspB, FirstFiling(kIspB, Subject("91110000MA0000009X"), Website("taken.cn")));
+  miit::Change change;
+  change.subject = filed.subject;
+  change.subject.isp_id.reset();
+  change.subject.filed_by.reset();
+  change.subject.first_filed_at.reset();
+  change.subject.modified_at.reset();
+  change.subject.name = "示例科技（深圳）有限公司";
+  miit::WebsiteBlock w = filed.websites[0];
+  w.first_filed_at.reset();
+  w.modified_at.reset();
+  w.isp_id.reset();
+  w.name = "示例新官网";
+  w.domains = {{90002, std::nullopt, "example-new.cn"}};  // example.cn removed, one added
+  w.home_url = "www.example-new.cn";
+  for (miit::AccessBlock& a : w.accesses) {
+    a.provider.reset();
+    a.isp_id.reset();
+    a.ips = {{50002, std::nullopt, 3221225995, 3221225995}};
+  }
+  change.websites = {w};
+  miit::IcpUpload upload;
+  upload.requester = kIspA;
+  upload.changes.push_back(change);
+
+  // Another provider may not change it; a domain filed by another subject is a conflict.
+  miit::IcpUpload theirs = upload;
+  theirs.requester = kIspB;
+  miit::IcpUpload conflict = upload;
+  conflict.changes[0].websites[0].domains.push_back({90003, std::nullopt, "taken.cn"});
+  Upload(kIspB, theirs);
+  Upload(kIspA, conflict);
+  Tick();
+  EXPECT_EQ(Codes(Drain(kIspB)), (std::vector<std::int64_t>{1048, 1047}));
+  EXPECT_EQ(Codes(Drain(kIspA)), (std::vector<std::int64_t>{1005}));
+
+  const miit::FiledRecord changed = Approved(kIspA, upload);
+  EXPECT_EQ(changed.subject.name, "示例科技（深圳）有限公司");
+  EXPECT_EQ(changed.subject.number, filed.subject.number);
+  ASSERT_EQ(changed.websites.size(), 1U);
+  EXPECT_EQ(changed.websites[0].name, "示例新官网");
+  ASSERT_EQ(changed.websites[0].domains.size(), 1U);
+  EXPECT_EQ(changed.websites[0].domains[0].name, "example-new.cn");
+  EXPECT_EQ(changed.websites[0].accesses[0].ips.size(), 1U);
+  EXPECT_EQ(changed.websites[0].accesses[0].ips[0].first, 3221225995);
+  // example.cn is free again.
+  miit::SoapRequest query = Signed(kIspA, miit::Method::kQueryBeianStatus);
+  query.query_condition = "example.cn";
+  EXPECT_EQ(service_->Call(query).status_info->filed, 1);
+}
+
+TEST_F(PipelineTest, CancellingASubjectNeedsItsPassword) {
+  const miit::FiledRecord filed = Approved(kIspA, FirstFiling(kIspA));
+  miit::IcpUpload cancel;
+  cancel.requester = kIspA;
+  cancel.cancellations.push_back({miit::CancelKind::kSubject, *filed.subject.bureau_id, 1,
+                                  std::nullopt, miit::Md5Hex("wrong")});
+  Upload(kIspA, cancel);
+  Tick();
+  EXPECT_EQ(Codes(Drain(kIspA)), (std::vector<std::int64_t>{1018}));
+  const std::string text = sink_.sent[0].text;
+  const std::string rest =
+      text.substr(text.find("ICP备案密码：") + std::string("ICP备案密码：").size());
+  cancel.cancellations[0].icp_password = miit::Md5Hex(rest.substr(0, rest.find("。")));
+  Upload(kIspA, cancel);
+  Tick();
+  EXPECT_EQ(Codes(Drain(kIspA)), (std::vector<std::int64_t>{9001}));
+  ASSERT_TRUE(pipeline_->Decide(last_filing(), true, {}, "r", kNow).has_value());
+  const std::vector<miit::IcpDownload> files = Drain(kIspA);
+  ASSERT_EQ(files.size(), 1U);
+  EXPECT_EQ(files[0].cancellations[0].kind, miit::CancelKind::kSubject);
+  miit::SoapRequest query = Signed(kIspA, miit::Method::kQueryBeianStatus);
+  query.query_condition_type = 1;
+  query.query_condition = "91440300MA5000001X";
+  EXPECT_EQ(service_->Call(query).status_info->filed, 1);
+  // Cancelled stays cancelled: a website cannot be added to it.
+  miit::IcpUpload add;
+  add.requester = kIspA;
+  add.new_websites.push_back({filed.subject.number, std::nullopt, {Website("late.cn")}, {}, {}});
+  Upload(kIspA, add);
+  Tick();
+  EXPECT_EQ(Codes(Drain(kIspA)), (std::vector<std::int64_t>{1049}));
+}
+
+TEST_F(PipelineTest, ANewWebsiteTakesTheNextIndex) {
+  const miit::FiledRecord filed = Approved(kIspA, FirstFiling(kIspA));
+  miit::IcpUpload add;
+  add.requester = kIspA;
+  miit::WebsiteBlock second = Website("second.cn");
+  second.isp_id = 80002;
+  add.new_websites.push_back({filed.subject.number, std::nullopt, {second}, {}, {}});
+  const miit::FiledRecord added = Approved(kIspA, add);
+  ASSERT_EQ(added.websites.size(), 1U);
+  EXPECT_EQ(added.websites[0].number, *filed.subject.number + "-2");
+  EXPECT_EQ(added.websites[0].isp_id, 80002);
+  // Another provider needs the filing password for the same subject (新增网站 elsewhere).
+  miit::IcpUpload elsewhere = add;
+  elsewhere.requester = kIspB;
+  elsewhere.new_websites[0].websites[0].domains = {{90009, std::nullopt, "third.cn"}};
+  elsewhere.new_websites[0].websites[0].home_url = "third.cn";
+  Upload(kIspB, elsewhere);
+  Tick();
+  EXPECT_EQ(Codes(Drain(kIspB)), (std::vector<std::int64_t>{1018}));
+}
+
+}  // namespace
+}  // namespace icp::bureau_sim
