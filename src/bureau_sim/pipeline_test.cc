@@ -650,3 +650,18 @@ TEST_F(PipelineTest, ANewWebsiteTakesTheNextIndex) {
 
 }  // namespace
 }  // namespace icp::bureau_sim
+
+namespace icp::bureau_sim {
+namespace {
+
+TEST_F(PipelineTest, OneCodePerDistinctMobile) {
+  miit::WebsiteBlock w = Website();
+  w.leader.mobiles = "13800000000;13700000000";  // the subject leader's number first
+  Upload(kIspA, FirstFiling(kIspA, Subject(), w));
+  Tick();
+  ASSERT_EQ(sms_.started[1].size(), 1U);
+  EXPECT_EQ(sms_.started[1][0].role, "Zt_xx/Fzr");
+}
+
+}  // namespace
+}  // namespace icp::bureau_sim
