@@ -17,7 +17,9 @@ isp_querybeianstatus (by domain) and isp_verifybamm (the password mailed to the 
 read from the stand-in's log, right and wrong); the reviewer API lists the approved filing
 (with its bearer token only). A second upload breaking a field rule the bureau checks itself
 gets 1041 in its BAJG; the same subject filed again gets 1003 and 1005 (subject and domain
-filed already).
+filed already). A reviewer returns a fourth filing through the API with a reason on a field
+(BAJG 1002, the path in Bz, Gjsh Shjg=0) and cannot decide it twice; `icp-bureau review list`
+and `lists add --domain` work on the same store (HMDLB downloaded).
 
 Usage: bureau_test.py PATH_TO_ICP_BUREAU SOURCE_DIR
 Every check that fails is reported, and the exit status is 1 then (never a skip).
@@ -85,15 +87,17 @@ def unpack(info: str, info_hash: str) -> str:
         return z.read(names[0]).decode("gbk")
 
 
-def first_filing_xml(case: dict, isp_subject_id: int, home_url=None) -> str:
+def first_filing_xml(case: dict, isp_subject_id: int, home_url=None, certificate=None,
+                     domain=None) -> str:
     """An XZBA from an application document's fields (BUREAU-PROTOCOL.md §4.2, §7.1)."""
     app = case["application"]
     s, w = app["subject"], app["websites"][0]
     region = s["region_code"]
     p, wp = s["principal"], w["principal"]
+    names = [domain] if domain else w["domains"]
     domains = "".join(
         f"<Ym_xx><IspYmid>{900 + i}</IspYmid><Ym>{escape(d)}</Ym></Ym_xx>"
-        for i, d in enumerate(w["domains"]))
+        for i, d in enumerate(names))
     return (
         '<?xml version="1.0" encoding="GBK"?>'
         '<UploadData version="V.3.0"><ICP><XZBA><Baxx>'
@@ -101,7 +105,7 @@ def first_filing_xml(case: dict, isp_subject_id: int, home_url=None) -> str:
         "<Dwxz>4</Dwxz>"
         f"<Txdz><Shengid>{region[:2]}0000</Shengid><Shiid>{region[:4]}00</Shiid>"
         f"<Xianid>{region}</Xianid><Xxdz>{escape(s['mailing_address'])}</Xxdz></Txdz>"
-        f"<Zj><Zjlx>1</Zjlx><Zjhm>{escape(s['certificate']['number'])}</Zjhm>"
+        f"<Zj><Zjlx>1</Zjlx><Zjhm>{escape(certificate or s['certificate']['number'])}</Zjhm>"
         f"<Zjzs>{escape(s['certificate_address'])}</Zjzs></Zj>"
         f"<Fzr><Fzr_xm>{escape(p['name'])}</Fzr_xm><Fzr_sjhm>{p['mobile']}</Fzr_sjhm>"
         f"<Fzr_dzyj>{escape(p['email'])}</Fzr_dzyj></Fzr><Bbfs>1</Bbfs></Zt_xx>"
@@ -113,7 +117,7 @@ def first_filing_xml(case: dict, isp_subject_id: int, home_url=None) -> str:
         "</Jr_xx>"
         f"<Wz_Fzr><Fzr_xm>{escape(wp['name'])}</Fzr_xm><Fzr_sjhm>{wp['mobile']}</Fzr_sjhm>"
         f"<Fzr_dzyj>{escape(wp['email'])}</Fzr_dzyj></Wz_Fzr>"
-        f"<Syurl>{escape(home_url or w['home_url'])}</Syurl></Wz_xx>"
+        f"<Syurl>{escape(home_url or ('www.' + domain if domain else w['home_url']))}</Syurl></Wz_xx>"
         f"</Baxx></XZBA><Qqdwid>{ISP_ID}</Qqdwid></ICP></UploadData>")
 
 
@@ -191,7 +195,7 @@ def main() -> int:
         log_path = os.path.join(data_dir, "serve.log")
         log = open(log_path, "w", encoding="utf-8")
         server = subprocess.Popen([BUREAU, "serve", "--port", "0", "--data-dir", data_dir,
-                                   "--auto-review", "approve", "--review-delay", "1",
+                                   "--auto-review", "approve", "--review-delay", "3",
                                    "--tick-ms", "50"],
                                   stdout=subprocess.PIPE, stderr=log, text=True,
                                   env=dict(os.environ, ICP_BUREAU_REVIEW_TOKEN=TOKEN))
@@ -202,7 +206,7 @@ def main() -> int:
                     base = line.split()[-1]
                     break
             check(base is not None and base.startswith("http://127.0.0.1:"), f"listening: {base}")
-            run(base, case, log_path)
+            run(base, case, log_path, data_dir)
         finally:
             server.send_signal(signal.SIGTERM)
             rc = server.wait(timeout=20)
@@ -212,13 +216,25 @@ def main() -> int:
         db = sqlite3.connect(os.path.join(data_dir, "bureau.db"))
         stored = db.execute("SELECT data_sequence FROM uploads ORDER BY 1").fetchall()
         db.close()
-        check(stored == [(1,), (2,), (3,)],
-              f"the bureau stored uploads 1, 2 and 3 once each (got {stored})")
+        check(stored == [(1,), (2,), (3,), (4,)],
+              f"the bureau stored uploads 1 to 4 once each (got {stored})")
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
 
-def run(base: str, case: dict, log_path: str) -> None:
+def api(base: str, method: str, path: str, body=None):
+    """A reviewer API call with the token: (status, JSON body)."""
+    request = urllib.request.Request(
+        base + path, method=method, data=None if body is None else json.dumps(body).encode(),
+        headers={"Authorization": "Bearer " + TOKEN, "Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            return response.status, json.load(response)
+    except urllib.error.HTTPError as e:
+        return e.code, json.load(e)
+
+
+def run(base: str, case: dict, log_path: str, data_dir: str) -> None:
     with urllib.request.urlopen(base + PATH + "?wsdl", timeout=20) as response:
         wsdl = response.read().decode("utf-8")
     check("isp_upload" in wsdl and base + PATH in wsdl, "GET ?wsdl names isp_upload and the address")
@@ -306,13 +322,13 @@ def run(base: str, case: dict, log_path: str) -> None:
     check(wrong_password.findtext("VerifyRes") == "1", "verifybamm with another password: 1")
 
     # The reviewer API: the approved filing, with the bearer token only.
-    api = base + "/bureau/api/filings?state=approved"
+    approved_url = base + "/bureau/api/filings?state=approved"
     try:
-        urllib.request.urlopen(api, timeout=20)
+        urllib.request.urlopen(approved_url, timeout=20)
         check(False, "the reviewer API refuses a call without the token")
     except urllib.error.HTTPError as e:
         check(e.code == 401, f"the reviewer API refuses a call without the token: 401 (got {e.code})")
-    request = urllib.request.Request(api, headers={"Authorization": "Bearer " + TOKEN})
+    request = urllib.request.Request(approved_url, headers={"Authorization": "Bearer " + TOKEN})
     with urllib.request.urlopen(request, timeout=20) as response:
         listed = json.load(response)["filings"]
     check([(f["id"], f["state"], f["reviewer"]) for f in listed] == [(1, "approved", "自动审核")],
@@ -332,6 +348,49 @@ def run(base: str, case: dict, log_path: str) -> None:
     third = results_of(next_download(client))
     check(third == [("1", "70021", ["1003", "1005"])],
           f"the subject and its domain filed already: 1003, 1005 (got {third})")
+    client.call("isp_downloadack", hashAlgorithm=0, fileName=f"BAJG{4:010d}")
+
+    # A reviewer returns a filing with a reason on the field it concerns (the API).
+    other = first_filing_xml(case, 70031, certificate="91110108MA00000X1B", domain="other-e2e.cn")
+    check(code(client.upload(other, 4, "XZBA0004")) == 0, "a fourth XZBA is accepted as number 4")
+    accepted = results_of(next_download(client))
+    check(accepted == [("1", "70031", ["9001"])], f"it is accepted for review (got {accepted})")
+    client.call("isp_downloadack", hashAlgorithm=0, fileName=f"BAJG{5:010d}")
+    deadline, in_review = time.monotonic() + 10, []
+    while not in_review and time.monotonic() < deadline:
+        in_review = api(base, "GET", "/bureau/api/filings?state=review")[1]["filings"]
+    check(len(in_review) == 1 and in_review[0]["key"] == "70031", "the API lists it in review")
+    fid = in_review[0]["id"] if in_review else 0
+    status, body = api(base, "POST", f"/bureau/api/filings/{fid}:return",
+                       {"reasons": [{"jgdm": 1002, "path": "websites[0].name", "text": "网站名称不规范"}],
+                        "reviewer": "赵六"})
+    check(status == 200 and body.get("state") == "returned", f"the return is made (got {status} {body})")
+    status, body = api(base, "POST", f"/bureau/api/filings/{fid}:approve", {})
+    check(status == 409, f"a decided filing is not decided again: 409 (got {status})")
+    returned = file_of(next_download(client))
+    jg = returned.find(".//Jg_xx")
+    check(jg is not None and jg.findtext("Jgxx/Jgdm") == "1002" and
+          json.loads(jg.findtext("Bz") or "{}") ==
+          {"beian": 1, "fields": [{"jgdm": 1002, "path": "websites[0].name"}]},
+          "its BAJG has 1002 and the field in Bz")
+    check(returned.findtext(".//Gjsh/Shjg") == "0" and
+          returned.findtext(".//Gjsh/Shyj") == "网站名称不规范", "and Gjsh Shjg=0 with the reason")
+    client.call("isp_downloadack", hashAlgorithm=0, fileName=f"BAJG{6:010d}")
+
+    # The command line over the same store: review list, a blacklisted domain.
+    listed = subprocess.run([BUREAU, "review", "list", "--state", "approved", "--data-dir",
+                             data_dir], capture_output=True, text=True, timeout=20)
+    rows = [json.loads(line) for line in listed.stdout.splitlines() if line.strip()]
+    check(listed.returncode == 0 and [r["id"] for r in rows] == [1],
+          f"icp-bureau review list --state approved: filing 1 (got {listed.stdout!r})")
+    added = subprocess.run([BUREAU, "lists", "add", "--domain", "Bad-E2E.cn", "--data-dir",
+                            data_dir], capture_output=True, text=True, timeout=20)
+    check(added.returncode == 0, f"icp-bureau lists add --domain ({added.stderr.strip()})")
+    hmdlb = next_download(client)
+    doc = file_of(hmdlb) if hmdlb.find("fileInfos") is not None else ET.Element("none")
+    check(doc.findtext(".//HMDLB/Wzhmdxxs/Wz_xx/Ym_xx/Ym") == "bad-e2e.cn" and
+          doc.findtext(".//HMDLB/Wzhmdxxs/Czlx") == "0",
+          "the blacklisted domain is downloaded as HMDLB (Czlx 0, add)")
 
 
 if __name__ == "__main__":
