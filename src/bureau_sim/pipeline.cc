@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <cctype>
 #include <chrono>
+#include <set>
 #include <utility>
 
 #include "miit/code_tables.h"
@@ -176,6 +177,13 @@ class Checker {
   }
 
   void Access(const miit::AccessBlock& a, const std::string& path) {
+    for (std::size_t i = 0; i < a.ips.size(); ++i) {
+      if (a.ips[i].first > a.ips[i].last) {
+        Add(Because(ResultCode::kInvalidIp,
+                    fmt::format("错误数据：{}-{}", a.ips[i].first, a.ips[i].last),
+                    fmt::format("{}.public_ip[{}]", path, i)));
+      }
+    }
     for (std::int64_t id : a.locations) {
       Code("server_location", id, ResultCode::kInvalidServerLocation, path + ".region");
     }
@@ -192,6 +200,12 @@ class Checker {
     for (std::size_t i = 0; i < w.domains.size(); ++i) {
       const std::string name = Lower(w.domains[i].name);
       const std::string at = fmt::format("{}.domains[{}]", path, i);
+      // The same domain twice in one record (on one website or two).
+      if (!seen_domains_.insert(name).second) {
+        Add(Because(ResultCode::kDomainAlreadyReported,
+                    fmt::format("同一申请中域名重复，错误数据：{}", name), at));
+        continue;
+      }
       std::optional<bool> listed = Take(r_.DomainBlacklisted(name));
       if (listed && *listed) {
         Add(Because(ResultCode::kDomainBlacklisted, fmt::format("错误数据：{}", name), at));
@@ -448,6 +462,7 @@ class Checker {
   PasswordHasher& hasher_;
   bool strict_;
   const Filing& filing_;
+  std::set<std::string> seen_domains_;
 };
 
 // ---- results ----
@@ -1043,6 +1058,14 @@ Result<void> Pipeline::Apply(std::int64_t id, std::int64_t now) {
         }
         return effects;
       });
+  if (!mail && (mail.error().code == ErrorCode::kAlreadyExists ||
+                mail.error().code == ErrorCode::kFailedPrecondition)) {
+    // The registry refused the record for a reason the checks did not foresee: the filing is
+    // returned with it (1999) rather than retried at every tick, holding up the others.
+    const Reason why[] = {Because(ResultCode::kIcpOther, Cut(mail.error().message, 200))};
+    return store_.Transact(
+        [&](Registry& r) { return ReturnFiling(r, filing, &*upload, why, true, options_, now); });
+  }
   if (!mail) return std::unexpected(mail.error());
   if (mail->has_value() && !(*mail)->to.empty()) {
     // After the commit: a lost mail leaves the password to recovery (seed 004).

@@ -665,3 +665,60 @@ TEST_F(PipelineTest, OneCodePerDistinctMobile) {
 
 }  // namespace
 }  // namespace icp::bureau_sim
+
+namespace icp::bureau_sim {
+namespace {
+
+TEST_F(PipelineTest, ARecordTheRegistryCannotHoldIsReturnedNotRetried) {
+  miit::WebsiteBlock twice = Website();
+  twice.domains.push_back({90002, std::nullopt, "EXAMPLE.cn"});
+  miit::WebsiteBlock reversed = Website("second.cn");
+  reversed.accesses[0].ips = {{50002, std::nullopt, 3221225995, 3221225994}};
+  Upload(kIspA, FirstFiling(kIspA, Subject(), twice));
+  Upload(kIspA, FirstFiling(kIspA, Subject("91440300MA5000002X"), reversed));
+  Tick();
+  EXPECT_EQ(Codes(Drain(kIspA)), (std::vector<std::int64_t>{1039, 1006}));
+
+  // A registry refusal the checks do not foresee (here: the next 粤 number taken behind the
+  // pipeline's back) returns the filing with 1999, and the next filing is decided all the same.
+  miit::SubjectBlock beijing = Subject("91110000MA5000004X");
+  beijing.address = {110000, 110100, 110105, "示例路1号"};
+  Upload(kIspA, FirstFiling(kIspA, Subject("91440300MA5000003X"), Website("third.cn")));
+  Upload(kIspA, FirstFiling(kIspA, beijing, Website("fourth.cn")));
+  Tick();
+  for (auto& [id, state] : sms_.states) state = SmsState::kVerified;
+  Tick();
+  Drain(kIspA);
+  ASSERT_TRUE(store_
+                  ->Transact([](Registry& r) -> Result<void> {
+                    Result<std::int64_t> serial = r.NextSerial(440000, ChinaYear(kNow));
+                    if (!serial) return std::unexpected(serial.error());
+                    return {};
+                  })
+                  .has_value());
+  ASSERT_TRUE(store_
+                  ->Transact([](Registry& r) -> Result<void> {
+                    struct Subject squatter;
+                    squatter.block.number = SubjectNumber(440000, ChinaYear(kNow), 2);
+                    squatter.block.name = "占号单位";
+                    squatter.block.certificate = {1, "X", std::nullopt};
+                    squatter.province = 440000;
+                    Result<std::int64_t> id = r.InsertSubject(squatter, std::nullopt);
+                    if (!id) return std::unexpected(id.error());
+                    return {};
+                  })
+                  .has_value());
+  ASSERT_TRUE(
+      store_->Transact([](Registry& r) { return r.RecordDecision(3, "approve", {}, "r", kNow); })
+          .has_value());
+  ASSERT_TRUE(
+      store_->Transact([](Registry& r) { return r.RecordDecision(4, "approve", {}, "r", kNow); })
+          .has_value());
+  EXPECT_EQ(Tick().decided, 2);
+  EXPECT_EQ(FilingOf(3).state, FilingState::kReturned);
+  EXPECT_EQ(FilingOf(3).reasons[0].jgdm, 1999);
+  EXPECT_EQ(FilingOf(4).state, FilingState::kApproved);
+}
+
+}  // namespace
+}  // namespace icp::bureau_sim
