@@ -783,9 +783,9 @@ Result<bool> Pipeline::Poll(const Filing& filing, std::int64_t now) {
       if (!queued) return std::unexpected(queued.error());
       return {};
     }
-    const Reason why[] = {state == SmsState::kTimedOut
-                              ? Because(ResultCode::kSmsTimedOut, {}, "subject.principal.mobile")
-                              : Because(ResultCode::kSmsFailed, {}, "subject.principal.mobile")};
+    // No field path: which of the leaders did not verify is the verifier's to say.
+    const Reason why[] = {state == SmsState::kTimedOut ? Because(ResultCode::kSmsTimedOut)
+                                                       : Because(ResultCode::kSmsFailed)};
     return ReturnFiling(r, filing, nullptr, why, false, options_, now);
   });
   if (!done) return std::unexpected(done.error());

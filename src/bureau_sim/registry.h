@@ -181,8 +181,8 @@ class Registry {
   Result<void> InsertUpload(std::int64_t isp_id, std::int64_t data_sequence,
                             std::string_view file_name, const miit::WirePayload& payload,
                             std::string_view xml, std::int64_t now);
-  // Encodes `xml` as a download file named `prefix` + the provider's next file number (10
-  // digits) and queues it; returns the name.
+  // Encodes `xml` as a download file named `prefix` + the queue's next number (10 digits,
+  // unique across providers) and queues it; returns the name.
   Result<std::string> QueueFile(std::int64_t isp_id, std::string_view prefix, std::string_view xml,
                                 std::int64_t now);
   Result<std::vector<std::int64_t>> ProviderIds();

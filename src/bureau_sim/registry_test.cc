@@ -281,7 +281,7 @@ TEST_F(RegistryTest, AFilingMovesForwardAndADecisionIsFinal) {
   EXPECT_EQ((*stored)->decided_at, 6);
 }
 
-TEST_F(RegistryTest, DownloadFilesAreNumberedPerProvider) {
+TEST_F(RegistryTest, DownloadFilesAreNumberedByTheQueue) {
   auto names = store_->Transact([](Registry& r) -> Result<std::vector<std::string>> {
     std::vector<std::string> out;
     for (std::string_view prefix : {"BAJG", "HMDLB"}) {

@@ -335,3 +335,51 @@ TEST_F(ServiceTest, RoutesServeTheEnvelopeAndTheWsdl) {
 
 }  // namespace
 }  // namespace icp::bureau_sim
+
+namespace icp::bureau_sim {
+namespace {
+
+TEST_F(ServiceTest, EachStatusMethodIsServedAtItsOwnEndpoint) {
+  miit::SoapRequest query = Signed(miit::Method::kQueryBeianStatus);
+  query.query_condition_type = 0;
+  query.query_condition = "example.cn";
+  const Service::Answer answer =
+      service_->Handle(miit::Endpoint::kQueryBeianStatus, miit::BuildRequest(query));
+  ASSERT_FALSE(answer.fault) << answer.envelope;
+  const Result<MethodReturn> status =
+      miit::ParseResponse(miit::Method::kQueryBeianStatus, answer.envelope);
+  ASSERT_TRUE(status.has_value()) << status.error().message;
+  ASSERT_TRUE(status->status_info.has_value());
+  EXPECT_EQ(status->status_info->filed, 1);  // nothing filed yet
+  query.query_condition = "abc";
+  EXPECT_EQ(service_->Call(query).msg_code, 999);
+  EXPECT_TRUE(service_->Handle(miit::Endpoint::kUpDownLoad, miit::BuildRequest(query)).fault);
+  EXPECT_TRUE(service_->Handle(miit::Endpoint::kVerifyBamm, miit::BuildRequest(query)).fault);
+
+  miit::SoapRequest verify = Signed(miit::Method::kVerifyBamm);
+  verify.baxh = "粤ICP备2026000001号";
+  verify.bamm = "Abc12345";
+  const Service::Answer verified =
+      service_->Handle(miit::Endpoint::kVerifyBamm, miit::BuildRequest(verify));
+  ASSERT_FALSE(verified.fault) << verified.envelope;
+  EXPECT_EQ(miit::ParseResponse(miit::Method::kVerifyBamm, verified.envelope)->verify_result, 1);
+
+  http::Router router;
+  AddRoutes(router, *service_);
+  for (const std::string path :
+       {"/BeianStatusWebService/queryBeianStatus", "/BeianStatusWebService/verifyBamm"}) {
+    http::Request get;
+    get.method = "GET";
+    get.target = path + "?wsdl";
+    get.headers["host"] = "127.0.0.1:8099";
+    const http::RouteMatch wsdl = router.Match("GET", path);
+    ASSERT_NE(wsdl.route, nullptr) << path;
+    const http::Response description = wsdl.route->handler(get);
+    EXPECT_EQ(description.status, 200);
+    EXPECT_NE(description.body.find("http://127.0.0.1:8099" + path), std::string::npos);
+    ASSERT_NE(router.Match("POST", path).route, nullptr);
+  }
+}
+
+}  // namespace
+}  // namespace icp::bureau_sim
