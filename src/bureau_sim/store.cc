@@ -6,6 +6,7 @@
 
 namespace icp::embedded {
 std::string_view bureau_sim_0001_init();
+std::string_view bureau_sim_0003_sms();  // SMS verification and the message sink (sms_store.h)
 }  // namespace icp::embedded
 
 namespace icp::bureau_sim {
@@ -39,6 +40,7 @@ std::unexpected<Error> ProviderError(std::string message) {
 std::span<const sql::Migration> Migrations() {
   static const sql::Migration kMigrations[] = {
       {1, "0001_init", embedded::bureau_sim_0001_init()},
+      {3, "0003_sms", embedded::bureau_sim_0003_sms()},
   };
   return kMigrations;
 }
