@@ -10,11 +10,18 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <random>
 #include <string>
 #include <thread>
 
 #include "bureau_sim/service.h"
 #include "bureau_sim/store.h"
+// ---- the portal part: SMS verification, the sink, the portal stand-in, test hooks ----
+#include "bureau_sim/faults.h"
+#include "bureau_sim/offset_clock.h"
+#include "bureau_sim/portal.h"
+#include "bureau_sim/sms_store.h"
+// ---- end of the portal part ----
 #include "clock.h"
 #include "http/dispatcher.h"
 #include "http/metrics.h"
@@ -42,9 +49,30 @@ icp::Result<std::unique_ptr<icp::bureau_sim::Store>> OpenStore(const std::string
                                       NowSeconds(clock));
 }
 
-int Serve(const std::string& data_dir, const std::string& address, std::uint16_t port) {
+// ---- the portal part ----
+// What `serve` takes for the portal stand-in and its test hooks.
+struct PortalFlags {
+  bool test_hooks = false;  // /test/ endpoints: the sink's messages, the settable clock
+  icp::bureau_sim::FaultOptions faults;  // around the SOAP endpoints
+};
+
+// The SMS verifier and message sink over the store's file: codes from the operating system's
+// random generator.
+icp::Result<std::unique_ptr<icp::bureau_sim::SmsStore>> OpenSmsStore(const std::string& data_dir,
+                                                                     icp::Clock& clock) {
+  auto device = std::make_shared<std::random_device>();
+  return icp::bureau_sim::SmsStore::Open(
+      std::filesystem::path(data_dir) / "bureau.db",
+      [device] { return (std::uint64_t{(*device)()} << 32) | (*device)(); }, NowSeconds(clock));
+}
+// ---- end of the portal part ----
+
+int Serve(const std::string& data_dir, const std::string& address, std::uint16_t port,
+          const PortalFlags& portal) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("icp-bureau"));
-  icp::RealClock clock;
+  // The serve clock: the system's, moved forward only by the test hooks (POST /test/clock).
+  icp::RealClock system_clock;
+  icp::bureau_sim::OffsetClock clock(system_clock);
   icp::Result<std::unique_ptr<icp::bureau_sim::Store>> store = OpenStore(data_dir, clock);
   if (!store) {
     PrintError("cannot open the store", store.error());
@@ -53,6 +81,31 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
   icp::bureau_sim::Service service(**store, clock);
   icp::http::Router router;
   icp::bureau_sim::AddRoutes(router, service);
+  // ---- the portal part ----
+  icp::Result<std::unique_ptr<icp::bureau_sim::SmsStore>> sms = OpenSmsStore(data_dir, clock);
+  if (!sms) {
+    PrintError("cannot open the SMS store", sms.error());
+    return 1;
+  }
+  if (icp::Result<void> ok = icp::bureau_sim::CheckFaultOptions(portal.faults); !ok) {
+    PrintError("bad fault options", ok.error());
+    return 2;
+  }
+  icp::bureau_sim::FaultInjector faults(portal.faults);
+  if (portal.faults.any()) {
+    spdlog::warn(
+        "fault injection on: error rate {}, drop rate {}, latency {} ms, duplicate "
+        "downloads {}, seed {}",
+        portal.faults.error_rate, portal.faults.drop_rate, portal.faults.latency_ms,
+        portal.faults.duplicate_download_rate, portal.faults.seed);
+    router = icp::bureau_sim::WithFaults(router, faults);
+  }
+  icp::bureau_sim::AddPortalRoutes(router, **sms, clock);
+  if (portal.test_hooks) {
+    spdlog::warn("test hooks on: /test/ reads every message and moves the clock");
+    icp::bureau_sim::AddTestHookRoutes(router, **sms, clock);
+  }
+  // ---- end of the portal part ----
   icp::http::Metrics metrics;
   const icp::http::Dispatcher dispatcher(router, metrics);
 
@@ -129,6 +182,20 @@ int main(int argc, char** argv) {
     serve->add_option("--port", port, "TCP port (0 picks a free one)")->check(CLI::Range(0, 65535));
     serve->add_option("--address", address, "address to listen on");
     serve->add_option("--data-dir", data_dir, "directory of the store (bureau.db)");
+    // ---- the portal part ----
+    PortalFlags portal;
+    serve->add_flag("--test-hooks", portal.test_hooks,
+                    "serve /test/ endpoints (the sink's messages, a settable clock): tests only");
+    serve->add_option("--fault-error-rate", portal.faults.error_rate,
+                      "share of SOAP calls answered with a server Fault, not processed (0-1)");
+    serve->add_option("--fault-drop-rate", portal.faults.drop_rate,
+                      "share of SOAP calls processed whose answer is dropped (0-1)");
+    serve->add_option("--fault-latency-ms", portal.faults.latency_ms,
+                      "delay before each SOAP call is processed");
+    serve->add_option("--fault-duplicate-downloads", portal.faults.duplicate_download_rate,
+                      "share of acknowledged download files delivered once more (0-1)");
+    serve->add_option("--fault-seed", portal.faults.seed, "seed of the fault decisions");
+    // ---- end of the portal part ----
 
     CLI::App* providers = app.add_subcommand("providers", "Provider accounts");
     providers->require_subcommand(1);
@@ -147,7 +214,7 @@ int main(int argc, char** argv) {
       const int code = app.exit(e);
       return code == 0 ? 0 : 2;
     }
-    if (serve->parsed()) return Serve(data_dir, address, static_cast<std::uint16_t>(port));
+    if (serve->parsed()) return Serve(data_dir, address, static_cast<std::uint16_t>(port), portal);
     if (add->parsed()) {
       return AddProvider(data_dir, isp_id, user_name.empty() ? std::to_string(isp_id) : user_name,
                          password);
