@@ -40,9 +40,10 @@ Result<void> CheckFaultOptions(const FaultOptions& o) {
                         "the error and drop rates add up to more than 1",
                         "错误率与丢弃率之和超过1"});
   }
-  if (o.latency_ms < 0 || o.latency_ms > 60'000) {
-    problems.push_back({"--fault-latency-ms", "faults.option", "the latency is 0 to 60000 ms",
-                        "延迟须在0到60000毫秒之间"});
+  if (o.latency_ms < 0 || o.latency_ms > 20'000) {
+    problems.push_back({"--fault-latency-ms", "faults.option",
+                        "the latency is 0 to 20000 ms (under the server's 30 s handler limit)",
+                        "延迟须在0到20000毫秒之间"});
   }
   if (!problems.empty()) return InvalidFields(std::move(problems));
   return {};

@@ -40,7 +40,7 @@ struct FaultOptions {
 };
 
 // kInvalidArgument naming each option out of range (rule "faults.option"): rates in [0, 1],
-// error_rate + drop_rate <= 1, latency in [0, 60000] ms.
+// error_rate + drop_rate <= 1, latency in [0, 20000] ms (the server answers 503 after 30 s).
 Result<void> CheckFaultOptions(const FaultOptions& options);
 
 // What the injector decided for one call.
