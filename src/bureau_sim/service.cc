@@ -9,6 +9,7 @@
 
 #include "miit/authentication.h"
 #include "miit/data_sequence.h"
+#include "miit/digest.h"
 #include "miit/payload.h"
 #include "miit/wire_error.h"
 
@@ -52,34 +53,6 @@ std::int64_t SniffOperation(std::string_view xml) {
   return static_cast<std::int64_t>(operation);
 }
 
-// The checks of one website: 1041 when its home page names none of its domains.
-void CheckWebsite(const miit::WebsiteBlock& website, std::vector<miit::ResultItem>& items) {
-  if (!website.home_url || website.home_url->empty()) return;
-  const bool names_a_domain =
-      std::any_of(website.domains.begin(), website.domains.end(), [&](const auto& domain) {
-        return !domain.name.empty() && website.home_url->find(domain.name) != std::string::npos;
-      });
-  if (!names_a_domain) {
-    items.push_back(
-        Item(miit::ResultCode::kHomePageWithoutDomain,
-             fmt::format("网站名称：{}，错误数据：{}", website.name, *website.home_url)));
-  }
-}
-
-void CheckSubject(const miit::SubjectBlock& subject, std::vector<miit::ResultItem>& items) {
-  if (!subject.leader.name || subject.leader.name->empty()) {
-    items.push_back(Item(miit::ResultCode::kSubjectLeaderNameMissing,
-                         fmt::format("主办单位：{}", subject.name)));
-  }
-}
-
-miit::RecordResult Record(miit::Operation operation, std::optional<std::string> key,
-                          std::vector<miit::ResultItem> items, bool requester_mismatch) {
-  if (requester_mismatch) items.insert(items.begin(), Item(miit::ResultCode::kRequesterMismatch));
-  if (items.empty()) items.push_back(Item(miit::ResultCode::kAcceptedForReview));
-  return {std::move(items), static_cast<std::int64_t>(operation), std::move(key), std::nullopt};
-}
-
 template <typename T>
 std::optional<std::string> KeyOf(const std::optional<T>& value) {
   if (!value) return std::nullopt;
@@ -90,61 +63,66 @@ std::optional<std::string> KeyOf(const std::optional<T>& value) {
   }
 }
 
+std::string Lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool IsMd5Hex(std::string_view text) {
+  return text.size() == 32 &&
+         std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isxdigit(c); });
+}
+
 }  // namespace
 
-miit::FilingResults Intake(std::int64_t isp_id, std::string_view file_name, std::string_view xml) {
+miit::FilingResults RefusedFile(std::string_view file_name, std::string_view xml,
+                                const Error& error) {
   miit::FilingResults results;
-  Result<miit::IcpUpload> upload = miit::DecodeUpload(xml);
-  if (!upload) {
-    const bool version = upload.error().rule() == miit::rule::kVersion;
-    miit::ResultItem item =
-        version ? Item(miit::ResultCode::kWrongVersion)
-                : miit::ResultItem{miit::ResultCodeNumber(miit::ResultCode::kSchemaViolation),
-                                   std::string(file_name)};
-    results.records.push_back({{std::move(item)},
-                               SniffOperation(xml),
-                               std::nullopt,
-                               upload.error().message.substr(0, 1024)});
-    return results;
-  }
-  const bool mismatch = upload->requester != isp_id;
-  for (const miit::FirstFiling& filing : upload->first_filings) {
-    std::vector<miit::ResultItem> items;
-    CheckSubject(filing.subject, items);
-    for (const miit::WebsiteBlock& website : filing.websites) CheckWebsite(website, items);
-    results.records.push_back(Record(miit::Operation::kFirstFiling, KeyOf(filing.subject.isp_id),
-                                     std::move(items), mismatch));
-  }
-  for (const miit::NewWebsites& added : upload->new_websites) {
-    std::vector<miit::ResultItem> items;
-    for (const miit::WebsiteBlock& website : added.websites) CheckWebsite(website, items);
-    std::optional<std::string> key =
-        added.subject_number ? added.subject_number : KeyOf(added.subject_id);
-    results.records.push_back(
-        Record(miit::Operation::kNewWebsite, std::move(key), std::move(items), mismatch));
-  }
-  for (const miit::NewAccess& access : upload->new_accesses) {
-    std::optional<std::string> key =
-        access.access.isp_id ? KeyOf(access.access.isp_id) : access.website_number;
-    results.records.push_back(Record(miit::Operation::kNewAccess, std::move(key), {}, mismatch));
-  }
-  for (const miit::Change& change : upload->changes) {
-    std::vector<miit::ResultItem> items;
-    CheckSubject(change.subject, items);
-    for (const miit::WebsiteBlock& website : change.websites) CheckWebsite(website, items);
-    std::optional<std::string> key =
-        change.subject.bureau_id ? KeyOf(change.subject.bureau_id) : change.subject.number;
-    results.records.push_back(
-        Record(miit::Operation::kChange, std::move(key), std::move(items), mismatch));
-  }
-  for (const miit::Cancellation& cancellation : upload->cancellations) {
-    results.records.push_back(Record(miit::CancelOperation(cancellation.kind),
-                                     std::to_string(cancellation.record_id), {}, mismatch));
-  }
+  const bool version = error.rule() == miit::rule::kVersion;
+  miit::ResultItem item =
+      version ? Item(miit::ResultCode::kWrongVersion)
+              : miit::ResultItem{miit::ResultCodeNumber(miit::ResultCode::kSchemaViolation),
+                                 std::string(file_name)};
+  results.records.push_back(
+      {{std::move(item)}, SniffOperation(xml), std::nullopt, error.message.substr(0, 1024)});
   return results;
 }
 
-Service::Answer Service::Handle(std::string_view envelope) {
+std::vector<UploadRecord> SplitRecords(const miit::IcpUpload& upload) {
+  std::vector<UploadRecord> out;
+  auto one = [&](miit::Operation operation, std::optional<std::string> key, auto fill) {
+    miit::IcpUpload single;
+    single.requester = upload.requester;
+    fill(single);
+    out.push_back({operation, std::move(key), miit::EncodeUpload(single)});
+  };
+  for (const miit::FirstFiling& f : upload.first_filings) {
+    one(miit::Operation::kFirstFiling, KeyOf(f.subject.isp_id),
+        [&](miit::IcpUpload& u) { u.first_filings.push_back(f); });
+  }
+  for (const miit::NewWebsites& n : upload.new_websites) {
+    one(miit::Operation::kNewWebsite, n.subject_number ? n.subject_number : KeyOf(n.subject_id),
+        [&](miit::IcpUpload& u) { u.new_websites.push_back(n); });
+  }
+  for (const miit::NewAccess& a : upload.new_accesses) {
+    one(miit::Operation::kNewAccess, a.access.isp_id ? KeyOf(a.access.isp_id) : a.website_number,
+        [&](miit::IcpUpload& u) { u.new_accesses.push_back(a); });
+  }
+  for (const miit::Change& c : upload.changes) {
+    one(miit::Operation::kChange,
+        c.subject.bureau_id ? KeyOf(c.subject.bureau_id) : c.subject.number,
+        [&](miit::IcpUpload& u) { u.changes.push_back(c); });
+  }
+  for (const miit::Cancellation& c : upload.cancellations) {
+    one(miit::CancelOperation(c.kind), std::to_string(c.record_id),
+        [&](miit::IcpUpload& u) { u.cancellations.push_back(c); });
+  }
+  return out;
+}
+
+Service::Answer Service::Handle(miit::Endpoint endpoint, std::string_view envelope) {
   Result<miit::SoapRequest> request = miit::ParseRequest(envelope);
   if (!request) {
     std::string text = request.error().message;
@@ -153,10 +131,10 @@ Service::Answer Service::Handle(std::string_view envelope) {
     }
     return {miit::BuildFault(text), true};
   }
-  if (miit::EndpointOf(request->method) != miit::Endpoint::kUpDownLoad) {
+  if (miit::EndpointOf(request->method) != endpoint) {
     return {
         miit::BuildFault(fmt::format("{} is not served at {}", miit::kMethods.Name(request->method),
-                                     miit::kEndpoints.Name(miit::Endpoint::kUpDownLoad))),
+                                     miit::kEndpoints.Name(endpoint))),
         true};
   }
   return {miit::BuildResponse(request->method, Call(*request)), false};
@@ -188,8 +166,9 @@ MethodReturn Service::Call(const miit::SoapRequest& request) {
     case miit::Method::kDownloadAck:
       return DownloadAck(**provider, request);
     case miit::Method::kQueryBeianStatus:
+      return QueryBeianStatus(request);
     case miit::Method::kVerifyBamm:
-      break;
+      return VerifyBamm(request);
   }
   return Refuse(MsgCode::kOther, "method not served by this endpoint");
 }
@@ -228,25 +207,44 @@ MethodReturn Service::Upload(const Provider& provider, const miit::SoapRequest& 
     std::optional<MsgCode> code = miit::WireRuleMsgCode(decoded.error().rule());
     return Refuse(code.value_or(MsgCode::kOther), decoded.error().message);
   }
-  const miit::FilingResults results = Intake(provider.isp_id, decoded->entry_name, decoded->text);
-  if (results.records.size() > miit::kMaxRecordsPerFile) {
+  Result<miit::IcpUpload> parsed = miit::DecodeUpload(decoded->text);
+  if (parsed && miit::RecordCount(*parsed) > miit::kMaxRecordsPerFile) {
     return Refuse(MsgCode::kOther, "more than 1000 records in one file");
   }
-
-  miit::IcpDownload download;
-  download.results = results;
-  const std::string file_name = fmt::format("BAJG{:010d}", sequence->value());
-  Result<miit::WirePayload> payload =
-      miit::EncodePayload(miit::EncodeDownload(download), {.entry_name = file_name});
-  if (!payload) return StoreFailure(payload.error());
-  const StoredUpload upload{sequence->value(), decoded->entry_name, request.payload(),
-                            decoded->text};
-  const QueuedFile files[] = {{file_name, *payload}};
-  if (Result<void> accepted =
-          store_.Accept(provider.isp_id, upload, files, clock_.Now().time_since_epoch().count());
-      !accepted) {
-    return StoreFailure(accepted.error());
-  }
+  const std::int64_t now = clock_.Now().time_since_epoch().count();
+  const std::int64_t seq = sequence->value();
+  Result<void> accepted = store_.Transact([&](Registry& r) -> Result<void> {
+    if (Result<void> stored = r.InsertUpload(provider.isp_id, seq, decoded->entry_name,
+                                             request.payload(), decoded->text, now);
+        !stored) {
+      return stored;
+    }
+    if (!parsed) {
+      // Nothing in the file can be read: its result is immediate (§5.3).
+      miit::IcpDownload download;
+      download.results = RefusedFile(decoded->entry_name, decoded->text, parsed.error());
+      Result<std::string> queued =
+          r.QueueFile(provider.isp_id, "BAJG", miit::EncodeDownload(download), now);
+      if (!queued) return std::unexpected(queued.error());
+      return {};
+    }
+    std::int64_t position = 0;
+    for (UploadRecord& record : SplitRecords(*parsed)) {
+      Filing filing;
+      filing.isp_id = provider.isp_id;
+      filing.data_sequence = seq;
+      filing.position = position++;
+      filing.operation = static_cast<std::int64_t>(record.operation);
+      filing.key = std::move(record.key);
+      filing.record = std::move(record.xml);
+      filing.created_at = now;
+      if (Result<std::int64_t> id = r.InsertFiling(filing); !id) {
+        return std::unexpected(id.error());
+      }
+    }
+    return {};
+  });
+  if (!accepted) return StoreFailure(accepted.error());
   return MethodReturn::Of(MsgCode::kSuccess);
 }
 
@@ -283,34 +281,116 @@ MethodReturn Service::DownloadAck(const Provider& provider, const miit::SoapRequ
   return MethodReturn::Of(MsgCode::kSuccess);
 }
 
-void AddRoutes(http::Router& router, Service& service) {
-  const std::string path(miit::kEndpoints.Name(miit::Endpoint::kUpDownLoad));
-  router.Add("POST", path, http::Access::kPublic, 64 << 20, [&service](const http::Request& r) {
-    Service::Answer answer = service.Handle(r.body);
-    http::Response response;
-    response.status = answer.fault ? 500 : 200;  // SOAP 1.1 §6.2: a Fault travels with 500
-    response.Set("Content-Type", "text/xml; charset=utf-8");
-    response.body = std::move(answer.envelope);
-    return response;
-  });
-  router.Add("GET", path, http::Access::kPublic, [path](const http::Request& r) {
-    http::Response response;
-    const std::string_view target = r.target;
-    const std::size_t query = target.find('?');
-    std::string q = query == std::string_view::npos ? "" : std::string(target.substr(query + 1));
-    std::transform(q.begin(), q.end(), q.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (q != "wsdl") {
-      response.status = 404;
-      response.Set("Content-Type", "text/plain; charset=utf-8");
-      response.body = "GET " + path + "?wsdl for the service description\n";
-      return response;
+MethodReturn Service::QueryBeianStatus(const miit::SoapRequest& request) {
+  const std::int64_t type = request.query_condition_type;
+  if (type < 0 || type > 11) return Refuse(MsgCode::kOther, "queryConditionType must be 0..11");
+  if (request.query_condition.size() < 4 || request.query_condition.size() > 255) {
+    return Refuse(MsgCode::kOther, "queryCondition must have 4 to 255 characters");
+  }
+  miit::StatusInfo info;
+  info.query_condition_type = type;
+  info.query_condition = request.query_condition;
+  Result<void> found = store_.Transact([&](Registry& r) -> Result<void> {
+    if (type == 0) {
+      Result<std::optional<DomainOwner>> owner = r.OwnerOfDomain(Lower(request.query_condition));
+      if (!owner) return std::unexpected(owner.error());
+      if (!owner->has_value()) return {};
+      Result<std::optional<Website>> website = r.WebsiteById((*owner)->wzid);
+      Result<std::optional<Subject>> subject = r.SubjectById((*owner)->ztid);
+      if (!website) return std::unexpected(website.error());
+      if (!subject) return std::unexpected(subject.error());
+      info.filed = 0;
+      info.subject_number = (*subject)->block.number;
+      info.website_name = (*website)->block.name;
+      info.website_number = (*website)->block.number;
+      return {};
     }
-    const std::string host(r.header("host").value_or("127.0.0.1"));
-    response.Set("Content-Type", "text/xml; charset=utf-8");
-    response.body =
-        miit::ServiceWsdl(miit::Endpoint::kUpDownLoad, fmt::format("http://{}{}", host, path));
-    return response;
+    // queryConditionType 1..11 are the certificate types Zjlx 1..11 (§2).
+    Result<std::optional<Subject>> subject = r.SubjectByCertificate(type, request.query_condition);
+    if (!subject) return std::unexpected(subject.error());
+    if (subject->has_value()) {
+      info.filed = 0;
+      info.subject_number = (*subject)->block.number;
+    }
+    return {};
   });
+  if (!found) return StoreFailure(found.error());
+  MethodReturn r = MethodReturn::Of(MsgCode::kSuccess);
+  r.status_info = std::move(info);
+  return r;
+}
+
+MethodReturn Service::VerifyBamm(const miit::SoapRequest& request) {
+  constexpr std::int64_t kTriesPerDay = 5;
+  const std::int64_t now = clock_.Now().time_since_epoch().count();
+  // bamm is the password as typed or its MD5 hex (§2, ambiguous): the registry keeps a hash
+  // of the MD5 hex, so both are checked the same way.
+  const std::string md5 = IsMd5Hex(request.bamm) ? Lower(request.bamm) : miit::Md5Hex(request.bamm);
+  Result<std::optional<bool>> verdict =
+      store_.Transact([&](Registry& r) -> Result<std::optional<bool>> {
+        Result<std::optional<Subject>> subject = r.SubjectByNumber(request.baxh);
+        if (!subject) return std::unexpected(subject.error());
+        if (!subject->has_value()) {
+          Result<std::optional<Website>> website = r.WebsiteByNumber(request.baxh);
+          if (!website) return std::unexpected(website.error());
+          if (website->has_value()) subject = r.SubjectById((*website)->ztid);
+          if (!subject) return std::unexpected(subject.error());
+        }
+        if (!subject->has_value() || (*subject)->cancelled) return std::optional<bool>(false);
+        const std::string number = *(*subject)->block.number;
+        Result<std::int64_t> failures = r.PasswordFailuresSince(number, now - 86400);
+        if (!failures) return std::unexpected(failures.error());
+        if (*failures >= kTriesPerDay) return std::optional<bool>();
+        Result<std::optional<std::string>> hash = r.PasswordHash(*(*subject)->block.bureau_id);
+        if (!hash) return std::unexpected(hash.error());
+        const bool right = hash->has_value() && hasher_.Verify(**hash, md5);
+        if (!right) {
+          if (Result<void> counted = r.AddPasswordFailure(number, now); !counted) {
+            return std::unexpected(counted.error());
+          }
+        }
+        return std::optional<bool>(right);
+      });
+  if (!verdict) return StoreFailure(verdict.error());
+  if (!verdict->has_value()) {
+    return Refuse(MsgCode::kPasswordTriesExceeded, "5 wrong passwords in 24 hours");
+  }
+  MethodReturn r = MethodReturn::Of(MsgCode::kSuccess);
+  r.verify_result = **verdict ? 0 : 1;
+  return r;
+}
+
+void AddRoutes(http::Router& router, Service& service) {
+  for (const miit::Endpoint endpoint : miit::kEndpoints.All()) {
+    const std::string path(miit::kEndpoints.Name(endpoint));
+    router.Add("POST", path, http::Access::kPublic, 64 << 20,
+               [&service, endpoint](const http::Request& r) {
+                 Service::Answer answer = service.Handle(endpoint, r.body);
+                 http::Response response;
+                 response.status = answer.fault ? 500 : 200;  // SOAP 1.1 §6.2: a Fault with 500
+                 response.Set("Content-Type", "text/xml; charset=utf-8");
+                 response.body = std::move(answer.envelope);
+                 return response;
+               });
+    router.Add("GET", path, http::Access::kPublic, [path, endpoint](const http::Request& r) {
+      http::Response response;
+      const std::string_view target = r.target;
+      const std::size_t query = target.find('?');
+      std::string q = query == std::string_view::npos ? "" : std::string(target.substr(query + 1));
+      std::transform(q.begin(), q.end(), q.begin(),
+                     [](unsigned char c) { return std::tolower(c); });
+      if (q != "wsdl") {
+        response.status = 404;
+        response.Set("Content-Type", "text/plain; charset=utf-8");
+        response.body = "GET " + path + "?wsdl for the service description\n";
+        return response;
+      }
+      const std::string host(r.header("host").value_or("127.0.0.1"));
+      response.Set("Content-Type", "text/xml; charset=utf-8");
+      response.body = miit::ServiceWsdl(endpoint, fmt::format("http://{}{}", host, path));
+      return response;
+    });
+  }
 }
 
 }  // namespace icp::bureau_sim

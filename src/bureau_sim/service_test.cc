@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <string>
 
+#include "bureau_sim/pipeline.h"
 #include "miit/authentication.h"
 #include "miit/messages.h"
 #include "miit/payload.h"
 #include "miit/result_code.h"
+#include "ports/testing/fake_password_hasher.h"
 
 namespace icp::bureau_sim {
 namespace {
@@ -81,9 +83,12 @@ class ServiceTest : public ::testing::Test {
     std::filesystem::create_directories(dir_);
     store_ = std::move(*Store::Open(dir_ / "bureau.db", 1));
     ASSERT_TRUE(store_->AddProvider(kIsp, "isp", kPassword, 1).has_value());
-    service_ = std::make_unique<Service>(*store_, clock_);
+    service_ = std::make_unique<Service>(*store_, clock_, hasher_);
+    pipeline_ =
+        std::make_unique<Pipeline>(*store_, hasher_, tokens_, sink_, nullptr, PipelineOptions{});
   }
   void TearDown() override {
+    pipeline_.reset();
     service_.reset();
     store_.reset();
     std::filesystem::remove_all(dir_);
@@ -122,10 +127,24 @@ class ServiceTest : public ::testing::Test {
     return download->results.value_or(miit::FilingResults{});
   }
 
+  void Tick() { ASSERT_TRUE(pipeline_->Tick(1'700'000'000).has_value()); }
+
+  class NoSink final : public MessageSink {
+   public:
+    Result<void> Deliver(std::string_view, std::string_view, std::string_view,
+                         std::int64_t) override {
+      return {};
+    }
+  };
+
   std::filesystem::path dir_;
   FixedClock clock_;
+  FakePasswordHasher hasher_;
+  FakeTokenSource tokens_;
+  NoSink sink_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Service> service_;
+  std::unique_ptr<Pipeline> pipeline_;
 };
 
 TEST_F(ServiceTest, AuthenticationRefusalsHaveTheirMsgCodes) {
@@ -149,6 +168,8 @@ TEST_F(ServiceTest, AnAcceptedUploadQueuesItsResultsUntilAcknowledged) {
   const std::string xml = miit::EncodeUpload(FirstFiling());
   EXPECT_EQ(service_->Call(UploadOf(xml, 1)).msg_code, 0);
   EXPECT_EQ((*store_->FindProvider(kIsp))->last_sequence, 1);
+  EXPECT_EQ(service_->Call(Signed(miit::Method::kDownload)).msg_code, 2);  // not looked at yet
+  Tick();
 
   const miit::FilingResults results = NextResults();
   ASSERT_EQ(results.records.size(), 1U);
@@ -174,6 +195,7 @@ TEST_F(ServiceTest, DownloadSaysWhetherMoreFilesWait) {
   const std::string xml = miit::EncodeUpload(FirstFiling());
   ASSERT_EQ(service_->Call(UploadOf(xml, 1)).msg_code, 0);
   ASSERT_EQ(service_->Call(UploadOf(xml, 2)).msg_code, 0);
+  Tick();
   MethodReturn first = service_->Call(Signed(miit::Method::kDownload));
   EXPECT_EQ(first.msg_code, 3);
   EXPECT_EQ(first.file_info->file_name, "BAJG0000000001");
@@ -205,6 +227,7 @@ TEST_F(ServiceTest, AResentUploadHasItsEffectOnce) {
   resent.pwd_hash = fresh.pwd_hash;
   EXPECT_EQ(service_->Call(resent).msg_code, 0);
   EXPECT_EQ(*store_->UploadCount(kIsp), 1);
+  Tick();
   EXPECT_EQ(store_->Waiting(kIsp, 10)->size(), 1U);
 
   // Other content under the number already used, or an older number: refused.
@@ -232,31 +255,37 @@ TEST_F(ServiceTest, PayloadRefusalsHaveTheirMsgCodesAndNoEffect) {
   EXPECT_EQ(*store_->UploadCount(kIsp), 0);
 }
 
-TEST_F(ServiceTest, IntakeFindsWhatTheBureauCanCheckItself) {
-  miit::SubjectBlock no_leader = Subject();
-  no_leader.leader.name.reset();
-  miit::WebsiteBlock elsewhere = Website();
-  elsewhere.home_url = "www.other.cn";
-  const miit::FilingResults found =
-      Intake(kIsp, "XZBA0001", miit::EncodeUpload(FirstFiling(no_leader, elsewhere)));
-  ASSERT_EQ(found.records.size(), 1U);
-  std::vector<std::int64_t> codes;
-  for (const miit::ResultItem& item : found.records[0].items) codes.push_back(item.code);
-  EXPECT_EQ(codes, (std::vector<std::int64_t>{1044, 1041}));
-  EXPECT_EQ(found.records[0].Outcome(), miit::ResultClass::kReturned);
+// A file the bureau cannot read has its result at once; the records of one it can read are
+// decided by the pipeline (pipeline_test.cc).
+TEST_F(ServiceTest, AnUnreadableFileIsAnsweredAtOnce) {
+  const std::string broken = "<UploadData version=\"V.3.0\"><ICP><XZBA/></ICP></UploadData>";
+  ASSERT_EQ(service_->Call(UploadOf(broken, 1, "XZBA0002")).msg_code, 0);
+  miit::FilingResults results = NextResults();
+  ASSERT_EQ(results.records.size(), 1U);
+  EXPECT_EQ(results.records[0].items[0].code, 5001);
+  EXPECT_EQ(results.records[0].items[0].description, "XZBA0002");
+  EXPECT_EQ(results.records[0].operation, 1);
 
-  const miit::FilingResults other = Intake(7, "XZBA0001", miit::EncodeUpload(FirstFiling()));
-  EXPECT_EQ(other.records[0].items[0].code, 5003);
+  const Result<miit::IcpUpload> version = miit::DecodeUpload("<UploadData version=\"V.2.0\"/>");
+  ASSERT_FALSE(version.has_value());
+  EXPECT_EQ(RefusedFile("X", "<UploadData/>", version.error()).records[0].items[0].code, 5004);
+}
 
-  const miit::FilingResults broken =
-      Intake(kIsp, "XZBA0002", "<UploadData version=\"V.3.0\"><ICP><XZBA/></ICP></UploadData>");
-  ASSERT_EQ(broken.records.size(), 1U);
-  EXPECT_EQ(broken.records[0].items[0].code, 5001);
-  EXPECT_EQ(broken.records[0].items[0].description, "XZBA0002");
-  EXPECT_EQ(broken.records[0].operation, 1);
-
-  const miit::FilingResults version = Intake(kIsp, "XZBA0003", "<UploadData version=\"V.2.0\"/>");
-  EXPECT_EQ(version.records[0].items[0].code, 5004);
+TEST_F(ServiceTest, AFileIsSplitIntoOneFilingPerRecord) {
+  miit::IcpUpload two = FirstFiling();
+  two.first_filings.push_back(two.first_filings[0]);
+  two.first_filings[1].subject.isp_id = 70002;
+  miit::Cancellation cancel;
+  cancel.kind = miit::CancelKind::kWebsite;
+  cancel.record_id = 4001;
+  cancel.reason = 1;
+  two.cancellations.push_back(cancel);
+  const std::vector<UploadRecord> records = SplitRecords(two);
+  ASSERT_EQ(records.size(), 3U);
+  EXPECT_EQ(records[1].key, "70002");
+  EXPECT_EQ(records[2].operation, miit::Operation::kCancelWebsite);
+  EXPECT_EQ(records[2].key, "4001");
+  EXPECT_EQ(miit::DecodeUpload(records[1].xml)->first_filings[0].subject.isp_id, 70002);
 }
 
 TEST_F(ServiceTest, WhatIsNotACallOfThisServiceIsAFault) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "bureau_sim/registry.h"
 #include "miit/payload.h"
 #include "storage/sql/connection.h"
 #include "storage/sql/migrator.h"
@@ -76,6 +77,26 @@ class Store {
   // The provider's unacknowledged files, oldest first, at most `limit`.
   Result<std::vector<QueuedFile>> Waiting(std::int64_t isp_id, std::size_t limit);
   Result<AckOutcome> Acknowledge(std::int64_t isp_id, std::string_view file_name, std::int64_t now);
+
+  // ---- the registry (registry.h) ----
+  // Runs `body(Registry&)` in one write transaction: committed when it returns a value,
+  // rolled back when it returns an error. `body` returns a Result.
+  template <typename F>
+  auto Transact(F&& body) -> decltype(body(std::declval<Registry&>())) {
+    std::lock_guard lock(mutex_);
+    if (Result<void> begun = connection_->Begin(); !begun) return std::unexpected(begun.error());
+    Registry registry(*connection_);
+    auto result = body(registry);
+    if (!result) {
+      (void)connection_->Rollback();
+      return result;
+    }
+    if (Result<void> committed = connection_->Commit(); !committed) {
+      (void)connection_->Rollback();
+      return std::unexpected(committed.error());
+    }
+    return result;
+  }
 
  private:
   explicit Store(std::unique_ptr<sql::Connection> connection)

@@ -1,19 +1,28 @@
 // icp-bureau: the stand-in for the bureau's side (管局 + MIIT) of MIIT's enterprise interface
-// V3.0 (docs/bureau-protocol.md, "icp-bureau"). `serve` answers the SOAP upload/download
-// service on loopback until SIGTERM or SIGINT; `providers add` opens a provider's account.
+// V3.0 (docs/bureau-protocol.md, "icp-bureau"). `serve` answers the SOAP services on loopback
+// until SIGTERM or SIGINT and decides filings in the background; `providers add` opens a
+// provider's account; `review`, `lists`, `estate` and `import` work on the registry.
 #include <signal.h>
 
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <CLI/CLI.hpp>
 
+#include <boost/json.hpp>
+#include <condition_variable>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <mutex>
 #include <random>
 #include <string>
 #include <thread>
 
+#include "bureau_sim/import.h"
+#include "bureau_sim/lists.h"
+#include "bureau_sim/pipeline.h"
+#include "bureau_sim/review_api.h"
 #include "bureau_sim/service.h"
 #include "bureau_sim/store.h"
 // ---- the portal part: SMS verification, the sink, the portal stand-in, test hooks ----
@@ -23,6 +32,7 @@
 #include "bureau_sim/sms_store.h"
 // ---- end of the portal part ----
 #include "clock.h"
+#include "crypto/sodium_password_hasher.h"
 #include "http/dispatcher.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -49,6 +59,67 @@ icp::Result<std::unique_ptr<icp::bureau_sim::Store>> OpenStore(const std::string
                                       NowSeconds(clock));
 }
 
+// ---- registry (h-registry): the pipeline's options, its ports, the background tick ----
+
+struct RegistryFlags {
+  std::string protocol = "extended";  // --protocol extended | v3.0-strict
+  std::string auto_review = "off";    // --auto-review off | approve | return
+  std::int64_t review_delay = 0;      // --review-delay SECONDS
+  int tick_ms = 200;                  // --tick-ms
+};
+
+icp::bureau_sim::PipelineOptions PipelineOptionsOf(const RegistryFlags& flags) {
+  icp::bureau_sim::PipelineOptions o;
+  o.protocol = flags.protocol == "v3.0-strict" ? icp::bureau_sim::Protocol::kStrict
+                                               : icp::bureau_sim::Protocol::kExtended;
+  o.auto_review = flags.auto_review == "approve"  ? icp::bureau_sim::AutoReview::kApprove
+                  : flags.auto_review == "return" ? icp::bureau_sim::AutoReview::kReturn
+                                                  : icp::bureau_sim::AutoReview::kOff;
+  o.review_delay_seconds = flags.review_delay;
+  return o;
+}
+
+// The filing password's hash: argon2id at libsodium's interactive limits.
+std::unique_ptr<icp::PasswordHasher> MakeHasher() {
+  icp::Result<icp::crypto::SodiumPasswordHasher> hasher =
+      icp::crypto::SodiumPasswordHasher::Create(icp::crypto::Argon2Limits{});
+  if (!hasher) return nullptr;
+  return std::make_unique<icp::crypto::SodiumPasswordHasher>(std::move(*hasher));
+}
+
+// Calls pipeline.Tick every `tick_ms` until Stop().
+class Ticker {
+ public:
+  Ticker(icp::bureau_sim::Pipeline& pipeline, icp::Clock& clock, int tick_ms)
+      : thread_([this, &pipeline, &clock, tick_ms] {
+          std::unique_lock lock(mutex_);
+          while (!stopping_) {
+            lock.unlock();
+            icp::Result<icp::bureau_sim::TickReport> report = pipeline.Tick(NowSeconds(clock));
+            if (!report) spdlog::error("pipeline tick failed: {}", report.error().message);
+            lock.lock();
+            wake_.wait_for(lock, std::chrono::milliseconds(tick_ms), [this] { return stopping_; });
+          }
+        }) {}
+  void Stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  ~Ticker() { Stop(); }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// ---- end registry ----
+
 // ---- the portal part ----
 // What `serve` takes for the portal stand-in and its test hooks.
 struct PortalFlags {
@@ -68,7 +139,7 @@ icp::Result<std::unique_ptr<icp::bureau_sim::SmsStore>> OpenSmsStore(const std::
 // ---- end of the portal part ----
 
 int Serve(const std::string& data_dir, const std::string& address, std::uint16_t port,
-          const PortalFlags& portal) {
+          const RegistryFlags& registry_flags, const PortalFlags& portal) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("icp-bureau"));
   // The serve clock: the system's, moved forward only by the test hooks (POST /test/clock).
   icp::RealClock system_clock;
@@ -78,15 +149,30 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
     PrintError("cannot open the store", store.error());
     return 1;
   }
-  icp::bureau_sim::Service service(**store, clock);
-  icp::http::Router router;
-  icp::bureau_sim::AddRoutes(router, service);
-  // ---- the portal part ----
+  std::unique_ptr<icp::PasswordHasher> hasher = MakeHasher();
+  if (!hasher) {
+    std::cerr << "icp-bureau: libsodium refused the password hashing limits\n";
+    return 1;
+  }
+  icp::crypto::SodiumTokenSource tokens;
+  // ---- the portal part: SMS verification and the message sink over the same file ----
   icp::Result<std::unique_ptr<icp::bureau_sim::SmsStore>> sms = OpenSmsStore(data_dir, clock);
   if (!sms) {
     PrintError("cannot open the SMS store", sms.error());
     return 1;
   }
+  // ---- end of the portal part ----
+  icp::bureau_sim::Service service(**store, clock, *hasher);
+  // The pipeline's SMS verification and messages: the portal stand-in's store (the pipeline
+  // itself makes no verification in v3.0-strict).
+  icp::bureau_sim::Pipeline pipeline(**store, *hasher, tokens, **sms, sms->get(),
+                                     PipelineOptionsOf(registry_flags));
+  icp::http::Router router;
+  icp::bureau_sim::AddRoutes(router, service);
+  const char* review_token = std::getenv("ICP_BUREAU_REVIEW_TOKEN");
+  icp::bureau_sim::AddReviewRoutes(router, **store, pipeline, clock,
+                                   review_token == nullptr ? "" : review_token);
+  // ---- the portal part ----
   if (icp::Result<void> ok = icp::bureau_sim::CheckFaultOptions(portal.faults); !ok) {
     PrintError("bad fault options", ok.error());
     return 2;
@@ -133,10 +219,12 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
     spdlog::info("received signal {}: shutting down", signal);
     server.Stop();
   });
+  Ticker ticker(pipeline, clock, registry_flags.tick_ms);
   std::cout << "icp-bureau " << ICP_VERSION << " serving " << data_dir << "/bureau.db\n"
             << "listening on http://" << address << ":" << *listening << std::endl;
   server.Run();
   waiter.join();
+  ticker.Stop();
   std::cout << "stopped" << std::endl;
   return 0;
 }
@@ -164,8 +252,156 @@ int AddProvider(const std::string& data_dir, std::int64_t isp_id, const std::str
     return 1;
   }
   std::cout << "provider " << isp_id << " (" << user_name << ") added\n";
+  // registry: a provider new to the bureau downloads the estate it already serves first.
+  icp::Result<std::vector<std::string>> estate =
+      icp::bureau_sim::SendEstate(**store, isp_id, NowSeconds(clock));
+  if (!estate) {
+    PrintError("cannot queue the provider's estate", estate.error());
+    return 1;
+  }
+  if (!estate->empty()) std::cout << estate->size() << " BASJ file(s) of its estate queued\n";
   return 0;
 }
+
+// ---- registry (h-registry): review, lists, estate, import ----
+
+struct RegistryCommand {
+  std::string state = "review";
+  std::int64_t filing_id = 0;
+  std::string reviewer = "管局审核员";
+  std::vector<std::string> reasons;
+  std::string domain;
+  std::string reason;
+  std::string unfiled;
+  std::string ip;
+  std::int64_t isp_id = 0;
+  std::int64_t certificate_type = 0;
+  std::string certificate_number;
+  std::string name;
+  std::string file;
+  std::size_t batch = 1000;
+};
+
+int PrintFiles(icp::Result<std::vector<std::string>> files, std::string_view what) {
+  if (!files) {
+    PrintError(what, files.error());
+    return 1;
+  }
+  for (const std::string& f : *files) std::cout << "queued " << f << "\n";
+  if (files->empty()) std::cout << "nothing queued (already listed)\n";
+  return 0;
+}
+
+int ReviewList(icp::bureau_sim::Store& store, const RegistryCommand& c) {
+  const std::optional<icp::bureau_sim::FilingState> state =
+      icp::bureau_sim::kFilingStates.FromName(c.state);
+  if (!state) {
+    std::cerr << "icp-bureau: --state is one of intake, sms_pending, review, approved, returned\n";
+    return 2;
+  }
+  std::int64_t after = 0;
+  while (true) {
+    icp::Result<std::vector<icp::bureau_sim::Filing>> page = store.Transact(
+        [&](icp::bureau_sim::Registry& r) { return r.FilingsIn(*state, after, 500); });
+    if (!page) {
+      PrintError("cannot list filings", page.error());
+      return 1;
+    }
+    for (const icp::bureau_sim::Filing& f : *page) {
+      std::cout << boost::json::serialize(icp::bureau_sim::FilingJson(f, false)) << "\n";
+      after = f.id;
+    }
+    if (page->size() < 500) return 0;
+  }
+}
+
+int ReviewShow(icp::bureau_sim::Store& store, const RegistryCommand& c) {
+  icp::Result<std::optional<icp::bureau_sim::Filing>> f =
+      store.Transact([&](icp::bureau_sim::Registry& r) { return r.FilingById(c.filing_id); });
+  if (!f) {
+    PrintError("cannot read the filing", f.error());
+    return 1;
+  }
+  if (!f->has_value()) {
+    std::cerr << "icp-bureau: no filing " << c.filing_id << "\n";
+    return 1;
+  }
+  std::cout << boost::json::serialize(icp::bureau_sim::FilingJson(**f, true)) << "\n";
+  return 0;
+}
+
+// Records the decision; the serving icp-bureau applies it on its next tick.
+int ReviewDecide(icp::bureau_sim::Store& store, const RegistryCommand& c, bool approve,
+                 std::int64_t now) {
+  std::vector<icp::bureau_sim::Reason> reasons;
+  for (const std::string& text : c.reasons) {
+    icp::Result<icp::bureau_sim::Reason> reason = icp::bureau_sim::ParseReasonArgument(text);
+    if (!reason) {
+      PrintError("bad --reason", reason.error());
+      return 2;
+    }
+    reasons.push_back(std::move(*reason));
+  }
+  if (!approve && reasons.empty()) {
+    std::cerr << "icp-bureau: a return needs at least one --reason JGDM[@PATH]:TEXT\n";
+    return 2;
+  }
+  icp::Result<void> recorded = store.Transact([&](icp::bureau_sim::Registry& r) {
+    return r.RecordDecision(c.filing_id, approve ? "approve" : "return", reasons, c.reviewer, now);
+  });
+  if (!recorded) {
+    PrintError("cannot record the decision", recorded.error());
+    return 1;
+  }
+  std::cout << "filing " << c.filing_id << ": " << (approve ? "approval" : "return")
+            << " recorded; the serving icp-bureau applies it on its next tick\n";
+  return 0;
+}
+
+int ListsAdd(icp::bureau_sim::Store& store, const RegistryCommand& c, std::int64_t now) {
+  const int given = !c.domain.empty() + !c.unfiled.empty() + (c.certificate_type != 0);
+  if (given != 1) {
+    std::cerr << "icp-bureau: give one of --domain, --unfiled (with --ip) or "
+                 "--certificate-type with --certificate-number\n";
+    return 2;
+  }
+  if (!c.domain.empty()) {
+    return PrintFiles(icp::bureau_sim::BlacklistDomain(store, c.domain, c.reason, now),
+                      "cannot list the domain");
+  }
+  if (!c.unfiled.empty()) {
+    return PrintFiles(
+        icp::bureau_sim::ReportUnfiledSite(
+            store, c.unfiled, c.ip,
+            c.isp_id == 0 ? std::nullopt : std::optional<std::int64_t>(c.isp_id), now),
+        "cannot report the site");
+  }
+  return PrintFiles(icp::bureau_sim::BlacklistSubject(store, c.certificate_type,
+                                                      c.certificate_number, c.name, now),
+                    "cannot list the subject");
+}
+
+int Import(icp::bureau_sim::Store& store, const RegistryCommand& c, std::int64_t now) {
+  std::ifstream in(c.file);
+  if (!in) {
+    std::cerr << "icp-bureau: cannot read " << c.file << "\n";
+    return 2;
+  }
+  std::unique_ptr<icp::PasswordHasher> hasher = MakeHasher();
+  if (!hasher) return 1;
+  icp::Result<icp::bureau_sim::ImportReport> report =
+      icp::bureau_sim::ImportRecords(store, in, *hasher, now, c.batch);
+  if (!report) {
+    PrintError("import stopped", report.error());
+    return 1;
+  }
+  for (const std::string& p : report->problems) std::cerr << p << "\n";
+  std::cout << report->lines << " line(s): " << report->imported << " imported, "
+            << report->unchanged << " unchanged, " << report->refused << " refused\n";
+  return report->refused == 0 ? 0 : 1;
+}
+
+// ---- end registry ----
 
 }  // namespace
 
@@ -182,6 +418,22 @@ int main(int argc, char** argv) {
     serve->add_option("--port", port, "TCP port (0 picks a free one)")->check(CLI::Range(0, 65535));
     serve->add_option("--address", address, "address to listen on");
     serve->add_option("--data-dir", data_dir, "directory of the store (bureau.db)");
+    // registry (h-registry): the pipeline's flags.
+    RegistryFlags registry_flags;
+    serve->add_option("--protocol", registry_flags.protocol, "extended (default) or v3.0-strict")
+        ->check(CLI::IsMember({"extended", "v3.0-strict"}));
+    serve
+        ->add_option("--auto-review", registry_flags.auto_review,
+                     "decide filings in review automatically: off, approve or return")
+        ->check(CLI::IsMember({"off", "approve", "return"}));
+    serve
+        ->add_option("--review-delay", registry_flags.review_delay,
+                     "seconds a filing waits in review before the automatic decision")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{31'536'000}));
+    serve
+        ->add_option("--tick-ms", registry_flags.tick_ms,
+                     "milliseconds between two passes of the filing pipeline")
+        ->check(CLI::Range(10, 600'000));
     // ---- the portal part ----
     PortalFlags portal;
     serve->add_flag("--test-hooks", portal.test_hooks,
@@ -208,13 +460,82 @@ int main(int argc, char** argv) {
     add->add_option("--password", password,
                     "the password pwdHash is made from (or ICP_BUREAU_PROVIDER_PASSWORD)");
     add->add_option("--data-dir", data_dir, "directory of the store (bureau.db)");
+
+    // registry (h-registry): review, lists, estate, import.
+    RegistryCommand rc;
+    CLI::App* review = app.add_subcommand("review", "The bureau reviewer's decisions");
+    review->require_subcommand(1);
+    CLI::App* review_list = review->add_subcommand("list", "Filings in a state (JSON lines)");
+    review_list->add_option("--state", rc.state, "intake, sms_pending, review (default), ...");
+    CLI::App* review_show = review->add_subcommand("show", "One filing with its record");
+    CLI::App* review_approve = review->add_subcommand("approve", "Approve a filing in review");
+    CLI::App* review_return = review->add_subcommand("return", "Return a filing in review");
+    for (CLI::App* sub : {review_show, review_approve, review_return}) {
+      sub->add_option("id", rc.filing_id, "the filing's id")->required();
+    }
+    for (CLI::App* sub : {review_approve, review_return}) {
+      sub->add_option("--reviewer", rc.reviewer, "the reviewer's name (Gjsh/Shrxm)");
+    }
+    review_return
+        ->add_option("--reason", rc.reasons,
+                     "JGDM[@PATH]:TEXT, e.g. 1002@websites[0].name:网站名称不规范 (repeatable)")
+        ->required();
+    CLI::App* lists = app.add_subcommand("lists", "Blacklists and unfiled sites (HMDLB, WBAWZLB)");
+    lists->require_subcommand(1);
+    CLI::App* lists_add = lists->add_subcommand("add", "List a domain, a subject or a site");
+    lists_add->add_option("--domain", rc.domain, "blacklist a domain (HMDLB to every provider)");
+    lists_add->add_option("--reason", rc.reason, "why the domain is listed");
+    lists_add->add_option("--unfiled", rc.unfiled, "report an unfiled site's domain (WBAWZLB)");
+    lists_add->add_option("--ip", rc.ip, "the unfiled site's IPv4 address");
+    lists_add->add_option("--isp-id", rc.isp_id, "the provider whose network serves it");
+    lists_add->add_option("--certificate-type", rc.certificate_type,
+                          "blacklist a subject by its certificate type (Zjlx)");
+    lists_add->add_option("--certificate-number", rc.certificate_number, "and number");
+    lists_add->add_option("--name", rc.name, "the blacklisted subject's name");
+    CLI::App* estate = app.add_subcommand("estate", "A provider's filed estate");
+    estate->require_subcommand(1);
+    CLI::App* estate_send =
+        estate->add_subcommand("send", "Queue BASJ of every website the provider serves");
+    estate_send->add_option("--isp-id", rc.isp_id, "the provider")->required();
+    CLI::App* import = app.add_subcommand("import", "Import filed records (JSON Lines)");
+    import->add_option("file", rc.file, "the JSON Lines file")->required();
+    import->add_option("--batch", rc.batch, "lines per transaction")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
+    std::vector<CLI::App*> registry_commands = {
+        review_list, review_show, review_approve, review_return, lists_add, estate_send, import};
+    for (CLI::App* sub : registry_commands) {
+      sub->add_option("--data-dir", data_dir, "directory of the store (bureau.db)");
+    }
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
       const int code = app.exit(e);
       return code == 0 ? 0 : 2;
     }
-    if (serve->parsed()) return Serve(data_dir, address, static_cast<std::uint16_t>(port), portal);
+    if (serve->parsed()) {
+      return Serve(data_dir, address, static_cast<std::uint16_t>(port), registry_flags, portal);
+    }
+    // registry (h-registry).
+    for (CLI::App* sub : registry_commands) {
+      if (!sub->parsed()) continue;
+      icp::RealClock clock;
+      icp::Result<std::unique_ptr<icp::bureau_sim::Store>> store = OpenStore(data_dir, clock);
+      if (!store) {
+        PrintError("cannot open the store", store.error());
+        return 1;
+      }
+      const std::int64_t now = NowSeconds(clock);
+      if (sub == review_list) return ReviewList(**store, rc);
+      if (sub == review_show) return ReviewShow(**store, rc);
+      if (sub == review_approve) return ReviewDecide(**store, rc, true, now);
+      if (sub == review_return) return ReviewDecide(**store, rc, false, now);
+      if (sub == lists_add) return ListsAdd(**store, rc, now);
+      if (sub == estate_send) {
+        return PrintFiles(icp::bureau_sim::SendEstate(**store, rc.isp_id, now),
+                          "cannot queue the estate");
+      }
+      return Import(**store, rc, now);
+    }
     if (add->parsed()) {
       return AddProvider(data_dir, isp_id, user_name.empty() ? std::to_string(isp_id) : user_name,
                          password);

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end test of `icp-bureau serve` with an independent client (issue 10, first step).
+"""End-to-end test of `icp-bureau serve` with an independent client (issue 10).
 
 The client is what a provider's own system would be: Python's standard library only. It builds
 the SOAP 1.1 envelopes by hand, and the payload as BUREAU-PROTOCOL.md §1.5 says: the XML
@@ -10,8 +10,15 @@ The XZBA is built from the fields of an application document of data/rules/cases
 Checks: the WSDL at ?wsdl; a wrong pwdHash refused with msg_code 5; a dataSequence gap answered
 14 with the missing numbers; an accepted upload; the same upload resent has its effect once
 (one upload, one result file); querypreviousupload names it; download gets the BAJG with the
-record's result (9001, accepted for review), again until acknowledged; ack; then nothing (2).
-A second upload breaking a field rule the bureau checks itself gets 1041 in its BAJG.
+record's result (9001, accepted for review), again until acknowledged; ack; then 9011 (SMS
+verification pending), each leader's code read from the sink (serve --test-hooks) and entered on
+the portal stand-in, 9012 (verified). The automatic review (--auto-review approve) approves
+it: BAJG 1001 with Gjsh Shjg=1 and BASJ with the numbers issued (subject and -1) and every bureau id; the registry answers
+isp_querybeianstatus (by domain) and isp_verifybamm (the password mailed to the subject
+leader, read from the stand-in's message sink, right and wrong); the reviewer API lists the
+approved filing (with its bearer token only). A second upload breaking a field rule the bureau checks itself
+gets 1041 in its BAJG; the same subject filed again gets 1003 and 1005 (subject and domain
+filed already).
 
 Usage: bureau_test.py PATH_TO_ICP_BUREAU SOURCE_DIR
 Every check that fails is reported, and the exit status is 1 then (never a skip).
@@ -22,12 +29,16 @@ import io
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import string
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 import zipfile
@@ -35,6 +46,7 @@ from xml.sax.saxutils import escape
 
 BUREAU, SOURCE = sys.argv[1], sys.argv[2]
 ISP_ID, USER, PASSWORD = 440000000123, "isp440", "口令secret01"
+TOKEN = "reviewer-token-e2e"
 PATH = "/ISPWebService/upDownLoad"
 NS = "urn:beian:miit-enterprise-interface:3.0"
 failures = []
@@ -112,7 +124,7 @@ class Client:
     def __init__(self, base: str, password: str = PASSWORD):
         self.base, self.password = base, password
 
-    def call(self, method: str, **params) -> ET.Element:
+    def call(self, method: str, path: str = PATH, **params) -> ET.Element:
         nonce = rand_val()
         fields = [("ispId", ISP_ID), ("userName", USER), ("randVal", nonce),
                   ("pwdHash", pwd_hash(self.password, nonce))] + list(params.items())
@@ -122,7 +134,7 @@ class Client:
                     f'xmlns:tns="{NS}"><soapenv:Body><tns:{method}>{body}</tns:{method}>'
                     "</soapenv:Body></soapenv:Envelope>")
         request = urllib.request.Request(
-            self.base + PATH, data=envelope.encode("utf-8"), method="POST",
+            self.base + path, data=envelope.encode("utf-8"), method="POST",
             headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": '""'})
         with urllib.request.urlopen(request, timeout=20) as response:
             answer = ET.fromstring(response.read())
@@ -136,6 +148,23 @@ class Client:
         return self.call("isp_upload", beianInfo=info, beianInfoHash=info_hash,
                          dataSequence=sequence, encryptAlgorithm=0, hashAlgorithm=0,
                          compressionFormat=0)
+
+
+def file_of(ret: ET.Element) -> ET.Element:
+    """The downloaded file of a download's fileInfos, parsed."""
+    info = ret.find("fileInfos")
+    text = unpack(info.findtext("beianInfo"), info.findtext("beianInfoHash"))
+    return ET.fromstring(text.split("?>", 1)[1])
+
+
+def next_download(client, seconds: float = 15.0) -> ET.Element:
+    """Downloads until a file comes (the bureau decides in the background)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        ret = client.call("isp_download", hashAlgorithm=0)
+        if ret.find("fileInfos") is not None or time.monotonic() > deadline:
+            return ret
+        time.sleep(0.1)
 
 
 def code(ret: ET.Element) -> int:
@@ -162,8 +191,13 @@ def main() -> int:
                                 "--user-name", USER, "--data-dir", data_dir],
                                env=env, capture_output=True, text=True, timeout=20)
         check(added.returncode == 0, f"providers add ({added.stderr.strip()})")
-        server = subprocess.Popen([BUREAU, "serve", "--port", "0", "--data-dir", data_dir],
-                                  stdout=subprocess.PIPE, text=True)
+        log_path = os.path.join(data_dir, "serve.log")
+        log = open(log_path, "w", encoding="utf-8")
+        server = subprocess.Popen([BUREAU, "serve", "--port", "0", "--data-dir", data_dir,
+                                   "--auto-review", "approve", "--review-delay", "1",
+                                   "--tick-ms", "50", "--test-hooks"],
+                                  stdout=subprocess.PIPE, stderr=log, text=True,
+                                  env=dict(os.environ, ICP_BUREAU_REVIEW_TOKEN=TOKEN))
         try:
             base = None
             for line in server.stdout:
@@ -171,21 +205,52 @@ def main() -> int:
                     base = line.split()[-1]
                     break
             check(base is not None and base.startswith("http://127.0.0.1:"), f"listening: {base}")
-            run(base, case)
+            run(base, case, log_path)
         finally:
             server.send_signal(signal.SIGTERM)
             rc = server.wait(timeout=20)
+            log.close()
             check(rc == 0, f"SIGTERM stops icp-bureau with 0 (got {rc})")
         # The bureau's own count: the resent upload was stored once.
         db = sqlite3.connect(os.path.join(data_dir, "bureau.db"))
         stored = db.execute("SELECT data_sequence FROM uploads ORDER BY 1").fetchall()
         db.close()
-        check(stored == [(1,), (2,)], f"the bureau stored uploads 1 and 2 once each (got {stored})")
+        check(stored == [(1,), (2,), (3,)],
+              f"the bureau stored uploads 1, 2 and 3 once each (got {stored})")
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
 
-def run(base: str, case: dict) -> None:
+def sink_messages(base: str, to: str) -> list:
+    """The stand-in's messages to a mobile or an address (serve --test-hooks)."""
+    url = base + "/test/messages?to=" + urllib.parse.quote(to)
+    with urllib.request.urlopen(url, timeout=20) as response:
+        return json.loads(response.read())["messages"]
+
+
+def verify_sms(base: str, case: dict) -> None:
+    """Enters each leader's code on the portal: mobile, code, last six of the certificate
+    (the leaders carry none in this XZBA, so the subject's)."""
+    app = case["application"]
+    tail = app["subject"]["certificate"]["number"][-6:]
+    mobiles = dict.fromkeys([app["subject"]["principal"]["mobile"],
+                             app["websites"][0]["principal"]["mobile"]])
+    for mobile in mobiles:
+        texts = [m["text"] for m in sink_messages(base, mobile)]
+        found = re.search(r"核验码为(\d{6})", texts[-1]) if texts else None
+        check(found is not None, f"an SMS code was sent to {mobile}")
+        body = json.dumps({"mobile": mobile, "code": found.group(1) if found else "",
+                           "certificate_tail": tail}).encode("utf-8")
+        request = urllib.request.Request(base + "/portal/api/sms/verify", data=body,
+                                         method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            outcome = json.loads(response.read())["outcome"]
+        check(outcome in ("verified_others_pending", "all_verified"),
+              f"the portal takes {mobile}'s code ({outcome})")
+
+
+def run(base: str, case: dict, log_path: str) -> None:
     with urllib.request.urlopen(base + PATH + "?wsdl", timeout=20) as response:
         wsdl = response.read().decode("utf-8")
     check("isp_upload" in wsdl and base + PATH in wsdl, "GET ?wsdl names isp_upload and the address")
@@ -210,26 +275,106 @@ def run(base: str, case: dict) -> None:
           previous.findtext("fileInfos/return_FileName") == "XZBA0001",
           "querypreviousupload: last accepted 1, its file XZBA0001")
 
-    download = client.call("isp_download", hashAlgorithm=0)
+    download = next_download(client)
     check(code(download) == 1, f"one file waits: msg_code 1 (got {code(download)})")
     name = download.findtext("fileInfos/return_FileName")
     results = results_of(download)
-    check(results == [("1", "70001", ["9001"])],
-          f"BAJG: one XZBA record, IspZtid 70001, accepted for review 9001 (got {results})")
+    check(results == [("1", "70001", ["9001"]), ("1", "70001", ["9011"])],
+          "BAJG: the XZBA record (IspZtid 70001) accepted for review, 9001, and its SMS "
+          f"verification pending, 9011 (got {results})")
     resent = client.call("isp_download", hashAlgorithm=0)
     check(resent.findtext("fileInfos/return_FileName") == name,
           "an unacknowledged file is downloaded again")
     ack = client.call("isp_downloadack", hashAlgorithm=0, fileName=name)
     check(code(ack) == 0, f"downloadack {name} (got {code(ack)})")
+
+    # SMS verification (BUREAU-PROTOCOL §7.4.1): 9011 while the leaders' codes wait, each
+    # entered on the portal stand-in (codes read from the sink through the test hooks), 9012.
+    verify_sms(base, case)
+    verified = next_download(client)
+    check(results_of(verified) == [("1", "70001", ["9012"])], "BAJG 9012: SMS verified")
+    client.call("isp_downloadack", hashAlgorithm=0,
+                fileName=verified.findtext("fileInfos/return_FileName"))
+
+    # The automatic review approves it after its delay: BAJG 1001 and BASJ in one file.
+    approved = next_download(client)
+    check(approved.find("fileInfos") is not None, "the approval is downloaded")
+    doc = file_of(approved)
+    jg = [(j.findtext("Czlx"), j.findtext("Bs"), [x.findtext("Jgdm") for x in j.iter("Jgxx")])
+          for j in doc.iter("Jg_xx")]
+    check(jg == [("1", "70001", ["1001"])], f"BAJG 1001 for IspZtid 70001 (got {jg})")
+    gjsh = doc.find(".//GJSHS/Gjsh")
+    check(gjsh is not None and gjsh.findtext("Shjg") == "1" and gjsh.findtext("Jlid") == "70001",
+          "Gjsh: Shjg=1 (approved) for Jlid 70001")
+    zt = doc.find(".//BASJ/Baxx/Zt_xx")
+    wz = doc.find(".//BASJ/Baxx/Wz_xx")
+    province = case["application"]["subject"]["region_code"][:2]
+    prefixes = {"11": "京", "31": "沪", "44": "粤", "33": "浙", "51": "蜀", "32": "苏"}
+    number = zt.findtext("Baxh") if zt is not None else ""
+    year = time.gmtime(time.time() + 8 * 3600).tm_year
+    check(number == f"{prefixes.get(province, '?')}ICP备{year}000001号",
+          f"the subject's number is its province's first of the year (got {number})")
+    check(wz is not None and wz.findtext("Baxh") == number + "-1", "the website's number is -1")
+    ids = {tag: (doc.find(f".//BASJ//{tag}") is not None and
+                 (doc.findtext(f".//BASJ//{tag}") or "").isdigit())
+           for tag in ("Ztid", "Wzid", "Ymid", "Jrid", "Ipid", "IspZtid", "IspWzid")}
+    check(all(ids.values()), f"BASJ carries every bureau id and the provider's ids ({ids})")
+    check(doc.findtext(".//BASJ//Jr_xx/Ispid") == str(ISP_ID), "the access names its provider")
+    ack = client.call("isp_downloadack", hashAlgorithm=0,
+                      fileName=approved.findtext("fileInfos/return_FileName"))
+    check(code(ack) == 0, "the approval is acknowledged")
     empty = client.call("isp_download", hashAlgorithm=0)
     check(code(empty) == 2 and empty.find("fileInfos") is None,
-          f"after the ack, nothing to download: 2 (got {code(empty)}); the resend had no effect")
+          f"after the acks, nothing to download: 2 (got {code(empty)}); the resend had no effect")
+
+    # The registry answers the two status services on their own endpoints.
+    domain = case["application"]["websites"][0]["domains"][0]
+    status = client.call("isp_querybeianstatus", path="/BeianStatusWebService/queryBeianStatus",
+                         hashAlgorithm=0, queryConditionType=0, queryCondition=domain)
+    info = status.find("StatusInfo")
+    check(code(status) == 0 and info is not None and info.findtext("Bazt") == "0" and
+          info.findtext("Wzbah") == number + "-1",
+          f"querybeianstatus {domain}: filed (Bazt 0) with its website number")
+    leader_email = case["application"]["subject"]["principal"]["email"]
+    mailed = [m["text"] for m in sink_messages(base, leader_email) if "ICP备案密码：" in m["text"]]
+    password = mailed[-1].split("ICP备案密码：", 1)[1].split("。", 1)[0] if mailed else ""
+    check(password != "", "the filing password was mailed to the subject leader")
+    verify = "/BeianStatusWebService/verifyBamm"
+    right = client.call("isp_verifybamm", path=verify, hashAlgorithm=0, baxh=number, bamm=password)
+    check(right.findtext("VerifyRes") == "0", "verifybamm with the mailed password: 0 (right)")
+    wrong_password = client.call("isp_verifybamm", path=verify, hashAlgorithm=0, baxh=number,
+                                 bamm=hashlib.md5(b"wrong").hexdigest())
+    check(wrong_password.findtext("VerifyRes") == "1", "verifybamm with another password: 1")
+
+    # The reviewer API: the approved filing, with the bearer token only.
+    api = base + "/bureau/api/filings?state=approved"
+    try:
+        urllib.request.urlopen(api, timeout=20)
+        check(False, "the reviewer API refuses a call without the token")
+    except urllib.error.HTTPError as e:
+        check(e.code == 401, f"the reviewer API refuses a call without the token: 401 (got {e.code})")
+    request = urllib.request.Request(api, headers={"Authorization": "Bearer " + TOKEN})
+    with urllib.request.urlopen(request, timeout=20) as response:
+        listed = json.load(response)["filings"]
+    check([(f["id"], f["state"], f["reviewer"]) for f in listed] == [(1, "approved", "自动审核")],
+          f"the reviewer API lists the approved filing (got {listed})")
 
     # The bureau's own field rule: the home page must name one of the domains (1041).
     bad = first_filing_xml(case, 70011, home_url="http://www.not-our-domain.cn")
     check(code(client.upload(bad, 2, "XZBA0002")) == 0, "a second XZBA is accepted as number 2")
-    second = results_of(client.call("isp_download", hashAlgorithm=0))
-    check(second == [("1", "70011", ["1041"])], f"its BAJG says 1041 (got {second})")
+    second_file = next_download(client)
+    second = results_of(second_file)
+    # (It is also the subject and the domain filed already: 1003 and 1005.)
+    check(second == [("1", "70011", ["1003", "1041", "1005"])],
+          f"its BAJG says 1041 among the registry's conflicts (got {second})")
+    client.call("isp_downloadack", hashAlgorithm=0,
+                fileName=second_file.findtext("fileInfos/return_FileName"))
+    # The same subject again: already filed (a sponsor conflict, 1003).
+    check(code(client.upload(first_filing_xml(case, 70021), 3, "XZBA0003")) == 0,
+          "a third XZBA is accepted as number 3")
+    third = results_of(next_download(client))
+    check(third == [("1", "70021", ["1003", "1005"])],
+          f"the subject and its domain filed already: 1003, 1005 (got {third})")
 
 
 if __name__ == "__main__":
