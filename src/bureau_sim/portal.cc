@@ -1,15 +1,19 @@
 #include "bureau_sim/portal.h"
 
+#include <fmt/format.h>
+
 #include <boost/json.hpp>
 
 #include <charconv>
 #include <limits>
+#include <set>
 #include <string_view>
 #include <vector>
 
 #include "codec/json_reader.h"
 #include "http/api_support.h"
 #include "http/responses.h"
+#include "miit/code_tables.h"
 
 namespace icp::bureau_sim {
 namespace {
@@ -62,6 +66,8 @@ label { display: block; margin: .4em 0; } input { margin-left: .5em; }
 <p class="note">本页面为 Beian 的管局模拟服务（icp-bureau）提供的工信部门户替身，仅用于测试与演示，
 不属于《企业系统接口规范（3.0版）》。</p>
 
+<p><a href="/portal/query">公共查询：备案信息查询</a></p>
+
 <section id="sms">
 <h2>备案短信核验</h2>
 <form id="sms-verify">
@@ -79,6 +85,19 @@ label { display: block; margin: .4em 0; } input { margin-left: .5em; }
 <output id="sms-resend-result"></output>
 </section>
 
+<section id="password">
+<h2>找回备案密码</h2>
+<form id="password-recover">
+<label>备案/许可证号（不含网站序号，如 -1）<input name="number" required></label>
+<label>证件类型<select name="certificate_type">
+@CERTIFICATE_OPTIONS@</select></label>
+<label>证件号码<input name="certificate_number" required></label>
+<label>手机号码<input name="mobile" inputmode="numeric" maxlength="11" required></label>
+<button type="submit">找回</button>
+</form>
+<output id="password-recover-result"></output>
+</section>
+
 <script>
 async function post(path, form, out, show) {
   const body = Object.fromEntries(new FormData(form).entries());
@@ -94,6 +113,19 @@ document.getElementById("sms-verify").addEventListener("submit", e => {
   post("/portal/api/sms/verify", e.target, document.getElementById("sms-verify-result"),
        d => d.message_zh);
 });
+document.getElementById("password-recover").addEventListener("submit", e => {
+  e.preventDefault();
+  const form = e.target;
+  const body = Object.fromEntries(new FormData(form).entries());
+  body.certificate_type = Number(body.certificate_type);
+  fetch("/portal/api/password/recover", {method: "POST",
+        headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)})
+    .then(r => r.json().then(d => ({ok: r.ok, d})))
+    .then(({ok, d}) => {
+      document.getElementById("password-recover-result").textContent = ok ? d.message_zh :
+          ((d.violations || []).map(x => x.message_zh || x.message).join("；") || d.detail);
+    });
+});
 document.getElementById("sms-resend").addEventListener("submit", e => {
   e.preventDefault();
   post("/portal/api/sms/resend", e.target, document.getElementById("sms-resend-result"),
@@ -106,8 +138,25 @@ document.getElementById("sms-resend").addEventListener("submit", e => {
 
 }  // namespace
 
+// The page with the certificate types of the code tables (BUREAU-PROTOCOL.md §5.5) as options.
+const std::string& Page() {
+  static const std::string page = [] {
+    std::string options;
+    std::set<std::int64_t> seen;
+    for (const miit::CodeTables::Row* row : miit::CodeTables::Builtin().Rows("certificate")) {
+      if (!seen.insert(row->id).second) continue;
+      options += fmt::format("<option value=\"{}\">{}</option>\n", row->id, row->label);
+    }
+    std::string text(kPage);
+    const std::string_view marker = "@CERTIFICATE_OPTIONS@";
+    text.replace(text.find(marker), marker.size(), options);
+    return text;
+  }();
+  return page;
+}
+
 http::Response PortalPage(const http::Request&) {
-  http::Response response = http::TextResponse(std::string(kPage), "text/html; charset=utf-8");
+  http::Response response = http::TextResponse(Page(), "text/html; charset=utf-8");
   response.Set("Cache-Control", "no-store");
   return response;
 }

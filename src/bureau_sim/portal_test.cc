@@ -91,6 +91,10 @@ TEST_F(PortalTest, ThePageIsChineseHtmlAndPostsToTheApi) {
   EXPECT_NE(page.body.find("备案短信核验"), std::string::npos);
   EXPECT_NE(page.body.find("/portal/api/sms/verify"), std::string::npos);
   EXPECT_NE(page.body.find("/portal/api/sms/resend"), std::string::npos);
+  EXPECT_NE(page.body.find("/portal/query"), std::string::npos);
+  EXPECT_NE(page.body.find("/portal/api/password/recover"), std::string::npos);
+  EXPECT_NE(page.body.find("<option value=\"2\">居民身份证</option>"), std::string::npos);
+  EXPECT_EQ(page.body.find("@CERTIFICATE_OPTIONS@"), std::string::npos);
 }
 
 TEST_F(PortalTest, VerifyAnswersEachVerifierAndTheLast) {

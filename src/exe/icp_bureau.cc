@@ -29,6 +29,8 @@
 #include "bureau_sim/faults.h"
 #include "bureau_sim/offset_clock.h"
 #include "bureau_sim/portal.h"
+#include "bureau_sim/portal_registry.h"
+#include "bureau_sim/public_query.h"
 #include "bureau_sim/sms_store.h"
 // ---- end of the portal part ----
 #include "clock.h"
@@ -187,6 +189,15 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
     router = icp::bureau_sim::WithFaults(router, faults);
   }
   icp::bureau_sim::AddPortalRoutes(router, **sms, clock);
+  // The public query and the filing-password recovery over the registry.
+  icp::Result<std::unique_ptr<icp::bureau_sim::PublicQuery>> public_query =
+      icp::bureau_sim::PublicQuery::Open(std::filesystem::path(data_dir) / "bureau.db");
+  if (!public_query) {
+    PrintError("cannot open the public query", public_query.error());
+    return 1;
+  }
+  icp::bureau_sim::PasswordRecovery recovery(**store, *hasher, tokens, **sms);
+  icp::bureau_sim::AddRegistryPortalRoutes(router, **public_query, recovery, clock);
   if (portal.test_hooks) {
     spdlog::warn("test hooks on: /test/ reads every message and moves the clock");
     icp::bureau_sim::AddTestHookRoutes(router, **sms, clock);

@@ -11,7 +11,9 @@ password is the vector's is authenticated with the vector's hash, and refused wi
 one); a dataSequence gap answered 14 with the missing numbers; an upload accepted; the same
 upload resent has its effect once (one stored upload, one result file); querypreviousupload;
 download and ack; nothing left afterwards; isp_querybeianstatus and isp_verifybamm on their
-endpoints.
+endpoints; then the SMS code entered on the portal, the automatic approval, FACTS §10.4's public
+query (domain, number, unit name, batch, page) and seed 004's password recovery (every
+mismatch "该备案信息不存在", then a new password that verifybamm takes instead of the old).
 
 Usage: bureau_zeep_test.py PATH_TO_ICP_BUREAU SOURCE_DIR
 Every check that fails is reported, and the exit status is 1 then (never a skip).
@@ -22,12 +24,16 @@ import io
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import string
 import subprocess
 import sys
 import tempfile
+import urllib.error
+import urllib.parse
+import urllib.request
 import time
 import xml.etree.ElementTree as ET
 import zipfile
@@ -154,7 +160,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as data_dir:
         add_provider(data_dir, ISP_ID, USER, PASSWORD)
         add_provider(data_dir, VECTOR_ISP_ID, str(VECTOR_ISP_ID), VECTOR_PASSWORD)
-        server = subprocess.Popen([BUREAU, "serve", "--port", "0", "--data-dir", data_dir],
+        server = subprocess.Popen([BUREAU, "serve", "--port", "0", "--data-dir", data_dir,
+                                   "--auto-review", "approve", "--review-delay", "0",
+                                   "--tick-ms", "50", "--test-hooks"],
                                   stdout=subprocess.PIPE, text=True)
         try:
             base = None
@@ -175,7 +183,8 @@ def main() -> int:
                             (ISP_ID,)).fetchone()[0]
         db.close()
         check(stored == [(1,)], f"the bureau stored upload 1 once (got {stored})")
-        check(queued == 1, f"one result file for the upload and its resend (got {queued})")
+        check(queued == 3, "three result files for the upload and its resend: accepted with SMS "
+                           f"pending, SMS verified, approved (got {queued})")
     print(f"{len(failures)} failure(s)")
     return 1 if failures else 0
 
@@ -240,6 +249,29 @@ def run(base: str, case: dict) -> None:
     reack = provider.call("isp_downloadack", hashAlgorithm=0, fileName=name)
     check(code(reack) == 0, f"a second ack of the same file is 0 (got {code(reack)})")
 
+    # The leader verifies on the portal; the automatic review approves: the numbers come in BASJ.
+    app = case["application"]
+    mobile = app["subject"]["principal"]["mobile"]
+    tail = app["subject"]["certificate"]["number"][-6:]
+    sms = [m["text"] for m in portal(base, "GET", "/test/messages?to=" + mobile)[1]["messages"]]
+    found = re.search(r"核验码为(\d{6})", sms[-1]) if sms else None
+    check(found is not None, "the leader's SMS code is in the sink")
+    status, entered = portal(base, "POST", "/portal/api/sms/verify",
+                             {"mobile": mobile, "code": found.group(1) if found else "",
+                              "certificate_tail": tail})
+    check(status == 200 and entered["outcome"] == "all_verified", f"SMS verified ({entered})")
+    number = ""
+    for _ in range(2):  # 9012, then the approval with BASJ
+        got = next_file(provider)
+        text = unpack(got.findtext("fileInfos/beianInfo"), got.findtext("fileInfos/beianInfoHash"))
+        doc = ET.fromstring(text.split("?>", 1)[1])
+        number = doc.findtext(".//BASJ/Baxx/Zt_xx/Baxh") or number
+        provider.call("isp_downloadack", hashAlgorithm=0,
+                      fileName=got.findtext("fileInfos/return_FileName"))
+    check(number.endswith("号") and "ICP备" in number, f"approved with number {number}")
+    public_query(base, case, number)
+    recovery(base, case, number, ISP_ID)
+
     # The two status services, each from its own WSDL.
     status_client = zeep.Client(base + "/BeianStatusWebService/queryBeianStatus?wsdl")
     status = Provider(status_client.service, ISP_ID, USER, PASSWORD).call(
@@ -255,6 +287,83 @@ def run(base: str, case: dict) -> None:
     check(code(bamm) == 0 and bamm.findtext("VerifyRes") == "1",
           f"verifybamm of an unknown number: VerifyRes 1 (got {code(bamm)} "
           f"{bamm.findtext('VerifyRes')})")
+
+
+def portal(base: str, method: str, path: str, body=None):
+    """A call of the portal stand-in's JSON API: (status, decoded body)."""
+    data = None if body is None else json.dumps(body).encode("utf-8")
+    request = urllib.request.Request(base + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as response:
+            raw = response.read()
+            is_json = "json" in response.headers.get("Content-Type", "")
+            return response.status, json.loads(raw) if is_json else raw.decode("utf-8")
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read())
+
+
+def next_file(provider: Provider) -> ET.Element:
+    deadline = time.monotonic() + 15
+    while True:
+        ret = provider.call("isp_download", hashAlgorithm=0)
+        if ret.find("fileInfos") is not None or time.monotonic() > deadline:
+            return ret
+        time.sleep(0.1)
+
+
+def public_query(base: str, case: dict, number: str) -> None:
+    """FACTS §10.4's public query: by domain, number and unit name; batch; the page."""
+    app = case["application"]
+    domain, name = app["websites"][0]["domains"][0], app["subject"]["name"]
+    status, page = portal(base, "GET", "/portal/api/query?condition=" + domain)
+    record = page["list"][0] if status == 200 and page["list"] else {}
+    check(status == 200 and page["total"] == 1 and record.get("mainLicence") == number and
+          record.get("serviceLicence") == number + "-1" and record.get("unitName") == name and
+          record.get("domain") == domain and record.get("natureName") == "企业" and
+          record.get("limitAccess") == "否",
+          f"the public query by domain returns MIIT's fields ({page})")
+    by_number = portal(base, "GET", "/portal/api/query?by=number&condition=" +
+                       urllib.parse.quote(number))[1]
+    by_name = portal(base, "GET", "/portal/api/query?condition=" + urllib.parse.quote(name[:4]) +
+                     "&page_size=1")[1]
+    check(by_number["total"] == 1 and by_name["total"] == 1 and by_name["isLastPage"],
+          "by number and by part of the unit name, with pages")
+    status, batch = portal(base, "POST", "/portal/api/query/batch",
+                           {"conditions": [domain, number + "-1", "nobody-filed-this.cn"]})
+    totals = [r["total"] for r in batch["results"]] if status == 200 else []
+    check(totals == [1, 1, 0], f"a batch answers each condition ({totals})")
+    status, html = portal(base, "GET", "/portal/query?condition=" + urllib.parse.quote(number))
+    check(status == 200 and domain in html and "主办单位名称" in html, "the query page lists it")
+
+
+def recovery(base: str, case: dict, number: str, isp_id: int) -> None:
+    """Seed 004: the number without -N, the certificate and the mobile must all match."""
+    app = case["application"]
+    right = {"number": number, "certificate_type": 1,
+             "certificate_number": app["subject"]["certificate"]["number"],
+             "mobile": app["subject"]["principal"]["mobile"]}
+    for field, value in (("number", number + "-1"), ("certificate_type", 2),
+                         ("certificate_number", "91110000MA00000000"), ("mobile", "13999999999")):
+        status, body = portal(base, "POST", "/portal/api/password/recover", {**right, field: value})
+        zh = body.get("violations", [{}])[0].get("message_zh") if status == 404 else None
+        check(zh == "该备案信息不存在，请确认输入内容", f"recovery with a wrong {field}: {zh}")
+    email = app["subject"]["principal"]["email"]
+    mailed = [m["text"] for m in portal(base, "GET", "/test/messages?to=" + email)[1]["messages"]]
+    old = mailed[-1].split("ICP备案密码：", 1)[1].split("。", 1)[0] if mailed else ""
+    status, body = portal(base, "POST", "/portal/api/password/recover", right)
+    check(status == 200, f"recovery with the filed number, certificate and mobile ({body})")
+    texts = [m["text"] for m in
+             portal(base, "GET", "/test/messages?to=" + right["mobile"])[1]["messages"]]
+    found = re.search(r"新的备案密码为：([^。]+)。", texts[-1]) if texts else None
+    new = found.group(1) if found else ""
+    check(new != "" and new != old, "a new password is sent to the leader's mobile")
+    bamm = zeep.Client(base + "/BeianStatusWebService/verifyBamm?wsdl").service
+    caller = Provider(bamm, isp_id, USER, PASSWORD)
+    check(caller.call("isp_verifybamm", hashAlgorithm=0, baxh=number,
+                      bamm=new).findtext("VerifyRes") == "0", "verifybamm takes the new password")
+    check(caller.call("isp_verifybamm", hashAlgorithm=0, baxh=number,
+                      bamm=old).findtext("VerifyRes") == "1", "and no longer the old one")
 
 
 def utf8_hash() -> str:
