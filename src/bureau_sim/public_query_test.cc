@@ -129,7 +129,8 @@ TEST_F(PublicQueryTest, ByUnitNameWithPages) {
   QueryPage second = Find(QueryBy::kUnitName, "示例", 2, 2);
   EXPECT_TRUE(second.is_last_page);
   EXPECT_EQ(Domains(second), (std::vector<std::string>{"example.com.cn", "example.sh.cn"}));
-  EXPECT_EQ(Find(QueryBy::kUnitName, "100%").total, 0) << "% is a character, not a wildcard";
+  EXPECT_EQ(Find(QueryBy::kUnitName, "北京_例").total, 0) << "_ is a character, not a wildcard";
+  EXPECT_EQ(Find(QueryBy::kUnitName, "示例%").total, 0) << "% is a character, not a wildcard";
 }
 
 TEST_F(PublicQueryTest, BadConditionsAndPagesAreNamed) {
