@@ -229,10 +229,9 @@ Result<void> SmsStore::Start(std::int64_t filing_id, std::span<const SmsRecipien
                           "the mobile must be 11 digits starting 13 to 19",
                           "手机号码须为以13至19开头的11位数字"});
     }
-    if (CertificateTail(r.certificate_number).empty()) {
+    if (!r.certificate_number.empty() && CertificateTail(r.certificate_number).empty()) {
       problems.push_back({at + ".certificate_number", "sms.recipients",
-                          "the certificate number must be non-empty UTF-8 text",
-                          "证件号码不能为空"});
+                          "the certificate number must be UTF-8 text", "证件号码须为UTF-8文本"});
     }
     if (r.role.size() > 128 || r.name.size() > 128) {
       problems.push_back({at, "sms.recipients", "the role and the name have at most 128 bytes",
@@ -365,7 +364,7 @@ Result<SmsEntryOutcome> SmsStore::Enter(std::string_view mobile, std::string_vie
       const sql::Value params[] = {c.filing_id, std::string(mobile), tail};
       Result<sql::Rows> leader = connection_->Query(
           "SELECT 1 FROM sms_recipients WHERE filing_id = $1 AND mobile = $2 "
-          "AND certificate_tail = $3",
+          "AND certificate_tail IN ($3, '')",
           params);
       if (!leader) return std::unexpected(leader.error());
       if (!leader->empty()) matched.push_back(c.filing_id);

@@ -83,7 +83,8 @@ class SmsStore final : public SmsVerifier, public MessageSink {
                        std::int64_t now) override;
 
   // One entry on the portal at `now`. The mobile picks the pending verifications that sent
-  // it a code; a right code with the right last six characters verifies that mobile, anything
+  // it a code; a right code with the right last six characters verifies that mobile (a leader
+  // the filing gave no certificate number for verifies with mobile + code), anything
   // else is a wrong entry counted against each of them. kInvalidArgument (rules
   // "sms.mobile", "sms.code", "sms.certificate_tail", each on its field) for a malformed
   // entry, which is not counted; kNotFound (rule "sms.mobile") when no verification waits for

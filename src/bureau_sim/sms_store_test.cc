@@ -141,6 +141,18 @@ TEST_F(SmsStoreTest, EveryMobileVerifiesThenTheVerificationPasses) {
   EXPECT_EQ(State(7, kT0 + 2 * kSmsWindowSeconds), SmsState::kVerified) << "decided once";
 }
 
+// The SmsVerifier's contract refuses only a recipient without a mobile: a leader the filing
+// gives no certificate number for (an XZWZ whose Wz_Fzr has no Fzr_zjhm) verifies with mobile
+// and code, whatever six characters come with them.
+TEST_F(SmsStoreTest, ALeaderWithoutACertificateVerifiesWithMobileAndCode) {
+  const SmsRecipient website_leader[] = {{"Wz_xx[0]/Wz_Fzr", "李四", kWebsiteMobile, ""}};
+  ASSERT_TRUE(store_->Start(9, website_leader, kT0).has_value());
+  EXPECT_EQ(Enter(kWebsiteMobile, WrongCode(kWebsiteMobile), "123456", kT0 + 1).kind, Kind::kWrong);
+  EXPECT_EQ(Enter(kWebsiteMobile, LastCode(kWebsiteMobile), "123456", kT0 + 2).kind,
+            Kind::kAllVerified);
+  EXPECT_EQ(State(9, kT0 + 3), SmsState::kVerified);
+}
+
 TEST_F(SmsStoreTest, TheSixthWrongEntryFailsTheVerification) {
   ASSERT_TRUE(store_->Start(7, TwoLeaders(kWebsiteMobile), kT0).has_value());
   const std::string right = LastCode(kSubjectMobile);

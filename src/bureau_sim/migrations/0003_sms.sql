@@ -45,7 +45,8 @@ BEGIN
 END;
 
 -- Who must verify (the pipeline's choice for the filing's type): each leader with the mobile
--- that gets the code and the last six characters of the certificate number the portal asks.
+-- that gets the code and the last six characters of the certificate number the portal asks
+-- ('' when the filing gives the bureau no certificate for that leader: mobile + code then).
 CREATE TABLE sms_recipients (
   filing_id INTEGER NOT NULL REFERENCES sms_verifications (filing_id),
   position INTEGER NOT NULL CHECK (position >= 0),
@@ -53,7 +54,7 @@ CREATE TABLE sms_recipients (
   name TEXT NOT NULL CHECK (length(name) <= 128),
   mobile TEXT NOT NULL CHECK (length(mobile) = 11 AND mobile GLOB '1[3-9][0-9]*'
                               AND mobile NOT GLOB '*[^0-9]*'),
-  certificate_tail TEXT NOT NULL CHECK (length(certificate_tail) BETWEEN 1 AND 6),
+  certificate_tail TEXT NOT NULL CHECK (length(certificate_tail) BETWEEN 0 AND 6),
   PRIMARY KEY (filing_id, position)
 ) STRICT;
 
