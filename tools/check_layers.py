@@ -59,6 +59,11 @@ THIRD_PARTY["cli"] += POSIX + ["termios.h"]
 # icpctl's client of icpd: libcurl, in cli/curl_http_client.cc only.
 THIRD_PARTY["cli"] += ["curl/"]
 
+# Single headers a layer may include from a folder it may not: bureau_sim/'s portal reads its
+# JSON bodies with codec's JsonReader, which depends on base only (the rest of codec/ maps the
+# domain, which bureau_sim never sees).
+PROJECT_FILES = {"bureau_sim": ["codec/json_reader.h"]}
+
 # Tests beside the code may use the in-memory store as their fake (STYLE.md §2.8).
 TEST_PROJECT = {"app": ["storage"], "http": ["storage"], "cli": ["storage"]}
 
@@ -101,6 +106,8 @@ def check_file(path: pathlib.Path, rel: pathlib.PurePosixPath) -> list[str]:
             allowed = PROJECT[layer]
             if allowed is not None and rel.name.endswith("_test.cc"):
                 allowed = allowed + TEST_PROJECT.get(layer, [])
+            if header in PROJECT_FILES.get(layer, []):
+                continue
             if allowed is not None and top != layer and top not in allowed:
                 errors.append(f"{rel}:{number}: {layer}/ may not include {header} "
                               f"(allowed: {', '.join([layer] + allowed)})")

@@ -7,6 +7,7 @@
 namespace icp::embedded {
 std::string_view bureau_sim_0001_init();
 std::string_view bureau_sim_0002_registry();
+std::string_view bureau_sim_0003_sms();  // SMS verification and the message sink (sms_store.h)
 }  // namespace icp::embedded
 
 namespace icp::bureau_sim {
@@ -41,6 +42,7 @@ std::span<const sql::Migration> Migrations() {
   static const sql::Migration kMigrations[] = {
       {1, "0001_init", embedded::bureau_sim_0001_init()},
       {2, "0002_registry", embedded::bureau_sim_0002_registry()},
+      {3, "0003_sms", embedded::bureau_sim_0003_sms()},
   };
   return kMigrations;
 }

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <random>
 #include <string>
 #include <thread>
 
@@ -24,6 +25,14 @@
 #include "bureau_sim/review_api.h"
 #include "bureau_sim/service.h"
 #include "bureau_sim/store.h"
+// ---- the portal part: SMS verification, the sink, the portal stand-in, test hooks ----
+#include "bureau_sim/faults.h"
+#include "bureau_sim/offset_clock.h"
+#include "bureau_sim/portal.h"
+#include "bureau_sim/portal_registry.h"
+#include "bureau_sim/public_query.h"
+#include "bureau_sim/sms_store.h"
+// ---- end of the portal part ----
 #include "clock.h"
 #include "crypto/sodium_password_hasher.h"
 #include "http/dispatcher.h"
@@ -80,17 +89,6 @@ std::unique_ptr<icp::PasswordHasher> MakeHasher() {
   return std::make_unique<icp::crypto::SodiumPasswordHasher>(std::move(*hasher));
 }
 
-// Until the portal stand-in's sink is wired here: the bureau's messages (a first filing's
-// password) go to the log, which is where an operator of this stand-in reads them.
-class LogMessageSink final : public icp::bureau_sim::MessageSink {
- public:
-  icp::Result<void> Deliver(std::string_view channel, std::string_view to, std::string_view text,
-                            std::int64_t) override {
-    spdlog::info("message by {} to {}: {}", channel, to, text);
-    return {};
-  }
-};
-
 // Calls pipeline.Tick every `tick_ms` until Stop().
 class Ticker {
  public:
@@ -124,10 +122,30 @@ class Ticker {
 
 // ---- end registry ----
 
+// ---- the portal part ----
+// What `serve` takes for the portal stand-in and its test hooks.
+struct PortalFlags {
+  bool test_hooks = false;  // /test/ endpoints: the sink's messages, the settable clock
+  icp::bureau_sim::FaultOptions faults;  // around the SOAP endpoints
+};
+
+// The SMS verifier and message sink over the store's file: codes from the operating system's
+// random generator.
+icp::Result<std::unique_ptr<icp::bureau_sim::SmsStore>> OpenSmsStore(const std::string& data_dir,
+                                                                     icp::Clock& clock) {
+  auto device = std::make_shared<std::random_device>();
+  return icp::bureau_sim::SmsStore::Open(
+      std::filesystem::path(data_dir) / "bureau.db",
+      [device] { return (std::uint64_t{(*device)()} << 32) | (*device)(); }, NowSeconds(clock));
+}
+// ---- end of the portal part ----
+
 int Serve(const std::string& data_dir, const std::string& address, std::uint16_t port,
-          const RegistryFlags& registry_flags) {
+          const RegistryFlags& registry_flags, const PortalFlags& portal) {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("icp-bureau"));
-  icp::RealClock clock;
+  // The serve clock: the system's, moved forward only by the test hooks (POST /test/clock).
+  icp::RealClock system_clock;
+  icp::bureau_sim::OffsetClock clock(system_clock);
   icp::Result<std::unique_ptr<icp::bureau_sim::Store>> store = OpenStore(data_dir, clock);
   if (!store) {
     PrintError("cannot open the store", store.error());
@@ -139,17 +157,52 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
     return 1;
   }
   icp::crypto::SodiumTokenSource tokens;
-  LogMessageSink sink;
+  // ---- the portal part: SMS verification and the message sink over the same file ----
+  icp::Result<std::unique_ptr<icp::bureau_sim::SmsStore>> sms = OpenSmsStore(data_dir, clock);
+  if (!sms) {
+    PrintError("cannot open the SMS store", sms.error());
+    return 1;
+  }
+  // ---- end of the portal part ----
   icp::bureau_sim::Service service(**store, clock, *hasher);
-  // SMS verification: the portal stand-in's SmsVerifier is passed here (null: none, 9001 then
-  // review).
-  icp::bureau_sim::Pipeline pipeline(**store, *hasher, tokens, sink, nullptr,
+  // The pipeline's SMS verification and messages: the portal stand-in's store (the pipeline
+  // itself makes no verification in v3.0-strict).
+  icp::bureau_sim::Pipeline pipeline(**store, *hasher, tokens, **sms, sms->get(),
                                      PipelineOptionsOf(registry_flags));
   icp::http::Router router;
   icp::bureau_sim::AddRoutes(router, service);
   const char* review_token = std::getenv("ICP_BUREAU_REVIEW_TOKEN");
   icp::bureau_sim::AddReviewRoutes(router, **store, pipeline, clock,
                                    review_token == nullptr ? "" : review_token);
+  // ---- the portal part ----
+  if (icp::Result<void> ok = icp::bureau_sim::CheckFaultOptions(portal.faults); !ok) {
+    PrintError("bad fault options", ok.error());
+    return 2;
+  }
+  icp::bureau_sim::FaultInjector faults(portal.faults);
+  if (portal.faults.any()) {
+    spdlog::warn(
+        "fault injection on: error rate {}, drop rate {}, latency {} ms, duplicate "
+        "downloads {}, seed {}",
+        portal.faults.error_rate, portal.faults.drop_rate, portal.faults.latency_ms,
+        portal.faults.duplicate_download_rate, portal.faults.seed);
+    router = icp::bureau_sim::WithFaults(router, faults);
+  }
+  icp::bureau_sim::AddPortalRoutes(router, **sms, clock);
+  // The public query and the filing-password recovery over the registry.
+  icp::Result<std::unique_ptr<icp::bureau_sim::PublicQuery>> public_query =
+      icp::bureau_sim::PublicQuery::Open(std::filesystem::path(data_dir) / "bureau.db");
+  if (!public_query) {
+    PrintError("cannot open the public query", public_query.error());
+    return 1;
+  }
+  icp::bureau_sim::PasswordRecovery recovery(**store, *hasher, tokens, **sms);
+  icp::bureau_sim::AddRegistryPortalRoutes(router, **public_query, recovery, clock);
+  if (portal.test_hooks) {
+    spdlog::warn("test hooks on: /test/ reads every message and moves the clock");
+    icp::bureau_sim::AddTestHookRoutes(router, **sms, clock);
+  }
+  // ---- end of the portal part ----
   icp::http::Metrics metrics;
   const icp::http::Dispatcher dispatcher(router, metrics);
 
@@ -392,6 +445,20 @@ int main(int argc, char** argv) {
         ->add_option("--tick-ms", registry_flags.tick_ms,
                      "milliseconds between two passes of the filing pipeline")
         ->check(CLI::Range(10, 600'000));
+    // ---- the portal part ----
+    PortalFlags portal;
+    serve->add_flag("--test-hooks", portal.test_hooks,
+                    "serve /test/ endpoints (the sink's messages, a settable clock): tests only");
+    serve->add_option("--fault-error-rate", portal.faults.error_rate,
+                      "share of SOAP calls answered with a server Fault, not processed (0-1)");
+    serve->add_option("--fault-drop-rate", portal.faults.drop_rate,
+                      "share of SOAP calls processed whose answer is dropped (0-1)");
+    serve->add_option("--fault-latency-ms", portal.faults.latency_ms,
+                      "delay before each SOAP call is processed");
+    serve->add_option("--fault-duplicate-downloads", portal.faults.duplicate_download_rate,
+                      "share of acknowledged download files delivered once more (0-1)");
+    serve->add_option("--fault-seed", portal.faults.seed, "seed of the fault decisions");
+    // ---- end of the portal part ----
 
     CLI::App* providers = app.add_subcommand("providers", "Provider accounts");
     providers->require_subcommand(1);
@@ -457,7 +524,7 @@ int main(int argc, char** argv) {
       return code == 0 ? 0 : 2;
     }
     if (serve->parsed()) {
-      return Serve(data_dir, address, static_cast<std::uint16_t>(port), registry_flags);
+      return Serve(data_dir, address, static_cast<std::uint16_t>(port), registry_flags, portal);
     }
     // registry (h-registry).
     for (CLI::App* sub : registry_commands) {

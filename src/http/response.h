@@ -12,6 +12,10 @@ struct Response {
   int status = 200;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Set by a handler that must not answer: the server closes the connection without writing
+  // anything (icp-bureau's fault injection drops responses, BUREAU-PROTOCOL.md's hard case of
+  // a call processed whose answer never arrives).
+  bool drop_connection = false;
 
   // Replaces any header named `name` (case-insensitive) with one value.
   void Set(std::string name, std::string value);

@@ -268,6 +268,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
     dispatcher.Admit(request);
     Response response = co_await RunHandler(request);
     dispatcher.Record(request, response);
+    if (response.drop_connection) break;  // no answer at all: the connection just closes
     const bool again = keep_alive && !stopping;
     bhttp::response<bhttp::string_body> message = ToMessage(std::move(response), again);
     c->stream.expires_after(options.read_timeout);

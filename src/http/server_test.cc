@@ -75,6 +75,11 @@ class ServerTest : public ::testing::Test {
     });
     router_.Add("GET", "/fast", Access::kPublic,
                 [](const Request&) { return TextResponse("fast", "text/plain"); });
+    router_.Add("GET", "/drop", Access::kPublic, [](const Request&) {
+      Response r = TextResponse("never sent", "text/plain");
+      r.drop_connection = true;
+      return r;
+    });
     // An upload route: its own, larger body limit (Router::Add with max_body_bytes).
     router_.Add("POST", "/upload", Access::kPublic, 20, [](const Request& q) {
       return TextResponse(std::to_string(q.body.size()) + " bytes", "text/plain");
@@ -113,6 +118,13 @@ TEST_F(ServerTest, AnswersASlowHandlerWith503AtItsDeadline) {
   EXPECT_NE(answer.find("\"rule\":\"request.handler-timeout\""), std::string::npos) << answer;
   EXPECT_NE(answer.find("X-Frame-Options: DENY"), std::string::npos) << answer;
   // The network thread is free meanwhile: another request is answered at once.
+  EXPECT_TRUE(Exchange(port, "GET /fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
+                  .starts_with("HTTP/1.1 200 "));
+}
+
+TEST_F(ServerTest, ADroppedResponseClosesTheConnectionWithoutAByte) {
+  const std::uint16_t port = Start(ServerOptions{});
+  EXPECT_EQ(Exchange(port, "GET /drop HTTP/1.1\r\nHost: t\r\n\r\n"), "");
   EXPECT_TRUE(Exchange(port, "GET /fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
                   .starts_with("HTTP/1.1 200 "));
 }

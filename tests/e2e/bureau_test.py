@@ -10,12 +10,13 @@ The XZBA is built from the fields of an application document of data/rules/cases
 Checks: the WSDL at ?wsdl; a wrong pwdHash refused with msg_code 5; a dataSequence gap answered
 14 with the missing numbers; an accepted upload; the same upload resent has its effect once
 (one upload, one result file); querypreviousupload names it; download gets the BAJG with the
-record's result (9001, accepted for review), again until acknowledged; ack; then nothing (2).
-The automatic review (--auto-review approve) approves it: BAJG 1001 with Gjsh Shjg=1 and BASJ
-with the numbers issued (subject and -1) and every bureau id; the registry answers
-isp_querybeianstatus (by domain) and isp_verifybamm (the password mailed to the subject leader,
-read from the stand-in's log, right and wrong); the reviewer API lists the approved filing
-(with its bearer token only). A second upload breaking a field rule the bureau checks itself
+record's result (9001, accepted for review), again until acknowledged; ack; then 9011 (SMS
+verification pending), each leader's code read from the sink (serve --test-hooks) and entered on
+the portal stand-in, 9012 (verified). The automatic review (--auto-review approve) approves
+it: BAJG 1001 with Gjsh Shjg=1 and BASJ with the numbers issued (subject and -1) and every bureau id; the registry answers
+isp_querybeianstatus (by domain) and isp_verifybamm (the password mailed to the subject
+leader, read from the stand-in's message sink, right and wrong); the reviewer API lists the
+approved filing (with its bearer token only). A second upload breaking a field rule the bureau checks itself
 gets 1041 in its BAJG; the same subject filed again gets 1003 and 1005 (subject and domain
 filed already). A reviewer returns a fourth filing through the API with a reason on a field
 (BAJG 1002, the path in Bz, Gjsh Shjg=0) and cannot decide it twice; `icp-bureau review list`
@@ -30,6 +31,7 @@ import io
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import string
@@ -38,6 +40,7 @@ import sys
 import tempfile
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import xml.etree.ElementTree as ET
 import zipfile
@@ -196,7 +199,7 @@ def main() -> int:
         log = open(log_path, "w", encoding="utf-8")
         server = subprocess.Popen([BUREAU, "serve", "--port", "0", "--data-dir", data_dir,
                                    "--auto-review", "approve", "--review-delay", "3",
-                                   "--tick-ms", "50"],
+                                   "--tick-ms", "50", "--test-hooks"],
                                   stdout=subprocess.PIPE, stderr=log, text=True,
                                   env=dict(os.environ, ICP_BUREAU_REVIEW_TOKEN=TOKEN))
         try:
@@ -234,6 +237,35 @@ def api(base: str, method: str, path: str, body=None):
         return e.code, json.load(e)
 
 
+def sink_messages(base: str, to: str) -> list:
+    """The stand-in's messages to a mobile or an address (serve --test-hooks)."""
+    url = base + "/test/messages?to=" + urllib.parse.quote(to)
+    with urllib.request.urlopen(url, timeout=20) as response:
+        return json.loads(response.read())["messages"]
+
+
+def verify_sms(base: str, case: dict) -> None:
+    """Enters each leader's code on the portal: mobile, code, last six of the certificate
+    (the leaders carry none in this XZBA, so the subject's)."""
+    app = case["application"]
+    tail = app["subject"]["certificate"]["number"][-6:]
+    mobiles = dict.fromkeys([app["subject"]["principal"]["mobile"],
+                             app["websites"][0]["principal"]["mobile"]])
+    for mobile in mobiles:
+        texts = [m["text"] for m in sink_messages(base, mobile)]
+        found = re.search(r"核验码为(\d{6})", texts[-1]) if texts else None
+        check(found is not None, f"an SMS code was sent to {mobile}")
+        body = json.dumps({"mobile": mobile, "code": found.group(1) if found else "",
+                           "certificate_tail": tail}).encode("utf-8")
+        request = urllib.request.Request(base + "/portal/api/sms/verify", data=body,
+                                         method="POST",
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=20) as response:
+            outcome = json.loads(response.read())["outcome"]
+        check(outcome in ("verified_others_pending", "all_verified"),
+              f"the portal takes {mobile}'s code ({outcome})")
+
+
 def run(base: str, case: dict, log_path: str, data_dir: str) -> None:
     with urllib.request.urlopen(base + PATH + "?wsdl", timeout=20) as response:
         wsdl = response.read().decode("utf-8")
@@ -263,13 +295,22 @@ def run(base: str, case: dict, log_path: str, data_dir: str) -> None:
     check(code(download) == 1, f"one file waits: msg_code 1 (got {code(download)})")
     name = download.findtext("fileInfos/return_FileName")
     results = results_of(download)
-    check(results == [("1", "70001", ["9001"])],
-          f"BAJG: one XZBA record, IspZtid 70001, accepted for review 9001 (got {results})")
+    check(results == [("1", "70001", ["9001"]), ("1", "70001", ["9011"])],
+          "BAJG: the XZBA record (IspZtid 70001) accepted for review, 9001, and its SMS "
+          f"verification pending, 9011 (got {results})")
     resent = client.call("isp_download", hashAlgorithm=0)
     check(resent.findtext("fileInfos/return_FileName") == name,
           "an unacknowledged file is downloaded again")
     ack = client.call("isp_downloadack", hashAlgorithm=0, fileName=name)
     check(code(ack) == 0, f"downloadack {name} (got {code(ack)})")
+
+    # SMS verification (BUREAU-PROTOCOL §7.4.1): 9011 while the leaders' codes wait, each
+    # entered on the portal stand-in (codes read from the sink through the test hooks), 9012.
+    verify_sms(base, case)
+    verified = next_download(client)
+    check(results_of(verified) == [("1", "70001", ["9012"])], "BAJG 9012: SMS verified")
+    client.call("isp_downloadack", hashAlgorithm=0,
+                fileName=verified.findtext("fileInfos/return_FileName"))
 
     # The automatic review approves it after its delay: BAJG 1001 and BASJ in one file.
     approved = next_download(client)
@@ -310,8 +351,8 @@ def run(base: str, case: dict, log_path: str, data_dir: str) -> None:
     check(code(status) == 0 and info is not None and info.findtext("Bazt") == "0" and
           info.findtext("Wzbah") == number + "-1",
           f"querybeianstatus {domain}: filed (Bazt 0) with its website number")
-    with open(log_path, encoding="utf-8") as f:
-        mailed = [line for line in f if "ICP备案密码：" in line]
+    leader_email = case["application"]["subject"]["principal"]["email"]
+    mailed = [m["text"] for m in sink_messages(base, leader_email) if "ICP备案密码：" in m["text"]]
     password = mailed[-1].split("ICP备案密码：", 1)[1].split("。", 1)[0] if mailed else ""
     check(password != "", "the filing password was mailed to the subject leader")
     verify = "/BeianStatusWebService/verifyBamm"
@@ -337,25 +378,37 @@ def run(base: str, case: dict, log_path: str, data_dir: str) -> None:
     # The bureau's own field rule: the home page must name one of the domains (1041).
     bad = first_filing_xml(case, 70011, home_url="http://www.not-our-domain.cn")
     check(code(client.upload(bad, 2, "XZBA0002")) == 0, "a second XZBA is accepted as number 2")
-    second = results_of(next_download(client))
+    second_file = next_download(client)
+    second = results_of(second_file)
     # (It is also the subject and the domain filed already: 1003 and 1005.)
     check(second == [("1", "70011", ["1003", "1041", "1005"])],
           f"its BAJG says 1041 among the registry's conflicts (got {second})")
-    client.call("isp_downloadack", hashAlgorithm=0, fileName=f"BAJG{3:010d}")
+    client.call("isp_downloadack", hashAlgorithm=0,
+                fileName=second_file.findtext("fileInfos/return_FileName"))
     # The same subject again: already filed (a sponsor conflict, 1003).
     check(code(client.upload(first_filing_xml(case, 70021), 3, "XZBA0003")) == 0,
           "a third XZBA is accepted as number 3")
-    third = results_of(next_download(client))
+    third_file = next_download(client)
+    third = results_of(third_file)
     check(third == [("1", "70021", ["1003", "1005"])],
           f"the subject and its domain filed already: 1003, 1005 (got {third})")
-    client.call("isp_downloadack", hashAlgorithm=0, fileName=f"BAJG{4:010d}")
+    client.call("isp_downloadack", hashAlgorithm=0,
+                fileName=third_file.findtext("fileInfos/return_FileName"))
 
     # A reviewer returns a filing with a reason on the field it concerns (the API).
     other = first_filing_xml(case, 70031, certificate="91110108MA00000X1B", domain="other-e2e.cn")
     check(code(client.upload(other, 4, "XZBA0004")) == 0, "a fourth XZBA is accepted as number 4")
-    accepted = results_of(next_download(client))
-    check(accepted == [("1", "70031", ["9001"])], f"it is accepted for review (got {accepted})")
-    client.call("isp_downloadack", hashAlgorithm=0, fileName=f"BAJG{5:010d}")
+    accepted_file = next_download(client)
+    accepted = results_of(accepted_file)
+    check(accepted == [("1", "70031", ["9001"]), ("1", "70031", ["9011"])],
+          f"it is accepted for review and its SMS codes sent (got {accepted})")
+    client.call("isp_downloadack", hashAlgorithm=0,
+                fileName=accepted_file.findtext("fileInfos/return_FileName"))
+    verify_sms(base, case)
+    verified_file = next_download(client)
+    check(results_of(verified_file) == [("1", "70031", ["9012"])], "BAJG 9012: SMS verified")
+    client.call("isp_downloadack", hashAlgorithm=0,
+                fileName=verified_file.findtext("fileInfos/return_FileName"))
     deadline, in_review = time.monotonic() + 10, []
     while not in_review and time.monotonic() < deadline:
         in_review = api(base, "GET", "/bureau/api/filings?state=review")[1]["filings"]
@@ -367,7 +420,8 @@ def run(base: str, case: dict, log_path: str, data_dir: str) -> None:
     check(status == 200 and body.get("state") == "returned", f"the return is made (got {status} {body})")
     status, body = api(base, "POST", f"/bureau/api/filings/{fid}:approve", {})
     check(status == 409, f"a decided filing is not decided again: 409 (got {status})")
-    returned = file_of(next_download(client))
+    returned_file = next_download(client)
+    returned = file_of(returned_file)
     jg = returned.find(".//Jg_xx")
     check(jg is not None and jg.findtext("Jgxx/Jgdm") == "1002" and
           json.loads(jg.findtext("Bz") or "{}") ==
@@ -375,7 +429,8 @@ def run(base: str, case: dict, log_path: str, data_dir: str) -> None:
           "its BAJG has 1002 and the field in Bz")
     check(returned.findtext(".//Gjsh/Shjg") == "0" and
           returned.findtext(".//Gjsh/Shyj") == "网站名称不规范", "and Gjsh Shjg=0 with the reason")
-    client.call("isp_downloadack", hashAlgorithm=0, fileName=f"BAJG{6:010d}")
+    client.call("isp_downloadack", hashAlgorithm=0,
+                fileName=returned_file.findtext("fileInfos/return_FileName"))
 
     # The command line over the same store: review list, a blacklisted domain.
     listed = subprocess.run([BUREAU, "review", "list", "--state", "approved", "--data-dir",
