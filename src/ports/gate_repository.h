@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/error.h"
 #include "base/result.h"
 
 namespace icp {
@@ -85,6 +86,42 @@ class GateRepository : public GateReader {
   virtual Result<bool> PutEntry(const GateListEntry& entry) = 0;
   // Removes the entry; false when there was none.
   virtual Result<bool> RemoveEntry(GateList list, std::string_view domain) = 0;
+};
+
+// The bureau's lists the gate refuses, as the gateway's download loop hands them over
+// (bureau/gate_lists.h maps miit's decoded HMDLB, FFJRHMD and WBAWZLB onto this).
+struct GateListItem {
+  GateList list = GateList::kBlacklist;
+  std::string domain;   // as the bureau wrote it: any case, U-labels, a trailing dot
+  std::string source;   // what to keep of the bureau's record: its id, the website's name
+  bool remove = false;  // HMDLB's Czlx = 2 (delete)
+
+  friend bool operator==(const GateListItem&, const GateListItem&) = default;
+};
+
+struct GateListUpdate {
+  std::vector<GateListItem> items;
+  // Lists given whole: their entries not among `items` are removed (a resync).
+  std::vector<GateList> replace;
+};
+
+struct GateListReport {
+  std::size_t added = 0;  // new entries, or entries whose source changed
+  std::size_t removed = 0;
+  std::size_t unchanged = 0;
+  // Items not applied, each at items[i].domain: a domain that is not a host name, or an IP
+  // address (rules gate.host-*). The rest is applied: one bad line of the bureau's file
+  // must not keep every other entry out of the gate.
+  std::vector<FieldViolation> skipped;
+
+  friend bool operator==(const GateListReport&, const GateListReport&) = default;
+};
+
+// Where the gateway's download loop hands the bureau's lists (implemented by app/GateLists).
+class GateListWriter {
+ public:
+  virtual ~GateListWriter() = default;
+  virtual Result<GateListReport> Apply(const GateListUpdate& update) = 0;
 };
 
 }  // namespace icp
