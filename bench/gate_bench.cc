@@ -35,7 +35,11 @@ std::string DomainName(std::uint64_t i) {
   return s + kSuffixes[g() % 5];
 }
 
-std::size_t HeapBytes() { return mallinfo2().uordblks; }
+// In use: small chunks (uordblks) and the large ones malloc maps apart (hblkhd).
+std::size_t HeapBytes() {
+  const struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
 
 struct Fixture {
   std::vector<std::string> hits;    // a sample of domains in the set, shuffled
