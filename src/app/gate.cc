@@ -116,16 +116,6 @@ Result<GateRefresh> Gate::Refresh() {
   }
 }
 
-std::optional<GateStanding> Gate::StandingOf(const Snapshot& s, std::string_view domain) const {
-  if (!s.overlay.empty()) {
-    if (auto it = s.overlay.find(std::string(domain)); it != s.overlay.end()) {
-      if (it->second.empty()) return std::nullopt;
-      return it->second;
-    }
-  }
-  return s.table->Find(domain);
-}
-
 GateDecision Gate::Decide(const GateHost& host) const {
   GateDecision d;
   d.host = host.text;
@@ -134,18 +124,36 @@ GateDecision Gate::Decide(const GateHost& host) const {
     return d;
   }
   std::shared_ptr<const Snapshot> s = current_.load();
-  std::optional<std::pair<std::string_view, std::string>> filed;  // the longest filed suffix
-  std::string_view name = host.text;
-  for (std::string_view suffix = name;;) {
-    if (std::optional<GateStanding> st = StandingOf(*s, suffix)) {
-      if (st->lists != 0) {
-        d.matched = std::string(suffix);
-        d.reason = st->listed(GateList::kBlacklist)       ? GateDecision::Reason::kBlacklist
-                   : st->listed(GateList::kIllegalAccess) ? GateDecision::Reason::kIllegalAccess
-                                                          : GateDecision::Reason::kUnfiled;
-        return d;
+  // The longest filed suffix, and its number when the overlay had it (else read once below).
+  std::optional<std::string_view> filed;
+  std::optional<std::string> filed_number;
+  for (std::string_view suffix = host.text;;) {
+    bool is_filed = false;
+    std::uint8_t lists = 0;
+    const GateStanding* changed = nullptr;
+    if (!s->overlay.empty()) {
+      if (auto it = s->overlay.find(std::string(suffix)); it != s->overlay.end()) {
+        changed = &it->second;
       }
-      if (st->filed() && !filed) filed.emplace(suffix, std::move(st->number));
+    }
+    if (changed != nullptr) {
+      is_filed = changed->filed();
+      lists = changed->lists;
+    } else if (std::optional<GateTable::Peek> peek = s->table->Look(suffix)) {
+      is_filed = peek->filed;
+      lists = peek->lists;
+    }
+    if (lists != 0) {
+      const GateStanding listed{"", lists};
+      d.matched = std::string(suffix);
+      d.reason = listed.listed(GateList::kBlacklist)       ? GateDecision::Reason::kBlacklist
+                 : listed.listed(GateList::kIllegalAccess) ? GateDecision::Reason::kIllegalAccess
+                                                           : GateDecision::Reason::kUnfiled;
+      return d;
+    }
+    if (is_filed && !filed) {
+      filed = suffix;
+      if (changed != nullptr) filed_number = changed->number;
     }
     const std::size_t dot = suffix.find('.');
     if (dot == std::string_view::npos) break;
@@ -154,8 +162,8 @@ GateDecision Gate::Decide(const GateHost& host) const {
   if (filed) {
     d.allowed = true;
     d.reason = GateDecision::Reason::kFiled;
-    d.matched = std::string(filed->first);
-    d.number = std::move(filed->second);
+    d.matched = std::string(*filed);
+    d.number = filed_number ? std::move(*filed_number) : s->table->Find(*filed)->number;
   }
   return d;
 }

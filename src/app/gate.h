@@ -85,8 +85,6 @@ class Gate {
     std::int64_t position = 0;
   };
 
-  std::optional<GateStanding> StandingOf(const Snapshot& s, std::string_view domain) const;
-
   Database& db_;
   GateOptions options_;
   std::atomic<std::shared_ptr<const Snapshot>> current_;

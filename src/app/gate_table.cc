@@ -155,6 +155,15 @@ std::uint64_t GateTable::SlotOf(std::string_view domain) const {
 
 bool GateTable::Contains(std::string_view domain) const { return SlotOf(domain) != 0; }
 
+std::optional<GateTable::Peek> GateTable::Look(std::string_view domain) const {
+  const std::uint64_t slot = SlotOf(domain);
+  if (slot == 0) return std::nullopt;
+  std::size_t at = (slot >> kTagBits) - 1;
+  at += 1 + static_cast<unsigned char>(arena_[at]);
+  const std::size_t number_size = static_cast<unsigned char>(arena_[at]);
+  return Peek{number_size > 0, static_cast<std::uint8_t>(arena_[at + 1 + number_size])};
+}
+
 std::optional<GateStanding> GateTable::Find(std::string_view domain) const {
   const std::uint64_t slot = SlotOf(domain);
   if (slot == 0) return std::nullopt;

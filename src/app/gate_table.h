@@ -53,6 +53,14 @@ class GateTable {
   std::optional<GateStanding> Find(std::string_view domain) const;
   // Whether `domain` is in the table: the probe alone, without decoding the number.
   bool Contains(std::string_view domain) const;
+  // Whether `domain` is filed and the lists it is on, without decoding the number: what a
+  // host's walk over its parent domains needs at each step (the number is read once, for
+  // the answer).
+  struct Peek {
+    bool filed = false;
+    std::uint8_t lists = 0;
+  };
+  std::optional<Peek> Look(std::string_view domain) const;
 
   std::size_t size() const { return size_; }
   // Bytes held by the arena and the slots (what issue 12's memory budget counts).

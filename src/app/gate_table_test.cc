@@ -33,10 +33,15 @@ TEST(GateTable, FindsWhatWasAddedAndNothingElse) {
   for (const auto& [domain, s] : expected) {
     ASSERT_EQ(t.Find(domain), s) << domain;
     EXPECT_TRUE(t.Contains(domain));
+    std::optional<GateTable::Peek> peek = t.Look(domain);
+    ASSERT_TRUE(peek.has_value());
+    EXPECT_EQ(peek->filed, s.filed()) << domain;
+    EXPECT_EQ(peek->lists, s.lists) << domain;
   }
   EXPECT_FALSE(t.Find("site5000.example.cn").has_value());
   EXPECT_FALSE(t.Find("example.cn").has_value());
   EXPECT_FALSE(t.Find("").has_value());
+  EXPECT_FALSE(t.Look("site5000.example.cn").has_value());
   std::size_t seen = 0;
   t.ForEach([&](std::string_view d, const GateStanding& s) {
     ++seen;
