@@ -10,7 +10,10 @@ application, then measures with wrk on loopback:
   - submissions per second through HTTP (POST :submit by many customers, each its own draft:
     session, CSRF, If-Match, rules, real-name checks, store, audit, notification) beside the
     store's own submission rate (icp_bench's BM_SqliteSubmit, run here on the same disk);
-    goal >= 60% of it.
+    goal >= 60% of it;
+  - GET /v1/gate?host= for a filed host at 64 connections (the access gate: the public route,
+    host normalised, index lookup, JSON answer) beside a bare Beast server answering a
+    constant of the same size (icp_bench_bare_beast: the floor of an HTTP answer here).
 
 Usage: http_bench.py PATH_TO_ICPD PATH_TO_ICPCTL [SECONDS]
 (icp_bench and icp_bench_seed are taken from the directory of PATH_TO_ICPD.)
@@ -25,6 +28,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "e2e"))
 import filing_test as base  # noqa: E402
+import gate_test  # noqa: E402
 
 SECONDS = int(sys.argv[3]) if len(sys.argv) > 3 else 10
 
@@ -92,6 +96,26 @@ def http_submit_rate(url, data, bin_dir, template_id, customer):
     return sent / SECONDS, p99_ms, int(non2xx.group(1)) if non2xx else 0
 
 
+def bare_beast_rate(bin_dir):
+    """Requests per second (and p99) of a bare Beast server answering a constant."""
+    proc = subprocess.Popen([os.path.join(bin_dir, "icp_bench_bare_beast")], stdout=subprocess.PIPE)
+    try:
+        line = proc.stdout.readline().decode()
+        url = re.search(r"listening on (http://\S+)", line).group(1)
+        return wrk(url + "/v1/gate?host=www.gate-bench.cn", [])
+    finally:
+        proc.kill()
+        proc.wait()
+
+
+def gate_rates(url, bin_dir):
+    """GET /v1/gate for a filed host through icpd, beside the bare Beast server."""
+    numbers, imported = gate_test.import_records(url, owner_cert="110101198001010010")
+    gate_test.wait_for(base.Client(url), "www." + gate_test.FILED, 200, imported, "bench record")
+    gate = wrk(f"{url}/v1/gate?host=www.{gate_test.FILED}", [])
+    return gate, bare_beast_rate(bin_dir)
+
+
 def main():
     data = tempfile.mkdtemp(prefix="beian-bench-")
     subprocess.run([base.ICPCTL, "db", "migrate", "--data-dir", data], check=True,
@@ -128,6 +152,7 @@ def main():
         submit_rps, submit_p99, submit_errors = http_submit_rate(url, data, bin_dir, app["id"],
                                                                  customer)
         store_rps = store_submit_rate(bin_dir)
+        (gate_rps, gate_p99, gate_errors), (bare_rps, bare_p99, _) = gate_rates(url, bin_dir)
         print("| figure | measured | baseline (same run) | ratio | goal |")
         print("| --- | --- | --- | --- | --- |")
         print(f"| icpd idle RSS | {idle / 1024:.1f} MB | `sleep` {floor_rss / 1024:.1f} MB | "
@@ -139,6 +164,11 @@ def main():
         print(f"| submissions through HTTP, 64 conn: per s | {submit_rps:.0f} (p99 "
               f"{submit_p99:.1f} ms) | store alone (BM_SqliteSubmit) {store_rps:.0f} | "
               f"{submit_rps / store_rps:.2f} | >= 0.60 |")
+        print(f"| GET /v1/gate (filed host), 64 conn: req/s | {gate_rps:.0f} (p99 "
+              f"{gate_p99:.2f} ms) | bare Beast constant {bare_rps:.0f} (p99 {bare_p99:.2f} ms) | "
+              f"{gate_rps / bare_rps:.2f} | - |")
+        if gate_errors:
+            print(f"(non-2xx answers during the gate run: {gate_errors})")
         if errors:
             print(f"(non-2xx answers during the GET run: {errors})")
         if submit_errors:

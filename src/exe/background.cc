@@ -183,4 +183,40 @@ BackgroundWork::~BackgroundWork() { Stop(); }
 
 const std::string& BackgroundWork::description() const { return state_->description; }
 
+GateRefresher::GateRefresher(Gate& gate, std::chrono::milliseconds interval, http::Metrics& metrics)
+    : gate_(gate), interval_(interval), metrics_(metrics), thread_([this] { Run(); }) {}
+
+GateRefresher::~GateRefresher() { Stop(); }
+
+void GateRefresher::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void GateRefresher::Run() {
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, interval_, [&] { return stopping_; })) return;
+    }
+    Result<GateRefresh> r = gate_.Refresh();
+    if (!r) {
+      spdlog::warn("gate: refresh failed, answering from the last snapshot: {}", r.error().message);
+      continue;
+    }
+    if (r->rebuilt) spdlog::info("gate: rebuilt at change {}", r->position);
+    const Gate::Stats stats = gate_.stats();
+    metrics_.SetGauge("icp_gate_position", "The last change of the store the gate has applied.",
+                      static_cast<double>(stats.position));
+    metrics_.SetGauge("icp_gate_entries", "Domains in the gate's index (table and overlay).",
+                      static_cast<double>(stats.table_entries + stats.overlay_entries));
+    metrics_.SetGauge("icp_gate_bytes", "Bytes held by the gate's compact table.",
+                      static_cast<double>(stats.table_bytes));
+  }
+}
+
 }  // namespace icp

@@ -1,8 +1,13 @@
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
+#include "app/gate.h"
 #include "base/result.h"
 #include "exe/config.h"
 #include "http/metrics.h"
@@ -51,6 +56,32 @@ class BackgroundWork {
   explicit BackgroundWork(std::unique_ptr<State> state);
 
   std::unique_ptr<State> state_;
+};
+
+// Keeps the access gate's index current (app/gate.h): Refresh() every `interval` on a thread
+// of its own, so lookups never wait for the store; an approval reaches the gate within an
+// interval and a read. Publishes icp_gate_position, icp_gate_entries and icp_gate_bytes.
+// A failed refresh is logged and tried again next interval: the gate answers from the last
+// snapshot meanwhile.
+class GateRefresher {
+ public:
+  GateRefresher(Gate& gate, std::chrono::milliseconds interval, http::Metrics& metrics);
+  ~GateRefresher();
+  GateRefresher(const GateRefresher&) = delete;
+  GateRefresher& operator=(const GateRefresher&) = delete;
+
+  void Stop();
+
+ private:
+  void Run();
+
+  Gate& gate_;
+  std::chrono::milliseconds interval_;
+  http::Metrics& metrics_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 }  // namespace icp

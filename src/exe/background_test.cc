@@ -1,12 +1,16 @@
 #include "exe/background.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
+#include <filesystem>
+#include <random>
 #include <thread>
 
 #include "cli/rules_command.h"
 #include "exe/clock.h"
 #include "storage/memory/database.h"
+#include "storage/sqlite/database.h"
 #include "storage/testing/fixtures.h"
 
 namespace icp {
@@ -67,6 +71,78 @@ TEST(BackgroundWork, RefusesASenderItCannotMake) {
       BackgroundWork::Start(*db, *rules, settings, metrics, "background-test", clock);
   ASSERT_FALSE(work.has_value());
   EXPECT_EQ(work.error().rule(), "notify.webhook-url");
+}
+
+// An approval committed to a real store reaches the gate within a second: the refresher
+// thread follows the store's change sequence (the SQLite triggers of 0009_gate).
+TEST(GateRefresher, AnApprovalReachesTheGateWithinASecond) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                                    ("beian-gate-" + std::to_string(std::random_device()()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::array<unsigned char, 32> key{};
+  key.fill(7);
+  Result<std::unique_ptr<sqlite::Database>> db =
+      sqlite::Database::Open({dir / "icp.db"}, PiiVault::FromMasterKey(key), storage_testing::kT0);
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  const AccountId owner = storage_testing::CreateAccount(**db, "gate-owner");
+  Gate gate(**db);
+  ASSERT_TRUE(gate.Load().has_value());
+  http::Metrics metrics;
+  GateRefresher refresher(gate, std::chrono::milliseconds(100), metrics);
+  EXPECT_FALSE(gate.Check("www.approved.cn")->allowed);
+
+  const auto approved_at = std::chrono::steady_clock::now();
+  const FilingNumber number = storage_testing::FileWebsite(**db, owner, 1, "approved.cn");
+  while (!gate.Check("www.approved.cn")->allowed &&
+         std::chrono::steady_clock::now() - approved_at < std::chrono::seconds(5)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto took = std::chrono::steady_clock::now() - approved_at;
+  EXPECT_EQ(gate.Check("www.approved.cn")->number, number.canonical());
+  EXPECT_LT(took, std::chrono::seconds(1))
+      << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  refresher.Stop();
+  EXPECT_NE(metrics.RenderPrometheus().find("icp_gate_entries 1"), std::string::npos)
+      << metrics.RenderPrometheus();
+  db->reset();
+  std::filesystem::remove_all(dir);
+}
+
+// Old changes pruned (DELETE) while an icpd was behind them: the refresh sees the gap after its
+// position and rebuilds from the full listing instead of missing what was pruned.
+TEST(GateRefresher, APrunedChangeSequenceRebuildsTheIndex) {
+  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
+                                    ("beian-gate-gap-" + std::to_string(std::random_device()()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::array<unsigned char, 32> key{};
+  key.fill(7);
+  Result<std::unique_ptr<sqlite::Database>> db =
+      sqlite::Database::Open({dir / "icp.db"}, PiiVault::FromMasterKey(key), storage_testing::kT0);
+  ASSERT_TRUE(db.has_value()) << db.error().message;
+  const AccountId owner = storage_testing::CreateAccount(**db, "gate-owner");
+  Gate gate(**db);
+  ASSERT_TRUE(gate.Load().has_value());
+  storage_testing::FileWebsite(**db, owner, 1, "first.cn");
+  storage_testing::FileWebsite(**db, owner, 2, "second.cn");
+  sqlite3* raw = nullptr;
+  ASSERT_EQ(sqlite3_open((dir / "icp.db").c_str(), &raw), SQLITE_OK);
+  sqlite3_busy_timeout(raw, 10000);
+  ASSERT_EQ(
+      sqlite3_exec(raw, "DELETE FROM gate_changes WHERE seq < (SELECT max(seq) FROM gate_changes)",
+                   nullptr, nullptr, nullptr),
+      SQLITE_OK)
+      << sqlite3_errmsg(raw);
+  sqlite3_close(raw);
+
+  Result<GateRefresh> r = gate.Refresh();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_TRUE(r->rebuilt);
+  EXPECT_TRUE(gate.Check("first.cn")->allowed) << "its changes were pruned: only a rebuild sees it";
+  EXPECT_TRUE(gate.Check("second.cn")->allowed);
+  db->reset();
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -166,6 +166,13 @@ int Serve(ServeConfig config) {
   icp::http::RecordApi record_api{records, clock};
   services.records = &record_api;
   services.max_upload_bytes = config.max_upload_bytes;
+  // ---- the access gate (issue 10): the in-memory index, built before the server listens ----
+  icp::Gate gate(*store->database);
+  if (icp::Result<icp::GateRefresh> loaded = gate.Load(); !loaded) {
+    PrintError("cannot build the access gate's index", loaded.error());
+    return 1;
+  }
+  services.gate = &gate;
   const icp::http::Router router = icp::http::BuildRouter(services);
   const icp::http::Dispatcher dispatcher(router, metrics, &authenticator);
 
@@ -188,6 +195,9 @@ int Serve(ServeConfig config) {
     return 1;
   }
 
+  // The gate follows the store's change sequence on a thread of its own (exe/background.h).
+  icp::GateRefresher gate_refresher(gate, std::chrono::milliseconds(200), metrics);
+
   config.server.on_draining = [] {
     std::cout << "stopping: no new connections; finishing the requests in flight" << std::endl;
   };
@@ -209,6 +219,7 @@ int Serve(ServeConfig config) {
   server.Run();
   waiter.join();
   (*background)->Stop();
+  gate_refresher.Stop();
   std::cout << "stopped" << std::endl;
   return 0;
 }

@@ -109,6 +109,14 @@ Router BuildRouter(const Services& s) {
   r.Add("GET",  "/v1/subjects",             Access::kSignedIn, Bind(rec, ListSubjects));
   r.Add("GET",  "/v1/subjects/{id}",        Access::kSignedIn, Bind(rec, GetSubject));
   // clang-format on
+
+  // ---- the access gate (issue 10): may this provider serve a host? Public: what is filed
+  // is public (MIIT's own query shows it). http/gate_handlers.h, app/gate.h.
+  const Gate* gate = s.gate;
+  r.Add("GET", "/v1/gate", Access::kPublic, [gate](const Request& q) -> Response {
+    if (gate == nullptr) return ProblemResponse(q, Unavailable("the gate is not wired").error());
+    return CheckGate(q, *gate);
+  });
   return r;
 }
 

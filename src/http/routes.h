@@ -2,6 +2,7 @@
 
 #include "app/auth_service.h"
 #include "http/application_handlers.h"
+#include "http/gate_handlers.h"
 #include "http/health_handlers.h"
 #include "http/material_handlers.h"
 #include "http/metrics.h"
@@ -32,6 +33,9 @@ struct Services {
   // Filed records: their import and the customer's view. Null in tests of other routes (the
   // routes answer 503).
   RecordApi* records = nullptr;
+  // The access gate (issue 10): the in-memory index of what this provider may serve. Null in
+  // tests of other routes (the route answers 503).
+  const Gate* gate = nullptr;
   // The body limit of the upload routes (ServeSettings::max_upload_bytes).
   std::size_t max_upload_bytes = std::size_t{16} << 20;
 };

@@ -10,6 +10,7 @@
 #include "ports/application_repository.h"
 #include "ports/audit_log.h"
 #include "ports/filing_number_registry.h"
+#include "ports/gate_repository.h"
 #include "ports/idempotency_store.h"
 #include "ports/material_repository.h"
 #include "ports/outbox.h"
@@ -41,6 +42,8 @@ class StoreReader {
   virtual VerificationReader& verifications() = 0;
   virtual ReviewJournalReader& review_notes() = 0;
   virtual TransferReader& transfers() = 0;
+  // The access gate's view: filed domains, the bureau's lists, the change sequence.
+  virtual GateReader& gate() = 0;
 };
 
 // One atomic piece of work (STYLE.md §4.2). A state change, its audit entries and the
@@ -67,6 +70,7 @@ class UnitOfWork : public StoreReader {
   virtual Inbox& inbox() = 0;
   ReviewJournal& review_notes() override = 0;
   virtual IdempotencyStore& idempotency() = 0;
+  GateRepository& gate() override = 0;
 
   // kAborted when a concurrent transaction won (retry the whole unit of work); after a
   // failed commit nothing of the unit of work is stored.

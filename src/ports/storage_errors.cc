@@ -163,4 +163,10 @@ std::unexpected<Error> ApiKeyRevoked(std::int64_t id) {
                   "API key " + std::to_string(id) + " is revoked", "API 密钥已吊销");
 }
 
+std::unexpected<Error> GateListDomain(std::string_view domain) {
+  return Conflict(ErrorCode::kFailedPrecondition, "domain", "gate.list-domain",
+                  "\"" + Text(domain) + "\" is not a domain in A-label form",
+                  "\"" + Text(domain) + "\" 不是 A-label 形式的域名");
+}
+
 }  // namespace icp::storage_errors

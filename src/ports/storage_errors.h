@@ -42,5 +42,7 @@ std::unexpected<Error> SessionTokenTaken();
 std::unexpected<Error> SessionRevoked(std::int64_t id);
 std::unexpected<Error> ApiKeyTaken();
 std::unexpected<Error> ApiKeyRevoked(std::int64_t id);
+// A domain of the bureau's lists not in A-label form (rule "gate.list-domain").
+std::unexpected<Error> GateListDomain(std::string_view domain);
 
 }  // namespace icp::storage_errors

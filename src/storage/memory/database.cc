@@ -38,6 +38,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::Inbox& inbox() override { return inbox_; }
   icp::ReviewJournal& review_notes() override { return review_notes_; }
   icp::IdempotencyStore& idempotency() override { return idempotency_; }
+  icp::GateRepository& gate() override { return gate_; }
 
   // Nothing can fail past the checks at the top, so the copy, the audit entries and the
   // outbox messages land together. The lock is released here, as SQLite's COMMIT releases
@@ -51,6 +52,7 @@ class UnitOfWork final : public icp::UnitOfWork {
       // Under the snapshot lock: a read transaction copies the tables and the log together.
       std::lock_guard journal_lock(journal_mutex_);
       audit_.Flush(journal_, audit_key_);
+      NoteGateChanges(committed_, state_);
       committed_ = std::move(state_);
     }
     session_.MarkCommitted();
@@ -84,6 +86,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   Inbox inbox_{session_};
   ReviewJournal review_notes_{session_};
   IdempotencyStore idempotency_{session_};
+  GateRepository gate_{session_};
 };
 
 // A copy of the committed tables and audit log, read through the unit of work's own
@@ -106,6 +109,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   icp::TransferReader& transfers() override { return transfers_; }
   icp::ReviewJournalReader& review_notes() override { return review_notes_; }
   icp::AuditLogReader& audit() override { return audit_; }
+  icp::GateReader& gate() override { return gate_; }
 
  private:
   State state_;
@@ -124,6 +128,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   TransferRepository transfers_{session_};
   ReviewJournal review_notes_{session_};
   AuditLogReader audit_;
+  GateRepository gate_{session_};
 };
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "ports/application_repository.h"
 #include "ports/audit_log.h"
 #include "ports/filing_number_registry.h"
+#include "ports/gate_repository.h"
 #include "ports/material_repository.h"
 #include "ports/outbox.h"
 #include "ports/resource_repository.h"
@@ -90,7 +91,16 @@ struct State {
   std::map<std::string, std::chrono::sys_seconds> inbox;
   std::vector<ReviewNote> review_notes;  // in id order
   std::map<std::pair<std::int64_t, std::string>, IdempotencyRecord> idempotency;
+  // gate_list_entries, keyed (list, domain) like its primary key.
+  std::map<std::pair<GateList, std::string>, GateListEntry> gate_lists;
+  // gate_changes: appended at commit for every domain whose answer the commit changed
+  // (NoteGateChanges), as the SQL stores' triggers append for every write that may.
+  std::vector<GateChange> gate_changes;
 };
+
+// Appends to `after.gate_changes` a change for every domain whose gate answer (filed
+// number, lists) differs between `before` and `after`. Called at commit.
+void NoteGateChanges(const State& before, State& after);
 
 // The committed audit log and its recorded head. Kept apart from State: it is append-only
 // and only grows at commit, so units of work read it in place instead of copying it.

@@ -228,6 +228,22 @@ class TransferRepository final : public icp::TransferRepository {
   Session& s_;
 };
 
+class GateRepository final : public icp::GateRepository {
+ public:
+  explicit GateRepository(Session& s) : s_(s) {}
+  Result<std::int64_t> LastChange() override;
+  Result<std::vector<GateChange>> ChangesAfter(std::int64_t after, std::size_t limit) override;
+  Result<std::vector<FiledDomain>> ListFiled(std::string_view after, std::size_t limit) override;
+  Result<std::optional<FiledDomain>> FindFiled(std::string_view domain) override;
+  Result<std::vector<GateListEntry>> ListEntries() override;
+  Result<std::vector<GateListEntry>> FindEntries(std::string_view domain) override;
+  Result<bool> PutEntry(const GateListEntry& entry) override;
+  Result<bool> RemoveEntry(GateList list, std::string_view domain) override;
+
+ private:
+  Session& s_;
+};
+
 // Entries are kept in memory until the unit of work commits; Flush() then chains and
 // writes them under the head row's lock, the last lock the transaction takes.
 class AuditLog final : public icp::AuditLog {

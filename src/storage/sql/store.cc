@@ -46,6 +46,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::Inbox& inbox() override { return inbox_; }
   icp::ReviewJournal& review_notes() override { return review_notes_; }
   icp::IdempotencyStore& idempotency() override { return idempotency_; }
+  icp::GateRepository& gate() override { return gate_; }
 
   Result<void> Commit() override {
     if (session_.ended) return FailedPrecondition("this unit of work has ended");
@@ -100,6 +101,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   Inbox inbox_{session_};
   ReviewJournal review_notes_{session_};
   IdempotencyStore idempotency_{session_};
+  GateRepository gate_{session_};
 };
 
 // A read-only transaction on a connection of its own; ending it (destruction) rolls back,
@@ -123,6 +125,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   icp::TransferReader& transfers() override { return transfers_; }
   icp::ReviewJournalReader& review_notes() override { return review_notes_; }
   icp::AuditLogReader& audit() override { return audit_; }
+  icp::GateReader& gate() override { return gate_; }
 
  private:
   Pool::Lease lease_;
@@ -142,6 +145,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   TransferRepository transfers_{session_};
   ReviewJournal review_notes_{session_};
   AuditLogReader audit_{session_};
+  GateRepository gate_{session_};
 };
 
 // Any read pins the snapshot; without it SQLite and PostgreSQL would take it at the

@@ -123,4 +123,30 @@ AccountId CreateAccount(Database& db, std::string_view login) {
   return id;
 }
 
+FilingNumber FileWebsite(Database& db, AccountId account, int serial, std::string_view domain) {
+  std::unique_ptr<UnitOfWork> uow = Must(db.Begin(), "begin");
+  char base[64];
+  std::snprintf(base, sizeof base, "京ICP备2027%06d号", serial % 1'000'000);
+  const FilingNumber subject_number = Must(FilingNumber::Parse(base), "subject number");
+  const FilingNumber site_number =
+      Must(FilingNumber::Parse(std::string(base) + "-1"), "website number");
+  Application a = SampleApplication(serial, domain);
+  SubjectId s = Must(uow->subjects().Insert(
+                         {SubjectId(), account, a.subject, std::nullopt, false, std::nullopt, 0}),
+                     "subject");
+  ICP_CHECK(uow->numbers().Issue({subject_number, s, std::nullopt, kT0, std::nullopt}).has_value());
+  SubjectRecord subject = Must(uow->subjects().Get(s), "subject read back");
+  subject.number = subject_number;
+  Must(uow->subjects().Update(subject), "subject number");
+  WebsiteId w = Must(
+      uow->websites().Insert({WebsiteId(), s, a.websites[0], std::nullopt, false, std::nullopt, 0}),
+      "website");
+  ICP_CHECK(uow->numbers().Issue({site_number, s, w, kT0, std::nullopt}).has_value());
+  WebsiteRecord website = Must(uow->websites().Get(w), "website read back");
+  website.number = site_number;
+  Must(uow->websites().Update(website), "website number");
+  ICP_CHECK(uow->Commit().has_value()) << "commit";
+  return site_number;
+}
+
 }  // namespace icp::storage_testing

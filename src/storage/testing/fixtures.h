@@ -38,4 +38,10 @@ void Move(ApplicationRecord& record, ApplicationEvent event, std::chrono::sys_se
 // Creates an account with `login` in its own unit of work; aborts on failure.
 AccountId CreateAccount(Database& db, std::string_view login);
 
+// A subject of `account` and its website listing `domain`, on record with their numbers
+// (京ICP备2027<serial, 6 digits>号 and its -1), committed: what an approval or an import
+// leaves in the store, and what the access gate serves. Aborts on failure. The website's
+// number.
+FilingNumber FileWebsite(Database& db, AccountId account, int serial, std::string_view domain);
+
 }  // namespace icp::storage_testing
