@@ -244,9 +244,10 @@ def sink_messages(base: str, to: str) -> list:
         return json.loads(response.read())["messages"]
 
 
-def verify_sms(base: str, case: dict, certificate: str | None = None) -> None:
+def verify_sms(base: str, case: dict, certificate=None) -> None:
     """Enters each leader's code on the portal: mobile, code, last six of the certificate
-    (the leaders carry none in this XZBA, so the subject's)."""
+    (the leaders carry none in this XZBA, so the subject's: `certificate` when the XZBA was
+    built with another)."""
     app = case["application"]
     tail = (certificate or app["subject"]["certificate"]["number"])[-6:]
     mobiles = dict.fromkeys([app["subject"]["principal"]["mobile"],
