@@ -9,6 +9,7 @@
 #include "ports/account_repository.h"
 #include "ports/application_repository.h"
 #include "ports/audit_log.h"
+#include "ports/bureau_link.h"
 #include "ports/filing_number_registry.h"
 #include "ports/idempotency_store.h"
 #include "ports/material_repository.h"
@@ -67,6 +68,8 @@ class UnitOfWork : public StoreReader {
   virtual Inbox& inbox() = 0;
   ReviewJournal& review_notes() override = 0;
   virtual IdempotencyStore& idempotency() = 0;
+  // The gateway's link to the bureau (ports/bureau_link.h).
+  virtual BureauLink& bureau_link() = 0;
 
   // kAborted when a concurrent transaction won (retry the whole unit of work); after a
   // failed commit nothing of the unit of work is stored.

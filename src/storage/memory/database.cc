@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "storage/memory/bureau_link.h"
 #include "storage/memory/outbox.h"
 #include "storage/memory/repositories.h"
 
@@ -38,6 +39,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::Inbox& inbox() override { return inbox_; }
   icp::ReviewJournal& review_notes() override { return review_notes_; }
   icp::IdempotencyStore& idempotency() override { return idempotency_; }
+  icp::BureauLink& bureau_link() override { return bureau_link_; }
 
   // Nothing can fail past the checks at the top, so the copy, the audit entries and the
   // outbox messages land together. The lock is released here, as SQLite's COMMIT releases
@@ -84,6 +86,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   Inbox inbox_{session_};
   ReviewJournal review_notes_{session_};
   IdempotencyStore idempotency_{session_};
+  BureauLink bureau_link_{session_};
 };
 
 // A copy of the committed tables and audit log, read through the unit of work's own

@@ -10,6 +10,7 @@
 #include "ports/account_repository.h"
 #include "ports/application_repository.h"
 #include "ports/audit_log.h"
+#include "ports/bureau_link.h"
 #include "ports/filing_number_registry.h"
 #include "ports/material_repository.h"
 #include "ports/outbox.h"
@@ -47,6 +48,16 @@ struct SessionRow {
 struct ApiKeyRow {
   ApiKeyRecord record;
   std::string secret;
+};
+
+// The bureau link (ports/bureau_link.h), as its tables hold it.
+struct BureauLinkRow {
+  BureauLinkState state;
+  std::int64_t last_record_key = 0;
+};
+struct BureauSubjectIdsRow {
+  std::int64_t isp_id = 0;
+  BureauIds ids;
 };
 
 // The last id handed out per table. Part of the state, so a rollback returns the ids it
@@ -90,6 +101,12 @@ struct State {
   std::map<std::string, std::chrono::sys_seconds> inbox;
   std::vector<ReviewNote> review_notes;  // in id order
   std::map<std::pair<std::int64_t, std::string>, IdempotencyRecord> idempotency;
+  // The bureau link: per account, the files sent (by name, in the order kept), the
+  // downloads processed, and the bureau's ids per subject on record.
+  std::map<std::int64_t, BureauLinkRow> bureau_links;
+  std::vector<SentFile> bureau_files;
+  std::map<std::pair<std::int64_t, std::string>, ProcessedDownload> bureau_downloads;
+  std::map<std::int64_t, BureauSubjectIdsRow> bureau_subject_ids;
 };
 
 // The committed audit log and its recorded head. Kept apart from State: it is append-only

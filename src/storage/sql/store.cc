@@ -1,5 +1,6 @@
 #include "storage/sql/store.h"
 
+#include "storage/sql/bureau_link.h"
 #include "storage/sql/outbox.h"
 #include "storage/sql/repositories.h"
 
@@ -46,6 +47,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::Inbox& inbox() override { return inbox_; }
   icp::ReviewJournal& review_notes() override { return review_notes_; }
   icp::IdempotencyStore& idempotency() override { return idempotency_; }
+  icp::BureauLink& bureau_link() override { return bureau_link_; }
 
   Result<void> Commit() override {
     if (session_.ended) return FailedPrecondition("this unit of work has ended");
@@ -100,6 +102,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   Inbox inbox_{session_};
   ReviewJournal review_notes_{session_};
   IdempotencyStore idempotency_{session_};
+  BureauLink bureau_link_{session_};
 };
 
 // A read-only transaction on a connection of its own; ending it (destruction) rolls back,
