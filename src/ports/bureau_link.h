@@ -71,6 +71,22 @@ struct ProcessedDownload {
   friend bool operator==(const ProcessedDownload&, const ProcessedDownload&) = default;
 };
 
+// Why the bureau returned or refused an application (BUREAU-PROTOCOL §7.3): a result code's
+// text (Dmms) or the reviewer's opinion (Shyj), on the field it concerns when the gateway could
+// tell (else "" for the whole application). A conflict (class C) is the customer's to settle
+// offline (with the other provider, or by cancelling the other filing), not by editing.
+struct BureauReason {
+  ApplicationId application;
+  std::string file_name;  // the download file that said it
+  std::int64_t code = 0;  // Jgdm; 0 for a reviewer's opinion
+  std::string field;      // "websites[0].domains[0]", or ""
+  std::string message;    // as the bureau wrote it (Chinese)
+  bool conflict = false;
+  std::chrono::sys_seconds at{};
+
+  friend bool operator==(const BureauReason&, const BureauReason&) = default;
+};
+
 // The refusals every store reports alike.
 std::unexpected<Error> BureauLeaseLost(std::int64_t isp_id);             // kAborted
 std::unexpected<Error> BureauSequenceRefused(std::string why);           // kFailedPrecondition
@@ -98,6 +114,8 @@ class BureauLinkReader {
                                                             std::string_view file_name) = 0;
   // The bureau's ids of a subject on record, as the gateway last learned them.
   virtual Result<std::optional<BureauIds>> SubjectIds(SubjectId subject) = 0;
+  // Every reason the bureau gave for the application, oldest first.
+  virtual Result<std::vector<BureauReason>> Reasons(ApplicationId application) = 0;
   // The subject on record the bureau knows by `bureau_subject_id` (Ztid), if any.
   virtual Result<std::optional<SubjectId>> SubjectByBureauId(std::int64_t isp_id,
                                                              std::int64_t bureau_subject_id) = 0;
@@ -130,6 +148,9 @@ class BureauLink : public BureauLinkReader {
   // Records a processed download: false when that file name was recorded before (nothing
   // changed), true when recorded now.
   virtual Result<bool> RecordDownload(const ProcessedDownload& download) = 0;
+  // Appends a reason (append-only; kInvalidArgument, rule "bureau.reason", for one without a
+  // message).
+  virtual Result<void> AddReason(const BureauReason& reason) = 0;
   // Sets the bureau's ids of a subject on record (replacing earlier ones). kAlreadyExists
   // (rule "bureau.subject-id") when another subject has that Ztid.
   virtual Result<void> SetSubjectIds(SubjectId subject, std::int64_t isp_id,

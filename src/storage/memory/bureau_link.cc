@@ -98,6 +98,31 @@ Result<std::optional<BureauIds>> BureauLink::SubjectIds(SubjectId subject) {
   });
 }
 
+Result<std::vector<BureauReason>> BureauLink::Reasons(ApplicationId application) {
+  return s_.Read([&]() -> Result<std::vector<BureauReason>> {
+    std::vector<BureauReason> out;
+    for (const BureauReason& r : s_.state().bureau_reasons) {
+      if (r.application == application) out.push_back(r);
+    }
+    return out;
+  });
+}
+
+Result<void> BureauLink::AddReason(const BureauReason& reason) {
+  return s_.Write([&]() -> Result<void> {
+    if (reason.message.empty()) {
+      return Refusal(ErrorCode::kInvalidArgument, "message", "bureau.reason",
+                     "a bureau reason says why", "管局退回原因不能为空");
+    }
+    if (Result<void> fk = ForeignKey(s_.state().applications, reason.application, "application");
+        !fk) {
+      return fk;
+    }
+    s_.state().bureau_reasons.push_back(reason);
+    return {};
+  });
+}
+
 Result<std::optional<SubjectId>> BureauLink::SubjectByBureauId(std::int64_t isp_id,
                                                                std::int64_t bureau_subject_id) {
   return s_.Read([&]() -> Result<std::optional<SubjectId>> {

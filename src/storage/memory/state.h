@@ -107,6 +107,7 @@ struct State {
   std::vector<SentFile> bureau_files;
   std::map<std::pair<std::int64_t, std::string>, ProcessedDownload> bureau_downloads;
   std::map<std::int64_t, BureauSubjectIdsRow> bureau_subject_ids;
+  std::vector<BureauReason> bureau_reasons;  // in id order
 };
 
 // The committed audit log and its recorded head. Kept apart from State: it is append-only

@@ -63,6 +63,13 @@ constexpr std::string_view kSetSubjectIds =
     "VALUES ($1, $2, $3, $4) ON CONFLICT (subject_id) DO UPDATE SET isp_id = excluded.isp_id, "
     "bureau_subject_id = excluded.bureau_subject_id, ids = excluded.ids";
 
+constexpr std::string_view kReasons =
+    "SELECT application_id, file_name, code, field, message, conflict, at FROM bureau_reasons "
+    "WHERE application_id = $1 ORDER BY id";
+constexpr std::string_view kAddReason =
+    "INSERT INTO bureau_reasons (application_id, file_name, code, field, message, conflict, at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7)";
+
 }  // namespace
 
 std::unexpected<Error> BureauLink::Refused(const Error& e, std::string_view file_name) {
@@ -190,6 +197,31 @@ Result<std::optional<BureauIds>> BureauLink::SubjectIds(SubjectId subject) {
                     " do not read (storage.corrupt): " + ids.error().message);
   }
   return *ids;
+}
+
+Result<std::vector<BureauReason>> BureauLink::Reasons(ApplicationId application) {
+  const Value p[] = {application.value()};
+  Result<Rows> r = s_.Run(kReasons, p);
+  if (!r) return std::unexpected(r.error());
+  std::vector<BureauReason> out;
+  for (const Row& row : r->rows) {
+    out.push_back({ApplicationId(row.Int(0)), row.Text(1), row.Int(2), row.Text(3), row.Text(4),
+                   row.Int(5) != 0, TimeAt(row, 6)});
+    if (Result<void> ok = row.Check(); !ok) return std::unexpected(ok.error());
+  }
+  return out;
+}
+
+Result<void> BureauLink::AddReason(const BureauReason& reason) {
+  if (reason.message.empty()) {
+    return s_.Refuse(Refusal(ErrorCode::kInvalidArgument, "message", "bureau.reason",
+                             "a bureau reason says why", "管局退回原因不能为空"));
+  }
+  const Value p[] = {
+      reason.application.value(), reason.file_name, reason.code, reason.field, reason.message,
+      Flag(reason.conflict),      Time(reason.at)};
+  if (Result<Rows> r = s_.Run(kAddReason, p); !r) return std::unexpected(r.error());
+  return {};
 }
 
 Result<std::optional<SubjectId>> BureauLink::SubjectByBureauId(std::int64_t isp_id,

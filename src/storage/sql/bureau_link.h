@@ -22,6 +22,8 @@ class BureauLink final : public icp::BureauLink {
   Result<std::optional<ProcessedDownload>> Download(std::int64_t isp_id,
                                                     std::string_view file_name) override;
   Result<std::optional<BureauIds>> SubjectIds(SubjectId subject) override;
+  Result<std::vector<BureauReason>> Reasons(ApplicationId application) override;
+  Result<void> AddReason(const BureauReason& reason) override;
   Result<std::optional<SubjectId>> SubjectByBureauId(std::int64_t isp_id,
                                                      std::int64_t bureau_subject_id) override;
 

@@ -216,6 +216,24 @@ TEST_P(BureauLinkContract, ASubjectKeepsItsBureauIdsAndAZtidNamesOneSubject) {
   EXPECT_EQ(*uow->bureau_link().SubjectIds(subject_), ids);
 }
 
+TEST_P(BureauLinkContract, ReasonsAreKeptInOrderAndSayWhy) {
+  const BureauReason conflict{
+      application_, "BAJG0000000001", 1005, "websites[0].domains[0]", "域名冲突", true, kT0};
+  const BureauReason opinion{application_, "BAJG0000000002", 0, "", "网站名称与主体无关联",
+                             false,        kT0 + seconds(1)};
+  ASSERT_TRUE(Commit([&](UnitOfWork& u) { return u.bureau_link().AddReason(conflict); }));
+  ASSERT_TRUE(Commit([&](UnitOfWork& u) { return u.bureau_link().AddReason(opinion); }));
+  BureauReason empty = opinion;
+  empty.message.clear();
+  Result<void> refused = Commit([&](UnitOfWork& u) { return u.bureau_link().AddReason(empty); });
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "bureau.reason");
+  auto uow = Begin();
+  Result<std::vector<BureauReason>> reasons = uow->bureau_link().Reasons(application_);
+  ASSERT_TRUE(reasons.has_value());
+  EXPECT_EQ(*reasons, (std::vector<BureauReason>{conflict, opinion}));
+}
+
 // Two uploaders racing for one account: exactly one holds it at any time, on every store.
 TEST_P(BureauLinkContract, RacingUploadersNeverBothHoldTheLease) {
   std::atomic<int> taken = 0;

@@ -56,6 +56,18 @@ CREATE TABLE bureau_subject_ids (
 );
 CREATE UNIQUE INDEX bureau_subject_ids_ztid ON bureau_subject_ids (isp_id, bureau_subject_id);
 
+CREATE TABLE bureau_reasons (
+  id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  application_id BIGINT NOT NULL REFERENCES applications (id),
+  file_name TEXT NOT NULL,
+  code BIGINT NOT NULL CHECK (code >= 0),
+  field TEXT NOT NULL,
+  message TEXT NOT NULL CHECK (length(message) > 0),
+  conflict BIGINT NOT NULL CHECK (conflict IN (0, 1)),
+  at BIGINT NOT NULL
+);
+CREATE INDEX bureau_reasons_application ON bureau_reasons (application_id, id);
+
 -- The position moves forward by one, only onto an accepted file; an account starts at zero.
 CREATE FUNCTION bureau_links_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -122,6 +134,8 @@ CREATE TRIGGER bureau_record_keys_kept BEFORE UPDATE OR DELETE ON bureau_record_
 FOR EACH ROW EXECUTE FUNCTION bureau_written_once();
 CREATE TRIGGER bureau_downloads_kept BEFORE UPDATE OR DELETE ON bureau_downloads
 FOR EACH ROW EXECUTE FUNCTION bureau_written_once();
+CREATE TRIGGER bureau_reasons_kept BEFORE UPDATE OR DELETE ON bureau_reasons
+FOR EACH ROW EXECUTE FUNCTION bureau_written_once();
 CREATE TRIGGER bureau_tables_no_truncate BEFORE TRUNCATE ON bureau_files
 FOR EACH STATEMENT EXECUTE FUNCTION bureau_written_once();
 CREATE TRIGGER bureau_downloads_no_truncate BEFORE TRUNCATE ON bureau_downloads
@@ -160,6 +174,7 @@ BEGIN
     EXECUTE 'GRANT SELECT, INSERT, UPDATE ON ' || s || '.bureau_links, ' || s ||
             '.bureau_files, ' || s || '.bureau_subject_ids TO beian_runtime';
     EXECUTE 'GRANT SELECT, INSERT ON ' || s || '.bureau_record_keys, ' || s ||
-            '.bureau_downloads TO beian_runtime';
+            '.bureau_downloads, ' || s || '.bureau_reasons TO beian_runtime';
+    EXECUTE 'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ' || s || ' TO beian_runtime';
   END IF;
 END $$;

@@ -117,3 +117,24 @@ WHEN EXISTS (SELECT 1 FROM bureau_subject_ids WHERE isp_id = NEW.isp_id
                AND bureau_subject_id = NEW.bureau_subject_id AND subject_id <> NEW.subject_id)
   OR NEW.subject_id <> OLD.subject_id
 BEGIN SELECT RAISE(ABORT, 'bureau.subject-id'); END;
+
+-- Why the bureau returned or refused an application, on the field when known: append-only,
+-- as what was said to a customer is never rewritten.
+CREATE TABLE bureau_reasons (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  application_id INTEGER NOT NULL REFERENCES applications (id),
+  file_name TEXT NOT NULL,
+  code INTEGER NOT NULL CHECK (code >= 0),
+  field TEXT NOT NULL,
+  message TEXT NOT NULL CHECK (length(message) > 0),
+  conflict INTEGER NOT NULL CHECK (conflict IN (0, 1)),
+  at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX bureau_reasons_application ON bureau_reasons (application_id, id);
+CREATE TRIGGER bureau_reasons_kept_update BEFORE UPDATE ON bureau_reasons
+BEGIN SELECT RAISE(ABORT, 'bureau.kept'); END;
+CREATE TRIGGER bureau_reasons_kept_delete BEFORE DELETE ON bureau_reasons
+BEGIN SELECT RAISE(ABORT, 'bureau.kept'); END;
+CREATE TRIGGER bureau_reasons_no_replace BEFORE INSERT ON bureau_reasons
+WHEN EXISTS (SELECT 1 FROM bureau_reasons WHERE id = NEW.id)
+BEGIN SELECT RAISE(ABORT, 'bureau.kept'); END;
