@@ -234,7 +234,10 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
     }
     Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject((*subject)->id);
     if (!sites) return std::unexpected(sites.error());
-    FiledRecord original{(*subject)->subject, {}};
+    // The record as filed, with the bureau's ids when the gateway has learned them (BASJ).
+    Result<std::optional<BureauIds>> bureau = uow.bureau_link().SubjectIds((*subject)->id);
+    if (!bureau) return std::unexpected(bureau.error());
+    FiledRecord original{(*subject)->subject, {}, std::move(*bureau)};
     for (const WebsiteRecord& w : *sites) {
       if (!w.cancelled) original.websites.push_back(w.website);
     }

@@ -56,6 +56,7 @@ struct ServeConfig {
   icp::AuthSettings auth;
   icp::http::CookieSettings cookie;
   icp::NotifySettings notify;
+  icp::BureauSettings bureau;
 };
 
 // The real-name verification of accounts, for the authorization-code rules.
@@ -187,6 +188,18 @@ int Serve(ServeConfig config) {
     PrintError("cannot start notifications and the sweeper", background.error());
     return 1;
   }
+  // The bureau gateway (exe/background.h BureauWork), when a bureau is configured.
+  std::unique_ptr<icp::BureauWork> bureau;
+  if (!config.bureau.url.empty()) {
+    icp::Result<std::unique_ptr<icp::BureauWork>> started =
+        icp::BureauWork::Start(*store->database, **blobs, config.rules, config.bureau,
+                               icp::NewWorkerIdentity("icpd-bureau"), clock);
+    if (!started) {
+      PrintError("cannot start the bureau gateway", started.error());
+      return 1;
+    }
+    bureau = std::move(*started);
+  }
 
   config.server.on_draining = [] {
     std::cout << "stopping: no new connections; finishing the requests in flight" << std::endl;
@@ -208,6 +221,7 @@ int Serve(ServeConfig config) {
             << "listening on " << Url(config.server.address, *port) << std::endl;
   server.Run();
   waiter.join();
+  if (bureau) bureau->Stop();
   (*background)->Stop();
   std::cout << "stopped" << std::endl;
   return 0;
@@ -311,6 +325,7 @@ int main(int argc, char** argv) {
     config.auth.backoff_base = std::chrono::seconds(settings->login_backoff_seconds);
     config.cookie.secure = icp::CookieSecure(*settings);
     config.notify = settings->notify;
+    config.bureau = settings->bureau;
     return Serve(std::move(config));
   } catch (const std::exception& e) {
     std::cerr << "icpd: internal error: " << e.what() << "\n";
