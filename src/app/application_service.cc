@@ -134,8 +134,10 @@ Result<void> Audit(UnitOfWork& uow, const Caller& caller, std::string_view actio
 Result<ApplicationView> ViewOf(StoreReader& store, ApplicationRecord record) {
   Result<std::vector<ReviewNote>> notes = store.review_notes().List(record.id);
   if (!notes) return std::unexpected(notes.error());
+  Result<std::vector<BureauReason>> bureau = store.bureau_link().Reasons(record.id);
+  if (!bureau) return std::unexpected(bureau.error());
   const int round = SubmissionRound(record.lifecycle);
-  return ApplicationView{std::move(record), std::move(*notes), round};
+  return ApplicationView{std::move(record), std::move(*notes), std::move(*bureau), round};
 }
 
 Result<void> RequireCustomer(const Caller& caller) {

@@ -42,6 +42,7 @@ class StoreReader {
   virtual VerificationReader& verifications() = 0;
   virtual ReviewJournalReader& review_notes() = 0;
   virtual TransferReader& transfers() = 0;
+  virtual BureauLinkReader& bureau_link() = 0;
 };
 
 // One atomic piece of work (STYLE.md §4.2). A state change, its audit entries and the
@@ -69,7 +70,7 @@ class UnitOfWork : public StoreReader {
   ReviewJournal& review_notes() override = 0;
   virtual IdempotencyStore& idempotency() = 0;
   // The gateway's link to the bureau (ports/bureau_link.h).
-  virtual BureauLink& bureau_link() = 0;
+  BureauLink& bureau_link() override = 0;
 
   // kAborted when a concurrent transaction won (retry the whole unit of work); after a
   // failed commit nothing of the unit of work is stored.

@@ -108,6 +108,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   icp::VerificationReader& verifications() override { return verifications_; }
   icp::TransferReader& transfers() override { return transfers_; }
   icp::ReviewJournalReader& review_notes() override { return review_notes_; }
+  icp::BureauLinkReader& bureau_link() override { return bureau_link_; }
   icp::AuditLogReader& audit() override { return audit_; }
 
  private:
@@ -126,6 +127,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   VerificationRepository verifications_{session_};
   TransferRepository transfers_{session_};
   ReviewJournal review_notes_{session_};
+  BureauLink bureau_link_{session_};
   AuditLogReader audit_;
 };
 
