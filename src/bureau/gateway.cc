@@ -685,6 +685,9 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& report) {
                          decoded->text,      now};
   Result<bool> recorded = link.RecordDownload(kept);
   if (!recorded) return std::unexpected(recorded.error());
+  // Another process recorded it meanwhile (PostgreSQL: its insert won the key): its effects
+  // stand, these roll back with the unit of work.
+  if (!*recorded) return {};
   if (Result<void> ok = uow.Commit(); !ok) return ok;
   ++report.downloaded;
   return {};
