@@ -134,8 +134,10 @@ Result<void> Audit(UnitOfWork& uow, const Caller& caller, std::string_view actio
 Result<ApplicationView> ViewOf(StoreReader& store, ApplicationRecord record) {
   Result<std::vector<ReviewNote>> notes = store.review_notes().List(record.id);
   if (!notes) return std::unexpected(notes.error());
+  Result<std::vector<BureauReason>> bureau = store.bureau_link().Reasons(record.id);
+  if (!bureau) return std::unexpected(bureau.error());
   const int round = SubmissionRound(record.lifecycle);
-  return ApplicationView{std::move(record), std::move(*notes), round};
+  return ApplicationView{std::move(record), std::move(*notes), std::move(*bureau), round};
 }
 
 Result<void> RequireCustomer(const Caller& caller) {
@@ -234,7 +236,10 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
     }
     Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject((*subject)->id);
     if (!sites) return std::unexpected(sites.error());
-    FiledRecord original{(*subject)->subject, {}};
+    // The record as filed, with the bureau's ids when the gateway has learned them (BASJ).
+    Result<std::optional<BureauIds>> bureau = uow.bureau_link().SubjectIds((*subject)->id);
+    if (!bureau) return std::unexpected(bureau.error());
+    FiledRecord original{(*subject)->subject, {}, std::move(*bureau)};
     for (const WebsiteRecord& w : *sites) {
       if (!w.cancelled) original.websites.push_back(w.website);
     }

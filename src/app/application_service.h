@@ -30,6 +30,8 @@ struct TypeCheck {
 struct ApplicationView {
   ApplicationRecord record;
   std::vector<ReviewNote> notes;
+  // What the bureau said (returns, refusals), oldest first (ports/bureau_link.h).
+  std::vector<BureauReason> bureau_reasons;
   // The submission round the application is in (0 before the first submit).
   int round = 0;
 };

@@ -33,10 +33,18 @@ inline constexpr std::string_view kTransferDecided = "transfer.decided";  // tra
 inline constexpr std::string_view kTransferRequested = "transfer.requested";
 inline constexpr std::string_view kTransferMoved = "transfer.moved";  // transfer, subject_number
 inline constexpr std::string_view kCodeRedeemed = "authorization_code.redeemed";  // code
-inline constexpr std::string_view kAll[] = {kReturned,          kPassedReview,  kReadyForBureau,
-                                            kReminder,          kExpired,       kApproved,
-                                            kBureauReturned,    kSecondCall,    kTransferDecided,
-                                            kTransferRequested, kTransferMoved, kCodeRedeemed};
+// The bureau's outcomes (app/bureau_outcome_service.h).
+inline constexpr std::string_view kSentToBureau = "application.sent_to_bureau";         // -
+inline constexpr std::string_view kSmsVerified = "application.sms_verified";            // -
+inline constexpr std::string_view kSmsReturned = "application.sms_returned";            // reason
+inline constexpr std::string_view kBureauRefused = "application.bureau_refused";        // -
+inline constexpr std::string_view kBureauConflict = "application.bureau_conflict";      // reasons
+inline constexpr std::string_view kCancellationDone = "application.cancellation_done";  // -
+inline constexpr std::string_view kAll[] = {
+    kReturned,      kPassedReview,   kReadyForBureau,  kReminder,        kExpired,
+    kApproved,      kBureauReturned, kSecondCall,      kTransferDecided, kTransferRequested,
+    kTransferMoved, kCodeRedeemed,   kSentToBureau,    kSmsVerified,     kSmsReturned,
+    kBureauRefused, kBureauConflict, kCancellationDone};
 }  // namespace notification_template
 
 // A message to the customer who owns `account`, by template. `application` is set exactly

@@ -509,7 +509,16 @@ Result<miit::IcpUpload> ToUpload(const Application& application, const MessageCo
     return Refusal(ErrorCode::kFailedPrecondition, "type", "bureau.map.type",
                    "the application's type is not resolved", "备案类型未确定");
   }
-  Mapper m(context);
+  // The ids the filed record keeps come first; the context's only stand in for a record this
+  // provider does not hold.
+  MessageContext with_record;
+  const MessageContext* effective = &context;
+  if (application.original && application.original->bureau) {
+    with_record = context;
+    with_record.filed = application.original->bureau;
+    effective = &with_record;
+  }
+  Mapper m(*effective);
   miit::IcpUpload upload;
   switch (*application.type) {
     case ApplicationType::kFirstFiling:

@@ -27,24 +27,9 @@ struct AccessPoint {
   std::string public_ip;  // dotted IPv4; V3.0 carries no IPv6
 };
 
-// The bureau's ids of the record an application refers to, as BASJ gave them (§5.1). The
-// domain's FiledRecord keeps data only (§7.1); the gateway keeps these beside it.
-struct FiledIds {
-  struct Access {
-    std::int64_t id = 0;                                       // Jrid
-    std::vector<std::pair<std::string, std::int64_t>> ip_ids;  // Ipid per dotted IP
-  };
-  struct Website {
-    std::int64_t id = 0;  // Wzid
-    std::string number;   // Baxh of the website ("粤ICP备20000001号-1")
-    std::vector<std::pair<std::string, std::int64_t>> domain_ids;  // Ymid per ASCII domain
-    std::optional<Access> our_access;  // this provider's access, when it gives one
-  };
-  std::optional<std::int64_t> subject_id;  // Ztid (absent for a subject filed elsewhere)
-  std::string subject_number;              // Baxh of the subject
-  // The filed websites, each matched to an application website by a common domain.
-  std::vector<Website> websites;
-};
+// The bureau's ids of the record an application refers to (§5.1): the domain's BureauIds,
+// kept on the filed record (Application::original->bureau).
+using FiledIds = BureauIds;
 
 struct MessageContext {
   std::int64_t requester = 0;                 // Qqdwid = ispId
@@ -55,6 +40,9 @@ struct MessageContext {
   std::vector<std::string> material_files;
   // The filing password as the customer typed it; sent as lower-case MD5 hex (ICPmm, §4.3).
   std::optional<std::string> icp_password;
+  // The filed record's ids when the application has none on record: a subject filed at
+  // another provider (new_website_filed_elsewhere) is named by its number from the type
+  // check. Ids on Application::original->bureau take precedence.
   std::optional<FiledIds> filed;
   std::string cancellation_reason = "other";  // key of table cancellation_reason
   std::optional<std::string> cancellation_text;

@@ -81,7 +81,7 @@ FiledIds Filed() {
   f.websites = {{4001,
                  "粤ICP备20000001号-1",
                  {{"example.cn", 5001}},
-                 FiledIds::Access{6001, {{"192.0.2.10", 7001}}}}};
+                 FiledIds::Access{6001, 440000000123, {{"192.0.2.10", 7001}}}}};
   return f;
 }
 
@@ -196,8 +196,8 @@ TEST(ToUpload, MapsANewWebsiteToXzwzByTheFiledSubject) {
 TEST(ToUpload, MapsAnAccessFilingToXzjrWithThePassword) {
   Application app = Enterprise();
   app.type = ApplicationType::kNewAccess;
+  app.original = FiledRecord{app.subject, app.websites, Filed()};
   MessageContext c = Context();
-  c.filed = Filed();
   c.icp_password = "Abc12345";
   Result<miit::IcpUpload> r = ToUpload(app, c);
   ASSERT_TRUE(r.has_value()) << r.error().message;
@@ -213,7 +213,7 @@ TEST(ToUpload, MapsAChangeToBgbaWithBureauIdsAndNewDomainsWithout) {
   app.type = ApplicationType::kChangeWebsite;
   app.websites[0].domains.push_back(Must(DomainName::Parse("example.com.cn")));
   MessageContext c = Context();
-  c.filed = Filed();
+  app.original = FiledRecord{app.subject, app.websites, Filed()};
   Result<miit::IcpUpload> r = ToUpload(app, c);
   ASSERT_TRUE(r.has_value()) << r.error().message;
   const miit::Change& ch = r->changes.at(0);
@@ -232,7 +232,6 @@ TEST(ToUpload, MapsAChangeToBgbaWithBureauIdsAndNewDomainsWithout) {
 
 TEST(ToUpload, MapsTheThreeCancellationsToZxba) {
   MessageContext c = Context();
-  c.filed = Filed();
   c.icp_password = "Abc12345";
   c.cancellation_reason = "provider_changed";
   c.cancellation_text = "客户迁出";
@@ -243,6 +242,7 @@ TEST(ToUpload, MapsTheThreeCancellationsToZxba) {
   for (const auto& [type, expected] : cases) {
     Application app = Enterprise();
     app.type = type;
+    app.original = FiledRecord{app.subject, app.websites, Filed()};
     Result<miit::IcpUpload> r = ToUpload(app, c);
     ASSERT_TRUE(r.has_value()) << r.error().message;
     const miit::Cancellation& z = r->cancellations.at(0);
@@ -258,8 +258,8 @@ TEST(ToUpload, RefusesACancelAccessWhenThisProviderGivesNone) {
   Application app = Enterprise();
   app.type = ApplicationType::kCancelAccess;
   MessageContext c = Context();
-  c.filed = Filed();
-  c.filed->websites[0].our_access.reset();
+  app.original = FiledRecord{app.subject, app.websites, Filed()};
+  app.original->bureau->websites[0].our_access.reset();
   EXPECT_EQ(ToUpload(app, c).error().violations.at(0).field, "websites[0]");
 }
 
@@ -267,6 +267,24 @@ TEST(ToUpload, RefusesAnUnresolvedType) {
   Application app = Enterprise();
   app.type.reset();
   EXPECT_EQ(ToUpload(app, Context()).error().code, ErrorCode::kFailedPrecondition);
+}
+
+// The filed record's ids name the record; the context's stand in only where there is none.
+TEST(ToUpload, TakesTheFiledIdsFromTheRecordBeforeTheContext) {
+  Application app = Enterprise();
+  app.type = ApplicationType::kCancelWebsite;
+  app.original = FiledRecord{app.subject, app.websites, Filed()};
+  MessageContext c = Context();
+  c.filed = Filed();
+  c.filed->websites[0].id = 9999;
+  Result<miit::IcpUpload> r = ToUpload(app, c);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  ASSERT_EQ(r->cancellations.size(), 1u);
+  EXPECT_EQ(r->cancellations[0].record_id, 4001);
+  app.original->bureau.reset();  // no ids on record: the context's
+  r = ToUpload(app, c);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->cancellations.at(0).record_id, 9999);
 }
 
 }  // namespace

@@ -318,6 +318,102 @@ auto ReadWith(JsonReader& reader, Date today, F read) {
   return out;
 }
 
+constexpr std::int64_t kMaxBureauId = 9'223'372'036'854'775'807;
+
+// [{"<name_key>": text, "id": n}, ...] at o[key]: a bureau id per domain or per IP.
+std::vector<std::pair<std::string, std::int64_t>> ReadIdPairs(Walker& w, const json::object& o,
+                                                              std::string_view key,
+                                                              const std::string& path,
+                                                              std::string_view name_key) {
+  std::vector<std::pair<std::string, std::int64_t>> out;
+  const json::array* a = w.Array(o, key, path);
+  if (a == nullptr) return out;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const std::string at = path + "[" + std::to_string(i) + "]";
+    const json::object* e = w.Object(&(*a)[i], at, true);
+    if (e == nullptr) continue;
+    w.OnlyKeys(*e, at, {name_key, "id"});
+    std::optional<std::string> name = w.Text(*e, name_key, at + "." + std::string(name_key), true);
+    std::optional<std::optional<std::int64_t>> id = w.Int(*e, "id", at + ".id", 1, kMaxBureauId);
+    if (id && !*id)
+      w.Problem(at + ".id", "document.required", "a bureau id is required", "缺少管局编号");
+    if (name && id && *id) out.emplace_back(*name, **id);
+  }
+  return out;
+}
+
+// original.bureau: the bureau's ids of the filed record (domain/application.h BureauIds).
+std::optional<BureauIds> ReadBureauIds(Walker& w, const json::value* v, const std::string& path,
+                                       bool required) {
+  const json::object* o = w.Object(v, path, required);
+  if (o == nullptr) return std::nullopt;
+  w.OnlyKeys(*o, path, {"subject_id", "subject_number", "websites"});
+  BureauIds ids;
+  if (auto id = w.Int(*o, "subject_id", path + ".subject_id", 1, kMaxBureauId); id)
+    ids.subject_id = *id;
+  ids.subject_number = w.Text(*o, "subject_number", path + ".subject_number", false).value_or("");
+  if (const json::array* sites = w.Array(*o, "websites", path + ".websites")) {
+    for (std::size_t i = 0; i < sites->size(); ++i) {
+      const std::string at = path + ".websites[" + std::to_string(i) + "]";
+      const json::object* s = w.Object(&(*sites)[i], at, true);
+      if (s == nullptr) continue;
+      w.OnlyKeys(*s, at, {"id", "number", "domains", "access"});
+      BureauIds::Website site;
+      std::optional<std::optional<std::int64_t>> id = w.Int(*s, "id", at + ".id", 1, kMaxBureauId);
+      if (id && !*id)
+        w.Problem(at + ".id", "document.required", "a bureau id is required", "缺少管局编号");
+      if (id && *id) site.id = **id;
+      site.number = w.Text(*s, "number", at + ".number", false).value_or("");
+      site.domain_ids = ReadIdPairs(w, *s, "domains", at + ".domains", "domain");
+      if (const json::object* a = w.Object(s->if_contains("access"), at + ".access", false)) {
+        w.OnlyKeys(*a, at + ".access", {"id", "isp_id", "ips"});
+        BureauIds::Access access;
+        auto jrid = w.Int(*a, "id", at + ".access.id", 1, kMaxBureauId);
+        if (jrid && !*jrid) {
+          w.Problem(at + ".access.id", "document.required", "a bureau id is required",
+                    "缺少管局编号");
+        }
+        if (jrid && *jrid) access.id = **jrid;
+        if (auto isp = w.Int(*a, "isp_id", at + ".access.isp_id", 1, kMaxBureauId); isp && *isp) {
+          access.isp_id = **isp;
+        }
+        access.ip_ids = ReadIdPairs(w, *a, "ips", at + ".access.ips", "ip");
+        site.our_access = std::move(access);
+      }
+      ids.websites.push_back(std::move(site));
+    }
+  }
+  return ids;
+}
+
+json::value IdPairsToJson(const std::vector<std::pair<std::string, std::int64_t>>& pairs,
+                          std::string_view name_key) {
+  json::array a;
+  for (const auto& [name, id] : pairs) a.push_back(json::object{{name_key, name}, {"id", id}});
+  return a;
+}
+
+json::value BureauIdsToJson(const BureauIds& ids) {
+  json::array sites;
+  for (const BureauIds::Website& s : ids.websites) {
+    json::object site{{"id", s.id},
+                      {"number", s.number},
+                      {"domains", IdPairsToJson(s.domain_ids, "domain")},
+                      {"access", nullptr}};
+    if (s.our_access) {
+      site["access"] =
+          json::object{{"id", s.our_access->id},
+                       {"isp_id", s.our_access->isp_id == 0 ? json::value(nullptr)
+                                                            : json::value(s.our_access->isp_id)},
+                       {"ips", IdPairsToJson(s.our_access->ip_ids, "ip")}};
+    }
+    sites.push_back(std::move(site));
+  }
+  return json::object{{"subject_id", ids.subject_id ? json::value(*ids.subject_id) : nullptr},
+                      {"subject_number", ids.subject_number},
+                      {"websites", std::move(sites)}};
+}
+
 }  // namespace
 
 std::optional<Province> ReadProvinceAt(JsonReader& reader, const json::object& parent,
@@ -353,13 +449,15 @@ Result<Application> ApplicationFromJson(const json::value& document, Date today)
   std::vector<Material> materials = ReadMaterials(w, *root, ListedWebsites(*root));
   std::optional<FiledRecord> original;
   if (const json::object* o = w.Object(root->if_contains("original"), "original", false)) {
-    w.OnlyKeys(*o, "original", {"province", "subject", "websites"});
+    w.OnlyKeys(*o, "original", {"province", "subject", "websites", "bureau"});
     std::optional<Province> original_province = province;
     if (o->contains("province")) original_province = ReadProvince(w, *o, "original.province");
     std::optional<Subject> s =
         ReadSubject(w, o->if_contains("subject"), "original.subject", original_province);
     std::optional<std::vector<Website>> sites = ReadWebsites(w, *o, "original.websites");
-    if (s && sites) original = FiledRecord{*s, *sites};
+    std::optional<BureauIds> ids =
+        ReadBureauIds(w, o->if_contains("bureau"), "original.bureau", false);
+    if (s && sites) original = FiledRecord{*s, *sites, std::move(ids)};
   }
   if (!w.problems().empty() || !subject || !websites) return InvalidFields(std::move(w.problems()));
   return Application{type, std::move(*subject), std::move(*websites), std::move(materials),
@@ -750,8 +848,27 @@ json::value ApplicationToJson(const Application& a, Disclosure d) {
     o["original"] = json::object{{"province", a.original->subject.province.code()},
                                  {"subject", SubjectToJson(a.original->subject, d)},
                                  {"websites", WebsitesToJson(a.original->websites, d)}};
+    // The bureau's ids are no personal data: shown as they are, and only when known.
+    if (a.original->bureau)
+      o["original"].as_object()["bureau"] = BureauIdsToJson(*a.original->bureau);
   }
   return o;
+}
+
+std::string EncodeBureauIds(const BureauIds& ids) { return json::serialize(BureauIdsToJson(ids)); }
+
+Result<BureauIds> DecodeBureauIds(std::string_view text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) {
+    return std::unexpected(Error{ErrorCode::kInvalidArgument,
+                                 "bureau ids are not JSON: " + ec.message(),
+                                 {{"bureau", "document.json", ec.message(), "不是有效的 JSON"}}});
+  }
+  Walker w(Date{});
+  std::optional<BureauIds> ids = ReadBureauIds(w, &v, "bureau", true);
+  if (!w.problems().empty() || !ids) return InvalidFields(std::move(w.problems()));
+  return *ids;
 }
 
 std::string EncodeApplication(const Application& application) {

@@ -45,6 +45,10 @@ boost::json::value WebsiteToJson(const Website& website, Disclosure disclosure);
 // {"website": {...}}. Decoding validates again, so a tampered or truncated document comes
 // back as an error, never as a half-filled value.
 std::string EncodeApplication(const Application& application);
+// The bureau's ids of a filed record (original.bureau's shape), for the store's own table.
+// Decode is strict: kInvalidArgument naming each problem under the path "bureau".
+std::string EncodeBureauIds(const BureauIds& ids);
+Result<BureauIds> DecodeBureauIds(std::string_view text);
 Result<Application> DecodeApplication(std::string_view text, Date today);
 std::string EncodeSubject(const Subject& subject);
 Result<Subject> DecodeSubject(std::string_view text, Date today);

@@ -218,6 +218,37 @@ TEST(ApplicationFromJson, ReadsTheOriginalRecordsOwnProvince) {
   EXPECT_EQ(app->subject.province.code(), "44");
 }
 
+// The filed record's bureau ids travel with it, read back as written; a bad one is named.
+TEST(ApplicationFromJson, KeepsTheFiledRecordsBureauIds) {
+  json::value doc = Fixture();
+  json::object original{{"province", "44"},
+                        {"subject", doc.as_object()["subject"]},
+                        {"websites", doc.as_object()["websites"]}};
+  doc.as_object()["original"] = original;
+  Result<Application> app = ApplicationFromJson(doc, kToday);
+  ASSERT_TRUE(app.has_value()) << app.error().message;
+  EXPECT_FALSE(app->original->bureau.has_value());
+  BureauIds ids;
+  ids.subject_id = 3001;
+  ids.subject_number = "粤ICP备20000001号";
+  ids.websites = {{4001,
+                   "粤ICP备20000001号-1",
+                   {{"example.cn", 5001}},
+                   BureauIds::Access{6001, 440000000123, {{"192.0.2.10", 7001}}}}};
+  app->original->bureau = ids;
+  Result<Application> again = ApplicationFromJson(json::parse(EncodeApplication(*app)), kToday);
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->original->bureau, ids);
+
+  doc.as_object()["original"].as_object()["bureau"] =
+      json::parse(R"({"websites": [{"id": 0, "domians": []}]})");
+  Result<Application> bad = ApplicationFromJson(doc, kToday);
+  ASSERT_FALSE(bad.has_value());
+  EXPECT_THAT(Fields(bad.error()),
+              testing::IsSupersetOf({"original.bureau.websites[0].domians document.unknown-field",
+                                     "original.bureau.websites[0].id document.range"}));
+}
+
 TEST(FactsFromJson, IsStrictAboutKeysAndTypes) {
   Result<EvaluationFacts> typo = FactsFromJson(json::parse(R"({"resouces": []})"));
   ASSERT_FALSE(typo.has_value());

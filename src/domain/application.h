@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/date.h"
@@ -82,10 +84,41 @@ struct Website {
   friend bool operator==(const Website&, const Website&) = default;
 };
 
+// The bureau's ids of a filed record, as BASJ gives them (BUREAU-PROTOCOL §5.1, §7.1): what
+// a change, an access filing or a cancellation must name the record by. Ids are the bureau's
+// own numbers (xs:long); 0 is never one.
+struct BureauIds {
+  // This provider's access to a website (接入).
+  struct Access {
+    std::int64_t id = 0;      // Jrid
+    std::int64_t isp_id = 0;  // Ispid: the provider giving it (our ispId); 0 when unknown
+    std::vector<std::pair<std::string, std::int64_t>> ip_ids;  // Ipid per dotted IP
+
+    friend bool operator==(const Access&, const Access&) = default;
+  };
+  struct Website {
+    std::int64_t id = 0;  // Wzid
+    std::string number;   // Baxh of the website ("粤ICP备20000001号-1")
+    std::vector<std::pair<std::string, std::int64_t>> domain_ids;  // Ymid per ASCII domain
+    std::optional<Access> our_access;  // this provider's access, when it gives one
+
+    friend bool operator==(const Website&, const Website&) = default;
+  };
+  std::optional<std::int64_t> subject_id;  // Ztid (absent for a subject filed elsewhere)
+  std::string subject_number;              // Baxh of the subject
+  // The filed websites, each matched to an application website by a common domain.
+  std::vector<Website> websites;
+
+  friend bool operator==(const BureauIds&, const BureauIds&) = default;
+};
+
 // What is on record at the bureau, for change and access filings.
 struct FiledRecord {
   Subject subject;
   std::vector<Website> websites;
+  // The bureau's ids of this record, once the gateway has them (from BASJ, or a resync);
+  // absent for a record imported without them.
+  std::optional<BureauIds> bureau;
 
   friend bool operator==(const FiledRecord&, const FiledRecord&) = default;
 };

@@ -29,7 +29,7 @@ constexpr EnumTable<State, 12> kStates({{
     {State::kExpired, "expired", "已过期"},
 }});
 
-constexpr EnumTable<Event, 15> kEvents({{
+constexpr EnumTable<Event, 16> kEvents({{
     {Event::kSubmit, "submit", "提交"},
     {Event::kContactMissed, "contact_missed", "电话未接通"},
     {Event::kContactReached, "contact_reached", "电话已接通"},
@@ -42,6 +42,7 @@ constexpr EnumTable<Event, 15> kEvents({{
     {Event::kSmsFailedFiveTimes, "sms_failed_five_times", "短信核验失败 5 次"},
     {Event::kBureauApprove, "bureau_approve", "管局审核通过"},
     {Event::kBureauReturn, "bureau_return", "管局退回"},
+    {Event::kSubmissionRefused, "submission_refused", "管局拒收"},
     {Event::kWithdraw, "withdraw", "撤销"},
     {Event::kAbandon, "abandon", "放弃"},
     {Event::kExpire, "expire", "过期"},
@@ -67,7 +68,7 @@ struct Transition {
 };
 
 // Every move an application can make. A move not listed here is refused.
-constexpr std::array<Transition, 35> kTransitions = {{
+constexpr std::array<Transition, 38> kTransitions = {{
     {State::kDraft, Event::kSubmit, State::kProviderReview},
     {State::kDraft, Event::kAbandon, State::kAbandoned},
 
@@ -107,10 +108,16 @@ constexpr std::array<Transition, 35> kTransitions = {{
     {State::kSmsPending, Event::kSmsVerified, State::kBureauReview, For::kFilings},
     {State::kSmsPending, Event::kSmsTimedOut, State::kReadyForBureau, For::kFilings},
     {State::kSmsPending, Event::kSmsFailedFiveTimes, State::kReadyForBureau, For::kFilings},
+    // The bureau's own checks at intake (conflicts, blacklists, the password, malformed
+    // data: BUREAU-PROTOCOL §3.2 classes R and C) come while MIIT's SMS is still pending.
+    {State::kSmsPending, Event::kBureauReturn, State::kBureauReturned, For::kFilings},
+    // A fault of the provider's (class P) is the provider's to fix and send again.
+    {State::kSmsPending, Event::kSubmissionRefused, State::kReadyForBureau, For::kFilings},
 
     // At the bureau nothing can be withdrawn or changed until it decides (FACTS.md §4.5).
     {State::kBureauReview, Event::kBureauApprove, State::kApproved},
     {State::kBureauReview, Event::kBureauReturn, State::kBureauReturned},
+    {State::kBureauReview, Event::kSubmissionRefused, State::kReadyForBureau},
 
     // A cancellation the bureau returned has reached the bureau: it is resubmitted or expires.
     {State::kBureauReturned, Event::kSubmit, State::kProviderReview},

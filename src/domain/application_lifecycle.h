@@ -29,18 +29,32 @@ enum class ApplicationState {
 };
 
 enum class ApplicationEvent {
-  kSubmit,              // customer submits, or resubmits after a return
-  kContactMissed,       // reviewer's call not answered
-  kContactReached,      // reviewer reached the leader
-  kProviderReturn,      // reviewer returns it with field-level reasons
-  kProviderPass,        // reviewer passes it
-  kVerificationDone,    // identity verification passed
-  kSentToBureau,        // provider submitted it to the bureau
+  kSubmit,            // customer submits, or resubmits after a return
+  kContactMissed,     // reviewer's call not answered
+  kContactReached,    // reviewer reached the leader
+  kProviderReturn,    // reviewer returns it with field-level reasons
+  kProviderPass,      // reviewer passes it
+  kVerificationDone,  // identity verification passed
+  kSentToBureau,      // provider submitted it to the bureau
+  // MIIT's SMS step (FACTS §4.4; BUREAU-PROTOCOL §7.4.1). The bureau's extension codes map
+  // onto these: 9012 -> kSmsVerified, 9013 (24 h timeout) -> kSmsTimedOut, 9014 (sixth wrong
+  // entry) -> kSmsFailedFiveTimes; both returns go back to ready for bureau, since MIIT
+  // returns the application to the provider, who sends the unchanged data again (a new SMS)
+  // or returns it to the customer. Our own 24 h deadline applies kSmsTimedOut too: whichever
+  // comes first moves it, the other finds it moved. A bureau speaking strict V3.0 has no SMS
+  // step: the gateway then applies kSmsVerified in the same unit of work as kSentToBureau,
+  // so the application waits under the bureau's review deadline, not a 24 h SMS window that
+  // would send it again (docs/bureau-protocol.md "The gateway").
   kSmsVerified,         // every leader completed MIIT's SMS check
   kSmsTimedOut,         // 24 h passed without it
   kSmsFailedFiveTimes,  // the sixth wrong entry: MIIT returns it
   kBureauApprove,
-  kBureauReturn,
+  kBureauReturn,  // the bureau returned it: at its own checks, or on review (reasons kept
+                  // beside the lifecycle, a conflict flagged as one: BUREAU-PROTOCOL §7.3)
+  // The bureau refused the upload for a fault of the provider's, not the customer's (class P
+  // result codes: 5001 schema, 1045 wrong province, ...): back to ready for bureau, and the
+  // operators are alerted (BUREAU-PROTOCOL §7.3).
+  kSubmissionRefused,
   kWithdraw,  // 撤销: customer takes it back before it reaches the bureau
   kAbandon,   // 放弃
   kExpire,    // the customer window ran out

@@ -7,10 +7,13 @@
 #include <optional>
 #include <thread>
 
+#include "app/bureau_outcome_service.h"
 #include "app/deadline_sweeper.h"
 #include "app/notification.h"
 #include "app/notifier.h"
 #include "app/outbox_dispatcher.h"
+#include "bureau/curl_transport.h"
+#include "bureau/gateway.h"
 #include "exe/clock.h"
 #include "notify/log_sink.h"
 #include "notify/smtp_email_sender.h"
@@ -218,5 +221,99 @@ void GateRefresher::Run() {
                       static_cast<double>(stats.table_bytes));
   }
 }
+// ---- the bureau gateway ----
+
+struct BureauWork::State {
+  std::unique_ptr<BureauOutcomeService> recorder;
+  std::unique_ptr<bureau::CurlTransport> transport;
+  std::unique_ptr<bureau::Gateway> gateway;
+  std::chrono::seconds upload_interval{10};
+  std::chrono::seconds download_interval{30};
+
+  std::mutex mutex;
+  std::condition_variable wake;
+  bool stopping = false;
+  std::thread upload_thread;
+  std::thread download_thread;
+
+  bool Wait(std::chrono::seconds d) {
+    std::unique_lock lock(mutex);
+    return !wake.wait_for(lock, d, [&] { return stopping; });
+  }
+
+  static void Log(std::string_view loop, const bureau::PassReport& r) {
+    for (const std::string& p : r.problems) spdlog::warn("bureau {}: {}", loop, p);
+    if (r.uploaded + r.resent + r.downloaded + r.acknowledged > 0) {
+      spdlog::info("bureau {}: {} uploaded, {} resent, {} downloaded, {} acknowledged, {} applied",
+                   loop, r.uploaded, r.resent, r.downloaded, r.acknowledged, r.applied);
+    }
+  }
+
+  void Upload() {
+    do {
+      Result<bureau::PassReport> r = gateway->UploadOnce();
+      if (r) {
+        Log("upload", *r);
+      } else if (r.error().rule() != "bureau.lease-held") {
+        spdlog::warn("bureau upload: {}", r.error().message);
+      }
+    } while (Wait(upload_interval));
+  }
+
+  void Download() {
+    do {
+      Result<bureau::PassReport> r = gateway->DownloadOnce();
+      if (r) {
+        Log("download", *r);
+      } else {
+        spdlog::warn("bureau download: {}", r.error().message);
+      }
+    } while (Wait(download_interval));
+  }
+};
+
+BureauWork::BureauWork(std::unique_ptr<State> state) : state_(std::move(state)) {}
+
+Result<std::unique_ptr<BureauWork>> BureauWork::Start(Database& db, BlobStore& blobs,
+                                                      std::shared_ptr<const RuleSet> rules,
+                                                      const BureauSettings& settings,
+                                                      std::string worker, Clock& clock) {
+  auto s = std::make_unique<State>();
+  bureau::GatewaySettings g{.base_url = settings.url,
+                            .isp_id = settings.isp_id,
+                            .user_name = settings.user_name,
+                            .password = settings.password,
+                            .aes_key = std::nullopt,
+                            .strict = settings.strict,
+                            .holder = std::move(worker)};
+  if (!settings.aes_key.empty()) {
+    Result<miit::AesKey> key = miit::AesKey::Parse(settings.aes_key, settings.aes_iv);
+    if (!key) return std::unexpected(key.error());
+    g.aes_key = *key;
+  }
+  s->recorder =
+      std::make_unique<BureauOutcomeService>(std::move(rules), HolidayCalendar::Builtin());
+  s->transport = std::make_unique<bureau::CurlTransport>();
+  s->gateway = std::make_unique<bureau::Gateway>(std::move(g), db, blobs, *s->transport,
+                                                 *s->recorder, clock);
+  s->upload_interval = settings.upload_interval;
+  s->download_interval = settings.download_interval;
+  State* raw = s.get();
+  s->upload_thread = std::thread([raw] { raw->Upload(); });
+  s->download_thread = std::thread([raw] { raw->Download(); });
+  return std::unique_ptr<BureauWork>(new BureauWork(std::move(s)));
+}
+
+void BureauWork::Stop() {
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+  }
+  state_->wake.notify_all();
+  if (state_->upload_thread.joinable()) state_->upload_thread.join();
+  if (state_->download_thread.joinable()) state_->download_thread.join();
+}
+
+BureauWork::~BureauWork() { Stop(); }
 
 }  // namespace icp

@@ -11,6 +11,7 @@
 #include "base/result.h"
 #include "exe/config.h"
 #include "http/metrics.h"
+#include "ports/blob_store.h"
 #include "ports/clock.h"
 #include "ports/database.h"
 #include "ports/recipient_directory.h"
@@ -82,6 +83,30 @@ class GateRefresher {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::thread thread_;
+};
+
+// The bureau gateway's two loops (docs/bureau-protocol.md "The gateway"): uploads every
+// upload_interval, downloads every download_interval, each on its own thread until Stop() or
+// destruction. Started only when the bureau settings name a bureau.
+class BureauWork {
+ public:
+  // Everything is borrowed and outlives the work. kInvalidArgument for an AES key or IV that
+  // does not parse.
+  static Result<std::unique_ptr<BureauWork>> Start(Database& db, BlobStore& blobs,
+                                                   std::shared_ptr<const RuleSet> rules,
+                                                   const BureauSettings& settings,
+                                                   std::string worker, Clock& clock);
+  ~BureauWork();
+  BureauWork(const BureauWork&) = delete;
+  BureauWork& operator=(const BureauWork&) = delete;
+
+  void Stop();
+
+ private:
+  struct State;
+  explicit BureauWork(std::unique_ptr<State> state);
+
+  std::unique_ptr<State> state_;
 };
 
 }  // namespace icp

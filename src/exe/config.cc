@@ -39,6 +39,15 @@ constexpr Setting kSettings[] = {
     {"smtp_from", "ICP_SMTP_FROM", false},
     {"sms_webhook_url", "ICP_SMS_WEBHOOK_URL", false},
     {"sweep_interval_seconds", "ICP_SWEEP_INTERVAL_SECONDS", true},
+    {"bureau_url", "ICP_BUREAU_URL", false},
+    {"bureau_isp_id", "ICP_BUREAU_ISP_ID", true},
+    {"bureau_user_name", "ICP_BUREAU_USER_NAME", false},
+    {"bureau_password", "ICP_BUREAU_PASSWORD", false},
+    {"bureau_aes_key", "ICP_BUREAU_AES_KEY", false},
+    {"bureau_aes_iv", "ICP_BUREAU_AES_IV", false},
+    {"bureau_protocol", "ICP_BUREAU_PROTOCOL", false},
+    {"bureau_upload_interval_seconds", "ICP_BUREAU_UPLOAD_INTERVAL_SECONDS", true},
+    {"bureau_download_interval_seconds", "ICP_BUREAU_DOWNLOAD_INTERVAL_SECONDS", true},
 };
 
 // The notify_sink values: where notifications go.
@@ -66,6 +75,51 @@ std::optional<std::uint64_t> Number(std::string_view text, std::uint64_t min, st
     return std::nullopt;
   }
   return n;
+}
+
+void ApplyBureauSetting(const SettingSource& v, BureauSettings& b,
+                        std::vector<FieldViolation>& problems) {
+  auto seconds = [&](std::chrono::seconds& out) {
+    if (std::optional<std::uint64_t> n = Number(v.value, 1, 86400)) {
+      out = std::chrono::seconds(*n);
+    } else {
+      problems.push_back(Problem(v.where, "config.bureau-interval",
+                                 v.value + " is not a number of seconds from 1 to 86400"));
+    }
+  };
+  if (v.name == "bureau_url") {
+    if (!v.value.empty() && !v.value.starts_with("http://") && !v.value.starts_with("https://")) {
+      problems.push_back(Problem(v.where, "config.bureau-url", v.value + " is not an http(s) URL"));
+    } else {
+      b.url = v.value;
+      while (b.url.ends_with('/')) b.url.pop_back();
+    }
+  } else if (v.name == "bureau_isp_id") {
+    if (std::optional<std::uint64_t> n = Number(v.value, 0, std::uint64_t{1} << 62)) {
+      b.isp_id = static_cast<std::int64_t>(*n);
+    } else {
+      problems.push_back(Problem(v.where, "config.bureau-isp-id", v.value + " is not an isp id"));
+    }
+  } else if (v.name == "bureau_user_name") {
+    b.user_name = v.value;
+  } else if (v.name == "bureau_password") {
+    b.password = v.value;
+  } else if (v.name == "bureau_aes_key") {
+    b.aes_key = v.value;
+  } else if (v.name == "bureau_aes_iv") {
+    b.aes_iv = v.value;
+  } else if (v.name == "bureau_protocol") {
+    if (v.value == "extended" || v.value == "v3.0-strict") {
+      b.strict = v.value == "v3.0-strict";
+    } else {
+      problems.push_back(Problem(v.where, "config.bureau-protocol",
+                                 v.value + " is not one of extended, v3.0-strict"));
+    }
+  } else if (v.name == "bureau_upload_interval_seconds") {
+    seconds(b.upload_interval);
+  } else if (v.name == "bureau_download_interval_seconds") {
+    seconds(b.download_interval);
+  }
 }
 
 }  // namespace
@@ -233,8 +287,21 @@ Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSourc
           problems.push_back(Problem(v.where, "config.sweep-interval",
                                      v.value + " is not a number of seconds from 1 to 86400"));
         }
+      } else if (v.name.starts_with("bureau_")) {
+        ApplyBureauSetting(v, s.bureau, problems);
       }
     }
+  }
+  if (!s.bureau.url.empty() && (s.bureau.isp_id == 0 || s.bureau.password.empty())) {
+    problems.push_back(Problem("bureau_url", "config.bureau",
+                               "the bureau gateway needs bureau_isp_id and bureau_password"));
+  }
+  if (s.bureau.aes_key.empty() != s.bureau.aes_iv.empty()) {
+    problems.push_back(Problem("bureau_aes_key", "config.bureau",
+                               "bureau_aes_key and bureau_aes_iv come together"));
+  }
+  if (s.bureau.user_name.empty() && s.bureau.isp_id != 0) {
+    s.bureau.user_name = std::to_string(s.bureau.isp_id);
   }
   // A channel needs its settings, wherever each came from.
   if (s.notify.email && (s.notify.smtp_url.empty() || s.notify.smtp_from.empty())) {

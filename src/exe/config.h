@@ -22,6 +22,20 @@ struct NotifySettings {
   std::chrono::seconds sweep_interval{60};  // "sweep_interval_seconds", 1 to 86400
 };
 
+// The bureau gateway (docs/configuration.md "The bureau", BUREAU-PROTOCOL §1.3): off while
+// url is empty. The password comes from ICP_BUREAU_PASSWORD (or the file), never a flag.
+struct BureauSettings {
+  std::string url;          // "bureau_url": the bureau system, http://host:port (no path)
+  std::int64_t isp_id = 0;  // "bureau_isp_id": ispId, the provider's id at the bureau
+  std::string user_name;    // "bureau_user_name"; the isp id when empty
+  std::string password;     // "bureau_password", ICP_BUREAU_PASSWORD
+  std::string aes_key;      // "bureau_aes_key": 16/24/32 characters; empty: no AES
+  std::string aes_iv;       // "bureau_aes_iv": 16 characters, with the key
+  bool strict = false;      // "bureau_protocol": "extended" (default) or "v3.0-strict"
+  std::chrono::seconds upload_interval{10};    // "bureau_upload_interval_seconds"
+  std::chrono::seconds download_interval{30};  // "bureau_download_interval_seconds"
+};
+
 // Everything `icpd serve` reads, setting by setting (docs/configuration.md; every setting with
 // its default is in config/icpd.example.json). Built once in main() and passed down as plain
 // values; nothing below exe/ reads a file, a flag or the environment (STYLE.md §2.7).
@@ -47,6 +61,7 @@ struct ServeSettings {
   std::uint64_t password_hash_ops = 2;  // "password_hash_ops", ICP_PASSWORD_HASH_OPS
   std::uint64_t password_hash_memory = std::uint64_t{64} << 20;  // bytes; ICP_PASSWORD_HASH_MEMORY
   NotifySettings notify;  // "notify_sink", "smtp_url", "smtp_from", "sms_webhook_url", ...
+  BureauSettings bureau;  // "bureau_url", "bureau_isp_id", ...
 };
 
 // Whether the session cookie carries Secure for `settings` (cookie_secure and listen).

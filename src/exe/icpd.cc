@@ -30,6 +30,7 @@
 #include "exe/background.h"
 #include "exe/clock.h"
 #include "exe/config.h"
+#include "exe/embedded_bureau.h"
 #include "exe/random_code_source.h"
 #include "exe/storage_config.h"
 #include "exe/worker_identity.h"
@@ -56,6 +57,8 @@ struct ServeConfig {
   icp::AuthSettings auth;
   icp::http::CookieSettings cookie;
   icp::NotifySettings notify;
+  icp::BureauSettings bureau;
+  bool with_bureau = false;  // --with-bureau: an embedded icp-bureau (exe/embedded_bureau.h)
 };
 
 // The real-name verification of accounts, for the authorization-code rules.
@@ -194,6 +197,32 @@ int Serve(ServeConfig config) {
     PrintError("cannot start notifications and the sweeper", background.error());
     return 1;
   }
+  // --with-bureau: icp-bureau beside icpd (the binary next to ours), stopped on exit.
+  std::unique_ptr<icp::EmbeddedBureau> embedded;
+  if (config.with_bureau) {
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    icp::Result<std::unique_ptr<icp::EmbeddedBureau>> started = icp::EmbeddedBureau::Start(
+        self.parent_path() / "icp-bureau", config.storage.data_dir, config.bureau);
+    if (!started) {
+      PrintError("cannot start the embedded bureau", started.error());
+      return 1;
+    }
+    embedded = std::move(*started);
+    std::cout << "bureau " << embedded->url() << " (embedded icp-bureau)" << std::endl;
+  }
+  // The bureau gateway (exe/background.h BureauWork), when a bureau is configured.
+  std::unique_ptr<icp::BureauWork> bureau;
+  if (!config.bureau.url.empty()) {
+    icp::Result<std::unique_ptr<icp::BureauWork>> started =
+        icp::BureauWork::Start(*store->database, **blobs, config.rules, config.bureau,
+                               icp::NewWorkerIdentity("icpd-bureau"), clock);
+    if (!started) {
+      PrintError("cannot start the bureau gateway", started.error());
+      return 1;
+    }
+    bureau = std::move(*started);
+  }
 
   // The gate follows the store's change sequence on a thread of its own (exe/background.h).
   icp::GateRefresher gate_refresher(gate, std::chrono::milliseconds(200), metrics);
@@ -218,6 +247,7 @@ int Serve(ServeConfig config) {
             << "listening on " << Url(config.server.address, *port) << std::endl;
   server.Run();
   waiter.join();
+  if (bureau) bureau->Stop();
   (*background)->Stop();
   gate_refresher.Stop();
   std::cout << "stopped" << std::endl;
@@ -272,6 +302,10 @@ int main(int argc, char** argv) {
     std::string config_file;
     serve->add_option("--config", config_file,
                       "JSON file of settings (config/icpd.example.json lists them all)");
+    bool with_bureau = false;
+    serve->add_flag("--with-bureau", with_bureau,
+                    "Start an embedded icp-bureau on loopback (data in DATA_DIR/bureau) and send "
+                    "filings to it; it stops with icpd");
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -322,6 +356,8 @@ int main(int argc, char** argv) {
     config.auth.backoff_base = std::chrono::seconds(settings->login_backoff_seconds);
     config.cookie.secure = icp::CookieSecure(*settings);
     config.notify = settings->notify;
+    config.bureau = settings->bureau;
+    config.with_bureau = with_bureau;
     return Serve(std::move(config));
   } catch (const std::exception& e) {
     std::cerr << "icpd: internal error: " << e.what() << "\n";

@@ -109,8 +109,29 @@ json::object ViewToJson(const ApplicationView& v, const Caller& caller) {
           json::object{{"field", n.field}, {"message", n.message}, {"suggestion", n.suggestion}});
     }
   }
+  // The bureau's reasons (docs/bureau-protocol.md "The gateway"): those of the latest return
+  // are what the customer fixes now; a conflict is settled offline, not by editing.
+  json::array bureau;
+  for (const BureauReason& r : v.bureau_reasons) {
+    json::object reason{{"field", r.field},
+                        {"code", r.code},
+                        {"message", r.message},
+                        {"conflict", r.conflict},
+                        {"at", Timestamp(r.at)}};
+    bureau.push_back(reason);
+    if (v.record.lifecycle.state() == ApplicationState::kBureauReturned &&
+        r.at == v.record.lifecycle.entered_state_at()) {
+      feedback.push_back(json::object{
+          {"field", r.field},
+          {"message", r.message},
+          {"suggestion", r.conflict ? "与已备案信息冲突，需先线下处理：联系原接入商取消接入、"
+                                      "注销原备案或办理备案转移后再提交"
+                                    : ""}});
+    }
+  }
   o["feedback"] = std::move(feedback);
   o["notes"] = std::move(notes);
+  o["bureau_reasons"] = std::move(bureau);
   return o;
 }
 

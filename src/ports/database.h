@@ -9,6 +9,7 @@
 #include "ports/account_repository.h"
 #include "ports/application_repository.h"
 #include "ports/audit_log.h"
+#include "ports/bureau_link.h"
 #include "ports/filing_number_registry.h"
 #include "ports/gate_repository.h"
 #include "ports/idempotency_store.h"
@@ -44,6 +45,7 @@ class StoreReader {
   virtual TransferReader& transfers() = 0;
   // The access gate's view: filed domains, the bureau's lists, the change sequence.
   virtual GateReader& gate() = 0;
+  virtual BureauLinkReader& bureau_link() = 0;
 };
 
 // One atomic piece of work (STYLE.md §4.2). A state change, its audit entries and the
@@ -71,6 +73,8 @@ class UnitOfWork : public StoreReader {
   ReviewJournal& review_notes() override = 0;
   virtual IdempotencyStore& idempotency() = 0;
   GateRepository& gate() override = 0;
+  // The gateway's link to the bureau (ports/bureau_link.h).
+  BureauLink& bureau_link() override = 0;
 
   // kAborted when a concurrent transaction won (retry the whole unit of work); after a
   // failed commit nothing of the unit of work is stored.

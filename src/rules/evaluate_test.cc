@@ -287,7 +287,7 @@ TEST(Evaluate, ChangeFilingDirectionAndLimits) {
   // Personal -> unit whose legal representative is that person: allowed.
   Application change = unit;
   change.type = ApplicationType::kChangeSubject;
-  change.original = FiledRecord{personal.subject, personal.websites};
+  change.original = FiledRecord{personal.subject, personal.websites, std::nullopt};
   change.websites = personal.websites;
   EXPECT_THAT(Violated(change, direction), IsEmpty());
   change.subject.legal_representative->certificate =
@@ -296,12 +296,12 @@ TEST(Evaluate, ChangeFilingDirectionAndLimits) {
   // Unit -> personal: refused.
   Application back = personal;
   back.type = ApplicationType::kChangeSubject;
-  back.original = FiledRecord{unit.subject, unit.websites};
+  back.original = FiledRecord{unit.subject, unit.websites, std::nullopt};
   EXPECT_THAT(Violated(back, direction), ElementsAre("44.dir@subject"));
   // A change cannot add a domain or move province.
   Application more = personal;
   more.type = ApplicationType::kChangeWebsite;
-  more.original = FiledRecord{personal.subject, personal.websites};
+  more.original = FiledRecord{personal.subject, personal.websites, std::nullopt};
   more.websites[0].domains = {*DomainName::Parse("another.com")};
   more.subject.province = *Province::FromCode("11");
   EXPECT_THAT(Violated(more, limits),
@@ -313,7 +313,7 @@ TEST(Evaluate, AccessFilingCarriesTheFiledValues) {
       R"({"id": "44.acc", "kind": "access_unchanged", "params": {"fields": ["subject.name", "websites.principal"]}, "severity": "error", "source": "s"})";
   Application app = Unit();
   app.type = ApplicationType::kNewAccess;
-  app.original = FiledRecord{app.subject, app.websites};
+  app.original = FiledRecord{app.subject, app.websites, std::nullopt};
   EXPECT_THAT(Violated(app, check), IsEmpty());
   app.subject.name = "深圳某某新科技有限公司";
   app.websites[0].principal.name = "王五";

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "storage/memory/bureau_link.h"
 #include "storage/memory/outbox.h"
 #include "storage/memory/repositories.h"
 
@@ -39,6 +40,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::ReviewJournal& review_notes() override { return review_notes_; }
   icp::IdempotencyStore& idempotency() override { return idempotency_; }
   icp::GateRepository& gate() override { return gate_; }
+  icp::BureauLink& bureau_link() override { return bureau_link_; }
 
   // Nothing can fail past the checks at the top, so the copy, the audit entries and the
   // outbox messages land together. The lock is released here, as SQLite's COMMIT releases
@@ -87,6 +89,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   ReviewJournal review_notes_{session_};
   IdempotencyStore idempotency_{session_};
   GateRepository gate_{session_};
+  BureauLink bureau_link_{session_};
 };
 
 // A copy of the committed tables and audit log, read through the unit of work's own
@@ -108,6 +111,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   icp::VerificationReader& verifications() override { return verifications_; }
   icp::TransferReader& transfers() override { return transfers_; }
   icp::ReviewJournalReader& review_notes() override { return review_notes_; }
+  icp::BureauLinkReader& bureau_link() override { return bureau_link_; }
   icp::AuditLogReader& audit() override { return audit_; }
   icp::GateReader& gate() override { return gate_; }
 
@@ -127,6 +131,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   VerificationRepository verifications_{session_};
   TransferRepository transfers_{session_};
   ReviewJournal review_notes_{session_};
+  BureauLink bureau_link_{session_};
   AuditLogReader audit_;
   GateRepository gate_{session_};
 };

@@ -10,6 +10,7 @@
 #include "ports/account_repository.h"
 #include "ports/application_repository.h"
 #include "ports/audit_log.h"
+#include "ports/bureau_link.h"
 #include "ports/filing_number_registry.h"
 #include "ports/gate_repository.h"
 #include "ports/material_repository.h"
@@ -48,6 +49,16 @@ struct SessionRow {
 struct ApiKeyRow {
   ApiKeyRecord record;
   std::string secret;
+};
+
+// The bureau link (ports/bureau_link.h), as its tables hold it.
+struct BureauLinkRow {
+  BureauLinkState state;
+  std::int64_t last_record_key = 0;
+};
+struct BureauSubjectIdsRow {
+  std::int64_t isp_id = 0;
+  BureauIds ids;
 };
 
 // The last id handed out per table. Part of the state, so a rollback returns the ids it
@@ -96,6 +107,13 @@ struct State {
   // gate_changes: appended at commit for every domain whose answer the commit changed
   // (NoteGateChanges), as the SQL stores' triggers append for every write that may.
   std::vector<GateChange> gate_changes;
+  // The bureau link: per account, the files sent (by name, in the order kept), the
+  // downloads processed, and the bureau's ids per subject on record.
+  std::map<std::int64_t, BureauLinkRow> bureau_links;
+  std::vector<SentFile> bureau_files;
+  std::map<std::pair<std::int64_t, std::string>, ProcessedDownload> bureau_downloads;
+  std::map<std::int64_t, BureauSubjectIdsRow> bureau_subject_ids;
+  std::vector<BureauReason> bureau_reasons;  // in id order
 };
 
 // Appends to `after.gate_changes` a change for every domain whose gate answer (filed

@@ -11,6 +11,7 @@ std::string_view postgres_0005_review_and_idempotency();
 std::string_view postgres_0003_accounts_sessions();
 std::string_view postgres_0006_materials();
 std::string_view postgres_0007_transfers();
+std::string_view postgres_0008_bureau_link();
 std::string_view postgres_0009_gate();
 }  // namespace icp::embedded
 
@@ -24,6 +25,7 @@ std::span<const sql::Migration> Migrations() {
       {5, "0005_review_and_idempotency", embedded::postgres_0005_review_and_idempotency()},
       {6, "0006_materials", embedded::postgres_0006_materials()},
       {7, "0007_transfers", embedded::postgres_0007_transfers()},
+      {8, "0008_bureau_link", embedded::postgres_0008_bureau_link()},
       {9, "0009_gate", embedded::postgres_0009_gate()},
   };
   return kMigrations;

@@ -1,5 +1,6 @@
 #include "storage/sql/store.h"
 
+#include "storage/sql/bureau_link.h"
 #include "storage/sql/outbox.h"
 #include "storage/sql/repositories.h"
 
@@ -47,6 +48,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::ReviewJournal& review_notes() override { return review_notes_; }
   icp::IdempotencyStore& idempotency() override { return idempotency_; }
   icp::GateRepository& gate() override { return gate_; }
+  icp::BureauLink& bureau_link() override { return bureau_link_; }
 
   Result<void> Commit() override {
     if (session_.ended) return FailedPrecondition("this unit of work has ended");
@@ -102,6 +104,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   ReviewJournal review_notes_{session_};
   IdempotencyStore idempotency_{session_};
   GateRepository gate_{session_};
+  BureauLink bureau_link_{session_};
 };
 
 // A read-only transaction on a connection of its own; ending it (destruction) rolls back,
@@ -124,6 +127,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   icp::VerificationReader& verifications() override { return verifications_; }
   icp::TransferReader& transfers() override { return transfers_; }
   icp::ReviewJournalReader& review_notes() override { return review_notes_; }
+  icp::BureauLinkReader& bureau_link() override { return bureau_link_; }
   icp::AuditLogReader& audit() override { return audit_; }
   icp::GateReader& gate() override { return gate_; }
 
@@ -144,6 +148,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   VerificationRepository verifications_{session_};
   TransferRepository transfers_{session_};
   ReviewJournal review_notes_{session_};
+  BureauLink bureau_link_{session_};
   AuditLogReader audit_{session_};
   GateRepository gate_{session_};
 };

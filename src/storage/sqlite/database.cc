@@ -13,6 +13,7 @@ std::string_view sqlite_0004_review_and_idempotency();
 std::string_view sqlite_0002_accounts_sessions();
 std::string_view sqlite_0006_materials();
 std::string_view sqlite_0007_transfers();
+std::string_view sqlite_0008_bureau_link();
 std::string_view sqlite_0009_gate();
 }  // namespace icp::embedded
 
@@ -25,6 +26,7 @@ std::span<const sql::Migration> Migrations() {
       {4, "0004_review_and_idempotency", embedded::sqlite_0004_review_and_idempotency()},
       {6, "0006_materials", embedded::sqlite_0006_materials()},
       {7, "0007_transfers", embedded::sqlite_0007_transfers()},
+      {8, "0008_bureau_link", embedded::sqlite_0008_bureau_link()},
       {9, "0009_gate", embedded::sqlite_0009_gate()},
   };
   return kMigrations;

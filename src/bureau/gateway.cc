@@ -1,0 +1,696 @@
+#include "bureau/gateway.h"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "bureau/application_messages.h"
+#include "miit/authentication.h"
+#include "miit/msg_code.h"
+#include "miit/payload.h"
+#include "miit/result_code.h"
+
+namespace icp::bureau {
+namespace {
+
+using Kind = BureauOutcome::Kind;
+using miit::Method;
+
+// Codes a V3.0 bureau uses to say a record's field is wrong, and the field they mean in our
+// application document (§3.2, §7.2).
+struct CodeField {
+  std::int64_t code;
+  std::string_view field;
+};
+constexpr CodeField kCodeFields[] = {
+    {1004, "websites[0].domains[0]"},
+    {1005, "websites[0].domains[0]"},
+    {1007, "subject.principal.mobile"},
+    {1008, "subject.certificate"},
+    {1009, "subject.principal.email"},
+    {1010, "subject.principal.phone2"},
+    {1011, "subject.principal.mobile"},
+    {1014, "subject.type"},
+    {1015, "subject.principal.certificate.number"},
+    {1019, "subject.region_code"},
+    {1020, "websites[0].name"},
+    {1021, "websites[0].home_url"},
+    {1022, "websites[0].home_url"},
+    {1031, "websites[0].principal.phone2"},
+    {1033, "websites[0].pre_approvals"},
+    {1034, "websites[0].service_content"},
+    {1039, "websites[0].domains[0]"},
+    {1041, "websites[0].home_url"},
+    {1044, "subject.principal.name"},
+    {1064, "websites[0].domains[0]"},
+    {1065, "subject.certificate"},
+};
+
+// The extension's field-level reasons (§7.4.2): {"beian":1,"fields":[{"jgdm":N,"path":P}]}
+// in Jg_xx/Bz; anything else there is a remark, not ours to read.
+std::vector<std::pair<std::int64_t, std::string>> ExtensionFields(
+    const std::optional<std::string>& remark) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  if (!remark) return out;
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(*remark, ec);
+  if (ec || !v.is_object()) return out;
+  const boost::json::object& o = v.as_object();
+  const boost::json::value* tag = o.if_contains("beian");
+  const boost::json::value* fields = o.if_contains("fields");
+  if (tag == nullptr || fields == nullptr || !fields->is_array()) return out;
+  for (const boost::json::value& f : fields->as_array()) {
+    if (!f.is_object()) continue;
+    const boost::json::value* code = f.as_object().if_contains("jgdm");
+    const boost::json::value* path = f.as_object().if_contains("path");
+    if (code != nullptr && code->is_int64() && path != nullptr && path->is_string()) {
+      out.emplace_back(code->as_int64(), std::string(path->as_string()));
+    }
+  }
+  return out;
+}
+
+std::string FieldOf(std::int64_t code,
+                    const std::vector<std::pair<std::int64_t, std::string>>& extension) {
+  for (const auto& [c, path] : extension) {
+    if (c == code) return path;
+  }
+  return CandidateField(code);
+}
+
+// One Jg_xx as the outcome for its application, or nullopt when it moves nothing.
+std::optional<BureauOutcome> OutcomeOfRecord(const miit::RecordResult& r, ApplicationId app,
+                                             std::string_view file_name) {
+  BureauOutcome o;
+  o.application = app;
+  o.file_name = std::string(file_name);
+  auto has = [&](miit::ResultCode code) {
+    return std::ranges::any_of(
+        r.items, [&](const miit::ResultItem& i) { return i.code == miit::ResultCodeNumber(code); });
+  };
+  const miit::ResultClass cls = r.Outcome();
+  // The extension's SMS codes come first: 9013/9014 are returns to the provider, not to the
+  // customer (application_lifecycle.h).
+  if (has(miit::ResultCode::kSmsTimedOut)) {
+    o.kind = Kind::kSmsTimedOut;
+  } else if (has(miit::ResultCode::kSmsFailed)) {
+    o.kind = Kind::kSmsFailed;
+  } else if (cls == miit::ResultClass::kReturned || cls == miit::ResultClass::kConflict) {
+    o.kind = Kind::kReturned;
+    o.conflict = cls == miit::ResultClass::kConflict;
+  } else if (cls == miit::ResultClass::kProvider) {
+    o.kind = Kind::kRefused;
+  } else if (cls == miit::ResultClass::kApproved) {
+    o.kind = Kind::kApproved;
+  } else if (has(miit::ResultCode::kSmsVerified)) {
+    o.kind = Kind::kSmsVerified;
+  } else {
+    return std::nullopt;  // S, N, I: nothing moves (N is an operator's resync)
+  }
+  if (o.kind == Kind::kReturned || o.kind == Kind::kRefused) {
+    const auto extension = ExtensionFields(r.remark);
+    for (const miit::ResultItem& item : r.items) {
+      const miit::ResultClass c = miit::ClassifyResult(item.code);
+      if (c == miit::ResultClass::kApproved || c == miit::ResultClass::kInformational) continue;
+      std::string message = item.description.value_or("");
+      if (message.empty()) {
+        std::optional<miit::ResultCode> known = miit::ResultCodeFromNumber(item.code);
+        message = known ? std::string(miit::kResultCodes.Label(*known))
+                        : "管局返回代码 " + std::to_string(item.code);
+      }
+      o.reasons.push_back({app,
+                           std::string(file_name),
+                           item.code,
+                           FieldOf(item.code, extension),
+                           std::move(message),
+                           c == miit::ResultClass::kConflict,
+                           {}});
+    }
+  }
+  return o;
+}
+
+// Whether a msg_code says the bytes themselves will never be taken (rebuild, §3.1).
+bool BytesRefused(std::int64_t msg_code) {
+  return (msg_code >= 6 && msg_code <= 11) || (msg_code >= 16 && msg_code <= 18);
+}
+
+std::string FileName(std::int64_t isp_id, std::int32_t sequence, ApplicationId app,
+                     std::chrono::sys_seconds now) {
+  return fmt::format("ICP{}S{:010}A{}T{}", isp_id, sequence, app.value(),
+                     now.time_since_epoch().count());
+}
+
+std::string Problem(std::string_view what, const Error& e) {
+  return std::string(what) + ": " + e.message;
+}
+
+}  // namespace
+
+std::string CandidateField(std::int64_t code) {
+  for (const CodeField& f : kCodeFields) {
+    if (f.code == code) return std::string(f.field);
+  }
+  return "";
+}
+
+std::vector<BureauOutcome> OutcomesOf(
+    const miit::FilingResults& results, std::string_view file_name,
+    const std::function<std::optional<ApplicationId>(const miit::RecordResult&)>& resolve_record,
+    const std::function<std::optional<ApplicationId>(const miit::ReviewDecision&)>&
+        resolve_decision) {
+  std::vector<BureauOutcome> out;
+  for (const miit::RecordResult& r : results.records) {
+    std::optional<ApplicationId> app = resolve_record(r);
+    if (!app) continue;
+    if (std::optional<BureauOutcome> o = OutcomeOfRecord(r, *app, file_name)) {
+      out.push_back(std::move(*o));
+    }
+  }
+  // A reviewer's decision (Gjsh) stands beside the Jg_xx of the same decision (§5.3): the
+  // approval once, a rejection with its opinion as the reason.
+  for (const miit::ReviewDecision& d : results.decisions) {
+    std::optional<ApplicationId> app = resolve_decision(d);
+    if (!app) continue;
+    auto same = std::ranges::find_if(out, [&](const BureauOutcome& o) {
+      return o.application == *app && (o.kind == Kind::kApproved || o.kind == Kind::kReturned);
+    });
+    if (d.approved) {
+      if (same == out.end()) {
+        out.push_back({Kind::kApproved, *app, std::string(file_name), false, false, {}, {}});
+      }
+      continue;
+    }
+    BureauReason reason{
+        *app, std::string(file_name), 0, "", d.opinion.value_or("管局审核未通过"), false, {}};
+    if (same != out.end() && same->kind == Kind::kReturned) {
+      same->reasons.push_back(std::move(reason));
+    } else if (same == out.end()) {
+      out.push_back({Kind::kReturned, *app, std::string(file_name), false, false, {reason}, {}});
+    }
+  }
+  return out;
+}
+
+Gateway::Gateway(GatewaySettings settings, Database& db, BlobStore& blobs, SoapTransport& transport,
+                 BureauOutcomeRecorder& recorder, Clock& clock)
+    : settings_(std::move(settings)),
+      db_(db),
+      blobs_(blobs),
+      transport_(transport),
+      recorder_(recorder),
+      clock_(clock) {}
+
+Result<miit::MethodReturn> Gateway::Call(miit::SoapRequest request) {
+  const miit::RandVal rand_val = miit::RandVal::Generate();
+  Result<std::string> hash = miit::PwdHash(settings_.password, rand_val);
+  if (!hash) return std::unexpected(hash.error());
+  request.isp_id = settings_.isp_id;
+  request.user_name = settings_.user_name;
+  request.rand_val = rand_val.str();
+  request.pwd_hash = *hash;
+  const std::string url =
+      settings_.base_url + std::string(miit::kEndpoints.Name(miit::EndpointOf(request.method)));
+  Result<std::string> body =
+      transport_.Post(url, miit::kMethods.Name(request.method), miit::BuildRequest(request));
+  if (!body) return std::unexpected(body.error());
+  return miit::ParseResponse(request.method, *body);
+}
+
+namespace {
+
+// The context ToUpload needs beyond the application, from the store: the servers of each
+// website, the materials' bytes, fresh Isp* ids from the account's counter.
+struct BuiltFile {
+  SentFile file;
+  std::string problem;  // set when the application cannot be sent as it is
+};
+
+}  // namespace
+
+Result<PassReport> Gateway::UploadOnce() {
+  PassReport report;
+  const std::chrono::sys_seconds now = clock_.Now();
+  {
+    Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+    if (!uow) return std::unexpected(uow.error());
+    Result<bool> taken =
+        (*uow)->bureau_link().Lease(settings_.isp_id, settings_.holder, now, now + settings_.lease);
+    if (!taken) return std::unexpected(taken.error());
+    if (Result<void> ok = (*uow)->Commit(); !ok) return std::unexpected(ok.error());
+    if (!*taken) {
+      return Refusal(ErrorCode::kUnavailable, "", "bureau.lease-held",
+                     "another process is uploading for this bureau account",
+                     "另一进程正在上报该管局账号的数据");
+    }
+  }
+  Result<void> settled = SettleKept(report);
+  while (settled) {
+    Result<bool> sent = SendNext(report);
+    if (!sent) {
+      settled = std::unexpected(sent.error());
+      break;
+    }
+    if (!*sent) break;
+  }
+  if (Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin(); uow) {
+    if ((*uow)->bureau_link().Release(settings_.isp_id, settings_.holder)) (void)(*uow)->Commit();
+  }
+  if (!settled) return std::unexpected(settled.error());
+  return report;
+}
+
+Result<void> Gateway::SettleKept(PassReport& report) {
+  std::vector<SentFile> kept;
+  {
+    Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+    if (!uow) return std::unexpected(uow.error());
+    Result<std::vector<SentFile>> files = (*uow)->bureau_link().Unaccepted(settings_.isp_id);
+    if (!files) return std::unexpected(files.error());
+    kept = std::move(*files);
+  }
+  if (kept.empty()) return {};
+  // A file kept and perhaps sent: the bureau says what it took last (§1.7).
+  miit::SoapRequest q;
+  q.method = Method::kQueryPreviousUpload;
+  Result<miit::MethodReturn> previous = Call(q);
+  if (!previous) return std::unexpected(previous.error());
+  if (previous->msg_code != 0) {
+    return Refusal(
+        ErrorCode::kUnavailable, "", "bureau.msg-code",
+        fmt::format("isp_querypreviousupload answered {} {}", previous->msg_code, previous->msg));
+  }
+  const std::int64_t last = previous->data_sequence.value_or(0);
+  for (const SentFile& f : kept) {
+    if (f.sequence <= last) {
+      // The bureau took it before the answer was lost: accepted, never sent twice.
+      Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+      if (!uow) return std::unexpected(uow.error());
+      const std::chrono::sys_seconds now = clock_.Now();
+      if (Result<void> ok =
+              (*uow)->bureau_link().Accept(f.isp_id, f.sequence, now, settings_.holder);
+          !ok) {
+        return ok;
+      }
+      BureauOutcome sent{Kind::kSent, f.application, f.file_name, settings_.strict, false, {}, {}};
+      if (Result<void> ok = recorder_.Record(**uow, sent, now); !ok) {
+        report.problems.push_back(
+            Problem("application " + std::to_string(f.application.value()), ok.error()));
+      }
+      if (Result<void> ok = (*uow)->Commit(); !ok) return ok;
+      ++report.uploaded;
+      continue;
+    }
+    Result<bool> taken = SendKept(f, report, /*resend=*/true);
+    if (!taken) return std::unexpected(taken.error());
+    if (!*taken) return {};
+  }
+  return {};
+}
+
+Result<bool> Gateway::SendKept(const SentFile& f, PassReport& report, bool resend) {
+  miit::SoapRequest up;
+  up.method = Method::kUpload;
+  up.beian_info = f.beian_info;
+  up.beian_info_hash = f.beian_info_hash;
+  up.data_sequence = f.sequence;
+  up.encrypt_algorithm = f.encrypt_algorithm;
+  Result<miit::MethodReturn> r = Call(up);
+  if (!r) return std::unexpected(r.error());  // unclear: the next pass asks the bureau
+  if (resend) ++report.resent;
+  const std::chrono::sys_seconds now = clock_.Now();
+  if (r->msg_code == 0) {
+    Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+    if (!uow) return std::unexpected(uow.error());
+    if (f.state == SentFileState::kKept) {
+      if (Result<void> ok =
+              (*uow)->bureau_link().Accept(f.isp_id, f.sequence, now, settings_.holder);
+          !ok) {
+        return std::unexpected(ok.error());
+      }
+      BureauOutcome sent{Kind::kSent, f.application, f.file_name, settings_.strict, false, {}, {}};
+      if (Result<void> ok = recorder_.Record(**uow, sent, now); !ok) {
+        report.problems.push_back(
+            Problem("application " + std::to_string(f.application.value()), ok.error()));
+      }
+      ++report.uploaded;
+    }
+    if (Result<void> ok = (*uow)->Commit(); !ok) return std::unexpected(ok.error());
+    return true;
+  }
+  if (r->msg_code == 14) {
+    // A gap: the bureau lacks earlier numbers; send them first from the kept files (§1.7).
+    for (const std::string& text : r->data_sequences) {
+      std::int32_t missing = 0;
+      try {
+        missing = std::stoi(text);
+      } catch (...) {
+        return InvalidArgument("msg_code 14 listed \"" + text + "\", not a dataSequence");
+      }
+      std::optional<SentFile> earlier;
+      {
+        Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+        if (!uow) return std::unexpected(uow.error());
+        Result<std::optional<SentFile>> found =
+            (*uow)->bureau_link().FileBySequence(f.isp_id, missing);
+        if (!found) return std::unexpected(found.error());
+        earlier = std::move(*found);
+      }
+      if (!earlier || earlier->sequence == f.sequence) {
+        return Refusal(
+            ErrorCode::kFailedPrecondition, "data_sequence", "bureau.sequence",
+            fmt::format("the bureau misses dataSequence {}, which was never kept here", missing));
+      }
+      Result<bool> taken = SendKept(*earlier, report, true);
+      if (!taken) return taken;
+      if (!*taken) return false;
+    }
+    return SendKept(f, report, true);
+  }
+  if (BytesRefused(r->msg_code)) {
+    // These bytes will never be taken: the number goes to the next file, the application
+    // back to ready for bureau (a provider's fault), and an operator looks.
+    Result<std::unique_ptr<UnitOfWork>> uow = db_.Begin();
+    if (!uow) return std::unexpected(uow.error());
+    if (Result<void> ok = (*uow)->bureau_link().Refuse(f.isp_id, f.sequence, now, settings_.holder);
+        !ok) {
+      return std::unexpected(ok.error());
+    }
+    if (Result<void> ok = (*uow)->Commit(); !ok) return std::unexpected(ok.error());
+    report.problems.push_back(
+        fmt::format("file {} refused with msg_code {} {}", f.file_name, r->msg_code, r->msg));
+    return false;
+  }
+  return Refusal(ErrorCode::kUnavailable, "", "bureau.msg-code",
+                 fmt::format("isp_upload of {} answered {} {}", f.file_name, r->msg_code, r->msg));
+}
+
+Result<bool> Gateway::SendNext(PassReport& report) {
+  std::optional<SentFile> file;
+  {
+    Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+    if (!begun) return std::unexpected(begun.error());
+    UnitOfWork& uow = **begun;
+    ApplicationQuery query;
+    query.states = {ApplicationState::kReadyForBureau};
+    query.limit = 20;
+    Result<std::vector<ApplicationRecord>> ready = uow.applications().List(query);
+    if (!ready) return std::unexpected(ready.error());
+    const std::chrono::sys_seconds now = clock_.Now();
+    for (const ApplicationRecord& record : *ready) {
+      Result<MessageContext> context = ContextFor(uow, record);
+      if (!context) {
+        report.problems.push_back(
+            Problem("application " + std::to_string(record.id.value()), context.error()));
+        continue;
+      }
+      std::vector<std::int64_t> keys;
+      std::optional<Error> key_error;
+      context->next_isp_id = [&]() -> std::int64_t {
+        Result<std::int64_t> k =
+            uow.bureau_link().NextRecordKey(settings_.isp_id, settings_.holder);
+        if (!k) {
+          key_error = k.error();
+          return kIspIdBase;
+        }
+        keys.push_back(kIspIdBase + *k);
+        return keys.back();
+      };
+      Result<miit::IcpUpload> upload = ToUpload(record.application, *context);
+      if (key_error) return std::unexpected(*key_error);
+      if (!upload) {
+        report.problems.push_back(
+            Problem("application " + std::to_string(record.id.value()), upload.error()));
+        continue;
+      }
+      if (const std::optional<FiledIds>& filed = context->filed) {
+        if (filed->subject_id) keys.push_back(*filed->subject_id);
+        for (const FiledIds::Website& w : filed->websites) {
+          keys.push_back(w.id);
+          if (w.our_access) keys.push_back(w.our_access->id);
+        }
+      }
+      Result<BureauLinkState> state = uow.bureau_link().State(settings_.isp_id);
+      if (!state) return std::unexpected(state.error());
+      SentFile f;
+      f.isp_id = settings_.isp_id;
+      f.sequence = state->last_accepted + 1;
+      f.file_name = FileName(settings_.isp_id, f.sequence, record.id, now);
+      miit::EncodeOptions options;
+      options.entry_name = f.file_name;
+      if (settings_.aes_key) {
+        options.encrypt = miit::EncryptAlgorithm::kAes;
+        options.key = settings_.aes_key;
+      }
+      Result<miit::WirePayload> payload = miit::EncodePayload(miit::EncodeUpload(*upload), options);
+      if (!payload) {
+        report.problems.push_back(
+            Problem("application " + std::to_string(record.id.value()), payload.error()));
+        continue;
+      }
+      f.beian_info = payload->beian_info;
+      f.beian_info_hash = payload->beian_info_hash;
+      f.encrypt_algorithm = static_cast<int>(payload->encrypt_algorithm);
+      f.application = record.id;
+      std::ranges::sort(keys);
+      keys.erase(std::ranges::unique(keys).begin(), keys.end());
+      f.record_keys = std::move(keys);
+      f.kept_at = now;
+      if (Result<void> kept = uow.bureau_link().Keep(f, settings_.holder); !kept) {
+        return std::unexpected(kept.error());
+      }
+      if (Result<void> ok = uow.Commit(); !ok) return std::unexpected(ok.error());
+      file = std::move(f);
+      break;
+    }
+  }
+  if (!file) return false;
+  return SendKept(*file, report, false);
+}
+
+Result<MessageContext> Gateway::ContextFor(UnitOfWork& uow, const ApplicationRecord& record) {
+  MessageContext c;
+  c.requester = settings_.isp_id;
+  c.strict = settings_.strict;
+  const Application& app = record.application;
+  for (const Website& w : app.websites) {
+    std::vector<AccessPoint> points;
+    for (const std::string& id : w.resources) {
+      Result<Resource> r = uow.resources().Get(id);
+      if (!r) return std::unexpected(r.error().AtField("websites.resources"));
+      if (r->public_ip) points.push_back({r->region.id, r->kind, *r->public_ip});
+      for (const Resource& b : r->backends) {
+        if (b.public_ip) points.push_back({b.region.id, b.kind, *b.public_ip});
+      }
+    }
+    c.access_points.push_back(std::move(points));
+  }
+  for (const Material& m : app.materials) {
+    Result<std::string> bytes = blobs_.Get(m.file);
+    c.material_files.push_back(bytes ? std::move(*bytes) : std::string());
+  }
+  if (record.subject) {
+    Result<std::optional<BureauIds>> ids = uow.bureau_link().SubjectIds(*record.subject);
+    if (!ids) return std::unexpected(ids.error());
+    if (*ids && !(app.original && app.original->bureau)) c.filed = **ids;
+  }
+  return c;
+}
+
+namespace {
+
+std::string DottedIpv4(std::int64_t ip) {
+  return fmt::format("{}.{}.{}.{}", (ip >> 24) & 255, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
+}
+
+// The bureau's ids of a filed record as BASJ gives them (§5.1), in the domain's words.
+BureauIds IdsOf(const miit::FiledRecord& r, std::int64_t isp_id) {
+  BureauIds ids;
+  ids.subject_id = r.subject.bureau_id;
+  ids.subject_number = r.subject.number.value_or("");
+  for (const miit::WebsiteBlock& w : r.websites) {
+    BureauIds::Website site;
+    site.id = w.bureau_id.value_or(0);
+    site.number = w.number.value_or("");
+    for (const miit::DomainBlock& d : w.domains) {
+      if (d.bureau_id) site.domain_ids.emplace_back(d.name, *d.bureau_id);
+    }
+    for (const miit::AccessBlock& a : w.accesses) {
+      // Only this provider's access is ours to name (Ispid says whose it is).
+      if (!a.bureau_id || (a.provider && *a.provider != isp_id)) continue;
+      BureauIds::Access access{*a.bureau_id, isp_id, {}};
+      for (const miit::IpBlock& ip : a.ips) {
+        if (ip.bureau_id) access.ip_ids.emplace_back(DottedIpv4(ip.first), *ip.bureau_id);
+      }
+      site.our_access = std::move(access);
+    }
+    ids.websites.push_back(std::move(site));
+  }
+  return ids;
+}
+
+// The Isp* ids a BASJ record carries back (our own keys for the application that filed it).
+std::vector<std::int64_t> IspIdsOf(const miit::FiledRecord& r) {
+  std::vector<std::int64_t> out;
+  if (r.subject.isp_id) out.push_back(*r.subject.isp_id);
+  for (const miit::WebsiteBlock& w : r.websites) {
+    if (w.isp_id) out.push_back(*w.isp_id);
+    for (const miit::AccessBlock& a : w.accesses) {
+      if (a.isp_id) out.push_back(*a.isp_id);
+    }
+  }
+  return out;
+}
+
+std::string KindsOf(const miit::IcpDownload& d) {
+  std::vector<std::string> kinds;
+  if (d.results) kinds.push_back("BAJG");
+  if (!d.filed_records.empty()) kinds.push_back("BASJ");
+  if (!d.cancellations.empty()) kinds.push_back("ZXSJ");
+  if (!d.notices.empty()) kinds.push_back("XGTZ");
+  if (!d.blacklisted_subjects.empty() || !d.blacklisted_websites.empty()) kinds.push_back("HMDLB");
+  if (!d.illegal_accesses.empty()) kinds.push_back("FFJRHMD");
+  if (!d.unfiled_sites.empty()) kinds.push_back("WBAWZLB");
+  for (const std::string& u : d.unmodelled) kinds.push_back(u);
+  std::string out;
+  for (const std::string& k : kinds) out += (out.empty() ? "" : ",") + k;
+  return out;
+}
+
+}  // namespace
+
+Result<PassReport> Gateway::DownloadOnce() {
+  PassReport report;
+  for (int calls = 0; calls < 1000; ++calls) {
+    miit::SoapRequest down;
+    down.method = Method::kDownload;
+    Result<miit::MethodReturn> r = Call(down);
+    if (!r) return std::unexpected(r.error());
+    if (r->msg_code == 2 || (r->msg_code <= 3 && !r->file_info)) break;
+    if (r->msg_code > 3) {
+      return Refusal(ErrorCode::kUnavailable, "", "bureau.msg-code",
+                     fmt::format("isp_download answered {} {}", r->msg_code, r->msg));
+    }
+    if (Result<void> done = Process(*r->file_info, report); !done) {
+      // Not acknowledged: the bureau sends it again, and an operator looks.
+      return std::unexpected(done.error());
+    }
+    miit::SoapRequest ack;
+    ack.method = Method::kDownloadAck;
+    ack.file_name = r->file_info->file_name;
+    Result<miit::MethodReturn> acked = Call(ack);
+    if (!acked) return std::unexpected(acked.error());
+    if (acked->msg_code != 0) {
+      report.problems.push_back(fmt::format("isp_downloadack of {} answered {} {}", ack.file_name,
+                                            acked->msg_code, acked->msg));
+    } else {
+      ++report.acknowledged;
+    }
+    if (r->msg_code == 1) break;
+  }
+  return report;
+}
+
+Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& report) {
+  Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+  if (!begun) return std::unexpected(begun.error());
+  UnitOfWork& uow = **begun;
+  BureauLink& link = uow.bureau_link();
+  Result<std::optional<ProcessedDownload>> seen = link.Download(settings_.isp_id, file.file_name);
+  if (!seen) return std::unexpected(seen.error());
+  if (*seen) return {};  // processed before: acknowledged again, without effect
+  miit::DecodeOptions options;
+  options.key = settings_.aes_key;
+  Result<miit::DecodedPayload> decoded = miit::DecodePayload(file.payload, options);
+  if (!decoded) return std::unexpected(decoded.error());
+  Result<miit::IcpDownload> download = miit::DecodeDownload(decoded->text);
+  if (!download) return std::unexpected(download.error());
+  const std::chrono::sys_seconds now = clock_.Now();
+  auto by_key = [&](std::int64_t key) -> std::optional<ApplicationId> {
+    Result<std::optional<SentFile>> f = link.FileByRecordKey(settings_.isp_id, key);
+    if (!f || !*f) return std::nullopt;
+    return (*f)->application;
+  };
+  auto note = [&](std::string_view what, const Error& e) {
+    report.problems.push_back(Problem(what, e));
+  };
+  if (download->results) {
+    auto resolve_record = [&](const miit::RecordResult& r) -> std::optional<ApplicationId> {
+      if (r.key) {
+        try {
+          if (std::optional<ApplicationId> app = by_key(std::stoll(*r.key))) return app;
+        } catch (...) {
+        }
+      }
+      // 5001 names the uploaded file in Dmms (§5.3).
+      for (const miit::ResultItem& item : r.items) {
+        const std::string text = item.description.value_or("");
+        const std::size_t at = text.find("ICP" + std::to_string(settings_.isp_id) + "S");
+        if (at == std::string::npos) continue;
+        std::size_t end = at;
+        while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
+        Result<std::optional<SentFile>> f =
+            link.FileByName(settings_.isp_id, text.substr(at, end - at));
+        if (f && *f) return (*f)->application;
+      }
+      return std::nullopt;
+    };
+    auto resolve_decision = [&](const miit::ReviewDecision& d) -> std::optional<ApplicationId> {
+      return d.record_id ? by_key(*d.record_id) : std::nullopt;
+    };
+    for (const BureauOutcome& o :
+         OutcomesOf(*download->results, file.file_name, resolve_record, resolve_decision)) {
+      Result<void> ok = recorder_.Record(uow, o, now);
+      if (!ok && ok.error().code != ErrorCode::kFailedPrecondition) return ok;
+      if (!ok) {
+        note("application " + std::to_string(o.application.value()), ok.error());
+      } else {
+        ++report.applied;
+      }
+    }
+  }
+  for (const miit::FiledRecord& r : download->filed_records) {
+    std::optional<ApplicationId> app;
+    for (std::int64_t key : IspIdsOf(r)) {
+      if ((app = by_key(key))) break;
+    }
+    Result<void> ok =
+        recorder_.RecordFiled(uow, settings_.isp_id, app, IdsOf(r, settings_.isp_id), now);
+    if (!ok && ok.error().code != ErrorCode::kNotFound &&
+        ok.error().code != ErrorCode::kFailedPrecondition) {
+      return ok;
+    }
+    if (!ok) note("BASJ record", ok.error());
+  }
+  for (const miit::CancellationDone& c : download->cancellations) {
+    std::optional<ApplicationId> app = by_key(c.record_id);
+    if (!app) {
+      report.problems.push_back(
+          fmt::format("ZXSJ for {} names no cancellation sent here", c.record_id));
+      continue;
+    }
+    Result<void> ok = recorder_.Record(
+        uow, {Kind::kCancellationDone, *app, file.file_name, false, false, {}, {}}, now);
+    if (!ok && ok.error().code != ErrorCode::kFailedPrecondition) return ok;
+    if (!ok) note("application " + std::to_string(app->value()), ok.error());
+    if (ok) ++report.applied;
+  }
+  // The lists (HMDLB, FFJRHMD, WBAWZLB) are the access gate's: kept here with the file, for
+  // the gate to read.
+  ProcessedDownload kept{settings_.isp_id,   file.file_name,
+                         KindsOf(*download), file.payload.beian_info_hash,
+                         decoded->text,      now};
+  Result<bool> recorded = link.RecordDownload(kept);
+  if (!recorded) return std::unexpected(recorded.error());
+  // Another process recorded it meanwhile (PostgreSQL: its insert won the key): its effects
+  // stand, these roll back with the unit of work.
+  if (!*recorded) return {};
+  if (Result<void> ok = uow.Commit(); !ok) return ok;
+  ++report.downloaded;
+  return {};
+}
+
+}  // namespace icp::bureau

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.h"
+#include "bureau/application_messages.h"
+#include "miit/digest.h"
+#include "miit/messages.h"
+#include "miit/soap.h"
+#include "ports/blob_store.h"
+#include "ports/bureau_outcomes.h"
+#include "ports/clock.h"
+#include "ports/database.h"
+
+namespace icp::bureau {
+
+// The gateway: icpd's client of the bureau's enterprise interface V3.0 (BUREAU-PROTOCOL.md;
+// docs/bureau-protocol.md "The gateway"). Two passes, each run by a loop in icpd's background:
+// UploadOnce sends applications ready for the bureau, one numbered file at a time per bureau
+// account; DownloadOnce pulls result files, applies them and only then acknowledges them.
+
+// One SOAP call over HTTP. The port the gateway reaches the bureau through (curl_transport.h
+// is the real one; tests fake it).
+class SoapTransport {
+ public:
+  virtual ~SoapTransport() = default;
+  // POSTs `envelope` to `url` with SOAPAction `action`; the response body (a Fault too: it
+  // comes with HTTP 500). kDeadlineExceeded on a timeout and kUnavailable when the connection
+  // failed or dropped: for an upload, whether the bureau took it is then unclear.
+  virtual Result<std::string> Post(const std::string& url, std::string_view action,
+                                   std::string_view envelope) = 0;
+};
+
+struct GatewaySettings {
+  std::string base_url;  // "http://127.0.0.1:8081": the bureau system, without a path
+  std::int64_t isp_id = 0;
+  std::string user_name;
+  std::string password;
+  std::optional<miit::AesKey> aes_key;  // upload with AES (encryptAlgorithm 1) when set
+  bool strict = false;                  // the bureau speaks v3.0-strict: no SMS step (§7.4)
+  std::string holder;                   // this process's identity, for the upload lease
+  std::chrono::seconds lease{120};      // longer than one upload with its retries
+};
+
+// What a pass did, for the log and the tests.
+struct PassReport {
+  int uploaded = 0;                   // files the bureau took (msg_code 0)
+  int resent = 0;                     // kept files sent again (after an unclear outcome or a gap)
+  int downloaded = 0;                 // files processed
+  int acknowledged = 0;               // files acknowledged (processed now or before)
+  int applied = 0;                    // outcomes recorded on applications
+  std::vector<std::string> problems;  // what an operator should look at
+};
+
+class Gateway {
+ public:
+  // Every reference is borrowed and outlives the gateway.
+  Gateway(GatewaySettings settings, Database& db, BlobStore& blobs, SoapTransport& transport,
+          BureauOutcomeRecorder& recorder, Clock& clock);
+
+  // Takes the account's upload lease, then: resolves a kept file left by an unclear outcome
+  // (isp_querypreviousupload; resent byte for byte when the bureau does not have it), and
+  // sends applications in ready_for_bureau one file at a time, each built with ToUpload,
+  // numbered and kept in one unit of work before it is sent. Stops at the first refusal it
+  // cannot settle now (kept for the next pass). kUnavailable when another process holds the
+  // lease, or the bureau cannot be reached.
+  Result<PassReport> UploadOnce();
+
+  // Pulls files until the bureau has none: each is verified (the payload pipeline and our
+  // schema), processed in one unit of work (results, records, cancellations; lists kept for
+  // the access gate) with the customer told through the outbox, and then acknowledged. A file
+  // processed before is acknowledged without effect.
+  Result<PassReport> DownloadOnce();
+
+ private:
+  Result<miit::MethodReturn> Call(miit::SoapRequest request);
+  Result<void> SettleKept(PassReport& report);
+  Result<bool> SendNext(PassReport& report);
+  // Sends `file` (kept, or accepted when the bureau asks for it again) and settles what the
+  // answer says, in units of work of its own: whether the bureau took it. An error leaves it
+  // kept for the next pass.
+  Result<bool> SendKept(const SentFile& file, PassReport& report, bool resend);
+  Result<MessageContext> ContextFor(UnitOfWork& uow, const ApplicationRecord& record);
+  Result<void> Process(const miit::FileInfo& file, PassReport& report);
+
+  GatewaySettings settings_;
+  Database& db_;
+  BlobStore& blobs_;
+  SoapTransport& transport_;
+  BureauOutcomeRecorder& recorder_;
+  Clock& clock_;
+};
+
+// The outcomes a BAJG holds, per application (§7.3 as a function): `resolve_record` names the
+// application a record's key stands for (Bs, or the uploaded file's name in Dmms for 5001),
+// `resolve_decision` the one a reviewer's decision names (Jlid). Records for no application of
+// ours, and S-class ones, give nothing. Reasons carry the field the code points to (the
+// extension's Bz JSON when present, else the code's candidate path, else "").
+std::vector<BureauOutcome> OutcomesOf(
+    const miit::FilingResults& results, std::string_view file_name,
+    const std::function<std::optional<ApplicationId>(const miit::RecordResult&)>& resolve_record,
+    const std::function<std::optional<ApplicationId>(const miit::ReviewDecision&)>&
+        resolve_decision);
+
+// The field a result code concerns, as a path of the application document ("" when the code
+// names no one field): 1004 -> "websites[0].domains[0]", 1015 -> "subject.principal.certificate
+// .number", ... A V3.0 bureau gives no field (§7.3): this is the gateway's best candidate.
+std::string CandidateField(std::int64_t code);
+
+// The bureau's record keys for our own Isp* ids start here, so that a key never equals one of
+// the bureau's ids a change or cancellation refers to (both travel as Bs / Jlid).
+inline constexpr std::int64_t kIspIdBase = 1'000'000'000'000;
+
+}  // namespace icp::bureau

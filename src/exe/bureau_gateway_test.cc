@@ -1,0 +1,399 @@
+// The bureau gateway end to end without a network: the real gateway, the real outcome
+// recorder and the memory store, against a fake bureau that speaks the wire (miit/) and can
+// lose answers, report gaps and send files twice.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <deque>
+#include <map>
+
+#include "app/bureau_outcome_service.h"
+#include "app/notification.h"
+#include "bureau/gateway.h"
+#include "cli/rules_command.h"
+#include "miit/authentication.h"
+#include "miit/payload.h"
+#include "miit/result_code.h"
+#include "ports/testing/fake_clock.h"
+#include "storage/memory/blob_store.h"
+#include "storage/memory/database.h"
+#include "storage/testing/fixtures.h"
+
+namespace icp {
+namespace {
+
+using std::chrono::seconds;
+namespace st = storage_testing;
+
+constexpr std::int64_t kIsp = 440000000123;
+constexpr std::string_view kPassword = "secret01";
+
+// The bureau's side, just enough of it: pwdHash checked, dataSequence with gaps, uploads kept
+// once per number, a download queue sent until acknowledged.
+class FakeBureau final : public bureau::SoapTransport {
+ public:
+  Result<std::string> Post(const std::string&, std::string_view,
+                           std::string_view envelope) override {
+    Result<miit::SoapRequest> req = miit::ParseRequest(envelope);
+    if (!req) return std::unexpected(req.error());
+    Result<miit::RandVal> rand = miit::RandVal::Parse(req->rand_val);
+    EXPECT_TRUE(rand && miit::VerifyPwdHash(kPassword, *rand, req->pwd_hash));
+    miit::MethodReturn out;
+    switch (req->method) {
+      case miit::Method::kUpload:
+        if (Result<std::string> answer = Upload(*req, out); !answer) return answer;
+        break;
+      case miit::Method::kQueryPreviousUpload:
+        out.data_sequence = last_;
+        break;
+      case miit::Method::kDownload:
+        if (queue_.empty()) {
+          out.msg_code = 2;
+        } else {
+          out.msg_code = queue_.size() > 1 ? 3 : 1;
+          out.file_info = queue_.front();
+        }
+        break;
+      case miit::Method::kDownloadAck:
+        if (!queue_.empty() && queue_.front().file_name == req->file_name) {
+          if (duplicate_next_ack_) {
+            duplicate_next_ack_ = false;  // acknowledged, yet sent again (at-least-once)
+          } else {
+            queue_.pop_front();
+          }
+        }
+        ++acks_;
+        break;
+      default:
+        out.msg_code = 999;
+    }
+    return miit::BuildResponse(req->method, out);
+  }
+
+  // Queues a download file holding `d`.
+  void Queue(const miit::IcpDownload& d, std::string name) {
+    miit::EncodeOptions o;
+    o.entry_name = name;
+    Result<miit::WirePayload> p = miit::EncodePayload(miit::EncodeDownload(d), o);
+    ASSERT_TRUE(p.has_value()) << p.error().message;
+    queue_.push_back({std::move(name), *p});
+  }
+
+  std::map<std::int64_t, miit::IcpUpload> uploads;  // by dataSequence, as accepted
+  int upload_calls = 0;
+  int drop_next_answers = 0;      // take the upload, lose the answer
+  bool lose_next_upload = false;  // forget the last accepted (a bureau restored from backup)
+  bool duplicate_next_ack_ = false;
+  int acks_ = 0;
+  std::int64_t last_ = 0;
+
+ private:
+  Result<std::string> Upload(const miit::SoapRequest& req, miit::MethodReturn& out) {
+    ++upload_calls;
+    if (req.data_sequence > last_ + 1) {
+      out.msg_code = 14;
+      for (std::int64_t n = last_ + 1; n < req.data_sequence; ++n) {
+        out.data_sequences.push_back(std::to_string(n));
+      }
+      return std::string();
+    }
+    if (req.data_sequence <= last_) return std::string();  // the same file again: 0, once
+    Result<miit::DecodedPayload> decoded = miit::DecodePayload(req.payload(), {});
+    EXPECT_TRUE(decoded.has_value()) << decoded.error().message;
+    Result<miit::IcpUpload> upload = miit::DecodeUpload(decoded->text);
+    EXPECT_TRUE(upload.has_value()) << upload.error().message;
+    uploads[req.data_sequence] = *upload;
+    last_ = req.data_sequence;
+    if (drop_next_answers > 0) {
+      --drop_next_answers;
+      return Unavailable("connection dropped after the bureau took the file");
+    }
+    return std::string();
+  }
+
+  std::deque<miit::FileInfo> queue_;
+};
+
+class BureauGatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Result<RuleSet> loaded = cli::LoadRuleSet(std::string(ICP_SOURCE_DIR) + "/data/rules");
+    ASSERT_TRUE(loaded.has_value()) << loaded.error().message;
+    rules_ = std::make_shared<const RuleSet>(std::move(*loaded));
+    recorder_ = std::make_unique<BureauOutcomeService>(rules_, st::TestCalendar());
+  }
+
+  bureau::Gateway Make(std::string holder = "icpd-test", bool strict = false) {
+    return bureau::Gateway({.base_url = "http://bureau.test",
+                            .isp_id = kIsp,
+                            .user_name = std::to_string(kIsp),
+                            .password = std::string(kPassword),
+                            .aes_key = std::nullopt,
+                            .strict = strict,
+                            .holder = std::move(holder)},
+                           *db_, blobs_, bureau_, *recorder_, clock_);
+  }
+
+  // A first filing of subject `serial` on `domain`, ready for the bureau, its server on record.
+  ApplicationId Ready(int serial, const std::string& domain) {
+    // One application in progress per account (FACTS §4.5): an account each.
+    const AccountId account = st::CreateAccount(*db_, "customer-" + std::to_string(serial));
+    ApplicationRecord r = st::NewRecord(account, st::SampleApplication(serial, domain),
+                                        ApplicationType::kFirstFiling, clock_.Now());
+    for (ApplicationEvent e : {ApplicationEvent::kSubmit, ApplicationEvent::kProviderPass,
+                               ApplicationEvent::kVerificationDone}) {
+      st::Move(r, e, clock_.Now());
+    }
+    auto uow = std::move(*db_->Begin());
+    Resource server;
+    server.id = "ins-" + std::to_string(serial);
+    server.account = "customer";
+    server.region = {"ap-guangzhou", true};
+    server.public_ip = "192.0.2." + std::to_string(serial);
+    EXPECT_TRUE(uow->resources().Upsert(server).has_value());
+    Result<ApplicationId> id = uow->applications().Insert(r);
+    EXPECT_TRUE(id.has_value()) << id.error().message;
+    EXPECT_TRUE(uow->Commit().has_value());
+    return *id;
+  }
+
+  ApplicationRecord Get(ApplicationId id) {
+    auto uow = std::move(*db_->Begin());
+    return *uow->applications().Get(id);
+  }
+
+  std::vector<Notification> Notifications() {
+    std::vector<Notification> out;
+    auto uow = std::move(*db_->Begin());
+    Result<std::vector<OutboxEntry>> entries = uow->outbox().List({});
+    EXPECT_TRUE(entries.has_value());
+    for (const OutboxEntry& e : *entries) {
+      if (Result<Notification> n = ParseNotificationPayload(e.message.payload)) out.push_back(*n);
+    }
+    return out;
+  }
+
+  // The Jg_xx of a result `code` for the first filing the bureau took at `sequence`.
+  miit::RecordResult ResultOf(std::int64_t sequence, std::int64_t code, std::string text = "") {
+    const miit::FirstFiling& f = bureau_.uploads.at(sequence).first_filings.at(0);
+    miit::RecordResult r;
+    r.items = {{code, text.empty() ? std::nullopt : std::optional(text)}};
+    r.operation = 1;
+    r.key = std::to_string(*f.subject.isp_id);
+    return r;
+  }
+
+  std::unique_ptr<memory::Database> db_ = memory::Database::Create();
+  memory::BlobStore blobs_;
+  FakeBureau bureau_;
+  FakeClock clock_{st::kT0};
+  std::shared_ptr<const RuleSet> rules_;
+  std::unique_ptr<BureauOutcomeService> recorder_;
+};
+
+TEST_F(BureauGatewayTest, SendsReadyApplicationsOneNumberedFileEach) {
+  const ApplicationId a = Ready(1, "a.cn");
+  const ApplicationId b = Ready(2, "b.cn");
+  Result<bureau::PassReport> r = Make().UploadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->uploaded, 2) << (r->problems.empty() ? "" : r->problems[0]);
+  ASSERT_EQ(bureau_.uploads.size(), 2u);
+  EXPECT_EQ(bureau_.uploads.at(1).requester, kIsp);
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kSmsPending);
+  EXPECT_EQ(Get(b).lifecycle.state(), ApplicationState::kSmsPending);
+  // Nothing left: a second pass sends nothing.
+  EXPECT_EQ(Make().UploadOnce()->uploaded, 0);
+  EXPECT_EQ(bureau_.upload_calls, 2);
+  std::vector<Notification> told = Notifications();
+  ASSERT_EQ(told.size(), 2u);
+  EXPECT_EQ(told[0].template_id, "application.sent_to_bureau");
+}
+
+// The answer is lost after the bureau took the file: the next pass asks the bureau, finds it
+// taken, and never sends it twice; the number after it goes to the next file.
+TEST_F(BureauGatewayTest, AnUnclearUploadIsSettledByQueryingNotByResending) {
+  const ApplicationId a = Ready(1, "a.cn");
+  bureau_.drop_next_answers = 1;
+  Result<bureau::PassReport> lost = Make().UploadOnce();
+  ASSERT_FALSE(lost.has_value());
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kReadyForBureau);
+  const ApplicationId b = Ready(2, "b.cn");
+  Result<bureau::PassReport> r = Make().UploadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->resent, 0);
+  EXPECT_EQ(bureau_.upload_calls, 2);  // a once, b once
+  EXPECT_EQ(bureau_.last_, 2);
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kSmsPending);
+  EXPECT_EQ(Get(b).lifecycle.state(), ApplicationState::kSmsPending);
+}
+
+// The bureau never got the file (the connection failed before): the kept file is resent byte
+// for byte at its own number.
+TEST_F(BureauGatewayTest, AKeptFileTheBureauLacksIsResentAsItWas) {
+  const ApplicationId a = Ready(1, "a.cn");
+  bureau_.drop_next_answers = 1;
+  ASSERT_FALSE(Make().UploadOnce().has_value());
+  const miit::IcpUpload first = bureau_.uploads.at(1);
+  bureau_.uploads.clear();
+  bureau_.last_ = 0;  // as if it never arrived
+  Result<bureau::PassReport> r = Make().UploadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->resent, 1);
+  EXPECT_EQ(bureau_.uploads.at(1), first);
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kSmsPending);
+}
+
+// msg_code 14: the bureau misses earlier numbers; they are sent first from the kept files.
+TEST_F(BureauGatewayTest, AGapIsFilledFromTheKeptFiles) {
+  Ready(1, "a.cn");
+  ASSERT_TRUE(Make().UploadOnce().has_value());
+  const miit::IcpUpload first = bureau_.uploads.at(1);
+  bureau_.uploads.clear();
+  bureau_.last_ = 0;  // the bureau lost number 1
+  Ready(2, "b.cn");
+  Result<bureau::PassReport> r = Make().UploadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->resent, 2);  // 1 from the kept file, then 2 again
+  EXPECT_EQ(bureau_.uploads.at(1), first);
+  EXPECT_EQ(bureau_.uploads.size(), 2u);
+}
+
+TEST_F(BureauGatewayTest, OneUploaderPerAccountAtATime) {
+  Ready(1, "a.cn");
+  {
+    auto uow = std::move(*db_->Begin());
+    ASSERT_TRUE(
+        *uow->bureau_link().Lease(kIsp, "icpd-other", clock_.Now(), clock_.Now() + seconds(60)));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  Result<bureau::PassReport> r = Make().UploadOnce();
+  ASSERT_FALSE(r.has_value());
+  EXPECT_EQ(r.error().rule(), "bureau.lease-held");
+  EXPECT_EQ(bureau_.upload_calls, 0);
+}
+
+// Approval, then BASJ: the filed record with its numbers and the bureau's ids, the customer
+// told; a file sent twice changes nothing the second time.
+TEST_F(BureauGatewayTest, AnApprovalStoresTheNumbersAndTellsTheCustomer) {
+  const ApplicationId a = Ready(1, "a.cn");
+  ASSERT_TRUE(Make().UploadOnce().has_value());
+  miit::IcpDownload verified;
+  verified.results = miit::FilingResults{{ResultOf(1, 9012)}, {}};
+  bureau_.Queue(verified, "BAJG0000000001");
+  miit::IcpDownload approved;
+  approved.results = miit::FilingResults{{ResultOf(1, 1001)}, {}};
+  miit::FiledRecord filed;
+  const miit::FirstFiling& sent = bureau_.uploads.at(1).first_filings.at(0);
+  filed.subject = sent.subject;
+  filed.subject.bureau_id = 3001;
+  filed.subject.number = "粤ICP备26000001号";
+  filed.subject.first_filed_at = "2026-11-29";
+  filed.subject.modified_at = "2026-11-29";
+  miit::WebsiteBlock site = sent.websites.at(0);
+  site.bureau_id = 4001;
+  site.number = "粤ICP备26000001号-1";
+  site.first_filed_at = "2026-11-29";
+  site.modified_at = "2026-11-29";
+  for (miit::DomainBlock& d : site.domains) d.bureau_id = 5001;
+  for (miit::AccessBlock& x : site.accesses) {
+    x.bureau_id = 6001;
+    x.provider = kIsp;
+    for (miit::IpBlock& ip : x.ips) ip.bureau_id = 7001;
+  }
+  filed.websites = {site};
+  approved.filed_records = {filed};
+  bureau_.Queue(approved, "BAJG0000000002");
+  bureau_.duplicate_next_ack_ = true;
+  Result<bureau::PassReport> r = Make().DownloadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->downloaded, 2) << (r->problems.empty() ? "" : r->problems[0]);
+  EXPECT_EQ(r->acknowledged, 3);  // the duplicated file acknowledged again, without effect
+  const ApplicationRecord record = Get(a);
+  EXPECT_EQ(record.lifecycle.state(), ApplicationState::kApproved);
+  auto uow = std::move(*db_->Begin());
+  Result<std::optional<SubjectRecord>> subject =
+      uow->subjects().FindByCertificate(record.application.subject.certificate);
+  ASSERT_TRUE(subject.has_value() && subject->has_value());
+  EXPECT_EQ((*subject)->number->str(), "粤ICP备26000001号");
+  Result<std::vector<WebsiteRecord>> sites = uow->websites().ListBySubject((*subject)->id);
+  ASSERT_EQ(sites->size(), 1u);
+  EXPECT_EQ(sites->at(0).number->str(), "粤ICP备26000001号-1");
+  Result<std::optional<BureauIds>> ids = uow->bureau_link().SubjectIds((*subject)->id);
+  ASSERT_TRUE(ids.has_value() && ids->has_value());
+  EXPECT_EQ((*ids)->subject_id, 3001);
+  EXPECT_EQ((*ids)->websites.at(0).our_access->id, 6001);
+  EXPECT_EQ((*ids)->websites.at(0).domain_ids.at(0),
+            (std::pair<std::string, std::int64_t>("a.cn", 5001)));
+  uow.reset();
+  std::vector<std::string> templates;
+  for (const Notification& n : Notifications()) templates.push_back(n.template_id);
+  EXPECT_EQ(templates,
+            (std::vector<std::string>{"application.sent_to_bureau", "application.sms_verified",
+                                      "application.approved"}));
+}
+
+// A return flagged as a conflict keeps its reasons on their fields, the customer told of the
+// offline remedy; a provider's fault sends the application back to be sent again.
+TEST_F(BureauGatewayTest, ReturnsKeepTheirReasonsAndProviderFaultsGoBackToTheQueue) {
+  const ApplicationId a = Ready(1, "a.cn");
+  const ApplicationId b = Ready(2, "b.cn");
+  ASSERT_TRUE(Make().UploadOnce().has_value());
+  miit::IcpDownload results;
+  miit::RecordResult conflict = ResultOf(1, 1005, "域名冲突，请核实后再次报备。");
+  conflict.remark = R"({"beian":1,"fields":[{"jgdm":1005,"path":"websites[0].domains[0]"}]})";
+  results.results = miit::FilingResults{{conflict, ResultOf(2, 1045)}, {}};
+  bureau_.Queue(results, "BAJG0000000001");
+  Result<bureau::PassReport> r = Make().DownloadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kBureauReturned);
+  EXPECT_EQ(Get(b).lifecycle.state(), ApplicationState::kReadyForBureau);
+  auto uow = std::move(*db_->Begin());
+  Result<std::vector<BureauReason>> reasons = uow->bureau_link().Reasons(a);
+  ASSERT_EQ(reasons->size(), 1u);
+  EXPECT_TRUE(reasons->at(0).conflict);
+  EXPECT_EQ(reasons->at(0).field, "websites[0].domains[0]");
+  EXPECT_EQ(reasons->at(0).code, 1005);
+  uow.reset();
+  std::vector<std::string> templates;
+  for (const Notification& n : Notifications()) templates.push_back(n.template_id);
+  EXPECT_NE(std::ranges::find(templates, "application.bureau_conflict"), templates.end());
+  EXPECT_NE(std::ranges::find(templates, "application.bureau_refused"), templates.end());
+  // b is sent again at the next number.
+  ASSERT_TRUE(Make().UploadOnce().has_value());
+  EXPECT_EQ(bureau_.last_, 3);
+  EXPECT_EQ(Get(b).lifecycle.state(), ApplicationState::kSmsPending);
+}
+
+// Strict V3.0 has no SMS step: the application waits under the bureau's review deadline.
+TEST_F(BureauGatewayTest, AStrictBureauSkipsTheSmsWindow) {
+  const ApplicationId a = Ready(1, "a.cn");
+  ASSERT_TRUE(Make("icpd-test", /*strict=*/true).UploadOnce().has_value());
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kBureauReview);
+}
+
+TEST(OutcomesOf, MapsClassesAndTheSmsExtension) {
+  auto one = [](std::int64_t code) {
+    miit::RecordResult r;
+    r.items = {{code, std::nullopt}};
+    r.key = "7";
+    const std::vector<BureauOutcome> out = bureau::OutcomesOf(
+        miit::FilingResults{{r}, {}}, "F",
+        [](const miit::RecordResult&) { return std::optional(ApplicationId(1)); },
+        [](const miit::ReviewDecision&) { return std::optional<ApplicationId>(); });
+    return out.empty() ? std::optional<BureauOutcome::Kind>() : out[0].kind;
+  };
+  using K = BureauOutcome::Kind;
+  EXPECT_EQ(one(1001), K::kApproved);
+  EXPECT_EQ(one(1015), K::kReturned);
+  EXPECT_EQ(one(1005), K::kReturned);
+  EXPECT_EQ(one(5001), K::kRefused);
+  EXPECT_EQ(one(9012), K::kSmsVerified);
+  EXPECT_EQ(one(9013), K::kSmsTimedOut);
+  EXPECT_EQ(one(9014), K::kSmsFailed);
+  EXPECT_EQ(one(9001), std::nullopt);  // accepted for review: nothing moves
+  EXPECT_EQ(one(1017), std::nullopt);  // S: wait
+  EXPECT_EQ(bureau::CandidateField(1015), "subject.principal.certificate.number");
+}
+
+}  // namespace
+}  // namespace icp

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <string_view>
+
+#include "ports/bureau_link.h"
+#include "storage/sql/repositories.h"
+
+namespace icp::sql {
+
+// The bureau link in portable SQL (migrations/0008_bureau_link.sql holds its rules).
+class BureauLink final : public icp::BureauLink {
+ public:
+  explicit BureauLink(Session& s) : s_(s) {}
+
+  Result<BureauLinkState> State(std::int64_t isp_id) override;
+  Result<std::optional<SentFile>> FileBySequence(std::int64_t isp_id,
+                                                 std::int32_t sequence) override;
+  Result<std::optional<SentFile>> FileByName(std::int64_t isp_id,
+                                             std::string_view file_name) override;
+  Result<std::vector<SentFile>> Unaccepted(std::int64_t isp_id) override;
+  Result<std::optional<SentFile>> FileByRecordKey(std::int64_t isp_id, std::int64_t key) override;
+  Result<std::optional<ProcessedDownload>> Download(std::int64_t isp_id,
+                                                    std::string_view file_name) override;
+  Result<std::optional<BureauIds>> SubjectIds(SubjectId subject) override;
+  Result<std::vector<BureauReason>> Reasons(ApplicationId application) override;
+  Result<void> AddReason(const BureauReason& reason) override;
+  Result<std::optional<SubjectId>> SubjectByBureauId(std::int64_t isp_id,
+                                                     std::int64_t bureau_subject_id) override;
+
+  Result<bool> Lease(std::int64_t isp_id, std::string_view holder, std::chrono::sys_seconds now,
+                     std::chrono::sys_seconds until) override;
+  Result<void> Release(std::int64_t isp_id, std::string_view holder) override;
+  Result<std::int64_t> NextRecordKey(std::int64_t isp_id, std::string_view holder) override;
+  Result<void> Keep(const SentFile& file, std::string_view holder) override;
+  Result<void> Accept(std::int64_t isp_id, std::int32_t sequence, std::chrono::sys_seconds at,
+                      std::string_view holder) override;
+  Result<void> Refuse(std::int64_t isp_id, std::int32_t sequence, std::chrono::sys_seconds at,
+                      std::string_view holder) override;
+  Result<bool> RecordDownload(const ProcessedDownload& download) override;
+  Result<void> SetSubjectIds(SubjectId subject, std::int64_t isp_id, const BureauIds& ids) override;
+
+ private:
+  // kAborted (bureau.lease-lost) unless `holder` holds the account's lease; the row is locked.
+  Result<void> Held(std::int64_t isp_id, std::string_view holder);
+  Result<std::vector<SentFile>> Files(std::string_view statement, std::span<const Value> params);
+  Result<std::optional<SentFile>> OneFile(std::string_view statement,
+                                          std::span<const Value> params);
+  // Ends the kept file `sequence` as `state`.
+  Result<void> Finish(std::int64_t isp_id, std::int32_t sequence, std::string_view state,
+                      std::chrono::sys_seconds at);
+  // An engine refusal in this repository's words.
+  std::unexpected<Error> Refused(const Error& e, std::string_view file_name = {});
+
+  Session& s_;
+};
+
+}  // namespace icp::sql
