@@ -3,6 +3,7 @@
 #include <string>
 #include <utility>
 
+#include "app/gate_lists.h"
 #include "app/notification.h"
 
 namespace icp {
@@ -259,6 +260,12 @@ Result<void> BureauOutcomeService::StoreFiled(UnitOfWork& uow, std::int64_t isp_
   }
   if (Result<void> ok = uow.bureau_link().SetSubjectIds(*subject, isp_id, ids); !ok) return ok;
   return Audit(uow, record, "filed", "", now);
+}
+
+Result<GateListReport> BureauOutcomeService::RecordLists(UnitOfWork& uow,
+                                                         const GateListUpdate& update,
+                                                         std::chrono::sys_seconds now) {
+  return ApplyGateListsIn(uow, update, "system:bureau", now);
 }
 
 }  // namespace icp

@@ -23,6 +23,8 @@ class BureauOutcomeService final : public BureauOutcomeRecorder {
   Result<void> RecordFiled(UnitOfWork& uow, std::int64_t isp_id,
                            std::optional<ApplicationId> application, const BureauIds& ids,
                            std::chrono::sys_seconds now) override;
+  Result<GateListReport> RecordLists(UnitOfWork& uow, const GateListUpdate& update,
+                                     std::chrono::sys_seconds now) override;
 
  private:
   // An approved filing's subject and websites on record with their numbers (first filing,

@@ -12,6 +12,16 @@ namespace icp {
 
 Result<GateListReport> ApplyGateLists(Database& db, const GateListUpdate& update,
                                       std::string_view actor, std::chrono::sys_seconds now) {
+  Result<std::unique_ptr<UnitOfWork>> uow = db.Begin();
+  if (!uow) return std::unexpected(uow.error());
+  Result<GateListReport> report = ApplyGateListsIn(**uow, update, actor, now);
+  if (!report) return report;
+  if (Result<void> c = (*uow)->Commit(); !c) return std::unexpected(c.error());
+  return report;
+}
+
+Result<GateListReport> ApplyGateListsIn(UnitOfWork& uow, const GateListUpdate& update,
+                                        std::string_view actor, std::chrono::sys_seconds now) {
   GateListReport report;
   // Normalised first, so that a bad item writes nothing and is reported at its index.
   std::vector<std::pair<GateListItem, std::string>> items;
@@ -34,9 +44,7 @@ Result<GateListReport> ApplyGateLists(Database& db, const GateListUpdate& update
     items.emplace_back(item, std::move(host->text));
   }
 
-  Result<std::unique_ptr<UnitOfWork>> uow = db.Begin();
-  if (!uow) return std::unexpected(uow.error());
-  GateRepository& gate = (*uow)->gate();
+  GateRepository& gate = uow.gate();
   std::set<std::pair<GateList, std::string>> kept;
   for (const auto& [item, domain] : items) {
     if (item.remove) {
@@ -70,10 +78,9 @@ Result<GateListReport> ApplyGateLists(Database& db, const GateListUpdate& update
         .Add("unchanged", static_cast<std::int64_t>(report.unchanged))
         .Add("skipped", static_cast<std::int64_t>(report.skipped.size()));
     Result<void> audited =
-        (*uow)->audit().Append({now, std::string(actor), "gate.lists", "gate", details.str()});
+        uow.audit().Append({now, std::string(actor), "gate.lists", "gate", details.str()});
     if (!audited) return std::unexpected(audited.error());
   }
-  if (Result<void> c = (*uow)->Commit(); !c) return std::unexpected(c.error());
   return report;
 }
 

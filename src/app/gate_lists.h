@@ -18,6 +18,10 @@ namespace icp {
 // sequence (the store's triggers), so every icpd's gate follows within its refresh interval.
 Result<GateListReport> ApplyGateLists(Database& db, const GateListUpdate& update,
                                       std::string_view actor, std::chrono::sys_seconds now);
+// The same in the caller's unit of work (the caller commits): the gateway applies a
+// downloaded file's lists with the rest of the file.
+Result<GateListReport> ApplyGateListsIn(UnitOfWork& uow, const GateListUpdate& update,
+                                        std::string_view actor, std::chrono::sys_seconds now);
 
 // The port the gateway's download loop writes the bureau's lists through
 // (ports/gate_repository.h): ApplyGateLists with the clock's time, as `actor`.

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "bureau/application_messages.h"
+#include "bureau/gate_lists.h"
 #include "miit/authentication.h"
 #include "miit/msg_code.h"
 #include "miit/payload.h"
@@ -678,8 +679,18 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& report) {
     if (!ok) note("application " + std::to_string(app->value()), ok.error());
     if (ok) ++report.applied;
   }
-  // The lists (HMDLB, FFJRHMD, WBAWZLB) are the access gate's: kept here with the file, for
-  // the gate to read.
+  // The lists (HMDLB, FFJRHMD, WBAWZLB) are the access gate's, applied with the rest of the
+  // file; a domain the gate cannot take is reported, the others applied.
+  const GateListUpdate lists = GateListsOf(*download);
+  if (!lists.items.empty()) {
+    Result<GateListReport> applied = recorder_.RecordLists(uow, lists, now);
+    if (!applied) return std::unexpected(applied.error());
+    for (const FieldViolation& v : applied->skipped) {
+      report.problems.push_back(
+          fmt::format("{} in {}: {} ({})", v.field, file.file_name, v.message, v.rule));
+    }
+    if (applied->added + applied->removed > 0) ++report.applied;
+  }
   ProcessedDownload kept{settings_.isp_id,   file.file_name,
                          KindsOf(*download), file.payload.beian_info_hash,
                          decoded->text,      now};

@@ -332,6 +332,42 @@ TEST_F(BureauGatewayTest, AnApprovalStoresTheNumbersAndTellsTheCustomer) {
                                       "application.approved"}));
 }
 
+// The bureau's lists reach the access gate with the file that carries them: applied in the
+// unit of work that records the file, so a file delivered again changes nothing, and a domain
+// the gate cannot take is reported while the rest is applied.
+TEST_F(BureauGatewayTest, TheBureausListsReachTheGateWithTheirFile) {
+  miit::IcpDownload lists;
+  lists.blacklisted_websites.push_back(
+      {"违法网站", {"Bad.cn", "not a host"}, std::nullopt, miit::ListAction::kAdd});
+  miit::UnfiledSite unfiled;
+  unfiled.id = 9;
+  unfiled.domain = "unfiled.cn";
+  unfiled.ip = 3221225985;  // 192.0.2.1
+  unfiled.carrier = 1;
+  lists.unfiled_sites.push_back(unfiled);
+  bureau_.Queue(lists, "HMDLB0000000001");
+  bureau_.duplicate_next_ack_ = true;
+  Result<bureau::PassReport> r = Make().DownloadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->downloaded, 1);
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_NE(r->problems[0].find("items[1].domain in HMDLB0000000001"), std::string::npos)
+      << r->problems[0];
+  Result<bureau::PassReport> again = Make().DownloadOnce();  // the file delivered again
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(again->downloaded, 0);
+  EXPECT_EQ(again->acknowledged, 1);  // acknowledged again, without effect
+  EXPECT_TRUE(again->problems.empty());
+  auto uow = std::move(*db_->Begin());
+  Result<std::vector<GateListEntry>> entries = uow->gate().ListEntries();
+  ASSERT_TRUE(entries.has_value()) << entries.error().message;
+  std::vector<std::pair<GateList, std::string>> got;
+  for (const GateListEntry& e : *entries) got.emplace_back(e.list, e.domain);
+  std::sort(got.begin(), got.end());
+  EXPECT_EQ(got, (std::vector<std::pair<GateList, std::string>>{
+                     {GateList::kBlacklist, "bad.cn"}, {GateList::kUnfiled, "unfiled.cn"}}));
+}
+
 // A return flagged as a conflict keeps its reasons on their fields, the customer told of the
 // offline remedy; a provider's fault sends the application back to be sent again.
 TEST_F(BureauGatewayTest, ReturnsKeepTheirReasonsAndProviderFaultsGoBackToTheQueue) {

@@ -10,6 +10,7 @@
 #include "domain/filing_number.h"
 #include "ports/bureau_link.h"
 #include "ports/database.h"
+#include "ports/gate_repository.h"
 #include "ports/ids.h"
 
 namespace icp {
@@ -58,6 +59,10 @@ class BureauOutcomeRecorder {
   virtual Result<void> RecordFiled(UnitOfWork& uow, std::int64_t isp_id,
                                    std::optional<ApplicationId> application, const BureauIds& ids,
                                    std::chrono::sys_seconds now) = 0;
+  // The bureau's lists in a downloaded file (HMDLB, FFJRHMD, WBAWZLB) for the access gate,
+  // in `uow` (the caller commits): the file is applied and acknowledged as one.
+  virtual Result<GateListReport> RecordLists(UnitOfWork& uow, const GateListUpdate& update,
+                                             std::chrono::sys_seconds now) = 0;
 };
 
 }  // namespace icp
