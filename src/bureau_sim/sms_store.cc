@@ -14,22 +14,6 @@
 namespace icp::bureau_sim {
 namespace {
 
-// Runs `body` in a write transaction: committed when it succeeds, rolled back otherwise.
-template <typename F>
-auto InTransaction(sql::Connection& connection, F&& body) -> decltype(body()) {
-  if (Result<void> begun = connection.Begin(); !begun) return std::unexpected(begun.error());
-  auto result = body();
-  if (!result) {
-    (void)connection.Rollback();
-    return result;
-  }
-  if (Result<void> committed = connection.Commit(); !committed) {
-    (void)connection.Rollback();
-    return std::unexpected(committed.error());
-  }
-  return result;
-}
-
 bool IsMobile(std::string_view s) {
   return s.size() == 11 && s[0] == '1' && s[1] >= '3' && s[1] <= '9' &&
          std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });

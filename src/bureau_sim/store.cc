@@ -13,23 +13,6 @@ std::string_view bureau_sim_0003_sms();  // SMS verification and the message sin
 namespace icp::bureau_sim {
 namespace {
 
-// Runs `body` in a write transaction on `connection`: committed when it succeeds, rolled
-// back otherwise.
-template <typename F>
-auto InTransaction(sql::Connection& connection, F&& body) -> decltype(body()) {
-  if (Result<void> begun = connection.Begin(); !begun) return std::unexpected(begun.error());
-  auto result = body();
-  if (!result) {
-    (void)connection.Rollback();
-    return result;
-  }
-  if (Result<void> committed = connection.Commit(); !committed) {
-    (void)connection.Rollback();
-    return std::unexpected(committed.error());
-  }
-  return result;
-}
-
 std::unexpected<Error> ProviderError(std::string message) {
   Error e{ErrorCode::kInvalidArgument, message, {}};
   e.violations.push_back({"provider", "bureau.provider", std::move(message), ""});

@@ -106,6 +106,23 @@ class Store {
   std::unique_ptr<sql::Connection> connection_;
 };
 
+// Runs `body` (returning a Result) in a write transaction on `connection`: committed when it
+// succeeds, rolled back otherwise. The store and the SMS store each keep their own connection.
+template <typename F>
+auto InTransaction(sql::Connection& connection, F&& body) -> decltype(body()) {
+  if (Result<void> begun = connection.Begin(); !begun) return std::unexpected(begun.error());
+  auto result = body();
+  if (!result) {
+    (void)connection.Rollback();
+    return result;
+  }
+  if (Result<void> committed = connection.Commit(); !committed) {
+    (void)connection.Rollback();
+    return std::unexpected(committed.error());
+  }
+  return result;
+}
+
 // The compiled-in migrations.
 std::span<const sql::Migration> Migrations();
 
