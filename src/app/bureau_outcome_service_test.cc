@@ -5,12 +5,12 @@
 
 #include <gtest/gtest.h>
 
-#include <unistd.h>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
+#include <random>
 
 #include "app/gate.h"
 #include "base/check.h"
@@ -34,6 +34,12 @@ PiiVault TestVault() {
   return PiiVault::FromMasterKey(key);
 }
 
+// Names this run's files and schemas apart from other runs'.
+std::string RunId() {
+  static const std::string id = std::to_string(std::random_device()());
+  return id;
+}
+
 struct Store {
   std::string name;
   std::function<std::unique_ptr<Database>()> make;  // nullptr: not available here
@@ -46,8 +52,8 @@ std::vector<Store> Stores() {
       {"Sqlite",
        []() -> std::unique_ptr<Database> {
          static std::atomic<int> counter = 0;
-         const std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) /
-                                           ("beian-outcomes-" + std::to_string(getpid()));
+         const std::filesystem::path dir =
+             std::filesystem::path(::testing::TempDir()) / ("beian-outcomes-" + RunId());
          std::filesystem::create_directories(dir);
          const std::filesystem::path path = dir / (std::to_string(++counter) + ".db");
          std::filesystem::remove(path);
@@ -65,8 +71,7 @@ std::vector<Store> Stores() {
          postgres::Options options;
          options.url = runtime;
          options.owner_url = owner;
-         options.schema =
-             "t_outcomes_" + std::to_string(getpid()) + "_" + std::to_string(++counter);
+         options.schema = "t_outcomes_" + RunId() + "_" + std::to_string(++counter);
          options.connections = 2;
          Result<std::unique_ptr<postgres::Database>> db =
              postgres::Database::Open(options, TestVault(), kT0);
@@ -316,6 +321,40 @@ TEST_P(BureauOutcomeTest, CancellingAWebsiteCancelsItAndItsNumberOnly) {
   EXPECT_FALSE(Allowed("drop.cn"));
 }
 
+// A domain filed again after its website was cancelled: a later cancellation acts on the
+// active website that holds it now, not on the cancelled one.
+TEST_P(BureauOutcomeTest, ACancellationActsOnTheActiveWebsiteOfADomainFiledAgain) {
+  const Filed f = File(13, {"refiled.cn", "stay.cn"});
+  const ApplicationId first =
+      AtBureau(f.account, ApplicationType::kCancelWebsite, f.subject, {SiteOn(13, "refiled.cn")});
+  ASSERT_TRUE(Approve(first).has_value());
+  const ApplicationId added =
+      AtBureau(f.account, ApplicationType::kNewWebsite, f.subject, {SiteOn(13, "refiled.cn")});
+  ASSERT_TRUE(Approve(added).has_value());
+  BureauIds ids;
+  ids.subject_id = 313;
+  ids.subject_number = f.number->str();
+  ids.websites.push_back(
+      {413, f.number->str() + "-3", {{"refiled.cn", 513}}, BureauIds::Access{613, 44, {}}});
+  ASSERT_TRUE(Basj(added, ids).has_value());
+  std::optional<WebsiteRecord> now_filed =
+      Must(Begin()->websites().FindByDomain(*DomainName::Parse("refiled.cn")), "find");
+  ASSERT_TRUE(now_filed.has_value());
+  EXPECT_NE(now_filed->id, f.websites[0]);
+  EXPECT_TRUE(Allowed("refiled.cn"));
+
+  const ApplicationId second =
+      AtBureau(f.account, ApplicationType::kCancelWebsite, f.subject, {SiteOn(13, "refiled.cn")});
+  ASSERT_TRUE(Approve(second).has_value());
+  const WebsiteRecord again = WebsiteAt(now_filed->id);
+  EXPECT_TRUE(again.cancelled);
+  EXPECT_EQ(again.changed_by, second);
+  EXPECT_TRUE(NumberCancelled(*again.number));
+  EXPECT_EQ(WebsiteAt(f.websites[0]).changed_by, first);
+  EXPECT_FALSE(Allowed("refiled.cn"));
+  EXPECT_TRUE(Allowed("stay.cn"));
+}
+
 // An approved cancellation naming a website the records lack is refused (the gateway
 // reports it) and nothing of it is applied.
 TEST_P(BureauOutcomeTest, ACancellationOfAWebsiteNotOnRecordIsRefusedNotApplied) {
@@ -457,14 +496,15 @@ TEST_P(BureauOutcomeTest, AChangeOntoAnotherSubjectsCertificateRollsBack) {
 // nothing of it is applied.
 TEST_P(BureauOutcomeTest, AnOutcomeInTheWrongStateIsRefusedNotApplied) {
   const Filed f = File(8, {"early.cn"});
-  auto uow = Begin();
   Application doc = st::SampleApplication(8, "early.cn");
   doc.subject = SubjectAt(f.subject).subject;
+  auto uow = Begin();
   ApplicationRecord r = st::NewRecord(f.account, doc, ApplicationType::kCancelWebsite, kT0);
   r.subject = f.subject;
   st::Move(r, Event::kSubmit, kT0);  // still in the provider's review
   const ApplicationId app = Must(uow->applications().Insert(r), "application");
   ASSERT_TRUE(uow->Commit().has_value());
+  uow.reset();
   const Snapshot before = Take(f, app);
   Result<void> refused = Approve(app);
   ASSERT_FALSE(refused.has_value());
