@@ -298,8 +298,7 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
   if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
   // The type is resolved as the type check resolves it: with what the bureau knows, asked
   // before the unit of work (no transaction waits on the network).
-  const BureauView registry =
-      doc.type && !IsResolvable(*doc.type) ? BureauView{} : AskBureau(doc);
+  const BureauView registry = doc.type && !IsResolvable(*doc.type) ? BureauView{} : AskBureau(doc);
   const std::chrono::sys_seconds now = clock_.Now();
   Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
   if (!begun) return std::unexpected(begun.error());

@@ -50,7 +50,9 @@ class EstateServiceTest : public ::testing::Test {
   Result<AdoptionReport> Adopt(EstateService& service, const std::vector<EstateRecord>& records) {
     auto uow = std::move(*db_->Begin());
     Result<AdoptionReport> r = service.Adopt(*uow, kIsp, records, kT0);
-    if (r) EXPECT_TRUE(uow->Commit().has_value());
+    if (r) {
+      EXPECT_TRUE(uow->Commit().has_value());
+    }
     return r;
   }
 
@@ -58,10 +60,12 @@ class EstateServiceTest : public ::testing::Test {
   std::string Dump(AccountId account) {
     auto read = std::move(*db_->BeginRead());
     std::string out;
-    for (const SubjectRecord& s : *read->subjects().ListByAccount(account)) {
+    const std::vector<SubjectRecord> subjects = *read->subjects().ListByAccount(account);
+    for (const SubjectRecord& s : subjects) {
       out += std::to_string(s.id.value()) + " " + (s.number ? s.number->str() : "-") + " r" +
              std::to_string(s.revision) + "\n";
-      for (const WebsiteRecord& w : *read->websites().ListBySubject(s.id)) {
+      const std::vector<WebsiteRecord> websites = *read->websites().ListBySubject(s.id);
+      for (const WebsiteRecord& w : websites) {
         out += "  " + std::to_string(w.id.value()) + " " + (w.number ? w.number->str() : "-") +
                " r" + std::to_string(w.revision) + "\n";
       }

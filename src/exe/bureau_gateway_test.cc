@@ -53,10 +53,13 @@ class FakeBureau final : public bureau::SoapTransport {
         break;
       case miit::Method::kQueryBeianStatus: {
         auto it = registry.find(req->query_condition);
-        out.status_info = it != registry.end()
-                              ? it->second
-                              : miit::StatusInfo{req->query_condition_type, req->query_condition,
-                                                 1, std::nullopt, std::nullopt, std::nullopt};
+        out.status_info =
+            it != registry.end() ? it->second : miit::StatusInfo{req->query_condition_type,
+                                                                 req->query_condition,
+                                                                 1,
+                                                                 std::nullopt,
+                                                                 std::nullopt,
+                                                                 std::nullopt};
         break;
       }
       case miit::Method::kDownload:
@@ -92,7 +95,7 @@ class FakeBureau final : public bureau::SoapTransport {
     queue_.push_back({std::move(name), *p});
   }
 
-  std::map<std::int64_t, miit::IcpUpload> uploads;  // by dataSequence, as accepted
+  std::map<std::int64_t, miit::IcpUpload> uploads;   // by dataSequence, as accepted
   std::map<std::string, miit::StatusInfo> registry;  // isp_querybeianstatus, by condition
   int upload_calls = 0;
   int drop_next_answers = 0;      // take the upload, lose the answer
@@ -245,9 +248,11 @@ class BureauGatewayTest : public ::testing::Test {
   std::string OnRecord(AccountId account) {
     auto read = std::move(*db_->BeginRead());
     std::string out;
-    for (const SubjectRecord& s : *read->subjects().ListByAccount(account)) {
+    const std::vector<SubjectRecord> subjects = *read->subjects().ListByAccount(account);
+    for (const SubjectRecord& s : subjects) {
       out += s.number->str() + " r" + std::to_string(s.revision);
-      for (const WebsiteRecord& w : *read->websites().ListBySubject(s.id)) {
+      const std::vector<WebsiteRecord> websites = *read->websites().ListBySubject(s.id);
+      for (const WebsiteRecord& w : websites) {
         out += " " + w.number->str() + " r" + std::to_string(w.revision);
       }
       const std::optional<BureauIds> ids = *read->bureau_link().SubjectIds(s.id);
@@ -257,11 +262,13 @@ class BureauGatewayTest : public ::testing::Test {
   }
 
   Result<ResyncReport> Resync(std::string estate_account = "estate") {
-    Result<bureau::GatewaySettings> settings = GatewaySettingsOf(
-        {.url = "http://bureau.test", .isp_id = kIsp, .password = std::string(kPassword)},
-        "icpctl-test");
+    BureauSettings bureau;
+    bureau.url = "http://bureau.test";
+    bureau.isp_id = kIsp;
+    bureau.user_name = std::to_string(kIsp);
+    bureau.password = std::string(kPassword);
+    Result<bureau::GatewaySettings> settings = GatewaySettingsOf(bureau, "icpctl-test");
     EXPECT_TRUE(settings.has_value());
-    settings->user_name = std::to_string(kIsp);
     return ResyncEstate(*db_, blobs_, rules_, *settings, bureau_, estate_account, clock_);
   }
 
@@ -601,7 +608,7 @@ TEST_F(BureauGatewayTest, AnAccessFilingCarriesThePasswordTheSubmitKept) {
   const AccountId account = st::CreateAccount(*db_, "customer-26");
   Application app = st::SampleApplication(26, "access26.cn");
   // Filed through another provider only: no ids on record, the registry knows its number.
-  bureau_.registry["access26.cn"] = {0,       "access26.cn",          0, "粤ICP备2026000099号",
+  bureau_.registry["access26.cn"] = {0,      "access26.cn",          0, "粤ICP备2026000099号",
                                      "网站", "粤ICP备2026000099号-1"};
   app.filing_password = "口令ab";
   ApplicationRecord r = st::NewRecord(account, app, ApplicationType::kNewAccess, clock_.Now());
