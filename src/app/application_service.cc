@@ -453,12 +453,14 @@ constexpr std::string_view kRecoveryHintEn =
 
 Result<void> ApplicationService::CheckFilingPassword(const ApplicationRecord& record,
                                                      const std::optional<std::string>& password) {
+  // Without a bureau link nothing is sent: the submit works as it did, a password given is
+  // kept for a link configured later (the bureau's intake checks it, 1018).
+  if (registry_ == nullptr) return {};
   if (!password || password->empty()) {
     return InvalidFields({{"filing_password", "application.filing-password.required",
                            "this filing needs the subject's ICP filing password (备案密码)",
                            "该类备案需要填写主体的ICP备案密码"}});
   }
-  if (registry_ == nullptr) return {};  // no bureau link: the bureau checks it at intake (1018)
   // The number the password belongs to: the subject's on record here, else as filed, else
   // what the registry knows of the domain (an access filing) or the certificate.
   std::string number;

@@ -132,16 +132,17 @@ class ApplicationService {
   // every violation with its field and rule id); warnings are recorded in the review journal
   // and returned. Then the lifecycle moves (draft or returned -> provider review).
   //
-  // Filings whose upload carries the filing password (NeedsFilingPassword) take it here:
-  // absent is kInvalidArgument at "filing_password" (rule "application.filing-password.
-  // required"). With a registry, it is checked with the bureau (isp_verifybamm) against the
-  // subject's number before anything else: wrong is kInvalidArgument at "filing_password"
-  // (rule "bureau.filing-password.wrong", with seed 004's way to recover it); too many wrong
-  // today (msg_code 22) is kFailedPrecondition (rule "bureau.filing-password.locked"); a
-  // subject whose number neither this provider nor the bureau knows is kFailedPrecondition
-  // (rule "bureau.filing-password.no-number"); a bureau that cannot be asked is kUnavailable
-  // (rule "bureau.unavailable"), and nothing changes. A right password is kept with the
-  // application for the upload (Application::filing_password).
+  // Filings whose upload carries the filing password (NeedsFilingPassword) take it here.
+  // With a registry (a bureau link) it is required: absent is kInvalidArgument at
+  // "filing_password" (rule "application.filing-password.required"); and it is checked with
+  // the bureau (isp_verifybamm) against the subject's number before anything else: wrong is
+  // kInvalidArgument at "filing_password" (rule "bureau.filing-password.wrong", with seed 004's way
+  // to recover it); too many wrong today (msg_code 22) is kFailedPrecondition (rule
+  // "bureau.filing-password.locked"); a subject whose number neither this provider nor the bureau
+  // knows is kFailedPrecondition (rule "bureau.filing-password.no-number"); a bureau that cannot be
+  // asked is kUnavailable (rule "bureau.unavailable"), and nothing changes. A right password is
+  // kept with the application for the upload (Application::filing_password). Without a registry the
+  // submit works as before, and a password given is kept unchecked.
   Result<Submission> Submit(const Caller& caller, ApplicationId id, std::int64_t revision,
                             std::optional<std::string> filing_password = std::nullopt);
 

@@ -195,6 +195,38 @@ TEST_F(ApplicationServiceTest, TheRightPasswordSubmitsAndIsKeptForTheUpload) {
   EXPECT_EQ(Stored(app.record.id).application.filing_password, "口令ab");
 }
 
+// A cancellation of a subject on record here: the password is the bureau's to check, so it is
+// required only with a bureau link; without one the submit works as before.
+TEST_F(ApplicationServiceTest, ACancellationNeedsThePasswordOnlyWithABureau) {
+  storage_testing::FileWebsite(*db_, customer_.account, 1, "adopt1.cn");
+  document_.type = ApplicationType::kCancelWebsite;
+  Result<ApplicationView> first = with_bureau_.Create(customer_, document_);
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  Result<Submission> refused =
+      with_bureau_.Submit(customer_, first->record.id, first->record.revision);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "application.filing-password.required");
+  // Right, checked against the subject's number on record here.
+  registry_.verdicts = {PasswordVerdict::kRight};
+  Result<Submission> done =
+      with_bureau_.Submit(customer_, first->record.id, first->record.revision, "pw");
+  ASSERT_TRUE(done.has_value()) << done.error().message;
+  ASSERT_EQ(registry_.checked.size(), 1u);
+  EXPECT_EQ(registry_.checked[0].first, "京ICP备2027000001号");
+  EXPECT_EQ(done->view.record.lifecycle.state(), ApplicationState::kProviderReview);
+}
+
+TEST_F(ApplicationServiceTest, WithoutABureauACancellationSubmitsAsBefore) {
+  storage_testing::FileWebsite(*db_, customer_.account, 1, "adopt1.cn");
+  document_.type = ApplicationType::kCancelWebsite;
+  Result<ApplicationView> created = local_.Create(customer_, document_);
+  ASSERT_TRUE(created.has_value()) << created.error().message;
+  Result<Submission> r = local_.Submit(customer_, created->record.id, created->record.revision);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->view.record.lifecycle.state(), ApplicationState::kProviderReview);
+  EXPECT_EQ(registry_.questions, 0);
+}
+
 TEST_F(ApplicationServiceTest, AFirstFilingNeedsNoPassword) {
   Result<ApplicationView> created = with_bureau_.Create(customer_, document_);
   ASSERT_TRUE(created.has_value()) << created.error().message;

@@ -42,6 +42,7 @@ check = base.check
 ACME_NAME, ACME_USCC = "云帆科技有限公司", "91210102200000216W"
 OTHER_USCC = "91350100M000100Y43"
 LEADER_ID = "11010519491231002X"
+FILING_PASSWORD = "Abc12345"
 
 
 def leader(name, mobile):
@@ -49,14 +50,17 @@ def leader(name, mobile):
             "certificate_type": 2, "certificate_number": LEADER_ID}
 
 
-def line(serial, name, uscc, domain, isp_id):
+def line(serial, name, uscc, domain, isp_id, password=None):
     number = f"京ICP备2025{serial:06d}号"
+    subject = {"number": number, "name": name, "nature": 4,
+               "certificate": {"type": 1, "number": uscc, "address": "北京市东城区示例路1号"},
+               "region": {"province": 110000, "city": 110100, "county": 110101,
+                          "address": "北京市东城区示例路1号"},
+               "leader": leader("张三", "13800138000")}
+    if password:
+        subject["password"] = password
     return json.dumps({
-        "subject": {"number": number, "name": name, "nature": 4,
-                    "certificate": {"type": 1, "number": uscc, "address": "北京市东城区示例路1号"},
-                    "region": {"province": 110000, "city": 110100, "county": 110101,
-                               "address": "北京市东城区示例路1号"},
-                    "leader": leader("张三", "13800138000")},
+        "subject": subject,
         "websites": [{"number": number + "-1", "name": name + "官网", "home_url": "www." + domain,
                       "domains": [domain], "languages": [1], "leader": leader("李四", "13900139000"),
                       "accesses": [{"isp_id": isp_id, "locations": [19], "methods": [3],
@@ -75,6 +79,32 @@ def resync(data, config):
                        capture_output=True, text=True, timeout=120, env=base.env())
     check(r.returncode == 0, f"icpctl bureau resync: {r.returncode} {r.stdout} {r.stderr}")
     return r.stdout
+
+
+def rules_of(problem):
+    return {(v["field"], v["rule"]) for v in problem.get("violations", [])}
+
+
+def cancel_website(client, uscc, domain):
+    """A cancel_website of the adopted subject with `uscc`, its website on `domain`."""
+    with open(os.path.join(base.REPO, "data", "rules", "cases", "21-clean-unit.json"),
+              encoding="utf-8") as f:
+        doc = json.load(f)["application"]
+    doc.pop("materials", None)
+    doc["type"] = "cancel_website"
+    doc["subject"]["certificate"]["number"] = uscc
+    doc["websites"][0]["domains"] = [domain]
+    doc["websites"][0]["home_url"] = "http://www." + domain
+    return client.post("/v1/applications", json_body=doc).expect(201).json()["id"]
+
+
+def submit(client, app_id, body, status):
+    etag = client.get(f"/v1/applications/{app_id}").expect(200).header("ETag")
+    r = client.post(f"/v1/applications/{app_id}:submit", json_body=body,
+                    headers={"If-Match": etag})
+    if status is not None:
+        r.expect(status)
+    return r
 
 
 def subjects(client):
@@ -97,7 +127,7 @@ def main():
     # 1. The national registry and our account at the bureau.
     records = os.path.join(work, "estate.jsonl")
     with open(records, "w", encoding="utf-8") as f:
-        f.write(line(1, ACME_NAME, ACME_USCC, "yunfan-adopt.cn", ISP_ID) + "\n")
+        f.write(line(1, ACME_NAME, ACME_USCC, "yunfan-adopt.cn", ISP_ID, FILING_PASSWORD) + "\n")
         f.write(line(2, "示例网络有限公司", OTHER_USCC, "shili-adopt.cn", ISP_ID) + "\n")
         f.write(line(3, "别家科技有限公司", "91110000100000000R", "other-adopt.cn", OTHER_ISP) + "\n")
     bureau(bureau_dir, "import", records)
@@ -185,6 +215,34 @@ def main():
         domains = check_answer["bureau"]["domains"]
         check(domains and domains[0]["subject_number"] == "京ICP备2025000003号",
               f"the answer shows what the registry knows of the domain: {domains}")
+
+        # 6. A cancellation's filing password, checked with the bureau (isp_verifybamm).
+        app_id = cancel_website(customer, ACME_USCC, "yunfan-adopt.cn")
+        wrong = submit(customer, app_id, {"filing_password": "not-it"}, 400)
+        hint = [v for v in wrong.get("violations", []) if v["field"] == "filing_password"]
+        check(hint and hint[0]["rule"] == "bureau.filing-password.wrong"
+              and "无需填写" in hint[0]["message_zh"] and "找回备案密码" in hint[0]["message_zh"],
+              f"a wrong password is named with seed 004's way to recover it: {wrong}")
+        missing = submit(customer, app_id, {}, 400)
+        check(("filing_password", "application.filing-password.required") in rules_of(missing),
+              f"the password is required with a bureau link: {missing}")
+        right = submit(customer, app_id, {"filing_password": FILING_PASSWORD}, None)
+        check(right.status == 200 or not any(
+                  v["field"] == "filing_password" for v in right.json().get("violations", [])),
+              f"the right password passes the bureau's check: {right.status} {right.json()}")
+        # Five wrong in a day: the bureau stops checking (msg_code 22), and says so.
+        estate = base.sign_in(api, "estate", "estate-password-1")
+        other = cancel_website(estate, OTHER_USCC, "shili-adopt.cn")
+        answers = []
+        for _ in range(6):
+            answers.append(submit(estate, other, {"filing_password": "guess"}, None))
+        codes = [(a.status, sorted(rules_of(a.json()))) for a in answers]
+        check([c[0] for c in codes] == [400] * 5 + [409] and
+              codes[5][1] == [("filing_password", "bureau.filing-password.locked")],
+              f"the sixth wrong password is refused as locked: {codes}")
+        log = open(os.path.join(data, "icpd.stderr"), encoding="utf-8", errors="replace").read()
+        check(FILING_PASSWORD not in log and "not-it" not in log,
+              "no filing password in icpd's log")
     finally:
         if proc is not None:
             proc.terminate()
