@@ -218,12 +218,12 @@ def main():
 
         # 6. A cancellation's filing password, checked with the bureau (isp_verifybamm).
         app_id = cancel_website(customer, ACME_USCC, "yunfan-adopt.cn")
-        wrong = submit(customer, app_id, {"filing_password": "not-it"}, 400)
+        wrong = submit(customer, app_id, {"filing_password": "not-it"}, 400).json()
         hint = [v for v in wrong.get("violations", []) if v["field"] == "filing_password"]
         check(hint and hint[0]["rule"] == "bureau.filing-password.wrong"
               and "无需填写" in hint[0]["message_zh"] and "找回备案密码" in hint[0]["message_zh"],
               f"a wrong password is named with seed 004's way to recover it: {wrong}")
-        missing = submit(customer, app_id, {}, 400)
+        missing = submit(customer, app_id, {}, 400).json()
         check(("filing_password", "application.filing-password.required") in rules_of(missing),
               f"the password is required with a bureau link: {missing}")
         right = submit(customer, app_id, {"filing_password": FILING_PASSWORD}, None)
