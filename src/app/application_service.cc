@@ -38,7 +38,48 @@ struct GatheredFacts {
   std::optional<SubjectRecord> subject;  // the subject on record, in any account
 };
 
-Result<GatheredFacts> Gather(StoreReader& store, const Caller& caller, const Application& doc) {
+// Two numbers name the same subject (their canonical forms agree: 川 is 蜀).
+bool SameSubjectNumber(std::string_view a, std::string_view b) {
+  Result<FilingNumber> x = FilingNumber::Parse(a);
+  Result<FilingNumber> y = FilingNumber::Parse(b);
+  return x && y && x->subject_number() == y->subject_number();
+}
+
+const RegistryStatus* DomainStatus(const BureauView& bureau, std::string_view field) {
+  for (const DomainRegistryStatus& d : bureau.domains) {
+    if (d.field == field) return &d.status;
+  }
+  return nullptr;
+}
+
+// Folds what the bureau's registry said into the facts gathered from this provider's
+// records: the registry knows the subject (filed through other providers) and the domains
+// that are not on record here.
+void FoldBureau(const BureauView& bureau, GatheredFacts& out) {
+  const bool filed_at_bureau = bureau.subject && bureau.subject->filed;
+  if (!out.subject && filed_at_bureau) out.facts.subject = SubjectStanding::kFiledElsewhereOnly;
+  std::string number;
+  if (out.subject && out.subject->number) {
+    number = out.subject->number->str();
+  } else if (filed_at_bureau) {
+    number = bureau.subject->subject_number;
+  }
+  for (std::size_t w = 0; w < out.facts.websites.size(); ++w) {
+    std::vector<DomainFacts>& domains = out.facts.websites[w].domains;
+    for (std::size_t d = 0; d < domains.size(); ++d) {
+      if (domains[d].standing != DomainStanding::kNotFiled) continue;
+      const RegistryStatus* s = DomainStatus(
+          bureau, "websites[" + std::to_string(w) + "].domains[" + std::to_string(d) + "]");
+      if (s == nullptr || !s->filed) continue;
+      domains[d].standing = !number.empty() && SameSubjectNumber(number, s->subject_number)
+                                ? DomainStanding::kFiledUnderSubjectElsewhere
+                                : DomainStanding::kFiledUnderOtherSubject;
+    }
+  }
+}
+
+Result<GatheredFacts> Gather(StoreReader& store, const Caller& caller, const Application& doc,
+                             const BureauView& bureau) {
   GatheredFacts out;
   Result<std::optional<SubjectRecord>> subject =
       store.subjects().FindByCertificate(doc.subject.certificate);
@@ -80,6 +121,7 @@ Result<GatheredFacts> Gather(StoreReader& store, const Caller& caller, const App
     out.facts.websites.push_back(std::move(site));
   }
   if (doc.type && IsResolvable(*doc.type)) out.facts.chosen = doc.type;
+  FoldBureau(bureau, out);
   return out;
 }
 
@@ -181,14 +223,57 @@ Result<ApplicationRecord> VisibleApplication(StoreReader& store, const Caller& c
   return record;
 }
 
+std::string_view BureauAskedName(BureauAsked asked) {
+  switch (asked) {
+    case BureauAsked::kNotConfigured:
+      return "not_configured";
+    case BureauAsked::kAsked:
+      return "asked";
+    case BureauAsked::kUnavailable:
+      return "unavailable";
+  }
+  return "not_configured";
+}
+
 ApplicationService::ApplicationService(Database& db, std::shared_ptr<const RuleSet> rules,
-                                       const HolidayCalendar& calendar, Clock& clock)
-    : db_(db), rules_(std::move(rules)), calendar_(calendar), clock_(clock) {}
+                                       const HolidayCalendar& calendar, Clock& clock,
+                                       BureauRegistry* registry)
+    : db_(db), rules_(std::move(rules)), calendar_(calendar), clock_(clock), registry_(registry) {}
+
+BureauView ApplicationService::AskBureau(const Application& doc) {
+  BureauView view;
+  if (registry_ == nullptr) return view;
+  view.asked = BureauAsked::kAsked;
+  auto unavailable = [&](const Error& e) {
+    view = BureauView{BureauAsked::kUnavailable, e.message, std::nullopt, {}};
+  };
+  Result<std::optional<RegistryStatus>> subject =
+      registry_->StatusOfCertificate(doc.subject.type, doc.subject.certificate);
+  if (!subject) {
+    unavailable(subject.error());
+    return view;
+  }
+  view.subject = *subject;
+  for (std::size_t w = 0; w < doc.websites.size(); ++w) {
+    for (std::size_t d = 0; d < doc.websites[w].domains.size(); ++d) {
+      const DomainName& domain = doc.websites[w].domains[d];
+      Result<RegistryStatus> s = registry_->StatusOfDomain(domain);
+      if (!s) {
+        unavailable(s.error());
+        return view;
+      }
+      view.domains.push_back(
+          {"websites[" + std::to_string(w) + "].domains[" + std::to_string(d) + "]", domain, *s});
+    }
+  }
+  return view;
+}
 
 Result<TypeCheck> ApplicationService::CheckType(const Caller& caller, const Application& doc) {
+  BureauView bureau = AskBureau(doc);
   Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
   if (!read) return std::unexpected(read.error());
-  Result<GatheredFacts> gathered = Gather(**read, caller, doc);
+  Result<GatheredFacts> gathered = Gather(**read, caller, doc, bureau);
   if (!gathered) return std::unexpected(gathered.error());
   TypeCheck out;
   if (gathered->subject && gathered->subject->account == caller.account) {
@@ -205,11 +290,15 @@ Result<TypeCheck> ApplicationService::CheckType(const Caller& caller, const Appl
     out.materials = MaterialsFor(rules_->For(doc.subject.province), doc.subject.type, *listed,
                                  ChinaDate(clock_.Now()));
   }
+  out.bureau = std::move(bureau);
   return out;
 }
 
 Result<ApplicationView> ApplicationService::Create(const Caller& caller, Application doc) {
   if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
+  // The type is resolved as the type check resolves it: with what the bureau knows, asked
+  // before the unit of work (no transaction waits on the network).
+  const BureauView registry = doc.type && !IsResolvable(*doc.type) ? BureauView{} : AskBureau(doc);
   const std::chrono::sys_seconds now = clock_.Now();
   Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
   if (!begun) return std::unexpected(begun.error());
@@ -247,7 +336,7 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
     record.application.original = std::move(original);
     record.lifecycle = ApplicationLifecycle::Start(*doc.type, now);
   } else {
-    Result<GatheredFacts> gathered = Gather(uow, caller, doc);
+    Result<GatheredFacts> gathered = Gather(uow, caller, doc, registry);
     if (!gathered) return std::unexpected(gathered.error());
     Result<ApplicationType> type = ResolveApplicationType(gathered->facts);
     if (!type) return std::unexpected(type.error());
@@ -331,9 +420,120 @@ Result<ApplicationView> ApplicationService::Edit(const Caller& caller, Applicati
   return CommitAndView(std::move(*begun), id);
 }
 
+bool NeedsFilingPassword(ApplicationType type) {
+  switch (type) {
+    case ApplicationType::kNewWebsiteFiledElsewhere:
+    case ApplicationType::kNewAccess:
+    case ApplicationType::kContinueAccess:
+    case ApplicationType::kCancelSubject:
+    case ApplicationType::kCancelWebsite:
+    case ApplicationType::kCancelAccess:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+
+// Seed 004: how a customer who forgot the password gets a new one.
+constexpr std::string_view kRecoveryHintZh =
+    "ICP备案密码错误。如忘记备案密码，请到工信部备案管理系统（https://beian.miit.gov.cn）"
+    "“找回备案密码”：备案/许可证号填写主体备案号，无需填写最后的“-1”等排序码；证件类型、证件"
+    "号码和手机号码须与原备案信息一致（可在原备案服务商处查询），否则会提示“该备案信息不存在”。"
+    "新密码将以短信和邮件发送给主体负责人。";
+constexpr std::string_view kRecoveryHintEn =
+    "the ICP filing password is wrong. If it is forgotten, recover it on MIIT's filing portal "
+    "(https://beian.miit.gov.cn, 找回备案密码) with the subject's filing number without its "
+    "\"-1\" suffix, and the certificate type, certificate number and mobile exactly as filed "
+    "(the original provider can tell them; any mismatch answers 该备案信息不存在); the new "
+    "password is sent to the subject leader by SMS and e-mail";
+
+}  // namespace
+
+Result<void> ApplicationService::CheckFilingPassword(const ApplicationRecord& record,
+                                                     const std::optional<std::string>& password) {
+  // Without a bureau link nothing is sent: the submit works as it did, a password given is
+  // kept for a link configured later (the bureau's intake checks it, 1018).
+  if (registry_ == nullptr) return {};
+  if (!password || password->empty()) {
+    return InvalidFields({{"filing_password", "application.filing-password.required",
+                           "this filing needs the subject's ICP filing password (备案密码)",
+                           "该类备案需要填写主体的ICP备案密码"}});
+  }
+  // The number the password belongs to: the subject's on record here, else as filed, else
+  // what the registry knows of the domain (an access filing) or the certificate.
+  std::string number;
+  if (record.subject) {
+    Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+    if (!read) return std::unexpected(read.error());
+    Result<SubjectRecord> subject = (*read)->subjects().Get(*record.subject);
+    if (!subject) return std::unexpected(subject.error());
+    if (subject->number) number = subject->number->str();
+  }
+  const Application& app = record.application;
+  if (number.empty() && app.original && app.original->bureau) {
+    number = app.original->bureau->subject_number;
+  }
+  if (number.empty() && !app.websites.empty() && !app.websites[0].domains.empty()) {
+    Result<RegistryStatus> s = registry_->StatusOfDomain(app.websites[0].domains[0]);
+    if (!s) return std::unexpected(s.error());
+    if (s->filed) number = s->subject_number;
+  }
+  if (number.empty()) {
+    Result<std::optional<RegistryStatus>> s =
+        registry_->StatusOfCertificate(app.subject.type, app.subject.certificate);
+    if (!s) return std::unexpected(s.error());
+    if (*s && (*s)->filed) number = (*s)->subject_number;
+  }
+  Result<FilingNumber> parsed = FilingNumber::Parse(number);
+  if (!parsed) {
+    return Refusal(ErrorCode::kFailedPrecondition, "filing_password",
+                   "bureau.filing-password.no-number",
+                   "neither this provider nor the bureau knows the subject's filing number, so "
+                   "the password cannot be checked",
+                   "本平台和管局均未查到该主体的备案号，无法校验备案密码");
+  }
+  Result<FilingNumber> subject_number = FilingNumber::Parse(parsed->subject_number());
+  if (!subject_number) return std::unexpected(subject_number.error());
+  Result<PasswordVerdict> verdict = registry_->VerifyPassword(*subject_number, *password);
+  if (!verdict) return std::unexpected(verdict.error());
+  switch (*verdict) {
+    case PasswordVerdict::kRight:
+      return {};
+    case PasswordVerdict::kWrong:
+      return InvalidFields({{"filing_password", "bureau.filing-password.wrong",
+                             std::string(kRecoveryHintEn), std::string(kRecoveryHintZh)}});
+    case PasswordVerdict::kLocked:
+      break;
+  }
+  return Refusal(ErrorCode::kFailedPrecondition, "filing_password", "bureau.filing-password.locked",
+                 "the bureau refuses further password checks for this filing today (five wrong "
+                 "passwords); try again tomorrow, or recover the password on MIIT's portal",
+                 "该备案今日备案密码校验错误次数已达上限（5次），请明天再试，或到工信部备案管理系统"
+                 "找回备案密码");
+}
+
 Result<Submission> ApplicationService::Submit(const Caller& caller, ApplicationId id,
-                                              std::int64_t revision) {
+                                              std::int64_t revision,
+                                              std::optional<std::string> filing_password) {
   if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
+  bool needs_password = false;
+  {
+    // The password is checked with the bureau before the unit of work: no transaction waits
+    // on the network. The record is read again below, at the caller's revision.
+    Result<std::unique_ptr<ReadTransaction>> read = db_.BeginRead();
+    if (!read) return std::unexpected(read.error());
+    Result<ApplicationRecord> before = VisibleApplication(**read, caller, id);
+    if (!before) return std::unexpected(before.error());
+    read->reset();
+    needs_password = NeedsFilingPassword(before->lifecycle.type());
+    if (needs_password) {
+      if (Result<void> ok = CheckFilingPassword(*before, filing_password); !ok) {
+        return std::unexpected(ok.error());
+      }
+    }
+  }
   const std::chrono::sys_seconds now = clock_.Now();
   Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
   if (!begun) return std::unexpected(begun.error());
@@ -368,6 +568,8 @@ Result<Submission> ApplicationService::Submit(const Caller& caller, ApplicationI
       ApplicationEvent::kSubmit, now, calendar_, DeadlinePolicyOf(rules.parameters));
   if (!moved) return std::unexpected(moved.error());
   record->updated_at = now;
+  record->application.filing_password =
+      needs_password ? std::move(filing_password) : std::optional<std::string>();
   if (Result<std::int64_t> rev = uow.applications().Update(*record); !rev) {
     return std::unexpected(rev.error());
   }

@@ -8,7 +8,9 @@
 #include <utility>
 
 #include "bureau/application_messages.h"
+#include "bureau/estate_records.h"
 #include "bureau/gate_lists.h"
+#include "bureau/registry_client.h"
 #include "miit/authentication.h"
 #include "miit/msg_code.h"
 #include "miit/payload.h"
@@ -197,28 +199,34 @@ std::vector<BureauOutcome> OutcomesOf(
 }
 
 Gateway::Gateway(GatewaySettings settings, Database& db, BlobStore& blobs, SoapTransport& transport,
-                 BureauOutcomeRecorder& recorder, Clock& clock)
+                 BureauOutcomeRecorder& recorder, Clock& clock, BureauEstateRecorder* estate)
     : settings_(std::move(settings)),
       db_(db),
       blobs_(blobs),
       transport_(transport),
       recorder_(recorder),
-      clock_(clock) {}
+      clock_(clock),
+      estate_(estate) {}
 
-Result<miit::MethodReturn> Gateway::Call(miit::SoapRequest request) {
+Result<miit::MethodReturn> CallBureau(const GatewaySettings& settings, SoapTransport& transport,
+                                      miit::SoapRequest request) {
   const miit::RandVal rand_val = miit::RandVal::Generate();
-  Result<std::string> hash = miit::PwdHash(settings_.password, rand_val);
+  Result<std::string> hash = miit::PwdHash(settings.password, rand_val);
   if (!hash) return std::unexpected(hash.error());
-  request.isp_id = settings_.isp_id;
-  request.user_name = settings_.user_name;
+  request.isp_id = settings.isp_id;
+  request.user_name = settings.user_name;
   request.rand_val = rand_val.str();
   request.pwd_hash = *hash;
   const std::string url =
-      settings_.base_url + std::string(miit::kEndpoints.Name(miit::EndpointOf(request.method)));
+      settings.base_url + std::string(miit::kEndpoints.Name(miit::EndpointOf(request.method)));
   Result<std::string> body =
-      transport_.Post(url, miit::kMethods.Name(request.method), miit::BuildRequest(request));
+      transport.Post(url, miit::kMethods.Name(request.method), miit::BuildRequest(request));
   if (!body) return std::unexpected(body.error());
   return miit::ParseResponse(request.method, *body);
+}
+
+Result<miit::MethodReturn> Gateway::Call(miit::SoapRequest request) {
+  return CallBureau(settings_, transport_, std::move(request));
 }
 
 namespace {
@@ -430,7 +438,7 @@ Result<bool> Gateway::SendNext(PassReport& report) {
       if (const std::optional<FiledIds>& filed = context->filed) {
         if (filed->subject_id) keys.push_back(*filed->subject_id);
         for (const FiledIds::Website& w : filed->websites) {
-          keys.push_back(w.id);
+          if (w.id != 0) keys.push_back(w.id);  // 0: named by its number only
           if (w.our_access) keys.push_back(w.our_access->id);
         }
       }
@@ -477,6 +485,7 @@ Result<MessageContext> Gateway::ContextFor(UnitOfWork& uow, const ApplicationRec
   c.requester = settings_.isp_id;
   c.strict = settings_.strict;
   const Application& app = record.application;
+  c.icp_password = app.filing_password;  // checked with the bureau at submit
   for (const Website& w : app.websites) {
     std::vector<AccessPoint> points;
     for (const std::string& id : w.resources) {
@@ -498,40 +507,44 @@ Result<MessageContext> Gateway::ContextFor(UnitOfWork& uow, const ApplicationRec
     if (!ids) return std::unexpected(ids.error());
     if (*ids && !(app.original && app.original->bureau)) c.filed = **ids;
   }
+  if (!c.filed && !(app.original && app.original->bureau)) {
+    // A record filed through other providers only: the numbers its upload names it by
+    // (Wzbah for XZJR, Ztbah for XZWZ) are the registry's (§2 isp_querybeianstatus).
+    Result<std::optional<BureauIds>> ids = RegistryIdsFor(record);
+    if (!ids) return std::unexpected(ids.error());
+    c.filed = std::move(*ids);
+  }
   return c;
 }
 
-namespace {
-
-std::string DottedIpv4(std::int64_t ip) {
-  return fmt::format("{}.{}.{}.{}", (ip >> 24) & 255, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255);
-}
-
-// The bureau's ids of a filed record as BASJ gives them (§5.1), in the domain's words.
-BureauIds IdsOf(const miit::FiledRecord& r, std::int64_t isp_id) {
+Result<std::optional<BureauIds>> Gateway::RegistryIdsFor(const ApplicationRecord& record) {
+  const Application& app = record.application;
+  const ApplicationType type = record.lifecycle.type();
+  const bool access =
+      type == ApplicationType::kNewAccess || type == ApplicationType::kContinueAccess;
+  if (!access && type != ApplicationType::kNewWebsiteFiledElsewhere) return std::nullopt;
+  RegistryClient registry(settings_, transport_);
   BureauIds ids;
-  ids.subject_id = r.subject.bureau_id;
-  ids.subject_number = r.subject.number.value_or("");
-  for (const miit::WebsiteBlock& w : r.websites) {
-    BureauIds::Website site;
-    site.id = w.bureau_id.value_or(0);
-    site.number = w.number.value_or("");
-    for (const miit::DomainBlock& d : w.domains) {
-      if (d.bureau_id) site.domain_ids.emplace_back(d.name, *d.bureau_id);
-    }
-    for (const miit::AccessBlock& a : w.accesses) {
-      // Only this provider's access is ours to name (Ispid says whose it is).
-      if (!a.bureau_id || (a.provider && *a.provider != isp_id)) continue;
-      BureauIds::Access access{*a.bureau_id, isp_id, {}};
-      for (const miit::IpBlock& ip : a.ips) {
-        if (ip.bureau_id) access.ip_ids.emplace_back(DottedIpv4(ip.first), *ip.bureau_id);
-      }
-      site.our_access = std::move(access);
-    }
-    ids.websites.push_back(std::move(site));
+  if (access) {
+    if (app.websites.empty() || app.websites[0].domains.empty()) return std::nullopt;
+    const DomainName& domain = app.websites[0].domains[0];
+    Result<RegistryStatus> s = registry.StatusOfDomain(domain);
+    if (!s) return std::unexpected(s.error());
+    if (!s->filed) return std::nullopt;
+    ids.subject_number = s->subject_number;
+    // No Wzid: the website is named by its number (Wzbah | Wzid, §4.4).
+    ids.websites.push_back({0, s->website_number, {{domain.ascii(), 0}}, std::nullopt});
+    return ids;
   }
+  Result<std::optional<RegistryStatus>> s =
+      registry.StatusOfCertificate(app.subject.type, app.subject.certificate);
+  if (!s) return std::unexpected(s.error());
+  if (!*s || !(*s)->filed) return std::nullopt;
+  ids.subject_number = (*s)->subject_number;
   return ids;
 }
+
+namespace {
 
 // The Isp* ids a BASJ record carries back (our own keys for the application that filed it).
 std::vector<std::int64_t> IspIdsOf(const miit::FiledRecord& r) {
@@ -546,8 +559,18 @@ std::vector<std::int64_t> IspIdsOf(const miit::FiledRecord& r) {
   return out;
 }
 
+std::string DescribeViolations(const Error& e) {
+  if (e.violations.empty()) return e.message;
+  std::string out;
+  for (const FieldViolation& v : e.violations) {
+    out += fmt::format("{}{}: {} ({})", out.empty() ? "" : "; ", v.field, v.message, v.rule);
+  }
+  return out;
+}
+
 std::string KindsOf(const miit::IcpDownload& d) {
   std::vector<std::string> kinds;
+  if (!d.synced_records.empty()) kinds.push_back("SJTB");
   if (d.results) kinds.push_back("BAJG");
   if (!d.filed_records.empty()) kinds.push_back("BASJ");
   if (!d.cancellations.empty()) kinds.push_back("ZXSJ");
@@ -653,18 +676,52 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& report) {
       }
     }
   }
-  for (const miit::FiledRecord& r : download->filed_records) {
+  // Filed records: BASJ, and SJTB's full sync (§5.4). One that comes back for an application
+  // of ours completes it; with adoption on, any other is the estate (written on record, or
+  // found there unchanged); without, it only gives its ids to a subject on record.
+  std::vector<EstateRecord> estate;
+  auto filed = [&](const miit::FiledRecord& r, std::string_view kind) -> Result<void> {
     std::optional<ApplicationId> app;
     for (std::int64_t key : IspIdsOf(r)) {
       if ((app = by_key(key))) break;
     }
+    if (!app && estate_ != nullptr) {
+      Result<EstateRecord> e = EstateRecordOf(r, settings_.isp_id, ChinaDate(now));
+      if (e) {
+        estate.push_back(std::move(*e));
+      } else {
+        report.problems.push_back(fmt::format("{} record {} in {} not adopted: {}", kind,
+                                              r.subject.number.value_or("?"), file.file_name,
+                                              DescribeViolations(e.error())));
+      }
+      return {};
+    }
     Result<void> ok =
-        recorder_.RecordFiled(uow, settings_.isp_id, app, IdsOf(r, settings_.isp_id), now);
+        recorder_.RecordFiled(uow, settings_.isp_id, app, BureauIdsOf(r, settings_.isp_id), now);
     if (!ok && ok.error().code != ErrorCode::kNotFound &&
         ok.error().code != ErrorCode::kFailedPrecondition) {
       return ok;
     }
-    if (!ok) note("BASJ record", ok.error());
+    if (!ok) note(std::string(kind) + " record", ok.error());
+    return {};
+  };
+  for (const miit::FiledRecord& r : download->filed_records) {
+    if (Result<void> ok = filed(r, "BASJ"); !ok) return ok;
+  }
+  for (const miit::FiledRecord& r : download->synced_records) {
+    if (Result<void> ok = filed(r, "SJTB"); !ok) return ok;
+  }
+  if (!estate.empty()) {
+    Result<AdoptionReport> adopted = estate_->Adopt(uow, settings_.isp_id, estate, now);
+    if (!adopted) return std::unexpected(adopted.error());
+    report.subjects_adopted += adopted->subjects_created;
+    report.websites_adopted += adopted->websites_created;
+    report.unchanged += adopted->unchanged;
+    report.ids_updated += adopted->ids_updated;
+    for (const FieldViolation& v : adopted->skipped) {
+      report.problems.push_back(
+          fmt::format("{} in {} not adopted: {} ({})", v.field, file.file_name, v.message, v.rule));
+    }
   }
   for (const miit::CancellationDone& c : download->cancellations) {
     std::optional<ApplicationId> app = by_key(c.record_id);

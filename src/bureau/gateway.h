@@ -14,6 +14,7 @@
 #include "miit/messages.h"
 #include "miit/soap.h"
 #include "ports/blob_store.h"
+#include "ports/bureau_estate.h"
 #include "ports/bureau_outcomes.h"
 #include "ports/clock.h"
 #include "ports/database.h"
@@ -48,21 +49,34 @@ struct GatewaySettings {
   std::chrono::seconds lease{120};      // longer than one upload with its retries
 };
 
+// One call of the bureau's interface as `settings`' account (§1.3: a fresh randVal and its
+// pwdHash), to the method's endpoint (§1.2) under settings.base_url; the <return> document.
+// The transport's errors as they come (kUnavailable, kDeadlineExceeded).
+Result<miit::MethodReturn> CallBureau(const GatewaySettings& settings, SoapTransport& transport,
+                                      miit::SoapRequest request);
+
 // What a pass did, for the log and the tests.
 struct PassReport {
-  int uploaded = 0;                   // files the bureau took (msg_code 0)
-  int resent = 0;                     // kept files sent again (after an unclear outcome or a gap)
-  int downloaded = 0;                 // files processed
-  int acknowledged = 0;               // files acknowledged (processed now or before)
-  int applied = 0;                    // outcomes recorded on applications
+  int uploaded = 0;          // files the bureau took (msg_code 0)
+  int resent = 0;            // kept files sent again (after an unclear outcome or a gap)
+  int downloaded = 0;        // files processed
+  int acknowledged = 0;      // files acknowledged (processed now or before)
+  int applied = 0;           // outcomes recorded on applications
+  int subjects_adopted = 0;  // estate records written on record (BASJ/SJTB)
+  int websites_adopted = 0;
+  int unchanged = 0;    // estate subjects and websites found on record as the bureau has them
+  int ids_updated = 0;  // subjects on record whose bureau ids were learned or changed
   std::vector<std::string> problems;  // what an operator should look at
 };
 
 class Gateway {
  public:
-  // Every reference is borrowed and outlives the gateway.
+  // Every reference is borrowed and outlives the gateway. With `estate`, filed records
+  // (BASJ, SJTB) that belong to no application of ours are adopted: written on record
+  // (docs/bureau-protocol.md "Adoption"); without, they only give their ids to subjects on
+  // record.
   Gateway(GatewaySettings settings, Database& db, BlobStore& blobs, SoapTransport& transport,
-          BureauOutcomeRecorder& recorder, Clock& clock);
+          BureauOutcomeRecorder& recorder, Clock& clock, BureauEstateRecorder* estate = nullptr);
 
   // Takes the account's upload lease, then: resolves a kept file left by an unclear outcome
   // (isp_querypreviousupload; resent byte for byte when the bureau does not have it), and
@@ -87,6 +101,10 @@ class Gateway {
   // kept for the next pass.
   Result<bool> SendKept(const SentFile& file, PassReport& report, bool resend);
   Result<MessageContext> ContextFor(UnitOfWork& uow, const ApplicationRecord& record);
+  // For an access filing or a new website of a subject filed through other providers only,
+  // with no ids on record: the numbers the registry gives (isp_querybeianstatus); nullopt for
+  // other types or a record the registry does not have.
+  Result<std::optional<BureauIds>> RegistryIdsFor(const ApplicationRecord& record);
   Result<void> Process(const miit::FileInfo& file, PassReport& report);
 
   GatewaySettings settings_;
@@ -95,6 +113,7 @@ class Gateway {
   SoapTransport& transport_;
   BureauOutcomeRecorder& recorder_;
   Clock& clock_;
+  BureauEstateRecorder* estate_;
 };
 
 // The outcomes a BAJG holds, per application (§7.3 as a function): `resolve_record` names the

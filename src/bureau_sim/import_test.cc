@@ -98,6 +98,18 @@ TEST_F(ImportTest, RecordsAreImportedAndAnIdenticalReimportChangesNothing) {
   EXPECT_EQ(files[0].filed_records.size(), 2U);
   EXPECT_EQ(files[1].filed_records[0].websites[0].number, "京ICP备2025000003号-1");
   EXPECT_EQ(files[1].filed_records[0].websites[0].accesses[0].ips[1].last, 3221226013);
+
+  // The same estate as the full sync (SJTB): the same records, in files of their own kind.
+  Result<std::vector<std::string>> synced = SyncEstate(*store_, kIsp, 1'780'000'200, 2);
+  ASSERT_TRUE(synced.has_value()) << synced.error().message;
+  ASSERT_EQ(synced->size(), 2U);
+  EXPECT_TRUE(synced->at(0).starts_with("SJTB")) << synced->at(0);
+  const std::vector<miit::IcpDownload> all = Waiting();
+  ASSERT_EQ(all.size(), 4U);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_TRUE(all[2 + i].filed_records.empty());
+    EXPECT_EQ(all[2 + i].synced_records, files[i].filed_records);
+  }
 }
 
 TEST_F(ImportTest, ABadLineIsReportedWithItsPathsAndTheOthersAreImported) {

@@ -136,8 +136,11 @@ Result<std::vector<std::string>> ReportUnfiledSite(Store& store, std::string_vie
   });
 }
 
-Result<std::vector<std::string>> SendEstate(Store& store, std::int64_t isp_id, std::int64_t now,
-                                            std::size_t per_file) {
+namespace {
+
+// The estate's files, `kind` BASJ or SJTB.
+Result<std::vector<std::string>> QueueEstate(Store& store, std::int64_t isp_id, std::int64_t now,
+                                             std::size_t per_file, std::string_view kind) {
   std::vector<std::string> names;
   std::int64_t after = 0;
   while (true) {
@@ -162,8 +165,10 @@ Result<std::vector<std::string>> SendEstate(Store& store, std::int64_t isp_id, s
         it->second.websites.push_back((*w)->block);
       }
       miit::IcpDownload file;
-      for (auto& [ztid, record] : records) file.filed_records.push_back(std::move(record));
-      Result<std::string> name = r.QueueFile(isp_id, "BASJ", miit::EncodeDownload(file), now);
+      std::vector<miit::FiledRecord>& into =
+          kind == "SJTB" ? file.synced_records : file.filed_records;
+      for (auto& [ztid, record] : records) into.push_back(std::move(record));
+      Result<std::string> name = r.QueueFile(isp_id, kind, miit::EncodeDownload(file), now);
       if (!name) return std::unexpected(name.error());
       names.push_back(*name);
       return wzids->size() == per_file;
@@ -171,6 +176,18 @@ Result<std::vector<std::string>> SendEstate(Store& store, std::int64_t isp_id, s
     if (!more) return std::unexpected(more.error());
     if (!*more) return names;
   }
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> SendEstate(Store& store, std::int64_t isp_id, std::int64_t now,
+                                            std::size_t per_file) {
+  return QueueEstate(store, isp_id, now, per_file, "BASJ");
+}
+
+Result<std::vector<std::string>> SyncEstate(Store& store, std::int64_t isp_id, std::int64_t now,
+                                            std::size_t per_file) {
+  return QueueEstate(store, isp_id, now, per_file, "SJTB");
 }
 
 }  // namespace icp::bureau_sim

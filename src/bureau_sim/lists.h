@@ -37,6 +37,11 @@ Result<std::vector<std::string>> ReportUnfiledSite(Store& store, std::string_vie
 // files of at most `per_file` records: what a provider that starts using Beian resyncs from.
 Result<std::vector<std::string>> SendEstate(Store& store, std::int64_t isp_id, std::int64_t now,
                                             std::size_t per_file = 100);
+// The same estate as SJTB files (§5.4: the full sync, `DownloadData/SJTB/ICP`, records as in
+// BASJ). V3.0 has no method to ask for one: the bureau sends it (here: `icp-bureau estate send
+// --as sjtb`), and the provider's client downloads it like any file.
+Result<std::vector<std::string>> SyncEstate(Store& store, std::int64_t isp_id, std::int64_t now,
+                                            std::size_t per_file = 100);
 
 // "a.b.c.d" as the unsigned 32-bit number the wire carries; nullopt when it is not one.
 std::optional<std::int64_t> Ipv4Number(std::string_view dotted);

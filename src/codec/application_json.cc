@@ -871,14 +871,30 @@ Result<BureauIds> DecodeBureauIds(std::string_view text) {
   return *ids;
 }
 
+// The stored document is the API's plus the filing password, which the API never carries.
+constexpr std::string_view kStoredPassword = "filing_password";
+
 std::string EncodeApplication(const Application& application) {
-  return json::serialize(ApplicationToJson(application, Disclosure::kFull));
+  json::value document = ApplicationToJson(application, Disclosure::kFull);
+  if (application.filing_password && document.is_object()) {
+    document.as_object()[kStoredPassword] = *application.filing_password;
+  }
+  return json::serialize(document);
 }
 
 Result<Application> DecodeApplication(std::string_view text, Date today) {
   Result<json::value> document = ParseDocument(text);
   if (!document) return std::unexpected(document.error());
-  return ApplicationFromJson(*document, today);
+  std::optional<std::string> password;
+  if (json::object* o = document->if_object()) {
+    if (const json::value* p = o->if_contains(kStoredPassword); p != nullptr && p->is_string()) {
+      password = std::string(p->as_string());
+    }
+    o->erase(kStoredPassword);
+  }
+  Result<Application> application = ApplicationFromJson(*document, today);
+  if (application) application->filing_password = std::move(password);
+  return application;
 }
 
 std::string EncodeSubject(const Subject& subject) {

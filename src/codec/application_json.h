@@ -43,7 +43,8 @@ boost::json::value WebsiteToJson(const Website& website, Disclosure disclosure);
 // The documents a store keeps (in full; the store encrypts them): compact JSON text in the
 // shape above. A Subject travels as {"province": "44", "subject": {...}}, a Website as
 // {"website": {...}}. Decoding validates again, so a tampered or truncated document comes
-// back as an error, never as a half-filled value.
+// back as an error, never as a half-filled value. An application's stored document also
+// carries its filing_password, which ApplicationToJson and ApplicationFromJson never do.
 std::string EncodeApplication(const Application& application);
 // The bureau's ids of a filed record (original.bureau's shape), for the store's own table.
 // Decode is strict: kInvalidArgument naming each problem under the path "bureau".

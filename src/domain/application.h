@@ -130,6 +130,11 @@ struct Application {
   std::vector<Website> websites;
   std::vector<Material> materials;
   std::optional<FiledRecord> original;  // change / access filings: the record as filed
+  // 备案密码 as the customer typed it at submit, for the upload's ICPmm (BUREAU-PROTOCOL §4.3,
+  // §4.4, §4.6): set by ApplicationService::Submit once the bureau took it (isp_verifybamm).
+  // Never part of the API's document (codec/application_json.h); the stores keep it only
+  // inside the sealed document (storage/common/pii_vault.h), and nothing logs it.
+  std::optional<std::string> filing_password = std::nullopt;
 
   bool HasMaterial(MaterialKind kind, std::string_view owner = {}) const;
 

@@ -9,6 +9,7 @@
 
 #include "app/bureau_outcome_service.h"
 #include "app/deadline_sweeper.h"
+#include "app/estate_service.h"
 #include "app/notification.h"
 #include "app/notifier.h"
 #include "app/outbox_dispatcher.h"
@@ -223,8 +224,62 @@ void GateRefresher::Run() {
 }
 // ---- the bureau gateway ----
 
+Result<bureau::GatewaySettings> GatewaySettingsOf(const BureauSettings& settings,
+                                                  std::string holder) {
+  bureau::GatewaySettings g{.base_url = settings.url,
+                            .isp_id = settings.isp_id,
+                            .user_name = settings.user_name,
+                            .password = settings.password,
+                            .aes_key = std::nullopt,
+                            .strict = settings.strict,
+                            .holder = std::move(holder)};
+  if (!settings.aes_key.empty()) {
+    Result<miit::AesKey> key = miit::AesKey::Parse(settings.aes_key, settings.aes_iv);
+    if (!key) return std::unexpected(key.error());
+    g.aes_key = *key;
+  }
+  return g;
+}
+
+namespace {
+
+void Add(bureau::PassReport& total, const bureau::PassReport& r) {
+  total.uploaded += r.uploaded;
+  total.resent += r.resent;
+  total.downloaded += r.downloaded;
+  total.acknowledged += r.acknowledged;
+  total.applied += r.applied;
+  total.subjects_adopted += r.subjects_adopted;
+  total.websites_adopted += r.websites_adopted;
+  total.unchanged += r.unchanged;
+  total.ids_updated += r.ids_updated;
+  total.problems.insert(total.problems.end(), r.problems.begin(), r.problems.end());
+}
+
+}  // namespace
+
+Result<ResyncReport> ResyncEstate(Database& db, BlobStore& blobs,
+                                  std::shared_ptr<const RuleSet> rules,
+                                  const bureau::GatewaySettings& settings,
+                                  bureau::SoapTransport& transport,
+                                  const std::string& estate_account, Clock& clock, int max_passes) {
+  BureauOutcomeService recorder(std::move(rules), HolidayCalendar::Builtin());
+  EstateService estate(estate_account);
+  bureau::Gateway gateway(settings, db, blobs, transport, recorder, clock, &estate);
+  ResyncReport report;
+  while (report.passes < max_passes) {
+    Result<bureau::PassReport> pass = gateway.DownloadOnce();
+    if (!pass) return std::unexpected(pass.error());
+    ++report.passes;
+    Add(report.total, *pass);
+    if (pass->acknowledged == 0 && pass->downloaded == 0) break;
+  }
+  return report;
+}
+
 struct BureauWork::State {
   std::unique_ptr<BureauOutcomeService> recorder;
+  std::unique_ptr<EstateService> estate;
   std::unique_ptr<bureau::CurlTransport> transport;
   std::unique_ptr<bureau::Gateway> gateway;
   std::chrono::seconds upload_interval{10};
@@ -246,6 +301,10 @@ struct BureauWork::State {
     if (r.uploaded + r.resent + r.downloaded + r.acknowledged > 0) {
       spdlog::info("bureau {}: {} uploaded, {} resent, {} downloaded, {} acknowledged, {} applied",
                    loop, r.uploaded, r.resent, r.downloaded, r.acknowledged, r.applied);
+    }
+    if (r.subjects_adopted + r.websites_adopted > 0) {
+      spdlog::info("bureau {}: adopted {} subjects and {} websites of the estate", loop,
+                   r.subjects_adopted, r.websites_adopted);
     }
   }
 
@@ -279,23 +338,16 @@ Result<std::unique_ptr<BureauWork>> BureauWork::Start(Database& db, BlobStore& b
                                                       const BureauSettings& settings,
                                                       std::string worker, Clock& clock) {
   auto s = std::make_unique<State>();
-  bureau::GatewaySettings g{.base_url = settings.url,
-                            .isp_id = settings.isp_id,
-                            .user_name = settings.user_name,
-                            .password = settings.password,
-                            .aes_key = std::nullopt,
-                            .strict = settings.strict,
-                            .holder = std::move(worker)};
-  if (!settings.aes_key.empty()) {
-    Result<miit::AesKey> key = miit::AesKey::Parse(settings.aes_key, settings.aes_iv);
-    if (!key) return std::unexpected(key.error());
-    g.aes_key = *key;
-  }
+  Result<bureau::GatewaySettings> g = GatewaySettingsOf(settings, std::move(worker));
+  if (!g) return std::unexpected(g.error());
   s->recorder =
       std::make_unique<BureauOutcomeService>(std::move(rules), HolidayCalendar::Builtin());
+  // The download loop adopts the estate as a resync does: whichever process takes the
+  // bureau's BASJ or SJTB first writes it on record (docs/bureau-protocol.md "Adoption").
+  s->estate = std::make_unique<EstateService>(settings.estate_account);
   s->transport = std::make_unique<bureau::CurlTransport>();
-  s->gateway = std::make_unique<bureau::Gateway>(std::move(g), db, blobs, *s->transport,
-                                                 *s->recorder, clock);
+  s->gateway = std::make_unique<bureau::Gateway>(std::move(*g), db, blobs, *s->transport,
+                                                 *s->recorder, clock, s->estate.get());
   s->upload_interval = settings.upload_interval;
   s->download_interval = settings.download_interval;
   State* raw = s.get();

@@ -9,6 +9,7 @@
 
 #include "app/gate.h"
 #include "base/result.h"
+#include "bureau/gateway.h"
 #include "exe/config.h"
 #include "http/metrics.h"
 #include "ports/blob_store.h"
@@ -84,6 +85,30 @@ class GateRefresher {
   bool stopping_ = false;
   std::thread thread_;
 };
+
+// The gateway's settings for the bureau `settings` name, with `holder` as the upload lease's
+// holder. kInvalidArgument for an AES key or IV that does not parse.
+Result<bureau::GatewaySettings> GatewaySettingsOf(const BureauSettings& settings,
+                                                  std::string holder);
+
+// What `icpctl bureau resync` did (docs/bureau-protocol.md "Adoption").
+struct ResyncReport {
+  int passes = 0;            // download passes run
+  bureau::PassReport total;  // their reports added up
+};
+
+// Adoption: downloads and applies the bureau's files until a pass finds none (at most
+// `max_passes`), with the estate adopted (app/EstateService with `estate_account`): the BASJ
+// and SJTB of the provider's estate, and whatever else waits (results, lists), processed as the
+// download loop processes them. Run again, it changes nothing that is on record. The first
+// error ends it (kUnavailable: the bureau could not be reached); files processed before it
+// stay processed.
+Result<ResyncReport> ResyncEstate(Database& db, BlobStore& blobs,
+                                  std::shared_ptr<const RuleSet> rules,
+                                  const bureau::GatewaySettings& settings,
+                                  bureau::SoapTransport& transport,
+                                  const std::string& estate_account, Clock& clock,
+                                  int max_passes = 100);
 
 // The bureau gateway's two loops (docs/bureau-protocol.md "The gateway"): uploads every
 // upload_interval, downloads every download_interval, each on its own thread until Stop() or

@@ -8,10 +8,15 @@
 #include <map>
 
 #include "app/bureau_outcome_service.h"
+#include "app/estate_service.h"
 #include "app/notification.h"
+#include "bureau/application_messages.h"
 #include "bureau/gateway.h"
 #include "cli/rules_command.h"
+#include "exe/background.h"
 #include "miit/authentication.h"
+#include "miit/digest.h"
+#include "miit/gbk.h"
 #include "miit/payload.h"
 #include "miit/result_code.h"
 #include "ports/testing/fake_clock.h"
@@ -46,6 +51,17 @@ class FakeBureau final : public bureau::SoapTransport {
       case miit::Method::kQueryPreviousUpload:
         out.data_sequence = last_;
         break;
+      case miit::Method::kQueryBeianStatus: {
+        auto it = registry.find(req->query_condition);
+        out.status_info =
+            it != registry.end() ? it->second : miit::StatusInfo{req->query_condition_type,
+                                                                 req->query_condition,
+                                                                 1,
+                                                                 std::nullopt,
+                                                                 std::nullopt,
+                                                                 std::nullopt};
+        break;
+      }
       case miit::Method::kDownload:
         if (queue_.empty()) {
           out.msg_code = 2;
@@ -79,7 +95,8 @@ class FakeBureau final : public bureau::SoapTransport {
     queue_.push_back({std::move(name), *p});
   }
 
-  std::map<std::int64_t, miit::IcpUpload> uploads;  // by dataSequence, as accepted
+  std::map<std::int64_t, miit::IcpUpload> uploads;   // by dataSequence, as accepted
+  std::map<std::string, miit::StatusInfo> registry;  // isp_querybeianstatus, by condition
   int upload_calls = 0;
   int drop_next_answers = 0;      // take the upload, lose the answer
   bool lose_next_upload = false;  // forget the last accepted (a bureau restored from backup)
@@ -181,6 +198,78 @@ class BureauGatewayTest : public ::testing::Test {
     r.operation = 1;
     r.key = std::to_string(*f.subject.isp_id);
     return r;
+  }
+
+  // The bureau's record of subject `serial` (its sample application, one website on
+  // `domain`) as it sends it in BASJ or SJTB: our own mapping out, with its ids and numbers.
+  static miit::FiledRecord EstateRecord(int serial, const std::string& domain) {
+    Application app = st::SampleApplication(serial, domain);
+    std::int64_t next = 80000;
+    bureau::MessageContext c;
+    c.requester = kIsp;
+    c.next_isp_id = [&] { return ++next; };
+    c.access_points = {{{"ap-guangzhou", ResourceKind::kCvm, "192.0.2.9"}}};
+    const miit::FirstFiling f = bureau::ToUpload(app, c).value().first_filings.at(0);
+    const std::string number = "粤ICP备20260000" + std::to_string(10 + serial) + "号";
+    miit::FiledRecord r;
+    r.subject = f.subject;
+    r.subject.isp_id.reset();
+    r.subject.bureau_id = 3000 + serial;
+    r.subject.number = number;
+    r.subject.first_filed_at = "2026-11-01";
+    r.subject.modified_at = "2026-11-01";
+    miit::WebsiteBlock site = f.websites.at(0);
+    site.isp_id.reset();
+    site.bureau_id = 4000 + serial;
+    site.number = number + "-1";
+    for (miit::DomainBlock& d : site.domains) d.bureau_id = 5000 + serial;
+    for (miit::AccessBlock& x : site.accesses) {
+      x.bureau_id = 6000 + serial;
+      x.provider = kIsp;
+      for (miit::IpBlock& ip : x.ips) ip.bureau_id = 7000 + serial;
+    }
+    r.websites = {site};
+    return r;
+  }
+
+  // A customer whose verified real name is subject `serial`.
+  AccountId CustomerOf(int serial) {
+    const Application app = st::SampleApplication(serial, "x.cn");
+    auto uow = std::move(*db_->Begin());
+    Account a{AccountId(), "real-" + std::to_string(serial), Role::kCustomer, "客户", "x", st::kT0};
+    a.real_name = VerifiedRealName{
+        *RealName::Make(RealNameKind::kPerson, app.subject.name, app.subject.certificate), st::kT0};
+    AccountId id = *uow->accounts().Insert(a);
+    EXPECT_TRUE(uow->Commit().has_value());
+    return id;
+  }
+
+  // Every subject of `account` with its number, websites and bureau ids, to compare.
+  std::string OnRecord(AccountId account) {
+    auto read = std::move(*db_->BeginRead());
+    std::string out;
+    const std::vector<SubjectRecord> subjects = *read->subjects().ListByAccount(account);
+    for (const SubjectRecord& s : subjects) {
+      out += s.number->str() + " r" + std::to_string(s.revision);
+      const std::vector<WebsiteRecord> websites = *read->websites().ListBySubject(s.id);
+      for (const WebsiteRecord& w : websites) {
+        out += " " + w.number->str() + " r" + std::to_string(w.revision);
+      }
+      const std::optional<BureauIds> ids = *read->bureau_link().SubjectIds(s.id);
+      out += " ztid " + std::to_string(ids ? ids->subject_id.value_or(0) : 0) + "\n";
+    }
+    return out;
+  }
+
+  Result<ResyncReport> Resync(std::string estate_account = "estate") {
+    BureauSettings bureau;
+    bureau.url = "http://bureau.test";
+    bureau.isp_id = kIsp;
+    bureau.user_name = std::to_string(kIsp);
+    bureau.password = std::string(kPassword);
+    Result<bureau::GatewaySettings> settings = GatewaySettingsOf(bureau, "icpctl-test");
+    EXPECT_TRUE(settings.has_value());
+    return ResyncEstate(*db_, blobs_, rules_, *settings, bureau_, estate_account, clock_);
   }
 
   std::unique_ptr<memory::Database> db_ = memory::Database::Create();
@@ -429,6 +518,121 @@ TEST(OutcomesOf, MapsClassesAndTheSmsExtension) {
   EXPECT_EQ(one(9001), std::nullopt);  // accepted for review: nothing moves
   EXPECT_EQ(one(1017), std::nullopt);  // S: wait
   EXPECT_EQ(bureau::CandidateField(1015), "subject.principal.certificate.number");
+}
+
+}  // namespace
+}  // namespace icp
+
+namespace icp {
+namespace {
+
+// Adoption (docs/bureau-protocol.md "Adoption"): the provider's estate, sent as BASJ and as
+// SJTB, is written on record, each subject for the customer whose verified real name it is or
+// else for the estate account; the same estate again changes nothing.
+TEST_F(BureauGatewayTest, AResyncAdoptsTheEstateAndASecondChangesNothing) {
+  const AccountId customer = CustomerOf(21);
+  const AccountId estate = st::CreateAccount(*db_, "estate");
+  miit::IcpDownload basj;
+  basj.filed_records = {EstateRecord(21, "estate21.cn")};
+  bureau_.Queue(basj, "BASJ0000000001");
+  miit::IcpDownload sjtb;
+  sjtb.synced_records = {EstateRecord(22, "estate22.cn"), EstateRecord(23, "estate23.cn")};
+  bureau_.Queue(sjtb, "SJTB0000000002");
+  Result<ResyncReport> first = Resync();
+  ASSERT_TRUE(first.has_value()) << first.error().message;
+  EXPECT_TRUE(first->total.problems.empty()) << first->total.problems.at(0);
+  EXPECT_EQ(first->total.downloaded, 2);
+  EXPECT_EQ(first->total.subjects_adopted, 3);
+  EXPECT_EQ(first->total.websites_adopted, 3);
+  EXPECT_EQ(first->total.ids_updated, 3);
+  EXPECT_EQ(OnRecord(customer), "粤ICP备2026000031号 r2 粤ICP备2026000031号-1 r2 ztid 3021\n");
+  EXPECT_EQ(OnRecord(estate),
+            "粤ICP备2026000032号 r2 粤ICP备2026000032号-1 r2 ztid 3022\n"
+            "粤ICP备2026000033号 r2 粤ICP备2026000033号-1 r2 ztid 3023\n");
+  {
+    // The customer finds the website by its domain, the gate by its number.
+    auto read = std::move(*db_->BeginRead());
+    std::optional<WebsiteRecord> site =
+        *read->websites().FindByDomain(*DomainName::Parse("estate22.cn"));
+    ASSERT_TRUE(site.has_value());
+    EXPECT_EQ(site->number->str(), "粤ICP备2026000032号-1");
+  }
+  const std::string customer_before = OnRecord(customer);
+  const std::string estate_before = OnRecord(estate);
+
+  // The bureau sends the whole estate again (icp-bureau estate send, either kind).
+  bureau_.Queue(basj, "BASJ0000000003");
+  bureau_.Queue(sjtb, "SJTB0000000004");
+  Result<ResyncReport> second = Resync();
+  ASSERT_TRUE(second.has_value()) << second.error().message;
+  EXPECT_EQ(second->total.downloaded, 2);
+  EXPECT_EQ(second->total.subjects_adopted + second->total.websites_adopted, 0);
+  EXPECT_EQ(second->total.ids_updated, 0);
+  EXPECT_EQ(second->total.unchanged, 6);
+  EXPECT_EQ(OnRecord(customer), customer_before);
+  EXPECT_EQ(OnRecord(estate), estate_before);
+  // Nothing waits: a third resync downloads nothing.
+  Result<ResyncReport> third = Resync();
+  ASSERT_TRUE(third.has_value());
+  EXPECT_EQ(third->total.downloaded, 0);
+  EXPECT_EQ(third->passes, 1);
+}
+
+TEST_F(BureauGatewayTest, ARecordNobodyMayHoldIsReportedAndTheFileStillAcknowledged) {
+  miit::IcpDownload sjtb;
+  sjtb.synced_records = {EstateRecord(24, "estate24.cn")};
+  bureau_.Queue(sjtb, "SJTB0000000001");
+  Result<ResyncReport> r = Resync("");
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->total.subjects_adopted, 0);
+  EXPECT_EQ(r->total.acknowledged, 1);
+  ASSERT_EQ(r->total.problems.size(), 1u);
+  EXPECT_NE(r->total.problems[0].find("bureau.estate.no-account"), std::string::npos)
+      << r->total.problems[0];
+}
+
+TEST_F(BureauGatewayTest, WithoutAdoptionTheEstateOnlyGivesIdsToSubjectsOnRecord) {
+  const AccountId customer = CustomerOf(25);
+  miit::IcpDownload basj;
+  basj.filed_records = {EstateRecord(25, "estate25.cn")};
+  bureau_.Queue(basj, "BASJ0000000001");
+  Result<bureau::PassReport> r = Make().DownloadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->subjects_adopted, 0);
+  EXPECT_EQ(OnRecord(customer), "");
+}
+
+// The filing password the submit checked with the bureau travels as ICPmm (MD5 hex of its
+// GBK bytes, §4.4) in the access filing's upload.
+TEST_F(BureauGatewayTest, AnAccessFilingCarriesThePasswordTheSubmitKept) {
+  const AccountId account = st::CreateAccount(*db_, "customer-26");
+  Application app = st::SampleApplication(26, "access26.cn");
+  // Filed through another provider only: no ids on record, the registry knows its number.
+  bureau_.registry["access26.cn"] = {0,      "access26.cn",          0, "粤ICP备2026000099号",
+                                     "网站", "粤ICP备2026000099号-1"};
+  app.filing_password = "口令ab";
+  ApplicationRecord r = st::NewRecord(account, app, ApplicationType::kNewAccess, clock_.Now());
+  for (ApplicationEvent e : {ApplicationEvent::kSubmit, ApplicationEvent::kProviderPass,
+                             ApplicationEvent::kVerificationDone}) {
+    st::Move(r, e, clock_.Now());
+  }
+  {
+    auto uow = std::move(*db_->Begin());
+    Resource server;
+    server.id = "ins-26";
+    server.account = "customer";
+    server.region = {"ap-guangzhou", true};
+    server.public_ip = "192.0.2.26";
+    ASSERT_TRUE(uow->resources().Upsert(server).has_value());
+    ASSERT_TRUE(uow->applications().Insert(r).has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  Result<bureau::PassReport> sent = Make().UploadOnce();
+  ASSERT_TRUE(sent.has_value()) << sent.error().message;
+  ASSERT_EQ(sent->uploaded, 1) << (sent->problems.empty() ? "" : sent->problems[0]);
+  const miit::NewAccess& access = bureau_.uploads.at(1).new_accesses.at(0);
+  EXPECT_EQ(access.website_number, "粤ICP备2026000099号-1");
+  EXPECT_EQ(access.icp_password, miit::Md5Hex(*miit::Utf8ToGbk("口令ab", "test")));
 }
 
 }  // namespace

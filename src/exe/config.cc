@@ -48,6 +48,7 @@ constexpr Setting kSettings[] = {
     {"bureau_protocol", "ICP_BUREAU_PROTOCOL", false},
     {"bureau_upload_interval_seconds", "ICP_BUREAU_UPLOAD_INTERVAL_SECONDS", true},
     {"bureau_download_interval_seconds", "ICP_BUREAU_DOWNLOAD_INTERVAL_SECONDS", true},
+    {"bureau_estate_account", "ICP_BUREAU_ESTATE_ACCOUNT", false},
 };
 
 // The notify_sink values: where notifications go.
@@ -119,6 +120,8 @@ void ApplyBureauSetting(const SettingSource& v, BureauSettings& b,
     seconds(b.upload_interval);
   } else if (v.name == "bureau_download_interval_seconds") {
     seconds(b.download_interval);
+  } else if (v.name == "bureau_estate_account") {
+    b.estate_account = v.value;
   }
 }
 

@@ -34,6 +34,9 @@ struct BureauSettings {
   bool strict = false;      // "bureau_protocol": "extended" (default) or "v3.0-strict"
   std::chrono::seconds upload_interval{10};    // "bureau_upload_interval_seconds"
   std::chrono::seconds download_interval{30};  // "bureau_download_interval_seconds"
+  // "bureau_estate_account": the login of the customer account that holds adopted records no
+  // customer's verified real name claims (docs/bureau-protocol.md "Adoption"); "" for none.
+  std::string estate_account;
 };
 
 // Everything `icpd serve` reads, setting by setting (docs/configuration.md; every setting with

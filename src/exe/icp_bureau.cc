@@ -300,6 +300,7 @@ struct RegistryCommand {
   std::string name;
   std::string file;
   std::size_t batch = 1000;
+  std::string estate_as = "basj";
 };
 
 int PrintFiles(icp::Result<std::vector<std::string>> files, std::string_view what) {
@@ -514,9 +515,11 @@ int main(int argc, char** argv) {
     lists_add->add_option("--name", rc.name, "the blacklisted subject's name");
     CLI::App* estate = app.add_subcommand("estate", "A provider's filed estate");
     estate->require_subcommand(1);
-    CLI::App* estate_send =
-        estate->add_subcommand("send", "Queue BASJ of every website the provider serves");
+    CLI::App* estate_send = estate->add_subcommand(
+        "send", "Queue BASJ (or SJTB, the full sync) of every website the provider serves");
     estate_send->add_option("--isp-id", rc.isp_id, "the provider")->required();
+    estate_send->add_option("--as", rc.estate_as, "basj (default) or sjtb")
+        ->check(CLI::IsMember({"basj", "sjtb"}));
     CLI::App* import = app.add_subcommand("import", "Import filed records (JSON Lines)");
     import->add_option("file", rc.file, "the JSON Lines file")->required();
     import->add_option("--batch", rc.batch, "lines per transaction")
@@ -551,7 +554,9 @@ int main(int argc, char** argv) {
       if (sub == review_return) return ReviewDecide(**store, rc, false, now);
       if (sub == lists_add) return ListsAdd(**store, rc, now);
       if (sub == estate_send) {
-        return PrintFiles(icp::bureau_sim::SendEstate(**store, rc.isp_id, now),
+        return PrintFiles(rc.estate_as == "sjtb"
+                              ? icp::bureau_sim::SyncEstate(**store, rc.isp_id, now)
+                              : icp::bureau_sim::SendEstate(**store, rc.isp_id, now),
                           "cannot queue the estate");
       }
       return Import(**store, rc, now);

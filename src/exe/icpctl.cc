@@ -8,9 +8,12 @@
 #include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "app/auth_service.h"
+#include "bureau/curl_transport.h"
 #include "cli/auth_command.h"
 #include "cli/check_command.h"
 #include "cli/db_command.h"
@@ -22,9 +25,12 @@
 #include "cli/rules_command.h"
 #include "cli/transfer_command.h"
 #include "crypto/sodium_password_hasher.h"
+#include "exe/background.h"
 #include "exe/clock.h"
+#include "exe/config.h"
 #include "exe/storage_config.h"
 #include "exe/worker_identity.h"
+#include "storage/files/blob_store.h"
 #include "version.h"
 
 namespace {
@@ -228,6 +234,74 @@ struct RecordsGroup {
   bool parsed() const { return cmd->parsed(); }
 };
 
+// ---- bureau resync: adoption of the provider's filed estate, on the store ----
+struct BureauGroup {
+  CLI::App* cmd = nullptr;
+  CLI::App* resync_cmd = nullptr;
+  std::string config_file;
+  std::optional<std::string> estate_account;
+
+  void Register(CLI::App& app, const AddStoreOptions& add_storage_options) {
+    cmd = app.add_subcommand("bureau", "Work with the bureau link");
+    cmd->require_subcommand(1);
+    resync_cmd = cmd->add_subcommand(
+        "resync",
+        "Download and apply the bureau's files until none wait: the provider's filed estate "
+        "(BASJ, SJTB) is written on record; run again, it changes nothing");
+    resync_cmd->add_option("--config", config_file,
+                           "icpd's JSON config file: the bureau_* settings and rules_dir (the "
+                           "ICP_BUREAU_* variables too)");
+    resync_cmd->add_option("--estate-account", estate_account,
+                           "login of the customer account that holds records no customer's "
+                           "verified real name claims (default: bureau_estate_account)");
+    add_storage_options(resync_cmd);
+  }
+  bool parsed() const { return cmd->parsed(); }
+
+  int Run(icp::OpenedStore& store, icp::StorageConfig storage) {
+    storage.ApplyEnvironment();  // as the store was opened
+    std::vector<std::vector<icp::SettingSource>> layers{icp::SettingsFromEnvironment()};
+    if (!config_file.empty()) {
+      icp::Result<std::vector<icp::SettingSource>> file = icp::SettingsFromFile(config_file);
+      if (!file) return Fail(file.error());
+      layers.push_back(std::move(*file));
+    }
+    icp::Result<icp::ServeSettings> settings = icp::ResolveSettings(layers);
+    if (!settings) return Fail(settings.error());
+    if (settings->bureau.url.empty()) {
+      std::cerr << "no bureau configured: set bureau_url (and bureau_isp_id, bureau_password) "
+                   "in --config or ICP_BUREAU_URL\n";
+      return 1;
+    }
+    icp::Result<icp::bureau::GatewaySettings> gateway =
+        icp::GatewaySettingsOf(settings->bureau, icp::OperatorName());
+    if (!gateway) return Fail(gateway.error());
+    icp::Result<icp::RuleSet> rules = icp::cli::LoadRuleSet(settings->rules_dir);
+    if (!rules) return Fail(rules.error());
+    icp::Result<std::unique_ptr<icp::files::BlobStore>> blobs =
+        icp::files::BlobStore::Open(storage.data_dir / "blobs");
+    if (!blobs) return Fail(blobs.error());
+    icp::bureau::CurlTransport transport;
+    icp::RealClock clock;
+    icp::Result<icp::ResyncReport> done = icp::ResyncEstate(
+        *store.database, **blobs, std::make_shared<const icp::RuleSet>(std::move(*rules)), *gateway,
+        transport, estate_account.value_or(settings->bureau.estate_account), clock);
+    if (!done) return Fail(done.error());
+    const icp::bureau::PassReport& t = done->total;
+    for (const std::string& p : t.problems) std::cout << "problem: " << p << "\n";
+    std::cout << "resync: " << t.downloaded << " file(s) processed in " << done->passes
+              << " pass(es); adopted " << t.subjects_adopted << " subject(s) and "
+              << t.websites_adopted << " website(s); " << t.unchanged
+              << " on record already; bureau ids updated for " << t.ids_updated << " subject(s)\n";
+    return t.problems.empty() ? 0 : 1;
+  }
+
+  static int Fail(const icp::Error& e) {
+    icp::cli::PrintError(e, std::cerr);
+    return 1;
+  }
+};
+
 // ---- login, logout, accounts: icpd's API (and `accounts bootstrap` on the store) ----
 
 // The token file: ICP_TOKEN_FILE, else $XDG_CONFIG_HOME/beian/token, else
@@ -306,6 +380,8 @@ int main(int argc, char** argv) {
         icp::cli::TransferCommands::Register(app);
     RecordsGroup records;
     records.Register(app);
+    BureauGroup bureau;
+    bureau.Register(app, add_storage_options);
 
     try {
       app.parse(argc, argv);
@@ -315,7 +391,7 @@ int main(int argc, char** argv) {
     }
     if (check.cmd->parsed()) return check.Run();
     if (rules.parsed()) return rules.Run();
-    if (store_cmds.parsed() || outbox_cmds->parsed() || resources.parsed() ||
+    if (store_cmds.parsed() || outbox_cmds->parsed() || resources.parsed() || bureau.parsed() ||
         auth_cmds->needs_store()) {
       const bool db = store_cmds.parsed();
       icp::Result<icp::OpenedStore> store =
@@ -327,6 +403,7 @@ int main(int argc, char** argv) {
       }
       if (db) return store_cmds.Run(*store);
       if (resources.parsed()) return resources.Run(*store->database);
+      if (bureau.parsed()) return bureau.Run(*store, storage);
       if (outbox_cmds->parsed()) {
         return outbox_cmds->Run(*store->database, Now(), icp::OperatorName(), std::cout, std::cerr);
       }

@@ -24,6 +24,8 @@
 #include "app/review_service.h"
 #include "app/transfer_service.h"
 #include "app/verification_service.h"
+#include "bureau/curl_transport.h"
+#include "bureau/registry_client.h"
 #include "cli/rules_command.h"
 #include "codec/material_limits_json.h"
 #include "crypto/sodium_password_hasher.h"
@@ -235,6 +237,21 @@ int Serve(ServeConfig config) {
       return 1;
     }
     bureau = std::move(*started);
+  }
+  // The type check and the filing password ask the bureau's registry (isp_querybeianstatus,
+  // isp_verifybamm) through a transport of their own with a short timeout: a customer waits.
+  std::unique_ptr<icp::bureau::CurlTransport> registry_transport;
+  std::unique_ptr<icp::bureau::RegistryClient> registry;
+  if (!config.bureau.url.empty()) {
+    icp::Result<icp::bureau::GatewaySettings> settings =
+        icp::GatewaySettingsOf(config.bureau, "icpd-registry");
+    if (!settings) {
+      PrintError("bad bureau settings", settings.error());
+      return 1;
+    }
+    registry_transport = std::make_unique<icp::bureau::CurlTransport>(std::chrono::seconds(10));
+    registry = std::make_unique<icp::bureau::RegistryClient>(*settings, *registry_transport);
+    applications.SetRegistry(registry.get());
   }
 
   // The gate follows the store's change sequence on a thread of its own (exe/background.h).

@@ -164,6 +164,23 @@ Result<bool> ConfirmOf(const Request& request) {
   return confirm.value_or(false);
 }
 
+// {"filing_password": "..."} or {} / no body: the submit of a filing that needs the filing
+// password (app/application_service.h NeedsFilingPassword) carries it.
+Result<std::optional<std::string>> FilingPasswordOf(const Request& request) {
+  if (request.body.empty()) return std::optional<std::string>();
+  Result<json::value> body = ParseJsonBody(request);
+  if (!body) return std::unexpected(body.error());
+  codec::JsonReader reader;
+  const json::object* o = reader.Object(&*body, "", true);
+  std::optional<std::string> password;
+  if (o != nullptr) {
+    reader.OnlyKeys(*o, "", {"filing_password"});
+    password = reader.Text(*o, "filing_password", "filing_password", false);
+  }
+  if (Result<void> ok = reader.Finish(); !ok) return std::unexpected(ok.error());
+  return password;
+}
+
 // Filters of a list from the query string; every bad parameter named at once.
 Result<ApplicationQuery> QueryOf(const Request& request, bool by_due) {
   ApplicationQuery q;
@@ -245,6 +262,36 @@ Response Act(const Request& request, F&& act) {
   return ViewResponse(*view, *request.caller);
 }
 
+json::object RegistryStatusToJson(const RegistryStatus& s) {
+  json::object o{{"filed", s.filed}};
+  if (!s.filed) return o;
+  o["subject_number"] = s.subject_number;
+  if (!s.website_number.empty()) {
+    o["website_name"] = s.website_name;
+    o["website_number"] = s.website_number;
+  }
+  return o;
+}
+
+// What the bureau's registry said, for the type check's answer (docs/api.md "Type check").
+json::object BureauViewToJson(const BureauView& b) {
+  json::object o{{"asked", BureauAskedName(b.asked)}};
+  if (b.asked == BureauAsked::kUnavailable) {
+    o["message"] = b.message;
+    o["message_zh"] = "无法向管局查询，已按本平台记录判断";
+  }
+  o["subject"] = b.subject ? json::value(RegistryStatusToJson(*b.subject)) : json::value(nullptr);
+  json::array domains;
+  for (const DomainRegistryStatus& d : b.domains) {
+    json::object one = RegistryStatusToJson(d.status);
+    one["field"] = d.field;
+    one["domain"] = d.domain.ascii();
+    domains.push_back(std::move(one));
+  }
+  o["domains"] = std::move(domains);
+  return o;
+}
+
 }  // namespace
 
 Response CheckType(const Request& request, ApplicationApi& api) {
@@ -275,6 +322,7 @@ Response CheckType(const Request& request, ApplicationApi& api) {
                                      {"severity", SeverityName(m.severity)}});
   }
   o["materials"] = std::move(materials);
+  o["bureau"] = BureauViewToJson(check->bureau);
   return JsonResponse(o);
 }
 
@@ -321,7 +369,10 @@ Response SubmitApplication(const Request& request, ApplicationApi& api) {
   if (!id) return ProblemResponse(request, id.error());
   Result<std::int64_t> revision = IfMatchRevision(request);
   if (!revision) return ErrorAnswer(request, revision.error());
-  Result<Submission> done = api.applications.Submit(*request.caller, *id, *revision);
+  Result<std::optional<std::string>> password = FilingPasswordOf(request);
+  if (!password) return ProblemResponse(request, password.error());
+  Result<Submission> done =
+      api.applications.Submit(*request.caller, *id, *revision, std::move(*password));
   if (!done) return ErrorAnswer(request, done.error());
   json::object o = ViewToJson(done->view, *request.caller);
   o["warnings"] = codec::ViolationsToJson(done->warnings);

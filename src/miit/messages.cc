@@ -333,6 +333,27 @@ Result<void> ValidateAgainst(std::string_view xml, std::string_view root_name,
   return {};
 }
 
+void WriteFiledRecords(XmlWriter& w, const std::vector<FiledRecord>& records) {
+  for (const FiledRecord& f : records) {
+    w.Open("Baxx");
+    WriteSubject(w, f.subject, Context::kFiled);
+    for (const WebsiteBlock& s : f.websites) WriteWebsite(w, s, Context::kFiled);
+    w.OptionalLeaf("Bz", f.remark).Close();
+  }
+}
+
+std::vector<FiledRecord> ReadFiledRecords(XmlReader& r, const XmlElement& parent) {
+  std::vector<FiledRecord> out;
+  for (const XmlElement& b : parent.children("Baxx")) {
+    FiledRecord f;
+    if (std::optional<XmlElement> s = r.Child(b, "Zt_xx")) f.subject = ReadSubject(r, *s);
+    for (const XmlElement& s : b.children("Wz_xx")) f.websites.push_back(ReadWebsite(r, s));
+    f.remark = r.OptionalText(b, "Bz");
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
 }  // namespace
 
 Operation CancelOperation(CancelKind kind) {
@@ -437,15 +458,18 @@ std::string EncodeUpload(const IcpUpload& u) {
 
 std::string EncodeDownload(const IcpDownload& d) {
   XmlWriter w("GBK");
-  w.Open("DownloadData", {{"version", kVersion}}).Open("ICP");
+  w.Open("DownloadData", {{"version", kVersion}});
+  if (!d.synced_records.empty()) {
+    // SJTB is a root of its own (§5.0): the full sync, nothing beside it.
+    w.Open("SJTB").Open("ICP");
+    WriteFiledRecords(w, d.synced_records);
+    w.Close().Close().Close();
+    return w.Finish();
+  }
+  w.Open("ICP");
   if (!d.filed_records.empty()) {
     w.Open("BASJ");
-    for (const FiledRecord& f : d.filed_records) {
-      w.Open("Baxx");
-      WriteSubject(w, f.subject, Context::kFiled);
-      for (const WebsiteBlock& s : f.websites) WriteWebsite(w, s, Context::kFiled);
-      w.OptionalLeaf("Bz", f.remark).Close();
-    }
+    WriteFiledRecords(w, d.filed_records);
     w.Close();
   }
   if (!d.cancellations.empty()) {
@@ -640,20 +664,23 @@ Result<IcpDownload> DecodeDownload(std::string_view xml) {
   IcpDownload out;
   std::optional<XmlElement> icp = doc->root().child("ICP");
   if (!icp) {
-    // IP, YM, JCDM or SJTB: valid, but not modelled yet.
-    out.unmodelled.emplace_back(doc->root().children().front().name());
+    // SJTB: its ICP part is read (the full sync of filed records); its IP, YM and JCDM
+    // parts, and IP, YM or JCDM files, are valid but not modelled yet.
+    const XmlElement top = doc->root().children().front();
+    std::optional<XmlElement> sync_icp =
+        top.name() == "SJTB" ? top.child("ICP") : std::optional<XmlElement>();
+    if (!sync_icp) {
+      out.unmodelled.emplace_back(top.name());
+      return out;
+    }
+    out.synced_records = ReadFiledRecords(r, *sync_icp);
+    if (!r.ok()) return std::unexpected(r.error());
     return out;
   }
   for (const XmlElement& part : icp->children()) {
     std::string_view name = part.name();
     if (name == "BASJ") {
-      for (const XmlElement& b : part.children("Baxx")) {
-        FiledRecord f;
-        if (std::optional<XmlElement> s = r.Child(b, "Zt_xx")) f.subject = ReadSubject(r, *s);
-        for (const XmlElement& s : b.children("Wz_xx")) f.websites.push_back(ReadWebsite(r, s));
-        f.remark = r.OptionalText(b, "Bz");
-        out.filed_records.push_back(std::move(f));
-      }
+      for (FiledRecord& f : ReadFiledRecords(r, part)) out.filed_records.push_back(std::move(f));
     } else if (name == "ZXSJ") {
       for (const XmlElement& z : part.children("Zxxx")) {
         out.cancellations.push_back(

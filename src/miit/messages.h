@@ -381,8 +381,11 @@ struct UnfiledSite {
   friend bool operator==(const UnfiledSite&, const UnfiledSite&) = default;
 };
 
-// DownloadData/ICP: one downloaded file. Absent parts are empty.
+// DownloadData/ICP: one downloaded file. Absent parts are empty. A full sync (SJTB, §5.4) is
+// a file of its own (DownloadData/SJTB/ICP): when `synced_records` is not empty the file is
+// that and nothing else.
 struct IcpDownload {
+  std::vector<FiledRecord> synced_records;                  // SJTB/ICP/Baxx (as BASJ)
   std::vector<FiledRecord> filed_records;                   // BASJ
   std::vector<CancellationDone> cancellations;              // ZXSJ
   std::optional<FilingResults> results;                     // BAJG

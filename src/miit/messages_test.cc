@@ -210,6 +210,44 @@ TEST(Messages, RoundTripsEveryModelledDownloadPartThroughItsSchema) {
   EXPECT_EQ(*back, d);
 }
 
+TEST(Messages, RoundTripsAFullSyncAsAFileOfItsOwn) {
+  IcpDownload d;
+  d.synced_records = EveryDownloadPart().filed_records;
+  d.synced_records.push_back(d.synced_records[0]);
+  d.synced_records[1].subject.bureau_id = 3002;
+  // Anything beside it is not written: SJTB is a root of its own (§5.0).
+  d.notices = {{true, std::nullopt, std::nullopt, "不随全量同步发送"}};
+  const std::string xml = EncodeDownload(d);
+  EXPECT_NE(xml.find("<DownloadData version=\"V.3.0\"><SJTB><ICP><Baxx>"), std::string::npos)
+      << xml;
+  Result<void> valid = ValidateDownload(xml);
+  ASSERT_TRUE(valid.has_value()) << valid.error().message << "\n" << xml;
+  Result<IcpDownload> back = DecodeDownload(xml);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->synced_records, d.synced_records);
+  EXPECT_TRUE(back->notices.empty());
+  EXPECT_TRUE(back->filed_records.empty());
+  EXPECT_TRUE(back->unmodelled.empty());
+}
+
+TEST(Messages, RefusesAFullSyncWhoseRecordBreaksTheSchema) {
+  IcpDownload d;
+  d.synced_records = EveryDownloadPart().filed_records;
+  d.synced_records[0].subject.name = "";  // Dwmc 1..255
+  Result<IcpDownload> back = DecodeDownload(EncodeDownload(d));
+  ASSERT_FALSE(back.has_value());
+  EXPECT_EQ(back.error().rule(), "miit.schema");
+  EXPECT_EQ(back.error().violations.at(0).field, "DownloadData/SJTB/ICP/Baxx/Zt_xx/Dwmc");
+}
+
+TEST(Messages, NamesTheSyncPartsItDoesNotModel) {
+  Result<IcpDownload> d = DecodeDownload(
+      "<DownloadData version=\"V.3.0\"><SJTB><YM><Ymxx/></YM></SJTB></DownloadData>");
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_EQ(d->unmodelled, (std::vector<std::string>{"SJTB"}));
+  EXPECT_TRUE(d->synced_records.empty());
+}
+
 TEST(Messages, TravelsThroughThePayloadPipeline) {
   IcpUpload u = EveryOperation();
   Result<WirePayload> wire = EncodePayload(EncodeUpload(u), {});

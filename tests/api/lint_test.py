@@ -39,8 +39,8 @@ def lint(api_dir):
 # Each breakage: (what, text to find exactly once, its replacement, what the output must name).
 BREAKAGES = [
     ("a $ref to a missing component",
-     '          $ref: "#/components/responses/Unavailable"',
-     '          $ref: "#/components/responses/Unavalable"',
+     '          $ref: "#/components/responses/Unavailable"\n  /metrics:',
+     '          $ref: "#/components/responses/Unavalable"\n  /metrics:',
      "no-unresolved-refs"),
     ("two operations with one operationId",
      "operationId: getMetrics", "operationId: getHealthz",
