@@ -28,17 +28,6 @@ struct StaticFile {
   std::string etag;  // quoted: "\"<hex>\""
 };
 
-// A strong entity tag for `body`: 64-bit FNV-1a of the bytes and their length. Not a secret,
-// only a name for one content: the files change only with a new build.
-std::string StrongEtag(std::string_view body) {
-  std::uint64_t hash = 0xcbf29ce484222325u;
-  for (unsigned char c : body) {
-    hash ^= c;
-    hash *= 0x100000001b3u;
-  }
-  return fmt::format("\"{:016x}-{:x}\"", hash, body.size());
-}
-
 StaticFile Make(std::string_view body, std::string_view content_type) {
   return {body, content_type, StrongEtag(body)};
 }
@@ -72,6 +61,15 @@ Response Serve(const Request& request, const StaticFile& file) {
 }
 
 }  // namespace
+
+std::string StrongEtag(std::string_view body) {
+  std::uint64_t hash = 0xcbf29ce484222325u;
+  for (unsigned char c : body) {
+    hash ^= c;
+    hash *= 0x100000001b3u;
+  }
+  return fmt::format("\"{:016x}-{:x}\"", hash, body.size());
+}
 
 std::string_view OpenApiJson() { return embedded::openapi_json(); }
 
