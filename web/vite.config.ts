@@ -44,7 +44,8 @@ export default defineConfig({
     // The entry route's size is measured from it (e2e/entry_size.mjs).
     manifest: true,
   },
-  server: { proxy: { '/v1': 'http://127.0.0.1:8080' } },
+  // `npm run dev` (and `vite preview`): the console on Vite's server, the API from an icpd.
+  server: { proxy: { '/v1': process.env.BEIAN_API ?? 'http://127.0.0.1:8080' } },
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
