@@ -246,6 +246,21 @@ async function fileInWizard(page, c, tag) {
   await page.waitForSelector('[data-step=resources]');
   await page.click(`[data-resource="${c.resource}"]`);
   await inspect(page, `${tag}-wizard-4-resources`);
+  if (tag === 'desktop') {
+    // A domain filed under another subject (the demo's acme-shop.com): the type check's
+    // conflict comes back on the very field it names, in the websites step.
+    await page.click('[data-test=back]');
+    await fillField(page, 'websites[0].domains[0]', 'acme-shop.com');
+    await page.click('[data-test=next]');
+    await page.click('[data-test=next]');
+    const error = page.locator('[data-step=websites] [data-field="websites[0].domains[0]"] .el-form-item__error');
+    check(await error.waitFor({ timeout: 10000 }).then(() => true, () => false),
+      `${tag}: the server's conflict is shown on websites[0].domains[0]`);
+    await inspect(page, `${tag}-wizard-3-websites-conflict`);
+    await fillField(page, 'websites[0].domains[0]', c.domain);
+    check(!(await error.isVisible()), `${tag}: the server's mark goes when the field is edited`);
+    await page.click('[data-test=next]');
+  }
   await page.click('[data-test=next]');
   await page.waitForSelector('[data-step=materials]', { timeout: 15000 });
   check((await page.textContent('[data-test=type-label]'))?.includes('首次备案'), `${tag}: the type check says 首次备案`);
@@ -306,6 +321,9 @@ async function journey(browser, env, c, viewport, tag) {
   await inspect(customer, `${tag}-dashboard-empty`);
   await customer.goto(`${env.url}/console/type-check`);
   await inspect(customer, `${tag}-type-check`);
+  await customer.goto(`${env.url}/console/codes`);
+  await customer.waitForSelector('[data-test=codes]');
+  await inspect(customer, `${tag}-codes`);
 
   const id = await fileInWizard(customer, { ...c, base: env.url }, tag);
   check((await appState(api, id)) === 'provider_review', `${tag}: #${id} is in provider review`);
@@ -414,6 +432,10 @@ async function operatorPages(browser, env) {
   watch(page, 'admin');
   await signIn(page, env.url, 'admin', 'admin-demo');
   await page.waitForSelector('[data-test=accounts] tbody tr');
+  await page.fill('#gate-host', 'www.wangwu-notes.cn');
+  await page.click('[data-test=gate-lookup]');
+  await page.waitForSelector('[data-test=gate-result]');
+  check((await page.textContent('[data-test=gate-result]'))?.startsWith('allow'), 'the operator\'s gate lookup allows the filed domain');
   await inspect(page, 'desktop-operator');
   // The English console.
   await page.click('header button.linkish:not([data-test])');

@@ -42,8 +42,9 @@ const zh = {
     shortcuts: '快捷键：J/K 上下切换字段，R 对当前字段驳回，P 通过，C 记录已接通', noItems: '队列为空', verification: '核验照片', accept: '核验通过',
     returned: '已驳回', passed: '已通过', materials: '材料',
   },
+  codes: { generate: '生成授权码', revoke: '作废', created: '生成时间' },
   query: { title: '备案查询', hint: '输入域名查询其在本接入商的备案信息', domain: '域名', search: '查询', filed: '已备案', notFiled: '未在本接入商备案', number: '备案号' },
-  op: { title: '运维', accounts: '账户', rules: '生效规则', login: '账号', role: '角色', name: '名称', status: '状态' },
+  op: { title: '运维', accounts: '账户', rules: '生效规则', login: '账号', role: '角色', name: '名称', status: '状态', realName: '实名', newAccount: '新建账户', create: '创建', created: '已创建', save: '保存', saved: '已保存', account: '账户', resources: '导入接入资源', csv: 'CSV（首行为列名）', import: '导入', imported: '已导入', gate: '接入网关查询' },
   state: {
     draft: '草稿', provider_review: '初审中', provider_returned: '初审驳回', verification: '待核验', ready_for_bureau: '待提交管局',
     sms_pending: '待短信核验', bureau_review: '管局审核中', approved: '已通过', bureau_returned: '管局退回', withdrawn: '已撤回',
@@ -93,8 +94,9 @@ const en: Messages = {
     shortcuts: 'Keys: J/K next/previous field, R return the field, P pass, C record a reached call', noItems: 'The queue is empty', verification: 'Verification photo', accept: 'Accept verification',
     returned: 'Returned', passed: 'Passed', materials: 'Materials',
   },
+  codes: { generate: 'Generate a code', revoke: 'Revoke', created: 'Created' },
   query: { title: 'Filing query', hint: "Enter a domain to see its filing with this provider", domain: 'Domain', search: 'Search', filed: 'Filed', notFiled: 'Not filed with this provider', number: 'Number' },
-  op: { title: 'Operations', accounts: 'Accounts', rules: 'Rules in force', login: 'Login', role: 'Role', name: 'Name', status: 'Status' },
+  op: { title: 'Operations', accounts: 'Accounts', rules: 'Rules in force', login: 'Login', role: 'Role', name: 'Name', status: 'Status', realName: 'Real name', newAccount: 'New account', create: 'Create', created: 'Created', save: 'Save', saved: 'Saved', account: 'Account', resources: 'Import resources', csv: 'CSV (header row first)', import: 'Import', imported: 'Imported', gate: 'Access gate lookup' },
   state: {
     draft: 'Draft', provider_review: 'Provider review', provider_returned: 'Returned', verification: 'Verification', ready_for_bureau: 'Ready for bureau',
     sms_pending: 'SMS pending', bureau_review: 'Bureau review', approved: 'Approved', bureau_returned: 'Bureau returned', withdrawn: 'Withdrawn',
