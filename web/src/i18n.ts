@@ -13,7 +13,7 @@ const zh = {
   next: {
     draft: '补全资料并提交', provider_review: '等待初审（请保持电话畅通）', provider_returned: '按驳回原因逐项修改后重新提交',
     verification: '上传幕布照片完成身份核验', ready_for_bureau: '等待提交管局', sms_pending: '请在 24 小时内完成工信部短信核验',
-    bureau_review: '等待管局审核', approved: '备案完成', bureau_returned: '管局退回：按原因修改后重新提交',
+    bureau_review: '等待管局审核', approved: '备案完成：请在网站首页底部注明备案号，并链接到 https://beian.miit.gov.cn', bureau_returned: '管局退回：按原因修改后重新提交',
     withdrawn: '已撤回', abandoned: '已放弃', expired: '已过期',
   },
   steps: { subject: '主办单位', principals: '负责人', websites: '网站信息', resources: '接入资源', materials: '上传材料', verification: '核验方式', confirm: '确认提交' },
@@ -65,7 +65,7 @@ const en: Messages = {
   next: {
     draft: 'Complete and submit', provider_review: 'Awaiting provider review (keep your phone on)', provider_returned: 'Fix the returned fields and resubmit',
     verification: 'Upload the curtain photo for identity verification', ready_for_bureau: 'Waiting to be sent to the bureau', sms_pending: 'Answer the MIIT SMS within 24 hours',
-    bureau_review: 'Under bureau review', approved: 'Filed', bureau_returned: 'Returned by the bureau: fix and resubmit',
+    bureau_review: 'Under bureau review', approved: 'Filed: show the number at the foot of the home page, linked to https://beian.miit.gov.cn', bureau_returned: 'Returned by the bureau: fix and resubmit',
     withdrawn: 'Withdrawn', abandoned: 'Abandoned', expired: 'Expired',
   },
   steps: { subject: 'Subject', principals: 'Principals', websites: 'Websites', resources: 'Resources', materials: 'Materials', verification: 'Verification', confirm: 'Confirm' },

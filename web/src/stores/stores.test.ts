@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPinia, setActivePinia } from 'pinia';
+import { api } from '../api/client';
 import { useSession } from './session';
 import { useWizard } from './wizard';
 
@@ -36,8 +37,11 @@ describe('session store', () => {
     await s.signIn('zhangsan', 'pw');
     expect(s.signedIn).toBe(true);
     expect(s.home).toBe('/');
+    await api.GET('/v1/me');
     await s.signOut();
-    expect(sent[1].headers.get('X-CSRF-Token')).toBe('tok-1');
+    expect(sent.map((r) => r.method)).toEqual(['POST', 'GET', 'DELETE']);
+    expect(sent[1].headers.has('X-CSRF-Token')).toBe(false);
+    expect(sent[2].headers.get('X-CSRF-Token')).toBe('tok-1');
     expect(s.signedIn).toBe(false);
   });
   it('sends a reviewer to the queue and an admin to operations', () => {
