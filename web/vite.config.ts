@@ -6,19 +6,23 @@ import { defineConfig, type Plugin } from 'vite';
 import vue from '@vitejs/plugin-vue';
 import Components from 'unplugin-vue-components/vite';
 import { ElementPlusResolver } from 'unplugin-vue-components/resolvers';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
+// After the files are written: what Vite writes is final (it replaces its preload markers in
+// the chunks late, so a copy taken from the bundle any earlier would differ from the file).
 function gzipCopies(): Plugin {
   return {
     name: 'beian-gzip-copies',
     apply: 'build',
-    generateBundle(_options, bundle) {
-      for (const [name, item] of Object.entries(bundle)) {
+    writeBundle(options, bundle) {
+      const dir = options.dir ?? 'dist';
+      for (const name of Object.keys(bundle)) {
         if (!/\.(js|css|html|svg|json)$/.test(name)) continue;
-        const source = item.type === 'chunk' ? item.code : item.source;
-        const bytes = typeof source === 'string' ? Buffer.from(source) : Buffer.from(source);
+        const bytes = readFileSync(join(dir, name));
         if (bytes.length < 1024) continue;
-        this.emitFile({ type: 'asset', fileName: `${name}.gz`, source: gzipSync(bytes, { level: 9 }) });
+        writeFileSync(join(dir, `${name}.gz`), gzipSync(bytes, { level: 9 }));
       }
     },
   };
