@@ -178,6 +178,9 @@ async function inspect(page, name) {
   // lies under a translucent overlay, so the toasts are taken away before the check.
   await page.evaluate(() => document.querySelectorAll('.el-message').forEach((e) => e.remove()));
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+  const width = page.viewportSize().width;
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth);
+  check(scroll <= width, `${name}: fits ${width} px without scrolling sideways (${scroll})`);
   if (pagesSeen.has(name)) return;
   pagesSeen.add(name);
   // Evaluated over the DevTools protocol: the page's CSP (no inline script) stays in force.
