@@ -314,6 +314,7 @@ async function act(page, test) {
   await page.click(`[data-test=${test}]`);
   const r = await response;
   check(r.status() === 200, `reviewer ${test}: ${r.status()} (from ${before})`);
+  await page.waitForSelector('[data-busy=false]', { timeout: 5000 }).catch(() => {}); // gone once it navigates
 }
 
 async function journey(browser, env, c, viewport, tag) {
@@ -377,6 +378,7 @@ async function journey(browser, env, c, viewport, tag) {
   const called = reviewer.waitForResponse((r) => /:contact$/.test(r.url()));
   await reviewer.keyboard.press('c');
   check((await called).status() === 200, `${tag}: C records a reached call`);
+  await reviewer.waitForSelector('[data-busy=false]');
   await reviewer.keyboard.press('p');
   await reviewer.waitForSelector('[data-state=verification]');
   check((await appState(api, id)) === 'verification', `${tag}: passed to verification`);
@@ -437,6 +439,25 @@ async function journey(browser, env, c, viewport, tag) {
     `${tag}: the public query shows ${shown} for ${c.domain} without sign-in`);
   await inspect(anyone, `${tag}-public-query`);
   await publicContext.close();
+
+  if (tag === 'desktop') {
+    // 取消接入 is irreversible once submitted: the dashboard asks first, then opens the draft
+    // made from the documents on record, with its materials checklist.
+    await customer.goto(`${env.url}/console/`);
+    await customer.click(`[data-website="${c.domain}"] [data-test=cancel-access]`);
+    const dialog = customer.locator('.el-message-box');
+    await dialog.waitFor();
+    check((await dialog.textContent())?.includes('不可撤回'), `${tag}: cancel access asks for an irreversible-action confirmation`);
+    await inspect(customer, `${tag}-dashboard-cancel-confirm`);
+    await dialog.locator('.el-button--primary').click();
+    await customer.waitForURL(/\/console\/applications\/\d+/);
+    await customer.waitForSelector('[data-test=draft] [data-test=checklist]');
+    const draft = Number(/applications\/(\d+)/.exec(customer.url())[1]);
+    const made = (await api.must('GET', `/v1/applications/${draft}`)).json;
+    check(made.type === 'cancel_access' && made.state === 'draft' && made.document.websites[0].domains[0] === c.domain,
+      `${tag}: a cancel-access draft of ${c.domain} (${made.type}, ${made.state})`);
+    await inspect(customer, `${tag}-application-cancel-draft`);
+  }
   await customerContext.close();
   await reviewerContext.close();
 }

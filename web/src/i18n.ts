@@ -42,6 +42,14 @@ const zh = {
     shortcuts: '快捷键：J/K 上下切换字段，R 对当前字段驳回，P 通过，C 记录已接通', noItems: '队列为空', verification: '核验照片', accept: '核验通过',
     returned: '已驳回', passed: '已通过', materials: '材料',
   },
+  cancel: {
+    cancel_subject: '注销主体', cancel_website: '注销网站', cancel_access: '取消接入', actions: '操作',
+    warn: {
+      cancel_subject: '注销主体将注销该主体及其下全部网站的备案号，提交后不可撤回、不可恢复。确定继续吗？',
+      cancel_website: '注销网站将注销该网站的备案号，提交后不可撤回、不可恢复。确定继续吗？',
+      cancel_access: '取消接入后，本接入商将不再为该网站提供服务；若网站没有其他接入商，备案将被注销。提交后不可撤回。确定继续吗？',
+    },
+  },
   codes: { generate: '生成授权码', revoke: '作废', created: '生成时间' },
   query: { title: '备案查询', hint: '输入域名查询其在本接入商的备案信息', domain: '域名', search: '查询', filed: '已备案', notFiled: '未在本接入商备案', number: '备案号' },
   op: { title: '运维', accounts: '账户', rules: '生效规则', login: '账号', role: '角色', name: '名称', status: '状态', realName: '实名', newAccount: '新建账户', create: '创建', created: '已创建', save: '保存', saved: '已保存', account: '账户', resources: '导入接入资源', csv: 'CSV（首行为列名）', import: '导入', imported: '已导入', gate: '接入网关查询' },
@@ -93,6 +101,14 @@ const en: Messages = {
     contact: 'Call the leader', pass: 'Pass', ret: 'Return', reason: 'Reason', suggestion: 'Suggestion', field: 'Field', addReason: 'Return this field',
     shortcuts: 'Keys: J/K next/previous field, R return the field, P pass, C record a reached call', noItems: 'The queue is empty', verification: 'Verification photo', accept: 'Accept verification',
     returned: 'Returned', passed: 'Passed', materials: 'Materials',
+  },
+  cancel: {
+    cancel_subject: 'Cancel subject', cancel_website: 'Cancel website', cancel_access: 'Cancel access', actions: 'Actions',
+    warn: {
+      cancel_subject: 'This cancels the subject and every website under it; once submitted it cannot be withdrawn or undone. Continue?',
+      cancel_website: 'This cancels the website\'s number; once submitted it cannot be withdrawn or undone. Continue?',
+      cancel_access: 'This provider will no longer serve the website; without another provider its filing is cancelled. Once submitted it cannot be withdrawn. Continue?',
+    },
   },
   codes: { generate: 'Generate a code', revoke: 'Revoke', created: 'Created' },
   query: { title: 'Filing query', hint: "Enter a domain to see its filing with this provider", domain: 'Domain', search: 'Search', filed: 'Filed', notFiled: 'Not filed with this provider', number: 'Number' },
