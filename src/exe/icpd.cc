@@ -300,12 +300,12 @@ int Serve(ServeConfig config) {
     server.Stop();
   });
 
-  std::cout << "icpd " << ICP_VERSION << " serving " << store->description << "\n";
+  std::cout << "icpd " << ICP_VERSION << " serving " << store->description << "\n"
+            << "listening on " << Url(config.server.address, *port) << std::endl;
+  // After "listening on", which scripts and tests read as the second line.
   if (console.built()) {
-    std::cout << "console " << Url(config.server.address, *port) << "/console/"
-              << "\n";
+    std::cout << "console " << Url(config.server.address, *port) << "/console/" << std::endl;
   }
-  std::cout << "listening on " << Url(config.server.address, *port) << std::endl;
   server.Run();
   waiter.join();
   if (bureau) bureau->Stop();
