@@ -30,6 +30,7 @@ constexpr Setting kSettings[] = {
     {"database", "ICP_DATABASE", false},
     {"pii_key", "ICP_PII_KEY", false},
     {"rules_dir", "ICP_RULES_DIR", false},
+    {"console_dir", "ICP_CONSOLE_DIR", false},
     {"cookie_secure", "ICP_COOKIE_SECURE", false},
     {"login_backoff_seconds", "ICP_LOGIN_BACKOFF_SECONDS", true},
     {"password_hash_ops", "ICP_PASSWORD_HASH_OPS", true},
@@ -234,6 +235,8 @@ Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSourc
         s.storage.pii_key = v.value;
       } else if (v.name == "rules_dir") {
         s.rules_dir = v.value;
+      } else if (v.name == "console_dir") {
+        s.console_dir = v.value;
       } else if (v.name == "cookie_secure") {
         if (v.value == "auto" || v.value == "always" || v.value == "never") {
           s.cookie_secure = v.value;

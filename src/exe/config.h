@@ -52,6 +52,11 @@ struct ServeSettings {
   std::size_t max_upload_bytes = 16 << 20;
   StorageConfig storage;                           // "data_dir", "database", "pii_key"
   std::filesystem::path rules_dir = "data/rules";  // "rules_dir", --rules, ICP_RULES_DIR
+  // The console's build (web/, docs/console.md), served at /console/. Empty: the directory
+  // `web` beside icpd's own bin/ directory (build/web for build/bin/icpd), and no console when
+  // it is not there; a directory given must hold index.html. "console_dir", --console-dir,
+  // ICP_CONSOLE_DIR.
+  std::filesystem::path console_dir;
   // Accounts and sign-in (docs/configuration.md "Accounts and sessions").
   // The session cookie's Secure flag: "auto" (set unless listening on a loopback address,
   // where plain http is the norm), "always" or "never". "cookie_secure", --cookie-secure,

@@ -28,6 +28,7 @@ TEST(Config, TheExampleFileListsEverySettingWithItsDefault) {
   EXPECT_EQ(from_file->max_body_bytes, defaults.max_body_bytes);
   EXPECT_EQ(from_file->storage.data_dir, defaults.storage.data_dir);
   EXPECT_EQ(from_file->rules_dir, defaults.rules_dir);
+  EXPECT_EQ(from_file->console_dir, defaults.console_dir);
   EXPECT_EQ(from_file->cookie_secure, defaults.cookie_secure);
   EXPECT_EQ(from_file->login_backoff_seconds, defaults.login_backoff_seconds);
   EXPECT_EQ(from_file->password_hash_ops, defaults.password_hash_ops);

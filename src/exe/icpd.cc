@@ -8,7 +8,11 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <thread>
@@ -62,7 +66,40 @@ struct ServeConfig {
   icp::BureauSettings bureau;
   bool with_bureau = false;  // --with-bureau: an embedded icp-bureau (exe/embedded_bureau.h)
   icp::EmbeddedBureauOptions embedded_bureau;  // its --bureau-* flags
+  // The console's build (docs/console.md); empty: web/ beside icpd's bin/, when there.
+  std::filesystem::path console_dir;
 };
+
+// The console's built files, read once at start, by path relative to `dir` ("index.html",
+// "assets/x.js"). An empty map (no console) when `dir` was not given and the default is not
+// there; kInvalidArgument when a directory given has no index.html.
+icp::Result<std::map<std::string, std::string>> ReadConsole(std::filesystem::path dir) {
+  const bool given = !dir.empty();
+  if (!given) {
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    dir = self.parent_path().parent_path() / "web";
+  }
+  std::map<std::string, std::string> files;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(dir / "index.html", ec)) {
+    if (!given) return files;
+    return icp::InvalidArgument("the console directory " + dir.string() +
+                                " has no index.html: build web/ into it (make build)");
+  }
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file()) continue;
+    std::ifstream in(it->path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      return icp::Unavailable("cannot read " + it->path().string());
+    }
+    files.emplace(std::filesystem::relative(it->path(), dir).generic_string(), std::move(bytes));
+  }
+  if (ec) return icp::Unavailable("cannot list " + dir.string() + ": " + ec.message());
+  return files;
+}
 
 // The real-name verification of accounts, for the authorization-code rules.
 // Prints an error with each of its violations, the way icpctl does.
@@ -180,7 +217,14 @@ int Serve(ServeConfig config) {
   }
   services.gate = &gate;
   const icp::http::Router router = icp::http::BuildRouter(services);
-  const icp::http::Dispatcher dispatcher(router, metrics, &authenticator);
+  // The console (web/, docs/console.md): its built files, read once, served at /console/.
+  icp::Result<std::map<std::string, std::string>> console_files = ReadConsole(config.console_dir);
+  if (!console_files) {
+    PrintError("cannot load the console", console_files.error());
+    return 1;
+  }
+  const icp::http::ConsoleSite console(std::move(*console_files));
+  const icp::http::Dispatcher dispatcher(router, metrics, &authenticator, &console);
 
   // SIGTERM and SIGINT are blocked before the server starts its threads (they inherit the
   // mask) and taken by one waiting thread, which asks the server to stop: no work happens in
@@ -275,6 +319,10 @@ int Serve(ServeConfig config) {
 
   std::cout << "icpd " << ICP_VERSION << " serving " << store->description << "\n"
             << "listening on " << Url(config.server.address, *port) << std::endl;
+  // After "listening on", which scripts and tests read as the second line.
+  if (console.built()) {
+    std::cout << "console " << Url(config.server.address, *port) << "/console/" << std::endl;
+  }
   server.Run();
   waiter.join();
   if (bureau) bureau->Stop();
@@ -313,6 +361,9 @@ int main(int argc, char** argv) {
          "Key file for personal data (ICP_PII_KEY; default DATA_DIR/pii.key)"},
         {"--rules", "rules_dir",
          "Rules directory, checked at start (ICP_RULES_DIR; default data/rules)"},
+        {"--console-dir", "console_dir",
+         "The console's build, served at /console/ (ICP_CONSOLE_DIR; default web/ beside "
+         "icpd's bin/ directory, when there)"},
         {"--cookie-secure", "cookie_secure",
          "auto, always or never: the session cookie's Secure flag (ICP_COOKIE_SECURE; default "
          "auto: Secure unless listening on loopback)"},
@@ -415,6 +466,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     config.embedded_bureau = embedded_bureau;
+    config.console_dir = settings->console_dir;
     return Serve(std::move(config));
   } catch (const std::exception& e) {
     std::cerr << "icpd: internal error: " << e.what() << "\n";

@@ -28,33 +28,8 @@ struct StaticFile {
   std::string etag;  // quoted: "\"<hex>\""
 };
 
-// A strong entity tag for `body`: 64-bit FNV-1a of the bytes and their length. Not a secret,
-// only a name for one content: the files change only with a new build.
-std::string StrongEtag(std::string_view body) {
-  std::uint64_t hash = 0xcbf29ce484222325u;
-  for (unsigned char c : body) {
-    hash ^= c;
-    hash *= 0x100000001b3u;
-  }
-  return fmt::format("\"{:016x}-{:x}\"", hash, body.size());
-}
-
 StaticFile Make(std::string_view body, std::string_view content_type) {
   return {body, content_type, StrongEtag(body)};
-}
-
-// Whether If-None-Match `header` names `etag` (RFC 9110 §13.1.2): "*", or a comma-separated
-// list of entity tags compared weakly (W/"x" matches "x").
-bool NoneMatchHits(std::string_view header, std::string_view etag) {
-  while (!header.empty()) {
-    const std::size_t comma = header.find(',');
-    std::string_view tag = TrimAsciiSpaces(header.substr(0, comma));
-    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
-    if (tag == "*") return true;
-    if (tag.starts_with("W/")) tag.remove_prefix(2);
-    if (tag == etag) return true;
-  }
-  return false;
 }
 
 // 200 with `file`, or 304 when the client's copy is current. Caches must ask again each time
@@ -72,6 +47,27 @@ Response Serve(const Request& request, const StaticFile& file) {
 }
 
 }  // namespace
+
+bool NoneMatchHits(std::string_view header, std::string_view etag) {
+  while (!header.empty()) {
+    const std::size_t comma = header.find(',');
+    std::string_view tag = TrimAsciiSpaces(header.substr(0, comma));
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    if (tag == "*") return true;
+    if (tag.starts_with("W/")) tag.remove_prefix(2);
+    if (tag == etag) return true;
+  }
+  return false;
+}
+
+std::string StrongEtag(std::string_view body) {
+  std::uint64_t hash = 0xcbf29ce484222325u;
+  for (unsigned char c : body) {
+    hash ^= c;
+    hash *= 0x100000001b3u;
+  }
+  return fmt::format("\"{:016x}-{:x}\"", hash, body.size());
+}
 
 std::string_view OpenApiJson() { return embedded::openapi_json(); }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "http/request.h"
@@ -14,6 +15,14 @@ inline constexpr std::string_view kDocsPageContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; font-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
     "form-action 'none'";
+
+// A strong entity tag for `body`: 64-bit FNV-1a of the bytes and their length, quoted. Not a
+// secret, only a name for one content: the files change only with a new build.
+std::string StrongEtag(std::string_view body);
+
+// Whether If-None-Match `header` names `etag` (RFC 9110 §13.1.2): "*", or a comma-separated
+// list of entity tags compared weakly (W/"x" matches "x").
+bool NoneMatchHits(std::string_view header, std::string_view etag);
 
 // api/openapi.yaml as JSON, compiled in at build time (the route table test reads it too).
 std::string_view OpenApiJson();

@@ -106,11 +106,19 @@ Result<Caller> Dispatcher::Authorize(const Request& request, Access access) cons
 void Dispatcher::Admit(Request& request) const {
   const std::string_view sent = request.header("x-request-id").value_or("");
   request.request_id = UsableRequestId(sent) ? std::string(sent) : NewRequestId();
+  if (console_ != nullptr && ConsoleSite::Takes(request.path())) {
+    request.route = "/console/*";
+    return;
+  }
   RouteMatch match = router_.Match(request.method, request.path());
   if (match.route != nullptr) request.route = match.route->pattern;
 }
 
 Response Dispatcher::Handle(Request request) const {
+  if (console_ != nullptr && ConsoleSite::Takes(request.path())) {
+    request.route = "/console/*";
+    return Seal(request, console_->Serve(request));
+  }
   RouteMatch match = router_.Match(request.method, request.path());
   if (match.route == nullptr) {
     return Seal(request, match.allowed.empty() ? NotFoundProblem(request)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "http/authenticator.h"
+#include "http/console_site.h"
 #include "http/metrics.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -15,10 +16,12 @@ namespace icp::http {
 // Thread-safe.
 class Dispatcher {
  public:
-  // All three are borrowed and outlive the dispatcher. Without an authenticator every route
-  // that is not public answers 401.
-  Dispatcher(const Router& router, Metrics& metrics, Authenticator* authenticator = nullptr)
-      : router_(router), metrics_(metrics), authenticator_(authenticator) {}
+  // All four are borrowed and outlive the dispatcher. Without an authenticator every route
+  // that is not public answers 401. With a console, the paths it Takes() (/console/...) are
+  // its, before the route table is asked (http/console_site.h); without one they are 404s.
+  Dispatcher(const Router& router, Metrics& metrics, Authenticator* authenticator = nullptr,
+             const ConsoleSite* console = nullptr)
+      : router_(router), metrics_(metrics), authenticator_(authenticator), console_(console) {}
 
   // Keeps the client's X-Request-Id when it is 1-128 characters of [A-Za-z0-9._-] and
   // generates one otherwise; records the matched route pattern for the log and metrics.
@@ -55,6 +58,7 @@ class Dispatcher {
   const Router& router_;
   Metrics& metrics_;
   Authenticator* authenticator_;
+  const ConsoleSite* console_;
 };
 
 }  // namespace icp::http

@@ -72,6 +72,7 @@ TEST(IndexPage, IsAChinesePageLinkingTheApiDescription) {
   EXPECT_EQ(r.Get("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(r.body.find("Beian 备案平台"), std::string::npos);
   EXPECT_NE(r.body.find("href=\"/v1/openapi.json\""), std::string::npos);
+  EXPECT_NE(r.body.find("href=\"/console/\""), std::string::npos);
 }
 
 TEST(Routes, ServeHealthReadinessMetricsAndTheIndex) {
