@@ -400,6 +400,54 @@ TEST_F(BureauGatewayTest, ReturnsKeepTheirReasonsAndProviderFaultsGoBackToTheQue
   EXPECT_EQ(Get(b).lifecycle.state(), ApplicationState::kSmsPending);
 }
 
+// A cancellation names its record by the bureau's ids the application carries (original.bureau,
+// as icpd fills it from the record): the bureau's answers find the application by the record it
+// names, and two cancellations on one subject each keep their own.
+TEST_F(BureauGatewayTest, TheBureausAnswersToACancellationFindTheRecordItNames) {
+  BureauIds ids;
+  ids.subject_id = 3001;
+  ids.subject_number = "粤ICP备26000001号";
+  ids.websites = {
+      {4001, "粤ICP备26000001号-1", {{"a.cn", 5001}}, BureauIds::Access{6001, kIsp, {}}},
+      {4002, "粤ICP备26000001号-2", {{"b.cn", 5002}}, BureauIds::Access{6002, kIsp, {}}}};
+  auto cancellation = [&](int serial, ApplicationType type, const std::string& domain) {
+    const AccountId account = st::CreateAccount(*db_, "customer-" + std::to_string(serial));
+    Application app = st::SampleApplication(1, domain);
+    app.original = FiledRecord{app.subject, app.websites, ids};
+    ApplicationRecord r = st::NewRecord(account, app, type, clock_.Now());
+    st::Move(r, ApplicationEvent::kSubmit, clock_.Now());
+    st::Move(r, ApplicationEvent::kProviderPass, clock_.Now());
+    auto uow = std::move(*db_->Begin());
+    Result<ApplicationId> id = uow->applications().Insert(r);
+    EXPECT_TRUE(id.has_value()) << id.error().message;
+    EXPECT_TRUE(uow->Commit().has_value());
+    return *id;
+  };
+  const ApplicationId access = cancellation(1, ApplicationType::kCancelAccess, "a.cn");
+  const ApplicationId website = cancellation(2, ApplicationType::kCancelWebsite, "b.cn");
+  Result<bureau::PassReport> sent = Make().UploadOnce();
+  ASSERT_TRUE(sent.has_value()) << sent.error().message;
+  ASSERT_EQ(sent->uploaded, 2) << (sent->problems.empty() ? "" : sent->problems[0]);
+  EXPECT_EQ(bureau_.uploads.at(1).cancellations.at(0).record_id, 6001);  // Jrid
+  EXPECT_EQ(bureau_.uploads.at(2).cancellations.at(0).record_id, 4002);  // Wzid
+
+  miit::IcpDownload done;
+  done.cancellations = {{miit::CancelKind::kAccess, 6001, std::nullopt},
+                        {miit::CancelKind::kWebsite, 4002, std::nullopt}};
+  bureau_.Queue(done, "ZXSJ0000000001");
+  Result<bureau::PassReport> r = Make().DownloadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_TRUE(r->problems.empty()) << r->problems[0];
+  EXPECT_EQ(r->applied, 2);
+  EXPECT_EQ(Get(access).lifecycle.state(), ApplicationState::kApproved);
+  EXPECT_EQ(Get(website).lifecycle.state(), ApplicationState::kApproved);
+  int done_told = 0;
+  for (const Notification& n : Notifications()) {
+    if (n.template_id == "application.cancellation_done") ++done_told;
+  }
+  EXPECT_EQ(done_told, 2);
+}
+
 // Strict V3.0 has no SMS step: the application waits under the bureau's review deadline.
 TEST_F(BureauGatewayTest, AStrictBureauSkipsTheSmsWindow) {
   const ApplicationId a = Ready(1, "a.cn");
@@ -429,6 +477,28 @@ TEST(OutcomesOf, MapsClassesAndTheSmsExtension) {
   EXPECT_EQ(one(9001), std::nullopt);  // accepted for review: nothing moves
   EXPECT_EQ(one(1017), std::nullopt);  // S: wait
   EXPECT_EQ(bureau::CandidateField(1015), "subject.principal.certificate.number");
+}
+
+// MIIT's SMS outcomes send the application out again; the code is kept as what the bureau
+// said, on the whole application.
+TEST(OutcomesOf, SmsReturnsKeepTheirCodeAsTheReason) {
+  for (std::int64_t code : {9013, 9014}) {
+    miit::RecordResult r;
+    r.items = {{9001, std::nullopt}, {code, std::nullopt}};
+    r.key = "7";
+    const std::vector<BureauOutcome> out = bureau::OutcomesOf(
+        miit::FilingResults{{r}, {}}, "BAJG1",
+        [](const miit::RecordResult&) { return std::optional(ApplicationId(1)); },
+        [](const miit::ReviewDecision&) { return std::optional<ApplicationId>(); });
+    ASSERT_EQ(out.size(), 1u);
+    ASSERT_EQ(out[0].reasons.size(), 1u) << code;
+    const BureauReason& reason = out[0].reasons[0];
+    EXPECT_EQ(reason.code, code);
+    EXPECT_EQ(reason.field, "");
+    EXPECT_FALSE(reason.conflict);
+    EXPECT_EQ(reason.file_name, "BAJG1");
+    EXPECT_FALSE(reason.message.empty());
+  }
 }
 
 }  // namespace
