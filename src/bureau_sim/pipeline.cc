@@ -605,9 +605,16 @@ Result<TickReport> Pipeline::Tick(std::int64_t now) {
   Result<std::vector<Filing>> intake = store_.Transact(
       [&](Registry& r) { return r.FilingsIn(FilingState::kIntake, 0, options_.batch); });
   if (!intake) return std::unexpected(intake.error());
+  // A filing whose step fails is reported and left for the next pass; the others go on.
+  auto failed = [&](std::int64_t id, const Error& error) {
+    report.failed.push_back(fmt::format("filing {}: {}", id, error.message));
+  };
   for (const Filing& filing : *intake) {
     Result<bool> checked = Check(filing, now);
-    if (!checked) return std::unexpected(checked.error());
+    if (!checked) {
+      failed(filing.id, checked.error());
+      continue;
+    }
     report.checked += *checked ? 1 : 0;
   }
   // SMS verification.
@@ -616,7 +623,10 @@ Result<TickReport> Pipeline::Tick(std::int64_t now) {
   if (!waiting) return std::unexpected(waiting.error());
   for (const Filing& filing : *waiting) {
     Result<bool> ended = Poll(filing, now);
-    if (!ended) return std::unexpected(ended.error());
+    if (!ended) {
+      failed(filing.id, ended.error());
+      continue;
+    }
     report.verified += *ended ? 1 : 0;
   }
   // The automatic mode's decisions, then every recorded decision.
@@ -643,7 +653,10 @@ Result<TickReport> Pipeline::Tick(std::int64_t now) {
       store_.Transact([&](Registry& r) { return r.DecisionsToApply(options_.batch); });
   if (!decided) return std::unexpected(decided.error());
   for (std::int64_t id : *decided) {
-    if (Result<void> applied = Apply(id, now); !applied) return std::unexpected(applied.error());
+    if (Result<void> applied = Apply(id, now); !applied) {
+      failed(id, applied.error());
+      continue;
+    }
     ++report.decided;
   }
   return report;

@@ -38,6 +38,9 @@ struct TickReport {
   int checked = 0;   // filings out of intake
   int verified = 0;  // SMS verifications that ended
   int decided = 0;   // decisions applied (approved or returned)
+  // Filings whose step failed in the store this pass ("filing N: message"): each is left where
+  // it was, to be tried again at the next pass, and the filings after it go on.
+  std::vector<std::string> failed;
 
   friend bool operator==(const TickReport&, const TickReport&) = default;
 };

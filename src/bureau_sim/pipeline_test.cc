@@ -1,5 +1,6 @@
 #include "bureau_sim/pipeline.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <map>
@@ -114,7 +115,9 @@ class PipelineTest : public ::testing::Test {
     pipeline_.reset();
     service_.reset();
     store_.reset();
-    store_ = std::move(*Store::OpenOn(std::move(*sqlite::Connection::Open(":memory:")), 1));
+    std::unique_ptr<sql::Connection> connection = std::move(*sqlite::Connection::Open(":memory:"));
+    raw_ = connection.get();
+    store_ = std::move(*Store::OpenOn(std::move(connection), 1));
     ASSERT_TRUE(store_->AddProvider(kIspA, "a", "secretA", 1).has_value());
     ASSERT_TRUE(store_->AddProvider(kIspB, "b", "secretB", 1).has_value());
     service_ = std::make_unique<Service>(*store_, clock_, hasher_);
@@ -222,6 +225,7 @@ class PipelineTest : public ::testing::Test {
   FakeSink sink_;
   std::map<std::int64_t, std::int64_t> sequences_;
   std::unique_ptr<Store> store_;
+  sql::Connection* raw_ = nullptr;  // the store's own connection, for a raw writer's SQL
   std::unique_ptr<Service> service_;
   std::unique_ptr<Pipeline> pipeline_;
 };
@@ -535,9 +539,6 @@ TEST_F(PipelineTest, VerifyBammCountsWrongPasswords) {
   EXPECT_EQ(service_->Call(verify).verify_result, 1);
 }
 
-}  // namespace
-}  // namespace icp::bureau_sim
-
 namespace icp::bureau_sim {
 namespace {
 
@@ -718,6 +719,35 @@ TEST_F(PipelineTest, ARecordTheRegistryCannotHoldIsReturnedNotRetried) {
   EXPECT_EQ(FilingOf(3).state, FilingState::kReturned);
   EXPECT_EQ(FilingOf(3).reasons[0].jgdm, 1999);
   EXPECT_EQ(FilingOf(4).state, FilingState::kApproved);
+}
+
+}  // namespace
+}  // namespace icp::bureau_sim
+
+// A filing whose step fails in the store (here a raw writer's trigger refuses to move it) is
+// reported and left where it was; the filings after it go on, and it goes on once it can.
+TEST_F(PipelineTest, AFilingThatCannotMoveHoldsUpNoOther) {
+  Upload(kIspA, FirstFiling(kIspA));
+  const std::int64_t stuck = last_filing();
+  Upload(kIspB, FirstFiling(kIspB, Subject("91110000600037341L"), Website("second.cn")));
+  ASSERT_TRUE(raw_->Execute(fmt::format("CREATE TRIGGER stuck BEFORE UPDATE ON filings "
+                                        "WHEN OLD.id = {} BEGIN SELECT RAISE(ABORT, 'stuck'); END",
+                                        stuck))
+                  .has_value());
+  TickReport report = Tick();
+  EXPECT_EQ(report.checked, 1);
+  ASSERT_EQ(report.failed.size(), 1U);
+  EXPECT_TRUE(report.failed[0].starts_with(fmt::format("filing {}: ", stuck))) << report.failed[0];
+  EXPECT_EQ(FilingOf(stuck).state, FilingState::kIntake);
+  EXPECT_EQ(FilingOf(last_filing()).state, FilingState::kSmsPending);
+  EXPECT_TRUE(Drain(kIspA).empty());  // nothing half-done was queued for the stuck filing
+
+  ASSERT_TRUE(raw_->Execute("DROP TRIGGER stuck").has_value());
+  report = Tick();
+  EXPECT_EQ(report.checked, 1);
+  EXPECT_TRUE(report.failed.empty());
+  EXPECT_EQ(FilingOf(stuck).state, FilingState::kSmsPending);
+  EXPECT_EQ(Codes(Drain(kIspA)), (std::vector<std::int64_t>{9001, 9011}));
 }
 
 }  // namespace

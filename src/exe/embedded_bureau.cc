@@ -68,6 +68,7 @@ Result<std::string> ProviderSecret(const std::filesystem::path& dir, bool& creat
 
 Result<std::unique_ptr<EmbeddedBureau>> EmbeddedBureau::Start(const std::filesystem::path& binary,
                                                               const std::filesystem::path& data_dir,
+                                                              const EmbeddedBureauOptions& options,
                                                               BureauSettings& settings) {
   const std::filesystem::path dir = data_dir / "bureau";
   std::error_code ec;
@@ -95,9 +96,16 @@ Result<std::unique_ptr<EmbeddedBureau>> EmbeddedBureau::Start(const std::filesys
   }
   int pipe_fds[2];
   if (::pipe(pipe_fds) != 0) return Unavailable("cannot make a pipe for icp-bureau");
-  Result<pid_t> pid = Spawn({binary.string(), "serve", "--port", "0", "--address", "127.0.0.1",
-                             "--data-dir", dir.string()},
-                            pipe_fds[1]);
+  std::vector<std::string> serve{binary.string(), "serve",
+                                 "--port",        "0",
+                                 "--address",     "127.0.0.1",
+                                 "--data-dir",    dir.string(),
+                                 "--auto-review", options.auto_review};
+  if (options.auto_review != "off") {
+    serve.insert(serve.end(), {"--review-delay", std::to_string(options.review_delay_seconds)});
+  }
+  if (options.test_hooks) serve.emplace_back("--test-hooks");
+  Result<pid_t> pid = Spawn(serve, pipe_fds[1]);
   ::close(pipe_fds[1]);
   if (!pid) {
     ::close(pipe_fds[0]);

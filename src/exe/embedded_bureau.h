@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -11,6 +12,14 @@
 #include "exe/config.h"
 
 namespace icp {
+
+// How the embedded bureau decides and what it shows (icpd serve's --bureau-* flags, passed to
+// `icp-bureau serve`): by default every filing waits for a person (`icp-bureau review`).
+struct EmbeddedBureauOptions {
+  std::string auto_review = "off";        // --auto-review: off, approve or return
+  std::int64_t review_delay_seconds = 0;  // --review-delay: seconds in review before it
+  bool test_hooks = false;  // --test-hooks: the sink's messages readable, a test clock
+};
 
 // `icpd serve --with-bureau`: the bureau's stand-in (`icp-bureau`) as a child process on
 // loopback, for single-machine installs and demos (docs/bureau-protocol.md "The gateway").
@@ -23,6 +32,7 @@ class EmbeddedBureau {
   // and password. kUnavailable when the child cannot start or does not say where it listens.
   static Result<std::unique_ptr<EmbeddedBureau>> Start(const std::filesystem::path& binary,
                                                        const std::filesystem::path& data_dir,
+                                                       const EmbeddedBureauOptions& options,
                                                        BureauSettings& settings);
   ~EmbeddedBureau();  // stops the child: SIGTERM, then waits for it
   EmbeddedBureau(const EmbeddedBureau&) = delete;

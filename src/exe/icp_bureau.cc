@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -100,6 +101,13 @@ class Ticker {
             lock.unlock();
             icp::Result<icp::bureau_sim::TickReport> report = pipeline.Tick(NowSeconds(clock));
             if (!report) spdlog::error("pipeline tick failed: {}", report.error().message);
+            // A filing stuck on a failing step is told once, not at every pass.
+            std::set<std::string> failing;
+            if (report) failing.insert(report->failed.begin(), report->failed.end());
+            for (const std::string& f : failing) {
+              if (!failing_.contains(f)) spdlog::error("pipeline: {} (tried again each pass)", f);
+            }
+            failing_ = std::move(failing);
             lock.lock();
             wake_.wait_for(lock, std::chrono::milliseconds(tick_ms), [this] { return stopping_; });
           }
@@ -115,6 +123,7 @@ class Ticker {
   ~Ticker() { Stop(); }
 
  private:
+  std::set<std::string> failing_;  // the ticker thread's own
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -59,6 +59,7 @@ struct ServeConfig {
   icp::NotifySettings notify;
   icp::BureauSettings bureau;
   bool with_bureau = false;  // --with-bureau: an embedded icp-bureau (exe/embedded_bureau.h)
+  icp::EmbeddedBureauOptions embedded_bureau;  // its --bureau-* flags
 };
 
 // The real-name verification of accounts, for the authorization-code rules.
@@ -202,14 +203,26 @@ int Serve(ServeConfig config) {
   if (config.with_bureau) {
     std::error_code ec;
     const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-    icp::Result<std::unique_ptr<icp::EmbeddedBureau>> started = icp::EmbeddedBureau::Start(
-        self.parent_path() / "icp-bureau", config.storage.data_dir, config.bureau);
+    icp::Result<std::unique_ptr<icp::EmbeddedBureau>> started =
+        icp::EmbeddedBureau::Start(self.parent_path() / "icp-bureau", config.storage.data_dir,
+                                   config.embedded_bureau, config.bureau);
     if (!started) {
       PrintError("cannot start the embedded bureau", started.error());
       return 1;
     }
     embedded = std::move(*started);
-    std::cout << "bureau " << embedded->url() << " (embedded icp-bureau)" << std::endl;
+    const icp::EmbeddedBureauOptions& o = config.embedded_bureau;
+    std::cout << "bureau " << embedded->url() << " (embedded icp-bureau)\n"
+              << "bureau review: "
+              << (o.auto_review == "off"
+                      ? "by a person: icp-bureau review list --data-dir " +
+                            (config.storage.data_dir / "bureau").string()
+                      : o.auto_review + " after " + std::to_string(o.review_delay_seconds) + " s")
+              << "\n"
+              << "bureau SMS portal: " << embedded->url() << "/portal/"
+              << (o.test_hooks ? " (codes sent: " + embedded->url() + "/test/messages?to=MOBILE)"
+                               : std::string())
+              << std::endl;
   }
   // The bureau gateway (exe/background.h BureauWork), when a bureau is configured.
   std::unique_ptr<icp::BureauWork> bureau;
@@ -306,6 +319,20 @@ int main(int argc, char** argv) {
     serve->add_flag("--with-bureau", with_bureau,
                     "Start an embedded icp-bureau on loopback (data in DATA_DIR/bureau) and send "
                     "filings to it; it stops with icpd");
+    icp::EmbeddedBureauOptions embedded_bureau;
+    serve
+        ->add_option("--bureau-auto-review", embedded_bureau.auto_review,
+                     "With --with-bureau: the embedded bureau decides filings in review itself "
+                     "(off, approve or return; default off: icp-bureau review)")
+        ->check(CLI::IsMember({"off", "approve", "return"}));
+    serve
+        ->add_option("--bureau-review-delay", embedded_bureau.review_delay_seconds,
+                     "With --with-bureau and --bureau-auto-review: seconds a filing waits in "
+                     "review first")
+        ->check(CLI::Range(std::int64_t{0}, std::int64_t{31'536'000}));
+    serve->add_flag("--bureau-test-hooks", embedded_bureau.test_hooks,
+                    "With --with-bureau: the embedded bureau serves /test/ (the SMS codes it "
+                    "sent, a settable clock); demos and tests only");
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -358,6 +385,19 @@ int main(int argc, char** argv) {
     config.notify = settings->notify;
     config.bureau = settings->bureau;
     config.with_bureau = with_bureau;
+    if (!with_bureau &&
+        (serve->count("--bureau-auto-review") + serve->count("--bureau-review-delay") +
+             serve->count("--bureau-test-hooks") >
+         0)) {
+      std::cerr << "icpd: --bureau-auto-review, --bureau-review-delay and --bureau-test-hooks "
+                   "set up the embedded bureau: they need --with-bureau\n";
+      return 2;
+    }
+    if (serve->count("--bureau-review-delay") > 0 && embedded_bureau.auto_review == "off") {
+      std::cerr << "icpd: --bureau-review-delay needs --bureau-auto-review approve or return\n";
+      return 2;
+    }
+    config.embedded_bureau = embedded_bureau;
     return Serve(std::move(config));
   } catch (const std::exception& e) {
     std::cerr << "icpd: internal error: " << e.what() << "\n";

@@ -433,6 +433,62 @@ def test_settings(tmp):
           f"icpd on a broken rules directory: {run.returncode} {run.stderr!r}")
 
 
+def test_embedded_bureau(tmp):
+    """--with-bureau starts icp-bureau as a child on loopback with the --bureau-* flags given
+    to icpd, says how its filings are decided and where SMS codes go, and stops it on exit;
+    the --bureau-* flags without --with-bureau are refused."""
+    data = os.path.join(tmp, "embedded")
+    os.makedirs(data)
+    proc = subprocess.Popen(
+        [ICPD, "serve", "--port", "0", "--data-dir", data, "--with-bureau",
+         "--bureau-auto-review", "approve", "--bureau-review-delay", "7", "--bureau-test-hooks"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=clean_env())
+    child = None
+    try:
+        lines = []
+        while not any(x.startswith("listening on") for x in lines):
+            line = proc.stdout.readline().decode()
+            if not line:
+                break
+            lines.append(line.rstrip("\n"))
+        text = "\n".join(lines)
+        bureau = re.search(r"^bureau (http://127\.0\.0\.1:\d+) ", text, re.M)
+        if not check(bureau, f"icpd --with-bureau printed no bureau URL: {text!r}"):
+            return
+        url = bureau.group(1)
+        check("bureau review: approve after 7 s" in text,
+              f"the banner does not say how the bureau decides: {text!r}")
+        check(f"codes sent: {url}/test/messages?to=MOBILE" in text,
+              f"the banner does not say where SMS codes go: {text!r}")
+        children = open(f"/proc/{proc.pid}/task/{proc.pid}/children").read().split()
+        if check(len(children) == 1, f"icpd --with-bureau has children {children}"):
+            child = int(children[0])
+            argv = open(f"/proc/{child}/cmdline", "rb").read().decode().split("\0")
+            for flag in (["--auto-review", "approve"], ["--review-delay", "7"], ["--test-hooks"]):
+                i = argv.index(flag[0]) if flag[0] in argv else -1
+                check(i >= 0 and argv[i:i + len(flag)] == flag,
+                      f"icp-bureau was not given {flag}: {argv}")
+        c = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1]), timeout=TIMEOUT)
+        c.request("GET", "/test/messages?to=13800000000")
+        r = c.getresponse()
+        r.read()
+        c.close()
+        check(r.status == 200, f"the embedded bureau's test hooks answer {r.status}")
+    finally:
+        proc.terminate()
+        check(proc.wait(timeout=TIMEOUT) == 0, "icpd --with-bureau did not stop cleanly")
+    if child is not None:
+        check(not os.path.exists(f"/proc/{child}") or
+              open(f"/proc/{child}/stat").read().split()[2] == "Z",
+              "the embedded bureau outlived icpd")
+
+    for extra in (["--bureau-test-hooks"], ["--with-bureau", "--bureau-review-delay", "5"]):
+        run = subprocess.run([ICPD, "serve", "--port", "0", "--data-dir", data, *extra],
+                             capture_output=True, timeout=TIMEOUT, env=clean_env())
+        check(run.returncode == 2 and b"--bureau-" in run.stderr and b"listening" not in run.stdout,
+              f"icpd serve {extra}: {run.returncode} {run.stderr!r}")
+
+
 def main():
     with tempfile.TemporaryDirectory() as tmp:
         data = os.path.join(tmp, "data")
@@ -446,6 +502,7 @@ def main():
         test_not_ready_when_the_schema_is_not_current(tmp)
         test_refuses_a_bad_store(tmp)
         test_settings(tmp)
+        test_embedded_bureau(tmp)
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         return 1
