@@ -75,7 +75,7 @@ KNOWN_GAPS = {
     # gate still allows it; and an approved first filing's application does not name the
     # subject its BASJ put on record (subject_id stays null) (issue 10, h-records:
     # app/bureau_outcome_service StoreFiled and the ZXSJ handling).
-    "records": "h-records: the records follow approved cancellations (issue 10)",
+    "records": "h-records: the platform's records follow the bureau's outcomes (issue 10)",
     # icpd's API takes no filing password for an access filing, so the gateway cannot send
     # ICPmm and XZJR cannot be built (issue 10, h-adopt: the password checked with
     # isp_verifybamm, seed 004).
@@ -409,6 +409,8 @@ def first_filing(bureau, a, client, person, app_id, work):
     check(approved["bureau_reasons"] == [], f"no reasons: {approved['bureau_reasons']}")
     number = on_record(bureau, a, client, person, approved)
     through_nginx(a, work, person.domain)
+    print(f"first filing: {person.domain} approved as {number}-1, in the public query, "
+          "allowed by the gate and through nginx")
     return number
 
 
@@ -481,6 +483,7 @@ def sms_timed_out(bureau, a, client, app_id):
     wait_told(app_id, "application.sms_returned")
     # Sent again as it is: MIIT sends a new code.
     a.wait_state(client, app_id, ["sms_pending"], "sent again after the timeout")
+    print(f"SMS timed out: application {app_id} returned (9013) and sent again")
 
 
 def sms_failed(bureau, a, client, person, app_id):
@@ -497,6 +500,7 @@ def sms_failed(bureau, a, client, person, app_id):
     wait_told(app_id, "application.sms_returned")
     a.wait_state(client, app_id, ["sms_pending"], "sent again after the failure")
     bureau.wait_code(person.mobile, after=1)  # a new code for the new try
+    print(f"SMS failed: application {app_id} returned at the sixth wrong entry (9014), sent again")
 
 
 def returned_on_field(bureau, a, client, person, app_id):
@@ -516,6 +520,7 @@ def returned_on_field(bureau, a, client, person, app_id):
     check(any(f["field"] == "websites[0].name" and f["message"] == "网站名称不能使用泛称"
               for f in r["feedback"]), f"and in feedback, on the field: {r['feedback']}")
     wait_told(app_id, "application.bureau_returned")
+    print(f"returned: application {app_id} with 1002 on websites[0].name")
 
 
 def conflict(a, client, app_id, domain):
@@ -529,6 +534,7 @@ def conflict(a, client, app_id, domain):
               for f in r["feedback"]), f"the offline remedy in feedback: {r['feedback']}")
     wait_told(app_id, "application.bureau_conflict")
     check(domain in json.dumps(r["document"]), "the application names the domain")
+    print(f"conflict: application {app_id} returned with 1005 on websites[0].domains[0]")
 
 
 def import_other_provider(bureau, work, domain):
@@ -551,54 +557,79 @@ def import_other_provider(bureau, work, domain):
     check(bureau.query(domain)["total"] == 1, f"{domain} is filed at the bureau")
 
 
-def takes_filing_password():
-    """Whether icpd's API lets an application carry the filing password (ICPmm): any property
-    named like a password in the application document of api/openapi.yaml."""
+def submit_takes_filing_password():
+    """Whether icpd's submit takes the filing password (备案密码) an access filing sends as
+    ICPmm: a property named like a password in POST /v1/applications/{id}:submit's body."""
     spec = openapi_client.load_spec()
     found = []
 
-    def walk(node, path):
+    def walk(node, seen):
         if isinstance(node, dict):
-            if "$ref" in node and node["$ref"].startswith("#/components/schemas/"):
-                name = node["$ref"].rsplit("/", 1)[1]
-                if name not in path:
-                    walk(spec["components"]["schemas"][name], path + [name])
-            for key, value in node.get("properties", {}).items():
-                if "password" in key:
-                    found.append(".".join(path + [key]))
+            ref = node.get("$ref", "")
+            if ref.startswith("#/components/schemas/") and ref not in seen:
+                walk(spec["components"]["schemas"][ref.rsplit("/", 1)[1]], seen | {ref})
+            found.extend(k for k in node.get("properties", {}) if "password" in k)
             for value in node.values():
-                walk(value, path)
+                walk(value, seen)
         elif isinstance(node, list):
             for value in node:
-                walk(value, path)
-    walk(spec["components"]["schemas"]["ApplicationDocument"], ["ApplicationDocument"])
+                walk(value, seen)
+    walk(spec["paths"]["/v1/applications/{id}:submit"]["post"].get("requestBody", {}), set())
     return found
 
 
 def access_filing(bureau, a, b, b_client, person, b_app):
     """`person` filed through provider B; now provider A serves the website too (new_access),
-    with the filing password the bureau mailed at B's approval, wrong and then right."""
+    with the filing password the bureau mailed at B's approval: the wrong one refused with
+    seed 004's recovery hint, the right one sent, approved, and A's gate allows it."""
     approved = sms_passed_and_approved(bureau, b, b_client, person, b_app)
     check(approved["state"] == "approved", "the first filing at provider B is approved")
     mailed = [m["text"] for m in bureau.messages(person.email) if "ICP备案密码：" in m["text"]]
     check(len(mailed) == 1, f"the bureau mailed the filing password once: {mailed}")
     password = mailed[0].split("ICP备案密码：", 1)[1].split("。", 1)[0] if mailed else ""
     check(re.fullmatch(r"\S{8}", password) is not None, f"a filing password: {password!r}")
-    subjects = b_client.get("/v1/subjects").expect(200).json()["subjects"]
-    check(len(subjects) == 1 and subjects[0]["websites"][0]["number"],
-          f"provider B has the record with its numbers: {subjects}")
     r = wait_gate(b, "www." + person.domain, 200, "B's approval")
     check(r.get("decision") == "allow", f"provider B's gate allows {person.domain}: {r}")
     r = wait_gate(a, "www." + person.domain, 403, "not at A")
     check(r.get("reason") == "not_filed", f"provider A does not serve it yet: {r}")
 
-    fields = takes_filing_password()
-    if not xfail(bool(fields), "icpd's application document has a field for the filing "
-                 "password an access filing sends (ICPmm)", "password"):
+    fields = submit_takes_filing_password()
+    if not xfail(fields == ["filing_password"], "icpd's submit takes the filing password an "
+                 f"access filing sends as ICPmm (found {fields})", "password"):
         return
-    # Once it has (KNOWN_GAPS["password"]): A's customer files new_access with the password,
-    # the wrong one returned with 1018, the right one approved and served by A's gate.
-    check(False, f"write the access filing with the filing password through {fields}")
+    # The same person, now also A's customer, asks A to serve the website: the record as
+    # MIIT's public query shows it (its numbers and the bureau's ids) travels with it.
+    client = a.customer(person)
+    q = bureau.query(person.domain)
+    row = q["list"][0] if q["total"] == 1 else {}
+    doc = person.document(f"ins-a-{person.login}")
+    doc["type"] = "new_access"
+    doc["original"] = {
+        "subject": copy.deepcopy(doc["subject"]), "websites": copy.deepcopy(doc["websites"]),
+        "bureau": {"subject_id": row.get("mainId"), "subject_number": row.get("mainLicence"),
+                   "websites": [{"id": row.get("serviceId"), "number": row.get("serviceLicence"),
+                                 "domains": [{"domain": person.domain,
+                                              "id": row.get("domainId")}]}]}}
+    typed = client.post("/v1/type-checks", json_body=doc).expect(200).json()
+    check(typed["type"] == "new_access", f"the type check: {typed['type']} {typed['conflicts']}")
+    app_id = client.post("/v1/applications", json_body=doc).expect(201).json()["id"]
+    rec.upload(client, app_id, typed["materials"], {"identity_document": person.cert})
+    wrong = rec.act(client, app_id, "submit", {"filing_password": password[::-1]}, 400).json()
+    hints = [v for v in wrong["violations"] if v["field"] == "filing_password"]
+    check(hints and "找回" in hints[0]["message_zh"],
+          f"a wrong password is refused with seed 004's recovery hint: {wrong['violations']}")
+    rec.act(client, app_id, "submit", {"filing_password": password})
+    passed = rec.review_to_bureau(a.reviewer, app_id)
+    if passed["state"] == "verification":
+        release(a, app_id)
+    code = bureau.wait_code(person.mobile, after=1)  # the website leader on file verifies
+    bureau.sms_verify(person.mobile, code, person.cert[-6:])
+    bureau.decide(bureau.wait_filing(a.isp_id, lambda s: bool(s.get("website")), "the access"),
+                  "approve", {})
+    a.wait_state(client, app_id, ["approved"], "the access filing approved", ["bureau_approve"])
+    r = wait_gate(a, "www." + person.domain, 200, "A's access")
+    xfail(r.get("decision") == "allow", f"provider A's gate allows {person.domain} once its "
+          f"access is approved: {r}", "records")
 
 
 def cancellation(bureau, a, client, person, kind):
@@ -651,6 +682,8 @@ def cancellations(bureau, a, sites):
     cancelled = [(w["number"], w["cancelled"]) for s in subjects for w in s["websites"]]
     xfail(cancelled == [(number + "-1", True)],
           f"icpd's record shows {number}-1 cancelled: {cancelled}", "records")
+    print("cancellations approved: the cancelled website left the public query, the other "
+          "kept its number")
 
 
 def run(work):
