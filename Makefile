@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench format lint clean
+.PHONY: all deps configure build run test bench fuzz reliability format lint clean
 
 all: build
 
@@ -36,11 +36,19 @@ bench: deps
 	scripts/with-postgres $(BUILD_DIR)-bench/bin/icp_bench --benchmark_min_time=0.2
 	/usr/bin/python3 bench/http_bench.py $(BUILD_DIR)-bench/bin/icpd $(BUILD_DIR)-bench/bin/icpctl
 
+## fuzz: every fuzz target under libFuzzer with the sanitizers, FUZZ_SECONDS each (default 60)
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz $(FUZZ_SECONDS) $(BUILD_DIR)-fuzz
+
+## reliability: the tests that try hard to break Beian (docs/reliability.md); for now fuzzing
+reliability: fuzz
+
 format:
-	clang-format -i $$(git ls-files "src/*.h" "src/*.cc" "bench/*.cc")
+	clang-format -i $$(git ls-files "src/*.h" "src/*.cc" "bench/*.cc" "fuzz/*.h" "fuzz/*.cc")
 
 lint: build
 	find src -name '*.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench $(BUILD_DIR)-fuzz

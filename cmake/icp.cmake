@@ -11,6 +11,19 @@ if(ICP_WERROR)
   list(APPEND ICP_WARNINGS -Werror)
 endif()
 
+# libFuzzer (scripts/fuzz): every library is instrumented for coverage, with the sanitizers,
+# and the fuzz targets link libFuzzer's main (fuzz/CMakeLists.txt). Clang only. Debian 12's
+# libstdc++ 12 offers std::expected only when __cpp_concepts says C++20 concepts are complete,
+# which clang 16 does not claim though it compiles <expected>: the macro is set to say so.
+if(ICP_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "ICP_FUZZ needs clang (CMAKE_CXX_COMPILER=clang++-16)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+                      -fno-sanitize-recover=all -Wno-macro-redefined -D__cpp_concepts=202002L)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
 if(ICP_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
   add_link_options(-fsanitize=address,undefined)

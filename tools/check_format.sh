@@ -9,7 +9,7 @@ if ! command -v clang-format >/dev/null; then
     "install it (scripts/install-deps)" >&2
   exit 1
 fi
-files=$(git ls-files 'src/*.h' 'src/*.cc' 'bench/*.cc' 2>/dev/null || find src bench -name '*.h' -o -name '*.cc')
+files=$(git ls-files 'src/*.h' 'src/*.cc' 'bench/*.cc' 'fuzz/*.h' 'fuzz/*.cc' 2>/dev/null || find src bench fuzz -name '*.h' -o -name '*.cc')
 if clang-format --dry-run --Werror $files; then
   echo "format: $(echo "$files" | wc -l) files follow .clang-format"
 else
