@@ -51,5 +51,16 @@ TEST(MagicSniffer, SeesThroughAPngSignatureOnlyWhenTheRestIsPng) {
   EXPECT_EQ(Sniff(""), "application/x-empty");
 }
 
+// Found by fuzz/upload_sniffer: libmagic 5.44 answers nothing, without an error, for these 55
+// bytes (two JPEG markers and noise). An upload of them is of an unknown type, not a failure.
+TEST(MagicSniffer, BytesLibmagicGivesUpOnAreOfNoKnownType) {
+  const std::string bytes(
+      "\x00\x00\xfe\xff\xff\x01\x00\x01\x00\x00\xff\xc0\x0b\x08\x00\x10\x32\x4a\xb1\xb6\xb9\x11"
+      "\x00\x00\x00\x00\x00\x23\xb6\xb9\xff\xfe\xfe\xff\xff\x01\x00\x01\x00\x00\xff\xc0\x0b\x08"
+      "\x00\x10\x32\x4a\xb1\xb6\xb9\x11\x00\xff\xd9",
+      55);
+  EXPECT_EQ(Sniff(bytes), "application/octet-stream");
+}
+
 }  // namespace
 }  // namespace icp::media
