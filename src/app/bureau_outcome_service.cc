@@ -5,6 +5,7 @@
 
 #include "app/gate_lists.h"
 #include "app/notification.h"
+#include "base/check.h"
 
 namespace icp {
 namespace {
@@ -120,6 +121,222 @@ Result<void> Audit(UnitOfWork& uow, const ApplicationRecord& r, std::string_view
                              "application:" + std::to_string(r.id.value()), details});
 }
 
+// Whether `events` are the last moves of `lifecycle`: the outcome was applied before (a
+// result delivered again, or ZXSJ after the BAJG that approved the same cancellation).
+bool AlreadyApplied(const ApplicationLifecycle& lifecycle, const std::vector<Event>& events) {
+  const std::vector<TransitionRecord>& history = lifecycle.history();
+  if (events.empty() || history.size() < events.size()) return false;
+  const std::size_t start = history.size() - events.size();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (history[start + i].event != events[i]) return false;
+  }
+  return true;
+}
+
+std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }
+
+Result<void> AuditRecord(UnitOfWork& uow, std::string_view action, std::string entity,
+                         const ApplicationRecord& r, std::chrono::sys_seconds now) {
+  const std::string details = "{\"application\":" + std::to_string(r.id.value()) +
+                              ",\"type\":" + Quoted(ApplicationTypeName(r.lifecycle.type())) + "}";
+  return uow.audit().Append(
+      {now, std::string(kActor), std::string(action), std::move(entity), details});
+}
+
+std::string SubjectEntity(SubjectId id) { return "subject:" + std::to_string(id.value()); }
+std::string WebsiteEntity(WebsiteId id) { return "website:" + std::to_string(id.value()); }
+
+// The subject an approved change or cancellation acts on, as it is on record.
+Result<SubjectRecord> SubjectOf(UnitOfWork& uow, const ApplicationRecord& r) {
+  // Every store holds it (applications_type_names_subject: a change or cancellation names
+  // its subject on record).
+  ICP_CHECK(r.subject.has_value()) << "application " << r.id.value() << " names no subject";
+  return uow.subjects().Get(*r.subject);
+}
+
+bool SharesDomain(const Website& a, const Website& b) {
+  for (const DomainName& x : a.domains) {
+    for (const DomainName& y : b.domains) {
+      if (x.ascii() == y.ascii()) return true;
+    }
+  }
+  return false;
+}
+
+// The subject's website on record that application website `i` is about: the one sharing a
+// domain with it, an active one before a cancelled one. kFailedPrecondition
+// (bureau.record-missing) when there is none.
+Result<WebsiteRecord> WebsiteOf(const std::vector<WebsiteRecord>& sites, const ApplicationRecord& r,
+                                std::size_t i) {
+  const Website& w = r.application.websites[i];
+  const WebsiteRecord* found = nullptr;
+  for (const WebsiteRecord& site : sites) {
+    if (!SharesDomain(site.website, w)) continue;
+    if (found == nullptr || (found->cancelled && !site.cancelled)) found = &site;
+  }
+  if (found == nullptr) {
+    const std::string domain = w.domains.empty() ? "" : w.domains.front().unicode();
+    return Refusal(ErrorCode::kFailedPrecondition, "websites[" + std::to_string(i) + "]",
+                   "bureau.record-missing",
+                   "no website on record under subject " + std::to_string(r.subject->value()) +
+                       " has the domain " + domain + " that application " +
+                       std::to_string(r.id.value()) + " names",
+                   "该主体下没有域名为 " + domain + " 的已备案网站");
+  }
+  return *found;
+}
+
+// Cancels `number` in the registry unless it was cancelled already.
+Result<void> CancelNumber(UnitOfWork& uow, const std::optional<FilingNumber>& number,
+                          std::chrono::sys_seconds now) {
+  if (!number) return {};
+  Result<std::optional<IssuedNumber>> issued = uow.numbers().Find(*number);
+  if (!issued) return std::unexpected(issued.error());
+  if (!*issued || (*issued)->cancelled_at) return {};
+  return uow.numbers().Cancel(*number, now);
+}
+
+// Marks `site` cancelled here (changed_by the application), and cancels its number when
+// `number_too`; nothing that is so already is written again.
+Result<void> CancelWebsite(UnitOfWork& uow, WebsiteRecord site, const ApplicationRecord& r,
+                           bool number_too, std::chrono::sys_seconds now) {
+  if (!site.cancelled) {
+    site.cancelled = true;
+    site.changed_by = r.id;
+    if (Result<std::int64_t> rev = uow.websites().Update(site); !rev) {
+      return std::unexpected(rev.error());
+    }
+    if (Result<void> ok = AuditRecord(uow, "record.cancel", WebsiteEntity(site.id), r, now); !ok) {
+      return ok;
+    }
+  }
+  if (!number_too) return {};
+  return CancelNumber(uow, site.number, now);
+}
+
+// 注销主体: the subject and every website of it cancelled, with all their numbers.
+Result<void> CancelSubjectRecord(UnitOfWork& uow, const ApplicationRecord& r,
+                                 std::chrono::sys_seconds now) {
+  Result<SubjectRecord> subject = SubjectOf(uow, r);
+  if (!subject) return std::unexpected(subject.error());
+  Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject(subject->id);
+  if (!sites) return std::unexpected(sites.error());
+  for (const WebsiteRecord& site : *sites) {
+    if (Result<void> ok = CancelWebsite(uow, site, r, true, now); !ok) return ok;
+  }
+  subject->cancelled = true;
+  subject->changed_by = r.id;
+  if (Result<std::int64_t> rev = uow.subjects().Update(*subject); !rev) {
+    return std::unexpected(rev.error());
+  }
+  if (Result<void> ok = AuditRecord(uow, "record.cancel", SubjectEntity(subject->id), r, now);
+      !ok) {
+    return ok;
+  }
+  return CancelNumber(uow, subject->number, now);
+}
+
+// 注销网站 (`number_too`) and 取消接入: the application's websites cancelled here. After 取消接入
+// the number stays valid nationally (the website may be accessed elsewhere: seed 002), but
+// this provider no longer serves it, and the access gate denies its domains.
+Result<void> CancelWebsiteRecords(UnitOfWork& uow, const ApplicationRecord& r, bool number_too,
+                                  std::chrono::sys_seconds now) {
+  Result<SubjectRecord> subject = SubjectOf(uow, r);
+  if (!subject) return std::unexpected(subject.error());
+  Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject(subject->id);
+  if (!sites) return std::unexpected(sites.error());
+  std::vector<WebsiteRecord> targets;
+  for (std::size_t i = 0; i < r.application.websites.size(); ++i) {
+    Result<WebsiteRecord> site = WebsiteOf(*sites, r, i);
+    if (!site) return std::unexpected(site.error());
+    targets.push_back(std::move(*site));
+  }
+  for (const WebsiteRecord& site : targets) {
+    if (Result<void> ok = CancelWebsite(uow, site, r, number_too, now); !ok) return ok;
+  }
+  return {};
+}
+
+// 变更主体 / 变更网站 / 变更接入: the record rewritten with the application's content, as the
+// bureau now holds it (BGBA carries the subject and the changed websites with their access).
+// Every clash is found before anything is written.
+Result<void> ChangeRecords(UnitOfWork& uow, const ApplicationRecord& r,
+                           std::chrono::sys_seconds now) {
+  Result<SubjectRecord> subject = SubjectOf(uow, r);
+  if (!subject) return std::unexpected(subject.error());
+  const Application& app = r.application;
+  // A certificate another active subject holds is refused by the store itself
+  // (subject.already-on-record), which ends the unit of work.
+  const bool subject_changes = subject->subject != app.subject;
+  Result<std::vector<WebsiteRecord>> sites = uow.websites().ListBySubject(subject->id);
+  if (!sites) return std::unexpected(sites.error());
+  std::vector<WebsiteRecord> changed;
+  for (std::size_t i = 0; i < app.websites.size(); ++i) {
+    Result<WebsiteRecord> site = WebsiteOf(*sites, r, i);
+    if (!site) return std::unexpected(site.error());
+    if (site->website == app.websites[i]) continue;
+    for (std::size_t j = 0; j < app.websites[i].domains.size(); ++j) {
+      const DomainName& d = app.websites[i].domains[j];
+      Result<std::optional<WebsiteRecord>> holder = uow.websites().FindByDomain(d);
+      if (!holder) return std::unexpected(holder.error());
+      if (*holder && (*holder)->id != site->id) {
+        return Refusal(ErrorCode::kAlreadyExists,
+                       "websites[" + std::to_string(i) + "].domains[" + std::to_string(j) + "]",
+                       "website.domain-taken",
+                       "domain " + d.unicode() + " that application " +
+                           std::to_string(r.id.value()) + " gives website " +
+                           std::to_string(site->id.value()) + " belongs to website " +
+                           std::to_string((*holder)->id.value()) + " on record",
+                       "域名 " + d.unicode() + " 已属于另一个已备案网站，变更无法写入备案记录");
+      }
+    }
+    site->website = app.websites[i];
+    site->changed_by = r.id;
+    changed.push_back(std::move(*site));
+  }
+  if (subject_changes) {
+    subject->subject = app.subject;
+    subject->changed_by = r.id;
+    if (Result<std::int64_t> rev = uow.subjects().Update(*subject); !rev) {
+      return std::unexpected(rev.error());
+    }
+    if (Result<void> ok = AuditRecord(uow, "record.change", SubjectEntity(subject->id), r, now);
+        !ok) {
+      return ok;
+    }
+  }
+  for (const WebsiteRecord& site : changed) {
+    if (Result<std::int64_t> rev = uow.websites().Update(site); !rev) {
+      return std::unexpected(rev.error());
+    }
+    if (Result<void> ok = AuditRecord(uow, "record.change", WebsiteEntity(site.id), r, now); !ok) {
+      return ok;
+    }
+  }
+  return {};
+}
+
+// What an approval does to the records on file, by type. Filings that add a website (first
+// filing, new website, new or continued access) are recorded when BASJ brings their numbers
+// (StoreFiled).
+Result<void> FollowApproval(UnitOfWork& uow, const ApplicationRecord& r,
+                            std::chrono::sys_seconds now) {
+  switch (r.lifecycle.type()) {
+    case ApplicationType::kCancelSubject:
+      return CancelSubjectRecord(uow, r, now);
+    case ApplicationType::kCancelWebsite:
+      return CancelWebsiteRecords(uow, r, true, now);
+    case ApplicationType::kCancelAccess:
+      return CancelWebsiteRecords(uow, r, false, now);
+    case ApplicationType::kChangeSubject:
+    case ApplicationType::kChangeWebsite:
+    case ApplicationType::kChangeAccess:
+      return ChangeRecords(uow, r, now);
+    default:
+      return {};
+  }
+}
+
 }  // namespace
 
 Result<void> BureauOutcomeService::Record(UnitOfWork& uow, const BureauOutcome& outcome,
@@ -128,12 +345,26 @@ Result<void> BureauOutcomeService::Record(UnitOfWork& uow, const BureauOutcome& 
   if (!stored) return std::unexpected(stored.error());
   const ApplicationType type = stored->lifecycle.type();
   const std::vector<Event> events = EventsOf(outcome, type);
+  const ApplicationLifecycle stored_lifecycle = stored->lifecycle;
   ApplicationRecord record = std::move(*stored);
   const ProvinceRules& rules = rules_->For(record.application.subject.province);
   for (Event e : events) {
     Result<TransitionRecord> moved =
         record.lifecycle.Apply(e, now, calendar_, DeadlinePolicyOf(rules.parameters));
-    if (!moved) return std::unexpected(moved.error());
+    if (!moved) {
+      // The same outcome again (a file the bureau sent twice, ZXSJ after its BAJG): applied
+      // already, nothing changes. Any other refused move is the caller's to report.
+      if (moved.error().rule() == "lifecycle.transition" &&
+          AlreadyApplied(stored_lifecycle, events)) {
+        return {};
+      }
+      return std::unexpected(moved.error());
+    }
+  }
+  if (record.lifecycle.state() == ApplicationState::kApproved) {
+    // The records on file follow the approval, in this unit of work (docs/bureau-protocol.md,
+    // "What the records do").
+    if (Result<void> ok = FollowApproval(uow, record, now); !ok) return ok;
   }
   record.updated_at = now;
   if (Result<std::int64_t> rev = uow.applications().Update(record); !rev) {
@@ -200,6 +431,13 @@ Result<void> BureauOutcomeService::StoreFiled(UnitOfWork& uow, std::int64_t isp_
                                               std::chrono::sys_seconds now) {
   const Application& app = record.application;
   std::optional<SubjectId> subject = record.subject;
+  if (!AddsWebsite(record.lifecycle.type())) {
+    // A change or cancellation brings no new record: the bureau's ids only (a changed
+    // website's new domain has its Ymid now). A cancelled website is never filed again here.
+    if (!subject) return Audit(uow, record, "filed", "", now);
+    if (Result<void> ok = uow.bureau_link().SetSubjectIds(*subject, isp_id, ids); !ok) return ok;
+    return Audit(uow, record, "filed", "", now);
+  }
   if (!subject) {
     Result<std::optional<SubjectRecord>> found =
         uow.subjects().FindByCertificate(app.subject.certificate);
@@ -244,6 +482,22 @@ Result<void> BureauOutcomeService::StoreFiled(UnitOfWork& uow, std::int64_t isp_
     if (!number) {
       return Refusal(ErrorCode::kFailedPrecondition, "website_number", "bureau.number",
                      "the bureau's website number does not read: " + number.error().message);
+    }
+    Result<std::optional<IssuedNumber>> issued = uow.numbers().Find(*number);
+    if (!issued) return std::unexpected(issued.error());
+    if (*issued && (*issued)->website && !(*issued)->cancelled_at) {
+      // Accessed here again (继续接入 after 取消接入): the website on record under its number,
+      // cancelled here but filed all along, becomes active again. An access filing changes
+      // no data (the database refuses it), so the record keeps its content.
+      Result<WebsiteRecord> site = uow.websites().Get(*(*issued)->website);
+      if (!site) return std::unexpected(site.error());
+      if (!site->cancelled) continue;
+      site->cancelled = false;
+      site->changed_by = record.id;
+      if (Result<std::int64_t> rev = uow.websites().Update(*site); !rev) {
+        return std::unexpected(rev.error());
+      }
+      continue;
     }
     Result<WebsiteId> id =
         uow.websites().Insert({WebsiteId(), *subject, w, std::nullopt, false, std::nullopt, 0});

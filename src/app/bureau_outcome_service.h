@@ -11,8 +11,10 @@ namespace icp {
 
 // What the bureau said, recorded on the platform (BUREAU-PROTOCOL §7.3; docs/bureau-protocol.md
 // "The gateway"): the lifecycle moves by its table, the reasons are kept on the fields they
-// concern, an approval stores the filed record with its numbers and the bureau's ids, and the
-// customer is told of every outcome through the outbox, all in the caller's unit of work.
+// concern, an approval brings the records on file up to date (a change rewritten, a
+// cancellation cancelled; a new filing's record with its numbers and the bureau's ids when
+// BASJ brings them), and the customer is told of every outcome through the outbox, all in the
+// caller's unit of work. An outcome delivered again changes nothing.
 class BureauOutcomeService final : public BureauOutcomeRecorder {
  public:
   BureauOutcomeService(std::shared_ptr<const RuleSet> rules, const HolidayCalendar& calendar)

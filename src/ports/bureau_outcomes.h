@@ -47,10 +47,16 @@ class BureauOutcomeRecorder {
  public:
   virtual ~BureauOutcomeRecorder() = default;
 
-  // Records `outcome` in `uow` (the caller commits). An outcome the application's state
-  // cannot take (a result seen after a later one, an approval for a withdrawn application) is
-  // kFailedPrecondition (rule "lifecycle.transition"), and the caller decides; kNotFound for an
-  // unknown application.
+  // Records `outcome` in `uow` (the caller commits); an approval also brings the records on
+  // file up to date (changes rewritten, cancellations cancelled). An outcome applied already
+  // (its moves are the application's last: a file sent again, ZXSJ after the approving BAJG)
+  // changes nothing and succeeds. An outcome the application's state cannot take otherwise (a
+  // result seen after a later one, an approval for a withdrawn application) is
+  // kFailedPrecondition (rule "lifecycle.transition"), and so is an approval whose record is
+  // missing (rule "bureau.record-missing"): the caller reports them, nothing is written.
+  // kAlreadyExists when an approved change would give a website a domain another active
+  // website holds ("website.domain-taken") or a subject another's certificate; kNotFound for
+  // an unknown application.
   virtual Result<void> Record(UnitOfWork& uow, const BureauOutcome& outcome,
                               std::chrono::sys_seconds now) = 0;
   // BASJ for a subject the provider has on record, or completes an approval: stores the

@@ -79,8 +79,9 @@ class WebsiteRepository : public WebsiteReader {
   // kAlreadyExists (rule "website.domain-taken", field "website.domains[i]") when an active
   // website holds one of its domains.
   virtual Result<WebsiteId> Insert(const WebsiteRecord& record) = 0;
-  // As SubjectRepository::Update; the domain index follows the new domains, and a
-  // cancelled website frees its domains.
+  // As SubjectRepository::Update; the domain index follows the new domains, a cancelled
+  // website frees its domains, and one made active again (继续接入 after 取消接入) takes them
+  // back: kAlreadyExists (rule "website.domain-taken") when another active website holds one.
   virtual Result<std::int64_t> Update(const WebsiteRecord& record) = 0;
 };
 

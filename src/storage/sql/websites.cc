@@ -35,6 +35,9 @@ constexpr std::string_view kDomainsOfDocument =
     "SELECT count(*) FROM website_domains WHERE website_id = $1 AND content_hash = $2";
 constexpr std::string_view kCloseWebsiteDomains =
     "UPDATE website_domains SET active_domain = NULL WHERE website_id = $1";
+constexpr std::string_view kReopenWebsiteDomain =
+    "UPDATE website_domains SET active_domain = domain "
+    "WHERE website_id = $1 AND domain = $2 AND active_domain IS NULL";
 constexpr std::string_view kClearWebsiteDomains =
     "DELETE FROM website_domains WHERE website_id = $1";
 constexpr std::string_view kInsertWebsiteDomain =
@@ -52,9 +55,23 @@ Result<void> WebsiteRepository::IndexDomains(const WebsiteRecord& record, Websit
   Result<bool> indexed = IndexedForDocument(s_, kDomainsOfDocument, id.value(), content_hash);
   if (!indexed) return std::unexpected(indexed.error());
   if (*indexed) {
-    if (!record.cancelled) return {};
-    Result<Rows> closed = s_.Run(kCloseWebsiteDomains, std::span(&key, 1));
-    if (!closed) return std::unexpected(closed.error());
+    if (record.cancelled) {
+      Result<Rows> closed = s_.Run(kCloseWebsiteDomains, std::span(&key, 1));
+      if (!closed) return std::unexpected(closed.error());
+      return {};
+    }
+    // Active: rows closed by an earlier cancellation open again (a website accessed here
+    // again keeps its document), unless another active website holds the domain now.
+    for (std::size_t i = 0; i < record.website.domains.size(); ++i) {
+      const Value p[] = {key, record.website.domains[i].ascii()};
+      if (Result<Rows> r = s_.Run(kReopenWebsiteDomain, p); !r) {
+        if (ConstraintOf(r.error()) == "website_domains.active_domain") {
+          return s_.Refuse(storage_errors::DomainTaken(
+              record.website.domains[i].unicode(), "website.domains[" + std::to_string(i) + "]"));
+        }
+        return std::unexpected(r.error());
+      }
+    }
     return {};
   }
   if (Result<Rows> r = s_.Run(kClearWebsiteDomains, std::span(&key, 1)); !r) {

@@ -475,6 +475,53 @@ TEST_P(StorageContract, ADomainBelongsToOneActiveWebsite) {
   EXPECT_EQ(Begin()->websites().ListBySubject(a)->size(), 1u);
 }
 
+// 取消接入 cancels the website here while its number stays valid; a later 继续接入 makes the
+// same record active again, and its domains come back to it unless another website holds
+// one of them by then.
+TEST_P(StorageContract, AWebsiteAccessedAgainTakesBackItsDomains) {
+  auto uow = Begin();
+  SubjectId a = *uow->subjects().Insert(SubjectOf(account_, 44));
+  SubjectId b = *uow->subjects().Insert(SubjectOf(account_, 45));
+  WebsiteId site = *uow->websites().Insert(WebsiteOf(a, 44, "again44.cn"));
+  WebsiteRecord w = *uow->websites().Get(site);
+  w.cancelled = true;
+  const ApplicationId cancel = ApplicationAbout(*uow, a, ApplicationType::kCancelAccess, 44);
+  w.changed_by = cancel;
+  ASSERT_TRUE(uow->websites().Update(w).has_value());
+  ApplicationRecord done = *uow->applications().Get(cancel);  // one open per subject
+  Move(done, ApplicationEvent::kAbandon, kT0 + hours(1));
+  ASSERT_TRUE(uow->applications().Update(done).has_value());
+  ASSERT_TRUE(uow->Commit().has_value());
+  EXPECT_FALSE(Begin()->websites().FindByDomain(*DomainName::Parse("again44.cn"))->has_value());
+
+  auto again = Begin();
+  w = *again->websites().Get(site);
+  w.cancelled = false;
+  w.changed_by = ApplicationAbout(*again, a, ApplicationType::kContinueAccess, 46);
+  ASSERT_TRUE(again->websites().Update(w).has_value());
+  Result<std::optional<WebsiteRecord>> found =
+      again->websites().FindByDomain(*DomainName::Parse("again44.cn"));
+  ASSERT_TRUE(found.has_value() && found->has_value()) << "the domain is the website's again";
+  EXPECT_EQ((*found)->id, site);
+  Result<WebsiteId> taken = again->websites().Insert(WebsiteOf(b, 45, "again44.cn"));
+  ASSERT_FALSE(taken.has_value());
+  EXPECT_EQ(taken.error().rule(), "website.domain-taken");
+  again.reset();  // rolled back: the website stays cancelled
+
+  // Another website took the domain meanwhile: the record cannot be active again.
+  auto other = Begin();
+  ASSERT_TRUE(other->websites().Insert(WebsiteOf(b, 45, "again44.cn")).has_value());
+  ASSERT_TRUE(other->Commit().has_value());
+  auto clash = Begin();
+  w = *clash->websites().Get(site);
+  w.cancelled = false;
+  w.changed_by = ApplicationAbout(*clash, a, ApplicationType::kContinueAccess, 47);
+  Result<std::int64_t> refused = clash->websites().Update(w);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().rule(), "website.domain-taken");
+  EXPECT_EQ(refused.error().violations.at(0).field, "website.domains[0]");
+}
+
 TEST_P(StorageContract, AnAccessFilingChangesNoData) {
   auto uow = Begin();
   SubjectId subject = *uow->subjects().Insert(SubjectOf(account_, 43));
