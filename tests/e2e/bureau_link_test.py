@@ -70,11 +70,9 @@ expected_failures = []
 
 # Gaps other work is closing; a check waiting on one is an expected failure (xfail) until then.
 KNOWN_GAPS = {
-    # The platform's records do not yet follow the bureau's outcomes: ZXSJ completes the
-    # cancel_* application, but the website (or its access) is not marked cancelled, so the
-    # gate still allows it; and an approved first filing's application does not name the
-    # subject its BASJ put on record (subject_id stays null) (issue 10, h-records:
-    # app/bureau_outcome_service StoreFiled and the ZXSJ handling).
+    # An approved first filing's application does not name the subject its BASJ put on
+    # record (subject_id stays null): app/bureau_outcome_service StoreFiled (issue 10, the
+    # records following the bureau's outcomes, h-records; its cancellations are done).
     "records": "h-records: the platform's records follow the bureau's outcomes (issue 10)",
     # icpd's API takes no filing password for an access filing, so the gateway cannot send
     # ICPmm and XZJR cannot be built (issue 10, h-adopt: the password checked with
@@ -675,13 +673,13 @@ def cancellations(bureau, a, sites):
     # The provider's side: its gate stops serving both, and its record says so.
     for kind, (person, client, number) in sites.items():
         r = wait_gate(a, "www." + person.domain, 403, kind)
-        xfail(r.get("decision") == "deny" and r.get("reason") == "not_filed",
-              f"after the {kind} the gate denies {person.domain}: {r}", "records")
+        check(r.get("decision") == "deny" and r.get("reason") == "not_filed",
+              f"after the {kind} the gate denies {person.domain}: {r}")
     person, client, number = sites["cancel_website"]
     subjects = client.get("/v1/subjects").expect(200).json()["subjects"]
     cancelled = [(w["number"], w["cancelled"]) for s in subjects for w in s["websites"]]
-    xfail(cancelled == [(number + "-1", True)],
-          f"icpd's record shows {number}-1 cancelled: {cancelled}", "records")
+    check(cancelled == [(number + "-1", True)],
+          f"icpd's record shows {number}-1 cancelled: {cancelled}")
     print("cancellations approved: the cancelled website left the public query, the other "
           "kept its number")
 
