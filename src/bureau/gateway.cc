@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <iterator>
 #include <utility>
 
 #include "bureau/application_messages.h"
@@ -113,24 +114,38 @@ std::optional<BureauOutcome> OutcomeOfRecord(const miit::RecordResult& r, Applic
   } else {
     return std::nullopt;  // S, N, I: nothing moves (N is an operator's resync)
   }
+  auto message_of = [](const miit::ResultItem& item) {
+    std::string message = item.description.value_or("");
+    if (message.empty()) {
+      std::optional<miit::ResultCode> known = miit::ResultCodeFromNumber(item.code);
+      message = known ? std::string(miit::kResultCodes.Label(*known))
+                      : "管局返回代码 " + std::to_string(item.code);
+    }
+    return message;
+  };
   if (o.kind == Kind::kReturned || o.kind == Kind::kRefused) {
     const auto extension = ExtensionFields(r.remark);
     for (const miit::ResultItem& item : r.items) {
       const miit::ResultClass c = miit::ClassifyResult(item.code);
       if (c == miit::ResultClass::kApproved || c == miit::ResultClass::kInformational) continue;
-      std::string message = item.description.value_or("");
-      if (message.empty()) {
-        std::optional<miit::ResultCode> known = miit::ResultCodeFromNumber(item.code);
-        message = known ? std::string(miit::kResultCodes.Label(*known))
-                        : "管局返回代码 " + std::to_string(item.code);
-      }
       o.reasons.push_back({app,
                            std::string(file_name),
                            item.code,
                            FieldOf(item.code, extension),
-                           std::move(message),
+                           message_of(item),
                            c == miit::ResultClass::kConflict,
                            {}});
+    }
+  } else if (o.kind == Kind::kSmsTimedOut || o.kind == Kind::kSmsFailed) {
+    // Why MIIT sent it back (it goes out again as it is): the SMS code, on the whole
+    // application, among what the bureau said.
+    const std::int64_t code =
+        miit::ResultCodeNumber(o.kind == Kind::kSmsTimedOut ? miit::ResultCode::kSmsTimedOut
+                                                            : miit::ResultCode::kSmsFailed);
+    for (const miit::ResultItem& item : r.items) {
+      if (item.code == code) {
+        o.reasons.push_back({app, std::string(file_name), code, "", message_of(item), false, {}});
+      }
     }
   }
   return o;
@@ -149,6 +164,28 @@ std::string FileName(std::int64_t isp_id, std::int32_t sequence, ApplicationId a
 
 std::string Problem(std::string_view what, const Error& e) {
   return std::string(what) + ": " + e.message;
+}
+
+// The bureau's ids an upload names, by which the bureau's answers (Jg_xx/Bs, Gjsh/Jlid, ZXSJ)
+// refer back to it (§5.3): a cancellation's record, a change's subject and websites, the
+// subject a new website joins, the website an access is for. The record's ids the upload does
+// not name are not its keys: another file about the same subject keeps its own answers.
+std::vector<std::int64_t> BureauKeysOf(const miit::IcpUpload& upload) {
+  std::vector<std::int64_t> keys;
+  for (const miit::Cancellation& c : upload.cancellations) keys.push_back(c.record_id);
+  for (const miit::Change& c : upload.changes) {
+    if (c.subject.bureau_id) keys.push_back(*c.subject.bureau_id);
+    for (const miit::WebsiteBlock& w : c.websites) {
+      if (w.bureau_id) keys.push_back(*w.bureau_id);
+    }
+  }
+  for (const miit::NewWebsites& n : upload.new_websites) {
+    if (n.subject_id) keys.push_back(*n.subject_id);
+  }
+  for (const miit::NewAccess& a : upload.new_accesses) {
+    if (a.website_id) keys.push_back(*a.website_id);
+  }
+  return keys;
 }
 
 }  // namespace
@@ -435,13 +472,7 @@ Result<bool> Gateway::SendNext(PassReport& report) {
             Problem("application " + std::to_string(record.id.value()), upload.error()));
         continue;
       }
-      if (const std::optional<FiledIds>& filed = context->filed) {
-        if (filed->subject_id) keys.push_back(*filed->subject_id);
-        for (const FiledIds::Website& w : filed->websites) {
-          if (w.id != 0) keys.push_back(w.id);  // 0: named by its number only
-          if (w.our_access) keys.push_back(w.our_access->id);
-        }
-      }
+      std::ranges::copy(BureauKeysOf(*upload), std::back_inserter(keys));
       Result<BureauLinkState> state = uow.bureau_link().State(settings_.isp_id);
       if (!state) return std::unexpected(state.error());
       SentFile f;

@@ -202,7 +202,15 @@ MethodReturn Service::Upload(const Provider& provider, const miit::SoapRequest& 
       return Refuse(MsgCode::kOther, fmt::format("expected dataSequence {}", check.expected));
   }
 
-  Result<miit::DecodedPayload> decoded = miit::DecodePayload(request.payload(), {});
+  // AES (§1.5) with the key and IV agreed with this provider; without them a payload with
+  // encryptAlgorithm 1 is refused (9).
+  miit::DecodeOptions options;
+  if (!provider.aes_key.empty()) {
+    Result<miit::AesKey> key = miit::AesKey::Parse(provider.aes_key, provider.aes_iv);
+    if (!key) return StoreFailure(key.error());
+    options.key = std::move(*key);
+  }
+  Result<miit::DecodedPayload> decoded = miit::DecodePayload(request.payload(), options);
   if (!decoded) {
     std::optional<MsgCode> code = miit::WireRuleMsgCode(decoded.error().rule());
     return Refuse(code.value_or(MsgCode::kOther), decoded.error().message);

@@ -11,6 +11,7 @@
 #include "miit/payload.h"
 #include "miit/result_code.h"
 #include "ports/testing/fake_password_hasher.h"
+#include "storage/sqlite/connection.h"
 
 namespace icp::bureau_sim {
 namespace {
@@ -253,6 +254,49 @@ TEST_F(ServiceTest, PayloadRefusalsHaveTheirMsgCodesAndNoEffect) {
   EXPECT_EQ(service_->Call(r).msg_code, 9);
   EXPECT_EQ((*store_->FindProvider(kIsp))->last_sequence, 0);
   EXPECT_EQ(*store_->UploadCount(kIsp), 0);
+}
+
+// AES (§1.5): a provider with the key and IV agreed out of band uploads encrypted; without them
+// the bureau cannot read such a payload and refuses it (9), the number not taken.
+TEST_F(ServiceTest, AnAesUploadIsReadWithTheProvidersKey) {
+  const miit::AesKey key = *miit::AesKey::Parse("link-e2e-key-16b", "0102030405060708");
+  miit::SoapRequest r = Signed(miit::Method::kUpload);
+  const miit::WirePayload payload = *miit::EncodePayload(
+      miit::EncodeUpload(FirstFiling()),
+      {.entry_name = "XZBA0001", .encrypt = miit::EncryptAlgorithm::kAes, .key = key});
+  r.beian_info = payload.beian_info;
+  r.beian_info_hash = payload.beian_info_hash;
+  r.encrypt_algorithm = 1;
+  r.data_sequence = 1;
+  EXPECT_EQ(service_->Call(r).msg_code, 9);  // this provider has no key
+  EXPECT_EQ(*store_->UploadCount(kIsp), 0);
+
+  constexpr std::int64_t kAesIsp = 440000000124;
+  ASSERT_TRUE(store_->AddProvider(kAesIsp, "isp-aes", kPassword, 1, key).has_value());
+  r.isp_id = kAesIsp;
+  r.user_name = "isp-aes";
+  const MethodReturn taken = service_->Call(r);
+  EXPECT_EQ(taken.msg_code, 0) << taken.msg;
+  EXPECT_EQ(*store_->UploadCount(kAesIsp), 1);
+  EXPECT_EQ((*store_->FindProvider(kAesIsp))->aes_iv, "0102030405060708");
+}
+
+// The store holds the key and IV both or neither, of the lengths AES takes.
+TEST_F(ServiceTest, TheProvidersTableHoldsAnAesKeyWithItsIv) {
+  Result<std::unique_ptr<sqlite::Connection>> raw = sqlite::Connection::Open(dir_ / "bureau.db");
+  ASSERT_TRUE(raw.has_value());
+  auto insert = [&](std::string_view key, std::string_view iv) {
+    const std::string sql =
+        "INSERT INTO providers (isp_id, user_name, password, created_at, aes_key, aes_iv) "
+        "VALUES (7, 'u', 'p', 1, " +
+        std::string(key) + ", " + std::string(iv) + ")";
+    return (*raw)->Query(sql).has_value();
+  };
+  EXPECT_FALSE(insert("'link-e2e-key-16b'", "NULL")) << "a key without its IV";
+  EXPECT_FALSE(insert("NULL", "'0102030405060708'")) << "an IV without its key";
+  EXPECT_FALSE(insert("'short'", "'0102030405060708'")) << "a key AES does not take";
+  EXPECT_FALSE(insert("'link-e2e-key-16b'", "'01020304'")) << "an IV of 8";
+  EXPECT_TRUE(insert("'link-e2e-key-16b'", "'0102030405060708'"));
 }
 
 // A file the bureau cannot read has its result at once; the records of one it can read are

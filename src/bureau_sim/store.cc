@@ -1,13 +1,16 @@
 #include "bureau_sim/store.h"
 
 #include <utility>
+#include <variant>
 
 #include "storage/sqlite/connection.h"
 
 namespace icp::embedded {
 std::string_view bureau_sim_0001_init();
 std::string_view bureau_sim_0002_registry();
-std::string_view bureau_sim_0003_sms();  // SMS verification and the message sink (sms_store.h)
+std::string_view bureau_sim_0003_sms();
+std::string_view bureau_sim_0004_provider_aes();  // AES for a provider's uploads (§1.5)  // SMS
+                                                  // verification and the message sink (sms_store.h)
 }  // namespace icp::embedded
 
 namespace icp::bureau_sim {
@@ -26,6 +29,7 @@ std::span<const sql::Migration> Migrations() {
       {1, "0001_init", embedded::bureau_sim_0001_init()},
       {2, "0002_registry", embedded::bureau_sim_0002_registry()},
       {3, "0003_sms", embedded::bureau_sim_0003_sms()},
+      {4, "0004_provider_aes", embedded::bureau_sim_0004_provider_aes()},
   };
   return kMigrations;
 }
@@ -46,7 +50,8 @@ Result<std::unique_ptr<Store>> Store::OpenOn(std::unique_ptr<sql::Connection> co
 }
 
 Result<void> Store::AddProvider(std::int64_t isp_id, std::string_view user_name,
-                                std::string_view password, std::int64_t now) {
+                                std::string_view password, std::int64_t now,
+                                const std::optional<miit::AesKey>& aes) {
   if (isp_id <= 0) return ProviderError("the ISP id must be a positive number");
   if (user_name.empty() || user_name.size() > 128) {
     return ProviderError("the user name must have 1 to 128 characters");
@@ -56,9 +61,15 @@ Result<void> Store::AddProvider(std::int64_t isp_id, std::string_view user_name,
   }
   std::lock_guard lock(mutex_);
   return InTransaction(*connection_, [&]() -> Result<void> {
-    const sql::Value params[] = {isp_id, std::string(user_name), std::string(password), now};
+    const sql::Value params[] = {isp_id,
+                                 std::string(user_name),
+                                 std::string(password),
+                                 now,
+                                 aes ? sql::Value(aes->key()) : sql::Value(std::monostate{}),
+                                 aes ? sql::Value(aes->iv()) : sql::Value(std::monostate{})};
     Result<sql::Rows> inserted = connection_->Query(
-        "INSERT INTO providers (isp_id, user_name, password, created_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO providers (isp_id, user_name, password, created_at, aes_key, aes_iv) "
+        "VALUES ($1, $2, $3, $4, $5, $6)",
         params);
     if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
       Error e{ErrorCode::kAlreadyExists,
@@ -76,11 +87,18 @@ Result<std::optional<Provider>> Store::FindProvider(std::int64_t isp_id) {
   std::lock_guard lock(mutex_);
   const sql::Value params[] = {isp_id};
   Result<sql::Rows> rows = connection_->Query(
-      "SELECT isp_id, user_name, password, last_sequence FROM providers WHERE isp_id = $1", params);
+      "SELECT isp_id, user_name, password, last_sequence, aes_key, aes_iv FROM providers "
+      "WHERE isp_id = $1",
+      params);
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return std::optional<Provider>();
   const sql::Row& row = rows->rows.front();
-  Provider provider{row.Int(0), row.Text(1), row.Text(2), row.Int(3)};
+  Provider provider{row.Int(0),
+                    row.Text(1),
+                    row.Text(2),
+                    row.Int(3),
+                    row.OptionalText(4).value_or(""),
+                    row.OptionalText(5).value_or("")};
   if (Result<void> ok = row.Check(); !ok) return std::unexpected(ok.error());
   return std::optional<Provider>(std::move(provider));
 }

@@ -24,6 +24,10 @@ struct Provider {
   std::string user_name;
   std::string password;
   std::int64_t last_sequence = 0;  // the last accepted dataSequence; 0 before the first
+  // AES-CBC for its uploads (§1.5, migration 0004): the key and IV agreed out of band; both
+  // empty when it has none (an upload with encryptAlgorithm 1 is then refused, msg_code 9).
+  std::string aes_key;
+  std::string aes_iv;
 
   friend bool operator==(const Provider&, const Provider&) = default;
 };
@@ -61,9 +65,11 @@ class Store {
                                                std::int64_t now);
 
   // kInvalidArgument (rule "bureau.provider") for an id <= 0 or an empty user name or
-  // password; kAlreadyExists (rule "providers.isp_id") for an id that has an account.
+  // password; kAlreadyExists (rule "providers.isp_id") for an id that has an account. `aes`:
+  // the key and IV its AES uploads are decrypted with (none: it uploads unencrypted).
   Result<void> AddProvider(std::int64_t isp_id, std::string_view user_name,
-                           std::string_view password, std::int64_t now);
+                           std::string_view password, std::int64_t now,
+                           const std::optional<miit::AesKey>& aes = std::nullopt);
   Result<std::optional<Provider>> FindProvider(std::int64_t isp_id);
 
   // Stores `upload` as the provider's next one and queues `downloads`, all or nothing.

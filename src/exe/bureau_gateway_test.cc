@@ -489,6 +489,78 @@ TEST_F(BureauGatewayTest, ReturnsKeepTheirReasonsAndProviderFaultsGoBackToTheQue
   EXPECT_EQ(Get(b).lifecycle.state(), ApplicationState::kSmsPending);
 }
 
+// A cancellation names its record by the bureau's ids the application carries (original.bureau,
+// as icpd fills it from the record): the bureau's answers find the application by the record it
+// names, and a later file about the same subject does not claim the answers to an earlier one.
+TEST_F(BureauGatewayTest, TheBureausAnswersToACancellationFindTheRecordItNames) {
+  const AccountId account = st::CreateAccount(*db_, "customer-1");
+  st::FileWebsite(*db_, account, 1, "a.cn");
+  SubjectId subject;
+  {
+    auto uow = std::move(*db_->Begin());
+    const Application filed = st::SampleApplication(1, "b.cn");
+    subject = (*uow->subjects().FindByCertificate(filed.subject.certificate))->id;
+    ASSERT_TRUE(
+        uow->websites()
+            .Insert({WebsiteId(), subject, filed.websites[0], std::nullopt, false, std::nullopt, 0})
+            .has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  BureauIds ids;
+  ids.subject_id = 3001;
+  ids.subject_number = "京ICP备2027000001号";
+  ids.websites = {
+      {4001, "京ICP备2027000001号-1", {{"a.cn", 5001}}, BureauIds::Access{6001, kIsp, {}}},
+      {4002, "京ICP备2027000001号-2", {{"b.cn", 5002}}, BureauIds::Access{6002, kIsp, {}}}};
+  auto cancellation = [&](ApplicationType type, const std::string& domain) {
+    Application app = st::SampleApplication(1, domain);
+    app.websites[0].resources.clear();  // a cancellation sends no servers
+    app.original = FiledRecord{app.subject, app.websites, ids};
+    ApplicationRecord r = st::NewRecord(account, app, type, clock_.Now());
+    r.subject = subject;
+    st::Move(r, ApplicationEvent::kSubmit, clock_.Now());
+    st::Move(r, ApplicationEvent::kProviderPass, clock_.Now());
+    auto uow = std::move(*db_->Begin());
+    Result<ApplicationId> id = uow->applications().Insert(r);
+    EXPECT_TRUE(id.has_value()) << id.error().message;
+    EXPECT_TRUE(uow->Commit().has_value());
+    return *id;
+  };
+  auto download = [&](std::vector<miit::CancellationDone> done, std::string name) {
+    miit::IcpDownload file;
+    file.cancellations = std::move(done);
+    bureau_.Queue(file, std::move(name));
+    Result<bureau::PassReport> r = Make().DownloadOnce();
+    EXPECT_TRUE(r.has_value()) << r.error().message;
+    return r.value_or(bureau::PassReport{});
+  };
+
+  const ApplicationId access = cancellation(ApplicationType::kCancelAccess, "a.cn");
+  Result<bureau::PassReport> sent = Make().UploadOnce();
+  ASSERT_TRUE(sent.has_value()) << sent.error().message;
+  ASSERT_EQ(sent->uploaded, 1) << (sent->problems.empty() ? "" : sent->problems[0]);
+  EXPECT_EQ(bureau_.uploads.at(1).cancellations.at(0).record_id, 6001);  // Jrid
+  bureau::PassReport done = download({{miit::CancelKind::kAccess, 6001, std::nullopt}}, "ZXSJ1");
+  EXPECT_TRUE(done.problems.empty()) << done.problems[0];
+  EXPECT_EQ(done.applied, 1);
+  EXPECT_EQ(Get(access).lifecycle.state(), ApplicationState::kApproved);
+
+  // The next cancellation of the same subject names its own record only.
+  const ApplicationId website = cancellation(ApplicationType::kCancelWebsite, "b.cn");
+  ASSERT_EQ(Make().UploadOnce()->uploaded, 1);
+  EXPECT_EQ(bureau_.uploads.at(2).cancellations.at(0).record_id, 4002);  // Wzid
+  download({{miit::CancelKind::kAccess, 6001, std::nullopt}}, "ZXSJ2");  // the first, again
+  EXPECT_EQ(Get(website).lifecycle.state(), ApplicationState::kBureauReview);
+  done = download({{miit::CancelKind::kWebsite, 4002, std::nullopt}}, "ZXSJ3");
+  EXPECT_EQ(done.applied, 1);
+  EXPECT_EQ(Get(website).lifecycle.state(), ApplicationState::kApproved);
+  int told = 0;
+  for (const Notification& n : Notifications()) {
+    if (n.template_id == "application.cancellation_done") ++told;
+  }
+  EXPECT_EQ(told, 2);
+}
+
 // Strict V3.0 has no SMS step: the application waits under the bureau's review deadline.
 TEST_F(BureauGatewayTest, AStrictBureauSkipsTheSmsWindow) {
   const ApplicationId a = Ready(1, "a.cn");
@@ -518,6 +590,28 @@ TEST(OutcomesOf, MapsClassesAndTheSmsExtension) {
   EXPECT_EQ(one(9001), std::nullopt);  // accepted for review: nothing moves
   EXPECT_EQ(one(1017), std::nullopt);  // S: wait
   EXPECT_EQ(bureau::CandidateField(1015), "subject.principal.certificate.number");
+}
+
+// MIIT's SMS outcomes send the application out again; the code is kept as what the bureau
+// said, on the whole application.
+TEST(OutcomesOf, SmsReturnsKeepTheirCodeAsTheReason) {
+  for (std::int64_t code : {9013, 9014}) {
+    miit::RecordResult r;
+    r.items = {{9001, std::nullopt}, {code, std::nullopt}};
+    r.key = "7";
+    const std::vector<BureauOutcome> out = bureau::OutcomesOf(
+        miit::FilingResults{{r}, {}}, "BAJG1",
+        [](const miit::RecordResult&) { return std::optional(ApplicationId(1)); },
+        [](const miit::ReviewDecision&) { return std::optional<ApplicationId>(); });
+    ASSERT_EQ(out.size(), 1u);
+    ASSERT_EQ(out[0].reasons.size(), 1u) << code;
+    const BureauReason& reason = out[0].reasons[0];
+    EXPECT_EQ(reason.code, code);
+    EXPECT_EQ(reason.field, "");
+    EXPECT_FALSE(reason.conflict);
+    EXPECT_EQ(reason.file_name, "BAJG1");
+    EXPECT_FALSE(reason.message.empty());
+  }
 }
 
 }  // namespace

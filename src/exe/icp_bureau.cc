@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -250,7 +251,7 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
 }
 
 int AddProvider(const std::string& data_dir, std::int64_t isp_id, const std::string& user_name,
-                std::string password) {
+                std::string password, const std::string& aes_key, const std::string& aes_iv) {
   if (password.empty()) {
     const char* from_env = std::getenv("ICP_BUREAU_PROVIDER_PASSWORD");
     if (from_env != nullptr) password = from_env;
@@ -259,6 +260,16 @@ int AddProvider(const std::string& data_dir, std::int64_t isp_id, const std::str
     std::cerr << "icp-bureau: give the password with --password or ICP_BUREAU_PROVIDER_PASSWORD\n";
     return 2;
   }
+  std::optional<icp::miit::AesKey> aes;
+  if (!aes_key.empty() || !aes_iv.empty()) {
+    icp::Result<icp::miit::AesKey> parsed = icp::miit::AesKey::Parse(aes_key, aes_iv);
+    if (!parsed) {
+      std::cerr << "icp-bureau: --aes-key and --aes-iv: " << parsed.error().message
+                << " (a key of 16, 24 or 32 characters and an IV of 16, both or neither)\n";
+      return 2;
+    }
+    aes = std::move(*parsed);
+  }
   icp::RealClock clock;
   icp::Result<std::unique_ptr<icp::bureau_sim::Store>> store = OpenStore(data_dir, clock);
   if (!store) {
@@ -266,7 +277,7 @@ int AddProvider(const std::string& data_dir, std::int64_t isp_id, const std::str
     return 1;
   }
   if (icp::Result<void> added =
-          (*store)->AddProvider(isp_id, user_name, password, NowSeconds(clock));
+          (*store)->AddProvider(isp_id, user_name, password, NowSeconds(clock), aes);
       !added) {
     PrintError("cannot add the provider", added.error());
     return 1;
@@ -480,6 +491,11 @@ int main(int argc, char** argv) {
     add->add_option("--user-name", user_name, "the account's userName (default: the ispId)");
     add->add_option("--password", password,
                     "the password pwdHash is made from (or ICP_BUREAU_PROVIDER_PASSWORD)");
+    std::string aes_key;
+    std::string aes_iv;
+    add->add_option("--aes-key", aes_key,
+                    "AES key for its encrypted uploads (16, 24 or 32 characters; with --aes-iv)");
+    add->add_option("--aes-iv", aes_iv, "AES IV (密钥偏移量, 16 characters; with --aes-key)");
     add->add_option("--data-dir", data_dir, "directory of the store (bureau.db)");
 
     // registry (h-registry): review, lists, estate, import.
@@ -563,7 +579,7 @@ int main(int argc, char** argv) {
     }
     if (add->parsed()) {
       return AddProvider(data_dir, isp_id, user_name.empty() ? std::to_string(isp_id) : user_name,
-                         password);
+                         password, aes_key, aes_iv);
     }
     std::cout << app.help();
     return 0;
