@@ -465,6 +465,15 @@ Result<void> BureauOutcomeService::StoreFiled(UnitOfWork& uow, std::int64_t isp_
     }
     subject = *id;
   }
+  if (!record.subject) {
+    // The application now names the subject it put on record, as the customer's later
+    // changes, access filings and cancellations will.
+    ApplicationRecord named = record;
+    named.subject = *subject;
+    if (Result<std::int64_t> rev = uow.applications().Update(named); !rev) {
+      return std::unexpected(rev.error());
+    }
+  }
   for (const Website& w : app.websites) {
     const BureauIds::Website* filed = nullptr;
     for (const BureauIds::Website& f : ids.websites) {

@@ -535,6 +535,7 @@ TEST_P(BureauOutcomeTest, AccessFilingsAreOnRecordOnceBasjBringsTheirNumbers) {
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->account, customer);
   EXPECT_EQ(s->number->str(), "京ICP备26000009号");
+  EXPECT_EQ(Must(Begin()->applications().Get(app), "application").subject, s->id);
   std::vector<WebsiteRecord> sites = Must(Begin()->websites().ListBySubject(s->id), "websites");
   ASSERT_EQ(sites.size(), 1u);
   EXPECT_EQ(sites[0].number->str(), "京ICP备26000009号-3");

@@ -82,10 +82,22 @@ Result<std::unique_ptr<EmbeddedBureau>> EmbeddedBureau::Start(const std::filesys
   if (!secret) return std::unexpected(secret.error());
   settings.password = *secret;
   if (created) {
-    Result<pid_t> add = Spawn(
-        {binary.string(), "providers", "add", "--isp-id", std::to_string(settings.isp_id),
-         "--user-name", settings.user_name, "--password", *secret, "--data-dir", dir.string()},
-        -1);
+    std::vector<std::string> add_args{binary.string(),
+                                      "providers",
+                                      "add",
+                                      "--isp-id",
+                                      std::to_string(settings.isp_id),
+                                      "--user-name",
+                                      settings.user_name,
+                                      "--password",
+                                      *secret,
+                                      "--data-dir",
+                                      dir.string()};
+    // With bureau_aes_key set, the gateway encrypts its uploads: the bureau keeps the same key.
+    if (!settings.aes_key.empty()) {
+      add_args.insert(add_args.end(), {"--aes-key", settings.aes_key, "--aes-iv", settings.aes_iv});
+    }
+    Result<pid_t> add = Spawn(add_args, -1);
     if (!add) return std::unexpected(add.error());
     int status = 0;
     ::waitpid(*add, &status, 0);

@@ -439,10 +439,13 @@ def test_embedded_bureau(tmp):
     the --bureau-* flags without --with-bureau are refused."""
     data = os.path.join(tmp, "embedded")
     os.makedirs(data)
+    env = clean_env()
+    env["ICP_BUREAU_AES_KEY"] = "0123456789abcdef"
+    env["ICP_BUREAU_AES_IV"] = "0102030405060708"
     proc = subprocess.Popen(
         [ICPD, "serve", "--port", "0", "--data-dir", data, "--with-bureau",
          "--bureau-auto-review", "approve", "--bureau-review-delay", "7", "--bureau-test-hooks"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=clean_env())
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     child = None
     try:
         lines = []
@@ -477,6 +480,11 @@ def test_embedded_bureau(tmp):
     finally:
         proc.terminate()
         check(proc.wait(timeout=TIMEOUT) == 0, "icpd --with-bureau did not stop cleanly")
+    # icpd encrypts its uploads with bureau_aes_key: its bureau was given the same key.
+    with sqlite3.connect(os.path.join(data, "bureau", "bureau.db")) as db:
+        keys = db.execute("SELECT aes_key, aes_iv FROM providers").fetchall()
+    check(keys == [("0123456789abcdef", "0102030405060708")],
+          f"the embedded bureau's provider has AES {keys}")
     if child is not None:
         check(not os.path.exists(f"/proc/{child}") or
               open(f"/proc/{child}/stat").read().split()[2] == "Z",
