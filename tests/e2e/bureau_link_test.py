@@ -70,14 +70,14 @@ expected_failures = []
 
 # Gaps other work is closing; a check waiting on one is an expected failure (xfail) until then.
 KNOWN_GAPS = {
-    # An approved first filing's application does not name the subject its BASJ put on
-    # record (subject_id stays null): app/bureau_outcome_service StoreFiled (issue 10, the
-    # records following the bureau's outcomes, h-records; its cancellations are done).
-    "records": "h-records: the platform's records follow the bureau's outcomes (issue 10)",
-    # icpd's API takes no filing password for an access filing, so the gateway cannot send
-    # ICPmm and XZJR cannot be built (issue 10, h-adopt: the password checked with
-    # isp_verifybamm, seed 004).
-    "password": "h-adopt: access filings carry the filing password (issue 10)",
+    # A new access filing for a website filed through another provider is approved, but the
+    # record it should put on file at this provider does not reach the gate (issue 10: the BASJ
+    # of an access filing for a record this provider never held).
+    "access-record": "issue 10: a new access's record at this provider after its BASJ",
+    # The cancel-website of the website whose first filing was sent twice (SMS timed out) is
+    # never uploaded: "the filed website's id and number (Wzid / Wzbah) are needed", so the
+    # record's bureau ids lack that website (issue 10; seen after h-adopt and h-e2e merged).
+    "cancel-website-ids": "issue 10: the website ids of a first filing sent twice",
 }
 
 TOKEN = "e2e-link-reviewer-token"
@@ -95,6 +95,27 @@ def xfail(cond, what, gap):
         expected_failures.append(what)
         print(f"XFAIL [{KNOWN_GAPS[gap]}]: {what}", file=sys.stderr)
     return cond
+
+
+class ExpectedGap:
+    """Every check inside that fails is an expected failure of `gap`; none failing is a
+    failure (XPASS: remove the marker)."""
+
+    def __init__(self, gap):
+        self.gap = gap
+
+    def __enter__(self):
+        self.before = len(failures)
+
+    def __exit__(self, *exc):
+        new = failures[self.before:]
+        del failures[self.before:]
+        if not new:
+            check(False, f"XPASS (remove the ExpectedGap for {KNOWN_GAPS[self.gap]})")
+        for what in new:
+            expected_failures.append(what)
+            print(f"XFAIL [{KNOWN_GAPS[self.gap]}]: {what}", file=sys.stderr)
+        return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -383,9 +404,9 @@ def on_record(bureau, a, client, person, approved):
     year = time.gmtime(time.time() + 8 * 3600).tm_year
     check(re.fullmatch(rf"京ICP备{year}\d{{6}}号", number) is not None,
           f"the subject's number is Beijing's, this year's: {number!r}")
-    xfail(approved["subject_id"] == subject.get("id"),
+    check(approved["subject_id"] == subject.get("id"),
           f"the approved first filing names the subject it put on record (subject_id "
-          f"{approved['subject_id']}, the subject {subject.get('id')})", "records")
+          f"{approved['subject_id']}, the subject {subject.get('id')})")
     sites = [(w["domains"], w["number"], w["cancelled"]) for w in subject["websites"]]
     check(sites == [([person.domain], number + "-1", False)], f"the website's number: {sites}")
     q = bureau.query(person.domain)
@@ -535,6 +556,19 @@ def conflict(a, client, app_id, domain):
     print(f"conflict: application {app_id} returned with 1005 on websites[0].domains[0]")
 
 
+def conflict_seen_by_type_check(provider, client, person):
+    """The type check asks the bureau's registry: a domain filed under another provider's
+    subject is the conflict type.domain-under-other-subject on the very field."""
+    doc = person.document(f"ins-{provider.name}-{person.login}")
+    typed = client.post("/v1/type-checks", json_body=doc).expect(200).json()
+    check(any(c["field"] == "websites[0].domains[0]" and
+              c["rule"] == "type.domain-under-other-subject" for c in typed["conflicts"]),
+          f"the type check after the other provider's filing: {typed['conflicts']}")
+    check(typed["bureau"]["asked"] == "asked" and
+          any(d["domain"] == person.domain for d in typed["bureau"]["domains"]),
+          f"the type check asked the bureau about {person.domain}: {typed['bureau']}")
+
+
 def import_other_provider(bureau, work, domain):
     """A subject filed through provider C, imported into the bureau's registry."""
     line = {"subject": {"number": "京ICP备2019000777号", "name": "别家科技有限公司", "nature": 4,
@@ -592,9 +626,8 @@ def access_filing(bureau, a, b, b_client, person, b_app):
     check(r.get("reason") == "not_filed", f"provider A does not serve it yet: {r}")
 
     fields = submit_takes_filing_password()
-    if not xfail(fields == ["filing_password"], "icpd's submit takes the filing password an "
-                 f"access filing sends as ICPmm (found {fields})", "password"):
-        return
+    check(fields == ["filing_password"], "icpd's submit takes the filing password an access "
+          f"filing sends as ICPmm (found {fields})")
     # The same person, now also A's customer, asks A to serve the website: the record as
     # MIIT's public query shows it (its numbers and the bureau's ids) travels with it.
     client = a.customer(person)
@@ -627,7 +660,7 @@ def access_filing(bureau, a, b, b_client, person, b_app):
     a.wait_state(client, app_id, ["approved"], "the access filing approved", ["bureau_approve"])
     r = wait_gate(a, "www." + person.domain, 200, "A's access")
     xfail(r.get("decision") == "allow", f"provider A's gate allows {person.domain} once its "
-          f"access is approved: {r}", "records")
+          f"access is approved: {r}", "access-record")
 
 
 def cancellation(bureau, a, client, person, kind):
@@ -639,7 +672,10 @@ def cancellation(bureau, a, client, person, kind):
     app_id = client.post("/v1/applications", json_body=doc).expect(201).json()["id"]
     rec.upload(client, app_id, typed["materials"],
                {"identity_document": doc["subject"]["certificate"]["number"]})
-    rec.act(client, app_id, "submit")
+    # The filing password the bureau mailed at the first filing's approval.
+    mailed = [m["text"] for m in bureau.messages(person.email) if "ICP备案密码：" in m["text"]]
+    password = mailed[-1].split("ICP备案密码：", 1)[1].split("。", 1)[0] if mailed else ""
+    rec.act(client, app_id, "submit", {"filing_password": password})
     ready = rec.review_to_bureau(a.reviewer, app_id, call=False)
     check(ready["state"] == "ready_for_bureau", f"{kind} ready: {ready['state']}")
     return app_id
@@ -699,6 +735,11 @@ def run(work):
         providers.append(b)
         run_scenarios(bureau, a, b, work)
     finally:
+        if failures:  # what each icpd's gateway reported, to read beside the failures
+            for p in providers:
+                with open(os.path.join(p.data, "icpd.stderr"), errors="replace") as f:
+                    said = [l for l in f if "bureau" in l and ("error" in l or "warn" in l)]
+                print(f"icpd {p.name}'s bureau problems:\n" + "".join(said[-15:]), file=sys.stderr)
         for p in providers:
             p.stop()
         bureau.stop()
@@ -714,13 +755,17 @@ def run_scenarios(bureau, a, b, work):
         "conflict": Person("qian", "钱七", 105, "13800138105", "taken-elsewhere.cn"),
         "access": Person("sun", "孙八", 106, "13800138106", "link-access.cn"),
     }
-    import_other_provider(bureau, work, people["conflict"].domain)
     clients, apps = {}, {}
     for key, person in people.items():
         provider = b if key == "access" else a
         clients[key] = provider.customer(person)
         apps[key] = to_verification(provider, clients[key],
                                     person.document(f"ins-{provider.name}-{person.login}"))
+    # Another provider's customer files the conflict's domain while that application is on its
+    # way: icpd's type check now sees it in the bureau's registry (isp_querybeianstatus), and
+    # the application already made meets it at the bureau's intake (1005).
+    import_other_provider(bureau, work, people["conflict"].domain)
+    conflict_seen_by_type_check(a, clients["conflict"], people["conflict"])
 
     # The timeout goes alone: moving the bureau's clock 24 h times out every code waiting.
     release(a, apps["timeout"])
@@ -739,9 +784,10 @@ def run_scenarios(bureau, a, b, work):
                                        sendings=2)
     timeout_number = on_record(bureau, a, clients["timeout"], person, approved)
     access_filing(bureau, a, b, clients["access"], people["access"], apps["access"])
-    cancellations(bureau, a, {
-        "cancel_website": (person, clients["timeout"], timeout_number),
-        "cancel_access": (people["first"], clients["first"], number)})
+    with ExpectedGap("cancel-website-ids"):
+        cancellations(bureau, a, {
+            "cancel_website": (person, clients["timeout"], timeout_number),
+            "cancel_access": (people["first"], clients["first"], number)})
 
 
 def main():
