@@ -124,6 +124,71 @@ def miit_messages():
     put("miit_messages", bytes([7]) + b"UEsDBBQAAAAIAA==")
 
 
+def import_line(serial, domain, **extra):
+    """One line of `icp-bureau import` (docs/bureau-protocol.md), as registry-gen writes them."""
+    subject = {"number": f"京ICP备2025{serial:06d}号", "name": f"单位{serial}", "nature": 4,
+               "certificate": {"type": 1, "number": f"9111000000000{serial:05d}"},
+               "region": {"province": 110000, "city": 110100},
+               "leader": {"name": "张三", "mobiles": "13800000000", "emails": "z@example.cn"}}
+    subject.update(extra)
+    website = {"number": f"京ICP备2025{serial:06d}号-1", "name": f"网站{serial}",
+               "domains": [domain], "languages": [1],
+               "leader": {"name": "李四", "mobiles": "13900000000", "emails": "l@example.cn"},
+               "accesses": [{"isp_id": 440000000123, "locations": [19], "methods": [3],
+                             "ips": ["192.0.2.10", "192.0.2.20-192.0.2.29"]}]}
+    return json.dumps({"subject": subject, "websites": [website]}, ensure_ascii=False)
+
+
+def bureau_import():
+    one, two = import_line(1, "one.cn"), import_line(2, "xn--fiqs8s.cn")
+    put("bureau_import", bytes([0]) + (one + "\n").encode())
+    put("bureau_import", bytes([1]) + (one + "\n\n" + two + "\n").encode())
+    put("bureau_import", bytes([2]) + (one + "\n" + one + "\n").encode())  # a repeated line
+    put("bureau_import", bytes([3]) + (import_line(3, "three.cn", password="Abc12345") + "\n"
+                                       + import_line(1, "other.cn") + "\n").encode())
+    put("bureau_import", bytes([0]) + b'{"subject": {"number": 1}, "websites": {}}\n{')
+
+
+def http_api():
+    """Every route of api/openapi.yaml as the caller it is for, with the spec's example body,
+    and a filing's daily path as one conversation (fuzz/http_api.cc's format)."""
+    import yaml  # Debian's python3-yaml, as tools/ uses elsewhere
+    with open(os.path.join(REPO, "api/openapi.yaml"), encoding="utf-8") as f:
+        spec = yaml.safe_load(f)
+    app = read("tests/fixtures/personal_first_filing.json", 1 << 20).decode("utf-8")
+    for path, ops in sorted(spec["paths"].items()):
+        for method, op in sorted(ops.items()):
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            target = path.replace("{id}", "1").replace("{index}", "0").replace(
+                "{code}", "ABCD-EFGH-JKMN-PQRS").replace("{asset}", "swagger-ui.css")
+            caller = ("admin" if "/admin/" in path or path.startswith("/v1/accounts")
+                      else "reviewer" if "review" in path or ":pass" in path or ":return" in path
+                      or ":claim" in path or ":contact" in path
+                      else "customer" if path.startswith("/v1/") else "anonymous")
+            body = ""
+            content = (op.get("requestBody") or {}).get("content", {}).get("application/json")
+            if content and "example" in content:
+                body = json.dumps(content["example"], ensure_ascii=False)
+            elif content and "examples" in content:
+                first = next(iter(content["examples"].values()))
+                body = json.dumps(first.get("value", {}), ensure_ascii=False)
+            if path in ("/v1/applications", "/v1/type-checks") and method == "post":
+                body = app
+            put("http_api", f"{caller} {method.upper()} {target}\n{body}".encode())
+    daily = [
+        "customer POST /v1/applications\n" + app,
+        "customer GET /v1/applications/1",
+        'customer POST /v1/applications/1:submit\nIf-Match: "r1"\nIdempotency-Key: k1\n{}',
+        "reviewer GET /v1/review/queue?limit=5",
+        'reviewer POST /v1/applications/1:claim\nIf-Match: "r2"\n{}',
+        'reviewer POST /v1/applications/1:return\nIf-Match: "r3"\n{"reasons": [{"field": '
+        '"subject.name", "message": "名称与证件不符", "suggestion": "按营业执照填写"}]}',
+        "customer GET /v1/applications/1",
+    ]
+    put("http_api", "\n---\n".join(daily).encode())
+
+
 def png(width, height):
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
@@ -149,7 +214,8 @@ def upload_sniffer():
 
 
 def main():
-    for f in (identifiers, json_documents, rules_files, miit_messages, upload_sniffer):
+    for f in (identifiers, json_documents, rules_files, miit_messages, upload_sniffer,
+              bureau_import, http_api):
         f()
     for target in sorted(os.listdir(OUT)):
         print(f"{target}: {len(os.listdir(os.path.join(OUT, target)))} seed(s)")
