@@ -107,7 +107,10 @@ def miit_messages():
         text = xml.decode("utf-8").replace('encoding="GBK"', 'encoding="UTF-8"')
         zipped = io.BytesIO()
         with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("UP1", xml.decode("utf-8").encode("gbk"))
+            # A fixed time in the entry, so that the seed is the same on every run.
+            entry = zipfile.ZipInfo("UP1", date_time=(2026, 11, 29, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(entry, xml.decode("utf-8").encode("gbk"))
         put("miit_messages", bytes([5]) + zipped.getvalue())
         put("miit_messages", bytes([6]) + text.encode("gbk"))
     for method in ("isp_upload", "isp_download", "isp_downloadack", "isp_querypreviousupload"):
