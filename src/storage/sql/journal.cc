@@ -78,10 +78,12 @@ Result<void> AuditLog::Append(AuditEntry entry) {
   return {};
 }
 
-Result<void> AuditLog::Flush() {
-  if (pending_.empty()) return {};
+Result<std::vector<Statement>> AuditLog::Chain() {
+  chained_.clear();
+  if (pending_.empty()) return std::vector<Statement>();
   // The head row is locked last (FOR UPDATE on PostgreSQL; SQLite's write lock is held
-  // since Begin), so concurrent writers queue here only for the few statements below.
+  // since Begin), so concurrent writers queue here only for the head's read and the
+  // INSERTs that go out with COMMIT.
   Result<Rows> head = s_.Run(s_.Pick(kHeadSqlite, kHeadPostgres));
   if (!head) return std::unexpected(head.error());
   if (head->empty()) return Internal("audit_head is missing; the schema is damaged");
@@ -90,12 +92,14 @@ Result<void> AuditLog::Flush() {
   for (const AuditEntry& e : pending_) {
     ++seq;
     std::string hash = audit_chain::Hash(s_.vault.audit_key(), prev, seq, e);
-    const Value p[] = {seq, Time(e.at), e.actor, e.action, e.entity, e.details, prev, hash};
-    if (Result<Rows> r = s_.Run(kAppendEntry, p); !r) return std::unexpected(r.error());
+    chained_.push_back({seq, Time(e.at), e.actor, e.action, e.entity, e.details, prev, hash});
     prev = std::move(hash);
   }
   pending_.clear();
-  return {};
+  std::vector<Statement> out;
+  out.reserve(chained_.size());
+  for (const std::vector<Value>& p : chained_) out.push_back({kAppendEntry, p});
+  return out;
 }
 
 Result<std::vector<StoredAuditEntry>> AuditLog::Read(std::int64_t after, std::size_t limit) {

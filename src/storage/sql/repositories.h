@@ -21,6 +21,9 @@ struct Session {
 
   // Runs a statement; any engine error marks the session failed.
   Result<Rows> Run(std::string_view statement, std::span<const Value> params = {});
+  // Runs statements as one batch (Connection::Batch: one round trip on PostgreSQL); a
+  // failure marks the session failed and names the statement that failed.
+  std::expected<std::vector<Rows>, BatchFailure> RunBatch(std::span<const Statement> statements);
   // A write refused by the repository itself (a stale revision, a rewritten history): the
   // session fails as it would on an engine error, so both stores end the unit of work the
   // same way and nothing half-done can be committed.
@@ -252,12 +255,15 @@ class AuditLog final : public icp::AuditLog {
   Result<void> Append(AuditEntry entry) override;
   Result<std::vector<StoredAuditEntry>> Read(std::int64_t after, std::size_t limit) override;
 
-  // Chains the pending entries onto the head and writes them: called by Commit().
-  Result<void> Flush();
+  // Chains the pending entries onto the head (read, and on PostgreSQL locked, here) and
+  // returns their INSERTs, which Commit() sends together with COMMIT
+  // (Connection::CommitAfter). The statements borrow from this object until the next call.
+  Result<std::vector<Statement>> Chain();
 
  private:
   Session& s_;
   std::vector<AuditEntry> pending_;
+  std::vector<std::vector<Value>> chained_;  // the parameters of Chain()'s statements
 };
 
 // The audit log in a read-only transaction (Connection::BeginRead).

@@ -16,6 +16,20 @@ Result<Rows> Session::Run(std::string_view statement, std::span<const Value> par
   return r;
 }
 
+std::expected<std::vector<Rows>, BatchFailure> Session::RunBatch(
+    std::span<const Statement> statements) {
+  if (ended)
+    return std::unexpected(
+        BatchFailure{0, FailedPrecondition("this unit of work has ended").error()});
+  if (failed) {
+    return std::unexpected(BatchFailure{
+        0, Aborted("an earlier statement of this unit of work failed; begin a new one").error()});
+  }
+  auto r = connection.Batch(statements);
+  if (!r) failed = true;
+  return r;
+}
+
 namespace {
 
 class UnitOfWork final : public icp::UnitOfWork {
@@ -55,18 +69,23 @@ class UnitOfWork final : public icp::UnitOfWork {
     if (session_.failed) {
       return Aborted("an earlier statement of this unit of work failed; nothing was stored");
     }
-    if (Result<void> flushed = audit_.Flush(); !flushed) {
+    Result<std::vector<Statement>> audit = audit_.Chain();
+    if (!audit) {
       session_.failed = true;
-      return flushed;
+      return std::unexpected(audit.error());
     }
-    // Whatever COMMIT answers, the unit of work is over: a failed COMMIT is rolled back (on
-    // PostgreSQL it already was) and never retried, since a retry would run outside any
-    // transaction.
-    Result<void> committed = session_.connection.Commit();
+    // The audit entries go out with COMMIT (one round trip on PostgreSQL). Whatever COMMIT
+    // answers, the unit of work is over: a failed COMMIT is rolled back (on PostgreSQL it
+    // already was) and never retried, since a retry would run outside any transaction.
+    std::expected<void, BatchFailure> committed = session_.connection.CommitAfter(*audit);
+    if (!committed && committed.error().index < audit->size()) {
+      session_.failed = true;  // an entry was refused: nothing was committed
+      return std::unexpected(std::move(committed.error().error));
+    }
     session_.ended = true;
     if (!committed) {
       (void)session_.connection.Rollback();  // best effort; the error below is what counts
-      Error e = committed.error();
+      Error e = std::move(committed.error().error);
       if (e.code == ErrorCode::kUnavailable) {
         // The connection failed during COMMIT: the engine may have committed before it did.
         e.message = "the outcome of COMMIT is unknown (" + e.message +
@@ -79,7 +98,7 @@ class UnitOfWork final : public icp::UnitOfWork {
       e.message = "commit failed, nothing of this unit of work was stored: " + e.message;
       return std::unexpected(std::move(e));
     }
-    return committed;
+    return {};
   }
 
  private:
