@@ -1,5 +1,7 @@
 #pragma once
 
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +12,26 @@
 
 namespace icp::sql {
 
+// The audit head as this process last wrote it, shared by its units of work (PostgreSQL):
+// a unit of work chains its entries onto it without reading the head first, and the schema
+// refuses them (audit.chain) if another writer moved the head meanwhile; then it reads the
+// head and chains again (docs/storage.md, "Units of work").
+class AuditHeadCache {
+ public:
+  struct Head {
+    std::int64_t seq = 0;
+    std::string hash;
+  };
+  std::optional<Head> Get() const;
+  // Remembers `head` unless a later one is known.
+  void Put(Head head);
+  void Forget();
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<Head> head_;
+};
+
 // What every repository of one unit of work shares. `failed` is set by the first statement
 // that fails: on PostgreSQL the transaction is then dead, so on both engines the unit of
 // work refuses further statements and its commit.
@@ -18,6 +40,7 @@ struct Session {
   const PiiVault& vault;
   bool failed = false;
   bool ended = false;  // committed: a further statement would run outside any transaction
+  AuditHeadCache* audit_head = nullptr;  // PostgreSQL's units of work; nullptr elsewhere
 
   // Runs a statement; any engine error marks the session failed.
   Result<Rows> Run(std::string_view statement, std::span<const Value> params = {});
@@ -259,6 +282,12 @@ class AuditLog final : public icp::AuditLog {
   // returns their INSERTs, which Commit() sends together with COMMIT
   // (Connection::CommitAfter). The statements borrow from this object until the next call.
   Result<std::vector<Statement>> Chain();
+  // The same, chained onto `head` without reading it; the entries stay pending until Done().
+  std::vector<Statement> ChainFrom(AuditHeadCache::Head head);
+  // The entries Chain or ChainFrom gave were committed: the head is the last of them (none:
+  // nullopt), and nothing is pending.
+  std::optional<AuditHeadCache::Head> Done();
+  bool empty() const { return pending_.empty(); }
 
  private:
   Session& s_;

@@ -32,10 +32,16 @@ std::expected<std::vector<Rows>, BatchFailure> Session::RunBatch(
 
 namespace {
 
+constexpr std::string_view kSavepoint = "SAVEPOINT icp_audit";
+constexpr std::string_view kReleaseSavepoint = "RELEASE SAVEPOINT icp_audit";
+constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT icp_audit";
+
 class UnitOfWork final : public icp::UnitOfWork {
  public:
-  UnitOfWork(Pool::Lease lease, const PiiVault& vault)
-      : lease_(std::move(lease)), session_{*lease_, vault} {}
+  UnitOfWork(Pool::Lease lease, const PiiVault& vault, AuditHeadCache* audit_head)
+      : lease_(std::move(lease)), session_{*lease_, vault} {
+    session_.audit_head = audit_head;
+  }
 
   ~UnitOfWork() override {
     // Rolling back is all that is left to do; a connection that cannot is marked unhealthy
@@ -69,17 +75,42 @@ class UnitOfWork final : public icp::UnitOfWork {
     if (session_.failed) {
       return Aborted("an earlier statement of this unit of work failed; nothing was stored");
     }
+    // PostgreSQL: chained onto the head this process last wrote, without reading it; the
+    // entries, COMMIT and all go out in one round trip. Should another writer have moved
+    // the head, the schema refuses the entries (audit.chain): back to the savepoint, then
+    // the head is read and locked, and the entries chained onto it.
+    if (session_.audit_head != nullptr && !audit_.empty()) {
+      if (std::optional<AuditHeadCache::Head> head = session_.audit_head->Get()) {
+        std::vector<Statement> last{{kSavepoint, {}}};
+        for (const Statement& st : audit_.ChainFrom(std::move(*head))) last.push_back(st);
+        last.push_back({kReleaseSavepoint, {}});
+        std::expected<void, BatchFailure> committed = session_.connection.CommitAfter(last);
+        const bool stale = !committed && committed.error().index > 0 &&
+                           committed.error().index + 1 < last.size() &&
+                           ConstraintOf(committed.error().error) == "audit.chain";
+        if (!stale) return Finish(std::move(committed), last.size());
+        session_.audit_head->Forget();
+        if (Result<Rows> back = session_.Run(kRollbackToSavepoint); !back) {
+          return std::unexpected(back.error());
+        }
+      }
+    }
     Result<std::vector<Statement>> audit = audit_.Chain();
     if (!audit) {
       session_.failed = true;
       return std::unexpected(audit.error());
     }
-    // The audit entries go out with COMMIT (one round trip on PostgreSQL). Whatever COMMIT
-    // answers, the unit of work is over: a failed COMMIT is rolled back (on PostgreSQL it
-    // already was) and never retried, since a retry would run outside any transaction.
-    std::expected<void, BatchFailure> committed = session_.connection.CommitAfter(*audit);
-    if (!committed && committed.error().index < audit->size()) {
-      session_.failed = true;  // an entry was refused: nothing was committed
+    return Finish(session_.connection.CommitAfter(*audit), audit->size());
+  }
+
+ private:
+  // What a COMMIT sent after `statements` statements (Connection::CommitAfter) comes to.
+  // Whatever COMMIT answers, the unit of work is over: a failed COMMIT is rolled back (on
+  // PostgreSQL it already was) and never retried, since a retry would run outside any
+  // transaction.
+  Result<void> Finish(std::expected<void, BatchFailure> committed, std::size_t statements) {
+    if (!committed && committed.error().index < statements) {
+      session_.failed = true;  // a statement before COMMIT failed: nothing was committed
       return std::unexpected(std::move(committed.error().error));
     }
     session_.ended = true;
@@ -98,6 +129,8 @@ class UnitOfWork final : public icp::UnitOfWork {
       e.message = "commit failed, nothing of this unit of work was stored: " + e.message;
       return std::unexpected(std::move(e));
     }
+    std::optional<AuditHeadCache::Head> head = audit_.Done();
+    if (head && session_.audit_head != nullptr) session_.audit_head->Put(std::move(*head));
     return {};
   }
 
@@ -178,6 +211,11 @@ constexpr std::string_view kPinSnapshot = "SELECT seq FROM audit_head WHERE id =
 
 }  // namespace
 
+Database::Database(std::unique_ptr<Pool> pool, PiiVault vault)
+    : pool_(std::move(pool)),
+      vault_(std::move(vault)),
+      audit_head_(std::make_shared<AuditHeadCache>()) {}
+
 Result<std::unique_ptr<icp::ReadTransaction>> Database::BeginRead() {
   Result<Pool::Lease> lease = pool_->Acquire();
   if (!lease) return std::unexpected(lease.error());
@@ -193,7 +231,8 @@ Result<std::unique_ptr<icp::UnitOfWork>> Database::Begin() {
   Result<Pool::Lease> lease = pool_->Acquire();
   if (!lease) return std::unexpected(lease.error());
   if (Result<void> begun = (*lease)->Begin(); !begun) return std::unexpected(begun.error());
-  return std::make_unique<UnitOfWork>(std::move(*lease), vault_);
+  AuditHeadCache* cache = (*lease)->dialect() == Dialect::kPostgres ? audit_head_.get() : nullptr;
+  return std::make_unique<UnitOfWork>(std::move(*lease), vault_, cache);
 }
 
 }  // namespace icp::sql
