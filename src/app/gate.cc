@@ -38,7 +38,7 @@ std::string_view GateReasonName(GateDecision::Reason reason) {
   return "not_filed";
 }
 
-Gate::Gate(Database& db, GateOptions options)
+Gate::Gate(ReadStore& db, GateOptions options)
     : db_(db),
       options_(options),
       current_(

@@ -57,7 +57,8 @@ struct GateRefresh {
 // parent domains, longest first; a listed domain denies even where a record allows.
 class Gate {
  public:
-  explicit Gate(Database& db, GateOptions options = {});
+  // `db` is the store, or a read-only copy of it (a streaming replica): the gate only reads.
+  explicit Gate(ReadStore& db, GateOptions options = {});
 
   // Builds the table from the full listing, in one read transaction (a consistent moment).
   Result<GateRefresh> Load();
@@ -85,7 +86,7 @@ class Gate {
     std::int64_t position = 0;
   };
 
-  Database& db_;
+  ReadStore& db_;
   GateOptions options_;
   std::atomic<std::shared_ptr<const Snapshot>> current_;
 };

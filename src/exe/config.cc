@@ -28,6 +28,7 @@ constexpr Setting kSettings[] = {
     {"max_upload_bytes", "ICP_MAX_UPLOAD_BYTES", true},
     {"data_dir", "ICP_DATA_DIR", false},
     {"database", "ICP_DATABASE", false},
+    {"read_database", "ICP_READ_DATABASE", false},
     {"pii_key", "ICP_PII_KEY", false},
     {"rules_dir", "ICP_RULES_DIR", false},
     {"console_dir", "ICP_CONSOLE_DIR", false},
@@ -231,6 +232,8 @@ Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSourc
         s.storage.data_dir = v.value;
       } else if (v.name == "database") {
         s.storage.database = v.value;
+      } else if (v.name == "read_database") {
+        s.storage.read_database = v.value;
       } else if (v.name == "pii_key") {
         s.storage.pii_key = v.value;
       } else if (v.name == "rules_dir") {

@@ -210,7 +210,9 @@ int Serve(ServeConfig config) {
   services.records = &record_api;
   services.max_upload_bytes = config.max_upload_bytes;
   // ---- the access gate (issue 10): the in-memory index, built before the server listens ----
-  icp::Gate gate(*store->database);
+  // It reads from the replica when --read-database names one (issue 12): a public answer
+  // may lag the primary by the replication delay, never show a write that did not commit.
+  icp::Gate gate(store->reads());
   if (icp::Result<icp::GateRefresh> loaded = gate.Load(); !loaded) {
     PrintError("cannot build the access gate's index", loaded.error());
     return 1;
@@ -357,6 +359,9 @@ int main(int argc, char** argv) {
          "Data directory: icp.db and pii.key live here (ICP_DATA_DIR; default var)"},
         {"--database", "database",
          "postgresql://... or sqlite:PATH (ICP_DATABASE; default SQLite in the data directory)"},
+        {"--read-database", "read_database",
+         "postgresql://... of a streaming replica of --database: the access gate's index "
+         "loads and refreshes from it (ICP_READ_DATABASE; default: read from --database)"},
         {"--pii-key", "pii_key",
          "Key file for personal data (ICP_PII_KEY; default DATA_DIR/pii.key)"},
         {"--rules", "rules_dir",

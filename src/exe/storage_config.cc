@@ -5,6 +5,7 @@
 #include "storage/common/pii_vault.h"
 #include "storage/postgres/connection.h"
 #include "storage/postgres/database.h"
+#include "storage/postgres/read_replica.h"
 #include "storage/sqlite/connection.h"
 #include "storage/sqlite/database.h"
 
@@ -12,6 +13,9 @@ namespace icp {
 
 void StorageConfig::ApplyEnvironment() {
   if (const char* v = std::getenv("ICP_DATABASE"); v != nullptr && database.empty()) database = v;
+  if (const char* v = std::getenv("ICP_READ_DATABASE"); v != nullptr && read_database.empty()) {
+    read_database = v;
+  }
   if (const char* v = std::getenv("ICP_DATA_DIR"); v != nullptr && data_dir == "var") data_dir = v;
   if (const char* v = std::getenv("ICP_PII_KEY"); v != nullptr && pii_key.empty()) pii_key = v;
 }
@@ -41,11 +45,24 @@ std::filesystem::path SqliteFile(const StorageConfig& config) {
 
 Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seconds now,
                               sql::SchemaPolicy schema, StoreUse use) {
+  if (!config.read_database.empty() && !IsPostgres(config)) {
+    return InvalidValue("config.read-database",
+                        "--read-database names a streaming replica of a PostgreSQL --database; "
+                        "the database here is SQLite",
+                        "--read-database 须为 PostgreSQL 主库（--database）的流复制备库");
+  }
   const std::filesystem::path key =
       config.pii_key.empty() ? config.data_dir / "pii.key" : config.pii_key;
   Result<PiiVault> vault = PiiVault::OpenKeyFile(key);
   if (!vault) return std::unexpected(vault.error());
   OpenedStore out;
+  if (!config.read_database.empty() && use == StoreUse::kRuntime) {
+    Result<std::unique_ptr<postgres::ReadReplica>> replica =
+        postgres::ReadReplica::Open({config.read_database, "", 4}, *vault);
+    if (!replica) return std::unexpected(replica.error());
+    out.replica = std::move(*replica);
+    out.description = " (reads that may lag: " + Redacted(config.read_database) + ")";
+  }
   if (IsPostgres(config)) {
     Result<std::unique_ptr<postgres::Database>> db = postgres::Database::Open(
         {config.database, "", 8, schema,
@@ -54,7 +71,7 @@ Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seco
     if (!db) return std::unexpected(db.error());
     out.admin = db->get();
     out.database = std::move(*db);
-    out.description = "PostgreSQL " + Redacted(config.database);
+    out.description = "PostgreSQL " + Redacted(config.database) + out.description;
   } else if (config.database.empty() || config.database.starts_with("sqlite:")) {
     const std::filesystem::path file = SqliteFile(config);
     Result<std::unique_ptr<sqlite::Database>> db =

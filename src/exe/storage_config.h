@@ -16,6 +16,10 @@ namespace icp {
 // Each also comes from the environment: ICP_DATABASE, ICP_DATA_DIR, ICP_PII_KEY.
 struct StorageConfig {
   std::string database;  // "" (SQLite) or "postgresql://..."
+  // A streaming replica of the PostgreSQL `database` (--read-database, ICP_READ_DATABASE):
+  // the access gate's index loads and refreshes from it; everything else, and every write,
+  // goes to `database`. "" reads from `database` too.
+  std::string read_database;
   std::filesystem::path data_dir = "var";
   std::filesystem::path pii_key;  // "" means data_dir / "pii.key"
 
@@ -28,6 +32,10 @@ struct OpenedStore {
   std::unique_ptr<Database> database;
   DatabaseAdmin* admin = nullptr;
   std::string description;  // "SQLite var/icp.db", "PostgreSQL 127.0.0.1:5432/beian"
+  // The replica StorageConfig::read_database names (nullptr without one), and where reads
+  // that may lag go: the replica, else the database.
+  std::unique_ptr<ReadStore> replica;
+  ReadStore& reads() const { return replica ? *replica : *database; }
 };
 
 // Who opens the store. On PostgreSQL each connects as its own role (docs/storage.md, roles):
@@ -36,7 +44,9 @@ struct OpenedStore {
 enum class StoreUse { kRuntime, kMigrate };
 
 // Opens the store `config` names, creating the PII key file on first start; `schema` says
-// whether missing migrations are applied, required, or left to the caller.
+// whether missing migrations are applied, required, or left to the caller. With
+// read_database (StoreUse::kRuntime only), also the replica (postgres::ReadReplica::Open's
+// errors); kInvalidArgument (rule config.read-database) when `database` is not PostgreSQL.
 Result<OpenedStore> OpenStore(const StorageConfig& config, std::chrono::sys_seconds now,
                               sql::SchemaPolicy schema, StoreUse use = StoreUse::kRuntime);
 

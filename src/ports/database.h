@@ -90,15 +90,22 @@ class ReadTransaction : public StoreReader {
   virtual AuditLogReader& audit() = 0;
 };
 
-// A store: SQLite (storage/sqlite), PostgreSQL (storage/postgres) or memory. Thread-safe:
-// each thread begins its own units of work.
-class Database {
+// Where reads are served: a store (every Database is one), or a read-only copy of one that
+// takes no writes at all (postgres::ReadReplica, a streaming replica: docs/storage.md
+// "Reading from a replica"). Thread-safe.
+class ReadStore {
  public:
-  virtual ~Database() = default;
+  virtual ~ReadStore() = default;
 
-  virtual Result<std::unique_ptr<UnitOfWork>> Begin() = 0;
   // Starts a read snapshot; writers go on committing while it is open.
   virtual Result<std::unique_ptr<ReadTransaction>> BeginRead() = 0;
+};
+
+// A store: SQLite (storage/sqlite), PostgreSQL (storage/postgres) or memory. Thread-safe:
+// each thread begins its own units of work.
+class Database : public ReadStore {
+ public:
+  virtual Result<std::unique_ptr<UnitOfWork>> Begin() = 0;
 };
 
 struct MigrationStatus {

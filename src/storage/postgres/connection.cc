@@ -100,6 +100,14 @@ Error ErrorFor(PGconn* conn, const PGresult* r) {
   return {ErrorCode::kInternal, std::move(primary), {}};
 }
 
+// A pipeline that could not be sent or read to its end: the connection is given up, and
+// what the server did with the statements it received is unknown.
+Error OutOfStep(PGconn* conn) {
+  return {ErrorCode::kUnavailable,
+          "PostgreSQL connection lost during a pipeline: " + Trimmed(PQerrorMessage(conn)),
+          {}};
+}
+
 bool Succeeded(const PGresult* r) {
   const ExecStatusType s = PQresultStatus(r);  // PGRES_FATAL_ERROR for nullptr
   return s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
@@ -203,7 +211,7 @@ Result<void> Connection::UseSchema(const std::string& schema) {
 
 Connection::~Connection() = default;
 
-bool Connection::healthy() const { return PQstatus(conn_.get()) == CONNECTION_OK; }
+bool Connection::healthy() const { return !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
 
 Error Connection::Fail(const pg_result* result) {
   Error e = ErrorFor(conn_.get(), result);
@@ -231,6 +239,13 @@ Connection::ResultPtr Connection::ExecPrepared(const std::string& name,
 
 Result<sql::Rows> Connection::Query(std::string_view statement,
                                     std::span<const sql::Value> params) {
+  if (!pending_begin_.empty()) {
+    // The transaction's first statement: BEGIN goes with it, in one round trip.
+    const sql::Statement one[] = {{statement, params}};
+    auto rows = Pipeline(one, /*commit=*/false);
+    if (!rows) return std::unexpected(std::move(rows.error().error));
+    return std::move(rows->front());
+  }
   std::vector<std::string> texts;
   Result<std::vector<const char*>> values = CStrings(params, texts);
   if (!values) return std::unexpected(values.error());
@@ -250,7 +265,142 @@ Result<sql::Rows> Connection::Query(std::string_view statement,
   return ToRows(r.get());
 }
 
+std::expected<std::vector<sql::Rows>, sql::BatchFailure> Connection::Batch(
+    std::span<const sql::Statement> statements) {
+  if (statements.empty()) return std::vector<sql::Rows>();
+  return Pipeline(statements, /*commit=*/false);
+}
+
+std::expected<void, sql::BatchFailure> Connection::CommitAfter(
+    std::span<const sql::Statement> statements) {
+  if (statements.empty()) {
+    if (Result<void> c = Commit(); !c) {
+      return std::unexpected(sql::BatchFailure{0, std::move(c.error())});
+    }
+    return {};
+  }
+  if (pending_begin_.empty() && PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) {
+    // COMMIT outside a transaction only warns and "succeeds": never let it.
+    return std::unexpected(sql::BatchFailure{
+        statements.size(), Internal("COMMIT without an open transaction").error()});
+  }
+  auto ran = Pipeline(statements, /*commit=*/true);
+  if (!ran) return std::unexpected(std::move(ran.error()));
+  return {};
+}
+
+std::expected<std::vector<sql::Rows>, sql::BatchFailure> Connection::Pipeline(
+    std::span<const sql::Statement> statements, bool commit) {
+  using Failure = sql::BatchFailure;
+  const std::size_t n = statements.size();
+  std::vector<std::vector<std::string>> texts(n);
+  std::vector<std::vector<const char*>> values(n);
+  std::vector<std::string> names(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    Result<std::vector<const char*>> v = CStrings(statements[i].params, texts[i]);
+    if (!v) return std::unexpected(Failure{i, std::move(v.error())});
+    values[i] = std::move(*v);
+    // Prepared once per connection, before the pipeline (outside it, a PREPARE may run
+    // before the pending BEGIN: statements are not transactional).
+    Result<std::string> name = Prepare(statements[i].text);
+    if (!name) return std::unexpected(Failure{i, std::move(name.error())});
+    names[i] = std::move(*name);
+  }
+  PGconn* conn = conn_.get();
+  const std::string begin(pending_begin_);
+  pending_begin_ = {};
+  const bool in_transaction = !begin.empty() || PQtransactionStatus(conn) != PQTRANS_IDLE;
+  if (PQenterPipelineMode(conn) != 1) return std::unexpected(Failure{0, Fail(nullptr)});
+  const auto send_text = [conn](const char* text) {
+    return PQsendQueryParams(conn, text, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+  };
+  bool sent = begin.empty() || send_text(begin.c_str());
+  for (std::size_t i = 0; sent && i < n; ++i) {
+    sent = PQsendQueryPrepared(conn, names[i].c_str(), static_cast<int>(values[i].size()),
+                               values[i].data(), nullptr, nullptr, /*text*/ 0) == 1;
+  }
+  if (sent && commit) sent = send_text("COMMIT");
+  if (sent) sent = PQpipelineSync(conn) == 1;
+  std::optional<Failure> failure;
+  std::vector<sql::Rows> out;
+  bool dropped = false;
+  if (!sent) {
+    // Part of the pipeline may have reached the server (it runs each statement as it
+    // arrives, COMMIT included): nothing more can be read from this connection.
+    broken_ = true;
+    failure = Failure{commit ? n : 0, OutOfStep(conn)};
+  }
+  // The results: one per query (BEGIN, the statements, COMMIT), each ended by a NULL, then
+  // the sync's. Two NULLs in a row, or a result past the last query, mean the connection is
+  // not where the protocol says: it is given up rather than read on.
+  const std::size_t first = begin.empty() ? 0 : 1;
+  const std::size_t queries = first + n + (commit ? 1 : 0);
+  out.reserve(n);
+  std::size_t q = 0;
+  bool after_null = false;
+  while (sent && !broken_) {
+    ResultPtr r(PQgetResult(conn));
+    if (!r) {
+      if (after_null || PQstatus(conn) != CONNECTION_OK) broken_ = true;
+      after_null = true;
+      continue;
+    }
+    after_null = false;
+    const ExecStatusType status = PQresultStatus(r.get());
+    if (status == PGRES_PIPELINE_SYNC) {
+      if (q != queries || PQexitPipelineMode(conn) != 1) broken_ = true;
+      break;
+    }
+    if (q == queries) {
+      broken_ = true;
+      break;
+    }
+    const bool is_commit = commit && q == queries - 1;
+    // A failed BEGIN is reported as the first statement's failure.
+    const std::size_t index = is_commit ? n : (q < first ? 0 : q - first);
+    const bool is_statement = q >= first && !is_commit;
+    ++q;
+    if (status == PGRES_PIPELINE_ABORTED) continue;  // skipped after a failure
+    if (!Succeeded(r.get())) {
+      // The statement is gone (someone ran DEALLOCATE or DISCARD ALL): the cache is stale.
+      if (Field(r.get(), PG_DIAG_SQLSTATE) == "26000") dropped = true;
+      if (!failure) failure = Failure{index, Fail(r.get())};
+      continue;
+    }
+    if (is_commit && std::string_view(PQcmdStatus(r.get())) == "ROLLBACK") {
+      if (!failure) {
+        failure =
+            Failure{n, Aborted("the transaction had failed, so COMMIT rolled it back").error()};
+      }
+      continue;
+    }
+    if (is_statement) out.push_back(ToRows(r.get()));
+  }
+  if (broken_ && !failure) failure = Failure{commit ? n : 0, OutOfStep(conn)};
+  if (broken_ || dropped) prepared_.clear();
+  if (failure) {
+    // A connection lost once COMMIT was sent: the server may have committed.
+    if (commit && failure->error.code == ErrorCode::kUnavailable) failure->index = n;
+    if (dropped) {
+      failure->error = (in_transaction ? Aborted("prepared statements were dropped; retry the "
+                                                 "transaction")
+                                       : Unavailable("prepared statements were dropped; retry"))
+                           .error();
+    }
+    return std::unexpected(std::move(*failure));
+  }
+  return out;
+}
+
+Result<void> Connection::SendPendingBegin() {
+  if (pending_begin_.empty()) return {};
+  const std::string begin(pending_begin_);
+  pending_begin_ = {};
+  return Execute(begin);
+}
+
 Result<void> Connection::Execute(std::string_view script) {
+  if (Result<void> begun = SendPendingBegin(); !begun) return begun;
   const std::string text(script);
   ResultPtr r(PQexec(conn_.get(), text.c_str()));
   if (!Succeeded(r.get())) return std::unexpected(Fail(r.get()));
@@ -261,23 +411,29 @@ Result<void> Connection::Begin() {
   // PostgreSQL only warns about BEGIN inside a transaction; silently joining a unit of work
   // someone left open would be worse than failing.
   const PGTransactionStatusType status = PQtransactionStatus(conn_.get());
-  if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
+  if (!pending_begin_.empty() || status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
     return Internal("BEGIN while a transaction is already open");
   }
-  return Execute("BEGIN");
+  pending_begin_ = "BEGIN";
+  return {};
 }
 
 Result<void> Connection::BeginRead() {
   const PGTransactionStatusType status = PQtransactionStatus(conn_.get());
-  if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
+  if (!pending_begin_.empty() || status == PQTRANS_INTRANS || status == PQTRANS_INERROR) {
     return Internal("BEGIN while a transaction is already open");
   }
   // One snapshot for every statement, taken by the first; a read-only transaction takes no
   // row lock, so no writer waits for it.
-  return Execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  pending_begin_ = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
+  return {};
 }
 
 Result<void> Connection::Commit() {
+  if (!pending_begin_.empty()) {
+    pending_begin_ = {};  // the transaction ran nothing: there is nothing to commit
+    return {};
+  }
   // COMMIT outside a transaction only warns and "succeeds": never let it.
   if (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) {
     return Internal("COMMIT without an open transaction");
@@ -292,6 +448,10 @@ Result<void> Connection::Commit() {
 }
 
 Result<void> Connection::Rollback() {
+  if (!pending_begin_.empty()) {
+    pending_begin_ = {};
+    return {};
+  }
   if (PQtransactionStatus(conn_.get()) == PQTRANS_IDLE) return {};
   return Execute("ROLLBACK");
 }

@@ -32,7 +32,16 @@ class Connection final : public sql::Connection {
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
   Result<sql::Rows> Query(std::string_view statement,
                           std::span<const sql::Value> params = {}) override;
+  // Pipeline mode: the statements (with a pending BEGIN before them, and COMMIT after them
+  // for CommitAfter) go out together and their results come back in one round trip.
+  std::expected<std::vector<sql::Rows>, sql::BatchFailure> Batch(
+      std::span<const sql::Statement> statements) override;
+  std::expected<void, sql::BatchFailure> CommitAfter(
+      std::span<const sql::Statement> statements) override;
   Result<void> Execute(std::string_view script) override;
+  // Begin and BeginRead send nothing: BEGIN goes out with the transaction's first
+  // statement (Query, Batch, Execute), saving a round trip. A transaction that ran nothing
+  // commits or rolls back without a word to the server.
   Result<void> Begin() override;
   Result<void> BeginRead() override;
   Result<void> Commit() override;
@@ -50,6 +59,13 @@ class Connection final : public sql::Connection {
 
   explicit Connection(pg_conn* conn) : conn_(conn) {}
   Result<void> UseSchema(const std::string& schema);
+  // Sends the pending BEGIN, if any, on its own (for Execute and the simple path of Query).
+  Result<void> SendPendingBegin();
+  // Runs `statements` in one pipeline, after the pending BEGIN and followed by COMMIT when
+  // `commit`. The failure's index is that of the statement that failed, statements.size()
+  // for COMMIT (and for a connection lost once COMMIT was sent: its outcome is unknown).
+  std::expected<std::vector<sql::Rows>, sql::BatchFailure> Pipeline(
+      std::span<const sql::Statement> statements, bool commit);
   Result<std::string> Prepare(std::string_view statement);
   ResultPtr ExecPrepared(const std::string& name, std::span<const char* const> values);
   Error Fail(const pg_result* result);
@@ -57,6 +73,11 @@ class Connection final : public sql::Connection {
   std::unique_ptr<pg_conn, ConnDeleter> conn_;
   std::unordered_map<std::string, std::string> prepared_;  // statement text -> name
   std::uint64_t next_name_ = 1;  // never reused, so a forgotten name cannot clash
+  // The BEGIN statement a Begin or BeginRead left to send with the first statement; empty
+  // when none is pending.
+  std::string_view pending_begin_;
+  // A pipeline that could not be finished leaves the connection unusable.
+  bool broken_ = false;
 };
 
 }  // namespace icp::postgres

@@ -20,18 +20,28 @@ constexpr std::string_view kKind = "application";
 
 // subject_key is the identity of the subject on record when the application names one, else
 // the keyed hash of its certificate ($6); open_subject_key and open_account are set while the
-// application is open ($7 = 1). The body is sealed once the row has its id.
-constexpr std::string_view kInsert =
-    "INSERT INTO applications (account_id, subject_id, type, state, province, subject_key, "
-    "open_subject_key, open_account, body, entered_at, missed_calls, next_call_at, "
-    "deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, reminded, "
-    "history_length, revision, created_at, updated_at, content_hash) VALUES ($1, $2, $3, $4, $5, "
-    "coalesce((SELECT identity_key FROM subjects WHERE id = $2), $6), "
-    "CASE WHEN $7 = 1 THEN coalesce((SELECT identity_key FROM subjects WHERE id = $2), $6) END, "
-    "CASE WHEN $7 = 1 THEN CAST($1 AS BIGINT) END, '', $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-    "1, $17, $18, $19) "
-    "RETURNING id";
-constexpr std::string_view kSeal = "UPDATE applications SET body = $2 WHERE id = $1";
+// application is open ($7 = 1). The id ($20) is taken first (kNextId), so the row is written
+// once, already sealed ($21) under it.
+#define ICP_APPLICATION_INSERT(overriding)                                                      \
+  "INSERT INTO applications (id, account_id, subject_id, type, state, province, subject_key, "  \
+  "open_subject_key, open_account, body, entered_at, missed_calls, next_call_at, "              \
+  "deadline_kind, deadline_due, deadline_provisional, deadline_on_expiry, reminded, "           \
+  "history_length, revision, created_at, updated_at, content_hash) " overriding                 \
+  "VALUES ($20, $1, $2, $3, $4, $5, "                                                           \
+  "coalesce((SELECT identity_key FROM subjects WHERE id = $2), $6), "                           \
+  "CASE WHEN $7 = 1 THEN coalesce((SELECT identity_key FROM subjects WHERE id = $2), $6) END, " \
+  "CASE WHEN $7 = 1 THEN CAST($1 AS BIGINT) END, $21, $8, $9, $10, $11, $12, $13, $14, $15, "   \
+  "$16, 1, $17, $18, $19)"
+constexpr std::string_view kInsertSqlite = ICP_APPLICATION_INSERT("");
+// The column is GENERATED ALWAYS: the id from the sequence is given explicitly.
+constexpr std::string_view kInsertPostgres = ICP_APPLICATION_INSERT("OVERRIDING SYSTEM VALUE ");
+#undef ICP_APPLICATION_INSERT
+// The next id AUTOINCREMENT would give (SQLite's write lock is held since Begin, so no other
+// writer can take it meanwhile), or the identity's next value on PostgreSQL.
+constexpr std::string_view kNextIdSqlite =
+    "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'applications'), 0), "
+    "coalesce((SELECT max(id) FROM applications), 0)) + 1";
+constexpr std::string_view kNextIdPostgres = "SELECT nextval('applications_id_seq')";
 constexpr std::string_view kUpdate =
     "UPDATE applications SET account_id = $3, subject_id = $4, type = $5, state = $6, "
     "province = $7, "
@@ -118,6 +128,40 @@ std::vector<Value> Columns(const Session& s, const ApplicationRecord& r) {
           static_cast<std::int64_t>(l.history().size()),
           Time(r.created_at),
           Time(r.updated_at)};
+}
+
+// One row of the domain index: the parameters of kInsertDomain, and what a conflict names.
+struct DomainIndexRow {
+  std::vector<Value> params;
+  std::string unicode;
+  std::string field;
+};
+
+std::vector<DomainIndexRow> DomainIndexRows(const ApplicationRecord& record, ApplicationId id,
+                                            const std::string& content_hash) {
+  const bool open = !IsTerminal(record.lifecycle.state());
+  std::vector<DomainIndexRow> out;
+  for (const auto& [d, field] : keys::DomainsOf(record.application)) {
+    out.push_back({{std::int64_t{id.value()}, d->ascii(), field, open ? Value(d->ascii()) : Null(),
+                    content_hash},
+                   d->unicode(),
+                   field});
+  }
+  return out;
+}
+
+// The parameters of kAppendMove for the moves of `record` from number `from` + 1 on.
+std::vector<std::vector<Value>> MoveRows(const ApplicationRecord& record, ApplicationId id,
+                                         std::size_t from) {
+  const std::vector<TransitionRecord>& history = record.lifecycle.history();
+  std::vector<std::vector<Value>> out;
+  for (std::size_t i = from; i < history.size(); ++i) {
+    const TransitionRecord& t = history[i];
+    out.push_back({std::int64_t{id.value()}, static_cast<std::int64_t>(i + 1),
+                   Text(ApplicationStateName(t.from)), Text(ApplicationEventName(t.event)),
+                   Text(ApplicationStateName(t.to)), Time(t.at)});
+  }
+  return out;
 }
 
 Result<std::vector<TransitionRecord>> ReadHistory(Session& s, ApplicationId id,
@@ -243,12 +287,10 @@ Result<void> ApplicationRepository::IndexDomains(const ApplicationRecord& record
   if (Result<Rows> r = s_.Run(kClearDomains, std::span(&key, 1)); !r) {
     return std::unexpected(r.error());
   }
-  const bool open = !IsTerminal(record.lifecycle.state());
-  for (const auto& [d, field] : keys::DomainsOf(record.application)) {
-    const Value p[] = {key, d->ascii(), field, open ? Value(d->ascii()) : Null(), content_hash};
-    if (Result<Rows> r = s_.Run(kInsertDomain, p); !r) {
+  for (const DomainIndexRow& row : DomainIndexRows(record, id, content_hash)) {
+    if (Result<Rows> r = s_.Run(kInsertDomain, row.params); !r) {
       if (ConstraintOf(r.error()) == "application_domains.open_domain") {
-        return s_.Refuse(errors::DomainHasOpenApplication(d->unicode(), field));
+        return s_.Refuse(errors::DomainHasOpenApplication(row.unicode, row.field));
       }
       return std::unexpected(r.error());
     }
@@ -269,12 +311,9 @@ Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& recor
       return s_.Refuse(errors::HistoryAppendOnly(id.value()));
     }
   }
-  for (std::size_t i = static_cast<std::size_t>(stored_length); i < history.size(); ++i) {
-    const TransitionRecord& t = history[i];
-    const Value p[] = {std::int64_t{id.value()},           static_cast<std::int64_t>(i + 1),
-                       Text(ApplicationStateName(t.from)), Text(ApplicationEventName(t.event)),
-                       Text(ApplicationStateName(t.to)),   Time(t.at)};
-    if (Result<Rows> r = s_.Run(kAppendMove, p); !r) return std::unexpected(r.error());
+  for (const std::vector<Value>& move :
+       MoveRows(record, id, static_cast<std::size_t>(stored_length))) {
+    if (Result<Rows> r = s_.Run(kAppendMove, move); !r) return std::unexpected(r.error());
   }
   return {};
 }
@@ -282,18 +321,34 @@ Result<void> ApplicationRepository::AppendHistory(const ApplicationRecord& recor
 Result<ApplicationId> ApplicationRepository::Insert(const ApplicationRecord& record) {
   const std::string document = codec::EncodeApplication(record.application);
   const std::string content_hash = s_.vault.Hash(document, "application-content");
-  std::vector<Value> p = Columns(s_, record);
-  p.push_back(content_hash);
-  Result<Rows> r = s_.Run(kInsert, p);
-  if (!r) return WriteError(s_, r.error());
-  const ApplicationId id(r->rows.at(0).Int(0));
-  const Value seal[] = {std::int64_t{id.value()},
-                        s_.vault.Seal(document, SealContext(kKind, id.value(), content_hash))};
-  if (Result<Rows> sealed = s_.Run(kSeal, seal); !sealed) return std::unexpected(sealed.error());
-  if (Result<void> d = IndexDomains(record, id, content_hash); !d) {
-    return std::unexpected(d.error());
+  Result<Rows> next = s_.Run(s_.Pick(kNextIdSqlite, kNextIdPostgres));
+  if (!next) return std::unexpected(next.error());
+  if (next->empty() || next->rows[0].Int(0) <= 0 || !next->rows[0].Check()) {
+    return Internal("no next application id");
   }
-  if (Result<void> h = AppendHistory(record, id, 0); !h) return std::unexpected(h.error());
+  const ApplicationId id(next->rows[0].Int(0));
+  std::vector<Value> row = Columns(s_, record);
+  row.push_back(content_hash);
+  row.push_back(std::int64_t{id.value()});
+  row.push_back(s_.vault.Seal(document, SealContext(kKind, id.value(), content_hash)));
+  // A new application has no domain index yet (nothing to read or clear): the row, its
+  // index rows and its moves go out as one batch, one round trip on PostgreSQL.
+  const std::vector<DomainIndexRow> domains = DomainIndexRows(record, id, content_hash);
+  const std::vector<std::vector<Value>> moves = MoveRows(record, id, 0);
+  std::vector<Statement> batch{{s_.Pick(kInsertSqlite, kInsertPostgres), row}};
+  for (const DomainIndexRow& d : domains) batch.push_back({kInsertDomain, d.params});
+  for (const std::vector<Value>& m : moves) batch.push_back({kAppendMove, m});
+  auto ran = s_.RunBatch(batch);
+  if (!ran) {
+    const std::size_t i = ran.error().index;
+    const Error& e = ran.error().error;
+    if (i == 0) return WriteError(s_, e);
+    if (i <= domains.size() && ConstraintOf(e) == "application_domains.open_domain") {
+      return s_.Refuse(
+          errors::DomainHasOpenApplication(domains[i - 1].unicode, domains[i - 1].field));
+    }
+    return std::unexpected(e);
+  }
   return id;
 }
 

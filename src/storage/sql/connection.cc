@@ -49,4 +49,24 @@ Error ConstraintError(ErrorCode code, std::string constraint, std::string messag
 
 std::int64_t Row::Int(std::size_t i) const { return OptionalInt(i).value_or(0); }
 
+std::expected<std::vector<Rows>, BatchFailure> Connection::Batch(
+    std::span<const Statement> statements) {
+  std::vector<Rows> out;
+  out.reserve(statements.size());
+  for (std::size_t i = 0; i < statements.size(); ++i) {
+    Result<Rows> r = Query(statements[i].text, statements[i].params);
+    if (!r) return std::unexpected(BatchFailure{i, std::move(r.error())});
+    out.push_back(std::move(*r));
+  }
+  return out;
+}
+
+std::expected<void, BatchFailure> Connection::CommitAfter(std::span<const Statement> statements) {
+  if (auto ran = Batch(statements); !ran) return std::unexpected(std::move(ran.error()));
+  if (Result<void> c = Commit(); !c) {
+    return std::unexpected(BatchFailure{statements.size(), std::move(c.error())});
+  }
+  return {};
+}
+
 }  // namespace icp::sql

@@ -53,6 +53,20 @@ struct Rows {
 
 enum class Dialect { kSqlite, kPostgres };
 
+// One statement of a batch: its text and its parameters $1..$n (both borrowed: they must
+// live until the batch returns).
+struct Statement {
+  std::string_view text;
+  std::span<const Value> params;
+};
+
+// Why a batch stopped: the statement that failed (its index in the batch; the batch's size
+// for the COMMIT that CommitAfter adds) and its error.
+struct BatchFailure {
+  std::size_t index = 0;
+  Error error;
+};
+
 // One connection, used by one thread at a time. Drivers map engine errors to Error by the
 // engine's codes (SQLite extended result codes, SQLSTATE), never by message text:
 //   unique violation                         -> kAlreadyExists
@@ -73,6 +87,17 @@ class Connection {
   // Runs one statement with parameters $1..$n and returns its rows. Drivers cache the
   // prepared statement by its text, so pass the same constexpr string each time.
   virtual Result<Rows> Query(std::string_view statement, std::span<const Value> params = {}) = 0;
+
+  // Runs `statements` in order and returns their rows, as one exchange with the engine where
+  // the driver can (PostgreSQL's pipeline mode: one round trip for all of them). Stops at
+  // the first that fails: the ones after it do not run (inside a transaction, the failure
+  // ends the transaction, as with Query). The default runs them one by one with Query.
+  virtual std::expected<std::vector<Rows>, BatchFailure> Batch(
+      std::span<const Statement> statements);
+  // Runs `statements`, then COMMIT, as one exchange where the driver can. If any of them
+  // fails, nothing is committed (the failure has index < statements.size()); a failed COMMIT
+  // has index statements.size(). The default runs Batch, then Commit.
+  virtual std::expected<void, BatchFailure> CommitAfter(std::span<const Statement> statements);
 
   // Runs a script of statements without parameters (migrations).
   virtual Result<void> Execute(std::string_view script) = 0;

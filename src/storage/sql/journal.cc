@@ -78,24 +78,56 @@ Result<void> AuditLog::Append(AuditEntry entry) {
   return {};
 }
 
-Result<void> AuditLog::Flush() {
-  if (pending_.empty()) return {};
-  // The head row is locked last (FOR UPDATE on PostgreSQL; SQLite's write lock is held
-  // since Begin), so concurrent writers queue here only for the few statements below.
-  Result<Rows> head = s_.Run(s_.Pick(kHeadSqlite, kHeadPostgres));
-  if (!head) return std::unexpected(head.error());
-  if (head->empty()) return Internal("audit_head is missing; the schema is damaged");
-  std::int64_t seq = head->rows[0].Int(0);
-  std::string prev = head->rows[0].Text(1);
+std::optional<AuditHeadCache::Head> AuditHeadCache::Get() const {
+  std::lock_guard lock(mutex_);
+  return head_;
+}
+
+void AuditHeadCache::Put(Head head) {
+  std::lock_guard lock(mutex_);
+  if (!head_ || head_->seq < head.seq) head_ = std::move(head);
+}
+
+void AuditHeadCache::Forget() {
+  std::lock_guard lock(mutex_);
+  head_.reset();
+}
+
+std::vector<Statement> AuditLog::ChainFrom(AuditHeadCache::Head head) {
+  chained_.clear();
+  std::int64_t seq = head.seq;
+  std::string prev = std::move(head.hash);
   for (const AuditEntry& e : pending_) {
     ++seq;
     std::string hash = audit_chain::Hash(s_.vault.audit_key(), prev, seq, e);
-    const Value p[] = {seq, Time(e.at), e.actor, e.action, e.entity, e.details, prev, hash};
-    if (Result<Rows> r = s_.Run(kAppendEntry, p); !r) return std::unexpected(r.error());
+    chained_.push_back({seq, Time(e.at), e.actor, e.action, e.entity, e.details, prev, hash});
     prev = std::move(hash);
   }
+  std::vector<Statement> out;
+  out.reserve(chained_.size());
+  for (const std::vector<Value>& p : chained_) out.push_back({kAppendEntry, p});
+  return out;
+}
+
+Result<std::vector<Statement>> AuditLog::Chain() {
+  chained_.clear();
+  if (pending_.empty()) return std::vector<Statement>();
+  // The head row is locked last (FOR UPDATE on PostgreSQL; SQLite's write lock is held
+  // since Begin), so concurrent writers queue here only for the head's read and the
+  // INSERTs that go out with COMMIT.
+  Result<Rows> head = s_.Run(s_.Pick(kHeadSqlite, kHeadPostgres));
+  if (!head) return std::unexpected(head.error());
+  if (head->empty()) return Internal("audit_head is missing; the schema is damaged");
+  return ChainFrom({head->rows[0].Int(0), head->rows[0].Text(1)});
+}
+
+std::optional<AuditHeadCache::Head> AuditLog::Done() {
   pending_.clear();
-  return {};
+  if (chained_.empty()) return std::nullopt;
+  const std::vector<Value>& last = chained_.back();
+  AuditHeadCache::Head head{std::get<std::int64_t>(last[0]), std::get<std::string>(last[7])};
+  chained_.clear();
+  return head;
 }
 
 Result<std::vector<StoredAuditEntry>> AuditLog::Read(std::int64_t after, std::size_t limit) {

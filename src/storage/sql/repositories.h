@@ -1,5 +1,7 @@
 #pragma once
 
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,6 +12,26 @@
 
 namespace icp::sql {
 
+// The audit head as this process last wrote it, shared by its units of work (PostgreSQL):
+// a unit of work chains its entries onto it without reading the head first, and the schema
+// refuses them (audit.chain) if another writer moved the head meanwhile; then it reads the
+// head and chains again (docs/storage.md, "Units of work").
+class AuditHeadCache {
+ public:
+  struct Head {
+    std::int64_t seq = 0;
+    std::string hash;
+  };
+  std::optional<Head> Get() const;
+  // Remembers `head` unless a later one is known.
+  void Put(Head head);
+  void Forget();
+
+ private:
+  mutable std::mutex mutex_;
+  std::optional<Head> head_;
+};
+
 // What every repository of one unit of work shares. `failed` is set by the first statement
 // that fails: on PostgreSQL the transaction is then dead, so on both engines the unit of
 // work refuses further statements and its commit.
@@ -18,9 +40,13 @@ struct Session {
   const PiiVault& vault;
   bool failed = false;
   bool ended = false;  // committed: a further statement would run outside any transaction
+  AuditHeadCache* audit_head = nullptr;  // PostgreSQL's units of work; nullptr elsewhere
 
   // Runs a statement; any engine error marks the session failed.
   Result<Rows> Run(std::string_view statement, std::span<const Value> params = {});
+  // Runs statements as one batch (Connection::Batch: one round trip on PostgreSQL); a
+  // failure marks the session failed and names the statement that failed.
+  std::expected<std::vector<Rows>, BatchFailure> RunBatch(std::span<const Statement> statements);
   // A write refused by the repository itself (a stale revision, a rewritten history): the
   // session fails as it would on an engine error, so both stores end the unit of work the
   // same way and nothing half-done can be committed.
@@ -252,12 +278,21 @@ class AuditLog final : public icp::AuditLog {
   Result<void> Append(AuditEntry entry) override;
   Result<std::vector<StoredAuditEntry>> Read(std::int64_t after, std::size_t limit) override;
 
-  // Chains the pending entries onto the head and writes them: called by Commit().
-  Result<void> Flush();
+  // Chains the pending entries onto the head (read, and on PostgreSQL locked, here) and
+  // returns their INSERTs, which Commit() sends together with COMMIT
+  // (Connection::CommitAfter). The statements borrow from this object until the next call.
+  Result<std::vector<Statement>> Chain();
+  // The same, chained onto `head` without reading it; the entries stay pending until Done().
+  std::vector<Statement> ChainFrom(AuditHeadCache::Head head);
+  // The entries Chain or ChainFrom gave were committed: the head is the last of them (none:
+  // nullopt), and nothing is pending.
+  std::optional<AuditHeadCache::Head> Done();
+  bool empty() const { return pending_.empty(); }
 
  private:
   Session& s_;
   std::vector<AuditEntry> pending_;
+  std::vector<std::vector<Value>> chained_;  // the parameters of Chain()'s statements
 };
 
 // The audit log in a read-only transaction (Connection::BeginRead).

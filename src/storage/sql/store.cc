@@ -16,12 +16,32 @@ Result<Rows> Session::Run(std::string_view statement, std::span<const Value> par
   return r;
 }
 
+std::expected<std::vector<Rows>, BatchFailure> Session::RunBatch(
+    std::span<const Statement> statements) {
+  if (ended)
+    return std::unexpected(
+        BatchFailure{0, FailedPrecondition("this unit of work has ended").error()});
+  if (failed) {
+    return std::unexpected(BatchFailure{
+        0, Aborted("an earlier statement of this unit of work failed; begin a new one").error()});
+  }
+  auto r = connection.Batch(statements);
+  if (!r) failed = true;
+  return r;
+}
+
 namespace {
+
+constexpr std::string_view kSavepoint = "SAVEPOINT icp_audit";
+constexpr std::string_view kReleaseSavepoint = "RELEASE SAVEPOINT icp_audit";
+constexpr std::string_view kRollbackToSavepoint = "ROLLBACK TO SAVEPOINT icp_audit";
 
 class UnitOfWork final : public icp::UnitOfWork {
  public:
-  UnitOfWork(Pool::Lease lease, const PiiVault& vault)
-      : lease_(std::move(lease)), session_{*lease_, vault} {}
+  UnitOfWork(Pool::Lease lease, const PiiVault& vault, AuditHeadCache* audit_head)
+      : lease_(std::move(lease)), session_{*lease_, vault} {
+    session_.audit_head = audit_head;
+  }
 
   ~UnitOfWork() override {
     // Rolling back is all that is left to do; a connection that cannot is marked unhealthy
@@ -55,18 +75,48 @@ class UnitOfWork final : public icp::UnitOfWork {
     if (session_.failed) {
       return Aborted("an earlier statement of this unit of work failed; nothing was stored");
     }
-    if (Result<void> flushed = audit_.Flush(); !flushed) {
-      session_.failed = true;
-      return flushed;
+    // PostgreSQL: chained onto the head this process last wrote, without reading it; the
+    // entries, COMMIT and all go out in one round trip. Should another writer have moved
+    // the head, the schema refuses the entries (audit.chain): back to the savepoint, then
+    // the head is read and locked, and the entries chained onto it.
+    if (session_.audit_head != nullptr && !audit_.empty()) {
+      if (std::optional<AuditHeadCache::Head> head = session_.audit_head->Get()) {
+        std::vector<Statement> last{{kSavepoint, {}}};
+        for (const Statement& st : audit_.ChainFrom(std::move(*head))) last.push_back(st);
+        last.push_back({kReleaseSavepoint, {}});
+        std::expected<void, BatchFailure> committed = session_.connection.CommitAfter(last);
+        const bool stale = !committed && committed.error().index > 0 &&
+                           committed.error().index + 1 < last.size() &&
+                           ConstraintOf(committed.error().error) == "audit.chain";
+        if (!stale) return Finish(std::move(committed), last.size());
+        session_.audit_head->Forget();
+        if (Result<Rows> back = session_.Run(kRollbackToSavepoint); !back) {
+          return std::unexpected(back.error());
+        }
+      }
     }
-    // Whatever COMMIT answers, the unit of work is over: a failed COMMIT is rolled back (on
-    // PostgreSQL it already was) and never retried, since a retry would run outside any
-    // transaction.
-    Result<void> committed = session_.connection.Commit();
+    Result<std::vector<Statement>> audit = audit_.Chain();
+    if (!audit) {
+      session_.failed = true;
+      return std::unexpected(audit.error());
+    }
+    return Finish(session_.connection.CommitAfter(*audit), audit->size());
+  }
+
+ private:
+  // What a COMMIT sent after `statements` statements (Connection::CommitAfter) comes to.
+  // Whatever COMMIT answers, the unit of work is over: a failed COMMIT is rolled back (on
+  // PostgreSQL it already was) and never retried, since a retry would run outside any
+  // transaction.
+  Result<void> Finish(std::expected<void, BatchFailure> committed, std::size_t statements) {
+    if (!committed && committed.error().index < statements) {
+      session_.failed = true;  // a statement before COMMIT failed: nothing was committed
+      return std::unexpected(std::move(committed.error().error));
+    }
     session_.ended = true;
     if (!committed) {
       (void)session_.connection.Rollback();  // best effort; the error below is what counts
-      Error e = committed.error();
+      Error e = std::move(committed.error().error);
       if (e.code == ErrorCode::kUnavailable) {
         // The connection failed during COMMIT: the engine may have committed before it did.
         e.message = "the outcome of COMMIT is unknown (" + e.message +
@@ -79,7 +129,9 @@ class UnitOfWork final : public icp::UnitOfWork {
       e.message = "commit failed, nothing of this unit of work was stored: " + e.message;
       return std::unexpected(std::move(e));
     }
-    return committed;
+    std::optional<AuditHeadCache::Head> head = audit_.Done();
+    if (head && session_.audit_head != nullptr) session_.audit_head->Put(std::move(*head));
+    return {};
   }
 
  private:
@@ -159,6 +211,11 @@ constexpr std::string_view kPinSnapshot = "SELECT seq FROM audit_head WHERE id =
 
 }  // namespace
 
+Database::Database(std::unique_ptr<Pool> pool, PiiVault vault)
+    : pool_(std::move(pool)),
+      vault_(std::move(vault)),
+      audit_head_(std::make_shared<AuditHeadCache>()) {}
+
 Result<std::unique_ptr<icp::ReadTransaction>> Database::BeginRead() {
   Result<Pool::Lease> lease = pool_->Acquire();
   if (!lease) return std::unexpected(lease.error());
@@ -174,7 +231,8 @@ Result<std::unique_ptr<icp::UnitOfWork>> Database::Begin() {
   Result<Pool::Lease> lease = pool_->Acquire();
   if (!lease) return std::unexpected(lease.error());
   if (Result<void> begun = (*lease)->Begin(); !begun) return std::unexpected(begun.error());
-  return std::make_unique<UnitOfWork>(std::move(*lease), vault_);
+  AuditHeadCache* cache = (*lease)->dialect() == Dialect::kPostgres ? audit_head_.get() : nullptr;
+  return std::make_unique<UnitOfWork>(std::move(*lease), vault_, cache);
 }
 
 }  // namespace icp::sql

@@ -9,13 +9,14 @@
 
 namespace icp::sql {
 
+class AuditHeadCache;
+
 // The Database port over any SQL engine with a driver (sqlite::Connection,
 // postgres::Connection). The repositories are written once, in SQL both engines speak;
 // the engines differ only in their drivers, their migrations and two locking clauses.
 class Database final : public icp::Database {
  public:
-  Database(std::unique_ptr<Pool> pool, PiiVault vault)
-      : pool_(std::move(pool)), vault_(std::move(vault)) {}
+  Database(std::unique_ptr<Pool> pool, PiiVault vault);
 
   Result<std::unique_ptr<icp::UnitOfWork>> Begin() override;
   Result<std::unique_ptr<icp::ReadTransaction>> BeginRead() override;
@@ -25,6 +26,7 @@ class Database final : public icp::Database {
  private:
   std::unique_ptr<Pool> pool_;
   PiiVault vault_;
+  std::shared_ptr<AuditHeadCache> audit_head_;  // the head this process last wrote
 };
 
 }  // namespace icp::sql
