@@ -510,8 +510,10 @@ def run_setup(setup, kills, customers_count, rng, tag):
         for t in review:
             t.join()
     load_seconds = time.monotonic() - started
-    # Drain: nothing ready for the bureau or kept, every notification delivered.
-    deadline = time.monotonic() + 120
+    # Drain: nothing ready for the bureau or kept, every notification delivered. A kill during
+    # an upload pass leaves the bureau account's upload lease to its dead holder until it
+    # expires (120 s, GatewaySettings::lease): the uploads wait that long.
+    deadline = time.monotonic() + 300
     while True:
         snap = setup.store.snapshot({
             "waiting": "SELECT count(*) FROM applications WHERE state IN "
