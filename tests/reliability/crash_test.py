@@ -280,7 +280,7 @@ QUERIES = {
 }
 
 
-def verify(setup, when, final=False):
+def verify(setup, when):
     """The checks of the module doc on one snapshot; returns (lost, partial, duplicates)."""
     views, materials, creates = setup.ledger.copy()  # before the snapshot: all committed
     queries = dict(QUERIES)
@@ -482,7 +482,8 @@ def run_setup(setup, kills, customers_count, rng, tag):
     workers = [threading.Thread(target=guarded(setup, customer_worker),
                                 args=(setup, i, customers[i::WORKERS], checklist))
                for i in range(WORKERS)]
-    review = [threading.Thread(target=guarded(setup, reviewer_worker), args=(setup, i, reviewers[i]))
+    review = [threading.Thread(target=guarded(setup, reviewer_worker),
+                               args=(setup, i, reviewers[i]))
               for i in range(len(setup.icpds))]
     for t in workers + review:
         t.start()
@@ -525,7 +526,7 @@ def run_setup(setup, kills, customers_count, rng, tag):
             break
         time.sleep(0.5)
     h.check(all(snap[k] == [("0",)] for k in snap), f"{setup.name}: drained: {snap}")
-    lost, partial, dup, snap = verify(setup, "at the end", final=True)
+    lost, partial, dup, snap = verify(setup, "at the end")
     setup.lost += lost
     setup.partial += partial
     setup.duplicates += dup
@@ -537,7 +538,8 @@ def run_setup(setup, kills, customers_count, rng, tag):
         "kills": setup.kills, "acknowledged": ledger.acknowledged, "retries": ledger.retries,
         "applications": len(snap["apps"]),
         "submitted": sum(1 for r in snap["apps"] if r[2] != "draft"),
-        "states": {st: sum(1 for r in snap["apps"] if r[2] == st) for st in {r[2] for r in snap["apps"]}},
+        "states": {st: sum(1 for r in snap["apps"] if r[2] == st)
+                   for st in sorted({r[2] for r in snap["apps"]})},
         "to_bureau": filings, "notifications": keys, "redelivered": redelivered,
         "lost": len(setup.lost) + len(ledger.wrong_answers), "partial": len(setup.partial),
         "duplicates": len(setup.duplicates), "seconds": round(load_seconds, 1)}

@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
@@ -221,9 +222,6 @@ class Client(openapi_client.Client):
             return super().request(method, path, **kw)
         except (ConnectionError, http.client.HTTPException, OSError) as e:
             raise Unreachable(str(e)) from e
-
-
-import urllib.parse  # noqa: E402  (used above; kept beside Client)
 
 
 def until_answered(call, what, deadline_s=120, retry_statuses=(500, 502, 503, 504)):
