@@ -500,7 +500,7 @@ def run_setup(setup, kills, customers_count, rng, tag):
             setup.lost += lost
             setup.partial += partial
             setup.duplicates += dup
-            if not any(t.is_alive() for t in workers):
+            if not any(t.is_alive() for t in workers) and k + 1 < kills:
                 h.say(f"{setup.name}: the load ran out after {k + 1} kills (more --customers)")
                 break
     finally:
