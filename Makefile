@@ -41,8 +41,19 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	scripts/fuzz $(FUZZ_SECONDS) $(BUILD_DIR)-fuzz
 
-## reliability: the tests that try hard to break Beian (docs/reliability.md); for now fuzzing
-reliability: fuzz
+## reliability: the tests that try hard to break Beian (docs/reliability.md): icpd killed
+## under load on SQLite and PostgreSQL (RELIABILITY_KILLS per store), the bureau faulty and
+## restarted (RELIABILITY_APPLICATIONS), then every fuzz target (FUZZ_SECONDS each)
+RELIABILITY_KILLS ?= 20
+RELIABILITY_APPLICATIONS ?= 200
+reliability: build
+	ICP_REQUIRE_PG=1 scripts/with-postgres /usr/bin/python3 tests/reliability/crash_test.py \
+	  $(BUILD_DIR)/bin/icpd $(BUILD_DIR)/bin/icpctl $(BUILD_DIR)/bin/icp-bureau \
+	  --kills $(RELIABILITY_KILLS)
+	/usr/bin/python3 tests/reliability/faults_test.py \
+	  $(BUILD_DIR)/bin/icpd $(BUILD_DIR)/bin/icpctl $(BUILD_DIR)/bin/icp-bureau \
+	  --applications $(RELIABILITY_APPLICATIONS)
+	$(MAKE) fuzz
 
 format:
 	clang-format -i $$(git ls-files "src/*.h" "src/*.cc" "bench/*.cc" "fuzz/*.h" "fuzz/*.cc")

@@ -190,13 +190,17 @@ Result<void> RequireCustomer(const Caller& caller) {
 
 }  // namespace
 
-Result<ApplicationView> CommitAndView(std::unique_ptr<UnitOfWork> uow, ApplicationId id) {
+Result<ApplicationView> CommitAndView(std::unique_ptr<UnitOfWork> uow, ApplicationId id,
+                                      const ApplicationService::BeforeCommit& before_commit) {
   // Read inside the unit of work, which sees its own writes: the view is what the commit
   // stores, without a second transaction to read it back.
   Result<ApplicationRecord> record = uow->applications().Get(id);
   if (!record) return std::unexpected(record.error());
   Result<ApplicationView> view = ViewOf(*uow, std::move(*record));
   if (!view) return std::unexpected(view.error());
+  if (before_commit) {
+    if (Result<void> b = before_commit(*uow, *view); !b) return std::unexpected(b.error());
+  }
   if (Result<void> c = uow->Commit(); !c) return std::unexpected(c.error());
   return view;
 }
@@ -294,7 +298,8 @@ Result<TypeCheck> ApplicationService::CheckType(const Caller& caller, const Appl
   return out;
 }
 
-Result<ApplicationView> ApplicationService::Create(const Caller& caller, Application doc) {
+Result<ApplicationView> ApplicationService::Create(const Caller& caller, Application doc,
+                                                   const BeforeCommit& before_commit) {
   if (Result<void> ok = RequireCustomer(caller); !ok) return std::unexpected(ok.error());
   // The type is resolved as the type check resolves it: with what the bureau knows, asked
   // before the unit of work (no transaction waits on the network).
@@ -354,7 +359,7 @@ Result<ApplicationView> ApplicationService::Create(const Caller& caller, Applica
   if (Result<void> a = Audit(uow, caller, "application.create", *id, now, details); !a) {
     return std::unexpected(a.error());
   }
-  return CommitAndView(std::move(*begun), *id);
+  return CommitAndView(std::move(*begun), *id, before_commit);
 }
 
 Result<ApplicationView> ApplicationService::Get(const Caller& caller, ApplicationId id) {

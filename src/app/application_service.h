@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -114,8 +115,13 @@ class ApplicationService {
   // check's. A type check conflict is kFailedPrecondition listing the conflicts; a change,
   // cancellation or continued access needs the subject on record in this account
   // (kFailedPrecondition, rule "application.subject-not-here"), and its filed record is
-  // attached as `original`. Customers only.
-  Result<ApplicationView> Create(const Caller& caller, Application document);
+  // attached as `original`. Customers only. `before_commit`, when given, runs in the unit of
+  // work that creates it, with the view the commit stores, just before the commit: what must
+  // commit with the application or not at all (the HTTP layer keeps the answer of the
+  // request's Idempotency-Key there); its error rolls the creation back.
+  using BeforeCommit = std::function<Result<void>(UnitOfWork&, const ApplicationView&)>;
+  Result<ApplicationView> Create(const Caller& caller, Application document,
+                                 const BeforeCommit& before_commit = {});
 
   Result<ApplicationView> Get(const Caller& caller, ApplicationId id);
 
@@ -176,9 +182,11 @@ class ApplicationService {
 Result<ApplicationRecord> VisibleApplication(StoreReader& store, const Caller& caller,
                                              ApplicationId id);
 
-// Reads application `id` as `uow` leaves it, with its review notes, and commits `uow`: what
-// every act on an application answers.
-Result<ApplicationView> CommitAndView(std::unique_ptr<UnitOfWork> uow, ApplicationId id);
+// Reads application `id` as `uow` leaves it, with its review notes, runs `before_commit`
+// (when given) in `uow` with that view, and commits `uow`: what every act on an application
+// answers.
+Result<ApplicationView> CommitAndView(std::unique_ptr<UnitOfWork> uow, ApplicationId id,
+                                      const ApplicationService::BeforeCommit& before_commit = {});
 
 // Types whose upload carries the filing password (ICPmm, BUREAU-PROTOCOL §4.3-§4.6):
 // new_website_filed_elsewhere, new_access, continue_access and the three cancellations.

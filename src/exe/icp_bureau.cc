@@ -246,6 +246,11 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
   server.Run();
   waiter.join();
   ticker.Stop();
+  if (portal.faults.any()) {
+    // What the run met (tests/reliability/faults_test.py reads it).
+    spdlog::info("faults met: {} errors, {} dropped answers, {} duplicated files", faults.errors(),
+                 faults.drops(), faults.duplicates());
+  }
   std::cout << "stopped" << std::endl;
   return 0;
 }

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "base/check.h"
 #include "http/responses.h"
 
 namespace icp::http {
@@ -167,10 +168,28 @@ std::map<std::string, std::string> QueryParameters(const Request& request) {
   return out;
 }
 
+Result<void> IdempotencyTicket::Keep(UnitOfWork& uow, const Response& answer) {
+  ICP_CHECK(answer.status >= 200 && answer.status < 300);
+  if (Result<void> done =
+          uow.idempotency().Complete(account_, key_, answer.status, ::icp::http::Keep(answer));
+      !done) {
+    return done;
+  }
+  kept_ = true;
+  return {};
+}
+
 Response Idempotent(const Request& request, Database& db, Clock& clock,
                     const std::function<Response()>& handler, std::chrono::seconds stale_after) {
+  return Idempotent(
+      request, db, clock, [&](IdempotencyTicket*) { return handler(); }, stale_after);
+}
+
+Response Idempotent(const Request& request, Database& db, Clock& clock,
+                    const std::function<Response(IdempotencyTicket*)>& handler,
+                    std::chrono::seconds stale_after) {
   const std::optional<std::string_view> sent = request.header("idempotency-key");
-  if (!sent || !request.caller) return handler();
+  if (!sent || !request.caller) return handler(nullptr);
   const std::string key(*sent);
   if (key.empty() || key.size() > 255) {
     return ProblemResponse(
@@ -217,14 +236,32 @@ Response Idempotent(const Request& request, Database& db, Clock& clock,
     }
     if (Result<void> c = (*uow)->Commit(); !c) return ProblemResponse(request, c.error());
   }
-  Response response = handler();
+  IdempotencyTicket ticket(account, key);
+  Response response = handler(&ticket);
+  // Kept with its effect: final already (a 2xx is only answered once its unit of work
+  // committed).
+  if (ticket.kept() && response.status >= 200 && response.status < 300) return response;
   Result<std::unique_ptr<UnitOfWork>> uow = db.Begin();
   if (uow) {
     Result<void> kept =
         response.status >= 200 && response.status < 500
             ? (*uow)->idempotency().Complete(account, key, response.status, Keep(response))
             : (*uow)->idempotency().Release(account, key);
-    if (kept) (void)(*uow)->Commit();
+    if (kept) {
+      (void)(*uow)->Commit();
+    } else if (kept.error().code == ErrorCode::kNotFound) {
+      // Another attempt with this key took it over (this one had run past `stale_after`) and
+      // finished first, its answer kept with its effect; this attempt's effect, if any,
+      // rolled back with the Keep that failed. Its answer is the one.
+      (*uow).reset();
+      Result<std::unique_ptr<UnitOfWork>> again = db.Begin();
+      if (again) {
+        Result<std::optional<IdempotencyRecord>> first = (*again)->idempotency().Find(account, key);
+        if (first && *first && (*first)->done && (*first)->request_hash == hash) {
+          return Replay((*first)->status, (*first)->response);
+        }
+      }
+    }
   }
   return response;
 }

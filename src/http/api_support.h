@@ -37,13 +37,41 @@ Result<std::string> DecodeCursor(std::string_view cursor);
 // The decoded query string; a name given twice keeps the last value.
 std::map<std::string, std::string> QueryParameters(const Request& request);
 
+// The Idempotency-Key a creating request runs under, handed to a handler that makes its
+// effect in one unit of work: Keep() writes the answer in that same unit of work, so that the
+// effect and the key's answer commit together or not at all. Without it a process that dies
+// between the effect's commit and the answer's leaves the key pending over a committed
+// effect, and the retry, once it takes the key over, runs the request again (a second
+// effect, or a refusal in place of the first answer; tests/reliability/crash_test.py found
+// it: a create retried after a kill answered 409 application.open-for-subject).
+class IdempotencyTicket {
+ public:
+  IdempotencyTicket(AccountId account, std::string key) : account_(account), key_(std::move(key)) {}
+
+  // Records `answer` (2xx) as the key's answer in `uow`, which the caller then commits.
+  Result<void> Keep(UnitOfWork& uow, const Response& answer);
+  // Keep() was called: the answer is final once its unit of work committed.
+  bool kept() const { return kept_; }
+
+ private:
+  AccountId account_;
+  std::string key_;
+  bool kept_ = false;
+};
+
 // Runs `handler` at most once per (account, Idempotency-Key) for a creating POST: a retry
 // with the same key and the same method, path and body gets the first answer again (2xx and
 // 4xx answers are kept; a 5xx is not, so a retry runs again). The same key with another
 // request is 409 (rule "idempotency.key-reused"); while the first request still runs, 409
 // (rule "idempotency.in-progress", Retry-After: 1). A reservation older than `stale_after`
-// belongs to a process that died and is taken over. Without the header the handler just runs.
+// belongs to a process that died and is taken over. Without the header the handler just runs
+// (with a null ticket). A handler that answers 2xx after keeping the answer with its effect
+// (IdempotencyTicket::Keep) is not completed again; any other answer is kept after it.
 // REQUIRES: request.caller is set (the route is not public).
+Response Idempotent(const Request& request, Database& db, Clock& clock,
+                    const std::function<Response(IdempotencyTicket*)>& handler,
+                    std::chrono::seconds stale_after = std::chrono::seconds(60));
+// The same for a handler whose effect is not one unit of work of its own making.
 Response Idempotent(const Request& request, Database& db, Clock& clock,
                     const std::function<Response()>& handler,
                     std::chrono::seconds stale_after = std::chrono::seconds(60));

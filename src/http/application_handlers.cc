@@ -326,16 +326,32 @@ Response CheckType(const Request& request, ApplicationApi& api) {
   return JsonResponse(o);
 }
 
+// A create keeps its key's answer with the application (IdempotencyTicket), so taking over a
+// reservation whose request still runs is harmless (one of the two commits, the other gets its
+// answer): a retry after a crash waits this long, not a minute.
+constexpr std::chrono::seconds kCreateTakeOverAfter{10};
+
 Response CreateApplication(const Request& request, ApplicationApi& api) {
-  return Idempotent(request, api.db, api.clock, [&]() -> Response {
-    Result<Application> doc = DocumentOf(request, api);
-    if (!doc) return ProblemResponse(request, doc.error());
-    Result<ApplicationView> view = api.applications.Create(*request.caller, std::move(*doc));
-    if (!view) return ErrorAnswer(request, view.error());
-    Response r = ViewResponse(*view, *request.caller, 201);
-    r.Set("Location", "/v1/applications/" + std::to_string(view->record.id.value()));
+  auto created = [&](const ApplicationView& view) {
+    Response r = ViewResponse(view, *request.caller, 201);
+    r.Set("Location", "/v1/applications/" + std::to_string(view.record.id.value()));
     return r;
-  });
+  };
+  return Idempotent(
+      request, api.db, api.clock,
+      [&](IdempotencyTicket* ticket) -> Response {
+        Result<Application> doc = DocumentOf(request, api);
+        if (!doc) return ProblemResponse(request, doc.error());
+        // The key's answer commits with the application (IdempotencyTicket).
+        Result<ApplicationView> view = api.applications.Create(
+            *request.caller, std::move(*doc),
+            [&](UnitOfWork& uow, const ApplicationView& v) -> Result<void> {
+              return ticket == nullptr ? Result<void>{} : ticket->Keep(uow, created(v));
+            });
+        if (!view) return ErrorAnswer(request, view.error());
+        return created(*view);
+      },
+      kCreateTakeOverAfter);
 }
 
 Response ListApplications(const Request& request, ApplicationApi& api) {
