@@ -21,9 +21,10 @@ constexpr std::string_view kFrom =
 constexpr std::string_view kOrder = "ORDER BY s.ztid, w.idx, d.ymid LIMIT $2 OFFSET $3";
 
 // The condition's clause over $1. `indexed_name`: a unit name of three characters or more
-// without LIKE's special characters, whose candidates the trigram index (migration 0006)
-// finds; each is still checked by the plain LIKE, so the index only narrows. (SQLite 3.40's
-// trigram index answers nothing for a pattern under three characters, and takes no ESCAPE.)
+// without LIKE's special characters, answered by the trigram index (migration 0006), which
+// finds candidates by trigram and checks the pattern on each candidate's subjects.name (its
+// content table), so a stale index entry finds nothing. (SQLite 3.40's trigram index answers
+// nothing for a pattern under three characters, and takes no ESCAPE.)
 std::string_view Clause(QueryBy by, bool website_number, bool indexed_name) {
   switch (by) {
     case QueryBy::kDomain:
@@ -35,8 +36,7 @@ std::string_view Clause(QueryBy by, bool website_number, bool indexed_name) {
       break;
   }
   if (indexed_name) {
-    return "AND s.ztid IN (SELECT rowid FROM subject_names WHERE name LIKE $1) "
-           "AND s.name LIKE $1 ESCAPE '\\' ";
+    return "AND s.ztid IN (SELECT rowid FROM subject_names WHERE name LIKE $1) ";
   }
   return "AND s.name LIKE $1 ESCAPE '\\' ";
 }

@@ -142,8 +142,8 @@ TEST_F(PublicQueryTest, ALongerUnitNameIsFoundThroughTheIndexAndCheckedOnTheRow)
   EXPECT_EQ(Domains(Find(QueryBy::kUnitName, "示例网络有限")),
             (std::vector<std::string>{"example.sh.cn"}));
   EXPECT_EQ(Domains(Find(QueryBy::kUnitName, "EXAMPLE")), (std::vector<std::string>{}));
-  // An index entry that no longer matches its row (a stale name) finds nothing: every
-  // candidate is checked by the same LIKE on subjects.name.
+  // An index entry that no longer matches its row (a stale name) finds nothing: the index
+  // checks the pattern on each candidate's subjects.name.
   Exec(
       "INSERT INTO subject_names (subject_names, rowid, name) VALUES "
       "('delete', 2, '上海示例网络有限公司')");

@@ -67,11 +67,13 @@ class RegistryTest : public ::testing::Test {
     ASSERT_TRUE(store_->AddProvider(kIsp, "isp", "secret01", 1).has_value());
   }
 
-  // The subjects whose indexed name (subject_names, migration 0006) contains `text`.
+  // The subjects whose indexed name (subject_names, migration 0006) holds the phrase `text`:
+  // MATCH reads the index alone (LIKE would check each row's name again), so a name the index
+  // kept after a rename shows here.
   std::vector<std::int64_t> NamesContaining(const std::string& text) {
-    const sql::Value pattern[] = {"%" + text + "%"};
-    Result<sql::Rows> rows =
-        raw_->Query("SELECT rowid FROM subject_names WHERE name LIKE $1 ORDER BY rowid", pattern);
+    const sql::Value phrase[] = {"\"" + text + "\""};
+    Result<sql::Rows> rows = raw_->Query(
+        "SELECT rowid FROM subject_names WHERE subject_names MATCH $1 ORDER BY rowid", phrase);
     EXPECT_TRUE(rows.has_value()) << rows.error().message;
     std::vector<std::int64_t> out;
     if (rows) {

@@ -1,8 +1,9 @@
 -- The public query by unit name (主办单位名称 containing a text, public_query.h) at national
 -- scale (issue 12: 5 million subjects): a trigram index of subject names, so a condition of
 -- three characters or more finds its candidates without reading every subject. SQLite's FTS5
--- with the trigram tokenizer answers `name LIKE '%text%'`; the query still checks each
--- candidate with the same LIKE on subjects.name, so the index can only narrow, never widen.
+-- with the trigram tokenizer answers `name LIKE '%text%'`: it finds candidates by trigram and
+-- checks the pattern on each candidate's subjects.name (the content table), so the index can
+-- only narrow, never widen.
 -- It is written by Registry::InsertSubject and Registry::UpdateSubject (registry.cc), not by
 -- triggers: the connections run with trusted_schema = OFF, under which a trigger may not
 -- write a virtual table.
