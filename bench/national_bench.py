@@ -407,7 +407,8 @@ def icpd_rows(work):
                 raise SystemExit(f"the gate does not know {hosts[-1]} after 600 s")
             time.sleep(0.5)
         loaded = rss_kib(proc.pid)
-        row(f"icpd RSS with the gate index of {GATE_WEBSITES:,} websites", f"{loaded / 1024:.1f} MB",
+        row(f"icpd RSS with the gate index of {GATE_WEBSITES:,} websites, after importing them",
+            f"{loaded / 1024:.1f} MB",
             f"idle {idle / 1024:.1f} MB", f"{loaded / idle:.1f}", "-")
         paths = write_paths(work, "gate-hosts.txt", "/v1/gate?host=", hosts)
         gate = wrk(url, paths)
@@ -445,8 +446,13 @@ def through_nginx(work, gate_url, hosts):
     server = subprocess.Popen([edge.NGINX, "-p", site, "-c", conf, "-g", "daemon off;"],
                               stderr=subprocess.DEVNULL)
     try:
-        deadline = time.monotonic() + 10
-        while edge.fetch(port, hosts[0], "/")[0] != 200:
+        deadline = time.monotonic() + 60  # nginx's start on a loaded machine
+        while True:
+            try:
+                if edge.fetch(port, hosts[0], "/")[0] == 200:
+                    break
+            except OSError:
+                pass  # not listening yet
             if time.monotonic() > deadline:
                 raise SystemExit(f"nginx does not pass {hosts[0]} through")
             time.sleep(0.1)
@@ -469,16 +475,18 @@ def gbench():
         capture_output=True, text=True, check=True).stdout
     runs = {b["name"]: b for b in json.loads(out)["benchmarks"]}
 
-    def us(b):
-        return b["real_time"] * {"ns": 1e-3, "us": 1, "ms": 1e3, "s": 1e6}[b["time_unit"]]
+    def us(b, which="cpu_time"):
+        # CPU time per call: what a loaded machine stretches least (wall time is the other
+        # builds' as much as ours); the store's rows are wall time: they wait on the disk.
+        return b[which] * {"ns": 1e-3, "us": 1, "ms": 1e3, "s": 1e6}[b["time_unit"]]
 
     for name, b in runs.items():
         if name.startswith("BM_Evaluate"):
             t = us(b)
             row(f"`{name}` ({b.get('checks', 0):.0f} checks, {b.get('websites', 0):.0f} websites)",
-                f"{t:.1f} µs", "-", "-", "<= 50 µs: " + ("met" if t <= 50 else "**missed**"))
-        elif name.endswith("Parse"):
-            row(f"`{name}`", f"{us(b):.2f} µs", "-", "-", "-")
+                f"{t:.1f} µs CPU", "-", "-", "<= 50 µs: " + ("met" if t <= 50 else "**missed**"))
+        elif "Parse" in name:
+            row(f"`{name}`", f"{us(b):.2f} µs CPU", "-", "-", "-")
     # The gate's index at the registry's size, beside std::unordered_set of the same domains.
     out = subprocess.run(
         [os.path.join(BIN, "icp_bench"), "--benchmark_format=json", "--benchmark_min_time=0.3",
@@ -495,11 +503,13 @@ def gbench():
     for engine in ("Sqlite", "Postgres"):
         submit = runs.get(f"BM_{engine}Submit")
         raw = next((b for n, b in runs.items() if n.startswith(f"BM_{engine}Raw")), None)
+        wall = "real_time"
         if submit and raw:
-            row(f"store's durable submission, {engine}", f"{us(submit):.0f} µs",
-                f"raw commit {us(raw):.0f} µs", f"{us(raw) / us(submit):.2f}", ">= 0.5")
+            row(f"store's durable submission, {engine}", f"{us(submit, wall):.0f} µs",
+                f"raw commit {us(raw, wall):.0f} µs",
+                f"{us(raw, wall) / us(submit, wall):.2f}", ">= 0.5")
         elif submit:
-            row(f"store's durable submission, {engine}", f"{us(submit):.0f} µs",
+            row(f"store's durable submission, {engine}", f"{us(submit, wall):.0f} µs",
                 "raw commit: not in this icp_bench (bench/storage_bench.cc)", "-", ">= 0.5")
 
 
