@@ -447,14 +447,19 @@ def through_nginx(work, gate_url, hosts):
                               stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 60  # nginx's start on a loaded machine
+        last = None
         while True:
             try:
-                if edge.fetch(port, hosts[0], "/")[0] == 200:
+                last = edge.fetch(port, hosts[0], "/")
+                if last[0] == 200:
                     break
-            except OSError:
-                pass  # not listening yet
+            except OSError as e:
+                last = e  # not listening yet
             if time.monotonic() > deadline:
-                raise SystemExit(f"nginx does not pass {hosts[0]} through")
+                with open(os.path.join(site, "error.log"), errors="replace") as log:
+                    errors = [line for line in log if "[error]" in line or "[crit]" in line]
+                raise SystemExit(f"nginx does not pass {hosts[0]} through: {last!r:.300}; "
+                                 f"its errors: {''.join(errors[-3:])}")
             time.sleep(0.1)
         paths = os.path.join(work, "nginx-hosts.txt")
         with open(paths, "w") as f:
@@ -534,6 +539,7 @@ def main():
     global REGISTRY
     work = os.environ.get("BENCH_WORK") or tempfile.mkdtemp(prefix="beian-national-")
     os.makedirs(work, exist_ok=True)
+    os.chmod(work, 0o755)  # nginx's workers (not root) write their cache under it
     keep = bool(os.environ.get("BENCH_WORK"))
     try:
         if not {"import", "query"} <= SKIP or "gate" not in SKIP:
