@@ -21,6 +21,7 @@ Usage: http_bench.py PATH_TO_ICPD PATH_TO_ICPCTL [SECONDS]
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -184,6 +185,7 @@ def postgres_submit_rows(bin_dir, processes=(1, 2, 4), count=20000):
                 proc.terminate()
                 proc.wait(30)
             race.psql(owner, f'DROP SCHEMA "{schema}" CASCADE')
+            shutil.rmtree(data, ignore_errors=True)
     for n, rps, p99, errors in rows:
         print(f"| submissions through HTTP on PostgreSQL, {n} icpd, 64 conn: per s | {rps:.0f} "
               f"(p99 {p99:.1f} ms{f', {errors} non-2xx' if errors else ''}) | store alone "
@@ -259,6 +261,7 @@ def main():
     finally:
         proc.terminate()
         proc.wait(30)
+        shutil.rmtree(data, ignore_errors=True)  # 40,000 seeded drafts: hundreds of MB
 
 
 if __name__ == "__main__":
