@@ -29,12 +29,17 @@ run: build
 test: build
 	ICP_REQUIRE_PG=1 scripts/with-postgres ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
-## bench: build the benchmarks in release mode and print the results table
+## bench: build the benchmarks in release mode and print one table, each figure beside its
+## baseline (bench/national_bench.py, docs/performance.md). BENCH_WEBSITES sets the national
+## registry's size (default 10 million websites, 5 million subjects: about 12 GB in BENCH_WORK
+## or a temporary directory); BENCH_SECONDS each wrk run; BENCH_SKIP parts to leave out.
+BENCH_WEBSITES ?= 10000000
+BENCH_SECONDS ?= 10
 bench: deps
 	cmake -S . -B $(BUILD_DIR)-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DICP_BUILD_TESTS=OFF -DICP_BUILD_BENCH=ON
 	cmake --build $(BUILD_DIR)-bench -j $(JOBS)
-	scripts/with-postgres $(BUILD_DIR)-bench/bin/icp_bench --benchmark_min_time=0.2
-	/usr/bin/python3 bench/http_bench.py $(BUILD_DIR)-bench/bin/icpd $(BUILD_DIR)-bench/bin/icpctl
+	BENCH_WEBSITES=$(BENCH_WEBSITES) BENCH_SECONDS=$(BENCH_SECONDS) scripts/with-postgres \
+	  /usr/bin/python3 bench/national_bench.py $(BUILD_DIR)-bench/bin/icpd $(BUILD_DIR)-bench/bin/icpctl
 
 ## fuzz: every fuzz target under libFuzzer with the sanitizers, FUZZ_SECONDS each (default 60)
 FUZZ_SECONDS ?= 60

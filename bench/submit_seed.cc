@@ -4,6 +4,7 @@
 // argon2id, which is slow on purpose; the clones are what those calls would have stored.
 //
 // Usage: icp_bench_seed DATA_DIR TEMPLATE_APPLICATION_ID N OUT_FILE
+// (the store icpd uses: SQLite in DATA_DIR, or ICP_DATABASE and ICP_PII_KEY as icpd reads them)
 // Writes one line per draft to OUT_FILE: "<application id> <session token> <csrf token>".
 // bench/http_bench.py runs it; wrk then submits every draft once (bench/submit.lua).
 #include <chrono>
@@ -67,6 +68,7 @@ int Main(int argc, char** argv) {
       std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   StorageConfig config;
   config.data_dir = argv[1];
+  config.ApplyEnvironment();  // ICP_DATABASE, ICP_PII_KEY: the PostgreSQL store icpd uses
   const ApplicationId template_id(std::stoll(argv[2]));
   const int n = std::stoi(argv[3]);
   std::ofstream out(argv[4]);

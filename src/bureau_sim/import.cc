@@ -358,8 +358,10 @@ std::string Describe(const Error& e) {
 
 }  // namespace
 
-Result<ImportReport> ImportRecords(Store& store, std::istream& in, PasswordHasher& hasher,
-                                   std::int64_t now, std::size_t batch) {
+namespace {
+
+Result<ImportReport> Load(Store& store, std::istream& in, PasswordHasher& hasher, std::int64_t now,
+                          std::size_t batch) {
   ImportReport report;
   std::vector<Line> pending;
   auto problem = [&](std::int64_t line, std::string_view path, std::string_view message) {
@@ -434,6 +436,20 @@ Result<ImportReport> ImportRecords(Store& store, std::istream& in, PasswordHashe
     }
   }
   if (Result<void> done = flush(); !done) return std::unexpected(done.error());
+  return report;
+}
+
+}  // namespace
+
+Result<ImportReport> ImportRecords(Store& store, std::istream& in, PasswordHasher& hasher,
+                                   std::int64_t now, std::size_t batch, std::int64_t cache_mib) {
+  if (Result<void> bulk = store.BulkLoad(true, cache_mib); !bulk) {
+    return std::unexpected(bulk.error());
+  }
+  Result<ImportReport> report = Load(store, in, hasher, now, batch);
+  Result<void> durable = store.BulkLoad(false);
+  if (!report) return report;
+  if (!durable) return std::unexpected(durable.error());
   return report;
 }
 

@@ -30,6 +30,10 @@ namespace icp::bureau_sim {
 // subject number already in the registry with the same name and certificate is unchanged (an
 // identical re-import changes nothing); with other data it is refused. A password, when given,
 // is hashed as issued ones are (slow: leave it out of large imports).
+// A bulk load (Store::BulkLoad): while it runs, the store's connection has a page cache of
+// `cache_mib` MiB and its batches commit without waiting for the disk; when it ends, by
+// success or by error, the defaults come back and a full checkpoint puts every committed
+// batch on disk before the report is returned (an import that returned is durable).
 struct ImportReport {
   std::int64_t lines = 0;             // non-empty lines read
   std::int64_t imported = 0;          // subjects written
@@ -41,6 +45,7 @@ struct ImportReport {
 };
 
 Result<ImportReport> ImportRecords(Store& store, std::istream& in, PasswordHasher& hasher,
-                                   std::int64_t now, std::size_t batch = 1000);
+                                   std::int64_t now, std::size_t batch = 10000,
+                                   std::int64_t cache_mib = 1024);
 
 }  // namespace icp::bureau_sim

@@ -21,7 +21,10 @@ constexpr std::int64_t kIsp = 440000000123;
 class ImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = std::move(*Store::OpenOn(std::move(*sqlite::Connection::Open(":memory:")), 1));
+    std::unique_ptr<sqlite::Connection> connection =
+        std::move(*sqlite::Connection::Open(":memory:"));
+    raw_ = connection.get();
+    store_ = std::move(*Store::OpenOn(std::move(connection), 1));
     ASSERT_TRUE(store_->AddProvider(kIsp, "isp", "secret01", 1).has_value());
   }
 
@@ -47,8 +50,16 @@ class ImportTest : public ::testing::Test {
     return out;
   }
 
+  // A setting of the store's connection ("synchronous", "cache_size").
+  std::int64_t Pragma(const std::string& name) {
+    Result<sql::Rows> rows = raw_->Query("PRAGMA " + name);
+    EXPECT_TRUE(rows.has_value()) << rows.error().message;
+    return rows && !rows->empty() ? rows->rows.front().Int(0) : -1;
+  }
+
   FakePasswordHasher hasher_;
   std::unique_ptr<Store> store_;
+  sql::Connection* raw_ = nullptr;  // the store's own connection
 };
 
 std::string LineOf(int serial, std::string domain, std::string extra = "") {
@@ -63,6 +74,19 @@ std::string LineOf(int serial, std::string domain, std::string extra = "") {
       R"( "accesses": [{{"isp_id": 440000000123, "locations": [19], "methods": [3],)"
       R"( "ips": ["192.0.2.10", "192.0.2.20-192.0.2.29"]}}]}}]}})",
       serial, serial, serial, extra, serial, serial, domain);
+}
+
+TEST_F(ImportTest, TheBulkLoadSettingsEndWithTheImport) {
+  ASSERT_EQ(Pragma("synchronous"), 2);  // FULL: a commit that returned is on disk
+  Import(LineOf(1, "one.cn") + "\n" + LineOf(2, "two.cn") + "\n", 1);
+  EXPECT_EQ(Pragma("synchronous"), 2) << "the store's later commits are durable again";
+  EXPECT_EQ(Pragma("cache_size"), -2000) << "the bulk cache is given back";
+  // The settings themselves, on and off.
+  ASSERT_TRUE(store_->BulkLoad(true, 64).has_value());
+  EXPECT_EQ(Pragma("synchronous"), 1);
+  EXPECT_EQ(Pragma("cache_size"), -64 * 1024);
+  ASSERT_TRUE(store_->BulkLoad(false).has_value());
+  EXPECT_EQ(Pragma("synchronous"), 2);
 }
 
 TEST_F(ImportTest, RecordsAreImportedAndAnIdenticalReimportChangesNothing) {

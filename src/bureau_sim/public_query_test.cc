@@ -36,6 +36,9 @@ class PublicQueryTest : public ::testing::Test {
         "'张三', '13800138000', 1700000000, 1700000000), "
         "(2, '沪ICP备27000002号', 310000, '上海示例网络有限公司', 4, 1, '91310000MA01ABCD2Y', "
         "'李四', '13900139000', 1700000000, 1700000000)");
+    // A writer outside the registry (this raw connection) rebuilds the unit-name index,
+    // which Registry::InsertSubject keeps (migration 0006).
+    Exec("INSERT INTO subject_names (subject_names) VALUES ('rebuild')");
     Exec(
         "INSERT INTO websites (wzid, ztid, idx, number, name, home_url, pre_approvals, "
         "filed_at, modified_at) VALUES "
@@ -131,6 +134,21 @@ TEST_F(PublicQueryTest, ByUnitNameWithPages) {
   EXPECT_EQ(Domains(second), (std::vector<std::string>{"example.com.cn", "example.sh.cn"}));
   EXPECT_EQ(Find(QueryBy::kUnitName, "北京_例").total, 0) << "_ is a character, not a wildcard";
   EXPECT_EQ(Find(QueryBy::kUnitName, "示例%").total, 0) << "% is a character, not a wildcard";
+}
+
+TEST_F(PublicQueryTest, ALongerUnitNameIsFoundThroughTheIndexAndCheckedOnTheRow) {
+  EXPECT_EQ(Domains(Find(QueryBy::kUnitName, "示例科技")),
+            (std::vector<std::string>{"example.cn", "example.net", "example.com.cn"}));
+  EXPECT_EQ(Domains(Find(QueryBy::kUnitName, "示例网络有限")),
+            (std::vector<std::string>{"example.sh.cn"}));
+  EXPECT_EQ(Domains(Find(QueryBy::kUnitName, "EXAMPLE")), (std::vector<std::string>{}));
+  // An index entry that no longer matches its row (a stale name) finds nothing: the index
+  // checks the pattern on each candidate's subjects.name.
+  Exec(
+      "INSERT INTO subject_names (subject_names, rowid, name) VALUES "
+      "('delete', 2, '上海示例网络有限公司')");
+  Exec("INSERT INTO subject_names (rowid, name) VALUES (2, '上海示例网络有限公司旧名')");
+  EXPECT_EQ(Find(QueryBy::kUnitName, "有限公司旧名").total, 0);
 }
 
 TEST_F(PublicQueryTest, BadConditionsAndPagesAreNamed) {

@@ -247,7 +247,15 @@ Result<std::int64_t> Registry::InsertSubject(const Subject& subject,
                   kLeaderColumns),
       v);
   if (!rows) return std::unexpected(rows.error());
-  return rows->rows.front().Int(0);
+  const std::int64_t ztid = rows->rows.front().Int(0);
+  // The unit-name index (migration 0006) is the registry's to keep, beside the row.
+  const Value name[] = {ztid, b.name};
+  if (Result<sql::Rows> indexed =
+          db_.Query("INSERT INTO subject_names (rowid, name) VALUES ($1, $2)", name);
+      !indexed) {
+    return std::unexpected(indexed.error());
+  }
+  return ztid;
 }
 
 Result<void> Registry::UpdateSubject(std::int64_t ztid, const miit::SubjectBlock& b,
@@ -265,6 +273,13 @@ Result<void> Registry::UpdateSubject(std::int64_t ztid, const miit::SubjectBlock
                           Opt(b.certificate.address)};
   AppendLeader(v, b.leader);
   v.insert(v.end(), {Opt(b.remark), now});
+  // The unit-name index (migration 0006) drops the old name before the row changes.
+  const Value id[] = {ztid};
+  Result<sql::Rows> unindexed = db_.Query(
+      "INSERT INTO subject_names (subject_names, rowid, name) "
+      "SELECT 'delete', ztid, name FROM subjects WHERE ztid = $1",
+      id);
+  if (!unindexed) return std::unexpected(unindexed.error());
   Result<sql::Rows> rows = db_.Query(
       "UPDATE subjects SET name = $2, nature = $3, investor = $4, address_province = $5, "
       "address_city = $6, address_county = $7, address_detail = $8, certificate_type = $9, "
@@ -274,6 +289,10 @@ Result<void> Registry::UpdateSubject(std::int64_t ztid, const miit::SubjectBlock
       "remark = $20, modified_at = $21 WHERE ztid = $1",
       v);
   if (!rows) return std::unexpected(rows.error());
+  Result<sql::Rows> indexed = db_.Query(
+      "INSERT INTO subject_names (rowid, name) SELECT ztid, name FROM subjects WHERE ztid = $1",
+      id);
+  if (!indexed) return std::unexpected(indexed.error());
   return {};
 }
 

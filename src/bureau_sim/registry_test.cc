@@ -60,10 +60,26 @@ class RegistryTest : public ::testing::Test {
   void SetUp() override {
     Result<std::unique_ptr<sqlite::Connection>> connection = sqlite::Connection::Open(":memory:");
     ASSERT_TRUE(connection.has_value()) << connection.error().message;
+    raw_ = connection->get();
     Result<std::unique_ptr<Store>> store = Store::OpenOn(std::move(*connection), 1);
     ASSERT_TRUE(store.has_value()) << store.error().message;
     store_ = std::move(*store);
     ASSERT_TRUE(store_->AddProvider(kIsp, "isp", "secret01", 1).has_value());
+  }
+
+  // The subjects whose indexed name (subject_names, migration 0006) holds the phrase `text`:
+  // MATCH reads the index alone (LIKE would check each row's name again), so a name the index
+  // kept after a rename shows here.
+  std::vector<std::int64_t> NamesContaining(const std::string& text) {
+    const sql::Value phrase[] = {"\"" + text + "\""};
+    Result<sql::Rows> rows = raw_->Query(
+        "SELECT rowid FROM subject_names WHERE subject_names MATCH $1 ORDER BY rowid", phrase);
+    EXPECT_TRUE(rows.has_value()) << rows.error().message;
+    std::vector<std::int64_t> out;
+    if (rows) {
+      for (const sql::Row& row : rows->rows) out.push_back(row.Int(0));
+    }
+    return out;
   }
 
   // Files a subject with one website; returns (ztid, wzid).
@@ -94,7 +110,26 @@ class RegistryTest : public ::testing::Test {
   }
 
   std::unique_ptr<Store> store_;
+  sql::Connection* raw_ = nullptr;  // the store's own connection, to read the index
 };
+
+TEST_F(RegistryTest, TheUnitNameIndexFollowsInsertsAndRenames) {
+  const auto [ztid, wzid] = File(ASubject(), "example.cn");
+  EXPECT_EQ(NamesContaining("示例科技"), std::vector<std::int64_t>{ztid});
+  Subject renamed = ASubject();
+  renamed.block.name = "新名字网络有限公司";
+  ASSERT_TRUE(store_
+                  ->Transact([&](Registry& r) -> Result<int> {
+                    if (Result<void> done = r.UpdateSubject(ztid, renamed.block, 1'790'000'000);
+                        !done) {
+                      return std::unexpected(done.error());
+                    }
+                    return 0;
+                  })
+                  .has_value());
+  EXPECT_EQ(NamesContaining("新名字网络"), std::vector<std::int64_t>{ztid});
+  EXPECT_TRUE(NamesContaining("示例科技").empty()) << "the old name left the index";
+}
 
 TEST_F(RegistryTest, AFiledRecordReadsBackInTheWiresBlocks) {
   const auto [ztid, wzid] = File(ASubject(), "example.cn");

@@ -1,5 +1,7 @@
 #include "bureau_sim/store.h"
 
+#include <fmt/format.h>
+
 #include <utility>
 #include <variant>
 
@@ -9,8 +11,8 @@ namespace icp::embedded {
 std::string_view bureau_sim_0001_init();
 std::string_view bureau_sim_0002_registry();
 std::string_view bureau_sim_0003_sms();
-std::string_view bureau_sim_0004_provider_aes();  // AES for a provider's uploads (§1.5)  // SMS
-                                                  // verification and the message sink (sms_store.h)
+std::string_view bureau_sim_0004_provider_aes();   // AES for a provider's uploads (§1.5)
+std::string_view bureau_sim_0006_subject_names();  // the unit-name index (public_query.h)
 }  // namespace icp::embedded
 
 namespace icp::bureau_sim {
@@ -30,6 +32,7 @@ std::span<const sql::Migration> Migrations() {
       {2, "0002_registry", embedded::bureau_sim_0002_registry()},
       {3, "0003_sms", embedded::bureau_sim_0003_sms()},
       {4, "0004_provider_aes", embedded::bureau_sim_0004_provider_aes()},
+      {6, "0006_subject_names", embedded::bureau_sim_0006_subject_names()},
   };
   return kMigrations;
 }
@@ -47,6 +50,29 @@ Result<std::unique_ptr<Store>> Store::OpenOn(std::unique_ptr<sql::Connection> co
     return std::unexpected(migrated.error());
   }
   return std::unique_ptr<Store>(new Store(std::move(connection)));
+}
+
+Result<void> Store::BulkLoad(bool on, std::int64_t cache_mib) {
+  std::lock_guard lock(mutex_);
+  if (on) {
+    return connection_->Execute(
+        fmt::format("PRAGMA cache_size = -{}; PRAGMA synchronous = NORMAL;", cache_mib * 1024));
+  }
+  if (Result<void> reset = connection_->Execute("PRAGMA synchronous = FULL; "
+                                                "PRAGMA cache_size = -2000;");
+      !reset) {
+    return reset;
+  }
+  // busy, WAL frames, frames checkpointed: all of them, or a reader held some back.
+  Result<sql::Rows> checkpoint = connection_->Query("PRAGMA wal_checkpoint(FULL)");
+  if (!checkpoint) return std::unexpected(checkpoint.error());
+  const sql::Row& row = checkpoint->rows.front();
+  if (row.Int(0) != 0 || row.Int(1) != row.Int(2)) {
+    return Unavailable(
+        "a reader kept the final checkpoint from finishing: the import is committed but not "
+        "yet known to be on disk (the next checkpoint puts it there)");
+  }
+  return {};
 }
 
 Result<void> Store::AddProvider(std::int64_t isp_id, std::string_view user_name,

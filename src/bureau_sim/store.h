@@ -84,6 +84,14 @@ class Store {
   Result<std::vector<QueuedFile>> Waiting(std::int64_t isp_id, std::size_t limit);
   Result<AckOutcome> Acknowledge(std::int64_t isp_id, std::string_view file_name, std::int64_t now);
 
+  // Bulk loading (ImportRecords): `on` gives this connection a page cache of `cache_mib` MiB
+  // and commits that write the WAL without waiting for the disk (synchronous = NORMAL: a
+  // crash may lose the last batches, never corrupt the file); off restores the defaults
+  // (synchronous = FULL) and makes everything committed so far durable (a full checkpoint,
+  // which syncs the WAL and the database file). kUnavailable when a reader kept the
+  // checkpoint from finishing: the records are committed, not yet known to be on disk.
+  Result<void> BulkLoad(bool on, std::int64_t cache_mib = 0);
+
   // ---- the registry (registry.h) ----
   // Runs `body(Registry&)` in one write transaction: committed when it returns a value,
   // rolled back when it returns an error. `body` returns a Result.

@@ -315,7 +315,8 @@ struct RegistryCommand {
   std::string certificate_number;
   std::string name;
   std::string file;
-  std::size_t batch = 1000;
+  std::size_t batch = 10000;
+  std::int64_t cache_mib = 1024;
   std::string estate_as = "basj";
 };
 
@@ -427,7 +428,7 @@ int Import(icp::bureau_sim::Store& store, const RegistryCommand& c, std::int64_t
   std::unique_ptr<icp::PasswordHasher> hasher = MakeHasher();
   if (!hasher) return 1;
   icp::Result<icp::bureau_sim::ImportReport> report =
-      icp::bureau_sim::ImportRecords(store, in, *hasher, now, c.batch);
+      icp::bureau_sim::ImportRecords(store, in, *hasher, now, c.batch, c.cache_mib);
   if (!report) {
     PrintError("import stopped", report.error());
     return 1;
@@ -545,6 +546,8 @@ int main(int argc, char** argv) {
     import->add_option("file", rc.file, "the JSON Lines file")->required();
     import->add_option("--batch", rc.batch, "lines per transaction")
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
+    import->add_option("--cache-mib", rc.cache_mib, "page cache while importing, MiB")
+        ->check(CLI::Range(std::int64_t{2}, std::int64_t{65'536}));
     std::vector<CLI::App*> registry_commands = {
         review_list, review_show, review_approve, review_return, lists_add, estate_send, import};
     for (CLI::App* sub : registry_commands) {
