@@ -891,7 +891,8 @@ class BureauGatewayStoresTest : public BureauGatewayTest,
   // The approval of the access filing: BAJG 1001 (Bs the Wzbah sent) with the website's
   // record as BASJ carries it. The record was filed through provider 440000000999, whose own
   // Isp* ids it carries: its IspZtid is `foreign_key`, a number of ours too.
-  void AccessApproved(std::int64_t jrid_key, const std::string& domain, std::int64_t foreign_key) {
+  void AccessApproved(std::int64_t jrid_key, const std::string& domain, std::int64_t foreign_key,
+                      bool ours_too = true) {
     const Application app = st::SampleApplication(77, domain);
     bureau::MessageContext c;
     c.requester = kIsp;
@@ -918,8 +919,14 @@ class BureauGatewayStoresTest : public BureauGatewayTest,
     ours.bureau_id = 6078;
     ours.provider = kIsp;
     ours.ips = {{jrid_key + 1, 7078, 3221226048, 3221226048}};  // 192.0.2.64
-    site.accesses.push_back(ours);
+    if (ours_too) site.accesses.push_back(ours);
     r.websites = {site};
+    if (!ours_too) {
+      miit::IcpDownload basj;  // the other provider's record alone
+      basj.filed_records = {r};
+      bureau_.Queue(basj, "BASJ0000000008");
+      return;
+    }
     miit::IcpDownload approved;
     miit::RecordResult verified;
     verified.items = {{9012, std::nullopt}};
@@ -987,6 +994,25 @@ TEST_P(BureauGatewayStoresTest, AnotherProvidersIspIdsNameNoApplicationOfOurs) {
   EXPECT_EQ(sent->uploaded, 1) << (sent->problems.empty() ? "" : sent->problems[0]);
   ASSERT_FALSE(bureau_.uploads.rbegin()->second.cancellations.empty());
   EXPECT_EQ(bureau_.uploads.rbegin()->second.cancellations.at(0).record_id, 3002);  // Wzid
+}
+
+// A record of another provider's alone (no access of ours), whose IspZtid equals a key of
+// ours, names no application here: the first filing's ids stay its own.
+TEST_P(BureauGatewayStoresTest, AnotherProvidersRecordAloneClaimsNoApplication) {
+  FiledAfterASecondSending();
+  const std::int64_t first_key = *bureau_.uploads.at(1).first_filings.at(0).subject.isp_id;
+  AccessApproved(0, "elsewhere77.cn", first_key, /*ours_too=*/false);
+  const bureau::PassReport r = DownloadAll();
+  EXPECT_EQ(r.acknowledged, 1);
+  ASSERT_EQ(r.problems.size(), 1u);  // no subject on record has its ids
+  EXPECT_NE(r.problems[0].find("京ICP备2026000077号"), std::string::npos) << r.problems[0];
+  auto read = std::move(*db_->BeginRead());
+  const std::optional<BureauIds> ids =
+      *read->bureau_link().SubjectIds(SubjectOfDomain("timeout.cn"));
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(ids->subject_id, 3001);
+  ASSERT_EQ(ids->websites.size(), 1u);
+  EXPECT_EQ(ids->websites[0].id, 3002);
 }
 
 // The e2e's access-record gap: an approved access filing for a website this provider never
