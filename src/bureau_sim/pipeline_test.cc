@@ -345,7 +345,7 @@ TEST_F(PipelineTest, ADomainFiledByAnotherSubjectIsAConflictOnItsField) {
 // A home page (1021) another subject's live website has, and an address another provider's
 // live access reports (1024), are conflicts on their fields; the subject's own, and the
 // provider's own, are not.
-TEST_F(PipelineTest, ANameAHomePageOrAnAddressOfAnothersIsAConflict) {
+TEST_F(PipelineTest, AHomePageOrAnAddressOfAnothersIsAConflict) {
   Approved(kIspA, FirstFiling(kIspA));
   miit::WebsiteBlock w = Website("mine.cn");  // provider B's upload with A's address
   w.name = "示例科技官网";
