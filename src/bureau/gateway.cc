@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <iterator>
 #include <utility>
 
+#include "base/strings.h"
 #include "bureau/application_messages.h"
 #include "bureau/estate_records.h"
 #include "bureau/gate_lists.h"
@@ -181,14 +183,32 @@ std::vector<std::int64_t> BureauKeysOf(const miit::IcpUpload& upload) {
   }
   for (const miit::NewWebsites& n : upload.new_websites) {
     if (n.subject_id) keys.push_back(*n.subject_id);
+    if (n.subject_number) keys.push_back(NumberKey(*n.subject_number));
   }
   for (const miit::NewAccess& a : upload.new_accesses) {
     if (a.website_id) keys.push_back(*a.website_id);
+    if (a.website_number) keys.push_back(NumberKey(*a.website_number));
   }
   return keys;
 }
 
 }  // namespace
+
+std::int64_t NumberKey(std::string_view number) {
+  std::uint64_t h = 14695981039346656037ull;  // FNV-1a, 64 bits
+  for (unsigned char c : number) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return static_cast<std::int64_t>((h >> 2) | (std::uint64_t{1} << 62));
+}
+
+std::int64_t KeyOfBs(std::string_view bs) {
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(bs.data(), bs.data() + bs.size(), value);
+  if (!bs.empty() && ec == std::errc() && end == bs.data() + bs.size() && value > 0) return value;
+  return NumberKey(bs);
+}
 
 std::string CandidateField(std::int64_t code) {
   for (const CodeField& f : kCodeFields) {
@@ -577,17 +597,43 @@ Result<std::optional<BureauIds>> Gateway::RegistryIdsFor(const ApplicationRecord
 
 namespace {
 
-// The Isp* ids a BASJ record carries back (our own keys for the application that filed it).
-std::vector<std::int64_t> IspIdsOf(const miit::FiledRecord& r) {
+// The Isp* ids a BASJ record carries back (§5.1, both id namespaces), the ones surely this
+// provider's first: those of an access it gives (Ispid is ours), then the subject's and the
+// websites', then other accesses'. A record filed through another provider carries that
+// provider's Isp* ids too, and each provider numbers its own: such an id may equal one of our
+// record keys, so a key names an application only when NamesRecord agrees.
+std::vector<std::int64_t> IspIdsOf(const miit::FiledRecord& r, std::int64_t isp_id) {
   std::vector<std::int64_t> out;
+  for (const miit::WebsiteBlock& w : r.websites) {
+    for (const miit::AccessBlock& a : w.accesses) {
+      if (a.isp_id && a.provider == isp_id) out.push_back(*a.isp_id);
+    }
+  }
   if (r.subject.isp_id) out.push_back(*r.subject.isp_id);
   for (const miit::WebsiteBlock& w : r.websites) {
     if (w.isp_id) out.push_back(*w.isp_id);
+  }
+  for (const miit::WebsiteBlock& w : r.websites) {
     for (const miit::AccessBlock& a : w.accesses) {
-      if (a.isp_id) out.push_back(*a.isp_id);
+      if (a.isp_id && a.provider != isp_id) out.push_back(*a.isp_id);
     }
   }
   return out;
+}
+
+// Whether `app` is about the filed record `r`: one of its websites has a domain of the
+// record's. An application that adds a website (the only ones BASJ completes) names it.
+bool NamesRecord(const Application& app, const miit::FiledRecord& r) {
+  for (const Website& w : app.websites) {
+    for (const DomainName& d : w.domains) {
+      for (const miit::WebsiteBlock& site : r.websites) {
+        for (const miit::DomainBlock& filed : site.domains) {
+          if (ToLowerAscii(filed.name) == d.ascii()) return true;
+        }
+      }
+    }
+  }
+  return false;
 }
 
 std::string DescribeViolations(const Error& e) {
@@ -675,10 +721,7 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& report) {
   if (download->results) {
     auto resolve_record = [&](const miit::RecordResult& r) -> std::optional<ApplicationId> {
       if (r.key) {
-        try {
-          if (std::optional<ApplicationId> app = by_key(std::stoll(*r.key))) return app;
-        } catch (...) {
-        }
+        if (std::optional<ApplicationId> app = by_key(KeyOfBs(*r.key))) return app;
       }
       // 5001 names the uploaded file in Dmms (§5.3).
       for (const miit::ResultItem& item : r.items) {
@@ -713,8 +756,15 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& report) {
   std::vector<EstateRecord> estate;
   auto filed = [&](const miit::FiledRecord& r, std::string_view kind) -> Result<void> {
     std::optional<ApplicationId> app;
-    for (std::int64_t key : IspIdsOf(r)) {
-      if ((app = by_key(key))) break;
+    for (std::int64_t key : IspIdsOf(r, settings_.isp_id)) {
+      std::optional<ApplicationId> named = by_key(key);
+      if (!named) continue;
+      Result<ApplicationRecord> candidate = uow.applications().Get(*named);
+      if (!candidate) return std::unexpected(candidate.error());
+      if (NamesRecord(candidate->application, r)) {
+        app = named;
+        break;
+      }
     }
     if (!app && estate_ != nullptr) {
       Result<EstateRecord> e = EstateRecordOf(r, settings_.isp_id, ChinaDate(now));

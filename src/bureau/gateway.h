@@ -136,4 +136,15 @@ std::string CandidateField(std::int64_t code);
 // the bureau's ids a change or cancellation refers to (both travel as Bs / Jlid).
 inline constexpr std::int64_t kIspIdBase = 1'000'000'000'000;
 
+// The record key of a record an upload names by its number rather than an id (XZWZ for a
+// subject filed through other providers names it by Ztbah, XZJR may name the website by
+// Wzbah): the bureau's answers carry that number back as Bs (§5.3), and a key is an integer.
+// A 62-bit digest of the number as sent, at or above 2^62: never one of our Isp* keys
+// (kIspIdBase + a count) nor a bureau id the gateway names records by.
+std::int64_t NumberKey(std::string_view number);
+
+// The record key a Bs (Jg_xx/Bs, §5.3) stands for: the integer it holds (an Isp* id or a
+// bureau id), or NumberKey of the number it names.
+std::int64_t KeyOfBs(std::string_view bs);
+
 }  // namespace icp::bureau

@@ -182,6 +182,21 @@ class Checker {
         Add(Because(ResultCode::kInvalidIp,
                     fmt::format("错误数据：{}-{}", a.ips[i].first, a.ips[i].last),
                     fmt::format("{}.public_ip[{}]", path, i)));
+        continue;
+      }
+      // An address is one provider's: another provider's live access reports it (1024).
+      const Result<std::vector<std::int64_t>> holders =
+          r_.ProvidersOfAddresses(a.ips[i].first, a.ips[i].last);
+      if (!holders) {
+        if (!failure) failure = holders.error();
+        continue;
+      }
+      if (std::any_of(holders->begin(), holders->end(),
+                      [&](std::int64_t isp) { return isp != filing_.isp_id; })) {
+        Add(Because(
+            ResultCode::kIpConflict,
+            fmt::format("IP地址已由其他接入商报备，错误数据：{}-{}", a.ips[i].first, a.ips[i].last),
+            fmt::format("{}.public_ip[{}]", path, i)));
       }
     }
     for (std::int64_t id : a.locations) {
@@ -190,6 +205,26 @@ class Checker {
     for (std::int64_t id : a.methods) {
       Code(strict_ ? "resource_access_strict" : "access_method", id,
            ResultCode::kInvalidAccessMethod, path + ".kind");
+    }
+  }
+
+  // A home page (1021) a live website of another subject than `ztid` has (for a first filing,
+  // `ztid` is the subject filed with its certificate, if any). Website names are not unique
+  // (1020 is not produced: real names repeat across subjects).
+  void NameAndHome(const miit::WebsiteBlock& w, std::optional<std::int64_t> ztid,
+                   const std::string& path) {
+    auto others = [&](const Result<std::vector<std::int64_t>>& holders) {
+      if (!holders) {
+        if (!failure) failure = holders.error();
+        return false;
+      }
+      return std::any_of(holders->begin(), holders->end(),
+                         [&](std::int64_t h) { return h != ztid; });
+    };
+    if (w.home_url && !w.home_url->empty() && others(r_.SubjectsWithHomePage(*w.home_url))) {
+      Add(Because(ResultCode::kHomePageConflict,
+                  fmt::format("网站首页已由其他主体备案，错误数据：{}", *w.home_url),
+                  path + ".home_url"));
     }
   }
 
@@ -309,6 +344,8 @@ class Checker {
     for (std::size_t i = 0; i < f.websites.size(); ++i) {
       const std::string path = fmt::format("websites[{}]", i);
       WebsiteData(f.websites[i], path);
+      NameAndHome(f.websites[i],
+                  filed && filed->has_value() ? (*filed)->block.bureau_id : std::nullopt, path);
       Domains(f.websites[i], std::nullopt, std::nullopt, path);
     }
   }
@@ -326,6 +363,7 @@ class Checker {
     for (std::size_t i = 0; i < n.websites.size(); ++i) {
       const std::string path = fmt::format("websites[{}]", i);
       WebsiteData(n.websites[i], path);
+      NameAndHome(n.websites[i], subject ? subject->block.bureau_id : std::nullopt, path);
       Domains(n.websites[i], subject ? subject->block.bureau_id : std::nullopt, std::nullopt, path);
     }
   }
@@ -380,6 +418,7 @@ class Checker {
                     fmt::format("网站不属于该主体：{}", *filed->block.number), path));
         continue;
       }
+      NameAndHome(w, ztid, path);
       Domains(w, ztid, filed->block.bureau_id, path);
       for (const miit::AccessBlock& a : w.accesses) {
         const bool ours =

@@ -80,7 +80,7 @@ miit::SubjectBlock Subject(std::string certificate = "91440300MA5000001X") {
 miit::WebsiteBlock Website(std::string domain = "example.cn") {
   miit::WebsiteBlock w;
   w.isp_id = 80001;
-  w.name = "示例科技官网";
+  w.name = domain == "example.cn" ? "示例科技官网" : "示例网站 " + domain;
   w.service_content = {1};
   w.languages = {1};
   w.domains = {{90001, std::nullopt, domain}};
@@ -101,10 +101,26 @@ miit::WebsiteBlock Website(std::string domain = "example.cn") {
 
 miit::IcpUpload FirstFiling(std::int64_t isp, miit::SubjectBlock s = Subject(),
                             miit::WebsiteBlock w = Website()) {
+  if (isp == kIspB) {  // provider B's servers are its own addresses (an address is one's: 1024)
+    for (miit::AccessBlock& a : w.accesses) {
+      for (miit::IpBlock& ip : a.ips) {
+        ip.first += 65536;
+        ip.last += 65536;
+      }
+    }
+  }
   miit::IcpUpload u;
   u.requester = isp;
   u.first_filings.push_back({std::move(s), {std::move(w)}, {}});
   return u;
+}
+
+// Another subject's website on `domain`: its own name and home page.
+miit::WebsiteBlock Theirs(std::string domain) {
+  miit::WebsiteBlock w = Website(domain);
+  w.name = "别家网站";
+  w.home_url = "www." + domain + "/index.html";
+  return w;
 }
 
 class PipelineTest : public ::testing::Test {
@@ -311,7 +327,7 @@ TEST_F(PipelineTest, VerificationTimedOutOrFailedReturnsTheFiling) {
 
 TEST_F(PipelineTest, ADomainFiledByAnotherSubjectIsAConflictOnItsField) {
   Approved(kIspA, FirstFiling(kIspA));
-  Upload(kIspB, FirstFiling(kIspB, Subject("91110000MA0000009X"), Website("example.cn")));
+  Upload(kIspB, FirstFiling(kIspB, Subject("91110000MA0000009X"), Theirs("example.cn")));
   Tick();
   const std::vector<miit::IcpDownload> files = Drain(kIspB);
   EXPECT_EQ(Codes(files), (std::vector<std::int64_t>{1005}));
@@ -326,9 +342,42 @@ TEST_F(PipelineTest, ADomainFiledByAnotherSubjectIsAConflictOnItsField) {
   EXPECT_EQ(Codes(Drain(kIspB)), (std::vector<std::int64_t>{1003}));
 }
 
+// A home page (1021) another subject's live website has, and an address another provider's
+// live access reports (1024), are conflicts on their fields; the subject's own, and the
+// provider's own, are not.
+TEST_F(PipelineTest, AHomePageOrAnAddressOfAnothersIsAConflict) {
+  Approved(kIspA, FirstFiling(kIspA));
+  miit::WebsiteBlock w = Website("mine.cn");  // provider B's upload with A's address
+  w.name = "示例科技官网";
+  w.home_url = "www.example.cn/";
+  miit::IcpUpload upload;
+  upload.requester = kIspB;
+  upload.first_filings.push_back({Subject("91110000MA0000009X"), {w}, {}});
+  Upload(kIspB, upload);
+  Tick();
+  const std::vector<miit::IcpDownload> files = Drain(kIspB);
+  EXPECT_EQ(Codes(files), (std::vector<std::int64_t>{1041, 1024, 1021}));
+  ASSERT_TRUE(files[0].results->records[0].remark.has_value());
+  EXPECT_EQ(*files[0].results->records[0].remark,
+            R"({"beian":1,"fields":[{"jgdm":1041,"path":"websites[0].home_url"},)"
+            R"({"jgdm":1024,"path":"websites[0].resources[0].public_ip[0]"},)"
+            R"({"jgdm":1021,"path":"websites[0].home_url"}]})");
+
+  // The same subject's new website may share its home page; A's address is A's to report.
+  miit::IcpUpload add;
+  add.requester = kIspA;
+  miit::WebsiteBlock second = Website("second.cn");
+  second.home_url = "www.example.cn/";
+  second.domains.push_back({90010, std::nullopt, "www.example.cn"});
+  add.new_websites.push_back({"粤ICP备2026000001号", std::nullopt, {second}, {}, {}});
+  Upload(kIspA, add);
+  Tick();
+  EXPECT_EQ(Codes(Drain(kIspA)), (std::vector<std::int64_t>{9001, 9011}));
+}
+
 TEST_F(PipelineTest, TwoProvidersRacingForADomainMeetAtApproval) {
   Upload(kIspA, FirstFiling(kIspA));
-  Upload(kIspB, FirstFiling(kIspB, Subject("91110000MA0000009X"), Website("example.cn")));
+  Upload(kIspB, FirstFiling(kIspB, Subject("91110000MA0000009X"), Theirs("example.cn")));
   Tick();
   for (auto& [id, state] : sms_.states) state = SmsState::kVerified;
   Tick();
@@ -644,6 +693,8 @@ TEST_F(PipelineTest, ANewWebsiteTakesTheNextIndex) {
   elsewhere.requester = kIspB;
   elsewhere.new_websites[0].websites[0].domains = {{90009, std::nullopt, "third.cn"}};
   elsewhere.new_websites[0].websites[0].home_url = "third.cn";
+  elsewhere.new_websites[0].websites[0].accesses[0].ips = {
+      {51009, std::nullopt, 3325256712, 3325256712}};  // B's own address
   Upload(kIspB, elsewhere);
   Tick();
   EXPECT_EQ(Codes(Drain(kIspB)), (std::vector<std::int64_t>{1018}));

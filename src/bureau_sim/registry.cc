@@ -482,6 +482,35 @@ Result<std::vector<miit::DomainBlock>> Registry::DomainsOf(std::int64_t wzid) {
   return out;
 }
 
+namespace {
+
+Result<std::vector<std::int64_t>> Ints(Result<sql::Rows> rows) {
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<std::int64_t> out;
+  for (const sql::Row& row : rows->rows) out.push_back(row.Int(0));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<std::int64_t>> Registry::SubjectsWithHomePage(std::string_view home_url) {
+  const Value params[] = {std::string(home_url)};
+  return Ints(
+      db_.Query("SELECT DISTINCT w.ztid FROM websites w JOIN subjects s ON s.ztid = w.ztid "
+                "WHERE w.home_url IS NOT NULL AND w.state = 'filed' AND s.state = 'filed' "
+                "AND rtrim(lower(w.home_url), '/') = rtrim(lower($1), '/') ORDER BY w.ztid",
+                params));
+}
+
+Result<std::vector<std::int64_t>> Registry::ProvidersOfAddresses(std::int64_t first,
+                                                                 std::int64_t last) {
+  const Value params[] = {first, last};
+  return Ints(
+      db_.Query("SELECT DISTINCT a.isp_id FROM ips i JOIN accesses a ON a.jrid = i.jrid "
+                "WHERE a.live = 1 AND i.first <= $2 AND i.last >= $1 ORDER BY a.isp_id",
+                params));
+}
+
 Result<std::optional<DomainOwner>> Registry::OwnerOfDomain(std::string_view name) {
   const Value params[] = {std::string(name)};
   Result<sql::Rows> rows = db_.Query(

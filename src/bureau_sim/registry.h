@@ -137,12 +137,18 @@ class Registry {
   Result<void> UpdateWebsite(std::int64_t wzid, const miit::WebsiteBlock& block, std::int64_t now);
   Result<void> CancelWebsite(std::int64_t wzid, std::int64_t now);
 
+  // The Ztids of the live subjects with a live website whose home page is `home_url`,
+  // compared without case and a trailing '/' (1021), ascending.
+  Result<std::vector<std::int64_t>> SubjectsWithHomePage(std::string_view home_url);
+
   // Domains.
   Result<std::optional<DomainOwner>> OwnerOfDomain(std::string_view name);
   Result<std::int64_t> InsertDomain(std::int64_t wzid, const miit::DomainBlock& domain);
   Result<void> RemoveDomain(std::int64_t ymid, std::int64_t now);
 
   // Accesses.
+  // The providers whose live accesses report an address in [first, last] (1024), ascending.
+  Result<std::vector<std::int64_t>> ProvidersOfAddresses(std::int64_t first, std::int64_t last);
   Result<std::optional<AccessRef>> AccessById(std::int64_t jrid);
   Result<std::int64_t> LiveAccessCount(std::int64_t wzid);
   Result<std::optional<AccessRef>> LiveAccessOf(std::int64_t wzid, std::int64_t isp_id);

@@ -4,12 +4,19 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
+#include <cstdlib>
 #include <deque>
+#include <filesystem>
+#include <functional>
 #include <map>
+#include <random>
 
 #include "app/bureau_outcome_service.h"
 #include "app/estate_service.h"
+#include "app/gate.h"
 #include "app/notification.h"
+#include "base/test_strictness.h"
 #include "bureau/application_messages.h"
 #include "bureau/gateway.h"
 #include "cli/rules_command.h"
@@ -22,6 +29,8 @@
 #include "ports/testing/fake_clock.h"
 #include "storage/memory/blob_store.h"
 #include "storage/memory/database.h"
+#include "storage/postgres/database.h"
+#include "storage/sqlite/database.h"
 #include "storage/testing/fixtures.h"
 
 namespace icp {
@@ -272,7 +281,7 @@ class BureauGatewayTest : public ::testing::Test {
     return ResyncEstate(*db_, blobs_, rules_, *settings, bureau_, estate_account, clock_);
   }
 
-  std::unique_ptr<memory::Database> db_ = memory::Database::Create();
+  std::unique_ptr<Database> db_ = memory::Database::Create();
   memory::BlobStore blobs_;
   FakeBureau bureau_;
   FakeClock clock_{st::kT0};
@@ -728,6 +737,449 @@ TEST_F(BureauGatewayTest, AnAccessFilingCarriesThePasswordTheSubmitKept) {
   EXPECT_EQ(access.website_number, "粤ICP备2026000099号-1");
   EXPECT_EQ(access.icp_password, miit::Md5Hex(*miit::Utf8ToGbk("口令ab", "test")));
 }
+
+}  // namespace
+}  // namespace icp
+
+namespace icp {
+namespace {
+
+// The gateway on every store (memory; SQLite and PostgreSQL through scripts/with-postgres).
+struct Store {
+  std::string name;
+  std::function<std::unique_ptr<Database>()> make;  // nullptr: not available here
+};
+void PrintTo(const Store& s, std::ostream* os) { *os << s.name; }
+
+std::string RunId() {
+  static const std::string id = std::to_string(std::random_device()());
+  return id;
+}
+
+PiiVault TestVault() {
+  std::array<unsigned char, 32> key{};
+  key.fill(7);
+  return PiiVault::FromMasterKey(key);
+}
+
+std::vector<Store> Stores() {
+  return {
+      {"Memory", []() -> std::unique_ptr<Database> { return memory::Database::Create(); }},
+      {"Sqlite",
+       []() -> std::unique_ptr<Database> {
+         static std::atomic<int> counter = 0;
+         const std::filesystem::path dir =
+             std::filesystem::path(::testing::TempDir()) / ("beian-gateway-" + RunId());
+         std::filesystem::create_directories(dir);
+         const std::filesystem::path path = dir / (std::to_string(++counter) + ".db");
+         std::filesystem::remove(path);
+         Result<std::unique_ptr<sqlite::Database>> db =
+             sqlite::Database::Open({path}, TestVault(), st::kT0);
+         if (!db) ADD_FAILURE() << db.error().message;
+         return db ? std::move(*db) : nullptr;
+       }},
+      {"Postgres",
+       []() -> std::unique_ptr<Database> {
+         const char* owner = std::getenv("ICP_TEST_PG_URL");
+         const char* runtime = std::getenv("ICP_TEST_PG_RUNTIME_URL");
+         if (owner == nullptr || runtime == nullptr) return nullptr;
+         static std::atomic<int> counter = 0;
+         postgres::Options options;
+         options.url = runtime;
+         options.owner_url = owner;
+         options.schema = "t_gateway_" + RunId() + "_" + std::to_string(++counter);
+         options.connections = 2;
+         Result<std::unique_ptr<postgres::Database>> db =
+             postgres::Database::Open(options, TestVault(), st::kT0);
+         if (!db) ADD_FAILURE() << db.error().message;
+         return db ? std::move(*db) : nullptr;
+       }},
+  };
+}
+
+class BureauGatewayStoresTest : public BureauGatewayTest,
+                                public ::testing::WithParamInterface<Store> {
+ protected:
+  void SetUp() override {
+    BureauGatewayTest::SetUp();
+    db_ = GetParam().make();
+    if (db_ == nullptr) ICP_SKIP_OR_FAIL(GetParam().name << " is not available here");
+  }
+
+  // Downloads what the bureau queued; every file processed and acknowledged.
+  bureau::PassReport DownloadAll() {
+    Result<bureau::PassReport> r = Make().DownloadOnce();
+    EXPECT_TRUE(r.has_value()) << r.error().message;
+    return r.value_or(bureau::PassReport{});
+  }
+
+  // The bureau's filed record of the first filing it took at `sequence`: its ids from
+  // `base` (Ztid base, Wzid base+1, Ymid base+2, Jrid base+3, Ipid base+4), numbers under
+  // `number`, this provider's access.
+  miit::FiledRecord Filed(std::int64_t sequence, std::int64_t base, const std::string& number) {
+    const miit::FirstFiling& sent = bureau_.uploads.at(sequence).first_filings.at(0);
+    miit::FiledRecord r;
+    r.subject = sent.subject;
+    r.subject.bureau_id = base;
+    r.subject.number = number;
+    r.subject.first_filed_at = r.subject.modified_at = "2026-11-29";
+    miit::WebsiteBlock site = sent.websites.at(0);
+    site.bureau_id = base + 1;
+    site.number = number + "-1";
+    for (miit::DomainBlock& d : site.domains) d.bureau_id = base + 2;
+    for (miit::AccessBlock& x : site.accesses) {
+      x.bureau_id = base + 3;
+      x.provider = kIsp;
+      for (miit::IpBlock& ip : x.ips) ip.bureau_id = base + 4;
+    }
+    r.websites = {site};
+    return r;
+  }
+
+  // The e2e's subject whose first filing went out twice: MIIT's SMS timed out (9013), the
+  // application was sent again at the next number, verified and approved with its BASJ.
+  ApplicationId FiledAfterASecondSending() {
+    const ApplicationId a = Ready(1, "timeout.cn");
+    EXPECT_EQ(Make().UploadOnce()->uploaded, 1);
+    miit::IcpDownload timed_out;
+    timed_out.results = miit::FilingResults{{ResultOf(1, 9013)}, {}};
+    bureau_.Queue(timed_out, "BAJG0000000001");
+    DownloadAll();
+    EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kReadyForBureau);
+    EXPECT_EQ(Make().UploadOnce()->uploaded, 1);
+    miit::IcpDownload approved;
+    approved.results = miit::FilingResults{{ResultOf(2, 9012), ResultOf(2, 1001)}, {}};
+    approved.filed_records = {Filed(2, 3001, "粤ICP备2026000001号")};
+    bureau_.Queue(approved, "BAJG0000000002");
+    const bureau::PassReport r = DownloadAll();
+    EXPECT_TRUE(r.problems.empty()) << r.problems.at(0);
+    EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kApproved);
+    return a;
+  }
+
+  // An access filing (新增接入) here for `domain`, filed through another provider only (the
+  // registry knows its numbers), sent; its upload's IspJrid.
+  std::pair<ApplicationId, std::int64_t> AccessSent(int serial, const std::string& domain) {
+    const AccountId account = st::CreateAccount(*db_, "customer-" + std::to_string(serial));
+    Application app = st::SampleApplication(serial, domain);
+    bureau_.registry[domain] = {
+        0, domain, 0, "京ICP备2026000077号", "网站", "京ICP备2026000077号-1"};
+    app.filing_password = "pass-77";
+    ApplicationRecord r = st::NewRecord(account, app, ApplicationType::kNewAccess, clock_.Now());
+    for (ApplicationEvent e : {ApplicationEvent::kSubmit, ApplicationEvent::kProviderPass,
+                               ApplicationEvent::kVerificationDone}) {
+      st::Move(r, e, clock_.Now());
+    }
+    ApplicationId id;
+    {
+      auto uow = std::move(*db_->Begin());
+      Resource server;
+      server.id = "ins-" + std::to_string(serial);
+      server.account = "customer";
+      server.region = {"ap-guangzhou", true};
+      server.public_ip = "192.0.2." + std::to_string(serial);
+      EXPECT_TRUE(uow->resources().Upsert(server).has_value());
+      id = *uow->applications().Insert(r);
+      EXPECT_TRUE(uow->Commit().has_value());
+    }
+    Result<bureau::PassReport> sent = Make().UploadOnce();
+    EXPECT_TRUE(sent.has_value() && sent->uploaded == 1)
+        << (sent && !sent->problems.empty() ? sent->problems[0] : "");
+    return {id, *bureau_.uploads.rbegin()->second.new_accesses.at(0).access.isp_id};
+  }
+
+  // The approval of the access filing: BAJG 1001 (Bs the Wzbah sent) with the website's
+  // record as BASJ carries it. The record was filed through provider 440000000999, whose own
+  // Isp* ids it carries: its IspZtid is `foreign_key`, a number of ours too.
+  void AccessApproved(std::int64_t jrid_key, const std::string& domain, std::int64_t foreign_key,
+                      bool ours_too = true) {
+    const Application app = st::SampleApplication(77, domain);
+    bureau::MessageContext c;
+    c.requester = kIsp;
+    std::int64_t next = foreign_key - 1;
+    c.next_isp_id = [&] { return ++next; };
+    c.access_points = {{{"ap-beijing", ResourceKind::kCvm, "198.51.100.7"}}};
+    const miit::FirstFiling other = bureau::ToUpload(app, c).value().first_filings.at(0);
+    miit::FiledRecord r;
+    r.subject = other.subject;  // IspZtid: the other provider's
+    r.subject.bureau_id = 3077;
+    r.subject.number = "京ICP备2026000077号";
+    r.subject.first_filed_at = r.subject.modified_at = "2026-11-01";
+    miit::WebsiteBlock site = other.websites.at(0);
+    site.bureau_id = 4077;
+    site.number = "京ICP备2026000077号-1";
+    for (miit::DomainBlock& d : site.domains) d.bureau_id = 5077;
+    for (miit::AccessBlock& x : site.accesses) {
+      x.bureau_id = 6077;
+      x.provider = 440000000999;
+      for (miit::IpBlock& ip : x.ips) ip.bureau_id = 7077;
+    }
+    miit::AccessBlock ours = site.accesses.at(0);
+    ours.isp_id = jrid_key;
+    ours.bureau_id = 6078;
+    ours.provider = kIsp;
+    ours.ips = {{jrid_key + 1, 7078, 3221226048, 3221226048}};  // 192.0.2.64
+    if (ours_too) site.accesses.push_back(ours);
+    r.websites = {site};
+    if (!ours_too) {
+      miit::IcpDownload basj;  // the other provider's record alone
+      basj.filed_records = {r};
+      bureau_.Queue(basj, "BASJ0000000008");
+      return;
+    }
+    miit::IcpDownload approved;
+    miit::RecordResult verified;
+    verified.items = {{9012, std::nullopt}};
+    verified.operation = 3;
+    verified.key = std::to_string(jrid_key);  // Bs: the IspJrid sent
+    miit::RecordResult result = verified;
+    result.items = {{1001, std::nullopt}};
+    result.key = "京ICP备2026000077号-1";  // or the Wzbah it named the website by
+    approved.results = miit::FilingResults{{verified, result}, {}};
+    approved.filed_records = {r};
+    bureau_.Queue(approved, "BAJG0000000009");
+  }
+
+  SubjectId SubjectOfDomain(const std::string& domain) {
+    auto read = std::move(*db_->BeginRead());
+    std::optional<WebsiteRecord> site = *read->websites().FindByDomain(*DomainName::Parse(domain));
+    EXPECT_TRUE(site.has_value()) << domain << " is not on record";
+    return site ? site->subject : SubjectId();
+  }
+};
+
+// The e2e's cancel-website-ids gap: the BASJ of an access filing for a record filed through
+// another provider carries that provider's IspZtid, which equals a record key of ours (the
+// first sending of a first filing). It completes the access filing, not that first filing,
+// whose bureau ids stay as its own BASJ gave them: its cancel-website names its Wzid.
+TEST_P(BureauGatewayStoresTest, AnotherProvidersIspIdsNameNoApplicationOfOurs) {
+  const ApplicationId first = FiledAfterASecondSending();
+  const std::int64_t first_key = *bureau_.uploads.at(1).first_filings.at(0).subject.isp_id;
+  const auto [access, jrid_key] = AccessSent(77, "elsewhere77.cn");
+  AccessApproved(jrid_key, "elsewhere77.cn", first_key);
+  const bureau::PassReport r = DownloadAll();
+  EXPECT_TRUE(r.problems.empty()) << r.problems.at(0);
+  EXPECT_EQ(Get(access).lifecycle.state(), ApplicationState::kApproved);
+
+  const SubjectId subject = SubjectOfDomain("timeout.cn");
+  std::optional<BureauIds> ids;
+  {
+    auto read = std::move(*db_->BeginRead());
+    ids = *read->bureau_link().SubjectIds(subject);
+  }
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(ids->subject_id, 3001);
+  ASSERT_EQ(ids->websites.size(), 1u);
+  EXPECT_EQ(ids->websites[0].id, 3002);
+
+  // The cancel-website of that subject, as icpd creates it (the record with its ids).
+  ApplicationRecord cancel = Get(first);
+  cancel.application.type = ApplicationType::kCancelWebsite;
+  cancel.application.websites[0].resources.clear();
+  cancel.application.original =
+      FiledRecord{cancel.application.subject, cancel.application.websites, ids};
+  cancel.application.filing_password = "secret-1";
+  ApplicationRecord r2 = st::NewRecord(cancel.account, cancel.application,
+                                       ApplicationType::kCancelWebsite, clock_.Now());
+  r2.subject = subject;
+  st::Move(r2, ApplicationEvent::kSubmit, clock_.Now());
+  st::Move(r2, ApplicationEvent::kProviderPass, clock_.Now());
+  {
+    auto uow = std::move(*db_->Begin());
+    ASSERT_TRUE(uow->applications().Insert(r2).has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  Result<bureau::PassReport> sent = Make().UploadOnce();
+  ASSERT_TRUE(sent.has_value()) << sent.error().message;
+  EXPECT_EQ(sent->uploaded, 1) << (sent->problems.empty() ? "" : sent->problems[0]);
+  ASSERT_FALSE(bureau_.uploads.rbegin()->second.cancellations.empty());
+  EXPECT_EQ(bureau_.uploads.rbegin()->second.cancellations.at(0).record_id, 3002);  // Wzid
+}
+
+// A record of another provider's alone (no access of ours), whose IspZtid equals a key of
+// ours, names no application here: the first filing's ids stay its own.
+TEST_P(BureauGatewayStoresTest, AnotherProvidersRecordAloneClaimsNoApplication) {
+  FiledAfterASecondSending();
+  const std::int64_t first_key = *bureau_.uploads.at(1).first_filings.at(0).subject.isp_id;
+  AccessApproved(0, "elsewhere77.cn", first_key, /*ours_too=*/false);
+  const bureau::PassReport r = DownloadAll();
+  EXPECT_EQ(r.acknowledged, 1);
+  ASSERT_EQ(r.problems.size(), 1u);  // no subject on record has its ids
+  EXPECT_NE(r.problems[0].find("京ICP备2026000077号"), std::string::npos) << r.problems[0];
+  auto read = std::move(*db_->BeginRead());
+  const std::optional<BureauIds> ids =
+      *read->bureau_link().SubjectIds(SubjectOfDomain("timeout.cn"));
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(ids->subject_id, 3001);
+  ASSERT_EQ(ids->websites.size(), 1u);
+  EXPECT_EQ(ids->websites[0].id, 3002);
+}
+
+// The e2e's access-record gap: an approved access filing for a website this provider never
+// held puts the subject and the website on record here, with the bureau's ids and numbers
+// and this provider's access, and the gate serves the domain.
+TEST_P(BureauGatewayStoresTest, AnApprovedAccessFilingPutsTheRecordHereAndTheGateServesIt) {
+  FiledAfterASecondSending();
+  const std::int64_t first_key = *bureau_.uploads.at(1).first_filings.at(0).subject.isp_id;
+  Gate gate(*db_);
+  ASSERT_TRUE(gate.Load().has_value());
+  EXPECT_FALSE(gate.Check("www.elsewhere77.cn")->allowed);
+  const auto [access, jrid_key] = AccessSent(77, "elsewhere77.cn");
+  AccessApproved(jrid_key, "elsewhere77.cn", first_key);
+  const bureau::PassReport r = DownloadAll();
+  EXPECT_TRUE(r.problems.empty()) << r.problems.at(0);
+  const SubjectId subject = SubjectOfDomain("elsewhere77.cn");
+  EXPECT_EQ(Get(access).subject, subject);
+  auto read = std::move(*db_->BeginRead());
+  const SubjectRecord s = *read->subjects().Get(subject);
+  EXPECT_EQ(s.account, Get(access).account);
+  EXPECT_EQ(s.number->str(), "京ICP备2026000077号");
+  const std::vector<WebsiteRecord> sites = *read->websites().ListBySubject(subject);
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_EQ(sites[0].number->str(), "京ICP备2026000077号-1");
+  EXPECT_FALSE(sites[0].cancelled);
+  const std::optional<BureauIds> ids = *read->bureau_link().SubjectIds(subject);
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(ids->subject_id, 3077);
+  ASSERT_EQ(ids->websites.size(), 1u);
+  EXPECT_EQ(ids->websites[0].id, 4077);
+  EXPECT_EQ(ids->websites[0].domain_ids,
+            (std::vector<std::pair<std::string, std::int64_t>>{{"elsewhere77.cn", 5077}}));
+  ASSERT_TRUE(ids->websites[0].our_access.has_value());
+  EXPECT_EQ(ids->websites[0].our_access->id, 6078);  // ours, not the other provider's
+  read.reset();
+  ASSERT_TRUE(gate.Refresh().has_value());
+  Result<GateDecision> d = gate.Check("www.elsewhere77.cn");
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_TRUE(d->allowed);
+}
+
+// A new website (新增网站) of a subject filed through other providers only: the upload names
+// the subject by its number (Ztbah), and icp-bureau's answers carry that number back as Bs
+// (§5.3). MIIT's SMS outcome, a return with its reasons and, sent again, the approval with
+// its BASJ all reach the application, and the record is written here.
+TEST_P(BureauGatewayStoresTest, AnswersToANewWebsiteNamedByItsSubjectsNumberReachIt) {
+  const AccountId account = st::CreateAccount(*db_, "customer-78");
+  Application app = st::SampleApplication(78, "second78.cn");
+  const std::string number = "京ICP备2026000078号";
+  // The type check found the subject in the bureau's registry by its certificate.
+  bureau_.registry[app.subject.certificate.number()] = {
+      1, app.subject.certificate.number(), 0, number, std::nullopt, std::nullopt};
+  app.filing_password = "pass-78";
+  ApplicationRecord r =
+      st::NewRecord(account, app, ApplicationType::kNewWebsiteFiledElsewhere, clock_.Now());
+  for (ApplicationEvent e : {ApplicationEvent::kSubmit, ApplicationEvent::kProviderPass,
+                             ApplicationEvent::kVerificationDone}) {
+    st::Move(r, e, clock_.Now());
+  }
+  ApplicationId id;
+  {
+    auto uow = std::move(*db_->Begin());
+    Resource server;
+    server.id = "ins-78";
+    server.account = "customer";
+    server.region = {"ap-guangzhou", true};
+    server.public_ip = "192.0.2.78";
+    ASSERT_TRUE(uow->resources().Upsert(server).has_value());
+    id = *uow->applications().Insert(r);
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  auto send = [&] {
+    Result<bureau::PassReport> sent = Make().UploadOnce();
+    ASSERT_TRUE(sent.has_value()) << sent.error().message;
+    ASSERT_EQ(sent->uploaded, 1) << (sent->problems.empty() ? "" : sent->problems[0]);
+    ASSERT_EQ(bureau_.uploads.rbegin()->second.new_websites.at(0).subject_number, number);
+  };
+  auto answer = [&](std::vector<std::int64_t> codes, std::string file,
+                    std::vector<miit::FiledRecord> filed = {}) {
+    miit::IcpDownload d;
+    miit::RecordResult result;
+    for (std::int64_t code : codes) result.items.push_back({code, std::nullopt});
+    result.operation = 2;
+    result.key = number;  // Bs: the Ztbah sent
+    d.results = miit::FilingResults{{result}, {}};
+    d.filed_records = std::move(filed);
+    bureau_.Queue(d, std::move(file));
+    const bureau::PassReport p = DownloadAll();
+    EXPECT_EQ(p.applied, 1) << file;
+    EXPECT_TRUE(p.problems.empty()) << p.problems.at(0);
+  };
+  send();
+  answer({9012}, "BAJG0000000001");
+  EXPECT_EQ(Get(id).lifecycle.state(), ApplicationState::kBureauReview);
+  answer({1020}, "BAJG0000000002");
+  EXPECT_EQ(Get(id).lifecycle.state(), ApplicationState::kBureauReturned);
+  {
+    auto read = std::move(*db_->BeginRead());
+    const std::vector<BureauReason> reasons = *read->bureau_link().Reasons(id);
+    ASSERT_EQ(reasons.size(), 1u);
+    EXPECT_EQ(reasons[0].code, 1020);
+    EXPECT_EQ(reasons[0].field, "websites[0].name");
+  }
+  // The customer resubmits; the provider passes it again; it goes out at the next number.
+  {
+    auto uow = std::move(*db_->Begin());
+    ApplicationRecord again = *uow->applications().Get(id);
+    for (ApplicationEvent e : {ApplicationEvent::kSubmit, ApplicationEvent::kProviderPass,
+                               ApplicationEvent::kVerificationDone}) {
+      st::Move(again, e, clock_.Now());
+    }
+    ASSERT_TRUE(uow->applications().Update(again).has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  send();
+  const miit::NewWebsites& sent = bureau_.uploads.rbegin()->second.new_websites.at(0);
+  miit::FiledRecord filed;
+  {
+    bureau::MessageContext c;
+    c.requester = kIsp;
+    std::int64_t next = 500;  // the other provider's Isp* ids
+    c.next_isp_id = [&] { return ++next; };
+    c.access_points = {{{"ap-beijing", ResourceKind::kCvm, "198.51.100.78"}}};
+    filed.subject = bureau::ToUpload(app, c).value().first_filings.at(0).subject;
+  }
+  filed.subject.first_filed_at = filed.subject.modified_at = "2026-11-01";
+  filed.subject.bureau_id = 3078;
+  filed.subject.number = number;
+  miit::WebsiteBlock site = sent.websites.at(0);
+  site.bureau_id = 4078;
+  site.number = number + "-2";
+  for (miit::DomainBlock& d : site.domains) d.bureau_id = 5078;
+  for (miit::AccessBlock& x : site.accesses) {
+    x.bureau_id = 6078;
+    x.provider = kIsp;
+    for (miit::IpBlock& ip : x.ips) ip.bureau_id = 7078;
+  }
+  filed.websites = {site};
+  answer({9012}, "BAJG0000000003");
+  answer({1001}, "BAJG0000000004", {filed});
+  EXPECT_EQ(Get(id).lifecycle.state(), ApplicationState::kApproved);
+  const SubjectId subject = SubjectOfDomain("second78.cn");
+  EXPECT_EQ(Get(id).subject, subject);
+  auto read = std::move(*db_->BeginRead());
+  EXPECT_EQ(read->subjects().Get(subject)->number->str(), number);
+  const std::vector<WebsiteRecord> sites = *read->websites().ListBySubject(subject);
+  ASSERT_EQ(sites.size(), 1u);
+  EXPECT_EQ(sites[0].number->str(), number + "-2");
+  const std::optional<BureauIds> ids = *read->bureau_link().SubjectIds(subject);
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(ids->subject_id, 3078);
+  EXPECT_EQ(ids->websites.at(0).our_access->id, 6078);
+}
+
+TEST(NumberKey, IsStableApartFromIdsAndReadsBackFromBs) {
+  const std::int64_t k = bureau::NumberKey("京ICP备2026000078号");
+  EXPECT_EQ(k, bureau::NumberKey("京ICP备2026000078号"));
+  EXPECT_NE(k, bureau::NumberKey("京ICP备2026000079号"));
+  EXPECT_GE(k, std::int64_t{1} << 62);
+  EXPECT_EQ(bureau::KeyOfBs("京ICP备2026000078号"), k);
+  EXPECT_EQ(bureau::KeyOfBs("1000000000042"), 1000000000042);
+  EXPECT_EQ(bureau::KeyOfBs("42abc"), bureau::NumberKey("42abc"));
+}
+
+std::string StoreName(const ::testing::TestParamInfo<Store>& param) { return param.param.name; }
+
+INSTANTIATE_TEST_SUITE_P(Stores, BureauGatewayStoresTest, ::testing::ValuesIn(Stores()), StoreName);
 
 }  // namespace
 }  // namespace icp
