@@ -1,5 +1,6 @@
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,9 +109,14 @@ class SubjectRepository final : public icp::SubjectRepository {
   Result<std::optional<SubjectRecord>> FindByCertificate(const Certificate& c) override;
   Result<std::int64_t> Update(const SubjectRecord& record) override;
   Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) override;
+  Result<std::optional<SubjectRecord>> FindByNumber(const FilingNumber& number) override;
+  Result<std::vector<SubjectRecord>> ListByUnitName(std::string_view name, SubjectId after,
+                                                    std::size_t limit) override;
 
  private:
   Result<std::vector<SubjectRecord>> Select(std::string_view statement, const Value& key);
+  Result<std::vector<SubjectRecord>> Select(std::string_view statement,
+                                            std::span<const Value> params);
   Session& s_;
 };
 
@@ -122,6 +128,7 @@ class WebsiteRepository final : public icp::WebsiteRepository {
   Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) override;
   Result<std::int64_t> Update(const WebsiteRecord& record) override;
   Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) override;
+  Result<std::optional<WebsiteRecord>> FindByNumber(const FilingNumber& number) override;
 
  private:
   Result<void> IndexDomains(const WebsiteRecord& record, WebsiteId id,
