@@ -125,7 +125,9 @@ TEST_F(PublicRecordsTest, AWebsiteWithoutItsNumberIsNotShown) {
   // A website on record but not filed yet (no number issued): never in the public query.
   auto uow = *db_->Begin();
   const SubjectRecord subject = **uow->subjects().FindByNumber(Number(SubjectNumber(1)));
-  WebsiteRecord draft{WebsiteId(), subject.id, SampleApplication(1, "draft.cn").websites[0]};
+  const WebsiteRecord draft{
+      WebsiteId(),  subject.id, SampleApplication(1, "draft.cn").websites[0], std::nullopt, false,
+      std::nullopt, 0};
   ASSERT_TRUE(uow->websites().Insert(draft).has_value());
   ASSERT_TRUE(uow->Commit().has_value());
   EXPECT_TRUE(Ask(PublicQueryBy::kDomain, "draft.cn")->items.empty());
