@@ -367,7 +367,14 @@ Result<ApplicationView> ApplicationService::Get(const Caller& caller, Applicatio
   if (!read) return std::unexpected(read.error());
   Result<ApplicationRecord> record = VisibleApplication(**read, caller, id);
   if (!record) return std::unexpected(record.error());
-  return ViewOf(**read, std::move(*record));
+  Result<ApplicationView> view = ViewOf(**read, std::move(*record));
+  if (!view) return view;
+  // The checklist of the application's province, subject type and type, as the type check
+  // gives it: kept with nothing but the document, so any browser opening a draft has it.
+  const Application& doc = view->record.application;
+  view->materials = MaterialsFor(rules_->For(doc.subject.province), doc.subject.type,
+                                 view->record.lifecycle.type(), ChinaDate(clock_.Now()));
+  return view;
 }
 
 Result<Page<ApplicationRecord, ApplicationId>> ApplicationService::List(const Caller& caller,

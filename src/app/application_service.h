@@ -64,6 +64,9 @@ struct ApplicationView {
   std::vector<BureauReason> bureau_reasons;
   // The submission round the application is in (0 before the first submit).
   int round = 0;
+  // The materials checklist of its province, subject type and type (what the type check
+  // lists): filled by Get only.
+  std::vector<MaterialRequirement> materials = {};
 };
 
 // What a submit found: the application now under review, and the warnings it carries.

@@ -23,6 +23,8 @@
 #include "app/auth_service.h"
 #include "app/authorization_code_service.h"
 #include "app/material_service.h"
+#include "app/operator_service.h"
+#include "app/public_records.h"
 #include "app/record_service.h"
 #include "app/resource_service.h"
 #include "app/review_service.h"
@@ -218,6 +220,12 @@ int Serve(ServeConfig config) {
     return 1;
   }
   services.gate = &gate;
+  // ---- the console's public query and operator pages ----
+  icp::PublicRecordService public_records(*store->database);
+  services.public_records = &public_records;
+  icp::OperatorService operators(*store->database, config.rules, clock);
+  icp::http::OperatorApi operator_api{operators};
+  services.operators = &operator_api;
   const icp::http::Router router = icp::http::BuildRouter(services);
   // The console (web/, docs/console.md): its built files, read once, served at /console/.
   icp::Result<std::map<std::string, std::string>> console_files = ReadConsole(config.console_dir);

@@ -135,6 +135,20 @@ json::object ViewToJson(const ApplicationView& v, const Caller& caller) {
   return o;
 }
 
+// The materials checklist (the type check's and GET /v1/applications/{id}'s).
+json::array MaterialsToJson(const std::vector<MaterialRequirement>& list) {
+  json::array materials;
+  for (const MaterialRequirement& m : list) {
+    materials.push_back(json::object{{"kind", MaterialKindName(m.kind)},
+                                     {"label", MaterialKindLabel(m.kind)},
+                                     {"owner", m.owner},
+                                     {"condition", m.condition},
+                                     {"rule", m.rule},
+                                     {"severity", SeverityName(m.severity)}});
+  }
+  return materials;
+}
+
 Response ViewResponse(const ApplicationView& v, const Caller& caller, int status = 200) {
   Response r = JsonResponse(ViewToJson(v, caller), status);
   r.Set("ETag", EtagOf(v.record.revision));
@@ -312,16 +326,7 @@ Response CheckType(const Request& request, ApplicationApi& api) {
                                      {"message_zh", v.message_zh}});
   }
   o["conflicts"] = std::move(conflicts);
-  json::array materials;
-  for (const MaterialRequirement& m : check->materials) {
-    materials.push_back(json::object{{"kind", MaterialKindName(m.kind)},
-                                     {"label", MaterialKindLabel(m.kind)},
-                                     {"owner", m.owner},
-                                     {"condition", m.condition},
-                                     {"rule", m.rule},
-                                     {"severity", SeverityName(m.severity)}});
-  }
-  o["materials"] = std::move(materials);
+  o["materials"] = MaterialsToJson(check->materials);
   o["bureau"] = BureauViewToJson(check->bureau);
   return JsonResponse(o);
 }
@@ -369,7 +374,11 @@ Response GetApplication(const Request& request, ApplicationApi& api) {
   if (!id) return ProblemResponse(request, id.error());
   Result<ApplicationView> view = api.applications.Get(*request.caller, *id);
   if (!view) return ErrorAnswer(request, view.error());
-  return ViewResponse(*view, *request.caller);
+  json::object o = ViewToJson(*view, *request.caller);
+  o["materials"] = MaterialsToJson(view->materials);
+  Response r = JsonResponse(o);
+  r.Set("ETag", EtagOf(view->record.revision));
+  return r;
 }
 
 Response EditApplication(const Request& request, ApplicationApi& api) {

@@ -117,6 +117,21 @@ Router BuildRouter(const Services& s) {
     if (gate == nullptr) return ProblemResponse(q, Unavailable("the gate is not wired").error());
     return CheckGate(q, *gate);
   });
+
+  // ---- the console's public query and operator pages (http/console_api_handlers.h):
+  // 备案查询 over this provider's records (public, cacheable), and the admin's reads of the
+  // audit log, the outbox's dead letters and the rules in force.
+  PublicRecordService* pub = s.public_records;
+  OperatorApi* ops = s.operators;
+  // clang-format off
+  r.Add("GET",  "/v1/public/records",             Access::kPublic, Bind(pub, QueryPublicRecords));
+  r.Add("GET",  "/v1/admin/audit",                Access::kAdmin,  Bind(ops, ListAudit));
+  r.Add("GET",  "/v1/admin/audit/verification",   Access::kAdmin,  Bind(ops, VerifyAudit));
+  r.Add("GET",  "/v1/admin/outbox",               Access::kAdmin,  Bind(ops, ListOutbox));
+  r.Add("POST", "/v1/admin/outbox/{id}:retry",    Access::kAdmin,  Bind(ops, RetryOutboxMessage));
+  r.Add("GET",  "/v1/admin/rules",                Access::kAdmin,  Bind(ops, ListRules));
+  r.Add("GET",  "/v1/admin/rules/{province}",     Access::kAdmin,  Bind(ops, GetProvinceRules));
+  // clang-format on
   return r;
 }
 

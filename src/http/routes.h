@@ -2,6 +2,7 @@
 
 #include "app/auth_service.h"
 #include "http/application_handlers.h"
+#include "http/console_api_handlers.h"
 #include "http/gate_handlers.h"
 #include "http/health_handlers.h"
 #include "http/material_handlers.h"
@@ -36,6 +37,10 @@ struct Services {
   // The access gate (issue 10): the in-memory index of what this provider may serve. Null in
   // tests of other routes (the route answers 503).
   const Gate* gate = nullptr;
+  // The public query over this provider's records, and the operator's reads (audit, outbox,
+  // rules). Null in tests of other routes (the routes answer 503).
+  PublicRecordService* public_records = nullptr;
+  OperatorApi* operators = nullptr;
   // The body limit of the upload routes (ServeSettings::max_upload_bytes).
   std::size_t max_upload_bytes = std::size_t{16} << 20;
 };

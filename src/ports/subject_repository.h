@@ -1,7 +1,9 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "base/result.h"
@@ -34,6 +36,13 @@ class SubjectReader {
   // The active subject with this certificate, if any.
   virtual Result<std::optional<SubjectRecord>> FindByCertificate(const Certificate& c) = 0;
   virtual Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) = 0;
+  // The active subject this subject number (主体备案号) is issued to, if any.
+  virtual Result<std::optional<SubjectRecord>> FindByNumber(const FilingNumber& number) = 0;
+  // Active units (any type but a person) whose name is exactly `name`, by id, those after
+  // `after`, at most `limit`: the public query by unit name. A person's name is personal data
+  // and never searched (the store keeps no plain copy of it).
+  virtual Result<std::vector<SubjectRecord>> ListByUnitName(std::string_view name, SubjectId after,
+                                                            std::size_t limit) = 0;
 };
 
 // With the writes, for a unit of work (ports/database.h); a read transaction has the reader.
@@ -71,6 +80,8 @@ class WebsiteReader {
   virtual Result<WebsiteRecord> Get(WebsiteId id) = 0;
   virtual Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) = 0;
   virtual Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) = 0;
+  // The active website this website number (…-N) is issued to, if any.
+  virtual Result<std::optional<WebsiteRecord>> FindByNumber(const FilingNumber& number) = 0;
 };
 
 // With the writes, for a unit of work (ports/database.h); a read transaction has the reader.

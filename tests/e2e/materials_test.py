@@ -150,7 +150,7 @@ def run(url):
     owned = {"/v1/applications/": app_id, "/v1/materials/": m["id"],
              "/v1/api-keys/": key["id"], "/v1/accounts/": lisi,
              "/v1/verifications/": 1, "/v1/authorization-codes/": value,
-             "/v1/transfers/": 1}
+             "/v1/transfers/": 1, "/v1/admin/outbox/": 1, "/v1/admin/rules/": "44"}
     # A subject lisi has on record (docs/records.md), imported by the admin.
     filed = admin.post("/v1/admin/records:import", json_body={"subjects": [{
         "account": lisi, "province": "11", "number": "京ICP备2020007777号",

@@ -6,8 +6,13 @@
 //   resubmits; the reviewer passes it, the customer sends the curtain photo, the reviewer
 //   accepts it and passes it on; at the bureau the leader's SMS codes are entered (through the
 //   bureau portal's API, as the customer's phone would) and the bureau approves; the number
-//   appears on the customer's dashboard and in the public query. The same again at 375 px
-//   for a second customer.
+//   appears on the customer's dashboard and in the public query (by domain and by number).
+//   The same again at 375 px for a second customer. Beside the journey: the desktop customer
+//   redeems an authorization code the demo's enterprise customer generated, starts a 取消接入 (its draft's
+//   checklist comes from icpd, so a fresh browser shows it too); the phone customer files a
+//   变更网站 from the dashboard; the operator's pages (accounts, records import, rules in force,
+//   audit log with its verification, outbox dead letters and their retry) at 1280 and 375 px,
+//   and the public query by unit name of the records imported there.
 //
 // Every page is screenshotted into SCREENSHOT_DIR and checked with axe-core (no serious or
 // critical violation); any console error or uncaught exception on a page fails the test.
@@ -153,6 +158,40 @@ async function makeCustomer(admin, c) {
   });
 }
 
+// A unified social credit code (GB 32100) for region `region`, its organisation code part
+// (GB 11714) and its own check character computed.
+function creditCode(region, orgBody) {
+  const orgValue = (c) => (/\d/.test(c) ? Number(c) : c.charCodeAt(0) - 55);
+  const ow = [3, 7, 9, 10, 5, 8, 4, 2];
+  const oc = 11 - ([...orgBody].reduce((n, c, i) => n + orgValue(c) * ow[i], 0) % 11);
+  const org = orgBody + (oc === 10 ? 'X' : oc === 11 ? '0' : String(oc));
+  const alphabet = '0123456789ABCDEFGHJKLMNPQRTUWXY';
+  const cw = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+  const body = '91' + region + org;
+  const sum = [...body].reduce((n, c, i) => n + alphabet.indexOf(c) * cw[i], 0);
+  return body + alphabet[(31 - (sum % 31)) % 31];
+}
+
+// A unit (an enterprise in Shanghai) on record with one website, as the records import takes
+// it (the shape of scripts/demo-data.py).
+function unitRecord(account) {
+  const leader = { name: '钱七', certificate: { type: 'resident_id', number: residentId('31010119800101123') },
+    certificate_valid_until: '2036-01-01', mobile: '13700137005', phone2: '', emergency_contact: '13900139005',
+    email: 'qianqi@example.com', is_legal_representative: true };
+  return {
+    account, province: '31', number: UNIT_WEBSITE.replace(/-1$/, ''),
+    subject: {
+      type: 'enterprise', name: UNIT_NAME, certificate: { type: 'business_licence', number: creditCode('310101', 'MA1FL0X9') },
+      region_code: '310101', certificate_address: '上海市黄浦区示例路 8 号', mailing_address: '上海市黄浦区示例路 8 号',
+      investor: UNIT_NAME, legal_representative: { name: '钱七', certificate: leader.certificate }, principal: leader, remark: '',
+    },
+    websites: [{ number: UNIT_WEBSITE, website: {
+      name: '示例信息', domains: ['example-unit.cn'], home_url: 'http://www.example-unit.cn', service_content: ['other'],
+      languages: ['zh-Hans'], pre_approvals: [], principal: leader, remark: '企业门户网站', resources: ['ins-zhaoliu-1'],
+    } }],
+  };
+}
+
 // ---- the browser ----------------------------------------------------------------------
 
 const pagesSeen = new Set();
@@ -280,6 +319,24 @@ async function fileInWizard(page, c, tag) {
   const rows = page.locator('[data-material]');
   const n = await rows.count();
   check(n >= 2, `${tag}: the checklist names the materials (${n})`);
+  if (tag === 'desktop') {
+    // The draft's checklist is icpd's: the draft the wizard just made opens with the same
+    // materials in a new browser (nothing of this one's storage), before any upload.
+    const api = new Api(c.base);
+    await api.must('POST', '/v1/sessions', { login: c.login, password: c.password });
+    const drafts = (await api.must('GET', '/v1/applications?limit=100')).json.items.filter((a) => a.state === 'draft');
+    const draftId = Math.max(...drafts.map((a) => a.id));
+    const fresh = await page.context().browser().newContext({ viewport: page.viewportSize(), locale: 'zh-CN' });
+    const other = await fresh.newPage();
+    watch(other, `${tag} customer, another browser`);
+    await signIn(other, c.base, c.login, c.password);
+    await other.goto(`${c.base}/console/applications/${draftId}`);
+    await other.waitForSelector('[data-test=draft] [data-material]');
+    const there = await other.locator('[data-test=draft] [data-material]').count();
+    check(there === n, `${tag}: the wizard's draft #${draftId} opens in another browser with its checklist (${there} of ${n})`);
+    await inspect(other, `${tag}-application-draft-other-browser`);
+    await fresh.close();
+  }
   for (let i = 0; i < n; i++) {
     await rows.nth(i).locator('input[type=file]').setInputFiles({ name: `m${i}.png`, mimeType: 'image/png', buffer: PNG });
     await rows.nth(i).locator('.el-tag').waitFor({ timeout: 10000 });
@@ -338,6 +395,16 @@ async function journey(browser, env, c, viewport, tag) {
   await customer.goto(`${env.url}/console/codes`);
   await customer.waitForSelector('[data-test=codes]');
   await inspect(customer, `${tag}-codes`);
+  if (env.codeFor?.[tag]) {
+    // A code another account generated for its server, redeemed here.
+    const code = env.codeFor[tag];
+    await customer.fill('#redeem-code', code);
+    await customer.click('[data-test=redeem]');
+    await customer.waitForSelector('[data-test=redeemed]');
+    await customer.waitForSelector(`[data-test=codes] td code:text-is("${code}")`);
+    check((await customer.textContent('[data-test=codes]'))?.includes('used'), `${tag}: the redeemed code is listed as used`);
+    await inspect(customer, `${tag}-codes-redeemed`);
+  }
 
   const id = await fileInWizard(customer, { ...c, base: env.url }, tag);
   check((await appState(api, id)) === 'provider_review', `${tag}: #${id} is in provider review`);
@@ -432,13 +499,49 @@ async function journey(browser, env, c, viewport, tag) {
   const anyone = await publicContext.newPage();
   watch(anyone, `${tag} public`);
   await anyone.goto(`${env.url}/console/query`);
-  await anyone.fill('[data-field=host] input', c.domain);
+  await anyone.fill('[data-field=domain] input', c.domain);
   await anyone.click('[data-test=search]');
   await anyone.waitForSelector('[data-test=query-number]', { timeout: 10000 });
   check((await anyone.textContent('[data-test=query-number]'))?.trim() === shown,
     `${tag}: the public query shows ${shown} for ${c.domain} without sign-in`);
+  const subjectShown = (await anyone.textContent('[data-test=query-subject]'))?.trim() ?? '';
+  check(subjectShown.startsWith(c.name[0]) && !subjectShown.includes(c.name),
+    `${tag}: the public query masks the person's name (${subjectShown})`);
   await inspect(anyone, `${tag}-public-query`);
+  // By the subject's number: its website is listed.
+  await anyone.click('[data-test=query-by] label:nth-child(2)');
+  await anyone.fill('[data-field=number] input', shown.replace(/-1$/, ''));
+  const byNumber = anyone.waitForResponse((r) => r.url().includes('/v1/public/records?number='));
+  await anyone.click('[data-test=search]');
+  const numberAnswer = await byNumber;
+  check(numberAnswer.status() === 200 && (numberAnswer.headers()['cache-control'] ?? '').includes('max-age=60'),
+    `${tag}: the public query by number answers 200, cacheable`);
+  await anyone.waitForSelector(`[data-website-number="${shown}"]`, { timeout: 10000 });
+  await inspect(anyone, `${tag}-public-query-number`);
   await publicContext.close();
+
+  if (tag === 'phone') {
+    // 变更网站 from the dashboard: a draft of the website as filed; the new name is typed on the
+    // application page, the checklist's materials uploaded, and the submit saves and submits.
+    await customer.goto(`${env.url}/console/`);
+    await customer.click(`[data-website="${c.domain}"] [data-test=change-website]`);
+    await customer.waitForURL(/\/console\/applications\/\d+/);
+    const changeId = Number(/applications\/(\d+)/.exec(customer.url())[1]);
+    const nameField = customer.locator('[data-test=change] [data-field="websites[0].name"] input');
+    await nameField.waitFor();
+    await nameField.fill(`${c.name}的读书与生活笔记`);
+    const rows = customer.locator('[data-test=draft] [data-material]');
+    for (let i = 0; i < await rows.count(); i++) {
+      await rows.nth(i).locator('input[type=file]').setInputFiles({ name: `c${i}.png`, mimeType: 'image/png', buffer: PNG });
+      await rows.nth(i).locator('.el-tag').waitFor({ timeout: 10000 });
+    }
+    await inspect(customer, `${tag}-application-change-draft`);
+    await customer.click('[data-test=submit-draft]');
+    await customer.waitForSelector('[data-state=provider_review]', { timeout: 15000 });
+    const changed = (await api.must('GET', `/v1/applications/${changeId}`)).json;
+    check(changed.type === 'change_website' && changed.document.websites[0].name === `${c.name}的读书与生活笔记`,
+      `${tag}: the change of the website's name is submitted (${changed.type}, ${changed.state})`);
+  }
 
   if (tag === 'desktop') {
     // 取消接入 is irreversible once submitted: the dashboard asks first, then opens the draft
@@ -462,6 +565,58 @@ async function journey(browser, env, c, viewport, tag) {
   await reviewerContext.close();
 }
 
+// The operator's pages besides accounts, at the page's viewport.
+async function operatorSubpages(page, env, tag) {
+  // The records import: a refusal names the field; then a unit's records are imported.
+  await page.goto(`${env.url}/console/operator/records`);
+  await page.fill('#records-json', JSON.stringify({ subjects: [{ account: 0 }] }));
+  await page.click('[data-test=records-import]');
+  await page.waitForSelector('[data-test=records-problems]');
+  check((await page.textContent('[data-test=records-problems]'))?.includes('subjects[0]'),
+    `${tag}: the records import names the bad field`);
+  await inspect(page, `${tag}-operator-records-refused`);
+  if (env.unitImport) {
+    await page.fill('#records-json', JSON.stringify(env.unitImport));
+    await page.click('[data-test=records-import]');
+    await page.waitForSelector('[data-test=records-report]');
+    check((await page.textContent('[data-test=records-created]'))?.trim() === '2', `${tag}: the records import creates a subject and its website`);
+    await inspect(page, `${tag}-operator-records`);
+    env.unitImport = null;
+  }
+  // The rules in force, read-only, with sources and dates.
+  await page.goto(`${env.url}/console/operator/rules`);
+  await page.waitForSelector('[data-test=rules-detail] [data-check]');
+  check((await page.textContent('[data-test=rules-version]'))?.includes('44'), `${tag}: the rules in force name Guangdong's version`);
+  check((await page.locator('[data-test=reference] tbody tr').count()) === 5, `${tag}: the reference data files are listed`);
+  await inspect(page, `${tag}-operator-rules`);
+  // The audit log and its verification.
+  await page.goto(`${env.url}/console/operator/audit`);
+  await page.waitForSelector('[data-test=audit-intact]');
+  check((await page.locator('[data-test=audit] tbody tr[data-action]').count()) > 0, `${tag}: the audit log lists entries`);
+  await inspect(page, `${tag}-operator-audit`);
+  // The outbox's dead letters; the one the raw writer put there is retried.
+  await page.goto(`${env.url}/console/operator/outbox`);
+  await page.waitForSelector('[data-loaded=true]');
+  if (env.deadLetter) {
+    const button = page.locator(`[data-test=retry-${env.deadLetter}]`);
+    await button.waitFor();
+    await inspect(page, `${tag}-operator-outbox`);
+    const retried = page.waitForResponse((r) => /\/v1\/admin\/outbox\/\d+:retry$/.test(r.url()));
+    await button.click();
+    check((await retried).status() === 200, `${tag}: the dead letter is retried`);
+    await page.goto(`${env.url}/console/operator/audit`);
+    await page.waitForSelector('[data-test=audit-intact]');
+    while (await page.locator('[data-test=audit-more]').isVisible()) {
+      await page.click('[data-test=audit-more]');
+      await page.waitForLoadState('networkidle');
+    }
+    check((await page.locator('[data-test=audit] tr[data-action="outbox.retry"]').count()) === 1, `${tag}: the retry is in the audit log`);
+    env.deadLetter = null;
+  } else {
+    await inspect(page, `${tag}-operator-outbox`);
+  }
+}
+
 async function operatorPages(browser, env) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const page = await context.newPage();
@@ -478,8 +633,36 @@ async function operatorPages(browser, env) {
   await page.waitForSelector('text=Operations');
   await inspect(page, 'desktop-operator-en');
   await page.click('header button.linkish:not([data-test])');
+  await operatorSubpages(page, env, 'desktop');
   await context.close();
+
+  // The same pages at 375 px.
+  const narrow = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN' });
+  const phone = await narrow.newPage();
+  watch(phone, 'admin at 375 px');
+  await signIn(phone, env.url, 'admin', 'admin-demo');
+  await phone.waitForSelector('[data-test=accounts] tbody tr');
+  await inspect(phone, 'phone-operator');
+  await operatorSubpages(phone, env, 'phone');
+  await narrow.close();
+
+  // The public query by unit name finds the unit imported above (a person's name is never
+  // searched).
+  const publicContext = await browser.newContext({ viewport: { width: 375, height: 812 }, locale: 'zh-CN' });
+  const anyone = await publicContext.newPage();
+  watch(anyone, 'public, by unit name');
+  await anyone.goto(`${env.url}/console/query`);
+  await anyone.click('[data-test=query-by] label:nth-child(3)');
+  await anyone.fill('[data-field=unit_name] input', UNIT_NAME);
+  await anyone.click('[data-test=search]');
+  await anyone.waitForSelector(`[data-website-number="${UNIT_WEBSITE}"]`, { timeout: 10000 });
+  check(true, 'the public query by unit name lists the unit\'s website');
+  await inspect(anyone, 'phone-public-query-unit');
+  await publicContext.close();
 }
+
+const UNIT_NAME = '上海示例信息技术有限公司';
+const UNIT_WEBSITE = '沪ICP备2026123456号-1';
 
 async function main() {
   mkdirSync(SHOTS, { recursive: true });
@@ -506,6 +689,26 @@ async function main() {
       mobile: '13500135000', domain: 'zhaoliu-notes.cn', resource: 'ins-zhaoliu-1', ip: '203.0.113.32' };
     await makeCustomer(admin, desktop);
     await makeCustomer(admin, phone);
+    // The demo's enterprise customer's code for its server (only units generate codes), for
+    // the desktop customer to redeem.
+    const acme = new Api(env.url);
+    await acme.must('POST', '/v1/sessions', { login: 'acme', password: 'acme-demo' });
+    const code = await acme.must('POST', '/v1/authorization-codes', { server_id: 'ins-acme-1' });
+    env.codeFor = { desktop: code.json.code };
+    // A unit's filed records for the operator's import page (owned by the phone customer).
+    const owner = (await admin.must('GET', '/v1/accounts?limit=100')).json.items.find((a) => a.login === phone.login);
+    env.unitImport = { subjects: [unitRecord(owner.id)] };
+    // A dead letter, written by a raw writer (plain sqlite3, no Beian code) as a dispatcher
+    // that gave up would leave it.
+    const dead = spawnSync('/usr/bin/python3', ['-c', `
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1], timeout=30)
+with db:
+    c = db.execute("INSERT INTO outbox (topic, idempotency_key, payload, available_at, attempts, dead_at, last_error) "
+                   "VALUES ('console-test', 'console-test:dead:1', '{}', 0, 8, 0, 'e2e: the receiver refused it')")
+print(c.lastrowid)`, join(data, 'icp.db')], { encoding: 'utf8' });
+    if (dead.status !== 0) throw new Error(`dead letter: ${dead.stderr}`);
+    env.deadLetter = Number(dead.stdout.trim());
 
     // Served as icpd says: hashed assets immutable, the page revalidated, /v1 untouched.
     const index = await fetch(`${env.url}/console/`);

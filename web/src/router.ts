@@ -16,6 +16,10 @@ export const router = createRouter({
     { path: '/review', component: () => import('./views/ReviewQueue.vue'), meta: { role: 'staff' } },
     { path: '/review/:id', component: () => import('./views/ReviewPage.vue'), props: true, meta: { role: 'staff' } },
     { path: '/operator', component: () => import('./views/Operator.vue'), meta: { role: 'admin' } },
+    { path: '/operator/records', component: () => import('./views/OperatorRecords.vue'), meta: { role: 'admin' } },
+    { path: '/operator/rules', component: () => import('./views/OperatorRules.vue'), meta: { role: 'admin' } },
+    { path: '/operator/audit', component: () => import('./views/OperatorAudit.vue'), meta: { role: 'admin' } },
+    { path: '/operator/outbox', component: () => import('./views/OperatorOutbox.vue'), meta: { role: 'admin' } },
     { path: '/:rest(.*)*', redirect: '/' },
   ],
 });

@@ -219,6 +219,34 @@ Result<std::vector<SubjectRecord>> SubjectRepository::ListByAccount(AccountId ac
   });
 }
 
+Result<std::optional<SubjectRecord>> SubjectRepository::FindByNumber(const FilingNumber& number) {
+  return s_.Read([&]() -> Result<std::optional<SubjectRecord>> {
+    const std::string wanted = number.canonical();
+    for (const auto& [id, record] : s_.state().subjects) {
+      if (!record.cancelled && record.number && record.number->canonical() == wanted) {
+        return record;
+      }
+    }
+    return std::nullopt;
+  });
+}
+
+Result<std::vector<SubjectRecord>> SubjectRepository::ListByUnitName(std::string_view name,
+                                                                     SubjectId after,
+                                                                     std::size_t limit) {
+  return s_.Read([&]() -> Result<std::vector<SubjectRecord>> {
+    std::vector<SubjectRecord> out;
+    for (auto it = s_.state().subjects.upper_bound(after.value());
+         it != s_.state().subjects.end() && out.size() < limit; ++it) {
+      const SubjectRecord& record = it->second;
+      if (!record.cancelled && !IsIndividual(record.subject.type) && record.subject.name == name) {
+        out.push_back(record);
+      }
+    }
+    return out;
+  });
+}
+
 // ---- websites ----
 
 namespace {
@@ -322,6 +350,18 @@ Result<std::vector<WebsiteRecord>> WebsiteRepository::ListBySubject(SubjectId su
       if (record.subject == subject) out.push_back(record);
     }
     return out;
+  });
+}
+
+Result<std::optional<WebsiteRecord>> WebsiteRepository::FindByNumber(const FilingNumber& number) {
+  return s_.Read([&]() -> Result<std::optional<WebsiteRecord>> {
+    const std::string wanted = number.canonical();
+    for (const auto& [id, record] : s_.state().websites) {
+      if (!record.cancelled && record.number && record.number->canonical() == wanted) {
+        return record;
+      }
+    }
+    return std::nullopt;
   });
 }
 

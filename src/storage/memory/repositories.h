@@ -136,6 +136,9 @@ class SubjectRepository final : public icp::SubjectRepository {
   Result<std::optional<SubjectRecord>> FindByCertificate(const Certificate& c) override;
   Result<std::int64_t> Update(const SubjectRecord& record) override;
   Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) override;
+  Result<std::optional<SubjectRecord>> FindByNumber(const FilingNumber& number) override;
+  Result<std::vector<SubjectRecord>> ListByUnitName(std::string_view name, SubjectId after,
+                                                    std::size_t limit) override;
 
  private:
   Session& s_;
@@ -149,6 +152,7 @@ class WebsiteRepository final : public icp::WebsiteRepository {
   Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) override;
   Result<std::int64_t> Update(const WebsiteRecord& record) override;
   Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) override;
+  Result<std::optional<WebsiteRecord>> FindByNumber(const FilingNumber& number) override;
 
  private:
   Session& s_;

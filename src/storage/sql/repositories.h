@@ -2,6 +2,7 @@
 
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -134,9 +135,14 @@ class SubjectRepository final : public icp::SubjectRepository {
   Result<std::optional<SubjectRecord>> FindByCertificate(const Certificate& c) override;
   Result<std::int64_t> Update(const SubjectRecord& record) override;
   Result<std::vector<SubjectRecord>> ListByAccount(AccountId account) override;
+  Result<std::optional<SubjectRecord>> FindByNumber(const FilingNumber& number) override;
+  Result<std::vector<SubjectRecord>> ListByUnitName(std::string_view name, SubjectId after,
+                                                    std::size_t limit) override;
 
  private:
   Result<std::vector<SubjectRecord>> Select(std::string_view statement, const Value& key);
+  Result<std::vector<SubjectRecord>> Select(std::string_view statement,
+                                            std::span<const Value> params);
   Session& s_;
 };
 
@@ -148,6 +154,7 @@ class WebsiteRepository final : public icp::WebsiteRepository {
   Result<std::optional<WebsiteRecord>> FindByDomain(const DomainName& domain) override;
   Result<std::int64_t> Update(const WebsiteRecord& record) override;
   Result<std::vector<WebsiteRecord>> ListBySubject(SubjectId subject) override;
+  Result<std::optional<WebsiteRecord>> FindByNumber(const FilingNumber& number) override;
 
  private:
   Result<void> IndexDomains(const WebsiteRecord& record, WebsiteId id,

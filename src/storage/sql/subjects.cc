@@ -14,13 +14,14 @@ namespace {
 constexpr std::string_view kKind = "subject";
 constexpr std::string_view kInsertSubject =
     "INSERT INTO subjects (account_id, identity_key, certificate_hash, active_certificate_hash, "
-    "province, body, content_hash, number, cancelled, changed_by, revision) "
-    "VALUES ($1, $2, $2, $3, $4, '', $5, $6, $7, $8, 1) RETURNING id";
+    "province, body, content_hash, number, cancelled, changed_by, revision, unit_name) "
+    "VALUES ($1, $2, $2, $3, $4, '', $5, $6, $7, $8, 1, $9) RETURNING id";
 constexpr std::string_view kSealSubject = "UPDATE subjects SET body = $2 WHERE id = $1";
 constexpr std::string_view kUpdateSubject =
     "UPDATE subjects SET certificate_hash = $3, active_certificate_hash = $4, province = $5, "
     "body = $6, content_hash = $7, number = $8, cancelled = $9, changed_by = $10, "
-    "revision = revision + 1 WHERE id = $1 AND revision = $2 RETURNING revision";
+    "unit_name = $11, revision = revision + 1 WHERE id = $1 AND revision = $2 "
+    "RETURNING revision";
 constexpr std::string_view kSubjectById =
     "SELECT id, account_id, body, number, cancelled, changed_by, revision, content_hash "
     "FROM subjects WHERE id = $1";
@@ -30,6 +31,16 @@ constexpr std::string_view kSubjectByCertificate =
 constexpr std::string_view kSubjectsByAccount =
     "SELECT id, account_id, body, number, cancelled, changed_by, revision, content_hash "
     "FROM subjects WHERE account_id = $1 ORDER BY id";
+// The filing_numbers row names the subject a number is issued to (its primary key is the
+// number); the subject's own number must still be that number, and the subject active.
+constexpr std::string_view kSubjectByNumber =
+    "SELECT id, account_id, body, number, cancelled, changed_by, revision, content_hash "
+    "FROM subjects WHERE id = (SELECT subject_id FROM filing_numbers WHERE number = $1 AND "
+    "website_id IS NULL) AND number = $1 AND cancelled = 0";
+// Index subjects_unit_name (migrations/0011_public_query.sql).
+constexpr std::string_view kSubjectsByUnitName =
+    "SELECT id, account_id, body, number, cancelled, changed_by, revision, content_hash "
+    "FROM subjects WHERE unit_name = $1 AND cancelled = 0 AND id > $2 ORDER BY id LIMIT $3";
 constexpr std::string_view kRevisionOfSubject = "SELECT revision FROM subjects WHERE id = $1";
 
 struct SubjectColumns {
@@ -37,6 +48,12 @@ struct SubjectColumns {
   std::string document;
   std::string content_hash;
 };
+
+// The name the public query finds a unit by; a person's name is never kept in plain.
+Value UnitNameOf(const SubjectRecord& r) {
+  if (IsIndividual(r.subject.type)) return Null();
+  return Text(r.subject.name);
+}
 
 SubjectColumns ColumnsOf(const Session& s, const SubjectRecord& r) {
   std::string document = codec::EncodeSubject(r.subject);
@@ -65,7 +82,8 @@ Result<SubjectId> SubjectRepository::Insert(const SubjectRecord& record) {
                      c.content_hash,
                      OptionalText(NumberText(record.number)),
                      Flag(record.cancelled),
-                     OptionalInt(record.changed_by)};
+                     OptionalInt(record.changed_by),
+                     UnitNameOf(record)};
   Result<Rows> r = s_.Run(kInsertSubject, p);
   if (!r) return SubjectWriteError(s_, r.error());
   const SubjectId id(r->rows.at(0).Int(0));
@@ -79,7 +97,12 @@ Result<SubjectId> SubjectRepository::Insert(const SubjectRecord& record) {
 
 Result<std::vector<SubjectRecord>> SubjectRepository::Select(std::string_view statement,
                                                              const Value& key) {
-  Result<Rows> r = s_.Run(statement, std::span(&key, 1));
+  return Select(statement, std::span(&key, 1));
+}
+
+Result<std::vector<SubjectRecord>> SubjectRepository::Select(std::string_view statement,
+                                                             std::span<const Value> params) {
+  Result<Rows> r = s_.Run(statement, params);
   if (!r) return std::unexpected(r.error());
   std::vector<SubjectRecord> out;
   for (const Row& row : r->rows) {
@@ -125,7 +148,8 @@ Result<std::int64_t> SubjectRepository::Update(const SubjectRecord& record) {
       c.content_hash,
       OptionalText(NumberText(record.number)),
       Flag(record.cancelled),
-      OptionalInt(record.changed_by)};
+      OptionalInt(record.changed_by),
+      UnitNameOf(record)};
   Result<Rows> r = s_.Run(kUpdateSubject, p);
   if (!r) return SubjectWriteError(s_, r.error());
   if (r->empty()) return NotUpdated(s_, kRevisionOfSubject, "subject", record.id.value());
@@ -134,6 +158,21 @@ Result<std::int64_t> SubjectRepository::Update(const SubjectRecord& record) {
 
 Result<std::vector<SubjectRecord>> SubjectRepository::ListByAccount(AccountId account) {
   return Select(kSubjectsByAccount, std::int64_t{account.value()});
+}
+
+Result<std::optional<SubjectRecord>> SubjectRepository::FindByNumber(const FilingNumber& number) {
+  Result<std::vector<SubjectRecord>> r = Select(kSubjectByNumber, Text(number.canonical()));
+  if (!r) return std::unexpected(r.error());
+  if (r->empty()) return std::optional<SubjectRecord>();
+  return std::optional<SubjectRecord>(std::move(r->front()));
+}
+
+Result<std::vector<SubjectRecord>> SubjectRepository::ListByUnitName(std::string_view name,
+                                                                     SubjectId after,
+                                                                     std::size_t limit) {
+  const Value p[] = {Text(std::string(name)), std::int64_t{after.value()},
+                     static_cast<std::int64_t>(limit)};
+  return Select(kSubjectsByUnitName, p);
 }
 
 }  // namespace icp::sql

@@ -30,6 +30,10 @@ constexpr std::string_view kWebsiteByDomain =
 constexpr std::string_view kWebsitesBySubject =
     "SELECT id, subject_id, body, number, cancelled, changed_by, revision, content_hash "
     "FROM websites WHERE subject_id = $1 ORDER BY id";
+constexpr std::string_view kWebsiteByNumber =
+    "SELECT id, subject_id, body, number, cancelled, changed_by, revision, content_hash "
+    "FROM websites WHERE id = (SELECT website_id FROM filing_numbers WHERE number = $1) AND "
+    "number = $1 AND cancelled = 0";
 constexpr std::string_view kRevisionOfWebsite = "SELECT revision FROM websites WHERE id = $1";
 constexpr std::string_view kDomainsOfDocument =
     "SELECT count(*) FROM website_domains WHERE website_id = $1 AND content_hash = $2";
@@ -171,6 +175,13 @@ Result<std::int64_t> WebsiteRepository::Update(const WebsiteRecord& record) {
 
 Result<std::vector<WebsiteRecord>> WebsiteRepository::ListBySubject(SubjectId subject) {
   return Select(kWebsitesBySubject, std::int64_t{subject.value()});
+}
+
+Result<std::optional<WebsiteRecord>> WebsiteRepository::FindByNumber(const FilingNumber& number) {
+  Result<std::vector<WebsiteRecord>> r = Select(kWebsiteByNumber, Text(number.canonical()));
+  if (!r) return std::unexpected(r.error());
+  if (r->empty()) return std::optional<WebsiteRecord>();
+  return std::optional<WebsiteRecord>(std::move(r->front()));
 }
 
 }  // namespace icp::sql

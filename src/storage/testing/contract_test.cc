@@ -445,6 +445,56 @@ TEST_P(StorageContract, OneActiveSubjectPerCertificate) {
   EXPECT_EQ(Begin()->subjects().ListByAccount(account_)->size(), 2u);
 }
 
+// The public query's reads (GET /v1/public/records): a number finds the record it is issued
+// to; a unit is found by its exact name, a person never (no plain copy of a person's name).
+TEST_P(StorageContract, TheNumbersAndAUnitsNameFindTheirRecords) {
+  const FilingNumber site = FileWebsite(*db_, account_, 43, "numbered43.cn");
+  const FilingNumber subject = *FilingNumber::Parse(site.subject_number());
+  auto read = Begin();
+  Result<std::optional<SubjectRecord>> s = read->subjects().FindByNumber(subject);
+  ASSERT_TRUE(s.has_value() && s->has_value()) << (s ? "none" : s.error().message);
+  EXPECT_EQ((*s)->number, subject);
+  Result<std::optional<WebsiteRecord>> w = read->websites().FindByNumber(site);
+  ASSERT_TRUE(w.has_value() && w->has_value());
+  EXPECT_EQ((*w)->subject, (*s)->id);
+  EXPECT_FALSE(read->subjects().FindByNumber(site)->has_value())
+      << "a website's is not a subject's";
+  EXPECT_FALSE(read->websites().FindByNumber(subject)->has_value());
+  read.reset();
+
+  const std::string unit = "广州某某网络科技有限公司";
+  auto uow = Begin();
+  std::vector<SubjectId> units;
+  for (int serial : {44, 45}) {
+    SubjectRecord r = SubjectOf(account_, serial);
+    r.subject.type = SubjectType::kEnterprise;
+    r.subject.name = unit;
+    Result<SubjectId> id = uow->subjects().Insert(r);
+    ASSERT_TRUE(id.has_value()) << id.error().message;
+    units.push_back(*id);
+  }
+  SubjectRecord person = SubjectOf(account_, 46);
+  person.subject.name = unit;  // a person of that name: never found by it
+  ASSERT_TRUE(uow->subjects().Insert(person).has_value());
+  ASSERT_TRUE(uow->Commit().has_value());
+
+  auto again = Begin();
+  auto ids = [](const std::vector<SubjectRecord>& list) {
+    std::vector<SubjectId> out;
+    for (const SubjectRecord& r : list) out.push_back(r.id);
+    return out;
+  };
+  EXPECT_EQ(ids(*again->subjects().ListByUnitName(unit, SubjectId(0), 10)), units);
+  EXPECT_EQ(ids(*again->subjects().ListByUnitName(unit, SubjectId(0), 1)),
+            std::vector<SubjectId>{units[0]});
+  EXPECT_EQ(ids(*again->subjects().ListByUnitName(unit, units[0], 10)),
+            std::vector<SubjectId>{units[1]});
+  EXPECT_TRUE(again->subjects().ListByUnitName("广州某某", SubjectId(0), 10)->empty());
+  EXPECT_TRUE(again->subjects()
+                  .ListByUnitName(SampleApplication(43, "x.cn").subject.name, SubjectId(0), 10)
+                  ->empty());
+}
+
 TEST_P(StorageContract, ADomainBelongsToOneActiveWebsite) {
   auto uow = Begin();
   SubjectId a = *uow->subjects().Insert(SubjectOf(account_, 41));

@@ -95,7 +95,6 @@ export const useWizard = defineStore('wizard', {
         const created = must(r);
         this.applicationId = created.id;
         this.etag = etagOf(r);
-        if (this.typeCheck) sessionStorage.setItem(`beian.checklist.${created.id}`, JSON.stringify(this.typeCheck.materials));
       } else {
         await this.refreshEtag();
         const r = await api.PUT('/v1/applications/{id}', {
