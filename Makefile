@@ -4,7 +4,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build run test bench fuzz reliability format lint clean
+.PHONY: all deps configure build run test test-sanitize bench fuzz reliability format lint clean
 
 all: build
 
@@ -28,6 +28,11 @@ run: build
 ## throwaway server that scripts/with-postgres starts and stops)
 test: build
 	ICP_REQUIRE_PG=1 scripts/with-postgres ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+## test-sanitize: the same tests on a build with AddressSanitizer, LeakSanitizer and
+## UndefinedBehaviorSanitizer (in $(BUILD_DIR)-asan); any sanitizer report fails it
+test-sanitize: deps
+	scripts/test-sanitize $(BUILD_DIR)-asan
 
 ## bench: build the benchmarks in release mode and print one table, each figure beside its
 ## baseline (bench/national_bench.py, docs/performance.md). BENCH_WEBSITES sets the national
@@ -67,4 +72,4 @@ lint: build
 	find src -name '*.cc' | xargs clang-tidy -p $(BUILD_DIR) --quiet
 
 clean:
-	rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench $(BUILD_DIR)-fuzz
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-bench $(BUILD_DIR)-fuzz $(BUILD_DIR)-asan
