@@ -50,10 +50,11 @@ struct PublicRecordPage {
 };
 
 // The public query. Reads only filed records: an active subject with its number and its
-// active websites with theirs (a draft's or a cancelled record never shows).
+// active websites with theirs (a draft's or a cancelled record never shows). It only reads, so
+// it takes a ReadStore: icpd gives it the streaming replica when --read-database names one.
 class PublicRecordService {
  public:
-  explicit PublicRecordService(Database& db) : db_(db) {}
+  explicit PublicRecordService(ReadStore& db) : db_(db) {}
 
   // kInvalidArgument naming the parameter: a domain that is not one (rules domain.*), a
   // number that is not one (rules filing-number.*), an empty or over-long unit name (rule
@@ -64,7 +65,7 @@ class PublicRecordService {
   Result<PublicRecordPage> Query(const PublicRecordQuery& query);
 
  private:
-  Database& db_;
+  ReadStore& db_;
 };
 
 }  // namespace icp

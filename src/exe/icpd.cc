@@ -221,7 +221,8 @@ int Serve(ServeConfig config) {
   }
   services.gate = &gate;
   // ---- the console's public query and operator pages ----
-  icp::PublicRecordService public_records(*store->database);
+  // The public query reads from the replica too, when there is one (issue 12).
+  icp::PublicRecordService public_records(store->reads());
   services.public_records = &public_records;
   icp::OperatorService operators(*store->database, config.rules, clock);
   icp::http::OperatorApi operator_api{operators};

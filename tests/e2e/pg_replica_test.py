@@ -9,9 +9,11 @@ The owner migrates the primary (`icpctl db migrate`); icpd runs as the runtime r
 
 - with the standby's replay paused, the admin imports filed records through icpd: they are on
   the primary (psql) and not on the standby, and for the next two seconds (ten refreshes) the
-  gate still denies the filed domain: the gate reads the standby, the writes went to the
-  primary (a write sent to a standby would have been refused: it is read-only);
-- once replay resumes, the gate allows the domain within a few seconds;
+  gate still denies the filed domain and the public query does not find it: both read the
+  standby, the writes went to the primary (a write sent to a standby would have been refused:
+  it is read-only);
+- once replay resumes, the gate allows the domain within a few seconds, and the public query
+  finds it;
 - the standby's own pg_stat_database counts the gate's read transactions;
 - icpd refuses to start, naming the problem, when --read-database is the primary itself (not a
   standby), a port where nothing listens, or given beside a SQLite store.
@@ -186,8 +188,11 @@ def run(primary, standby, work):
                                           f"{r.status} {r.text()}"):
                 break
             time.sleep(0.1)
-        print("replay paused: the primary has the records, the gate (reading the standby) "
-              "still denies them")
+        r = anyone.get("/v1/public/records?domain=" + gate_test.FILED)
+        check(r.status == 200 and r.json()["items"] == [],
+              f"the public query saw a write the standby has not replayed: {r.status} {r.text()}")
+        print("replay paused: the primary has the records, the gate and the public query "
+              "(reading the standby) do not show them")
 
         resumed = time.monotonic()
         psql(standby.port, "SELECT pg_wal_replay_resume()")
@@ -197,6 +202,9 @@ def run(primary, standby, work):
         check(r.status == 200, f"replay resumed: the gate answers {r.status} {r.text()}")
         print(f"replay resumed: the gate allows {host} after "
               f"{(time.monotonic() - resumed) * 1000:.0f} ms")
+        r = anyone.get("/v1/public/records?domain=" + gate_test.FILED)
+        check(r.status == 200 and len(r.json()["items"]) == 1,
+              f"replay resumed: the public query finds {gate_test.FILED}: {r.status} {r.text()}")
         time.sleep(1.5)  # the standby's statistics are flushed about once a second
         reads = standby_reads(standby) - reads_before
         check(reads >= 10, f"the standby served {reads} transactions (the gate refreshes every "
