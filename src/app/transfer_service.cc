@@ -112,8 +112,8 @@ Result<void> Movable(UnitOfWork& uow, const SubjectRecord& subject, AccountId fr
 
 }  // namespace
 
-Result<TransferView> TransferService::Request(const Caller& caller,
-                                              const TransferRequest& request) {
+Result<TransferView> TransferService::Request(const Caller& caller, const TransferRequest& request,
+                                              const BeforeCommit& before_commit) {
   if (caller.role != Role::kCustomer) {
     return Refusal(ErrorCode::kPermissionDenied, "", "auth.role",
                    "only customers ask for a transfer", "仅客户可申请备案转移");
@@ -247,8 +247,12 @@ Result<TransferView> TransferService::Request(const Caller& caller,
       !ok) {
     return std::unexpected(ok.error());
   }
+  TransferView view{std::move(record), subject->number};
+  if (before_commit) {
+    if (Result<void> ok = before_commit(uow, view); !ok) return std::unexpected(ok.error());
+  }
   if (Result<void> ok = uow.Commit(); !ok) return std::unexpected(ok.error());
-  return TransferView{std::move(record), subject->number};
+  return view;
 }
 
 Result<TransferPage> TransferService::List(const Caller& caller, std::optional<TransferState> state,

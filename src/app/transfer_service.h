@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,7 +81,13 @@ class TransferService {
   // transfer.real-name (the caller's verified real name is not the subject's name, or it has
   // none), transfer.subject-cancelled, transfer.same-account, transfer.open-application;
   // kAlreadyExists (rule transfer.pending-for-subject) when the subject has a pending one.
-  Result<TransferView> Request(const Caller& caller, const TransferRequest& request);
+  // `before_commit`, when given, runs in the unit of work that records the request, with the
+  // view the commit stores, just before the commit: what must commit with the request or not
+  // at all (the HTTP layer keeps the answer of the request's Idempotency-Key there); its error
+  // rolls the request back.
+  using BeforeCommit = std::function<Result<void>(UnitOfWork&, const TransferView&)>;
+  Result<TransferView> Request(const Caller& caller, const TransferRequest& request,
+                               const BeforeCommit& before_commit = {});
 
   // Customers list the transfers they asked for; staff every transfer, optionally only those
   // in `state`. Oldest first (by id), `limit` per page from `after`.

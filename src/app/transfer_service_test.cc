@@ -151,6 +151,30 @@ TEST_F(TransferServiceTest, ARequestIsPendingWithItsEvidenceAndTellsTheOldAccoun
   EXPECT_EQ(AuditActions(), std::vector<std::string>{"transfer.request"});
 }
 
+// What must commit with the request (the Idempotency-Key's answer) runs in its unit of work,
+// seeing the stored view; its failure leaves no request, no notification and no audit entry.
+TEST_F(TransferServiceTest, WhatCommitsWithTheRequestRunsInItsUnitOfWorkOrUndoesIt) {
+  Result<TransferView> failed =
+      service_.Request(new_, Request(), [](UnitOfWork&, const TransferView& v) -> Result<void> {
+        EXPECT_NE(v.record.id, TransferId());
+        return Aborted("the answer could not be kept");
+      });
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_EQ(failed.error().code, ErrorCode::kAborted);
+  EXPECT_TRUE(Told().empty());
+  EXPECT_TRUE(AuditActions().empty());
+  EXPECT_TRUE((*db_->Begin())->transfers().List({}).value().empty());
+  TransferId seen;
+  Result<TransferView> kept =
+      service_.Request(new_, Request(), [&](UnitOfWork& uow, const TransferView& v) {
+        seen = v.record.id;
+        return uow.transfers().Get(v.record.id).has_value() ? Result<void>{}
+                                                            : Internal("not in the unit of work");
+      });
+  ASSERT_TRUE(kept.has_value()) << kept.error().message;
+  EXPECT_EQ(kept->record.id, seen);
+}
+
 TEST_F(TransferServiceTest, TheSubjectMayBeNamedByItsCertificate) {
   TransferRequest r = Request();
   r.subject_number.reset();

@@ -224,14 +224,22 @@ Response Act(const Request& request, F&& act) {
 }  // namespace
 
 Response RequestTransfer(const Request& request, TransferApi& api) {
-  return Idempotent(request, api.db, api.clock, [&]() -> Response {
+  auto created = [&](const TransferView& view) {
+    Response r = ViewResponse(view, *request.caller, 201);
+    r.Set("Location", "/v1/transfers/" + std::to_string(view.record.id.value()));
+    return r;
+  };
+  return Idempotent(request, api.db, api.clock, [&](IdempotencyTicket* ticket) -> Response {
     Result<TransferRequest> asked = RequestOf(request, ChinaDate(api.clock.Now()));
     if (!asked) return ProblemResponse(request, asked.error());
-    Result<TransferView> view = api.transfers.Request(*request.caller, *asked);
+    // The key's answer commits with the request (IdempotencyTicket): a process that dies
+    // after the commit leaves a retry the answer, never a second request.
+    Result<TransferView> view = api.transfers.Request(
+        *request.caller, *asked, [&](UnitOfWork& uow, const TransferView& v) -> Result<void> {
+          return ticket == nullptr ? Result<void>{} : ticket->Keep(uow, created(v));
+        });
     if (!view) return ErrorAnswer(request, view.error());
-    Response r = ViewResponse(*view, *request.caller, 201);
-    r.Set("Location", "/v1/transfers/" + std::to_string(view->record.id.value()));
-    return r;
+    return created(*view);
   });
 }
 
