@@ -1,6 +1,7 @@
 #include "app/authorization_code_service.h"
 
 #include "app/audit_details.h"
+#include "app/notification.h"
 #include "app/resource_service.h"
 
 namespace icp {
@@ -149,8 +150,16 @@ Result<AuthorizationCode> AuthorizationCodeService::Redeem(const Caller& caller,
   if (Result<void> a = Audit(**uow, now, caller, "authorization_code.redeem", *code); !a) {
     return std::unexpected(a.error());
   }
-  // TODO(lead): enqueue the authorization_code.redeemed notification to the lender once
-  // app/notification.h is on main.
+  // The lender is told (SMS, e-mail and 站内消息), once per code: a code is redeemed once.
+  if (lender) {
+    Result<bool> told = EnqueueNotification(**uow,
+                                            {std::string(notification_template::kCodeRedeemed),
+                                             lender->id,
+                                             std::nullopt,
+                                             {{"code", code->code}}},
+                                            "authorization_code:" + code->code + ":redeemed", now);
+    if (!told) return std::unexpected(told.error());
+  }
   if (Result<void> c = (*uow)->Commit(); !c) return std::unexpected(c.error());
   return code;
 }

@@ -76,6 +76,17 @@ TEST_F(AuthorizationCodeServiceTest, OneAccountLendsAndAnotherRedeems) {
   for (const auto& e : stored) actions.push_back(e.entry.action);
   EXPECT_EQ(actions, (std::vector<std::string>{"resources.import", "authorization_code.create",
                                                "authorization_code.redeem"}));
+  // The lender is told once (the refused second redeem tells nobody): SMS, e-mail and the
+  // console's 站内消息 under one key.
+  const std::vector<OutboxEntry> queued = uow->outbox().List({}).value();
+  ASSERT_EQ(queued.size(), 1u);
+  EXPECT_EQ(queued[0].message.idempotency_key, "authorization_code:" + code->code + ":redeemed");
+  const NotificationPage told =
+      uow->notifications().List(lender_.account, std::nullopt, 10).value();
+  ASSERT_EQ(told.items.size(), 1u);
+  EXPECT_EQ(told.items[0].template_id, "authorization_code.redeemed");
+  EXPECT_NE(told.items[0].title.find(code->code), std::string::npos) << told.items[0].title;
+  EXPECT_TRUE(uow->notifications().List(borrower_.account, std::nullopt, 10)->items.empty());
 }
 
 TEST_F(AuthorizationCodeServiceTest, TheOwnerCannotRedeemItsOwnCode) {

@@ -104,9 +104,7 @@ Result<void> Notify(UnitOfWork& uow, const ApplicationRecord& r, const BureauOut
   // One per move: a result file seen twice cannot tell twice.
   const std::string key = "application:" + std::to_string(r.id.value()) + ":" + n->template_id +
                           ":" + std::to_string(r.lifecycle.history().size());
-  Result<OutboxMessage> message = NotificationMessage(*n, key, now);
-  if (!message) return std::unexpected(message.error());
-  if (Result<bool> queued = uow.outbox().Enqueue(*message); !queued) {
+  if (Result<bool> queued = EnqueueNotification(uow, *n, key, now); !queued) {
     return std::unexpected(queued.error());
   }
   return {};

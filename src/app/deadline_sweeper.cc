@@ -107,11 +107,9 @@ struct DeadlineSweeper::Item {
   // Puts `n` in the outbox under the application's `key`; false when the key is there.
   Result<bool> Notify(std::string_view template_id, std::map<std::string, std::string> params,
                       const std::string& key) {
-    Result<OutboxMessage> m = NotificationMessage(
-        {std::string(template_id), record.account, record.id, std::move(params)},
+    return EnqueueNotification(
+        uow, {std::string(template_id), record.account, record.id, std::move(params)},
         Entity(record.id) + ":" + key, now);
-    if (!m) return std::unexpected(m.error());
-    return uow.outbox().Enqueue(*m);
   }
   Result<void> Audit(std::string action, std::string details) {
     wrote = true;

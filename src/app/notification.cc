@@ -254,6 +254,25 @@ Result<OutboxMessage> NotificationMessage(const Notification& n, std::string ide
                        json::serialize(payload), now};
 }
 
+Result<bool> EnqueueNotification(UnitOfWork& uow, const Notification& n,
+                                 std::string idempotency_key, std::chrono::sys_seconds now) {
+  Result<const NotificationTemplates*> table = NotificationTemplates::Builtin();
+  if (!table) return Internal(table.error().message);
+  Result<RenderedNotification> text = (*table)->Render(n);
+  if (!text) return std::unexpected(text.error());
+  Result<OutboxMessage> message = NotificationMessage(n, idempotency_key, now);
+  if (!message) return std::unexpected(message.error());
+  Result<bool> queued = uow.outbox().Enqueue(*message);
+  if (!queued) return std::unexpected(queued.error());
+  // The outbox key decides: a message already there was kept with its notification then.
+  if (!*queued) return false;
+  Result<bool> kept = uow.notifications().Add(
+      {NotificationId(), n.account, std::move(idempotency_key), n.template_id, n.application,
+       std::move(text->subject), std::move(text->body), now, std::nullopt});
+  if (!kept) return std::unexpected(kept.error());
+  return true;
+}
+
 Result<Notification> ParseNotificationPayload(std::string_view payload) {
   boost::system::error_code ec;
   const json::value root = json::parse(payload, ec);

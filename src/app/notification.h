@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "ports/database.h"
 #include "ports/ids.h"
 #include "ports/outbox.h"
 
@@ -72,6 +73,16 @@ struct Notification {
 // an empty key. kInternal when the compiled-in templates do not load.
 Result<OutboxMessage> NotificationMessage(const Notification& n, std::string idempotency_key,
                                           std::chrono::sys_seconds now);
+
+// Tells the customer: puts `n` in the outbox (NotificationMessage: the SMS and the e-mail)
+// and keeps it for the console (站内消息: NotificationRepository::Add, with the subject and
+// body the SMS and e-mail carry), both in `uow` under `idempotency_key`, so they commit
+// together or not at all. False (and nothing written) when the outbox has the key already: a
+// retried act tells once. The notifications table's own unique key on it holds the same
+// against racing writers.
+// Errors as NotificationMessage's, and the store's (which end the unit of work).
+Result<bool> EnqueueNotification(UnitOfWork& uow, const Notification& n,
+                                 std::string idempotency_key, std::chrono::sys_seconds now);
 
 // The notification an outbox payload carries, checked as NotificationMessage checks it.
 // kInvalidArgument (rule "notification.payload") naming what is wrong for a payload that is

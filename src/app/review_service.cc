@@ -117,9 +117,7 @@ Result<ApplicationView> ReviewService::Act(std::unique_ptr<UnitOfWork> uow, cons
     const std::string key = "application:" + std::to_string(record.id.value()) + ":" +
                             tell->template_id + ":" +
                             std::to_string(record.lifecycle.history().size());
-    Result<OutboxMessage> message = NotificationMessage(*tell, key, now);
-    if (!message) return std::unexpected(message.error());
-    if (Result<bool> queued = uow->outbox().Enqueue(*message); !queued) {
+    if (Result<bool> queued = EnqueueNotification(*uow, *tell, key, now); !queued) {
       return std::unexpected(queued.error());
     }
   }

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "app/notification.h"
+#include "app/notification_service.h"
 #include "ports/testing/fake_clock.h"
 #include "storage/memory/database.h"
 #include "storage/testing/fixtures.h"
@@ -205,6 +206,31 @@ TEST_F(ReviewServiceTest, AReturnNamesAFieldAndAReasonForEach) {
   Result<Submission> again = applications_.Submit(customer_, mine.record.id, Rev(fixed));
   ASSERT_TRUE(again.has_value());
   EXPECT_EQ(again->view.round, 2);
+}
+
+TEST_F(ReviewServiceTest, AReturnTellsTheCustomerInTheConsoleAsBySmsAndEmail) {
+  ApplicationView mine = Submitted();
+  clock_.Advance(hours(1));
+  Result<ApplicationView> returned =
+      reviews_.Return(reviewer_, mine.record.id, mine.record.revision,
+                      {{"websites[0].name", "网站名称不符合要求", "请修改"}});
+  ASSERT_TRUE(returned.has_value()) << returned.error().message;
+  NotificationService notifications(*db_, clock_);
+  Result<NotificationPage> page = notifications.List(customer_, std::nullopt, 10);
+  ASSERT_TRUE(page.has_value()) << page.error().message;
+  ASSERT_EQ(page->items.size(), 1u);
+  const StoredNotification& n = page->items[0];
+  const std::string id = std::to_string(mine.record.id.value());
+  EXPECT_EQ(n.template_id, "application.returned");
+  EXPECT_EQ(n.application, mine.record.id);
+  EXPECT_EQ(n.title, "备案申请 " + id + " 初审未通过");
+  EXPECT_NE(n.body.find("共有 1 处需要修改"), std::string::npos) << n.body;
+  EXPECT_EQ(n.created_at, kT0 + hours(1));
+  ASSERT_EQ(Told().size(), 1u);
+  EXPECT_EQ(Told()[0].template_id, n.template_id);
+  EXPECT_EQ(notifications.UnreadCount(customer_).value_or(-1), 1);
+  EXPECT_TRUE(notifications.List(other_, std::nullopt, 10)->items.empty());
+  EXPECT_EQ(notifications.MarkRead(other_, n.id).error().code, ErrorCode::kNotFound);
 }
 
 // The order by due time and the cursor are the store's

@@ -59,9 +59,7 @@ Result<void> Tell(UnitOfWork& uow, std::string_view template_id, AccountId accou
                   std::map<std::string, std::string> params, const std::string& key,
                   std::chrono::sys_seconds now) {
   Notification n{std::string(template_id), account, std::nullopt, std::move(params)};
-  Result<OutboxMessage> message = NotificationMessage(n, key, now);
-  if (!message) return std::unexpected(message.error());
-  if (Result<bool> queued = uow.outbox().Enqueue(*message); !queued) {
+  if (Result<bool> queued = EnqueueNotification(uow, n, key, now); !queued) {
     return std::unexpected(queued.error());
   }
   return {};

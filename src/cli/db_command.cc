@@ -31,6 +31,16 @@ int RunMigrate(DatabaseAdmin& admin, std::ostream& out, std::ostream& err) {
   }
   out << "schema at version " << (r->empty() ? 0 : r->back().version) << " (" << applied
       << " applied now)\n";
+  Result<std::vector<BackfillStatus>> b = admin.Backfill();
+  if (!b) return Failed(b.error(), err);
+  for (const BackfillStatus& s : *b) {
+    if (!s.ran) {
+      out << "backfill " << s.name << "  done before\n";
+      continue;
+    }
+    out << "backfill " << s.name << "  " << s.scanned << " rows looked at, " << s.filled
+        << " filled, " << s.unreadable << " unreadable\n";
+  }
   return 0;
 }
 

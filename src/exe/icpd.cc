@@ -23,6 +23,7 @@
 #include "app/auth_service.h"
 #include "app/authorization_code_service.h"
 #include "app/material_service.h"
+#include "app/notification_service.h"
 #include "app/operator_service.h"
 #include "app/public_records.h"
 #include "app/record_service.h"
@@ -135,6 +136,19 @@ int Serve(ServeConfig config) {
     PrintError("cannot open the store", store.error());
     return 1;
   }
+  // Data steps SQL alone cannot do (docs/storage.md, "Backfills"); once done, nothing to do.
+  if (store->admin != nullptr) {
+    icp::Result<std::vector<icp::BackfillStatus>> backfilled = store->admin->Backfill();
+    if (!backfilled) {
+      PrintError("cannot backfill the store", backfilled.error());
+      return 1;
+    }
+    for (const icp::BackfillStatus& b : *backfilled) {
+      if (!b.ran) continue;
+      spdlog::info("backfill {}: {} rows looked at, {} filled, {} unreadable", b.name, b.scanned,
+                   b.filled, b.unreadable);
+    }
+  }
   // Materials: uploads go to a blob directory beside the database, typed by libmagic, within
   // the limits compiled in from data/reference/material_limits.json (docs/materials.md).
   icp::Result<std::unique_ptr<icp::files::BlobStore>> blobs =
@@ -227,6 +241,9 @@ int Serve(ServeConfig config) {
   icp::OperatorService operators(*store->database, config.rules, clock);
   icp::http::OperatorApi operator_api{operators};
   services.operators = &operator_api;
+  // ---- the customer's notifications (站内消息) ----
+  icp::NotificationService notifications(*store->database, clock);
+  services.notifications = &notifications;
   const icp::http::Router router = icp::http::BuildRouter(services);
   // The console (web/, docs/console.md): its built files, read once, served at /console/.
   icp::Result<std::map<std::string, std::string>> console_files = ReadConsole(config.console_dir);

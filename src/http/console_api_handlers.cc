@@ -149,6 +149,17 @@ json::object ProvinceRulesJson(const ProvinceRules& r) {
   return o;
 }
 
+json::object NotificationJson(const StoredNotification& n) {
+  json::object o{{"id", n.id.value()},
+                 {"template", n.template_id},
+                 {"title", n.title},
+                 {"body", n.body},
+                 {"created_at", Timestamp(n.created_at)}};
+  o["application_id"] = n.application ? json::value(n.application->value()) : json::value(nullptr);
+  o["read_at"] = n.read_at ? json::value(Timestamp(*n.read_at)) : json::value(nullptr);
+  return o;
+}
+
 }  // namespace
 
 Response QueryPublicRecords(const Request& request, PublicRecordService& service) {
@@ -324,6 +335,71 @@ Response GetProvinceRules(const Request& request, OperatorApi& api) {
   Result<ProvinceRules> rules = api.operators.RulesInForce(*request.caller, *province);
   if (!rules) return ProblemResponse(request, rules.error());
   return JsonResponse(ProvinceRulesJson(*rules));
+}
+
+Response ListNotifications(const Request& request, NotificationService& service) {
+  std::optional<NotificationId> before;
+  std::size_t limit = 20;
+  std::vector<FieldViolation> problems;
+  for (const auto& [name, value] : QueryParameters(request)) {
+    if (name == "limit") {
+      if (auto v = ParseLimit(value, kMaxNotificationPage, limit)) problems.push_back(*v);
+    } else if (name == "cursor") {
+      std::int64_t below = 0;
+      if (auto v = ParseCursor(value, 'n', below)) {
+        problems.push_back(*v);
+      } else {
+        before = NotificationId(below);
+      }
+    } else {
+      problems.push_back(UnknownParameter(name));
+    }
+  }
+  if (!problems.empty())
+    return ProblemResponse(request, InvalidFields(std::move(problems)).error());
+  Result<NotificationPage> page = service.List(*request.caller, before, limit);
+  if (!page) return ProblemResponse(request, page.error());
+  json::array items;
+  for (const StoredNotification& n : page->items) items.push_back(NotificationJson(n));
+  std::optional<std::int64_t> next;
+  if (page->next) next = page->next->value();
+  return JsonResponse(
+      json::object{{"items", std::move(items)}, {"next_cursor", Cursor('n', next)}});
+}
+
+Response CountUnreadNotifications(const Request& request, NotificationService& service) {
+  if (Result<void> none = NoParameters(request); !none) {
+    return ProblemResponse(request, none.error());
+  }
+  Result<std::int64_t> unread = service.UnreadCount(*request.caller);
+  if (!unread) return ProblemResponse(request, unread.error());
+  return JsonResponse(json::object{{"unread", *unread}});
+}
+
+Response MarkNotificationRead(const Request& request, NotificationService& service) {
+  if (Result<void> none = NoParameters(request); !none) {
+    return ProblemResponse(request, none.error());
+  }
+  const std::string_view text = request.param("id");
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return ProblemResponse(request, Refusal(ErrorCode::kNotFound, "id", "notification.not-found",
+                                            "no notification " + std::string(text), "没有该消息")
+                                        .error());
+  }
+  Result<StoredNotification> n = service.MarkRead(*request.caller, NotificationId(id));
+  if (!n) return ProblemResponse(request, n.error());
+  return JsonResponse(NotificationJson(*n));
+}
+
+Response MarkAllNotificationsRead(const Request& request, NotificationService& service) {
+  if (Result<void> none = NoParameters(request); !none) {
+    return ProblemResponse(request, none.error());
+  }
+  Result<std::int64_t> marked = service.MarkAllRead(*request.caller);
+  if (!marked) return ProblemResponse(request, marked.error());
+  return JsonResponse(json::object{{"marked", *marked}});
 }
 
 }  // namespace icp::http

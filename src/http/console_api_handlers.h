@@ -1,5 +1,6 @@
 #pragma once
 
+#include "app/notification_service.h"
 #include "app/operator_service.h"
 #include "app/public_records.h"
 #include "http/request.h"
@@ -34,5 +35,17 @@ Response RetryOutboxMessage(const Request& request, OperatorApi& api);
 Response ListRules(const Request& request, OperatorApi& api);
 // GET /v1/admin/rules/{province} (admin): the checks in force with sources and dates.
 Response GetProvinceRules(const Request& request, OperatorApi& api);
+
+// The customer's notifications (站内消息; Access::kCustomer). Another account's notification
+// is 404, like one that does not exist.
+// GET /v1/notifications?limit=1..100&cursor=C: newest first, {"items", "next_cursor"}.
+Response ListNotifications(const Request& request, NotificationService& service);
+// GET /v1/notifications/unread-count: {"unread": n}.
+Response CountUnreadNotifications(const Request& request, NotificationService& service);
+// POST /v1/notifications/{id}:read: the notification, read (once: a second time changes
+// nothing); 404 (notification.not-found).
+Response MarkNotificationRead(const Request& request, NotificationService& service);
+// POST /v1/notifications:read-all: {"marked": n}, every unread one read now.
+Response MarkAllNotificationsRead(const Request& request, NotificationService& service);
 
 }  // namespace icp::http

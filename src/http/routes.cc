@@ -132,6 +132,16 @@ Router BuildRouter(const Services& s) {
   r.Add("GET",  "/v1/admin/rules",                Access::kAdmin,  Bind(ops, ListRules));
   r.Add("GET",  "/v1/admin/rules/{province}",     Access::kAdmin,  Bind(ops, GetProvinceRules));
   // clang-format on
+
+  // ---- the customer's notifications (站内消息): the messages the SMS and e-mail carry, kept
+  // for the console (app/notification_service.h).
+  NotificationService* notes = s.notifications;
+  // clang-format off
+  r.Add("GET",  "/v1/notifications",              Access::kCustomer, Bind(notes, ListNotifications));
+  r.Add("GET",  "/v1/notifications/unread-count", Access::kCustomer, Bind(notes, CountUnreadNotifications));
+  r.Add("POST", "/v1/notifications/{id}:read",    Access::kCustomer, Bind(notes, MarkNotificationRead));
+  r.Add("POST", "/v1/notifications:read-all",     Access::kCustomer, Bind(notes, MarkAllNotificationsRead));
+  // clang-format on
   return r;
 }
 

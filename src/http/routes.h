@@ -41,6 +41,9 @@ struct Services {
   // rules). Null in tests of other routes (the routes answer 503).
   PublicRecordService* public_records = nullptr;
   OperatorApi* operators = nullptr;
+  // The customer's notifications (站内消息). Null in tests of other routes (the routes answer
+  // 503).
+  NotificationService* notifications = nullptr;
   // The body limit of the upload routes (ServeSettings::max_upload_bytes).
   std::size_t max_upload_bytes = std::size_t{16} << 20;
 };

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,6 +15,7 @@
 #include "ports/gate_repository.h"
 #include "ports/idempotency_store.h"
 #include "ports/material_repository.h"
+#include "ports/notification_repository.h"
 #include "ports/outbox.h"
 #include "ports/resource_repository.h"
 #include "ports/review_journal.h"
@@ -46,6 +48,8 @@ class StoreReader {
   // The access gate's view: filed domains, the bureau's lists, the change sequence.
   virtual GateReader& gate() = 0;
   virtual BureauLinkReader& bureau_link() = 0;
+  // The customers' notifications (站内消息).
+  virtual NotificationReader& notifications() = 0;
 };
 
 // One atomic piece of work (STYLE.md §4.2). A state change, its audit entries and the
@@ -75,6 +79,7 @@ class UnitOfWork : public StoreReader {
   GateRepository& gate() override = 0;
   // The gateway's link to the bureau (ports/bureau_link.h).
   BureauLink& bureau_link() override = 0;
+  NotificationRepository& notifications() override = 0;
 
   // kAborted when a concurrent transaction won (retry the whole unit of work); after a
   // failed commit nothing of the unit of work is stored.
@@ -114,6 +119,15 @@ struct MigrationStatus {
   bool applied = false;  // applied by this call (false: it was there already)
 };
 
+// A data step SQL alone cannot do (DatabaseAdmin::Backfill).
+struct BackfillStatus {
+  std::string name;             // "subjects.unit_name"
+  bool ran = false;             // false: it had finished before
+  std::int64_t scanned = 0;     // rows looked at
+  std::int64_t filled = 0;      // rows filled now
+  std::int64_t unreadable = 0;  // rows whose sealed document did not open (left as they were)
+};
+
 // What operators do to a store (icpctl db ...).
 class DatabaseAdmin {
  public:
@@ -124,6 +138,12 @@ class DatabaseAdmin {
   // when an applied migration differs from the compiled-in one (rule "migration.changed") or
   // the database is newer than this binary (rule "migration.newer").
   virtual Result<std::vector<MigrationStatus>> Migrate() = 0;
+  // Runs the data steps SQL alone cannot do that have not finished (docs/storage.md,
+  // "Backfills"): the unit names of subjects on record before migration 0011, read from
+  // their sealed documents. Batched, each batch its own transaction; idempotent and safe
+  // beside writers and another backfill; once finished, a run does nothing. icpd runs it at
+  // start and `icpctl db migrate` after migrating.
+  virtual Result<std::vector<BackfillStatus>> Backfill() = 0;
   // A consistent copy of the live store at `to` (SQLite: the online backup API). PostgreSQL
   // answers kFailedPrecondition naming pg_dump, the tool for it.
   virtual Result<void> Backup(const std::filesystem::path& to) = 0;

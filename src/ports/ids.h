@@ -15,5 +15,6 @@ using TransferId = Id<struct TransferTag>;
 using OutboxMessageId = Id<struct OutboxMessageTag>;
 using SessionId = Id<struct SessionTag>;
 using ApiKeyId = Id<struct ApiKeyTag>;
+using NotificationId = Id<struct NotificationTag>;
 
 }  // namespace icp

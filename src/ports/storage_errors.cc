@@ -143,6 +143,17 @@ std::unexpected<Error> OutboxNotDead(std::int64_t id) {
                   "该出站消息不是死信，只有死信可以重试");
 }
 
+std::unexpected<Error> NotificationNotFound(std::int64_t id) {
+  return Conflict(ErrorCode::kNotFound, "id", "notification.not-found",
+                  "no notification " + std::to_string(id) + " of this account", "没有该消息");
+}
+
+std::unexpected<Error> NotificationOwner() {
+  return Conflict(ErrorCode::kFailedPrecondition, "application", "notification.owner",
+                  "a notification is about an application of its own account",
+                  "消息所涉及的申请必须属于该账号");
+}
+
 std::unexpected<Error> SessionTokenTaken() {
   return Conflict(ErrorCode::kAlreadyExists, "", "session.token-taken",
                   "a session with this token exists already", "会话令牌已存在");

@@ -37,6 +37,10 @@ std::unexpected<Error> CodeUsed(std::string_view code);
 std::unexpected<Error> AccessFilingChangesNoData();
 std::unexpected<Error> LeaseLost(std::int64_t id);
 std::unexpected<Error> OutboxNotDead(std::int64_t id);
+// No notification of this account has this id (another account's is not found either).
+std::unexpected<Error> NotificationNotFound(std::int64_t id);
+// A notification about an application of another account (or of no account on record).
+std::unexpected<Error> NotificationOwner();
 std::unexpected<Error> SessionTokenTaken();
 // A revoked session or API key never changes again (it cannot be touched or revoked twice).
 std::unexpected<Error> SessionRevoked(std::int64_t id);

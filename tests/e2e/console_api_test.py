@@ -14,11 +14,18 @@ client (every response is validated against api/openapi.yaml).
    dead letters (one written by a raw writer) and their retry, audited
    and refused a second time (409 outbox.not-dead), the rules in force and the reference data.
 3. A draft's materials checklist comes with GET /v1/applications/{id}.
+4. The customer's notifications (站内消息; rows a raw writer adds, as EnqueueNotification
+   writes them): newest first in pages, the unread count, mark read once (another account's
+   is 404), unknown parameters refused, staff 403, no session 401; a raw writer cannot make a
+   read one unread.
+5. The unit-name backfill at icpd's start: units whose unit_name a raw writer set back to NULL
+   (as on record before migration 0011) are found by name again once icpd restarts.
 
 Usage: console_api_test.py PATH_TO_ICPD PATH_TO_ICPCTL
 """
 import os
 import sqlite3
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -187,6 +194,80 @@ def draft_checklist(url, customer, cert):
           f"GET gives the draft's checklist: {got.get('materials')}")
 
 
+def notifications(url, data, admin, customer, other):
+    me = customer.get("/v1/me").expect(200).json()["account"]["id"]
+    db = sqlite3.connect(os.path.join(data, "icp.db"), timeout=30)
+    with db:
+        for n in range(3):
+            db.execute(
+                "INSERT INTO notifications (account_id, idempotency_key, template, title, body, "
+                "created_at) VALUES (?, ?, 'transfer.moved', ?, '根据备案转移申请，主体已转移。', ?)",
+                (me, f"e2e:note:{n}", f"备案主体已转移 {n}", 1795000000 + n))
+    for path in ("/v1/notifications", "/v1/notifications/unread-count"):
+        Client(url).get(path).expect(401)
+        admin.get(path).expect(403)
+    Client(url).post("/v1/notifications/1:read").expect(401)
+    check(customer.get("/v1/notifications/unread-count").expect(200).json() == {"unread": 3},
+          "three unread")
+    first = customer.get("/v1/notifications", params={"limit": 2}).expect(200).json()
+    check([n["title"] for n in first["items"]] == ["备案主体已转移 2", "备案主体已转移 1"] and
+          first["next_cursor"], f"newest first: {first}")
+    rest = customer.get("/v1/notifications", params={"limit": 2, "cursor": first["next_cursor"]})
+    rest = rest.expect(200).json()
+    check([n["title"] for n in rest["items"]] == ["备案主体已转移 0"] and rest["next_cursor"] is None,
+          f"the last page: {rest}")
+    check(rules_of(customer.get("/v1/notifications", params={"unread": 1}).expect(400)) ==
+          [("unread", "request.unknown-parameter")], "an unknown parameter is refused")
+    check(rules_of(customer.get("/v1/notifications/unread-count", params={"x": 1}).expect(400)) ==
+          [("x", "request.unknown-parameter")], "unread-count takes no parameters")
+    check(rules_of(customer.get("/v1/notifications", params={"limit": 101}).expect(400)) ==
+          [("limit", "request.limit")], "limit over 100 refused")
+    newest = first["items"][0]["id"]
+    check(("id", "notification.not-found") in rules_of(
+        other.post(f"/v1/notifications/{newest}:read").expect(404)),
+          "another account's notification is not found")
+    read = customer.post(f"/v1/notifications/{newest}:read").expect(200).json()
+    check(read["id"] == newest and read["read_at"], f"read: {read}")
+    again = customer.post(f"/v1/notifications/{newest}:read").expect(200).json()
+    check(again["read_at"] == read["read_at"], "read once: a second mark changes nothing")
+    check(customer.get("/v1/notifications/unread-count").expect(200).json()["unread"] == 2,
+          "two unread")
+    try:
+        with db:
+            db.execute("UPDATE notifications SET read_at = NULL WHERE id = ?", (newest,))
+        check(False, "a raw writer cannot make a read notification unread")
+    except sqlite3.DatabaseError as e:
+        check("notification.read-once" in str(e), f"read_at guarded: {e}")
+    db.close()
+    check(customer.post("/v1/notifications:read-all").expect(200).json() == {"marked": 2},
+          "mark all read marks the two others")
+    check(customer.get("/v1/notifications/unread-count").expect(200).json()["unread"] == 0,
+          "none unread")
+
+
+def backfill_at_start(proc, url, data):
+    """Units as on record before 0011 (unit_name NULL): found by name again after a restart."""
+    proc.terminate()
+    proc.wait()
+    db = sqlite3.connect(os.path.join(data, "icp.db"), timeout=30)
+    with db:
+        guard = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+                           "name = 'subjects_unit_name_follows_content'").fetchone()[0]
+        db.execute("DROP TRIGGER subjects_unit_name_follows_content")
+        db.execute("UPDATE subjects SET unit_name = NULL")
+        db.execute(guard)
+        db.execute("DELETE FROM backfills")
+    db.close()
+    proc, url = base.start_icpd(data)
+    r = Client(url).get("/v1/public/records", params={"unit_name": UNIT}).expect(200).json()
+    check(len(r["items"]) == 2, f"after the backfill at start both units are found by name: {r}")
+    migrated = subprocess.run([base.ICPCTL, "db", "migrate", "--data-dir", data],
+                              capture_output=True, text=True, env=base.env())
+    check("backfill subjects.unit_name  done before" in migrated.stdout,
+          f"icpctl db migrate: the backfill was done: {migrated.stdout}")
+    return proc, url
+
+
 def main():
     proc, url, data = gate.start()
     try:
@@ -212,8 +293,11 @@ def main():
         check(imported.expect(200).json()["created"] == 4, "the units are imported")
         public_query(url, numbers, unit_numbers)
         customer = base.sign_in(url, "gate-owner", "gate-owner-pass-1")
+        # Before operator_routes, whose raw writer breaks the audit chain at its end.
+        notifications(url, data, admin, customer, base.sign_in(url, "acme", "acme-pass-1"))
         operator_routes(url, data, admin, customer)
         draft_checklist(url, customer, "110101199001010111")
+        proc, url = backfill_at_start(proc, url, data)
     finally:
         proc.terminate()
         proc.wait()

@@ -157,6 +157,11 @@ def run(url):
         "subject": base.document("lisi-filed.com", "110101198001010010", "13700137000")["subject"],
         "websites": []}]}).expect(200).json()
     owned["/v1/subjects/"] = filed["subjects"][0]["id"]
+    # lisi was told of each redeemed code (站内消息, as by SMS and e-mail).
+    told = other.get("/v1/notifications").expect(200).json()["items"]
+    check(told and all(n["template"] == "authorization_code.redeemed" for n in told) and
+          any(value in n["title"] for n in told), f"lisi's notification of the redeemed code: {told}")
+    owned["/v1/notifications/"] = told[0]["id"] if told else 1
     bodies = {":contact": {"outcome": "reached"},
               ":return": {"reasons": [{"field": "subject.name", "message": "x"}]},
               ":review": {"passed": True, "reason": ""}, ":withdraw": {"confirm": True},

@@ -30,6 +30,10 @@ EVIDENCE_COLUMNS = (
     "content_type, size) VALUES ")
 LAST_TRANSFER = "(SELECT max(id) FROM transfers)"
 
+NOTIFICATION_COLUMNS = (
+    "INSERT INTO notifications (id, account_id, idempotency_key, template, application_id, "
+    "title, body, created_at, read_at) VALUES ")
+
 SETUP = [
     "INSERT INTO accounts (id, login, role, display_name, password_hash, created_at) "
     "VALUES (1, 'c1', 'customer', 'c1', 'x', 0), (2, 'c2', 'customer', 'c2', 'x', 0), "
@@ -107,6 +111,10 @@ SETUP = [
     TRANSFER_COLUMNS + "(2, 3, 2, 1, '原账号无法登录', 'pending', 300, 400, NULL, NULL, '', 1)",
     EVIDENCE_COLUMNS + f"(2, 0, 'transfer_letter', 'l.pdf', '{EVIDENCE}', 'application/pdf', 9), "
     f"(2, 1, 'identity_document', 'id.png', '{EVIDENCE}', 'image/png', 9)",
+    # Notifications (站内消息, migration 0012): 1 about application 1, read at 10; 2 unread.
+    NOTIFICATION_COLUMNS + "(1, 1, 'n-1', 'application.returned', 1, '备案申请 1 初审未通过', "
+    "'请修改后重新提交。', 5, 10), (2, 1, 'n-2', 'transfer.moved', NULL, '备案主体已转入', "
+    "'主体已转入您的账号。', 5, NULL)",
 ]
 
 APPLICATION_COLUMNS = (
@@ -443,6 +451,30 @@ ATTACKS_COMMON = [
      ["transfer.evidence-kept", "permission denied"]),
     ("delete the evidence", ["DELETE FROM transfer_evidence WHERE transfer_id = 2"],
      ["transfer.evidence-kept", "permission denied"]),
+    ("mark a read notification unread",
+     ["UPDATE notifications SET read_at = NULL WHERE id = 1"], ["notification.read-once"]),
+    ("move when a notification was read",
+     ["UPDATE notifications SET read_at = 50 WHERE id = 1"], ["notification.read-once"]),
+    ("read a notification before it was written",
+     ["UPDATE notifications SET read_at = 1 WHERE id = 2"], ["notifications_read_after_created"]),
+    ("rewrite a notification's text",
+     ["UPDATE notifications SET body = '备案已通过' WHERE id = 2"], ["notification.kept"]),
+    ("hand a notification to another account",
+     ["UPDATE notifications SET account_id = 2 WHERE id = 2"], ["notification.kept"]),
+    ("delete a notification", ["DELETE FROM notifications WHERE id = 2"],
+     ["notification.kept", "permission denied"]),
+    ("a notification about another account's application",
+     ["INSERT INTO notifications (account_id, idempotency_key, template, application_id, title, "
+      "body, created_at) VALUES (2, 'n-9', 'application.approved', 1, 't', 'b', 5)"],
+     ["notification.owner"]),
+    ("a second notification under one outbox key",
+     ["INSERT INTO notifications (account_id, idempotency_key, template, title, body, "
+      "created_at) VALUES (1, 'n-2', 'application.approved', 't', 'b', 5)"],
+     ["notifications.idempotency_key"]),
+    ("a notification without a title",
+     ["INSERT INTO notifications (account_id, idempotency_key, template, title, body, "
+      "created_at) VALUES (1, 'n-8', 'application.approved', '', 'b', 5)"],
+     ["notifications_title"]),
 ]
 
 

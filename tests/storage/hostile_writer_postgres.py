@@ -45,6 +45,7 @@ POSTGRES_ONLY = [
     ("TRUNCATE a transfer's evidence", ["TRUNCATE transfer_evidence"], DENIED),
     ("TRUNCATE the authorization codes", ["TRUNCATE authorization_codes"], DENIED),
     ("TRUNCATE the domain index", ["TRUNCATE website_domains"], DENIED),
+    ("TRUNCATE the notifications", ["TRUNCATE notifications"], DENIED),
     ("disable the numbers' triggers",
      ["ALTER TABLE filing_numbers DISABLE TRIGGER ALL", "DELETE FROM filing_numbers"], DENIED),
     ("drop the access-filing guard",
@@ -133,7 +134,7 @@ def main():
                                   "INSERT INTO websites", "INSERT INTO applications",
                                   "INSERT INTO sessions", "INSERT INTO api_keys",
                                   "INSERT INTO verifications", "INSERT INTO review_notes",
-                                  "INSERT INTO transfers"))
+                                  "INSERT INTO transfers", "INSERT INTO notifications"))
                  else s for s in hw.SETUP]
         for statement in setup:
             r = psql(runtime, schema, [statement])
@@ -142,7 +143,7 @@ def main():
         # The ids were given; the sequences move past them (the owner may, the runtime role
         # may not), so that an attack's insert meets the guard, not a taken id.
         for table in ("accounts", "subjects", "websites", "applications", "outbox", "sessions",
-                      "api_keys", "transfers"):
+                      "api_keys", "transfers", "notifications"):
             psql(owner, schema, [f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 100)"])
         # PostgreSQL's default: PUBLIC may create temporary tables. The guards must hold anyway.
         psql(owner, schema, ["GRANT TEMPORARY ON DATABASE " + database_name(owner) +

@@ -94,6 +94,14 @@ SQLITE_ONLY = [
      [hw.EVIDENCE_COLUMNS.replace("INSERT", "INSERT OR REPLACE") +
       f"(2, 0, 'transfer_letter', 'forged.pdf', '{'f' * 64}', 'application/pdf', 9)"],
      ["transfer.evidence-kept"]),
+    ("INSERT OR REPLACE a read notification as unread",
+     [hw.NOTIFICATION_COLUMNS.replace("INSERT", "INSERT OR REPLACE") +
+      "(1, 1, 'n-1', 'application.returned', 1, 't', 'b', 5, NULL)"],
+     ["notifications.idempotency_key"]),
+    ("a notification for no account (foreign keys off)",
+     ["INSERT INTO notifications (account_id, idempotency_key, template, title, body, "
+      "created_at) VALUES (77, 'n-7', 'application.approved', 't', 'b', 5)"],
+     ["notification.owner"]),
 ]
 
 

@@ -495,6 +495,31 @@ async function journey(browser, env, c, viewport, tag) {
   check(/^京ICP备\d+号-1$/.test(shown ?? ''), `${tag}: the dashboard shows the website's number (${shown})`);
   await inspect(customer, `${tag}-dashboard-approved`);
 
+  // 站内消息: the provider's return and the bureau's approval, in the words of the SMS and
+  // e-mail; the header's badge counts the unread ones; reading one marks it read (the badge
+  // follows), and it links to its application.
+  const unreadBefore = (await api.must('GET', '/v1/notifications/unread-count')).json.unread;
+  const badge = customer.locator('[data-test=unread-badge]');
+  await badge.waitFor({ timeout: 10000 });
+  check(Number((await badge.textContent())?.trim()) === unreadBefore && unreadBefore >= 2,
+    `${tag}: the header's badge shows ${unreadBefore} unread messages`);
+  await customer.click('[data-test="nav-/notifications"]');
+  const approvedNote = customer.locator('[data-test=notifications] li', { hasText: `备案申请 ${id} 已通过管局审核` });
+  await approvedNote.waitFor({ timeout: 10000 });
+  check((await approvedNote.textContent())?.includes('备案号已下发'), `${tag}: the bureau's approval is in the messages, as by SMS`);
+  check(await customer.locator('[data-test=notifications] li', { hasText: `备案申请 ${id} 初审未通过` }).count() === 1,
+    `${tag}: the provider's return is in the messages`);
+  await inspect(customer, `${tag}-notifications`);
+  await approvedNote.locator('[data-test^=read-]').click();
+  await approvedNote.locator('[data-test^=read-]').waitFor({ state: 'detached' });
+  const unreadAfter = (await api.must('GET', '/v1/notifications/unread-count')).json.unread;
+  check(unreadAfter === unreadBefore - 1, `${tag}: reading one leaves ${unreadAfter} unread`);
+  await customer.waitForFunction((n) => (document.querySelector('[data-test=unread-badge]')?.textContent?.trim() ?? '0') === String(n), unreadAfter);
+  await inspect(customer, `${tag}-notifications-read`);
+  await approvedNote.locator('[data-test=note-application]').click();
+  await customer.waitForURL(new RegExp(`/console/applications/${id}$`));
+  await customer.waitForSelector('[data-state=approved]');
+
   const publicContext = await browser.newContext({ viewport, locale: 'zh-CN' });
   const anyone = await publicContext.newPage();
   watch(anyone, `${tag} public`);

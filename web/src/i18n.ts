@@ -4,7 +4,7 @@ import { createI18n } from 'vue-i18n';
 
 const zh = {
   app: { title: 'Beian 备案控制台', signOut: '退出登录', language: 'English', skip: '跳到主要内容' },
-  nav: { dashboard: '总览', apply: '新增备案', typeCheck: '验证备案类型', review: '审核队列', query: '备案查询', operator: '运维', codes: '授权码' },
+  nav: { dashboard: '总览', apply: '新增备案', typeCheck: '验证备案类型', review: '审核队列', query: '备案查询', operator: '运维', codes: '授权码', notifications: '消息' },
   signIn: { title: '登录备案控制台', login: '账号', password: '密码', submit: '登录', failed: '登录失败', query: '无需登录：备案查询' },
   dash: {
     subjects: '备案主体', websites: '网站', numbers: '备案号', open: '进行中的申请', none: '暂无', newFiling: '开始备案',
@@ -50,6 +50,10 @@ const zh = {
       cancel_access: '取消接入后，本接入商将不再为该网站提供服务；若网站没有其他接入商，备案将被注销。提交后不可撤回。确定继续吗？',
     },
   },
+  notes: {
+    title: '站内消息', hint: '备案进度的通知：与发送到您手机和邮箱的短信、邮件内容相同。', unread: '未读 {n} 条', readAll: '全部标为已读',
+    markRead: '标为已读', new: '未读', none: '暂无消息', application: '备案申请 {id}', readAt: '{at} 已读', badge: '{n} 条未读消息',
+  },
   codes: { generate: '生成授权码', revoke: '作废', created: '生成时间', redeem: '使用授权码', redeemHint: '输入其他账户提供的授权码，即可在其云服务器上为本账户的网站备案。', code: '授权码', redeemed: '已使用' },
   query: {
     title: '备案查询', hint: '按域名、备案号或单位名称查询在本接入商备案的网站', domain: '域名', search: '查询', filed: '已备案', notFiled: '未在本接入商备案', number: '备案号',
@@ -75,7 +79,7 @@ type Messages = typeof zh;
 
 const en: Messages = {
   app: { title: 'Beian console', signOut: 'Sign out', language: '简体中文', skip: 'Skip to main content' },
-  nav: { dashboard: 'Overview', apply: 'New filing', typeCheck: 'Check filing type', review: 'Review queue', query: 'Filing query', operator: 'Operations', codes: 'Authorization codes' },
+  nav: { dashboard: 'Overview', apply: 'New filing', typeCheck: 'Check filing type', review: 'Review queue', query: 'Filing query', operator: 'Operations', codes: 'Authorization codes', notifications: 'Messages' },
   signIn: { title: 'Sign in to the filing console', login: 'Login', password: 'Password', submit: 'Sign in', failed: 'Sign-in failed', query: 'No sign-in: filing query' },
   dash: {
     subjects: 'Subjects', websites: 'Websites', numbers: 'Numbers', open: 'Open applications', none: 'None', newFiling: 'Start a filing',
@@ -120,6 +124,10 @@ const en: Messages = {
       cancel_website: 'This cancels the website\'s number; once submitted it cannot be withdrawn or undone. Continue?',
       cancel_access: 'This provider will no longer serve the website; without another provider its filing is cancelled. Once submitted it cannot be withdrawn. Continue?',
     },
+  },
+  notes: {
+    title: 'Messages', hint: 'Notices about your filings: the same text as the SMS and e-mail sent to your phone and mailbox.', unread: '{n} unread', readAll: 'Mark all read',
+    markRead: 'Mark read', new: 'New', none: 'No messages', application: 'Application {id}', readAt: 'read {at}', badge: '{n} unread messages',
   },
   codes: { generate: 'Generate a code', revoke: 'Revoke', created: 'Created', redeem: 'Redeem a code', redeemHint: "Enter a code another account gave you to file this account's websites on its cloud server.", code: 'Code', redeemed: 'Redeemed' },
   query: {

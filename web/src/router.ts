@@ -12,6 +12,7 @@ export const router = createRouter({
     { path: '/type-check', component: () => import('./views/TypeCheck.vue'), meta: { role: 'customer' } },
     { path: '/apply', component: () => import('./views/Wizard.vue'), meta: { role: 'customer' } },
     { path: '/codes', component: () => import('./views/Codes.vue'), meta: { role: 'customer' } },
+    { path: '/notifications', component: () => import('./views/Notifications.vue'), meta: { role: 'customer' } },
     { path: '/applications/:id', component: () => import('./views/ApplicationPage.vue'), props: true },
     { path: '/review', component: () => import('./views/ReviewQueue.vue'), meta: { role: 'staff' } },
     { path: '/review/:id', component: () => import('./views/ReviewPage.vue'), props: true, meta: { role: 'staff' } },

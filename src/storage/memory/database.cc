@@ -41,6 +41,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::IdempotencyStore& idempotency() override { return idempotency_; }
   icp::GateRepository& gate() override { return gate_; }
   icp::BureauLink& bureau_link() override { return bureau_link_; }
+  icp::NotificationRepository& notifications() override { return notifications_; }
 
   // Nothing can fail past the checks at the top, so the copy, the audit entries and the
   // outbox messages land together. The lock is released here, as SQLite's COMMIT releases
@@ -90,6 +91,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   IdempotencyStore idempotency_{session_};
   GateRepository gate_{session_};
   BureauLink bureau_link_{session_};
+  NotificationRepository notifications_{session_};
 };
 
 // A copy of the committed tables and audit log, read through the unit of work's own
@@ -114,6 +116,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   icp::BureauLinkReader& bureau_link() override { return bureau_link_; }
   icp::AuditLogReader& audit() override { return audit_; }
   icp::GateReader& gate() override { return gate_; }
+  icp::NotificationReader& notifications() override { return notifications_; }
 
  private:
   State state_;
@@ -134,6 +137,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   BureauLink bureau_link_{session_};
   AuditLogReader audit_;
   GateRepository gate_{session_};
+  NotificationRepository notifications_{session_};
 };
 
 }  // namespace

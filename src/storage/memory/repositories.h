@@ -266,6 +266,21 @@ class AuditLogReader final : public icp::AuditLogReader {
   audit_chain::Key key_;
 };
 
+class NotificationRepository final : public icp::NotificationRepository {
+ public:
+  explicit NotificationRepository(Session& s) : s_(s) {}
+  Result<NotificationPage> List(AccountId account, std::optional<NotificationId> before,
+                                std::size_t limit) override;
+  Result<std::int64_t> UnreadCount(AccountId account) override;
+  Result<bool> Add(const StoredNotification& notification) override;
+  Result<StoredNotification> MarkRead(AccountId account, NotificationId id,
+                                      std::chrono::sys_seconds at) override;
+  Result<std::int64_t> MarkAllRead(AccountId account, std::chrono::sys_seconds at) override;
+
+ private:
+  Session& s_;
+};
+
 class ReviewJournal final : public icp::ReviewJournal {
  public:
   explicit ReviewJournal(Session& s) : s_(s) {}

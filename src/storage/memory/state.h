@@ -14,6 +14,7 @@
 #include "ports/filing_number_registry.h"
 #include "ports/gate_repository.h"
 #include "ports/material_repository.h"
+#include "ports/notification_repository.h"
 #include "ports/outbox.h"
 #include "ports/resource_repository.h"
 #include "ports/session_repository.h"
@@ -74,6 +75,7 @@ struct Sequences {
   std::int64_t outbox = 0;
   std::int64_t sessions = 0;
   std::int64_t api_keys = 0;
+  std::int64_t notifications = 0;
 };
 
 // Every table of the store except the audit log. A unit of work changes its own copy and
@@ -114,6 +116,7 @@ struct State {
   std::map<std::pair<std::int64_t, std::string>, ProcessedDownload> bureau_downloads;
   std::map<std::int64_t, BureauSubjectIdsRow> bureau_subject_ids;
   std::vector<BureauReason> bureau_reasons;  // in id order
+  std::map<std::int64_t, StoredNotification> notifications;
 };
 
 // Appends to `after.gate_changes` a change for every domain whose gate answer (filed

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "storage/postgres/connection.h"
+#include "storage/sql/backfill.h"
 
 namespace icp::embedded {
 std::string_view postgres_0001_init();
@@ -14,6 +15,7 @@ std::string_view postgres_0007_transfers();
 std::string_view postgres_0008_bureau_link();
 std::string_view postgres_0009_gate();
 std::string_view postgres_0011_public_query();
+std::string_view postgres_0012_notifications();
 }  // namespace icp::embedded
 
 namespace icp::postgres {
@@ -29,6 +31,7 @@ std::span<const sql::Migration> Migrations() {
       {8, "0008_bureau_link", embedded::postgres_0008_bureau_link()},
       {9, "0009_gate", embedded::postgres_0009_gate()},
       {11, "0011_public_query", embedded::postgres_0011_public_query()},
+      {12, "0012_notifications", embedded::postgres_0012_notifications()},
   };
   return kMigrations;
 }
@@ -131,6 +134,15 @@ Result<std::vector<MigrationStatus>> Database::Migrate() {
   Result<std::unique_ptr<sql::Connection>> owner = OpenAsOwner();
   if (!owner) return std::unexpected(owner.error());
   return sql::Migrate(**owner, Migrations(), now_.time_since_epoch().count());
+}
+
+Result<std::vector<BackfillStatus>> Database::Backfill() {
+  Result<sql::Pool::Lease> lease = store_.pool().Acquire();
+  if (!lease) return std::unexpected(lease.error());
+  Result<BackfillStatus> names =
+      sql::BackfillUnitNames(**lease, store_.vault(), now_.time_since_epoch().count());
+  if (!names) return std::unexpected(names.error());
+  return std::vector<BackfillStatus>{std::move(*names)};
 }
 
 Result<void> Database::Backup(const std::filesystem::path& to) {

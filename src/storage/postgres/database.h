@@ -47,6 +47,7 @@ class Database final : public icp::Database, public icp::DatabaseAdmin {
 
   // Runs as the owner role (Options::owner_url, or url when the role is kOwner).
   Result<std::vector<MigrationStatus>> Migrate() override;
+  Result<std::vector<BackfillStatus>> Backfill() override;
   // PostgreSQL has its own tools for these; both answer kFailedPrecondition naming them.
   Result<void> Backup(const std::filesystem::path& to) override;
   Result<void> Restore(const std::filesystem::path& from) override;

@@ -69,6 +69,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   icp::IdempotencyStore& idempotency() override { return idempotency_; }
   icp::GateRepository& gate() override { return gate_; }
   icp::BureauLink& bureau_link() override { return bureau_link_; }
+  icp::NotificationRepository& notifications() override { return notifications_; }
 
   Result<void> Commit() override {
     if (session_.ended) return FailedPrecondition("this unit of work has ended");
@@ -157,6 +158,7 @@ class UnitOfWork final : public icp::UnitOfWork {
   IdempotencyStore idempotency_{session_};
   GateRepository gate_{session_};
   BureauLink bureau_link_{session_};
+  NotificationRepository notifications_{session_};
 };
 
 // A read-only transaction on a connection of its own; ending it (destruction) rolls back,
@@ -182,6 +184,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   icp::BureauLinkReader& bureau_link() override { return bureau_link_; }
   icp::AuditLogReader& audit() override { return audit_; }
   icp::GateReader& gate() override { return gate_; }
+  icp::NotificationReader& notifications() override { return notifications_; }
 
  private:
   Pool::Lease lease_;
@@ -203,6 +206,7 @@ class ReadTransaction final : public icp::ReadTransaction {
   BureauLink bureau_link_{session_};
   AuditLogReader audit_{session_};
   GateRepository gate_{session_};
+  NotificationRepository notifications_{session_};
 };
 
 // Any read pins the snapshot; without it SQLite and PostgreSQL would take it at the

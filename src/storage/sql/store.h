@@ -22,6 +22,7 @@ class Database final : public icp::Database {
   Result<std::unique_ptr<icp::ReadTransaction>> BeginRead() override;
 
   Pool& pool() { return *pool_; }
+  const PiiVault& vault() const { return vault_; }
 
  private:
   std::unique_ptr<Pool> pool_;

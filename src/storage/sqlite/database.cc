@@ -5,6 +5,7 @@
 #include <array>
 
 #include "storage/common/private_files.h"
+#include "storage/sql/backfill.h"
 #include "storage/sqlite/connection.h"
 
 namespace icp::embedded {
@@ -16,6 +17,7 @@ std::string_view sqlite_0007_transfers();
 std::string_view sqlite_0008_bureau_link();
 std::string_view sqlite_0009_gate();
 std::string_view sqlite_0011_public_query();
+std::string_view sqlite_0012_notifications();
 }  // namespace icp::embedded
 
 namespace icp::sqlite {
@@ -30,6 +32,7 @@ std::span<const sql::Migration> Migrations() {
       {8, "0008_bureau_link", embedded::sqlite_0008_bureau_link()},
       {9, "0009_gate", embedded::sqlite_0009_gate()},
       {11, "0011_public_query", embedded::sqlite_0011_public_query()},
+      {12, "0012_notifications", embedded::sqlite_0012_notifications()},
   };
   return kMigrations;
 }
@@ -126,6 +129,15 @@ Result<void> CheckIntegrity(Connection& c, const std::filesystem::path& path) {
 }
 
 }  // namespace
+
+Result<std::vector<BackfillStatus>> Database::Backfill() {
+  Result<sql::Pool::Lease> lease = store_.pool().Acquire();
+  if (!lease) return std::unexpected(lease.error());
+  Result<BackfillStatus> names =
+      sql::BackfillUnitNames(**lease, store_.vault(), now_.time_since_epoch().count());
+  if (!names) return std::unexpected(names.error());
+  return std::vector<BackfillStatus>{std::move(*names)};
+}
 
 Result<void> Database::Backup(const std::filesystem::path& to) {
   // Created here, exclusively and 0600: a backup is as private as the database, and a file

@@ -29,6 +29,7 @@ class Database final : public icp::Database, public icp::DatabaseAdmin {
   Result<std::unique_ptr<icp::ReadTransaction>> BeginRead() override { return store_.BeginRead(); }
 
   Result<std::vector<MigrationStatus>> Migrate() override;
+  Result<std::vector<BackfillStatus>> Backfill() override;
   Result<void> Backup(const std::filesystem::path& to) override;
   Result<void> Restore(const std::filesystem::path& from) override;
 

@@ -3,6 +3,7 @@ import { createPinia, setActivePinia } from 'pinia';
 import { api } from '../api/client';
 import { useSession } from './session';
 import { useWizard } from './wizard';
+import { useNotifications } from './notifications';
 
 // icpd as the stores see it: a fetch that answers from a table and records what was sent.
 type Answer = { status: number; body?: unknown; headers?: Record<string, string> };
@@ -118,5 +119,88 @@ describe('wizard store', () => {
     const w = useWizard();
     await expect(w.save()).rejects.toMatchObject({ status: 400, violations: [{ field: 'websites[0].domains[0]' }] });
     expect(w.applicationId).toBe(0);
+  });
+});
+
+describe('notifications store', () => {
+  const note = (id: number, read_at: string | null = null) => ({
+    id, template: 'application.approved', title: `备案申请 ${id} 已通过管局审核`, body: '恭喜', application_id: id,
+    created_at: '2026-11-30T01:00:00Z', read_at,
+  });
+  it('loads the newest page, then the next by its cursor, with the unread count', async () => {
+    serve({
+      'GET /v1/notifications': { status: 200, body: { items: [note(3), note(2)], next_cursor: 'bjoy' } },
+      'GET /v1/notifications/unread-count': { status: 200, body: { unread: 3 } },
+    });
+    const n = useNotifications();
+    await n.load();
+    expect(n.items.map((i) => i.id)).toEqual([3, 2]);
+    expect(n.next).toBe('bjoy');
+    expect(n.unread).toBe(3);
+    expect(new URL(sent[0].url).search).toBe('?limit=20');
+    serve({
+      'GET /v1/notifications': { status: 200, body: { items: [note(1)], next_cursor: null } },
+      'GET /v1/notifications/unread-count': { status: 200, body: { unread: 3 } },
+    });
+    await n.load(true);
+    expect(new URL(sent[0].url).searchParams.get('cursor')).toBe('bjoy');
+    expect(n.items.map((i) => i.id)).toEqual([3, 2, 1]);
+    expect(n.next).toBeNull();
+    await n.load(true); // no page after the last: nothing asked
+    expect(sent.length).toBe(2);
+  });
+  it('marks one read with the CSRF token and counts again', async () => {
+    const s = useSession();
+    s.apply({ account: account as never, role: 'customer', csrf_token: 'tok-9' });
+    serve({
+      'GET /v1/notifications': { status: 200, body: { items: [note(2), note(1)], next_cursor: null } },
+      'GET /v1/notifications/unread-count': { status: 200, body: { unread: 2 } },
+    });
+    const n = useNotifications();
+    await n.load();
+    serve({
+      'POST /v1/notifications/2:read': { status: 200, body: note(2, '2026-11-30T02:00:00Z') },
+      'GET /v1/notifications/unread-count': { status: 200, body: { unread: 1 } },
+    });
+    await n.markRead(2);
+    expect(sent[0].method).toBe('POST');
+    expect(sent[0].headers.get('X-CSRF-Token')).toBe('tok-9');
+    expect(n.items.find((i) => i.id === 2)?.read_at).toBe('2026-11-30T02:00:00Z');
+    expect(n.items.find((i) => i.id === 1)?.read_at).toBeNull();
+    expect(n.unread).toBe(1);
+  });
+  it("refuses another account's notification as icpd does, and keeps the list", async () => {
+    serve({
+      'GET /v1/notifications': { status: 200, body: { items: [note(5)], next_cursor: null } },
+      'GET /v1/notifications/unread-count': { status: 200, body: { unread: 1 } },
+    });
+    const n = useNotifications();
+    await n.load();
+    serve({
+      'POST /v1/notifications/9:read': {
+        status: 404,
+        body: { status: 404, violations: [{ field: 'id', rule: 'notification.not-found', message: 'no', message_zh: '没有该消息' }] },
+      },
+    });
+    await expect(n.markRead(9)).rejects.toMatchObject({ status: 404 });
+    expect(n.items.map((i) => i.id)).toEqual([5]);
+    expect(n.unread).toBe(1);
+  });
+  it('marks all read and reloads; signing out clears it', async () => {
+    serve({
+      'POST /v1/notifications:read-all': { status: 200, body: { marked: 2 } },
+      'GET /v1/notifications': { status: 200, body: { items: [note(2, 'x'), note(1, 'x')], next_cursor: null } },
+      'GET /v1/notifications/unread-count': { status: 200, body: { unread: 0 } },
+    });
+    const n = useNotifications();
+    n.unread = 2;
+    await n.markAllRead();
+    expect(sent.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual([
+      'POST /v1/notifications:read-all', 'GET /v1/notifications', 'GET /v1/notifications/unread-count',
+    ]);
+    expect(n.unread).toBe(0);
+    n.clear();
+    expect(n.items).toEqual([]);
+    expect(n.loaded).toBe(false);
   });
 });
