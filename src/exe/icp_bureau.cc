@@ -326,13 +326,14 @@ struct RegistryCommand {
   std::string estate_as = "basj";
 };
 
-int PrintFiles(icp::Result<std::vector<std::string>> files, std::string_view what) {
+int PrintFiles(icp::Result<std::vector<std::string>> files, std::string_view what,
+               std::string_view none = "nothing queued (already listed)") {
   if (!files) {
     PrintError(what, files.error());
     return 1;
   }
   for (const std::string& f : *files) std::cout << "queued " << f << "\n";
-  if (files->empty()) std::cout << "nothing queued (already listed)\n";
+  if (files->empty()) std::cout << none << "\n";
   return 0;
 }
 
@@ -609,7 +610,8 @@ int main(int argc, char** argv) {
       if (sub == lists_add) return ListsAdd(**store, rc, now);
       if (sub == lists_unfiled) {
         return PrintFiles(icp::bureau_sim::SendUnfiledList(**store, rc.isp_id, now),
-                          "cannot queue the unfiled sites");
+                          "cannot queue the unfiled sites",
+                          "nothing queued (no unfiled site left unhandled)");
       }
       if (sub == verify_send) {
         return PrintFiles(
