@@ -245,8 +245,8 @@ def run(base: str, data_dir: str) -> None:
     check(site is not None and site.findtext("Wzym_mc") == "unfiled.example",
           "the WBAWZLB lists unfiled.example")
     if site is not None:
-        check(provider.upload(wbacljg(site.findtext("Wzym_mc"), site.findtext("IP"), "1") +
-                              "") == 0, "WBACLJG taken")
+        check(provider.upload(wbacljg(site.findtext("Wzym_mc"), site.findtext("IP"), "1")) == 0,
+              "WBACLJG taken")
         got = results(provider.next_file())
         check(got == [(["9022"], "9009", "unfiled.example", "beian-ext")],
               f"WBACLJG: 9022 recorded, Czlx 9009 (got {got})")
