@@ -751,6 +751,122 @@ Result<std::int64_t> Registry::AddUnfiledSite(std::string_view domain, std::int6
   return rows->rows.front().Int(0);
 }
 
+Result<std::vector<UnfiledSiteRow>> Registry::UnfiledSitesSentTo(
+    std::int64_t isp_id, std::optional<std::string_view> domain) {
+  const Value params[] = {isp_id, domain ? Value(std::string(*domain)) : Value()};
+  Result<sql::Rows> rows = db_.Query(
+      "SELECT id, domain, ip, isp_id, detected_at FROM unfiled_sites "
+      "WHERE (isp_id = $1 OR isp_id IS NULL) AND ($2 IS NULL OR domain = $2) ORDER BY id",
+      params);
+  if (!rows) return std::unexpected(rows.error());
+  std::vector<UnfiledSiteRow> out;
+  for (const sql::Row& row : rows->rows) {
+    out.push_back({row.Int(0), row.Text(1), row.Int(2), row.OptionalInt(3), row.Int(4)});
+    if (Result<void> ok = row.Check(); !ok) return std::unexpected(ok.error());
+  }
+  return out;
+}
+
+Result<bool> Registry::UnfiledSiteHandled(std::int64_t site_id, std::int64_t isp_id) {
+  const Value params[] = {site_id, isp_id};
+  Result<sql::Rows> rows = db_.Query(
+      "SELECT 1 FROM unfiled_site_handling WHERE site_id = $1 AND isp_id = $2 AND handled = 1",
+      params);
+  if (!rows) return std::unexpected(rows.error());
+  return !rows->empty();
+}
+
+Result<void> Registry::AddUnfiledHandling(std::int64_t site_id, std::int64_t isp_id,
+                                          std::int64_t result, bool handled,
+                                          std::string_view opinion, std::string_view deadline,
+                                          std::int64_t now) {
+  const Value params[] = {site_id,
+                          isp_id,
+                          result,
+                          std::int64_t{handled ? 1 : 0},
+                          std::string(opinion),
+                          std::string(deadline),
+                          now};
+  Result<sql::Rows> rows = db_.Query(
+      "INSERT INTO unfiled_site_handling (site_id, isp_id, result, handled, opinion, deadline, "
+      "reported_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      params);
+  if (!rows) return std::unexpected(rows.error());
+  return {};
+}
+
+Result<std::int64_t> Registry::InsertMaterial(std::int64_t isp_id, std::int64_t ztid,
+                                              std::optional<std::int64_t> wzid,
+                                              const miit::Attachment& material, std::int64_t now) {
+  const Value params[] = {isp_id,
+                          ztid,
+                          Opt(wzid),
+                          material.purpose,
+                          material.format,
+                          material.content,
+                          Opt(material.remark),
+                          now};
+  Result<sql::Rows> rows = db_.Query(
+      "INSERT INTO verification_materials (isp_id, ztid, wzid, purpose, format, content, remark, "
+      "received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      params);
+  if (!rows) return std::unexpected(rows.error());
+  return rows->rows.front().Int(0);
+}
+
+Result<std::int64_t> Registry::MaterialCount(std::int64_t ztid, std::optional<std::int64_t> wzid) {
+  const Value params[] = {ztid, Opt(wzid)};
+  Result<sql::Rows> rows = db_.Query(
+      "SELECT count(*) FROM verification_materials WHERE ztid = $1 AND wzid IS $2", params);
+  if (!rows) return std::unexpected(rows.error());
+  return rows->rows.front().Int(0);
+}
+
+Result<std::int64_t> Registry::OpenVerificationTask(std::int64_t isp_id, std::int64_t wzid,
+                                                    std::int64_t now) {
+  const Value params[] = {isp_id, wzid, now};
+  Result<sql::Rows> rows = db_.Query(
+      "INSERT INTO verification_tasks (isp_id, wzid, sent_at) VALUES ($1, $2, $3) RETURNING id",
+      params);
+  if (!rows) return std::unexpected(rows.error());
+  return rows->rows.front().Int(0);
+}
+
+Result<std::optional<VerificationTask>> Registry::LatestVerificationTask(std::int64_t isp_id,
+                                                                         std::int64_t wzid) {
+  const Value params[] = {isp_id, wzid};
+  Result<sql::Rows> rows = db_.Query(
+      "SELECT id, sent_at, passed, opinion, answered_at FROM verification_tasks "
+      "WHERE isp_id = $1 AND wzid = $2 ORDER BY id DESC LIMIT 1",
+      params);
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return std::optional<VerificationTask>();
+  const sql::Row& row = rows->rows.front();
+  VerificationTask task{
+      row.Int(0), isp_id, wzid, row.Int(1), std::nullopt, row.OptionalText(3), row.OptionalInt(4)};
+  if (std::optional<std::int64_t> passed = row.OptionalInt(2)) task.passed = *passed == 1;
+  if (Result<void> ok = row.Check(); !ok) return std::unexpected(ok.error());
+  return std::optional<VerificationTask>(std::move(task));
+}
+
+Result<void> Registry::AnswerVerificationTask(std::int64_t id,
+                                              const miit::VerificationAnswer& answer,
+                                              std::int64_t now) {
+  const Value params[] = {id,
+                          std::int64_t{answer.passed ? 1 : 0},
+                          answer.verifier,
+                          answer.verified_on,
+                          answer.opinion,
+                          Opt(answer.errors),
+                          now};
+  Result<sql::Rows> rows = db_.Query(
+      "UPDATE verification_tasks SET passed = $2, verifier = $3, verified_on = $4, opinion = $5, "
+      "errors = $6, answered_at = $7 WHERE id = $1",
+      params);
+  if (!rows) return std::unexpected(rows.error());
+  return {};
+}
+
 Result<std::int64_t> Registry::PasswordFailuresSince(std::string_view number, std::int64_t since) {
   const Value params[] = {std::string(number), since};
   Result<sql::Rows> rows =

@@ -98,6 +98,30 @@ struct Filing {
   friend bool operator==(const Filing&, const Filing&) = default;
 };
 
+// An HSRW verification task (migration 0007) and, once HSJG answers it, the answer.
+struct VerificationTask {
+  std::int64_t id = 0;
+  std::int64_t isp_id = 0;
+  std::int64_t wzid = 0;
+  std::int64_t sent_at = 0;
+  std::optional<bool> passed;  // absent while open
+  std::optional<std::string> opinion;
+  std::optional<std::int64_t> answered_at;
+
+  friend bool operator==(const VerificationTask&, const VerificationTask&) = default;
+};
+
+// An unfiled site as found (WBAWZLB): sent to `isp_id`, or to every provider when absent.
+struct UnfiledSiteRow {
+  std::int64_t id = 0;
+  std::string domain;
+  std::int64_t ip = 0;
+  std::optional<std::int64_t> isp_id;
+  std::int64_t detected_at = 0;
+
+  friend bool operator==(const UnfiledSiteRow&, const UnfiledSiteRow&) = default;
+};
+
 // JSON [{jgdm, path?, text}] and back (the filings.reasons column, the reviewer API).
 std::string ReasonsJson(std::span<const Reason> reasons);
 Result<std::vector<Reason>> ReasonsFromJson(std::string_view json);
@@ -176,6 +200,34 @@ class Registry {
                                 std::int64_t now);
   Result<std::int64_t> AddUnfiledSite(std::string_view domain, std::int64_t ip,
                                       std::optional<std::int64_t> isp_id, std::int64_t now);
+
+  // Unfiled sites sent to `isp_id` (or to every provider), by domain when given, ascending.
+  Result<std::vector<UnfiledSiteRow>> UnfiledSitesSentTo(std::int64_t isp_id,
+                                                         std::optional<std::string_view> domain);
+  // True once `isp_id` reported the site handled (access stopped or filed since).
+  Result<bool> UnfiledSiteHandled(std::int64_t site_id, std::int64_t isp_id);
+  // One handling report (WBACLJG); a second handled report of a site by the same provider is
+  // refused by the schema (kAlreadyExists, "unfiled_site_handled_once").
+  Result<void> AddUnfiledHandling(std::int64_t site_id, std::int64_t isp_id, std::int64_t result,
+                                  bool handled, std::string_view opinion, std::string_view deadline,
+                                  std::int64_t now);
+
+  // Verification material (XZHYD) for subject `ztid` or its website `wzid`; returns its id.
+  Result<std::int64_t> InsertMaterial(std::int64_t isp_id, std::int64_t ztid,
+                                      std::optional<std::int64_t> wzid,
+                                      const miit::Attachment& material, std::int64_t now);
+  Result<std::int64_t> MaterialCount(std::int64_t ztid, std::optional<std::int64_t> wzid);
+
+  // Verification tasks (HSRW) and their answers (HSJG). OpenVerificationTask: kAlreadyExists
+  // ("verification_tasks_open") when one is open for the provider and website already.
+  Result<std::int64_t> OpenVerificationTask(std::int64_t isp_id, std::int64_t wzid,
+                                            std::int64_t now);
+  // The provider's latest task about the website.
+  Result<std::optional<VerificationTask>> LatestVerificationTask(std::int64_t isp_id,
+                                                                 std::int64_t wzid);
+  // Answers an open task (the schema refuses a second answer: "bureau.verification.answered").
+  Result<void> AnswerVerificationTask(std::int64_t id, const miit::VerificationAnswer& answer,
+                                      std::int64_t now);
 
   // Wrong filing passwords (isp_verifybamm).
   Result<std::int64_t> PasswordFailuresSince(std::string_view number, std::int64_t since);

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "bureau_sim/operator_uploads.h"
 #include "miit/authentication.h"
 #include "miit/data_sequence.h"
 #include "miit/digest.h"
@@ -36,17 +37,23 @@ miit::ResultItem Item(miit::ResultCode code, std::string detail = {}) {
 
 // The operation of a file the schema refused, from the first operation element it names: 5001
 // needs a Czlx, and nothing else of the file can be trusted.
-std::int64_t SniffOperation(std::string_view xml) {
-  static constexpr std::array<std::pair<std::string_view, miit::Operation>, 5> kRoots = {{
+std::int64_t SniffOperation(std::string_view xml, Protocol protocol) {
+  static constexpr std::array<std::pair<std::string_view, miit::Operation>, 8> kRoots = {{
       {"<XZBA", miit::Operation::kFirstFiling},
       {"<XZWZ", miit::Operation::kNewWebsite},
       {"<XZJR", miit::Operation::kNewAccess},
       {"<BGBA", miit::Operation::kChange},
       {"<ZXBA", miit::Operation::kCancelAccess},
+      {"<XZHYD", miit::Operation::kMaterial},
+      {"<HSJG", miit::Operation::kVerificationAnswer},
+      {"<WBACLJG", miit::Operation::kUnfiledHandling},
   }};
   std::size_t best = std::string_view::npos;
   miit::Operation operation = miit::Operation::kFirstFiling;
   for (const auto& [tag, op] : kRoots) {
+    const bool extension =
+        op == miit::Operation::kVerificationAnswer || op == miit::Operation::kUnfiledHandling;
+    if (extension && protocol == Protocol::kStrict) continue;
     const std::size_t at = xml.find(tag);
     if (at < best) best = at, operation = op;
   }
@@ -78,15 +85,17 @@ bool IsMd5Hex(std::string_view text) {
 }  // namespace
 
 miit::FilingResults RefusedFile(std::string_view file_name, std::string_view xml,
-                                const Error& error) {
+                                const Error& error, Protocol protocol) {
   miit::FilingResults results;
   const bool version = error.rule() == miit::rule::kVersion;
   miit::ResultItem item =
       version ? Item(miit::ResultCode::kWrongVersion)
               : miit::ResultItem{miit::ResultCodeNumber(miit::ResultCode::kSchemaViolation),
                                  std::string(file_name)};
-  results.records.push_back(
-      {{std::move(item)}, SniffOperation(xml), std::nullopt, error.message.substr(0, 1024)});
+  results.records.push_back({{std::move(item)},
+                             SniffOperation(xml, protocol),
+                             std::nullopt,
+                             error.message.substr(0, 1024)});
   return results;
 }
 
@@ -155,6 +164,17 @@ MethodReturn Service::Call(const miit::SoapRequest& request) {
   if ((*provider)->user_name != request.user_name) return Refuse(MsgCode::kBadUserName);
   if (!miit::VerifyPwdHash((*provider)->password, *rand_val, request.pwd_hash)) {
     return Refuse(MsgCode::kBadPassword);
+  }
+  // §1.1: a provincial system serves the accounts its bureau issued. An account opened
+  // without a province is not checked.
+  if (options_.province &&
+      ((*provider)->ministry ||
+       ((*provider)->province && *(*provider)->province != *options_.province))) {
+    return Refuse(MsgCode::kOtherProvince,
+                  (*provider)->ministry
+                      ? "an account of MIIT's own system"
+                      : fmt::format("an account of province {}, this system serves {}",
+                                    *(*provider)->province, *options_.province));
   }
   switch (request.method) {
     case miit::Method::kUpload:
@@ -230,7 +250,19 @@ MethodReturn Service::Upload(const Provider& provider, const miit::SoapRequest& 
     if (!parsed) {
       // Nothing in the file can be read: its result is immediate (§5.3).
       miit::IcpDownload download;
-      download.results = RefusedFile(decoded->entry_name, decoded->text, parsed.error());
+      download.results =
+          RefusedFile(decoded->entry_name, decoded->text, parsed.error(), options_.protocol);
+      Result<std::string> queued =
+          r.QueueFile(provider.isp_id, "BAJG", miit::EncodeDownload(download), now);
+      if (!queued) return std::unexpected(queued.error());
+      return {};
+    }
+    if (provider.ministry) {
+      // 1045 (§1.1): ICP data goes to the provider's own province's system, not MIIT's. No
+      // record of the file is taken further.
+      miit::IcpDownload download;
+      download.results = OwnProvinceOnly(*parsed, options_.protocol);
+      if (download.results->records.empty()) return {};
       Result<std::string> queued =
           r.QueueFile(provider.isp_id, "BAJG", miit::EncodeDownload(download), now);
       if (!queued) return std::unexpected(queued.error());
@@ -249,6 +281,14 @@ MethodReturn Service::Upload(const Provider& provider, const miit::SoapRequest& 
       if (Result<std::int64_t> id = r.InsertFiling(filing); !id) {
         return std::unexpected(id.error());
       }
+    }
+    Result<miit::IcpDownload> decided =
+        DecideOperatorUploads(r, provider, options_.protocol, *parsed, now);
+    if (!decided) return std::unexpected(decided.error());
+    if (decided->results || !decided->notices.empty()) {
+      Result<std::string> queued = r.QueueFile(provider.isp_id, decided->results ? "BAJG" : "XGTZ",
+                                               miit::EncodeDownload(*decided), now);
+      if (!queued) return std::unexpected(queued.error());
     }
     return {};
   });

@@ -11,8 +11,9 @@ namespace icp::embedded {
 std::string_view bureau_sim_0001_init();
 std::string_view bureau_sim_0002_registry();
 std::string_view bureau_sim_0003_sms();
-std::string_view bureau_sim_0004_provider_aes();   // AES for a provider's uploads (§1.5)
-std::string_view bureau_sim_0006_subject_names();  // the unit-name index (public_query.h)
+std::string_view bureau_sim_0004_provider_aes();      // AES for a provider's uploads (§1.5)
+std::string_view bureau_sim_0006_subject_names();     // the unit-name index (public_query.h)
+std::string_view bureau_sim_0007_operator_uploads();  // provinces, XZHYD, HSRW/HSJG, WBACLJG
 }  // namespace icp::embedded
 
 namespace icp::bureau_sim {
@@ -33,6 +34,7 @@ std::span<const sql::Migration> Migrations() {
       {3, "0003_sms", embedded::bureau_sim_0003_sms()},
       {4, "0004_provider_aes", embedded::bureau_sim_0004_provider_aes()},
       {6, "0006_subject_names", embedded::bureau_sim_0006_subject_names()},
+      {7, "0007_operator_uploads", embedded::bureau_sim_0007_operator_uploads()},
   };
   return kMigrations;
 }
@@ -77,7 +79,7 @@ Result<void> Store::BulkLoad(bool on, std::int64_t cache_mib) {
 
 Result<void> Store::AddProvider(std::int64_t isp_id, std::string_view user_name,
                                 std::string_view password, std::int64_t now,
-                                const std::optional<miit::AesKey>& aes) {
+                                const std::optional<miit::AesKey>& aes, const ProviderHome& home) {
   if (isp_id <= 0) return ProviderError("the ISP id must be a positive number");
   if (user_name.empty() || user_name.size() > 128) {
     return ProviderError("the user name must have 1 to 128 characters");
@@ -85,17 +87,27 @@ Result<void> Store::AddProvider(std::int64_t isp_id, std::string_view user_name,
   if (password.empty() || password.size() > 128) {
     return ProviderError("the password must have 1 to 128 characters");
   }
+  if (home.province &&
+      (*home.province < 110000 || *home.province > 829999 || *home.province % 10000 != 0)) {
+    return ProviderError("the province must be a GB/T 2260 province code (XX0000)");
+  }
+  if (home.ministry && home.province) {
+    return ProviderError("an account of MIIT's own system has no province");
+  }
   std::lock_guard lock(mutex_);
   return InTransaction(*connection_, [&]() -> Result<void> {
-    const sql::Value params[] = {isp_id,
-                                 std::string(user_name),
-                                 std::string(password),
-                                 now,
-                                 aes ? sql::Value(aes->key()) : sql::Value(std::monostate{}),
-                                 aes ? sql::Value(aes->iv()) : sql::Value(std::monostate{})};
+    const sql::Value params[] = {
+        isp_id,
+        std::string(user_name),
+        std::string(password),
+        now,
+        aes ? sql::Value(aes->key()) : sql::Value(std::monostate{}),
+        aes ? sql::Value(aes->iv()) : sql::Value(std::monostate{}),
+        home.province ? sql::Value(*home.province) : sql::Value(std::monostate{}),
+        std::int64_t{home.ministry ? 1 : 0}};
     Result<sql::Rows> inserted = connection_->Query(
-        "INSERT INTO providers (isp_id, user_name, password, created_at, aes_key, aes_iv) "
-        "VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO providers (isp_id, user_name, password, created_at, aes_key, aes_iv, "
+        "province, ministry) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         params);
     if (!inserted && inserted.error().code == ErrorCode::kAlreadyExists) {
       Error e{ErrorCode::kAlreadyExists,
@@ -113,8 +125,8 @@ Result<std::optional<Provider>> Store::FindProvider(std::int64_t isp_id) {
   std::lock_guard lock(mutex_);
   const sql::Value params[] = {isp_id};
   Result<sql::Rows> rows = connection_->Query(
-      "SELECT isp_id, user_name, password, last_sequence, aes_key, aes_iv FROM providers "
-      "WHERE isp_id = $1",
+      "SELECT isp_id, user_name, password, last_sequence, aes_key, aes_iv, province, ministry "
+      "FROM providers WHERE isp_id = $1",
       params);
   if (!rows) return std::unexpected(rows.error());
   if (rows->empty()) return std::optional<Provider>();
@@ -124,7 +136,9 @@ Result<std::optional<Provider>> Store::FindProvider(std::int64_t isp_id) {
                     row.Text(2),
                     row.Int(3),
                     row.OptionalText(4).value_or(""),
-                    row.OptionalText(5).value_or("")};
+                    row.OptionalText(5).value_or(""),
+                    row.OptionalInt(6),
+                    row.Int(7) == 1};
   if (Result<void> ok = row.Check(); !ok) return std::unexpected(ok.error());
   return std::optional<Provider>(std::move(provider));
 }

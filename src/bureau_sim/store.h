@@ -28,8 +28,18 @@ struct Provider {
   // empty when it has none (an upload with encryptAlgorithm 1 is then refused, msg_code 9).
   std::string aes_key;
   std::string aes_iv;
+  // Where the account belongs (§1.1, migration 0007): the issuing province's GB/T 2260 code,
+  // or MIIT's own system (ministry), or neither (an account opened without: no province check).
+  std::optional<std::int64_t> province;
+  bool ministry = false;
 
   friend bool operator==(const Provider&, const Provider&) = default;
+};
+
+// Whose system an account is at: a province's bureau, MIIT's (部级系统), or not recorded.
+struct ProviderHome {
+  std::optional<std::int64_t> province;  // GB/T 2260 XX0000
+  bool ministry = false;
 };
 
 // An accepted upload, as received.
@@ -65,11 +75,13 @@ class Store {
                                                std::int64_t now);
 
   // kInvalidArgument (rule "bureau.provider") for an id <= 0 or an empty user name or
-  // password; kAlreadyExists (rule "providers.isp_id") for an id that has an account. `aes`:
+  // password, a province that is not a GB/T 2260 province code or a ministry account with a
+  // province; kAlreadyExists (rule "providers.isp_id") for an id that has an account. `aes`:
   // the key and IV its AES uploads are decrypted with (none: it uploads unencrypted).
   Result<void> AddProvider(std::int64_t isp_id, std::string_view user_name,
                            std::string_view password, std::int64_t now,
-                           const std::optional<miit::AesKey>& aes = std::nullopt);
+                           const std::optional<miit::AesKey>& aes = std::nullopt,
+                           const ProviderHome& home = {});
   Result<std::optional<Provider>> FindProvider(std::int64_t isp_id);
 
   // Stores `upload` as the provider's next one and queues `downloads`, all or nothing.

@@ -46,7 +46,7 @@ TEST_F(StoreTest, ProviderAccountsAreKeptAndUnique) {
   Result<std::optional<Provider>> found = store_->FindProvider(440000000123);
   ASSERT_TRUE(found.has_value());
   ASSERT_TRUE(found->has_value());
-  EXPECT_EQ(**found, (Provider{440000000123, "isp", "secret01", 0, "", ""}));
+  EXPECT_EQ(**found, (Provider{440000000123, "isp", "secret01", 0, "", "", std::nullopt, false}));
   EXPECT_FALSE(store_->FindProvider(7)->has_value());
 
   Result<void> again = store_->AddProvider(440000000123, "other", "x", 101);

@@ -23,6 +23,7 @@
 
 #include "bureau_sim/import.h"
 #include "bureau_sim/lists.h"
+#include "bureau_sim/operator_uploads.h"
 #include "bureau_sim/pipeline.h"
 #include "bureau_sim/review_api.h"
 #include "bureau_sim/service.h"
@@ -70,6 +71,7 @@ struct RegistryFlags {
   std::string auto_review = "off";    // --auto-review off | approve | return
   std::int64_t review_delay = 0;      // --review-delay SECONDS
   int tick_ms = 200;                  // --tick-ms
+  std::int64_t province = 0;          // --province XX0000 (0: every province's system)
 };
 
 icp::bureau_sim::PipelineOptions PipelineOptionsOf(const RegistryFlags& flags) {
@@ -174,7 +176,10 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
     return 1;
   }
   // ---- end of the portal part ----
-  icp::bureau_sim::Service service(**store, clock, *hasher);
+  icp::bureau_sim::ServiceOptions service_options;
+  service_options.protocol = PipelineOptionsOf(registry_flags).protocol;
+  if (registry_flags.province != 0) service_options.province = registry_flags.province;
+  icp::bureau_sim::Service service(**store, clock, *hasher, service_options);
   // The pipeline's SMS verification and messages: the portal stand-in's store (the pipeline
   // itself makes no verification in v3.0-strict).
   icp::bureau_sim::Pipeline pipeline(**store, *hasher, tokens, **sms, sms->get(),
@@ -256,7 +261,8 @@ int Serve(const std::string& data_dir, const std::string& address, std::uint16_t
 }
 
 int AddProvider(const std::string& data_dir, std::int64_t isp_id, const std::string& user_name,
-                std::string password, const std::string& aes_key, const std::string& aes_iv) {
+                std::string password, const std::string& aes_key, const std::string& aes_iv,
+                const icp::bureau_sim::ProviderHome& home) {
   if (password.empty()) {
     const char* from_env = std::getenv("ICP_BUREAU_PROVIDER_PASSWORD");
     if (from_env != nullptr) password = from_env;
@@ -282,7 +288,7 @@ int AddProvider(const std::string& data_dir, std::int64_t isp_id, const std::str
     return 1;
   }
   if (icp::Result<void> added =
-          (*store)->AddProvider(isp_id, user_name, password, NowSeconds(clock), aes);
+          (*store)->AddProvider(isp_id, user_name, password, NowSeconds(clock), aes, home);
       !added) {
     PrintError("cannot add the provider", added.error());
     return 1;
@@ -320,13 +326,14 @@ struct RegistryCommand {
   std::string estate_as = "basj";
 };
 
-int PrintFiles(icp::Result<std::vector<std::string>> files, std::string_view what) {
+int PrintFiles(icp::Result<std::vector<std::string>> files, std::string_view what,
+               std::string_view none = "nothing queued (already listed)") {
   if (!files) {
     PrintError(what, files.error());
     return 1;
   }
   for (const std::string& f : *files) std::cout << "queued " << f << "\n";
-  if (files->empty()) std::cout << "nothing queued (already listed)\n";
+  if (files->empty()) std::cout << none << "\n";
   return 0;
 }
 
@@ -472,6 +479,11 @@ int main(int argc, char** argv) {
         ->add_option("--tick-ms", registry_flags.tick_ms,
                      "milliseconds between two passes of the filing pipeline")
         ->check(CLI::Range(10, 600'000));
+    serve
+        ->add_option("--province", registry_flags.province,
+                     "play this province's system only (GB/T 2260 XX0000): accounts of other "
+                     "provinces and MIIT's own are refused with msg_code 13")
+        ->check(CLI::Range(std::int64_t{110000}, std::int64_t{829999}));
     // ---- the portal part ----
     PortalFlags portal;
     serve->add_flag("--test-hooks", portal.test_hooks,
@@ -503,6 +515,14 @@ int main(int argc, char** argv) {
                     "AES key for its encrypted uploads (16, 24 or 32 characters; with --aes-iv)");
     add->add_option("--aes-iv", aes_iv, "AES IV (密钥偏移量, 16 characters; with --aes-key)");
     add->add_option("--data-dir", data_dir, "directory of the store (bureau.db)");
+    std::int64_t home_province = 0;
+    bool ministry = false;
+    CLI::Option* province_option =
+        add->add_option("--province", home_province,
+                        "the province whose bureau issued the account (GB/T 2260 XX0000)");
+    add->add_flag("--ministry", ministry,
+                  "an account of MIIT's own system (部级系统): its ICP uploads get 1045")
+        ->excludes(province_option);
 
     // registry (h-registry): review, lists, estate, import.
     RegistryCommand rc;
@@ -535,6 +555,16 @@ int main(int argc, char** argv) {
                           "blacklist a subject by its certificate type (Zjlx)");
     lists_add->add_option("--certificate-number", rc.certificate_number, "and number");
     lists_add->add_option("--name", rc.name, "the blacklisted subject's name");
+    CLI::App* lists_unfiled = lists->add_subcommand(
+        "send-unfiled", "Queue the provider's WBAWZLB of the unfiled sites it has not handled");
+    lists_unfiled->add_option("--isp-id", rc.isp_id, "the provider")->required();
+    CLI::App* verify = app.add_subcommand("verify", "Verification tasks (HSRW, answered by HSJG)");
+    verify->require_subcommand(1);
+    CLI::App* verify_send =
+        verify->add_subcommand("send", "Queue an HSRW task about a website to its providers");
+    std::int64_t verify_wzid = 0;
+    verify_send->add_option("--wzid", verify_wzid, "the website's bureau id (Wzid)")->required();
+    verify_send->add_option("--isp-id", rc.isp_id, "only this provider (default: every one)");
     CLI::App* estate = app.add_subcommand("estate", "A provider's filed estate");
     estate->require_subcommand(1);
     CLI::App* estate_send = estate->add_subcommand(
@@ -548,8 +578,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
     import->add_option("--cache-mib", rc.cache_mib, "page cache while importing, MiB")
         ->check(CLI::Range(std::int64_t{2}, std::int64_t{65'536}));
-    std::vector<CLI::App*> registry_commands = {
-        review_list, review_show, review_approve, review_return, lists_add, estate_send, import};
+    std::vector<CLI::App*> registry_commands = {review_list,   review_show, review_approve,
+                                                review_return, lists_add,   lists_unfiled,
+                                                verify_send,   estate_send, import};
     for (CLI::App* sub : registry_commands) {
       sub->add_option("--data-dir", data_dir, "directory of the store (bureau.db)");
     }
@@ -577,6 +608,18 @@ int main(int argc, char** argv) {
       if (sub == review_approve) return ReviewDecide(**store, rc, true, now);
       if (sub == review_return) return ReviewDecide(**store, rc, false, now);
       if (sub == lists_add) return ListsAdd(**store, rc, now);
+      if (sub == lists_unfiled) {
+        return PrintFiles(icp::bureau_sim::SendUnfiledList(**store, rc.isp_id, now),
+                          "cannot queue the unfiled sites",
+                          "nothing queued (no unfiled site left unhandled)");
+      }
+      if (sub == verify_send) {
+        return PrintFiles(
+            icp::bureau_sim::SendVerificationTask(
+                **store, verify_wzid,
+                rc.isp_id != 0 ? std::optional<std::int64_t>(rc.isp_id) : std::nullopt, now),
+            "cannot send the verification task");
+      }
       if (sub == estate_send) {
         return PrintFiles(rc.estate_as == "sjtb"
                               ? icp::bureau_sim::SyncEstate(**store, rc.isp_id, now)
@@ -586,8 +629,11 @@ int main(int argc, char** argv) {
       return Import(**store, rc, now);
     }
     if (add->parsed()) {
+      icp::bureau_sim::ProviderHome home;
+      if (home_province != 0) home.province = home_province;
+      home.ministry = ministry;
       return AddProvider(data_dir, isp_id, user_name.empty() ? std::to_string(isp_id) : user_name,
-                         password, aes_key, aes_iv);
+                         password, aes_key, aes_iv, home);
     }
     std::cout << app.help();
     return 0;

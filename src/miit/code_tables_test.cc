@@ -13,7 +13,7 @@ TEST(CodeTables, TheBuiltinDataParsesAndHoldsEveryTableTheMappingNeeds) {
        {"subject_nature", "certificate", "leader_certificate", "service_content", "language",
         "pre_approval", "access_method", "resource_access", "resource_access_strict",
         "server_location", "cloud_region", "attachment_purpose", "attachment_format",
-        "cancellation_reason"}) {
+        "cancellation_reason", "unfiled_site_state"}) {
     EXPECT_FALSE(t.Rows(table).empty()) << table;
   }
 }
@@ -35,7 +35,8 @@ TEST(CodeTables, EveryWireIdIsUniqueWithinItsTable) {
   // Tables keyed by a pair or mapping several keys onto one id are exempt.
   for (std::string_view table :
        {"subject_nature", "service_content", "language", "pre_approval", "access_method",
-        "server_location", "attachment_purpose", "attachment_format", "cancellation_reason"}) {
+        "server_location", "attachment_purpose", "attachment_format", "cancellation_reason",
+        "unfiled_site_state"}) {
     std::set<std::int64_t> ids;
     for (const CodeTables::Row* row : t.Rows(table)) {
       EXPECT_TRUE(ids.insert(row->id).second) << table << " " << row->id;

@@ -23,11 +23,13 @@ void WriteAddress(XmlWriter& w, const Address& a) {
       .Close();
 }
 
-void WriteLeader(XmlWriter& w, std::string_view tag, const Leader& l) {
+// `mobile_tag`: Fzr_sjhm everywhere but HSJG, whose XSD names the mobile <sjhm> (§4.8).
+void WriteLeader(XmlWriter& w, std::string_view tag, const Leader& l,
+                 std::string_view mobile_tag = "Fzr_sjhm") {
   w.Open(tag)
       .OptionalLeaf("Fzr_xm", l.name)
       .OptionalLeaf("Fzr_dhhm", l.office_phones)
-      .OptionalLeaf("Fzr_sjhm", l.mobiles)
+      .OptionalLeaf(mobile_tag, l.mobiles)
       .OptionalLeaf("Fzr_dzyj", l.emails)
       .OptionalLeaf("Msn", l.msn)
       .OptionalLeaf("Qq", l.qq)
@@ -127,24 +129,74 @@ void WriteWebsite(XmlWriter& w, const WebsiteBlock& s, Context c) {
   w.Close();
 }
 
+void WriteAttachment(XmlWriter& w, const Attachment& a, Context c) {
+  w.Open("Fjxx").Leaf("Fjwjgs", a.format).Leaf("Fjyt", a.purpose).Leaf("Fjnr", a.content);
+  w.Open("Fjssdx").Leaf("Ssdxlx", static_cast<std::int64_t>(a.owner_type));
+  if (c == Context::kFirstFiling) {
+    w.OptionalLeaf("Ssdxbs", a.owner_id);
+  } else {
+    w.Open("Ssdxbs").OptionalLeaf("Jlid", a.owner_id).OptionalLeaf("Baxh", a.owner_number).Close();
+  }
+  w.Close().OptionalLeaf("Bz", a.remark).Close();
+}
+
 void WriteAttachments(XmlWriter& w, const std::vector<Attachment>& attachments, Context c) {
   for (const Attachment& a : attachments) {
-    w.Open("Fj")
-        .Open("Fjxx")
-        .Leaf("Fjwjgs", a.format)
-        .Leaf("Fjyt", a.purpose)
-        .Leaf("Fjnr", a.content);
-    w.Open("Fjssdx").Leaf("Ssdxlx", static_cast<std::int64_t>(a.owner_type));
-    if (c == Context::kFirstFiling) {
-      w.OptionalLeaf("Ssdxbs", a.owner_id);
-    } else {
-      w.Open("Ssdxbs")
-          .OptionalLeaf("Jlid", a.owner_id)
-          .OptionalLeaf("Baxh", a.owner_number)
-          .Close();
-    }
-    w.Close().OptionalLeaf("Bz", a.remark).Close().Close();
+    w.Open("Fj");
+    WriteAttachment(w, a, c);
+    w.Close();
   }
+}
+
+// HSJG's Baxx (§4.8): bureau ids only, the mobile as <sjhm>, no Yylb, Bbfs in each Jr_xx.
+void WriteCheckedRecord(XmlWriter& w, const FiledRecord& f) {
+  const SubjectBlock& s = f.subject;
+  w.Open("Baxx")
+      .Open("Zt_xx")
+      .OptionalLeaf("Ztid", s.bureau_id)
+      .Leaf("Dwmc", s.name)
+      .OptionalLeaf("Dwxz", s.nature)
+      .OptionalLeaf("Tzr", s.investor);
+  WriteAddress(w, s.address);
+  w.Open("Zj")
+      .Leaf("Zjlx", s.certificate.type)
+      .Leaf("Zjhm", s.certificate.number)
+      .OptionalLeaf("Zjzs", s.certificate.address)
+      .Close();
+  WriteLeader(w, "Fzr", s.leader, "sjhm");
+  w.OptionalLeaf("Bz", s.remark).Close();
+  for (const WebsiteBlock& site : f.websites) {
+    w.Open("Wz_xx").OptionalLeaf("Wzid", site.bureau_id).Leaf("Wzmc", site.name);
+    if (!site.pre_approvals.empty()) {
+      w.Open("Nrlx");
+      for (const PreApprovalBlock& p : site.pre_approvals) {
+        w.Open("Nrlx_xx").Leaf("Nrlx_id", p.type).Leaf("Qzsph", p.number);
+        for (const std::string& d : p.documents) w.Leaf("Spwj", d);
+        w.Close();
+      }
+      w.Close();
+    }
+    WriteCodes(w, "Fwnr", "Fwnr_id", site.service_content);
+    for (const DomainBlock& d : site.domains) {
+      w.Open("Ym_xx").OptionalLeaf("Ymid", d.bureau_id).Leaf("Ym", d.name).Close();
+    }
+    for (const AccessBlock& a : site.accesses) {
+      w.Open("Jr_xx").OptionalLeaf("Jrid", a.bureau_id);
+      WriteCodes(w, "Wzfb", "Fbdd", a.locations);
+      WriteCodes(w, "Wzjrfs", "Jrfs", a.methods);
+      for (const IpBlock& ip : a.ips) {
+        w.Open("Ip_xx")
+            .OptionalLeaf("Ipid", ip.bureau_id)
+            .Leaf("Qsip", ip.first)
+            .Leaf("Zzip", ip.last)
+            .Close();
+      }
+      w.Leaf("Bbfs", s.filed_by.value_or(1)).Close();
+    }
+    WriteLeader(w, "Wz_Fzr", site.leader, "sjhm");
+    w.OptionalLeaf("Syurl", site.home_url).OptionalLeaf("Wz_Bz", site.remark).Close();
+  }
+  w.Close();
 }
 
 // ---- Decoding ----
@@ -159,9 +211,11 @@ Address ReadAddress(XmlReader& r, const XmlElement& e) {
 }
 
 Leader ReadLeader(XmlReader& r, const XmlElement& e) {
-  return {r.OptionalText(e, "Fzr_xm"),   r.OptionalText(e, "Fzr_dhhm"),
-          r.OptionalText(e, "Fzr_sjhm"), r.OptionalText(e, "Fzr_dzyj"),
-          r.OptionalText(e, "Msn"),      r.OptionalText(e, "Qq"),
+  // HSJG names the mobile <sjhm> (§4.8); the schema says where each is allowed.
+  std::optional<std::string> mobiles =
+      e.child("sjhm") ? r.OptionalText(e, "sjhm") : r.OptionalText(e, "Fzr_sjhm");
+  return {r.OptionalText(e, "Fzr_xm"),   r.OptionalText(e, "Fzr_dhhm"), std::move(mobiles),
+          r.OptionalText(e, "Fzr_dzyj"), r.OptionalText(e, "Msn"),      r.OptionalText(e, "Qq"),
           OptLong(r, e, "Fzr_zjlx"),     r.OptionalText(e, "Fzr_zjhm")};
 }
 
@@ -240,30 +294,35 @@ WebsiteBlock ReadWebsite(XmlReader& r, const XmlElement& e) {
   return s;
 }
 
+Attachment ReadAttachment(XmlReader& r, const XmlElement& fjxx) {
+  const XmlElement* x = &fjxx;
+  Attachment a;
+  a.format = r.Long(*x, "Fjwjgs");
+  a.purpose = r.Long(*x, "Fjyt");
+  a.content = r.Text(*x, "Fjnr");
+  a.remark = r.OptionalText(*x, "Bz");
+  if (std::optional<XmlElement> owner = r.Child(*x, "Fjssdx")) {
+    std::int64_t type = r.Long(*owner, "Ssdxlx");
+    if (type != 1 && type != 2) r.Fail(owner->path() + "/Ssdxlx", "is neither 1 nor 2");
+    a.owner_type = type == 1 ? OwnerType::kSubject : OwnerType::kWebsite;
+    if (std::optional<XmlElement> id = r.Child(*owner, "Ssdxbs")) {
+      if (id->children().empty()) {
+        a.owner_id = r.LongOf(*id);
+      } else {
+        a.owner_id = OptLong(r, *id, "Jlid");
+        a.owner_number = r.OptionalText(*id, "Baxh");
+      }
+    }
+  }
+  return a;
+}
+
 std::vector<Attachment> ReadAttachments(XmlReader& r, const XmlElement& parent) {
   std::vector<Attachment> out;
   for (const XmlElement& fj : parent.children("Fj")) {
     std::optional<XmlElement> x = r.Child(fj, "Fjxx");
     if (!x) continue;
-    Attachment a;
-    a.format = r.Long(*x, "Fjwjgs");
-    a.purpose = r.Long(*x, "Fjyt");
-    a.content = r.Text(*x, "Fjnr");
-    a.remark = r.OptionalText(*x, "Bz");
-    if (std::optional<XmlElement> owner = r.Child(*x, "Fjssdx")) {
-      std::int64_t type = r.Long(*owner, "Ssdxlx");
-      if (type != 1 && type != 2) r.Fail(owner->path() + "/Ssdxlx", "is neither 1 nor 2");
-      a.owner_type = type == 1 ? OwnerType::kSubject : OwnerType::kWebsite;
-      if (std::optional<XmlElement> id = r.Child(*owner, "Ssdxbs")) {
-        if (id->children().empty()) {
-          a.owner_id = r.LongOf(*id);
-        } else {
-          a.owner_id = OptLong(r, *id, "Jlid");
-          a.owner_number = r.OptionalText(*id, "Baxh");
-        }
-      }
-    }
-    out.push_back(std::move(a));
+    out.push_back(ReadAttachment(r, *x));
   }
   return out;
 }
@@ -370,7 +429,8 @@ Operation CancelOperation(CancelKind kind) {
 
 std::size_t RecordCount(const IcpUpload& u) {
   return u.first_filings.size() + u.new_websites.size() + u.new_accesses.size() + u.changes.size() +
-         u.cancellations.size();
+         u.cancellations.size() + u.materials.size() + u.verifications.size() +
+         u.unfiled_handling.size();
 }
 
 ResultClass RecordResult::Outcome() const {
@@ -450,6 +510,46 @@ std::string EncodeUpload(const IcpUpload& u) {
           .OptionalLeaf("ICPmm", c.icp_password)
           .Close();
     }
+    w.Close();
+  }
+  if (!u.verifications.empty()) {
+    w.Open("HSJG");
+    for (const VerificationAnswer& v : u.verifications) {
+      w.Open("Hsjgxx")
+          .Leaf("Hsjg", std::int64_t{v.passed ? 0 : 1})
+          .Leaf("Hsrxm", v.verifier)
+          .Leaf("Hssj", v.verified_on)
+          .Leaf("Bbdw", v.reporter)
+          .Leaf("Hsyj", v.opinion)
+          .OptionalLeaf("Cwxx", v.errors);
+      WriteCheckedRecord(w, v.record);
+      w.Close();
+    }
+    w.Close();
+  }
+  if (!u.unfiled_handling.empty()) {
+    w.Open("WBACLJG");
+    for (const UnfiledSiteHandling& h : u.unfiled_handling) {
+      w.Open("Clxx")
+          .Leaf("Ym", h.domain)
+          .Leaf("IP", h.ip)
+          .Leaf("Yys", h.carrier)
+          .Leaf("Jrs", h.provider)
+          .Leaf("Shengid", h.province)
+          .Leaf("Cljg", h.result)
+          .Leaf("Clyj", h.opinion)
+          .Leaf("Rbsj", h.listed_on)
+          .Leaf("Clsx", h.deadline)
+          .OptionalLeaf("Sbrxm", h.reporter_name)
+          .OptionalLeaf("Sbrdh", h.reporter_phone)
+          .OptionalLeaf("Sbrdzyj", h.reporter_email)
+          .Close();
+    }
+    w.Close();
+  }
+  if (!u.materials.empty()) {
+    w.Open("XZHYD");
+    for (const Attachment& a : u.materials) WriteAttachment(w, a, Context::kNewWebsite);
     w.Close();
   }
   w.Leaf("Qqdwid", u.requester).Close().Close();
@@ -561,6 +661,11 @@ std::string EncodeDownload(const IcpDownload& d) {
     }
     w.Close();
   }
+  if (!d.verification_tasks.empty()) {
+    w.Open("HSRW");
+    WriteFiledRecords(w, d.verification_tasks);
+    w.Close();
+  }
   if (!d.unfiled_sites.empty()) {
     w.Open("WBAWZLB");
     for (const UnfiledSite& u : d.unfiled_sites) {
@@ -653,6 +758,37 @@ Result<IcpUpload> DecodeUpload(std::string_view xml) {
                                    r.OptionalText(x, "Zxlybz"), r.OptionalText(x, "ICPmm")});
     }
   }
+  if (std::optional<XmlElement> m = icp->child("XZHYD")) {
+    for (const XmlElement& x : m->children("Fjxx")) out.materials.push_back(ReadAttachment(r, x));
+  }
+  if (std::optional<XmlElement> m = icp->child("HSJG")) {
+    for (const XmlElement& x : m->children("Hsjgxx")) {
+      VerificationAnswer v;
+      v.passed = r.Long(x, "Hsjg") == 0;
+      v.verifier = r.Text(x, "Hsrxm");
+      v.verified_on = r.Text(x, "Hssj");
+      v.reporter = r.Long(x, "Bbdw");
+      v.opinion = r.Text(x, "Hsyj");
+      v.errors = r.OptionalText(x, "Cwxx");
+      if (std::optional<XmlElement> b = r.Child(x, "Baxx")) {
+        if (std::optional<XmlElement> s = r.Child(*b, "Zt_xx"))
+          v.record.subject = ReadSubject(r, *s);
+        for (const XmlElement& s : b->children("Wz_xx")) {
+          v.record.websites.push_back(ReadWebsite(r, s));
+        }
+      }
+      out.verifications.push_back(std::move(v));
+    }
+  }
+  if (std::optional<XmlElement> m = icp->child("WBACLJG")) {
+    for (const XmlElement& x : m->children("Clxx")) {
+      out.unfiled_handling.push_back({r.Text(x, "Ym"), r.Long(x, "IP"), r.Long(x, "Yys"),
+                                      r.Long(x, "Jrs"), r.Long(x, "Shengid"), r.Long(x, "Cljg"),
+                                      r.Text(x, "Clyj"), r.Text(x, "Rbsj"), r.Text(x, "Clsx"),
+                                      r.OptionalText(x, "Sbrxm"), r.OptionalText(x, "Sbrdh"),
+                                      r.OptionalText(x, "Sbrdzyj")});
+    }
+  }
   if (!r.ok()) return std::unexpected(r.error());
   return out;
 }
@@ -718,6 +854,10 @@ Result<IcpDownload> DecodeDownload(std::string_view xml) {
       for (const XmlElement& f : part.children("Ffjrxx")) {
         out.illegal_accesses.push_back({r.Long(f, "Id"), r.Text(f, "Ym"), r.Long(f, "Ip"),
                                         r.Long(f, "Zjjrz"), r.Long(f, "Szs"), r.Text(f, "Dqjcsj")});
+      }
+    } else if (name == "HSRW") {
+      for (FiledRecord& f : ReadFiledRecords(r, part)) {
+        out.verification_tasks.push_back(std::move(f));
       }
     } else if (name == "WBAWZLB") {
       for (const XmlElement& u : part.children("Wbawz_xx")) {

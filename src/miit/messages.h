@@ -219,6 +219,50 @@ struct Cancellation {
   friend bool operator==(const Cancellation&, const Cancellation&) = default;
 };
 
+// BASJ/Baxx: a filed record as the bureau holds it.
+struct FiledRecord {
+  SubjectBlock subject;
+  std::vector<WebsiteBlock> websites;
+  std::optional<std::string> remark;  // Bz
+
+  friend bool operator==(const FiledRecord&, const FiledRecord&) = default;
+};
+
+// HSJG/Hsjgxx (§4.8): a provider's answer to a verification task (HSRW).
+struct VerificationAnswer {
+  bool passed = true;                 // Hsjg: 0 passed (属实), 1 refused (polarity, §2)
+  std::string verifier;               // Hsrxm
+  std::string verified_on;            // Hssj (date)
+  std::int64_t reporter = 0;          // Bbdw (= ispId)
+  std::string opinion;                // Hsyj
+  std::optional<std::string> errors;  // Cwxx: the errors found
+  // Baxx, bureau ids only: Zt_xx (Ztid, Dwmc, Dwxz, Txdz, Tzr, Zj, Fzr, Bz) and Wz_xx+ (Wzid,
+  // Wzmc, Nrlx, Fwnr, Ym_xx {Ymid, Ym}, Jr_xx {Jrid, Wzfb, Wzjrfs, Ip_xx {Ipid, ...}, Bbfs},
+  // Wz_Fzr, Syurl, Wz_Bz). On the wire the leaders' mobiles are <sjhm> and there is no Yylb
+  // (the spec's XSD); each Jr_xx's Bbfs is the subject block's filed_by.
+  FiledRecord record;
+
+  friend bool operator==(const VerificationAnswer&, const VerificationAnswer&) = default;
+};
+
+// WBACLJG/Clxx (§4.9): how a provider handled an unfiled site of a WBAWZLB.
+struct UnfiledSiteHandling {
+  std::string domain;                         // Ym
+  std::int64_t ip = 0;                        // IP
+  std::int64_t carrier = 0;                   // Yys
+  std::int64_t provider = 0;                  // Jrs
+  std::int64_t province = 0;                  // Shengid
+  std::int64_t result = 0;                    // Cljg (code table unfiled_site_state)
+  std::string opinion;                        // Clyj
+  std::string listed_on;                      // Rbsj (date)
+  std::string deadline;                       // Clsx (date)
+  std::optional<std::string> reporter_name;   // Sbrxm
+  std::optional<std::string> reporter_phone;  // Sbrdh
+  std::optional<std::string> reporter_email;  // Sbrdzyj
+
+  friend bool operator==(const UnfiledSiteHandling&, const UnfiledSiteHandling&) = default;
+};
+
 // UploadData/ICP: one file. The gateway sends one kind of operation per file; a bureau takes
 // several (§4.0).
 struct IcpUpload {
@@ -228,6 +272,10 @@ struct IcpUpload {
   std::vector<NewAccess> new_accesses;      // XZJR
   std::vector<Change> changes;              // BGBA
   std::vector<Cancellation> cancellations;  // ZXBA
+  // The operator messages (no ApplicationType, §7.1).
+  std::vector<Attachment> materials;                  // XZHYD/Fjxx (owner by Jlid | Baxh)
+  std::vector<VerificationAnswer> verifications;      // HSJG/Hsjgxx
+  std::vector<UnfiledSiteHandling> unfiled_handling;  // WBACLJG/Clxx
 
   friend bool operator==(const IcpUpload&, const IcpUpload&) = default;
 };
@@ -242,9 +290,13 @@ enum class Operation : std::int64_t {
   kCancelSubject = 6,  // ZXBA Zxlb 0
   kCancelWebsite = 7,  // ZXBA Zxlb 1
   kMaterial = 35,      // XZHYD
+  // Beian's extension (§7.4; docs/bureau-protocol.md): V3.0 gives HSJG and WBACLJG no Czlx,
+  // so their answers carry these, never in v3.0-strict. Numbered after their sections.
+  kVerificationAnswer = 9008,  // HSJG (§4.8)
+  kUnfiledHandling = 9009,     // WBACLJG (§4.9)
 };
 
-inline constexpr EnumTable<Operation, 8> kOperations({{
+inline constexpr EnumTable<Operation, 10> kOperations({{
     {Operation::kFirstFiling, "first_filing", "新增备案"},
     {Operation::kNewWebsite, "new_website", "新增网站"},
     {Operation::kNewAccess, "new_access", "新增接入"},
@@ -253,6 +305,8 @@ inline constexpr EnumTable<Operation, 8> kOperations({{
     {Operation::kCancelSubject, "cancel_subject", "注销主体"},
     {Operation::kCancelWebsite, "cancel_website", "注销网站"},
     {Operation::kMaterial, "material", "核验材料"},
+    {Operation::kVerificationAnswer, "verification_answer", "核实结果（Beian扩展）"},
+    {Operation::kUnfiledHandling, "unfiled_handling", "未备案网站处理结果（Beian扩展）"},
 }});
 
 // The Czlx of a cancellation of `kind`.
@@ -300,15 +354,6 @@ struct FilingResults {
   std::vector<ReviewDecision> decisions;  // GJSHS/Gjsh+
 
   friend bool operator==(const FilingResults&, const FilingResults&) = default;
-};
-
-// BASJ/Baxx: a filed record as the bureau holds it.
-struct FiledRecord {
-  SubjectBlock subject;
-  std::vector<WebsiteBlock> websites;
-  std::optional<std::string> remark;  // Bz
-
-  friend bool operator==(const FiledRecord&, const FiledRecord&) = default;
 };
 
 // ZXSJ/Zxxx: a cancellation done.
@@ -394,7 +439,10 @@ struct IcpDownload {
   std::vector<WebsiteBlacklistEntry> blacklisted_websites;  // HMDLB/Wzhmdxxs
   std::vector<IllegalAccess> illegal_accesses;              // FFJRHMD
   std::vector<UnfiledSite> unfiled_sites;                   // WBAWZLB
-  // The parts present that this library does not model yet (HSRW, HCJG, ...), by name, so a
+  // HSRW/Baxx: verification tasks, records as in BASJ (bureau ids; each Jr_xx's Ispid says who
+  // gives the access); answered with HSJG.
+  std::vector<FiledRecord> verification_tasks;
+  // The parts present that this library does not model yet (HCJG, ...), by name, so a
   // client can tell "nothing in it" from "something it cannot read".
   std::vector<std::string> unmodelled;
 
@@ -405,7 +453,7 @@ struct IcpDownload {
 inline constexpr std::size_t kMaxRecordsPerFile = 1000;
 
 // The records of an upload as BUREAU-PROTOCOL counts them toward that limit: Baxx (XZBA),
-// Xzxx (XZWZ, XZJR), Bgxx (BGBA), Zx_xx (ZXBA).
+// Xzxx (XZWZ, XZJR), Bgxx (BGBA), Zx_xx (ZXBA), Fjxx (XZHYD), Hsjgxx (HSJG), Clxx (WBACLJG).
 std::size_t RecordCount(const IcpUpload& upload);
 
 // The XML text of a file (UTF-8, declared GBK: EncodePayload converts it). REQUIRES: the

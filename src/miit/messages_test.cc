@@ -295,11 +295,48 @@ TEST(Messages, RefusesAnUploadAsADownloadAndNonXml) {
 
 TEST(Messages, NamesTheDownloadPartsItDoesNotModel) {
   Result<IcpDownload> d = DecodeDownload(
-      "<DownloadData version=\"V.3.0\"><ICP><HSRW><Baxx/></HSRW><ZXSJ><Zxxx><Zxlb>1</Zxlb>"
+      "<DownloadData version=\"V.3.0\"><ICP><HCJG><Jgxx/></HCJG><ZXSJ><Zxxx><Zxlb>1</Zxlb>"
       "<Jlid>4001</Jlid></Zxxx></ZXSJ></ICP></DownloadData>");
   ASSERT_TRUE(d.has_value()) << d.error().message;
-  EXPECT_EQ(d->unmodelled, (std::vector<std::string>{"HSRW"}));
+  EXPECT_EQ(d->unmodelled, (std::vector<std::string>{"HCJG"}));
   EXPECT_EQ(d->cancellations.at(0).kind, CancelKind::kWebsite);
+}
+
+TEST(Messages, AnHsrwTaskIsARecordAsInBasjAndNotAnUnmodelledPart) {
+  Result<IcpDownload> d = DecodeDownload(
+      "<DownloadData version=\"V.3.0\"><ICP><HSRW><Baxx/></HSRW></ICP></DownloadData>");
+  EXPECT_EQ(d.error().rule(), "miit.schema");  // a Baxx is a whole record, as in BASJ
+}
+
+TEST(Messages, HsjgNamesTheLeadersMobileSjhm) {
+  const std::string hsjg =
+      "<?xml version=\"1.0\" encoding=\"GBK\"?><UploadData version=\"V.3.0\"><ICP><HSJG><Hsjgxx>"
+      "<Hsjg>1</Hsjg><Hsrxm>赵六</Hsrxm><Hssj>2026-05-01</Hssj><Bbdw>440000000123</Bbdw>"
+      "<Hsyj>不属实</Hsyj><Baxx><Zt_xx><Ztid>3001</Ztid><Dwmc>示例</Dwmc><Txdz><Shengid>440000"
+      "</Shengid><Shiid>440300</Shiid></Txdz><Zj><Zjlx>1</Zjlx><Zjhm>X</Zjhm><Zjzs>路</Zjzs></Zj>"
+      "<Fzr><sjhm>13800000000</sjhm><Fzr_dzyj>a@example.cn</Fzr_dzyj></Fzr></Zt_xx>"
+      "<Wz_xx><Wzid>4001</Wzid><Wzmc>站</Wzmc><Fwnr><Fwnr_id>1</Fwnr_id></Fwnr>"
+      "<Ym_xx><Ymid>5001</Ymid><Ym>example.cn</Ym></Ym_xx><Jr_xx><Jrid>6001</Jrid><Wzfb><Fbdd>5"
+      "</Fbdd></Wzfb><Wzjrfs><Jrfs>1</Jrfs></Wzjrfs><Ip_xx><Ipid>7001</Ipid><Qsip>1</Qsip>"
+      "<Zzip>1</Zzip></Ip_xx><Bbfs>1</Bbfs></Jr_xx><Wz_Fzr><Fzr_xm>王</Fzr_xm><sjhm>13900000000"
+      "</sjhm><Fzr_dzyj>w@example.cn</Fzr_dzyj></Wz_Fzr></Wz_xx></Baxx></Hsjgxx></HSJG>"
+      "<Qqdwid>440000000123</Qqdwid></ICP></UploadData>";
+  Result<IcpUpload> u = DecodeUpload(hsjg);
+  ASSERT_TRUE(u.has_value()) << u.error().message;
+  ASSERT_EQ(u->verifications.size(), 1u);
+  const VerificationAnswer& v = u->verifications[0];
+  EXPECT_FALSE(v.passed);  // Hsjg 1: refused (polarity, §2)
+  EXPECT_EQ(v.record.subject.leader.mobiles, "13800000000");
+  EXPECT_EQ(v.record.websites.at(0).leader.mobiles, "13900000000");
+  EXPECT_EQ(v.record.websites[0].accesses.at(0).ips.at(0).bureau_id, 7001);
+  // Encoded again it is the same document's data, and valid.
+  Result<IcpUpload> again = DecodeUpload(EncodeUpload(*u));
+  ASSERT_TRUE(again.has_value()) << again.error().message;
+  EXPECT_EQ(*again, *u);
+  // Fzr_sjhm where the spec's XSD has sjhm is refused.
+  std::string wrong = hsjg;
+  wrong.replace(wrong.find("<sjhm>13800000000</sjhm>"), 24, "<Fzr_sjhm>13800000000</Fzr_sjhm>");
+  EXPECT_EQ(DecodeUpload(wrong).error().rule(), "miit.schema");
 }
 
 TEST(Messages, CountsTheRecordsOfAnUpload) {

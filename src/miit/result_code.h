@@ -105,6 +105,8 @@ enum class ResultCode : std::int64_t {
   kSmsVerified = 9012,                 // 短信核验通过（Beian扩展）
   kSmsTimedOut = 9013,                 // 短信核验超时退回（Beian扩展）
   kSmsFailed = 9014,                   // 短信核验错误次数过多退回（Beian扩展）
+  kVerificationRecorded = 9021,        // 核实结果已入库（Beian扩展: HSJG's answer）
+  kHandlingRecorded = 9022,            // 处理结果已入库（Beian扩展: WBACLJG's answer）
 };
 
 // What a code means for the application (§3.2's class column; §7.3 maps it onto the
@@ -136,7 +138,7 @@ struct ResultCodeInfo {
   std::string_view label;  // "无效域名": the spec's term
 };
 
-inline constexpr std::array<ResultCodeInfo, 90> kResultCodeInfo = {{
+inline constexpr std::array<ResultCodeInfo, 92> kResultCodeInfo = {{
     {ResultCode::kApproved, ResultClass::kApproved, "approved", "管局审核通过"},
     {ResultCode::kRejected, ResultClass::kReturned, "rejected", "管局审核拒绝"},
     {ResultCode::kSponsorConflict, ResultClass::kConflict, "sponsor_conflict", "网站主办者冲突"},
@@ -277,15 +279,19 @@ inline constexpr std::array<ResultCodeInfo, 90> kResultCodeInfo = {{
      "短信核验超时退回（Beian扩展）"},
     {ResultCode::kSmsFailed, ResultClass::kReturned, "sms_failed",
      "短信核验错误次数过多退回（Beian扩展）"},
+    {ResultCode::kVerificationRecorded, ResultClass::kInformational, "verification_recorded",
+     "核实结果已入库（Beian扩展）"},
+    {ResultCode::kHandlingRecorded, ResultClass::kInformational, "handling_recorded",
+     "处理结果已入库（Beian扩展）"},
 }};
 
 // Names and Chinese texts of every code, as an EnumTable like every other enum.
-inline constexpr EnumTable<ResultCode, 90> kResultCodes = [] {
-  std::array<EnumEntry<ResultCode>, 90> entries{};
+inline constexpr EnumTable<ResultCode, 92> kResultCodes = [] {
+  std::array<EnumEntry<ResultCode>, 92> entries{};
   for (std::size_t i = 0; i < kResultCodeInfo.size(); ++i) {
     entries[i] = {kResultCodeInfo[i].code, kResultCodeInfo[i].name, kResultCodeInfo[i].label};
   }
-  return EnumTable<ResultCode, 90>(entries);
+  return EnumTable<ResultCode, 92>(entries);
 }();
 
 inline std::int64_t ResultCodeNumber(ResultCode code) { return static_cast<std::int64_t>(code); }
