@@ -663,6 +663,33 @@ std::string KindsOf(const miit::IcpDownload& d) {
 
 }  // namespace
 
+void Add(PassReport& total, const PassReport& more) {
+  total.uploaded += more.uploaded;
+  total.resent += more.resent;
+  total.downloaded += more.downloaded;
+  total.acknowledged += more.acknowledged;
+  total.applied += more.applied;
+  total.subjects_adopted += more.subjects_adopted;
+  total.websites_adopted += more.websites_adopted;
+  total.unchanged += more.unchanged;
+  total.ids_updated += more.ids_updated;
+  total.parked += more.parked;
+  total.replayed += more.replayed;
+  total.problems.insert(total.problems.end(), more.problems.begin(), more.problems.end());
+}
+
+bool IsTransient(const Error& e) {
+  switch (e.code) {
+    case ErrorCode::kUnavailable:
+    case ErrorCode::kAborted:
+    case ErrorCode::kDeadlineExceeded:
+    case ErrorCode::kResourceExhausted:
+      return true;
+    default:
+      return false;
+  }
+}
+
 Result<PassReport> Gateway::DownloadOnce() {
   PassReport report;
   for (int calls = 0; calls < 1000; ++calls) {
@@ -675,9 +702,20 @@ Result<PassReport> Gateway::DownloadOnce() {
       return Refusal(ErrorCode::kUnavailable, "", "bureau.msg-code",
                      fmt::format("isp_download answered {} {}", r->msg_code, r->msg));
     }
-    if (Result<void> done = Process(*r->file_info, report); !done) {
-      // Not acknowledged: the bureau sends it again, and an operator looks.
-      return std::unexpected(done.error());
+    PassReport file_report;
+    if (Result<void> done = Process(*r->file_info, file_report, false); !done) {
+      // The moment's failure: not acknowledged, the bureau sends the file again.
+      if (IsTransient(done.error())) return std::unexpected(done.error());
+      // The file's own: its effects rolled back, kept with why, acknowledged (an operator
+      // replays it once the cause is fixed).
+      Result<bool> parked = Park(*r->file_info, done.error());
+      if (!parked) return std::unexpected(parked.error());
+      if (*parked) ++report.parked;
+      report.problems.push_back(Problem(
+          fmt::format("download file {} parked (icpctl bureau replay)", r->file_info->file_name),
+          done.error()));
+    } else {
+      Add(report, file_report);
     }
     miit::SoapRequest ack;
     ack.method = Method::kDownloadAck;
@@ -695,14 +733,67 @@ Result<PassReport> Gateway::DownloadOnce() {
   return report;
 }
 
-Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& report) {
+Result<bool> Gateway::Park(const miit::FileInfo& file, const Error& why) {
+  Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+  if (!begun) return std::unexpected(begun.error());
+  UnitOfWork& uow = **begun;
+  std::string rule =
+      why.violations.empty() ? std::string(ErrorCodeName(why.code)) : why.violations.front().rule;
+  std::string reason = why.message.empty() ? std::string(ErrorCodeName(why.code)) : why.message;
+  ParkedDownload parked{settings_.isp_id,
+                        file.file_name,
+                        file.payload.beian_info,
+                        file.payload.beian_info_hash,
+                        file.payload.encrypt_algorithm,
+                        file.payload.hash_algorithm,
+                        file.payload.compression_format,
+                        std::move(rule),
+                        std::move(reason),
+                        clock_.Now(),
+                        std::nullopt};
+  Result<bool> kept = uow.bureau_link().Park(parked);
+  if (!kept) return std::unexpected(kept.error());
+  if (Result<void> ok = uow.Commit(); !ok) return std::unexpected(ok.error());
+  return *kept;
+}
+
+Result<PassReport> Gateway::Replay(std::string_view file_name) {
+  std::optional<ParkedDownload> parked;
+  {
+    Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+    if (!begun) return std::unexpected(begun.error());
+    Result<std::optional<ParkedDownload>> found =
+        (*begun)->bureau_link().ParkedFile(settings_.isp_id, file_name);
+    if (!found) return std::unexpected(found.error());
+    if (!*found) return BureauParkedNotFound(settings_.isp_id, file_name);
+    if ((*found)->replayed_at) return BureauParkedReplayed(file_name);
+    parked = std::move(*found);
+  }
+  miit::FileInfo file{parked->file_name,
+                      {parked->beian_info, parked->beian_info_hash, parked->encrypt_algorithm,
+                       parked->hash_algorithm, parked->compression_format}};
+  PassReport report;
+  if (Result<void> done = Process(file, report, true); !done) return std::unexpected(done.error());
+  ++report.replayed;
+  return report;
+}
+
+Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& out, bool replay) {
   Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
   if (!begun) return std::unexpected(begun.error());
   UnitOfWork& uow = **begun;
   BureauLink& link = uow.bureau_link();
+  PassReport report;
   Result<std::optional<ProcessedDownload>> seen = link.Download(settings_.isp_id, file.file_name);
   if (!seen) return std::unexpected(seen.error());
-  if (*seen) return {};  // processed before: acknowledged again, without effect
+  if (*seen) {
+    // Processed before: acknowledged again, without effect; a replay only marks it.
+    if (!replay) return {};
+    if (Result<void> ok = link.MarkReplayed(settings_.isp_id, file.file_name, clock_.Now()); !ok) {
+      return ok;
+    }
+    return uow.Commit();
+  }
   miit::DecodeOptions options;
   options.key = settings_.aes_key;
   Result<miit::DecodedPayload> decoded = miit::DecodePayload(file.payload, options);
@@ -837,8 +928,12 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& report) {
   // Another process recorded it meanwhile (PostgreSQL: its insert won the key): its effects
   // stand, these roll back with the unit of work.
   if (!*recorded) return {};
+  if (replay) {
+    if (Result<void> ok = link.MarkReplayed(settings_.isp_id, file.file_name, now); !ok) return ok;
+  }
   if (Result<void> ok = uow.Commit(); !ok) return ok;
   ++report.downloaded;
+  Add(out, report);
   return {};
 }
 

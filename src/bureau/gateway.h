@@ -66,8 +66,18 @@ struct PassReport {
   int websites_adopted = 0;
   int unchanged = 0;    // estate subjects and websites found on record as the bureau has them
   int ids_updated = 0;  // subjects on record whose bureau ids were learned or changed
+  int parked = 0;       // files that could not be applied: parked and acknowledged
+  int replayed = 0;     // parked files applied by a replay
   std::vector<std::string> problems;  // what an operator should look at
 };
+
+// Adds `more` to `total`: counts summed, problems appended.
+void Add(PassReport& total, const PassReport& more);
+
+// Whether a download file's failure is the moment's rather than the file's: the store busy,
+// unreachable or a race lost (kUnavailable, kAborted, kDeadlineExceeded, kResourceExhausted).
+// Such a file is left unacknowledged and comes again; any other failure parks it.
+bool IsTransient(const Error& e);
 
 class Gateway {
  public:
@@ -89,8 +99,18 @@ class Gateway {
   // Pulls files until the bureau has none: each is verified (the payload pipeline and our
   // schema), processed in one unit of work (results, records, cancellations; lists kept for
   // the access gate) with the customer told through the outbox, and then acknowledged. A file
-  // processed before is acknowledged without effect.
+  // processed before is acknowledged without effect. A file that fails for a reason of its own
+  // (IsTransient false: it does not verify or decode, or applying it fails) is parked with its
+  // reason, its effects rolled back, and acknowledged, so the files behind it are not held up;
+  // a transient failure ends the pass with the file unacknowledged.
   Result<PassReport> DownloadOnce();
+
+  // Applies the parked file `file_name` as a download would, in one unit of work that also
+  // marks it replayed: after an operator fixed what stopped it (a key, a record, the code).
+  // A file processed meanwhile (the bureau sent it again) is only marked. BureauParkedNotFound,
+  // BureauParkedReplayed, or the file's own error when it still cannot be applied (it stays
+  // parked, unchanged).
+  Result<PassReport> Replay(std::string_view file_name);
 
  private:
   Result<miit::MethodReturn> Call(miit::SoapRequest request);
@@ -105,7 +125,12 @@ class Gateway {
   // with no ids on record: the numbers the registry gives (isp_querybeianstatus); nullopt for
   // other types or a record the registry does not have.
   Result<std::optional<BureauIds>> RegistryIdsFor(const ApplicationRecord& record);
-  Result<void> Process(const miit::FileInfo& file, PassReport& report);
+  // Verifies and applies one download file in one unit of work; with `replay`, the unit of
+  // work also marks the parked file replayed. `report` is written only when it commits.
+  Result<void> Process(const miit::FileInfo& file, PassReport& report, bool replay);
+  // Keeps `file` in the parked files with `why`, in a unit of work of its own: false when it was
+  // parked before.
+  Result<bool> Park(const miit::FileInfo& file, const Error& why);
 
   GatewaySettings settings_;
   Database& db_;

@@ -241,23 +241,6 @@ Result<bureau::GatewaySettings> GatewaySettingsOf(const BureauSettings& settings
   return g;
 }
 
-namespace {
-
-void Add(bureau::PassReport& total, const bureau::PassReport& r) {
-  total.uploaded += r.uploaded;
-  total.resent += r.resent;
-  total.downloaded += r.downloaded;
-  total.acknowledged += r.acknowledged;
-  total.applied += r.applied;
-  total.subjects_adopted += r.subjects_adopted;
-  total.websites_adopted += r.websites_adopted;
-  total.unchanged += r.unchanged;
-  total.ids_updated += r.ids_updated;
-  total.problems.insert(total.problems.end(), r.problems.begin(), r.problems.end());
-}
-
-}  // namespace
-
 Result<ResyncReport> ResyncEstate(Database& db, BlobStore& blobs,
                                   std::shared_ptr<const RuleSet> rules,
                                   const bureau::GatewaySettings& settings,
@@ -271,10 +254,22 @@ Result<ResyncReport> ResyncEstate(Database& db, BlobStore& blobs,
     Result<bureau::PassReport> pass = gateway.DownloadOnce();
     if (!pass) return std::unexpected(pass.error());
     ++report.passes;
-    Add(report.total, *pass);
+    bureau::Add(report.total, *pass);
     if (pass->acknowledged == 0 && pass->downloaded == 0) break;
   }
   return report;
+}
+
+Result<bureau::PassReport> ReplayParked(Database& db, BlobStore& blobs,
+                                        std::shared_ptr<const RuleSet> rules,
+                                        const bureau::GatewaySettings& settings,
+                                        bureau::SoapTransport& transport,
+                                        const std::string& estate_account, Clock& clock,
+                                        std::string_view file_name) {
+  BureauOutcomeService recorder(std::move(rules), HolidayCalendar::Builtin());
+  EstateService estate(estate_account);
+  bureau::Gateway gateway(settings, db, blobs, transport, recorder, clock, &estate);
+  return gateway.Replay(file_name);
 }
 
 struct BureauWork::State {
@@ -299,8 +294,10 @@ struct BureauWork::State {
   static void Log(std::string_view loop, const bureau::PassReport& r) {
     for (const std::string& p : r.problems) spdlog::warn("bureau {}: {}", loop, p);
     if (r.uploaded + r.resent + r.downloaded + r.acknowledged > 0) {
-      spdlog::info("bureau {}: {} uploaded, {} resent, {} downloaded, {} acknowledged, {} applied",
-                   loop, r.uploaded, r.resent, r.downloaded, r.acknowledged, r.applied);
+      spdlog::info(
+          "bureau {}: {} uploaded, {} resent, {} downloaded, {} acknowledged, {} applied, {} "
+          "parked",
+          loop, r.uploaded, r.resent, r.downloaded, r.acknowledged, r.applied, r.parked);
     }
     if (r.subjects_adopted + r.websites_adopted > 0) {
       spdlog::info("bureau {}: adopted {} subjects and {} websites of the estate", loop,

@@ -110,6 +110,16 @@ Result<ResyncReport> ResyncEstate(Database& db, BlobStore& blobs,
                                   const std::string& estate_account, Clock& clock,
                                   int max_passes = 100);
 
+// `icpctl bureau replay`: applies the parked download file `file_name` as the download loop
+// would (the estate adopted with `estate_account`), once an operator fixed what stopped it
+// (docs/bureau-protocol.md "Parked files"). Gateway::Replay's errors.
+Result<bureau::PassReport> ReplayParked(Database& db, BlobStore& blobs,
+                                        std::shared_ptr<const RuleSet> rules,
+                                        const bureau::GatewaySettings& settings,
+                                        bureau::SoapTransport& transport,
+                                        const std::string& estate_account, Clock& clock,
+                                        std::string_view file_name);
+
 // The bureau gateway's two loops (docs/bureau-protocol.md "The gateway"): uploads every
 // upload_interval, downloads every download_interval, each on its own thread until Stop() or
 // destruction. Started only when the bureau settings name a bureau.

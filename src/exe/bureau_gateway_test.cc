@@ -95,10 +95,15 @@ class FakeBureau final : public bureau::SoapTransport {
     return miit::BuildResponse(req->method, out);
   }
 
-  // Queues a download file holding `d`.
-  void Queue(const miit::IcpDownload& d, std::string name) {
+  // Queues a download file holding `d` (encrypted with `key` when given).
+  void Queue(const miit::IcpDownload& d, std::string name,
+             std::optional<miit::AesKey> key = std::nullopt) {
     miit::EncodeOptions o;
     o.entry_name = name;
+    if (key) {
+      o.encrypt = miit::EncryptAlgorithm::kAes;
+      o.key = std::move(key);
+    }
     Result<miit::WirePayload> p = miit::EncodePayload(miit::EncodeDownload(d), o);
     ASSERT_TRUE(p.has_value()) << p.error().message;
     queue_.push_back({std::move(name), *p});
@@ -154,10 +159,11 @@ class BureauGatewayTest : public ::testing::Test {
                             .isp_id = kIsp,
                             .user_name = std::to_string(kIsp),
                             .password = std::string(kPassword),
-                            .aes_key = std::nullopt,
+                            .aes_key = aes_key_,
                             .strict = strict,
                             .holder = std::move(holder)},
-                           *db_, blobs_, bureau_, *recorder_, clock_);
+                           *db_, blobs_, bureau_,
+                           recorder_in_use_ != nullptr ? *recorder_in_use_ : *recorder_, clock_);
   }
 
   // A first filing of subject `serial` on `domain`, ready for the bureau, its server on record.
@@ -287,6 +293,66 @@ class BureauGatewayTest : public ::testing::Test {
   FakeClock clock_{st::kT0};
   std::shared_ptr<const RuleSet> rules_;
   std::unique_ptr<BureauOutcomeService> recorder_;
+  BureauOutcomeRecorder* recorder_in_use_ = nullptr;  // instead of recorder_ when set
+  std::optional<miit::AesKey> aes_key_;               // the gateway's download key
+
+  // The account's parked files (pending ones, or all).
+  std::vector<ParkedDownload> Parked(bool pending_only = true) {
+    auto uow = std::move(*db_->Begin());
+    Result<std::vector<ParkedDownload>> p = uow->bureau_link().Parked(kIsp, pending_only);
+    EXPECT_TRUE(p.has_value()) << p.error().message;
+    return p.value_or(std::vector<ParkedDownload>{});
+  }
+
+  std::vector<std::string> NotificationTemplates() {
+    std::vector<std::string> out;
+    for (const Notification& n : Notifications()) out.push_back(n.template_id);
+    return out;
+  }
+
+  // A blacklist file: a file that applies whatever else the bureau sent.
+  void QueueBlacklist(std::string name, std::string domain) {
+    miit::IcpDownload lists;
+    lists.blacklisted_websites.push_back(
+        {"违法网站", {std::move(domain)}, std::nullopt, miit::ListAction::kAdd});
+    bureau_.Queue(lists, std::move(name));
+  }
+
+  std::vector<std::string> Blacklisted() {
+    auto uow = std::move(*db_->Begin());
+    Result<std::vector<GateListEntry>> entries = uow->gate().ListEntries();
+    EXPECT_TRUE(entries.has_value()) << entries.error().message;
+    std::vector<std::string> out;
+    for (const GateListEntry& e : entries.value_or(std::vector<GateListEntry>{})) {
+      out.push_back(e.domain);
+    }
+    return out;
+  }
+};
+
+// The real recorder, made to fail RecordFiled with `fail_filed` while it is set: a bug in the
+// code (kInternal, the file's to park) or the moment's trouble (kUnavailable, to retry).
+class FailingRecorder final : public BureauOutcomeRecorder {
+ public:
+  explicit FailingRecorder(BureauOutcomeRecorder& real) : real_(real) {}
+  Result<void> Record(UnitOfWork& uow, const BureauOutcome& outcome,
+                      std::chrono::sys_seconds now) override {
+    return real_.Record(uow, outcome, now);
+  }
+  Result<void> RecordFiled(UnitOfWork& uow, std::int64_t isp_id,
+                           std::optional<ApplicationId> application, const BureauIds& ids,
+                           std::chrono::sys_seconds now) override {
+    if (fail_filed) return std::unexpected(*fail_filed);
+    return real_.RecordFiled(uow, isp_id, application, ids, now);
+  }
+  Result<GateListReport> RecordLists(UnitOfWork& uow, const GateListUpdate& update,
+                                     std::chrono::sys_seconds now) override {
+    return real_.RecordLists(uow, update, now);
+  }
+  std::optional<Error> fail_filed;
+
+ private:
+  BureauOutcomeRecorder& real_;
 };
 
 TEST_F(BureauGatewayTest, SendsReadyApplicationsOneNumberedFileEach) {
@@ -571,6 +637,59 @@ TEST_F(BureauGatewayTest, TheBureausAnswersToACancellationFindTheRecordItNames) 
 }
 
 // Strict V3.0 has no SMS step: the application waits under the bureau's review deadline.
+// A file the gateway cannot read (encrypted, and no key configured) does not hold up the files
+// behind it: parked with why and acknowledged; replayed once the key is set, it applies once.
+TEST_F(BureauGatewayTest, AnUnreadableFileIsParkedAndReplayedOnceTheKeyIsSet) {
+  const ApplicationId a = Ready(1, "a.cn");
+  ASSERT_EQ(Make().UploadOnce()->uploaded, 1);
+  const miit::AesKey key = *miit::AesKey::Parse("0123456789abcdef", "0102030405060708");
+  miit::IcpDownload verified;
+  verified.results = miit::FilingResults{{ResultOf(1, 9012)}, {}};
+  bureau_.Queue(verified, "BAJG0000000001", key);
+  QueueBlacklist("HMDLB0000000002", "bad.cn");
+  Result<bureau::PassReport> r = Make().DownloadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->parked, 1);
+  EXPECT_EQ(r->downloaded, 1);  // the file behind it
+  EXPECT_EQ(r->acknowledged, 2);
+  ASSERT_EQ(r->problems.size(), 1u);
+  EXPECT_NE(r->problems[0].find("BAJG0000000001 parked"), std::string::npos) << r->problems[0];
+  EXPECT_EQ(Blacklisted(), std::vector<std::string>{"bad.cn"});
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kSmsPending);
+  std::vector<ParkedDownload> parked = Parked();
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].file_name, "BAJG0000000001");
+  EXPECT_EQ(parked[0].rule, "miit.encrypt_algorithm");
+  EXPECT_EQ(parked[0].encrypt_algorithm, 1);
+  EXPECT_EQ(parked[0].parked_at, clock_.Now());
+
+  // Replayed before the fix: the same error, and it stays parked as it was.
+  Result<bureau::PassReport> early = Make().Replay("BAJG0000000001");
+  ASSERT_FALSE(early.has_value());
+  EXPECT_EQ(early.error().rule(), "miit.encrypt_algorithm");
+  EXPECT_EQ(Parked(), parked);
+
+  aes_key_ = key;
+  clock_.Advance(std::chrono::hours(1));
+  Result<bureau::PassReport> replayed = Make().Replay("BAJG0000000001");
+  ASSERT_TRUE(replayed.has_value()) << replayed.error().message;
+  EXPECT_EQ(replayed->replayed, 1);
+  EXPECT_EQ(replayed->applied, 1);
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kBureauReview);
+  EXPECT_TRUE(Parked().empty());
+  ASSERT_EQ(Parked(false).size(), 1u);
+  EXPECT_EQ(Parked(false)[0].replayed_at, clock_.Now());
+
+  Result<bureau::PassReport> twice = Make().Replay("BAJG0000000001");
+  ASSERT_FALSE(twice.has_value());
+  EXPECT_EQ(twice.error().rule(), "bureau.parked-replayed");
+  Result<bureau::PassReport> unknown = Make().Replay("BAJG0000000009");
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(NotificationTemplates(),
+            (std::vector<std::string>{"application.sent_to_bureau", "application.sms_verified"}));
+}
+
 TEST_F(BureauGatewayTest, AStrictBureauSkipsTheSmsWindow) {
   const ApplicationId a = Ready(1, "a.cn");
   ASSERT_TRUE(Make("icpd-test", /*strict=*/true).UploadOnce().has_value());
@@ -1178,6 +1297,71 @@ TEST(NumberKey, IsStableApartFromIdsAndReadsBackFromBs) {
 }
 
 std::string StoreName(const ::testing::TestParamInfo<Store>& param) { return param.param.name; }
+
+// A file whose processing fails midway (a bug: kInternal from the recorder after its results
+// were applied) leaves nothing of itself: rolled back, parked, acknowledged, and the files
+// behind it flow. Sent again by the bureau, it is acknowledged and stays parked once. Replayed
+// after the fix, its whole effect happens once; the bureau sending it again changes nothing.
+// A failure of the moment (kUnavailable) parks nothing and acknowledges nothing.
+TEST_P(BureauGatewayStoresTest, AFileThatFailsMidwayIsRolledBackParkedAndReplayedOnce) {
+  FailingRecorder failing(*recorder_);
+  recorder_in_use_ = &failing;
+  const ApplicationId a = Ready(1, "a.cn");
+  ASSERT_EQ(Make().UploadOnce()->uploaded, 1);
+  miit::IcpDownload approved;
+  approved.results = miit::FilingResults{{ResultOf(1, 9012), ResultOf(1, 1001)}, {}};
+  approved.filed_records = {Filed(1, 3001, "粤ICP备2026000001号")};
+
+  failing.fail_filed = Error{ErrorCode::kUnavailable, "the store is busy", {}};
+  bureau_.Queue(approved, "BAJG0000000001");
+  Result<bureau::PassReport> busy = Make().DownloadOnce();
+  ASSERT_FALSE(busy.has_value());
+  EXPECT_EQ(busy.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(bureau_.acks_, 0);
+  EXPECT_TRUE(Parked().empty());
+
+  failing.fail_filed = Error{ErrorCode::kInternal, "a bug in RecordFiled", {}};
+  QueueBlacklist("HMDLB0000000002", "bad.cn");
+  bureau::PassReport r = DownloadAll();
+  EXPECT_EQ(r.parked, 1);
+  EXPECT_EQ(r.downloaded, 1);
+  EXPECT_EQ(r.applied, 1);  // the blacklist's, not the rolled-back results'
+  EXPECT_EQ(bureau_.acks_, 2);
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kSmsPending);
+  EXPECT_EQ(NotificationTemplates(), std::vector<std::string>{"application.sent_to_bureau"});
+  EXPECT_EQ(Blacklisted(), std::vector<std::string>{"bad.cn"});
+  std::vector<ParkedDownload> parked = Parked();
+  ASSERT_EQ(parked.size(), 1u);
+  EXPECT_EQ(parked[0].rule, "INTERNAL");
+  EXPECT_EQ(parked[0].reason, "a bug in RecordFiled");
+
+  bureau_.Queue(approved, "BAJG0000000001");  // our acknowledgement lost: sent again
+  r = DownloadAll();
+  EXPECT_EQ(r.parked, 0);
+  EXPECT_EQ(r.acknowledged, 1);
+  EXPECT_EQ(Parked(), parked);
+
+  failing.fail_filed.reset();
+  Result<bureau::PassReport> replayed = Make().Replay("BAJG0000000001");
+  ASSERT_TRUE(replayed.has_value()) << replayed.error().message;
+  EXPECT_EQ(replayed->replayed, 1);
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kApproved);
+  const std::vector<std::string> told = {"application.sent_to_bureau", "application.sms_verified",
+                                         "application.approved"};
+  EXPECT_EQ(NotificationTemplates(), told);
+  {
+    auto uow = std::move(*db_->Begin());
+    Result<std::optional<ProcessedDownload>> d =
+        uow->bureau_link().Download(kIsp, "BAJG0000000001");
+    ASSERT_TRUE(d.has_value() && d->has_value());
+  }
+  bureau_.Queue(approved, "BAJG0000000001");  // and once more
+  r = DownloadAll();
+  EXPECT_EQ(r.downloaded, 0);
+  EXPECT_EQ(r.acknowledged, 1);
+  EXPECT_EQ(NotificationTemplates(), told);
+  EXPECT_TRUE(Parked().empty());
+}
 
 INSTANTIATE_TEST_SUITE_P(Stores, BureauGatewayStoresTest, ::testing::ValuesIn(Stores()), StoreName);
 

@@ -1,6 +1,7 @@
 // icpctl: Beian's command line. Offline commands work without a server; `login`, `logout`
 // and `accounts` talk to icpd over its API. Each command group registers itself on the parser
 // in one function below and runs from one function, so each command is found in one hop.
+#include <fmt/chrono.h>
 #include <CLI/CLI.hpp>
 
 #include <cstdlib>
@@ -234,12 +235,17 @@ struct RecordsGroup {
   bool parsed() const { return cmd->parsed(); }
 };
 
-// ---- bureau resync: adoption of the provider's filed estate, on the store ----
+// ---- bureau: resync (adoption of the filed estate), parked files and their replay, on the
+// store ----
 struct BureauGroup {
   CLI::App* cmd = nullptr;
   CLI::App* resync_cmd = nullptr;
+  CLI::App* parked_cmd = nullptr;
+  CLI::App* replay_cmd = nullptr;
   std::string config_file;
   std::optional<std::string> estate_account;
+  bool all = false;
+  std::string file_name;
 
   void Register(CLI::App& app, const AddStoreOptions& add_storage_options) {
     cmd = app.add_subcommand("bureau", "Work with the bureau link");
@@ -248,13 +254,26 @@ struct BureauGroup {
         "resync",
         "Download and apply the bureau's files until none wait: the provider's filed estate "
         "(BASJ, SJTB) is written on record; run again, it changes nothing");
-    resync_cmd->add_option("--config", config_file,
-                           "icpd's JSON config file: the bureau_* settings and rules_dir (the "
-                           "ICP_BUREAU_* variables too)");
-    resync_cmd->add_option("--estate-account", estate_account,
-                           "login of the customer account that holds records no customer's "
-                           "verified real name claims (default: bureau_estate_account)");
-    add_storage_options(resync_cmd);
+    parked_cmd = cmd->add_subcommand(
+        "parked",
+        "List the download files that could not be applied (parked and acknowledged), with why");
+    parked_cmd->add_flag("--all", all, "also those replayed since");
+    replay_cmd = cmd->add_subcommand(
+        "replay",
+        "Apply a parked download file again, once what stopped it is fixed (a key, a record)");
+    replay_cmd->add_option("file", file_name, "its return_FileName, as `bureau parked` lists it")
+        ->required();
+    for (CLI::App* c : {resync_cmd, parked_cmd, replay_cmd}) {
+      c->add_option("--config", config_file,
+                    "icpd's JSON config file: the bureau_* settings and rules_dir (the "
+                    "ICP_BUREAU_* variables too)");
+      add_storage_options(c);
+    }
+    for (CLI::App* c : {resync_cmd, replay_cmd}) {
+      c->add_option("--estate-account", estate_account,
+                    "login of the customer account that holds records no customer's "
+                    "verified real name claims (default: bureau_estate_account)");
+    }
   }
   bool parsed() const { return cmd->parsed(); }
 
@@ -276,6 +295,7 @@ struct BureauGroup {
     icp::Result<icp::bureau::GatewaySettings> gateway =
         icp::GatewaySettingsOf(settings->bureau, icp::OperatorName());
     if (!gateway) return Fail(gateway.error());
+    if (parked_cmd->parsed()) return ListParked(*store.database, gateway->isp_id);
     icp::Result<icp::RuleSet> rules = icp::cli::LoadRuleSet(settings->rules_dir);
     if (!rules) return Fail(rules.error());
     icp::Result<std::unique_ptr<icp::files::BlobStore>> blobs =
@@ -283,17 +303,47 @@ struct BureauGroup {
     if (!blobs) return Fail(blobs.error());
     icp::bureau::CurlTransport transport;
     icp::RealClock clock;
+    auto shared_rules = std::make_shared<const icp::RuleSet>(std::move(*rules));
+    const std::string account = estate_account.value_or(settings->bureau.estate_account);
+    if (replay_cmd->parsed()) {
+      icp::Result<icp::bureau::PassReport> done =
+          icp::ReplayParked(*store.database, **blobs, std::move(shared_rules), *gateway, transport,
+                            account, clock, file_name);
+      if (!done) return Fail(done.error());
+      for (const std::string& p : done->problems) std::cout << "problem: " << p << "\n";
+      std::cout << "replayed " << file_name << ": " << done->applied
+                << " outcome(s) applied; adopted " << done->subjects_adopted << " subject(s) and "
+                << done->websites_adopted << " website(s)\n";
+      return 0;
+    }
     icp::Result<icp::ResyncReport> done = icp::ResyncEstate(
-        *store.database, **blobs, std::make_shared<const icp::RuleSet>(std::move(*rules)), *gateway,
-        transport, estate_account.value_or(settings->bureau.estate_account), clock);
+        *store.database, **blobs, std::move(shared_rules), *gateway, transport, account, clock);
     if (!done) return Fail(done.error());
     const icp::bureau::PassReport& t = done->total;
     for (const std::string& p : t.problems) std::cout << "problem: " << p << "\n";
     std::cout << "resync: " << t.downloaded << " file(s) processed in " << done->passes
               << " pass(es); adopted " << t.subjects_adopted << " subject(s) and "
               << t.websites_adopted << " website(s); " << t.unchanged
-              << " on record already; bureau ids updated for " << t.ids_updated << " subject(s)\n";
+              << " on record already; bureau ids updated for " << t.ids_updated << " subject(s); "
+              << t.parked << " file(s) parked\n";
     return t.problems.empty() ? 0 : 1;
+  }
+
+  // One line per parked file: name, when, the rule, the reason, and when replayed.
+  int ListParked(icp::Database& db, std::int64_t isp_id) {
+    icp::Result<std::unique_ptr<icp::UnitOfWork>> uow = db.Begin();
+    if (!uow) return Fail(uow.error());
+    icp::Result<std::vector<icp::ParkedDownload>> parked =
+        (*uow)->bureau_link().Parked(isp_id, !all);
+    if (!parked) return Fail(parked.error());
+    for (const icp::ParkedDownload& p : *parked) {
+      std::cout << p.file_name << "\t" << fmt::format("{:%FT%TZ}", p.parked_at) << "\t" << p.rule
+                << "\t" << p.reason;
+      if (p.replayed_at) std::cout << "\treplayed " << fmt::format("{:%FT%TZ}", *p.replayed_at);
+      std::cout << "\n";
+    }
+    std::cout << parked->size() << (all ? " parked file(s)\n" : " parked file(s) to replay\n");
+    return 0;
   }
 
   static int Fail(const icp::Error& e) {

@@ -54,4 +54,24 @@ std::unexpected<Error> BureauSubjectIdTaken(std::int64_t bureau_id) {
                  "该管局主体编号已属于另一备案主体");
 }
 
+std::unexpected<Error> BureauParkedNotFound(std::int64_t isp_id, std::string_view file_name) {
+  return Refusal(
+      ErrorCode::kNotFound, "file_name", "bureau.parked-not-found",
+      "bureau account " + std::to_string(isp_id) + " has no parked file " + std::string(file_name),
+      "没有该暂存的管局下载文件");
+}
+
+std::unexpected<Error> BureauParkedReplayed(std::string_view file_name) {
+  return Refusal(ErrorCode::kFailedPrecondition, "file_name", "bureau.parked-replayed",
+                 "the parked file " + std::string(file_name) + " was replayed before",
+                 "该暂存文件已重新处理过");
+}
+
+std::unexpected<Error> BureauParkedUnprocessed(std::string_view file_name) {
+  return Refusal(ErrorCode::kFailedPrecondition, "file_name", "bureau.parked-unprocessed",
+                 "the parked file " + std::string(file_name) +
+                     " is marked replayed only when it is recorded processed",
+                 "暂存文件只有在处理完成后才能标记为已重新处理");
+}
+
 }  // namespace icp

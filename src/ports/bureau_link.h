@@ -71,6 +71,30 @@ struct ProcessedDownload {
   friend bool operator==(const ProcessedDownload&, const ProcessedDownload&) = default;
 };
 
+// A download file the gateway could not apply for a reason tied to the file rather than to the
+// moment (it does not verify or decode, or applying it fails on what it says): kept as it came,
+// with why, and acknowledged so the files behind it flow; an operator fixes the cause (a key, a
+// record, the code) and replays it (`icpctl bureau replay`), which applies it in one unit of
+// work that also marks it replayed. A parked file is written once; only replayed_at changes,
+// once, and only in the unit of work that records the file processed
+// (migrations/0010_bureau_parked.sql).
+struct ParkedDownload {
+  std::int64_t isp_id = 0;
+  std::string file_name;  // return_FileName
+  // The fileInfos as received (miit::WirePayload's fields), so a replay decodes the same bytes.
+  std::string beian_info;
+  std::string beian_info_hash;
+  std::int64_t encrypt_algorithm = 0;
+  std::int64_t hash_algorithm = 0;
+  std::int64_t compression_format = 0;
+  std::string rule;    // the error's rule id ("miit.hash.mismatch"), or its code's name
+  std::string reason;  // the error's message: what an operator reads first
+  std::chrono::sys_seconds parked_at{};
+  std::optional<std::chrono::sys_seconds> replayed_at;
+
+  friend bool operator==(const ParkedDownload&, const ParkedDownload&) = default;
+};
+
 // Why the bureau returned or refused an application (BUREAU-PROTOCOL §7.3): a result code's
 // text (Dmms) or the reviewer's opinion (Shyj), on the field it concerns when the gateway could
 // tell (else "" for the whole application). A conflict (class C) is the customer's to settle
@@ -92,6 +116,13 @@ std::unexpected<Error> BureauLeaseLost(std::int64_t isp_id);             // kAbo
 std::unexpected<Error> BureauSequenceRefused(std::string why);           // kFailedPrecondition
 std::unexpected<Error> BureauFileNameTaken(std::string_view file_name);  // kAlreadyExists
 std::unexpected<Error> BureauSubjectIdTaken(std::int64_t bureau_id);     // kAlreadyExists
+// kNotFound: no file of that name was parked for the account.
+std::unexpected<Error> BureauParkedNotFound(std::int64_t isp_id, std::string_view file_name);
+// kFailedPrecondition (rule "bureau.parked-replayed"): the parked file was replayed before.
+std::unexpected<Error> BureauParkedReplayed(std::string_view file_name);
+// kFailedPrecondition (rule "bureau.parked-unprocessed"): a parked file is marked replayed only
+// in the unit of work that records it processed.
+std::unexpected<Error> BureauParkedUnprocessed(std::string_view file_name);
 
 class BureauLinkReader {
  public:
@@ -112,6 +143,10 @@ class BureauLinkReader {
                                                           std::int64_t key) = 0;
   virtual Result<std::optional<ProcessedDownload>> Download(std::int64_t isp_id,
                                                             std::string_view file_name) = 0;
+  // The account's parked files, oldest first; with `pending_only`, those not replayed yet.
+  virtual Result<std::vector<ParkedDownload>> Parked(std::int64_t isp_id, bool pending_only) = 0;
+  virtual Result<std::optional<ParkedDownload>> ParkedFile(std::int64_t isp_id,
+                                                           std::string_view file_name) = 0;
   // The bureau's ids of a subject on record, as the gateway last learned them.
   virtual Result<std::optional<BureauIds>> SubjectIds(SubjectId subject) = 0;
   // Every reason the bureau gave for the application, oldest first.
@@ -148,6 +183,15 @@ class BureauLink : public BureauLinkReader {
   // Records a processed download: false when that file name was recorded before (nothing
   // changed), true when recorded now.
   virtual Result<bool> RecordDownload(const ProcessedDownload& download) = 0;
+  // Parks a file (replayed_at must be unset): false when that file name was parked before
+  // (nothing changed: the bureau sent it again), true when parked now. kInvalidArgument (rule
+  // "bureau.parked") for one without a name or a reason.
+  virtual Result<bool> Park(const ParkedDownload& download) = 0;
+  // Marks the parked file replayed at `at`: BureauParkedNotFound, BureauParkedReplayed, or
+  // BureauParkedUnprocessed when the file is not recorded processed (RecordDownload) in this
+  // unit of work or before.
+  virtual Result<void> MarkReplayed(std::int64_t isp_id, std::string_view file_name,
+                                    std::chrono::sys_seconds at) = 0;
   // Appends a reason (append-only; kInvalidArgument, rule "bureau.reason", for one without a
   // message).
   virtual Result<void> AddReason(const BureauReason& reason) = 0;

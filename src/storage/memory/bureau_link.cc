@@ -90,6 +90,26 @@ Result<std::optional<ProcessedDownload>> BureauLink::Download(std::int64_t isp_i
   });
 }
 
+Result<std::vector<ParkedDownload>> BureauLink::Parked(std::int64_t isp_id, bool pending_only) {
+  return s_.Read([&]() -> Result<std::vector<ParkedDownload>> {
+    std::vector<ParkedDownload> out;
+    for (const ParkedDownload& p : s_.state().bureau_parked) {
+      if (p.isp_id == isp_id && (!pending_only || !p.replayed_at)) out.push_back(p);
+    }
+    return out;
+  });
+}
+
+Result<std::optional<ParkedDownload>> BureauLink::ParkedFile(std::int64_t isp_id,
+                                                             std::string_view file_name) {
+  return s_.Read([&]() -> Result<std::optional<ParkedDownload>> {
+    for (const ParkedDownload& p : s_.state().bureau_parked) {
+      if (p.isp_id == isp_id && p.file_name == file_name) return p;
+    }
+    return std::nullopt;
+  });
+}
+
 Result<std::optional<BureauIds>> BureauLink::SubjectIds(SubjectId subject) {
   return s_.Read([&]() -> Result<std::optional<BureauIds>> {
     auto it = s_.state().bureau_subject_ids.find(subject.value());
@@ -240,6 +260,37 @@ Result<bool> BureauLink::RecordDownload(const ProcessedDownload& download) {
     return s_.state()
         .bureau_downloads.try_emplace({download.isp_id, download.file_name}, download)
         .second;
+  });
+}
+
+Result<bool> BureauLink::Park(const ParkedDownload& download) {
+  return s_.Write([&]() -> Result<bool> {
+    if (download.file_name.empty() || download.reason.empty() || download.replayed_at) {
+      return Refusal(ErrorCode::kInvalidArgument, "", "bureau.parked",
+                     "a parked file has a name and a reason, and is not replayed yet",
+                     "暂存文件须有文件名和原因，且尚未重新处理");
+    }
+    for (const ParkedDownload& p : s_.state().bureau_parked) {
+      if (p.isp_id == download.isp_id && p.file_name == download.file_name) return false;
+    }
+    s_.state().bureau_parked.push_back(download);
+    return true;
+  });
+}
+
+Result<void> BureauLink::MarkReplayed(std::int64_t isp_id, std::string_view file_name,
+                                      std::chrono::sys_seconds at) {
+  return s_.Write([&]() -> Result<void> {
+    for (ParkedDownload& p : s_.state().bureau_parked) {
+      if (p.isp_id != isp_id || p.file_name != file_name) continue;
+      if (p.replayed_at) return BureauParkedReplayed(file_name);
+      if (!s_.state().bureau_downloads.contains({isp_id, std::string(file_name)})) {
+        return BureauParkedUnprocessed(file_name);
+      }
+      p.replayed_at = at;
+      return {};
+    }
+    return BureauParkedNotFound(isp_id, file_name);
   });
 }
 

@@ -114,6 +114,7 @@ struct State {
   std::map<std::int64_t, BureauLinkRow> bureau_links;
   std::vector<SentFile> bureau_files;
   std::map<std::pair<std::int64_t, std::string>, ProcessedDownload> bureau_downloads;
+  std::vector<ParkedDownload> bureau_parked;  // in parking order
   std::map<std::int64_t, BureauSubjectIdsRow> bureau_subject_ids;
   std::vector<BureauReason> bureau_reasons;  // in id order
   std::map<std::int64_t, StoredNotification> notifications;

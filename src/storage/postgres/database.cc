@@ -14,6 +14,7 @@ std::string_view postgres_0006_materials();
 std::string_view postgres_0007_transfers();
 std::string_view postgres_0008_bureau_link();
 std::string_view postgres_0009_gate();
+std::string_view postgres_0010_bureau_parked();
 std::string_view postgres_0011_public_query();
 std::string_view postgres_0012_notifications();
 }  // namespace icp::embedded
@@ -30,6 +31,7 @@ std::span<const sql::Migration> Migrations() {
       {7, "0007_transfers", embedded::postgres_0007_transfers()},
       {8, "0008_bureau_link", embedded::postgres_0008_bureau_link()},
       {9, "0009_gate", embedded::postgres_0009_gate()},
+      {10, "0010_bureau_parked", embedded::postgres_0010_bureau_parked()},
       {11, "0011_public_query", embedded::postgres_0011_public_query()},
       {12, "0012_notifications", embedded::postgres_0012_notifications()},
   };

@@ -121,6 +121,33 @@ TEST_F(PostgresTest, TheDatabaseRefusesToRewriteHistory) {
   }
 }
 
+// The parked files hold against raw SQL, as the runtime role: nothing but replayed_at changes,
+// once, and only for a file recorded processed; nothing is deleted; none is born replayed.
+TEST_F(PostgresTest, AParkedFileIsReplayedOnlyOnceAndOnlyWhenProcessed) {
+  auto uow = *db_->Begin();
+  ASSERT_TRUE(
+      *uow->bureau_link().Park({1, "B1", "i", "h", 0, 0, 0, "r", "why", kT0, std::nullopt}));
+  ASSERT_TRUE(uow->Commit().has_value());
+  uow.reset();
+  for (std::string_view statement :
+       {"UPDATE bureau_parked_downloads SET reason = 'x'",
+        "UPDATE bureau_parked_downloads SET replayed_at = 4000000000",
+        "DELETE FROM bureau_parked_downloads",
+        "INSERT INTO bureau_parked_downloads VALUES (1, 'B2', 'i', 'h', 0, 0, 0, 'r', 'why', 1, 2)",
+        "INSERT INTO bureau_parked_downloads VALUES (1, 'B3', 'i', 'h', 0, 0, 0, 'r', '', 1, NULL)",
+        "TRUNCATE bureau_parked_downloads"}) {
+    Result<sql::Rows> r = AsRuntime(statement);
+    ASSERT_FALSE(r.has_value()) << statement;
+  }
+  ASSERT_TRUE(AsRuntime("INSERT INTO bureau_downloads VALUES (1, 'B1', 'BAJG', 'h', '<x/>', 9)")
+                  .has_value());
+  ASSERT_TRUE(AsRuntime("UPDATE bureau_parked_downloads SET replayed_at = " +
+                        std::to_string(kT0.time_since_epoch().count() + 9))
+                  .has_value());
+  Result<sql::Rows> again = AsRuntime("UPDATE bureau_parked_downloads SET replayed_at = NULL");
+  ASSERT_FALSE(again.has_value());
+}
+
 TEST_F(PostgresTest, VerifyNamesATamperedEntry) {
   for (int i = 0; i < 4; ++i) {
     auto uow = *db_->Begin();

@@ -55,6 +55,25 @@ constexpr std::string_view kRecordDownloadPostgres =
 constexpr std::string_view kDownload =
     "SELECT isp_id, file_name, kind, beian_info_hash, content, processed_at "
     "FROM bureau_downloads WHERE isp_id = $1 AND file_name = $2";
+constexpr std::string_view kParkedColumns =
+    "SELECT isp_id, file_name, beian_info, beian_info_hash, encrypt_algorithm, hash_algorithm, "
+    "compression_format, rule, reason, parked_at, replayed_at FROM bureau_parked_downloads "
+    "WHERE isp_id = $1 ";
+constexpr std::string_view kParkSqlite =
+    "INSERT INTO bureau_parked_downloads (isp_id, file_name, beian_info, beian_info_hash, "
+    "encrypt_algorithm, hash_algorithm, compression_format, rule, reason, parked_at) "
+    "SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 WHERE NOT EXISTS "
+    "(SELECT 1 FROM bureau_parked_downloads WHERE isp_id = $1 AND file_name = $2)";
+constexpr std::string_view kParkPostgres =
+    "INSERT INTO bureau_parked_downloads (isp_id, file_name, beian_info, beian_info_hash, "
+    "encrypt_algorithm, hash_algorithm, compression_format, rule, reason, parked_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (isp_id, file_name) DO NOTHING";
+// The schema refuses the rest (bureau.parked-replayed, bureau.parked-unprocessed); the
+// conditions here let the repository say which without an engine error.
+constexpr std::string_view kMarkReplayed =
+    "UPDATE bureau_parked_downloads SET replayed_at = $3 WHERE isp_id = $1 AND file_name = $2 "
+    "AND replayed_at IS NULL AND EXISTS (SELECT 1 FROM bureau_downloads d "
+    "WHERE d.isp_id = $1 AND d.file_name = $2)";
 constexpr std::string_view kSubjectIds = "SELECT ids FROM bureau_subject_ids WHERE subject_id = $1";
 constexpr std::string_view kSubjectByZtid =
     "SELECT subject_id FROM bureau_subject_ids WHERE isp_id = $1 AND bureau_subject_id = $2";
@@ -184,6 +203,37 @@ Result<std::optional<ProcessedDownload>> BureauLink::Download(std::int64_t isp_i
                       row.Text(3), row.Text(4), TimeAt(row, 5)};
   if (Result<void> ok = row.Check(); !ok) return std::unexpected(ok.error());
   return d;
+}
+
+Result<std::vector<ParkedDownload>> BureauLink::ParkedRows(std::string_view statement,
+                                                           std::span<const Value> params) {
+  Result<Rows> r = s_.Run(statement, params);
+  if (!r) return std::unexpected(r.error());
+  std::vector<ParkedDownload> out;
+  for (const Row& row : r->rows) {
+    out.push_back({row.Int(0), row.Text(1), row.Text(2), row.Text(3), row.Int(4), row.Int(5),
+                   row.Int(6), row.Text(7), row.Text(8), TimeAt(row, 9), OptionalTimeAt(row, 10)});
+    if (Result<void> ok = row.Check(); !ok) return std::unexpected(ok.error());
+  }
+  return out;
+}
+
+Result<std::vector<ParkedDownload>> BureauLink::Parked(std::int64_t isp_id, bool pending_only) {
+  const std::string q = std::string(kParkedColumns) +
+                        (pending_only ? "AND replayed_at IS NULL " : "") +
+                        "ORDER BY parked_at, file_name";
+  const Value p[] = {isp_id};
+  return ParkedRows(q, p);
+}
+
+Result<std::optional<ParkedDownload>> BureauLink::ParkedFile(std::int64_t isp_id,
+                                                             std::string_view file_name) {
+  const std::string q = std::string(kParkedColumns) + "AND file_name = $2";
+  const Value p[] = {isp_id, Text(file_name)};
+  Result<std::vector<ParkedDownload>> rows = ParkedRows(q, p);
+  if (!rows) return std::unexpected(rows.error());
+  if (rows->empty()) return std::nullopt;
+  return std::move(rows->front());
 }
 
 Result<std::optional<BureauIds>> BureauLink::SubjectIds(SubjectId subject) {
@@ -322,6 +372,33 @@ Result<bool> BureauLink::RecordDownload(const ProcessedDownload& d) {
   Result<Rows> r = s_.Run(s_.Pick(kRecordDownloadSqlite, kRecordDownloadPostgres), p);
   if (!r) return std::unexpected(r.error());
   return r->affected == 1;
+}
+
+Result<bool> BureauLink::Park(const ParkedDownload& d) {
+  if (d.file_name.empty() || d.reason.empty() || d.replayed_at) {
+    return s_.Refuse(Refusal(ErrorCode::kInvalidArgument, "", "bureau.parked",
+                             "a parked file has a name and a reason, and is not replayed yet",
+                             "暂存文件须有文件名和原因，且尚未重新处理"));
+  }
+  const Value p[] = {
+      d.isp_id,         d.file_name,          d.beian_info, d.beian_info_hash, d.encrypt_algorithm,
+      d.hash_algorithm, d.compression_format, d.rule,       d.reason,          Time(d.parked_at)};
+  Result<Rows> r = s_.Run(s_.Pick(kParkSqlite, kParkPostgres), p);
+  if (!r) return std::unexpected(r.error());
+  return r->affected == 1;
+}
+
+Result<void> BureauLink::MarkReplayed(std::int64_t isp_id, std::string_view file_name,
+                                      std::chrono::sys_seconds at) {
+  const Value p[] = {isp_id, Text(file_name), Time(at)};
+  Result<Rows> r = s_.Run(kMarkReplayed, p);
+  if (!r) return std::unexpected(r.error());
+  if (r->affected == 1) return {};
+  Result<std::optional<ParkedDownload>> parked = ParkedFile(isp_id, file_name);
+  if (!parked) return std::unexpected(parked.error());
+  if (!*parked) return s_.Refuse(BureauParkedNotFound(isp_id, file_name));
+  if ((*parked)->replayed_at) return s_.Refuse(BureauParkedReplayed(file_name));
+  return s_.Refuse(BureauParkedUnprocessed(file_name));
 }
 
 Result<void> BureauLink::SetSubjectIds(SubjectId subject, std::int64_t isp_id,

@@ -7,7 +7,8 @@
 
 namespace icp::sql {
 
-// The bureau link in portable SQL (migrations/0008_bureau_link.sql holds its rules).
+// The bureau link in portable SQL (migrations/0008_bureau_link.sql and
+// 0010_bureau_parked.sql hold its rules).
 class BureauLink final : public icp::BureauLink {
  public:
   explicit BureauLink(Session& s) : s_(s) {}
@@ -21,6 +22,9 @@ class BureauLink final : public icp::BureauLink {
   Result<std::optional<SentFile>> FileByRecordKey(std::int64_t isp_id, std::int64_t key) override;
   Result<std::optional<ProcessedDownload>> Download(std::int64_t isp_id,
                                                     std::string_view file_name) override;
+  Result<std::vector<ParkedDownload>> Parked(std::int64_t isp_id, bool pending_only) override;
+  Result<std::optional<ParkedDownload>> ParkedFile(std::int64_t isp_id,
+                                                   std::string_view file_name) override;
   Result<std::optional<BureauIds>> SubjectIds(SubjectId subject) override;
   Result<std::vector<BureauReason>> Reasons(ApplicationId application) override;
   Result<void> AddReason(const BureauReason& reason) override;
@@ -37,12 +41,17 @@ class BureauLink final : public icp::BureauLink {
   Result<void> Refuse(std::int64_t isp_id, std::int32_t sequence, std::chrono::sys_seconds at,
                       std::string_view holder) override;
   Result<bool> RecordDownload(const ProcessedDownload& download) override;
+  Result<bool> Park(const ParkedDownload& download) override;
+  Result<void> MarkReplayed(std::int64_t isp_id, std::string_view file_name,
+                            std::chrono::sys_seconds at) override;
   Result<void> SetSubjectIds(SubjectId subject, std::int64_t isp_id, const BureauIds& ids) override;
 
  private:
   // kAborted (bureau.lease-lost) unless `holder` holds the account's lease; the row is locked.
   Result<void> Held(std::int64_t isp_id, std::string_view holder);
   Result<std::vector<SentFile>> Files(std::string_view statement, std::span<const Value> params);
+  Result<std::vector<ParkedDownload>> ParkedRows(std::string_view statement,
+                                                 std::span<const Value> params);
   Result<std::optional<SentFile>> OneFile(std::string_view statement,
                                           std::span<const Value> params);
   // Ends the kept file `sequence` as `state`.

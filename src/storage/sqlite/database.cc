@@ -16,6 +16,7 @@ std::string_view sqlite_0006_materials();
 std::string_view sqlite_0007_transfers();
 std::string_view sqlite_0008_bureau_link();
 std::string_view sqlite_0009_gate();
+std::string_view sqlite_0010_bureau_parked();
 std::string_view sqlite_0011_public_query();
 std::string_view sqlite_0012_notifications();
 }  // namespace icp::embedded
@@ -31,6 +32,7 @@ std::span<const sql::Migration> Migrations() {
       {7, "0007_transfers", embedded::sqlite_0007_transfers()},
       {8, "0008_bureau_link", embedded::sqlite_0008_bureau_link()},
       {9, "0009_gate", embedded::sqlite_0009_gate()},
+      {10, "0010_bureau_parked", embedded::sqlite_0010_bureau_parked()},
       {11, "0011_public_query", embedded::sqlite_0011_public_query()},
       {12, "0012_notifications", embedded::sqlite_0012_notifications()},
   };

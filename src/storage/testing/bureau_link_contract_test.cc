@@ -189,6 +189,79 @@ TEST_P(BureauLinkContract, ADownloadIsRecordedOnceByName) {
   EXPECT_FALSE(uow->bureau_link().Download(kIsp, "BAJG0000000002")->has_value());
 }
 
+// A parked file is kept once; it is marked replayed once, and only when it is recorded
+// processed (in the same unit of work or before). A refused mark changes nothing.
+TEST_P(BureauLinkContract, AParkedFileIsKeptOnceAndReplayedOnceWhenProcessed) {
+  const ParkedDownload p{kIsp, "BAJG0000000003",         "UEsDBBQ=",   "hash", 1,           0,
+                         0,    "miit.encrypt_algorithm", "no AES key", kT0,    std::nullopt};
+  {
+    auto uow = Begin();
+    EXPECT_TRUE(*uow->bureau_link().Park(p));
+    ParkedDownload other = p;
+    other.file_name = "BAJG0000000004";
+    other.parked_at = kT0 + seconds(5);
+    EXPECT_TRUE(*uow->bureau_link().Park(other));
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  {
+    auto uow = Begin();
+    ParkedDownload again = p;
+    again.reason = "another reason";
+    EXPECT_FALSE(*uow->bureau_link().Park(again));  // the bureau sent it again: kept as it was
+    EXPECT_EQ(*uow->bureau_link().ParkedFile(kIsp, p.file_name), p);
+    EXPECT_FALSE(uow->bureau_link().ParkedFile(kIsp, "BAJG0000000009")->has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  ParkedDownload no_reason = p, replayed = p, no_name = p;
+  no_reason.file_name = "BAJG0000000010";
+  no_reason.reason.clear();
+  replayed.file_name = "BAJG0000000011";
+  replayed.replayed_at = kT0;
+  no_name.file_name.clear();
+  for (const ParkedDownload& bad : {no_reason, replayed, no_name}) {
+    auto uow = Begin();
+    Result<bool> parked = uow->bureau_link().Park(bad);
+    ASSERT_FALSE(parked.has_value()) << bad.file_name;
+    EXPECT_EQ(parked.error().rule(), "bureau.parked");
+  }
+  {
+    auto uow = Begin();
+    Result<void> early = uow->bureau_link().MarkReplayed(kIsp, p.file_name, kT0 + seconds(9));
+    ASSERT_FALSE(early.has_value());
+    EXPECT_EQ(early.error().rule(), "bureau.parked-unprocessed");
+  }
+  {
+    auto uow = Begin();
+    Result<void> unknown = uow->bureau_link().MarkReplayed(kIsp, "BAJG0000000009", kT0);
+    ASSERT_FALSE(unknown.has_value());
+    EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+  }
+  {
+    auto uow = Begin();
+    ASSERT_TRUE(uow->bureau_link()
+                    .RecordDownload({kIsp, p.file_name, "BAJG", "hash", "<x/>", kT0 + seconds(9)})
+                    .has_value());
+    ASSERT_TRUE(uow->bureau_link().MarkReplayed(kIsp, p.file_name, kT0 + seconds(9)).has_value());
+    ASSERT_TRUE(uow->Commit().has_value());
+  }
+  {
+    auto uow = Begin();
+    Result<void> twice = uow->bureau_link().MarkReplayed(kIsp, p.file_name, kT0 + seconds(10));
+    ASSERT_FALSE(twice.has_value());
+    EXPECT_EQ(twice.error().rule(), "bureau.parked-replayed");
+  }
+  auto uow = Begin();
+  Result<std::vector<ParkedDownload>> pending = uow->bureau_link().Parked(kIsp, true);
+  ASSERT_TRUE(pending.has_value()) << pending.error().message;
+  ASSERT_EQ(pending->size(), 1u);
+  EXPECT_EQ(pending->at(0).file_name, "BAJG0000000004");
+  Result<std::vector<ParkedDownload>> all = uow->bureau_link().Parked(kIsp, false);
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ(all->at(0).file_name, p.file_name);
+  EXPECT_EQ(all->at(0).replayed_at, kT0 + seconds(9));
+  EXPECT_TRUE(uow->bureau_link().Parked(kIsp + 1, false)->empty());
+}
+
 TEST_P(BureauLinkContract, ASubjectKeepsItsBureauIdsAndAZtidNamesOneSubject) {
   BureauIds ids;
   ids.subject_id = 3001;
