@@ -655,6 +655,7 @@ std::string KindsOf(const miit::IcpDownload& d) {
   if (!d.blacklisted_subjects.empty() || !d.blacklisted_websites.empty()) kinds.push_back("HMDLB");
   if (!d.illegal_accesses.empty()) kinds.push_back("FFJRHMD");
   if (!d.unfiled_sites.empty()) kinds.push_back("WBAWZLB");
+  if (!d.verification_tasks.empty()) kinds.push_back("HSRW");
   for (const std::string& u : d.unmodelled) kinds.push_back(u);
   std::string out;
   for (const std::string& k : kinds) out += (out.empty() ? "" : ",") + k;
