@@ -15,7 +15,6 @@ Usage: bureau_portal_test.py PATH_TO_ICP_BUREAU
 import base64
 import hashlib
 import http.client
-import io
 import json
 import os
 import random
@@ -28,8 +27,10 @@ import tempfile
 import urllib.error
 import urllib.request
 import xml.etree.ElementTree as ET
-import zipfile
 from xml.sax.saxutils import escape
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from miit_wire import payload  # noqa: E402  (the client's own GBK, zip and MD5)
 
 BUREAU = sys.argv[1]
 ISP_ID, USER, PASSWORD = 440000000999, "isp999", "secret09"
@@ -104,12 +105,8 @@ def upload_params(sequence: int) -> dict:
     xml_text = ('<?xml version="1.0" encoding="GBK"?><UploadData version="V.3.0"><ICP><ZXBA>'
                 "<Zx_xx><Zxlx>2</Zxlx><Wzbah>京ICP备00000001号-1</Wzbah></Zx_xx>"
                 f"</ZXBA><Qqdwid>{ISP_ID}</Qqdwid></ICP></UploadData>")
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"ZXBA{sequence:04d}", xml_text.encode("gbk"))
-    data = buf.getvalue()
-    return {"beianInfo": base64.b64encode(data).decode(),
-            "beianInfoHash": base64.b64encode(hashlib.md5(data).digest()).decode(),
+    info, info_hash = payload(xml_text, f"ZXBA{sequence:04d}")
+    return {"beianInfo": info, "beianInfoHash": info_hash,
             "dataSequence": sequence, "encryptAlgorithm": 0, "hashAlgorithm": 0,
             "compressionFormat": 0}
 

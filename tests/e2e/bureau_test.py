@@ -46,6 +46,9 @@ import xml.etree.ElementTree as ET
 import zipfile
 from xml.sax.saxutils import escape
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from miit_wire import b64, payload  # noqa: E402  (the client's own GBK, zip and MD5)
+
 BUREAU, SOURCE = sys.argv[1], sys.argv[2]
 ISP_ID, USER, PASSWORD = 440000000123, "isp440", "口令secret01"
 TOKEN = "reviewer-token-e2e"
@@ -60,8 +63,6 @@ def check(condition, what):
         failures.append(what)
 
 
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def rand_val() -> str:
@@ -72,13 +73,6 @@ def pwd_hash(password: str, nonce: str) -> str:
     return b64(hashlib.md5((password + nonce).encode("gbk")).digest())
 
 
-def payload(xml_text: str, entry: str) -> tuple[str, str]:
-    """(beianInfo, beianInfoHash) of an XML text: GBK, one-entry zip, MD5, base64."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(entry, xml_text.encode("gbk"))
-    data = buf.getvalue()
-    return b64(data), b64(hashlib.md5(data).digest())
 
 
 def unpack(info: str, info_hash: str) -> str:

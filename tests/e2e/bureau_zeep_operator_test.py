@@ -40,6 +40,9 @@ from xml.sax.saxutils import escape
 
 import zeep
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from miit_wire import b64, payload  # noqa: E402  (the client's own GBK, zip and MD5)
+
 BUREAU = sys.argv[1]
 PATH = "/ISPWebService/upDownLoad"
 ISP_ID, MINISTRY_ID, PASSWORD = 440000000777, 100000000001, "secret01"
@@ -55,8 +58,6 @@ def check(condition, what):
         failures.append(what)
 
 
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
 
 
 def pwd_hash(password: str, nonce: str) -> str:
@@ -67,12 +68,6 @@ def rand_val() -> str:
     return "".join(random.choice(string.ascii_letters + string.digits) for _ in range(20))
 
 
-def payload(xml_text: str, entry: str) -> tuple[str, str]:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(entry, xml_text.encode("gbk"))
-    data = buf.getvalue()
-    return b64(data), b64(hashlib.md5(data).digest())
 
 
 def unpack(info: str, info_hash: str) -> ET.Element:
