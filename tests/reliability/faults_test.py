@@ -206,7 +206,7 @@ def main():
             t.join()
         submitted = time.monotonic() - started
         # Every application approved in icpd.
-        wait = args.wait or 60 + 3 * n
+        wait = args.wait or int((60 + 3 * n) * h.SLOWDOWN)
         deadline = time.monotonic() + wait
         states = {}
         while time.monotonic() < deadline:

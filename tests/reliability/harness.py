@@ -38,6 +38,11 @@ failures = []
 failures_lock = threading.Lock()
 
 
+# How much slower the binaries under test run than a release build: scripts/test-sanitize sets
+# ICP_TEST_SLOWDOWN for its AddressSanitizer build, and waits for an outcome scale by it.
+SLOWDOWN = float(os.environ.get("ICP_TEST_SLOWDOWN", "1"))
+
+
 def check(cond, what):
     if not cond:
         with failures_lock:
