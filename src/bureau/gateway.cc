@@ -15,6 +15,8 @@
 #include "bureau/gate_lists.h"
 #include "bureau/registry_client.h"
 #include "miit/authentication.h"
+#include "miit/code_tables.h"
+#include "miit/jcdm.h"
 #include "miit/msg_code.h"
 #include "miit/payload.h"
 #include "miit/result_code.h"
@@ -656,6 +658,7 @@ std::string KindsOf(const miit::IcpDownload& d) {
   if (!d.illegal_accesses.empty()) kinds.push_back("FFJRHMD");
   if (!d.unfiled_sites.empty()) kinds.push_back("WBAWZLB");
   if (!d.verification_tasks.empty()) kinds.push_back("HSRW");
+  if (!d.codes.empty()) kinds.push_back("JCDM");
   for (const std::string& u : d.unmodelled) kinds.push_back(u);
   std::string out;
   for (const std::string& k : kinds) out += (out.empty() ? "" : ",") + k;
@@ -908,6 +911,14 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& out, bool 
     if (!ok && ok.error().code != ErrorCode::kFailedPrecondition) return ok;
     if (!ok) note("application " + std::to_string(app->value()), ok.error());
     if (ok) ++report.applied;
+  }
+  // The code tables (JCDM): checked against ours; what differs is the operator's to settle
+  // (data/miit/code_tables.tsv), the file is kept with the rest.
+  if (!download->codes.empty()) {
+    for (const miit::CodeDifference& d :
+         miit::CompareCodes(miit::CodeTables::Builtin(), download->codes)) {
+      report.problems.push_back(miit::Describe(d) + " (in " + file.file_name + ")");
+    }
   }
   // The lists (HMDLB, FFJRHMD, WBAWZLB) are the access gate's, applied with the rest of the
   // file; a domain the gate cannot take is reported, the others applied.

@@ -7,6 +7,7 @@
 
 #include "miit/base64.h"
 #include "miit/code_tables.h"
+#include "miit/jcdm.h"
 #include "miit/result_code.h"
 
 namespace icp::bureau_sim {
@@ -442,6 +443,21 @@ Result<std::vector<std::string>> SendUnfiledList(Store& store, std::int64_t isp_
     }
     if (file.unfiled_sites.empty()) return std::vector<std::string>();
     Result<std::string> name = r.QueueFile(isp_id, "WBAWZLB", miit::EncodeDownload(file), now);
+    if (!name) return std::unexpected(name.error());
+    return std::vector<std::string>{*name};
+  });
+}
+
+Result<std::vector<std::string>> SendCodeTables(Store& store, std::int64_t isp_id,
+                                                Protocol protocol, std::int64_t now) {
+  Result<std::optional<Provider>> provider = store.FindProvider(isp_id);
+  if (!provider) return std::unexpected(provider.error());
+  if (!*provider) return NotFound("no bureau account " + std::to_string(isp_id));
+  miit::IcpDownload file;
+  file.codes = miit::PublishedCodes(miit::CodeTables::Builtin(), protocol != Protocol::kStrict);
+  const std::string xml = miit::EncodeDownload(file);
+  return store.Transact([&](Registry& r) -> Result<std::vector<std::string>> {
+    Result<std::string> name = r.QueueFile(isp_id, "JCDM", xml, now);
     if (!name) return std::unexpected(name.error());
     return std::vector<std::string>{*name};
   });

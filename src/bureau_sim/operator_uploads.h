@@ -59,4 +59,10 @@ Result<std::vector<std::string>> SendVerificationTask(Store& store, std::int64_t
 Result<std::vector<std::string>> SendUnfiledList(Store& store, std::int64_t isp_id,
                                                  std::int64_t now);
 
+// JCDM (§5.5): the code tables to `isp_id`, from data/miit/code_tables.tsv (miit/jcdm.h): one
+// file, with Beian's extensions (Bz "beian-ext") unless `protocol` is strict. kNotFound for
+// an account the bureau does not have. The file's name.
+Result<std::vector<std::string>> SendCodeTables(Store& store, std::int64_t isp_id,
+                                                Protocol protocol, std::int64_t now);
+
 }  // namespace icp::bureau_sim

@@ -12,6 +12,7 @@
 #include "bureau_sim/service.h"
 #include "miit/authentication.h"
 #include "miit/base64.h"
+#include "miit/jcdm.h"
 #include "miit/payload.h"
 #include "miit/result_code.h"
 #include "ports/testing/fake_password_hasher.h"
@@ -468,6 +469,26 @@ TEST_F(OperatorUploadsTest, AHandledUnfiledSiteLeavesTheNextListAndIsReportedOnc
             })).msg_code,
             0);
   EXPECT_EQ(CodesOf(NextRecord()), std::vector<std::int64_t>{5006});
+}
+
+// JCDM: the code tables a provider downloads are Beian's, with the extensions only in the
+// extended protocol, and check clean against the tables icpd's gateway holds.
+TEST_F(OperatorUploadsTest, TheCodeTablesGoToAProviderAsJcdm) {
+  Drain(kIsp);
+  ASSERT_EQ(SendCodeTables(*store_, kIsp, Protocol::kExtended, kNow)->size(), 1u);
+  std::optional<miit::IcpDownload> extended = Next();
+  ASSERT_TRUE(extended.has_value());
+  EXPECT_EQ(extended->codes, miit::PublishedCodes(miit::CodeTables::Builtin(), true));
+  EXPECT_TRUE(miit::CompareCodes(miit::CodeTables::Builtin(), extended->codes).empty());
+  ASSERT_EQ(SendCodeTables(*store_, kIsp, Protocol::kStrict, kNow)->size(), 1u);
+  std::optional<miit::IcpDownload> strict = Next();
+  ASSERT_TRUE(strict.has_value());
+  EXPECT_EQ(strict->codes, miit::PublishedCodes(miit::CodeTables::Builtin(), false));
+  EXPECT_LT(strict->codes.size(), extended->codes.size());
+  Result<std::vector<std::string>> unknown =
+      SendCodeTables(*store_, 990000000001, Protocol::kExtended, kNow);
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
 }
 
 TEST_F(OperatorUploadsTest, AFilingInProgressIsRecordedAndTheSiteStaysListed) {

@@ -22,8 +22,10 @@
 #include "cli/rules_command.h"
 #include "exe/background.h"
 #include "miit/authentication.h"
+#include "miit/code_tables.h"
 #include "miit/digest.h"
 #include "miit/gbk.h"
+#include "miit/jcdm.h"
 #include "miit/payload.h"
 #include "miit/result_code.h"
 #include "ports/testing/fake_clock.h"
@@ -688,6 +690,31 @@ TEST_F(BureauGatewayTest, AnUnreadableFileIsParkedAndReplayedOnceTheKeyIsSet) {
   EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
   EXPECT_EQ(NotificationTemplates(),
             (std::vector<std::string>{"application.sent_to_bureau", "application.sms_verified"}));
+}
+
+// JCDM: the bureau's code tables are checked against ours; a difference is the operator's
+// to settle, the file is processed and acknowledged.
+TEST_F(BureauGatewayTest, TheBureausCodeTablesAreCheckedAgainstOurs) {
+  miit::IcpDownload same;
+  same.codes = miit::PublishedCodes(miit::CodeTables::Builtin(), true);
+  bureau_.Queue(same, "JCDM0000000001");
+  miit::IcpDownload changed = same;
+  for (miit::CodeEntry& e : changed.codes) {
+    if (e.table == "Dwxz_dms" && e.id == 4) e.name = "企业单位";
+  }
+  bureau_.Queue(changed, "JCDM0000000002");
+  Result<bureau::PassReport> r = Make().DownloadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->downloaded, 2);
+  EXPECT_EQ(r->acknowledged, 2);
+  EXPECT_EQ(r->problems,
+            std::vector<std::string>{"JCDM Dwxz_dms 4 «企业单位»: Beian's label is «企业» (in "
+                                     "JCDM0000000002)"});
+  auto uow = std::move(*db_->Begin());
+  Result<std::optional<ProcessedDownload>> kept =
+      uow->bureau_link().Download(kIsp, "JCDM0000000002");
+  ASSERT_TRUE(kept.has_value() && kept->has_value());
+  EXPECT_EQ((*kept)->kind, "JCDM");
 }
 
 TEST_F(BureauGatewayTest, AStrictBureauSkipsTheSmsWindow) {

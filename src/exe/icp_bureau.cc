@@ -565,6 +565,15 @@ int main(int argc, char** argv) {
     std::int64_t verify_wzid = 0;
     verify_send->add_option("--wzid", verify_wzid, "the website's bureau id (Wzid)")->required();
     verify_send->add_option("--isp-id", rc.isp_id, "only this provider (default: every one)");
+    CLI::App* codes = app.add_subcommand("codes", "The code tables (JCDM, 基础代码)");
+    codes->require_subcommand(1);
+    CLI::App* codes_send =
+        codes->add_subcommand("send", "Queue JCDM, the code tables, to a provider");
+    codes_send->add_option("--isp-id", rc.isp_id, "the provider")->required();
+    codes_send
+        ->add_option("--protocol", registry_flags.protocol,
+                     "extended (default: with Beian's added codes) or v3.0-strict")
+        ->check(CLI::IsMember({"extended", "v3.0-strict"}));
     CLI::App* estate = app.add_subcommand("estate", "A provider's filed estate");
     estate->require_subcommand(1);
     CLI::App* estate_send = estate->add_subcommand(
@@ -578,9 +587,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}));
     import->add_option("--cache-mib", rc.cache_mib, "page cache while importing, MiB")
         ->check(CLI::Range(std::int64_t{2}, std::int64_t{65'536}));
-    std::vector<CLI::App*> registry_commands = {review_list,   review_show, review_approve,
-                                                review_return, lists_add,   lists_unfiled,
-                                                verify_send,   estate_send, import};
+    std::vector<CLI::App*> registry_commands = {
+        review_list,   review_show, review_approve, review_return, lists_add,
+        lists_unfiled, verify_send, codes_send,     estate_send,   import};
     for (CLI::App* sub : registry_commands) {
       sub->add_option("--data-dir", data_dir, "directory of the store (bureau.db)");
     }
@@ -619,6 +628,11 @@ int main(int argc, char** argv) {
                 **store, verify_wzid,
                 rc.isp_id != 0 ? std::optional<std::int64_t>(rc.isp_id) : std::nullopt, now),
             "cannot send the verification task");
+      }
+      if (sub == codes_send) {
+        return PrintFiles(icp::bureau_sim::SendCodeTables(
+                              **store, rc.isp_id, PipelineOptionsOf(registry_flags).protocol, now),
+                          "cannot queue the code tables");
       }
       if (sub == estate_send) {
         return PrintFiles(rc.estate_as == "sjtb"

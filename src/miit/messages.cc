@@ -1,5 +1,6 @@
 #include "miit/messages.h"
 
+#include "base/check.h"
 #include "miit/schemas.h"
 #include "miit/wire_error.h"
 #include "miit/xml.h"
@@ -556,9 +557,84 @@ std::string EncodeUpload(const IcpUpload& u) {
   return w.Finish();
 }
 
+namespace {
+
+// §5.5's 19 tables: Bbdwlb under JCDM itself, the rest under JCDM/Jcdm_xx.
+constexpr CodeContainer kCodeContainers[] = {
+    {"Bbdwlb", "Bbdw", "Dwmc"},           {"Dwfl_dms", "Dwfl_xx", "Mc"},
+    {"Dwxz_dms", "Dwxz_xx", "Mc"},        {"Qy_dms", "Qy_xx", "Mc"},
+    {"Yjfk_Wtfls", "Yjfk_Wtfl_xx", "Mc"}, {"Gj_dms", "Gj_dm_xx", "Mc"},
+    {"Hyfl_dms", "Hyfl_xx", "Mc"},        {"Xzjb_dms", "Xzjb_xx", "Mc"},
+    {"Zjlx_dms", "Zjlx_xx", "Mc"},        {"Wzjylx_dms", "Wzjylx_xx", "Mc"},
+    {"Wzfwlx_dms", "Wzfwlx_xx", "Mc"},    {"Wzjrfs_dms", "Wzjrfs_xx", "Mc"},
+    {"Zxly_dms", "Zxly_xx", "Nr"},        {"Ymlx_dms", "Ymlx", "Mc"},
+    {"Hsyj_dms", "Hsyj", "Mc"},           {"Wbacl_dms", "Wbacl_xx", "Ztmc"},
+    {"Fjwjgs_dms", "Fjwjgs", "Mc"},       {"Fjytlx_dms", "Fjzjlx", "Mc"},
+    {"Yylb_dms", "Yylb", "Mc"},
+};
+
+const CodeContainer* ContainerOf(std::string_view table) {
+  for (const CodeContainer& c : kCodeContainers) {
+    if (c.table == table) return &c;
+  }
+  return nullptr;
+}
+
+void WriteCodes(XmlWriter& w, const std::vector<CodeEntry>& codes, const CodeContainer& c) {
+  bool open = false;
+  for (const CodeEntry& e : codes) {
+    if (e.table != c.table) continue;
+    if (!open) w.Open(c.table);
+    open = true;
+    w.Open(c.entry).Leaf("Id", e.id).Leaf(c.name, e.name).OptionalLeaf("Bz", e.remark);
+    // The unfiled-site states carry no Sfyx (§5.5 row 16).
+    if (c.table != "Wbacl_dms") w.Leaf("Sfyx", std::int64_t{e.in_force ? 1 : 0});
+    w.Close();
+  }
+  if (open) w.Close();
+}
+
+void ReadCodes(XmlReader& r, const XmlElement& container, const CodeContainer& c,
+               std::vector<CodeEntry>& out) {
+  for (const XmlElement& e : container.children(c.entry)) {
+    CodeEntry entry{std::string(c.table), r.Long(e, "Id"), r.Text(e, c.name),
+                    r.OptionalText(e, "Bz"), true};
+    if (e.child(c.name) && entry.name.empty()) {
+      r.Fail(e.path() + "/" + std::string(c.name), "a code has a name");
+    }
+    if (std::optional<std::int64_t> valid = r.OptionalLong(e, "Sfyx")) {
+      if (*valid != 0 && *valid != 1) r.Fail(e.path() + "/Sfyx", "Sfyx is 0 or 1");
+      entry.in_force = *valid == 1;
+    }
+    out.push_back(std::move(entry));
+  }
+}
+
+}  // namespace
+
+std::span<const CodeContainer> CodeContainers() { return kCodeContainers; }
+
 std::string EncodeDownload(const IcpDownload& d) {
   XmlWriter w("GBK");
   w.Open("DownloadData", {{"version", kVersion}});
+  if (!d.codes.empty()) {
+    // JCDM is a root of its own (§5.5): the code tables, nothing beside them.
+    for (const CodeEntry& e : d.codes) {
+      ICP_CHECK(ContainerOf(e.table) != nullptr) << "a JCDM table of §5.5: " << e.table;
+    }
+    w.Open("JCDM");
+    WriteCodes(w, d.codes, kCodeContainers[0]);
+    bool any = false;
+    for (const CodeEntry& e : d.codes) any = any || e.table != kCodeContainers[0].table;
+    if (any) {
+      w.Open("Jcdm_xx");
+      for (const CodeContainer& c : std::span(kCodeContainers).subspan(1))
+        WriteCodes(w, d.codes, c);
+      w.Close();
+    }
+    w.Close().Close();
+    return w.Finish();
+  }
   if (!d.synced_records.empty()) {
     // SJTB is a root of its own (§5.0): the full sync, nothing beside it.
     w.Open("SJTB").Open("ICP");
@@ -800,9 +876,21 @@ Result<IcpDownload> DecodeDownload(std::string_view xml) {
   IcpDownload out;
   std::optional<XmlElement> icp = doc->root().child("ICP");
   if (!icp) {
-    // SJTB: its ICP part is read (the full sync of filed records); its IP, YM and JCDM
-    // parts, and IP, YM or JCDM files, are valid but not modelled yet.
+    // JCDM: the code tables. SJTB: its ICP part is read (the full sync of filed records); its
+    // IP, YM and JCDM parts, and IP or YM files, are valid but not modelled yet.
     const XmlElement top = doc->root().children().front();
+    if (top.name() == "JCDM") {
+      if (std::optional<XmlElement> units = top.child(kCodeContainers[0].table)) {
+        ReadCodes(r, *units, kCodeContainers[0], out.codes);
+      }
+      if (std::optional<XmlElement> tables = top.child("Jcdm_xx")) {
+        for (const CodeContainer& c : std::span(kCodeContainers).subspan(1)) {
+          if (std::optional<XmlElement> t = tables->child(c.table)) ReadCodes(r, *t, c, out.codes);
+        }
+      }
+      if (!r.ok()) return std::unexpected(r.error());
+      return out;
+    }
     std::optional<XmlElement> sync_icp =
         top.name() == "SJTB" ? top.child("ICP") : std::optional<XmlElement>();
     if (!sync_icp) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -426,6 +427,30 @@ struct UnfiledSite {
   friend bool operator==(const UnfiledSite&, const UnfiledSite&) = default;
 };
 
+// One code of the bureau's code tables (JCDM, 基础代码, §5.5): the container it came in
+// ("Dwxz_dms" for unit natures, "Bbdwlb" for reporting units, ...), its Id, its name (Mc;
+// Dwmc for a reporting unit, Nr for a cancellation reason, Ztmc for an unfiled-site state),
+// Bz, and whether it is in force (Sfyx 1; absent, as the unfiled-site states have it: in
+// force). A code the bureau retires stays in its tables with Sfyx 0: keep it for display.
+struct CodeEntry {
+  std::string table;
+  std::int64_t id = 0;
+  std::string name;
+  std::optional<std::string> remark;  // Bz
+  bool in_force = true;
+
+  friend bool operator==(const CodeEntry&, const CodeEntry&) = default;
+};
+
+// The containers of JCDM (§5.5) and the element each holds its entries in, in the order a
+// file carries them: Bbdwlb/Bbdw directly under JCDM, the other 18 under JCDM/Jcdm_xx.
+struct CodeContainer {
+  std::string_view table;  // "Dwxz_dms"
+  std::string_view entry;  // "Dwxz_xx"
+  std::string_view name;   // the element holding the entry's name: "Mc", "Dwmc", "Nr", "Ztmc"
+};
+std::span<const CodeContainer> CodeContainers();
+
 // DownloadData/ICP: one downloaded file. Absent parts are empty. A full sync (SJTB, §5.4) is
 // a file of its own (DownloadData/SJTB/ICP): when `synced_records` is not empty the file is
 // that and nothing else.
@@ -442,6 +467,9 @@ struct IcpDownload {
   // HSRW/Baxx: verification tasks, records as in BASJ (bureau ids; each Jr_xx's Ispid says who
   // gives the access); answered with HSJG.
   std::vector<FiledRecord> verification_tasks;
+  // JCDM (§5.5), a root of its own like SJTB: when not empty, the file is that and nothing
+  // else; its entries in file order.
+  std::vector<CodeEntry> codes;
   // The parts present that this library does not model yet (HCJG, ...), by name, so a
   // client can tell "nothing in it" from "something it cannot read".
   std::vector<std::string> unmodelled;

@@ -230,6 +230,59 @@ TEST(Messages, RoundTripsAFullSyncAsAFileOfItsOwn) {
   EXPECT_TRUE(back->unmodelled.empty());
 }
 
+TEST(Messages, RoundTripsTheCodeTablesAsAFileOfTheirOwn) {
+  IcpDownload d;
+  d.codes = {{"Bbdwlb", 440000000123, "示例云计算有限公司", std::nullopt, true},
+             {"Dwxz_dms", 4, "企业", std::nullopt, true},
+             {"Dwxz_dms", 7, "已停用的性质", std::string("停用"), false},
+             {"Zxly_dms", 1, "主体注销", std::nullopt, true},
+             {"Wbacl_dms", 1, "已停止接入", std::string("beian-own"), true}};
+  d.notices = {
+      {true, std::nullopt, std::nullopt, "不随基础代码发送"}};  // JCDM is a root of its own
+  const std::string xml = EncodeDownload(d);
+  EXPECT_NE(xml.find("<DownloadData version=\"V.3.0\"><JCDM><Bbdwlb><Bbdw><Id>440000000123</Id>"
+                     "<Dwmc>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<Zxly_xx><Id>1</Id><Nr>主体注销</Nr><Sfyx>1</Sfyx></Zxly_xx>"),
+            std::string::npos)
+      << xml;
+  EXPECT_NE(xml.find("<Wbacl_xx><Id>1</Id><Ztmc>已停止接入</Ztmc><Bz>beian-own</Bz></Wbacl_xx>"),
+            std::string::npos)
+      << xml;
+  Result<void> valid = ValidateDownload(xml);
+  ASSERT_TRUE(valid.has_value()) << valid.error().message << "\n" << xml;
+  Result<IcpDownload> back = DecodeDownload(xml);
+  ASSERT_TRUE(back.has_value()) << back.error().message;
+  EXPECT_EQ(back->codes, d.codes);
+  EXPECT_TRUE(back->notices.empty());
+  EXPECT_TRUE(back->unmodelled.empty());
+}
+
+// An entry's own fields (Ysid, Dwflid, ...) come in any order and are skipped; a missing Id or
+// name, or an Sfyx other than 0 or 1, is named with its path.
+TEST(Messages, ReadsACodeEntryWhateverItsOwnFieldsAndNamesWhatIsWrong) {
+  Result<IcpDownload> d = DecodeDownload(
+      "<DownloadData version=\"V.3.0\"><JCDM><Jcdm_xx><Zjlx_dms><Zjlx_xx><Dwflid>1</Dwflid>"
+      "<Mc>居民身份证</Mc><Sfyx>1</Sfyx><Id>2</Id></Zjlx_xx></Zjlx_dms></Jcdm_xx></JCDM>"
+      "</DownloadData>");
+  ASSERT_TRUE(d.has_value()) << d.error().message;
+  EXPECT_EQ(d->codes, (std::vector<CodeEntry>{{"Zjlx_dms", 2, "居民身份证", std::nullopt, true}}));
+  Result<IcpDownload> bad = DecodeDownload(
+      "<DownloadData version=\"V.3.0\"><JCDM><Jcdm_xx><Dwxz_dms><Dwxz_xx><Mc>企业</Mc>"
+      "<Sfyx>2</Sfyx></Dwxz_xx></Dwxz_dms></Jcdm_xx></JCDM></DownloadData>");
+  ASSERT_FALSE(bad.has_value());
+  std::vector<std::string> fields;
+  for (const FieldViolation& v : bad.error().violations) fields.push_back(v.field);
+  EXPECT_EQ(fields, (std::vector<std::string>{"DownloadData/JCDM/Jcdm_xx/Dwxz_dms/Dwxz_xx/Id",
+                                              "DownloadData/JCDM/Jcdm_xx/Dwxz_dms/Dwxz_xx/Sfyx"}));
+  Result<IcpDownload> stray = DecodeDownload(
+      "<DownloadData version=\"V.3.0\"><JCDM><Jcdm_xx><Dwxz_xx><Id>1</Id></Dwxz_xx></Jcdm_xx>"
+      "</JCDM></DownloadData>");
+  ASSERT_FALSE(stray.has_value());
+  EXPECT_EQ(stray.error().rule(), "miit.schema");
+}
+
 TEST(Messages, RefusesAFullSyncWhoseRecordBreaksTheSchema) {
   IcpDownload d;
   d.synced_records = EveryDownloadPart().filed_records;
