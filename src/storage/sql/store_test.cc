@@ -112,10 +112,15 @@ TEST(SqlPool, AThreadHoldingAConnectionGetsASecondWithoutWaiting) {
   auto done = std::make_shared<std::promise<bool>>();
   std::future<bool> nested = done->get_future();
   std::thread([p, done] {
-    Result<Pool::Lease> outer = p->pool.Acquire();  // the pool's one connection
-    if (!outer) return done->set_value(false);
-    Result<Pool::Lease> inner = p->pool.Acquire();  // a second, while holding the first
-    done->set_value(inner.has_value());
+    bool got_both = false;
+    {
+      Result<Pool::Lease> outer = p->pool.Acquire();  // the pool's one connection
+      if (outer) {
+        Result<Pool::Lease> inner = p->pool.Acquire();  // a second, while holding the first
+        got_both = inner.has_value();
+      }
+    }  // both leases are back in the pool before the test may delete it
+    done->set_value(got_both);
   }).detach();
   ASSERT_EQ(nested.wait_for(std::chrono::seconds(5)), std::future_status::ready)
       << "a thread holding a connection waited for a second one";
@@ -148,16 +153,17 @@ TEST(SqlPool, AConnectionBeyondTheSizeIsClosedOnReturn) {
   auto done = std::make_shared<std::promise<bool>>();
   std::future<bool> nested = done->get_future();
   std::thread([p, done] {
-    Result<Pool::Lease> outer = p->pool.Acquire();
-    Result<Pool::Lease> inner = p->pool.Acquire();
-    done->set_value(outer.has_value() && inner.has_value());
+    bool got_both = false;
+    {
+      Result<Pool::Lease> outer = p->pool.Acquire();
+      Result<Pool::Lease> inner = p->pool.Acquire();
+      got_both = outer.has_value() && inner.has_value();
+    }  // both returned before the test goes on
+    done->set_value(got_both);
   }).detach();
   ASSERT_EQ(nested.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   ASSERT_TRUE(nested.get());
   EXPECT_EQ(p->opened.load(), 2);
-  for (int i = 0; i < 100 && p->log.closed.load() == 0; ++i) {  // the thread returns both
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
   EXPECT_EQ(p->log.closed.load(), 1) << "the connection beyond the size was closed";
   {
     Result<Pool::Lease> again = p->pool.Acquire();
