@@ -111,7 +111,10 @@ void Dispatcher::Admit(Request& request) const {
     return;
   }
   RouteMatch match = router_.Match(request.method, request.path());
-  if (match.route != nullptr) request.route = match.route->pattern;
+  if (match.route != nullptr) {
+    request.route = match.route->pattern;
+    request.hot = match.route->hot;
+  }
 }
 
 Response Dispatcher::Handle(Request request) const {
@@ -165,6 +168,9 @@ void Dispatcher::Record(const Request& request, const Response& response) const 
   const std::chrono::duration<double> latency =
       std::chrono::steady_clock::now() - request.received_at;
   metrics_.Observe(request.route, request.method, response.status, latency);
+  // A hot route's requests are the edge's traffic: counted above, logged one by one only
+  // when debugging (a line each would be most of the log, and most of the route's cost).
+  if (request.hot && !spdlog::should_log(spdlog::level::debug)) return;
   boost::json::object line{{"event", "access"},
                            {"method", request.method},
                            {"path", request.path()},
@@ -173,7 +179,8 @@ void Dispatcher::Record(const Request& request, const Response& response) const 
                            {"duration_ms", latency.count() * 1000},
                            {"bytes", response.body.size()},
                            {"request_id", request.request_id}};
-  spdlog::info(boost::json::serialize(line));
+  spdlog::log(request.hot ? spdlog::level::debug : spdlog::level::info,
+              boost::json::serialize(line));
 }
 
 Response Dispatcher::Dispatch(Request request) const {

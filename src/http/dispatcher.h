@@ -24,7 +24,9 @@ class Dispatcher {
       : router_(router), metrics_(metrics), authenticator_(authenticator), console_(console) {}
 
   // Keeps the client's X-Request-Id when it is 1-128 characters of [A-Za-z0-9._-] and
-  // generates one otherwise; records the matched route pattern for the log and metrics.
+  // generates one otherwise; records the matched route pattern for the log and metrics, and
+  // whether the route is hot (request.hot: the server then calls Handle() on its network
+  // thread).
   void Admit(Request& request) const;
 
   // Runs the route's handler (404 problem for an unknown path, 405 with Allow for a method
@@ -40,7 +42,8 @@ class Dispatcher {
   // the handler chose a Cache-Control).
   static Response Seal(const Request& request, Response response);
 
-  // Counts the response in the metrics and writes the access log line.
+  // Counts the response in the metrics and writes the access log line (for a hot route, at
+  // debug level only).
   void Record(const Request& request, const Response& response) const;
 
   // Admit + Handle + Record.

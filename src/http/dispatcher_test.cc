@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <sstream>
 #include <stdexcept>
 
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <boost/json/parse.hpp>
 
 #include "http/responses.h"
@@ -31,6 +35,7 @@ class DispatcherTest : public ::testing::Test {
     });
     router_.Add("GET", "/throws", Access::kPublic,
                 [](const Request&) -> Response { throw std::runtime_error("secret detail"); });
+    router_.AddHot("GET", "/hot", [](const Request&) { return TextResponse("h", "text/plain"); });
   }
 
   Router router_;
@@ -107,6 +112,49 @@ TEST_F(DispatcherTest, ReplacesARequestIdThatCouldForgeALogLine) {
 TEST_F(DispatcherTest, GivesEachRequestItsOwnId) {
   EXPECT_NE(dispatcher_.Dispatch(Get("/things/1")).Get("X-Request-Id"),
             dispatcher_.Dispatch(Get("/things/1")).Get("X-Request-Id"));
+}
+
+// The access log as lines, for as long as it lives (the default logger's sinks swapped).
+class CapturedLog {
+ public:
+  CapturedLog() : sink_(std::make_shared<spdlog::sinks::ostream_sink_mt>(out_)) {
+    saved_ = spdlog::default_logger();
+    auto logger = std::make_shared<spdlog::logger>("captured", sink_);
+    logger->set_level(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+  }
+  ~CapturedLog() { spdlog::set_default_logger(saved_); }
+  void Debug() { spdlog::default_logger()->set_level(spdlog::level::debug); }
+  std::string text() const { return out_.str(); }
+
+ private:
+  std::ostringstream out_;
+  std::shared_ptr<spdlog::sinks::ostream_sink_mt> sink_;
+  std::shared_ptr<spdlog::logger> saved_;
+};
+
+TEST_F(DispatcherTest, AHotRouteIsAdmittedAsHotCountedAndLoggedOnlyWhenDebugging) {
+  Request hot = Get("/hot");
+  dispatcher_.Admit(hot);
+  EXPECT_TRUE(hot.hot);
+  Request plain = Get("/things/1");
+  dispatcher_.Admit(plain);
+  EXPECT_FALSE(plain.hot);
+
+  CapturedLog log;
+  const Response answered = dispatcher_.Dispatch(Get("/hot"));
+  EXPECT_EQ(answered.body, "h");
+  EXPECT_EQ(answered.Get("X-Frame-Options"), "DENY") << "sealed like every other response";
+  dispatcher_.Dispatch(Get("/things/1"));
+  EXPECT_EQ(log.text().find("\"route\":\"/hot\""), std::string::npos) << log.text();
+  EXPECT_NE(log.text().find("\"route\":\"/things/{id}\""), std::string::npos) << log.text();
+  EXPECT_NE(metrics_.RenderPrometheus().find(
+                "icp_http_requests_total{route=\"/hot\",method=\"GET\",status=\"200\"} 1"),
+            std::string::npos)
+      << "counted all the same";
+  log.Debug();
+  dispatcher_.Dispatch(Get("/hot"));
+  EXPECT_NE(log.text().find("\"route\":\"/hot\""), std::string::npos) << log.text();
 }
 
 TEST_F(DispatcherTest, CountsByRoutePatternNotByRawPath) {

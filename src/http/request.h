@@ -23,6 +23,9 @@ struct Request {
   std::string request_id;                     // X-Request-Id, sent or generated
   std::string route;                          // the matched pattern: "/v1/applications/{id}"
   std::map<std::string, std::string> params;  // {id} -> "app_01..."
+  // The route is a hot one (Router::AddHot): the server runs its handler on the network
+  // thread, and the access log counts it without a line of its own.
+  bool hot = false;
   // The client's IP address as the server's socket saw it ("127.0.0.1"); "" in tests that
   // build requests by hand. The sign-in throttle counts failures per address.
   std::string remote_address;

@@ -36,11 +36,9 @@ std::optional<std::pair<std::string_view, std::string_view>> Parameter(std::stri
   return std::pair{segment.substr(1, close - 1), suffix};
 }
 
-// Fills `params` and answers true when `path` fits `pattern`.
-bool Fits(std::string_view pattern, std::string_view path,
+// Fills `params` and answers true when the segments of a path fit those of a pattern.
+bool Fits(const std::vector<std::string>& want, const std::vector<std::string_view>& have,
           std::map<std::string, std::string>& params) {
-  const std::vector<std::string_view> want = Segments(pattern);
-  const std::vector<std::string_view> have = Segments(path);
   if (want.size() != have.size()) return false;
   for (std::size_t i = 0; i < want.size(); ++i) {
     if (const auto parameter = Parameter(want[i])) {
@@ -104,6 +102,9 @@ void Router::Add(std::string method, std::string pattern, Access access, Handler
       routes_, [&](const Route& r) { return r.method == method && r.pattern == pattern; }))
       << "route " << method << " " << pattern << " is added twice";
   ICP_CHECK(handler != nullptr) << "route " << method << " " << pattern << " has no handler";
+  std::vector<std::string> segments;
+  for (std::string_view segment : Segments(pattern)) segments.emplace_back(segment);
+  segments_.push_back(std::move(segments));
   routes_.push_back({std::move(method), std::move(pattern), access, std::move(handler)});
 }
 
@@ -111,6 +112,11 @@ void Router::Add(std::string method, std::string pattern, Access access, std::si
                  Handler handler) {
   Add(std::move(method), std::move(pattern), access, std::move(handler));
   routes_.back().max_body_bytes = max_body_bytes;
+}
+
+void Router::AddHot(std::string method, std::string pattern, Handler handler) {
+  Add(std::move(method), std::move(pattern), Access::kPublic, std::move(handler));
+  routes_.back().hot = true;
 }
 
 std::size_t Router::BodyLimit(std::string_view method, std::string_view path,
@@ -122,9 +128,11 @@ std::size_t Router::BodyLimit(std::string_view method, std::string_view path,
 
 RouteMatch Router::Match(std::string_view method, std::string_view path) const {
   RouteMatch match;
-  for (const Route& route : routes_) {
+  const std::vector<std::string_view> have = Segments(path);
+  for (std::size_t i = 0; i < routes_.size(); ++i) {
+    const Route& route = routes_[i];
     std::map<std::string, std::string> params;
-    if (!Fits(route.pattern, path, params)) continue;
+    if (!Fits(segments_[i], have, params)) continue;
     match.allowed.push_back(route.method);
     if (match.route == nullptr && route.method == method) {
       match.route = &route;

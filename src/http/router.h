@@ -38,6 +38,8 @@ struct Route {
   // The largest body this route reads; 0: the server's max_body_bytes. Only routes that take
   // files (uploads) raise it, so a JSON route keeps the small limit.
   std::size_t max_body_bytes = 0;
+  // A hot route (Router::AddHot): public, answered from memory on the network thread.
+  bool hot = false;
 };
 
 // The outcome of matching a method and a path against the table.
@@ -57,6 +59,12 @@ class Router {
   // The same, for a route whose body may be up to `max_body_bytes` (an upload).
   void Add(std::string method, std::string pattern, Access access, std::size_t max_body_bytes,
            Handler handler);
+  // A public route asked at an edge's request rate (the access gate) whose handler only
+  // reads memory: it never blocks, so the server runs it on its network thread instead of
+  // handing it to the pool and back, and the access log counts it in the metrics without a
+  // line per request (at debug level it still writes one). A handler that touches the store,
+  // a file or the network must never be added here: it would stall every connection.
+  void AddHot(std::string method, std::string pattern, Handler handler);
 
   // The body limit of the route that takes `method` and `path` (the target without its
   // query), or `fallback` when that route has none of its own or no route takes them.
@@ -69,6 +77,7 @@ class Router {
 
  private:
   std::vector<Route> routes_;
+  std::vector<std::vector<std::string>> segments_;  // each route's pattern, split once
 };
 
 }  // namespace icp::http

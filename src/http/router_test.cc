@@ -96,6 +96,16 @@ TEST(Router, MatchesACustomMethodOnAnObject) {
   EXPECT_EQ(router.Match("POST", "/v1/apps/42:withdraw").route, nullptr);
 }
 
+TEST(Router, AHotRouteIsPublicAndMarkedHot) {
+  Router router = Table();
+  router.AddHot("GET", "/v1/gate", [](const Request&) { return Named("gate"); });
+  RouteMatch gate = router.Match("GET", "/v1/gate");
+  ASSERT_NE(gate.route, nullptr);
+  EXPECT_TRUE(gate.route->hot);
+  EXPECT_EQ(gate.route->access, Access::kPublic);
+  EXPECT_FALSE(router.Match("GET", "/v1/things").route->hot);
+}
+
 TEST(Router, AccessAllowsRoles) {
   EXPECT_TRUE(Allows(Access::kSignedIn, Role::kCustomer));
   EXPECT_TRUE(Allows(Access::kCustomer, Role::kCustomer));

@@ -22,14 +22,15 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{30'000};
   // How long a handler may take before the client gets a 503 problem instead.
   std::chrono::milliseconds handler_timeout{30'000};
-  std::size_t handler_threads = 4;  // handlers run here, never on the network thread
+  std::size_t handler_threads = 4;  // handlers run here; only hot routes' on the network thread
   // Called on the network thread once a shutdown has closed the listening socket.
   std::function<void()> on_draining;
 };
 
 // icpd's HTTP/1.1 server (Boost.Beast, which appears in server.cc and nowhere else).
 // One network thread reads and writes every connection; handlers run on a pool, each
-// request through the dispatcher. Keep-alive is honoured until a shutdown begins.
+// request through the dispatcher, except a hot route's (Router::AddHot), which only reads
+// memory and is answered on the network thread. Keep-alive is honoured until a shutdown begins.
 class Server {
  public:
   // `dispatcher` is borrowed and outlives the server.

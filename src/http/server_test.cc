@@ -80,6 +80,13 @@ class ServerTest : public ::testing::Test {
       r.drop_connection = true;
       return r;
     });
+    // A hot route and an ordinary one that say which thread answered them.
+    router_.AddHot("GET", "/hot-thread", [this](const Request&) {
+      return TextResponse(ThreadName(std::this_thread::get_id()), "text/plain");
+    });
+    router_.Add("GET", "/pool-thread", Access::kPublic, [this](const Request&) {
+      return TextResponse(ThreadName(std::this_thread::get_id()), "text/plain");
+    });
     // An upload route: its own, larger body limit (Router::Add with max_body_bytes).
     router_.Add("POST", "/upload", Access::kPublic, 20, [](const Request& q) {
       return TextResponse(std::to_string(q.body.size()) + " bytes", "text/plain");
@@ -98,6 +105,11 @@ class ServerTest : public ::testing::Test {
     EXPECT_TRUE(port.has_value()) << port.error().message;
     runner_ = std::thread([this] { server_->Run(); });
     return *port;
+  }
+
+  // "network" for the thread that runs Server::Run(), "other" for any other.
+  std::string ThreadName(std::thread::id id) const {
+    return id == runner_.get_id() ? "network" : "other";
   }
 
   Gate gate_;
@@ -120,6 +132,20 @@ TEST_F(ServerTest, AnswersASlowHandlerWith503AtItsDeadline) {
   // The network thread is free meanwhile: another request is answered at once.
   EXPECT_TRUE(Exchange(port, "GET /fast HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")
                   .starts_with("HTTP/1.1 200 "));
+}
+
+// The gate is asked on every request at a provider's edge: its route only reads memory, so
+// the network thread answers it without the trip to the handler pool and back.
+TEST_F(ServerTest, AnswersAHotRouteOnTheNetworkThreadAndTheOthersOnThePool) {
+  const std::uint16_t port = Start(ServerOptions{});
+  const std::string hot =
+      Exchange(port, "GET /hot-thread HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(hot.starts_with("HTTP/1.1 200 ")) << hot;
+  EXPECT_TRUE(hot.ends_with("\r\n\r\nnetwork")) << hot;
+  EXPECT_NE(hot.find("X-Frame-Options: DENY"), std::string::npos) << "sealed like any other";
+  const std::string pooled =
+      Exchange(port, "GET /pool-thread HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  EXPECT_TRUE(pooled.ends_with("\r\n\r\nother")) << pooled;
 }
 
 TEST_F(ServerTest, ADroppedResponseClosesTheConnectionWithoutAByte) {
