@@ -86,7 +86,7 @@ class PortalRegistryTest : public ::testing::Test {
         "VALUES (11, 1, 1, '京ICP备27000001号-1', '示例<网站>', 'www.example.cn', 1700000000, "
         "1700000000)");
     Exec("INSERT INTO domains (ymid, wzid, name) VALUES (101, 11, 'example.cn')");
-    query_ = PublicQuery::On(std::move(*sqlite::Connection::Open(dir_ / "bureau.db")));
+    query_ = std::move(*PublicQuery::Open(dir_ / "bureau.db"));
     recovery_ = std::make_unique<PasswordRecovery>(*store_, hasher_, tokens_, *sms_);
   }
   void TearDown() override {

@@ -119,14 +119,23 @@ QueryBy Classify(std::string_view condition) {
   return QueryBy::kUnitName;
 }
 
-Result<std::unique_ptr<PublicQuery>> PublicQuery::Open(const std::filesystem::path& file) {
-  Result<std::unique_ptr<sqlite::Connection>> connection = sqlite::Connection::Open(file);
-  if (!connection) return std::unexpected(connection.error());
-  return On(std::move(*connection));
-}
+PublicQuery::PublicQuery(const std::filesystem::path& file, std::size_t connections)
+    : pool_(
+          [file]() -> Result<std::unique_ptr<sql::Connection>> {
+            Result<std::unique_ptr<sqlite::Connection>> c = sqlite::Connection::Open(file);
+            if (!c) return std::unexpected(c.error());
+            return std::unique_ptr<sql::Connection>(std::move(*c));
+          },
+          connections) {}
 
-std::unique_ptr<PublicQuery> PublicQuery::On(std::unique_ptr<sql::Connection> connection) {
-  return std::unique_ptr<PublicQuery>(new PublicQuery(std::move(connection)));
+Result<std::unique_ptr<PublicQuery>> PublicQuery::Open(const std::filesystem::path& file,
+                                                       std::size_t connections) {
+  std::unique_ptr<PublicQuery> query(new PublicQuery(file, connections));
+  // The first connection, opened now and kept idle in the pool.
+  if (Result<sql::Pool::Lease> first = query->pool_.Acquire(); !first) {
+    return std::unexpected(first.error());
+  }
+  return query;
 }
 
 Result<QueryPage> PublicQuery::Find(QueryBy by, std::string_view raw, std::int64_t page_num,
@@ -165,14 +174,16 @@ Result<QueryPage> PublicQuery::Find(QueryBy by, std::string_view raw, std::int64
                             condition.find_first_of("%_\\") == std::string::npos;
   const std::string_view clause = Clause(by, website_number, indexed_name);
 
-  std::lock_guard lock(mutex_);
-  if (Result<void> begun = connection_->BeginRead(); !begun) {
+  Result<sql::Pool::Lease> lease = pool_.Acquire();
+  if (!lease) return std::unexpected(lease.error());
+  sql::Connection& connection = **lease;
+  if (Result<void> begun = connection.BeginRead(); !begun) {
     return std::unexpected(begun.error());
   }
   auto result = [&]() -> Result<QueryPage> {
     const sql::Value count_params[] = {value};
     Result<sql::Rows> counted =
-        connection_->Query(fmt::format("SELECT count(*) {}{}", kFrom, clause), count_params);
+        connection.Query(fmt::format("SELECT count(*) {}{}", kFrom, clause), count_params);
     if (!counted) return std::unexpected(counted.error());
     QueryPage page;
     page.total = counted->rows.front().Int(0);
@@ -182,7 +193,7 @@ Result<QueryPage> PublicQuery::Find(QueryBy by, std::string_view raw, std::int64
     page.is_last_page = page_num >= page.last_page;
     const sql::Value params[] = {value, page_size, (page_num - 1) * page_size};
     Result<sql::Rows> rows =
-        connection_->Query(fmt::format("{}{}{}{}", kColumns, kFrom, clause, kOrder), params);
+        connection.Query(fmt::format("{}{}{}{}", kColumns, kFrom, clause, kOrder), params);
     if (!rows) return std::unexpected(rows.error());
     for (const sql::Row& row : rows->rows) {
       PublicRecord r;
@@ -204,7 +215,7 @@ Result<QueryPage> PublicQuery::Find(QueryBy by, std::string_view raw, std::int64
     }
     return page;
   }();
-  (void)connection_->Rollback();
+  (void)connection.Rollback();
   return result;
 }
 

@@ -3,13 +3,12 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/result.h"
-#include "storage/sql/connection.h"
+#include "storage/sql/pool.h"
 
 namespace icp::bureau_sim {
 
@@ -56,12 +55,15 @@ inline constexpr std::size_t kMaxBatchConditions = 50;
 
 // The public query over the registry's tables (migration 0002_registry): filed subjects and
 // websites, live domains; a website whose last access was cancelled stays (its number lives
-// on, seed 002), a cancelled one goes. Read-only, one connection of its own.
+// on, seed 002), a cancelled one goes. Read-only, on connections of its own: a pool of up to
+// `connections`, one per query in flight, so queries from the server's handler threads read
+// at once (SQLite's WAL lets readers run beside each other and beside the writer).
+// Thread-safe.
 class PublicQuery {
  public:
-  static Result<std::unique_ptr<PublicQuery>> Open(const std::filesystem::path& file);
-  // Over a connection whose schema is migrated (tests).
-  static std::unique_ptr<PublicQuery> On(std::unique_ptr<sql::Connection> connection);
+  // Opens the first connection at once, so a file that cannot be opened is said here.
+  static Result<std::unique_ptr<PublicQuery>> Open(const std::filesystem::path& file,
+                                                   std::size_t connections = 4);
 
   // One page (page_num from 1, page_size 1..100). kInvalidArgument naming "condition" (rule
   // "query.condition": empty, over 255 bytes, a name under 2 characters), "page_num" or
@@ -70,11 +72,9 @@ class PublicQuery {
                          std::int64_t page_size);
 
  private:
-  explicit PublicQuery(std::unique_ptr<sql::Connection> connection)
-      : connection_(std::move(connection)) {}
+  PublicQuery(const std::filesystem::path& file, std::size_t connections);
 
-  std::mutex mutex_;
-  std::unique_ptr<sql::Connection> connection_;
+  sql::Pool pool_;
 };
 
 // What kAuto takes `condition` for.

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <random>
+#include <thread>
+#include <vector>
 
 #include "bureau_sim/sms_store.h"
 #include "storage/sqlite/connection.h"
@@ -62,7 +65,7 @@ class PublicQueryTest : public ::testing::Test {
     // goes.
     Exec("UPDATE accesses SET live = 0, cancelled_at = 1750000000 WHERE jrid = 1002");
     Exec("UPDATE websites SET state = 'cancelled', cancelled_at = 1750000000 WHERE wzid = 22");
-    query_ = PublicQuery::On(std::move(*sqlite::Connection::Open(dir_ / "bureau.db")));
+    query_ = std::move(*PublicQuery::Open(dir_ / "bureau.db"));
   }
   void TearDown() override {
     query_.reset();
@@ -159,6 +162,36 @@ TEST_F(PublicQueryTest, BadConditionsAndPagesAreNamed) {
   EXPECT_EQ(bad.error().violations[1].field, "page_num");
   EXPECT_EQ(bad.error().violations[2].field, "page_size");
   EXPECT_FALSE(query_->Find(QueryBy::kAuto, "   ", 1, 10).has_value());
+}
+
+// The server's handler threads ask at once, each on a connection of the pool: every answer
+// is whole and right while the others read (and a writer writes).
+TEST_F(PublicQueryTest, ThreadsQueryAtOnceAndEachGetsItsOwnAnswer) {
+  std::atomic<int> wrong = 0;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 6; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 40; ++i) {
+        const bool by_domain = (t + i) % 2 == 0;
+        Result<QueryPage> page =
+            query_->Find(by_domain ? QueryBy::kDomain : QueryBy::kNumber,
+                         by_domain ? "example.cn" : "京ICP备27000001号", 1, 10);
+        if (!page || page->total != (by_domain ? 1 : 3)) ++wrong;
+      }
+    });
+  }
+  for (int i = 0; i < 20; ++i) {  // the writer: a subject the queries do not match
+    Exec("UPDATE subjects SET modified_at = modified_at + 1 WHERE ztid = 2");
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(wrong.load(), 0);
+}
+
+TEST(PublicQueryOpen, SaysWhenTheFileCannotBeOpened) {
+  Result<std::unique_ptr<PublicQuery>> query =
+      PublicQuery::Open(std::filesystem::temp_directory_path() / "no-such-dir-icp" / "bureau.db");
+  ASSERT_FALSE(query.has_value());
+  EXPECT_EQ(query.error().code, ErrorCode::kUnavailable) << query.error().message;
 }
 
 TEST(ClassifyTest, NumbersDomainsAndNames) {
