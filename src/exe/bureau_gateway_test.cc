@@ -357,6 +357,22 @@ class FailingRecorder final : public BureauOutcomeRecorder {
   BureauOutcomeRecorder& real_;
 };
 
+// What the moment caused (the store or the link busy, slow, or refusing for now) leaves a
+// download file for the next pass; what the file itself causes parks it (docs/bureau-protocol.md
+// "Parked files"): every code on one side or the other.
+TEST(IsTransientTest, TheMomentsErrorsWaitTheFilesErrorsPark) {
+  for (ErrorCode code : {ErrorCode::kUnavailable, ErrorCode::kAborted, ErrorCode::kDeadlineExceeded,
+                         ErrorCode::kResourceExhausted}) {
+    EXPECT_TRUE(bureau::IsTransient(Error{code, "now", {}})) << ErrorCodeName(code);
+  }
+  for (ErrorCode code :
+       {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kAlreadyExists,
+        ErrorCode::kFailedPrecondition, ErrorCode::kPermissionDenied, ErrorCode::kUnauthenticated,
+        ErrorCode::kInternal}) {
+    EXPECT_FALSE(bureau::IsTransient(Error{code, "the file", {}})) << ErrorCodeName(code);
+  }
+}
+
 TEST_F(BureauGatewayTest, SendsReadyApplicationsOneNumberedFileEach) {
   const ApplicationId a = Ready(1, "a.cn");
   const ApplicationId b = Ready(2, "b.cn");
