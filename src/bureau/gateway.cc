@@ -468,6 +468,14 @@ Result<bool> Gateway::SendNext(PassReport& report) {
     Result<std::vector<ApplicationRecord>> ready = uow.applications().List(query);
     if (!ready) return std::unexpected(ready.error());
     const std::chrono::sys_seconds now = clock_.Now();
+    // The lease renewed with the file kept (committed together): it runs from here through
+    // the upload call, however long the pass.
+    if (!ready->empty()) {
+      Result<bool> renewed =
+          uow.bureau_link().Lease(settings_.isp_id, settings_.holder, now, now + settings_.lease);
+      if (!renewed) return std::unexpected(renewed.error());
+      if (!*renewed) return BureauLeaseLost(settings_.isp_id);
+    }
     for (const ApplicationRecord& record : *ready) {
       Result<MessageContext> context = ContextFor(uow, record);
       if (!context) {

@@ -46,7 +46,10 @@ struct GatewaySettings {
   std::optional<miit::AesKey> aes_key;  // upload with AES (encryptAlgorithm 1) when set
   bool strict = false;                  // the bureau speaks v3.0-strict: no SMS step (§7.4)
   std::string holder;                   // this process's identity, for the upload lease
-  std::chrono::seconds lease{120};      // longer than one upload with its retries
+  // The upload lease: taken for a pass and renewed with each file kept, so it need only
+  // outlast one upload call (the transport's 30 s timeout) and the commits around it. A
+  // process killed mid-pass holds the account this long at most before another takes over.
+  std::chrono::seconds lease{45};
 };
 
 // One call of the bureau's interface as `settings`' account (§1.3: a fresh randVal and its

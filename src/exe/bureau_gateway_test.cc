@@ -114,8 +114,9 @@ class FakeBureau final : public bureau::SoapTransport {
   std::map<std::int64_t, miit::IcpUpload> uploads;   // by dataSequence, as accepted
   std::map<std::string, miit::StatusInfo> registry;  // isp_querybeianstatus, by condition
   int upload_calls = 0;
-  int drop_next_answers = 0;      // take the upload, lose the answer
-  bool lose_next_upload = false;  // forget the last accepted (a bureau restored from backup)
+  std::function<void()> on_upload;  // called as each upload arrives
+  int drop_next_answers = 0;        // take the upload, lose the answer
+  bool lose_next_upload = false;    // forget the last accepted (a bureau restored from backup)
   bool duplicate_next_ack_ = false;
   int acks_ = 0;
   std::int64_t last_ = 0;
@@ -123,6 +124,7 @@ class FakeBureau final : public bureau::SoapTransport {
  private:
   Result<std::string> Upload(const miit::SoapRequest& req, miit::MethodReturn& out) {
     ++upload_calls;
+    if (on_upload) on_upload();
     if (req.data_sequence > last_ + 1) {
       out.msg_code = 14;
       for (std::int64_t n = last_ + 1; n < req.data_sequence; ++n) {
@@ -452,6 +454,29 @@ TEST_F(BureauGatewayTest, OneUploaderPerAccountAtATime) {
   ASSERT_FALSE(r.has_value());
   EXPECT_EQ(r.error().rule(), "bureau.lease-held");
   EXPECT_EQ(bureau_.upload_calls, 0);
+}
+
+// A pass outlasts its lease when it sends many files; the lease is renewed with each file, so
+// no other process can take the account in the middle, however long the pass.
+TEST_F(BureauGatewayTest, TheLeaseIsRenewedWithEachFileOfAPass) {
+  for (int i = 1; i <= 3; ++i) Ready(i, "lease" + std::to_string(i) + ".cn");
+  const bureau::GatewaySettings defaults;
+  std::vector<bool> other_took;
+  bureau_.on_upload = [&] {
+    clock_.Advance(defaults.lease - seconds(5));  // each upload takes most of a lease
+    auto uow = std::move(*db_->Begin());
+    Result<bool> taken =
+        uow->bureau_link().Lease(kIsp, "icpd-other", clock_.Now(), clock_.Now() + seconds(60));
+    ASSERT_TRUE(taken.has_value()) << taken.error().message;
+    other_took.push_back(*taken);
+    if (*taken) {
+      ASSERT_TRUE(uow->Commit().has_value());
+    }
+  };
+  Result<bureau::PassReport> r = Make().UploadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->uploaded, 3);
+  EXPECT_EQ(other_took, (std::vector<bool>{false, false, false}));
 }
 
 // Approval, then BASJ: the filed record with its numbers and the bureau's ids, the customer

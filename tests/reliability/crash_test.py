@@ -513,7 +513,7 @@ def run_setup(setup, kills, customers_count, rng, tag):
     load_seconds = time.monotonic() - started
     # Drain: nothing ready for the bureau or kept, every notification delivered. A kill during
     # an upload pass leaves the bureau account's upload lease to its dead holder until it
-    # expires (120 s, GatewaySettings::lease): the uploads wait that long.
+    # expires (45 s, GatewaySettings::lease, renewed with each file): the uploads wait that long.
     deadline = time.monotonic() + 300
     while True:
         snap = setup.store.snapshot({
