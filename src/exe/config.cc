@@ -41,6 +41,7 @@ constexpr Setting kSettings[] = {
     {"smtp_from", "ICP_SMTP_FROM", false},
     {"sms_webhook_url", "ICP_SMS_WEBHOOK_URL", false},
     {"sweep_interval_seconds", "ICP_SWEEP_INTERVAL_SECONDS", true},
+    {"log_level", "ICP_LOG_LEVEL", false},
     {"bureau_url", "ICP_BUREAU_URL", false},
     {"bureau_isp_id", "ICP_BUREAU_ISP_ID", true},
     {"bureau_user_name", "ICP_BUREAU_USER_NAME", false},
@@ -246,6 +247,13 @@ Result<ServeSettings> ResolveSettings(const std::vector<std::vector<SettingSourc
         } else {
           problems.push_back(Problem(v.where, "config.cookie-secure",
                                      v.value + " is not one of auto, always, never"));
+        }
+      } else if (v.name == "log_level") {
+        if (v.value == "debug" || v.value == "info" || v.value == "warn" || v.value == "error") {
+          s.log_level = v.value;
+        } else {
+          problems.push_back(Problem(v.where, "config.log-level",
+                                     v.value + " is not one of debug, info, warn, error"));
         }
       } else if (v.name == "login_backoff_seconds") {
         if (std::optional<std::uint64_t> n = Number(v.value, 1, 3600)) {

@@ -68,6 +68,9 @@ struct ServeSettings {
   // hashes are replaced at their next sign-in.
   std::uint64_t password_hash_ops = 2;  // "password_hash_ops", ICP_PASSWORD_HASH_OPS
   std::uint64_t password_hash_memory = std::uint64_t{64} << 20;  // bytes; ICP_PASSWORD_HASH_MEMORY
+  // What stderr gets: "debug" (also the gate's access lines), "info" (the access log and
+  // events), "warn" or "error". "log_level", --log-level, ICP_LOG_LEVEL.
+  std::string log_level = "info";
   NotifySettings notify;  // "notify_sink", "smtp_url", "smtp_from", "sms_webhook_url", ...
   BureauSettings bureau;  // "bureau_url", "bureau_isp_id", ...
 };

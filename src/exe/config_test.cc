@@ -36,6 +36,7 @@ TEST(Config, TheExampleFileListsEverySettingWithItsDefault) {
   EXPECT_EQ(from_file->notify.email, defaults.notify.email);
   EXPECT_EQ(from_file->notify.sms, defaults.notify.sms);
   EXPECT_EQ(from_file->notify.sweep_interval, defaults.notify.sweep_interval);
+  EXPECT_EQ(from_file->log_level, defaults.log_level);
 }
 
 TEST(Config, TheSessionCookieIsSecureUnlessServingOnLoopbackOrToldOtherwise) {
@@ -50,12 +51,18 @@ TEST(Config, TheSessionCookieIsSecureUnlessServingOnLoopbackOrToldOtherwise) {
   s.listen = "10.0.0.5";
   s.cookie_secure = "never";
   EXPECT_FALSE(CookieSecure(s));
-  Result<ServeSettings> bad = ResolveSettings(
-      {{{"cookie_secure", "yes", "ICP_COOKIE_SECURE"}, {"password_hash_memory", "10", "f"}}});
+  Result<ServeSettings> bad = ResolveSettings({{{"cookie_secure", "yes", "ICP_COOKIE_SECURE"},
+                                                {"password_hash_memory", "10", "f"},
+                                                {"log_level", "verbose", "ICP_LOG_LEVEL"}}});
   ASSERT_FALSE(bad.has_value());
-  ASSERT_EQ(bad.error().violations.size(), 2u);
+  ASSERT_EQ(bad.error().violations.size(), 3u);
   EXPECT_EQ(bad.error().violations[0].rule, "config.cookie-secure");
   EXPECT_EQ(bad.error().violations[1].rule, "config.password-hash-memory");
+  EXPECT_EQ(bad.error().violations[2].rule, "config.log-level");
+  EXPECT_EQ(bad.error().violations[2].field, "ICP_LOG_LEVEL");
+  Result<ServeSettings> debug = ResolveSettings({{{"log_level", "debug", "--log-level"}}});
+  ASSERT_TRUE(debug.has_value());
+  EXPECT_EQ(debug->log_level, "debug");
 }
 
 TEST(Config, TheNotifySinkChoosesTheChannels) {

@@ -406,6 +406,9 @@ int main(int argc, char** argv) {
         {"--sms-webhook-url", "sms_webhook_url", "SMS gateway URL (ICP_SMS_WEBHOOK_URL)"},
         {"--sweep-interval-seconds", "sweep_interval_seconds",
          "Seconds between deadline sweeps (ICP_SWEEP_INTERVAL_SECONDS; default 60)"},
+        {"--log-level", "log_level",
+         "debug, info, warn or error (ICP_LOG_LEVEL; default info; debug adds the gate's "
+         "access lines)"},
     };
     std::vector<std::string> given(std::size(kFlags));
     for (std::size_t i = 0; i < std::size(kFlags); ++i) {
@@ -463,6 +466,7 @@ int main(int argc, char** argv) {
       PrintError("bad settings", settings.error());
       return 2;
     }
+    spdlog::set_level(spdlog::level::from_str(settings->log_level));
     // The rules are checked before anything opens: icpd refuses to start on a bad rules
     // directory, naming every problem (DESIGN.md "Rules are data").
     icp::Result<icp::RuleSet> rules = icp::cli::LoadRuleSet(settings->rules_dir);

@@ -219,6 +219,14 @@ asio::awaitable<void> Server::Impl::RefuseAndClose(Connection& c, Request reques
 
 asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
   connections.insert(c.get());
+  // The peer's address, for the sign-in throttle (a proxy in front would be the peer): the
+  // same for every request of the connection, so asked once.
+  std::string peer_address;
+  {
+    boost::system::error_code peer_ec;
+    const tcp::endpoint peer = c->stream.socket().remote_endpoint(peer_ec);
+    if (!peer_ec) peer_address = peer.address().to_string();
+  }
   beast::flat_buffer buffer;
   while (co_await WaitForRequest(c, buffer)) {
     c->busy = true;
@@ -230,16 +238,19 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
     // route takes more than a JSON one; Router::Add with max_body_bytes). Beast compares a
     // Content-Length with the limit as the headers complete, so the limit is lifted while
     // they are read and the route's limit is applied here, before any of the body is read.
+    // A request that announces no body (most GETs: the gate's) skips the route lookup.
     std::size_t body_limit = options.max_body_bytes;
     parser.body_limit(boost::none);
     auto [read_ec, read] = co_await bhttp::async_read_header(c->stream, buffer, parser, kNoThrow);
     if (!read_ec) {
-      const auto method = parser.get().method_string();
-      const auto target = parser.get().target();
-      body_limit = dispatcher.BodyLimit(std::string_view(method.data(), method.size()),
-                                        std::string_view(target.data(), target.size()),
-                                        options.max_body_bytes);
       const boost::optional<std::uint64_t> length = parser.content_length();
+      if (parser.chunked() || length.value_or(0) > 0) {
+        const auto method = parser.get().method_string();
+        const auto target = parser.get().target();
+        body_limit = dispatcher.BodyLimit(std::string_view(method.data(), method.size()),
+                                          std::string_view(target.data(), target.size()),
+                                          options.max_body_bytes);
+      }
       if (length && *length > body_limit) {
         read_ec = bhttp::error::body_limit;
       } else {
@@ -261,10 +272,7 @@ asio::awaitable<void> Server::Impl::Serve(std::shared_ptr<Connection> c) {
     }
     const bool keep_alive = parser.get().keep_alive();
     Request request = ToRequest(parser.release());
-    // The peer's address, for the sign-in throttle (a proxy in front would be the peer).
-    boost::system::error_code peer_ec;
-    const tcp::endpoint peer = c->stream.socket().remote_endpoint(peer_ec);
-    if (!peer_ec) request.remote_address = peer.address().to_string();
+    request.remote_address = peer_address;
     dispatcher.Admit(request);
     // A hot route only reads memory (Router::AddHot): answered here, with no trip to the
     // pool and back. (Not a conditional expression: GCC 12 miscompiles a co_await in one.)
