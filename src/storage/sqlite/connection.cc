@@ -68,32 +68,43 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::filesystem::path
 
 Connection::~Connection() {
   if (through_gate_) gate_->release();  // closing ends the transaction
-  for (auto& [text, stmt] : statements_) sqlite3_finalize(stmt);
+  for (auto& [text, prepared] : statements_) sqlite3_finalize(prepared.stmt);
   sqlite3_close_v2(db_);
 }
 
-Result<sqlite3_stmt*> Connection::Prepare(std::string_view statement) {
-  if (auto it = statements_.find(std::string(statement)); it != statements_.end()) {
-    return it->second;
-  }
-  sqlite3_stmt* stmt = nullptr;
+Result<const Connection::Prepared*> Connection::Prepare(std::string_view statement) {
+  if (auto it = statements_.find(statement); it != statements_.end()) return &it->second;
+  Prepared prepared;
   const int rc = sqlite3_prepare_v3(db_, statement.data(), static_cast<int>(statement.size()),
-                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+                                    SQLITE_PREPARE_PERSISTENT, &prepared.stmt, nullptr);
   if (rc != SQLITE_OK) return std::unexpected(ErrorFor(db_, rc, "prepare"));
-  statements_.emplace(std::string(statement), stmt);
-  return stmt;
+  // "$N" at bind index k: slots[N-1] = k. Other spellings (?, :name) are not ours and stay
+  // unbound, as before.
+  const int count = sqlite3_bind_parameter_count(prepared.stmt);
+  for (int k = 1; k <= count; ++k) {
+    const char* name = sqlite3_bind_parameter_name(prepared.stmt, k);
+    if (name == nullptr || name[0] != '$') continue;
+    std::size_t n = 0;
+    const char* p = name + 1;
+    for (; *p >= '0' && *p <= '9' && n < 100000; ++p)
+      n = n * 10 + static_cast<std::size_t>(*p - '0');
+    if (*p != '\0' || n == 0 || p == name + 1) continue;
+    if (prepared.slots.size() < n) prepared.slots.resize(n, 0);
+    prepared.slots[n - 1] = k;
+  }
+  return &statements_.emplace(std::string(statement), std::move(prepared)).first->second;
 }
 
 Result<sql::Rows> Connection::Query(std::string_view statement,
                                     std::span<const sql::Value> params) {
-  Result<sqlite3_stmt*> prepared = Prepare(statement);
+  Result<const Prepared*> prepared = Prepare(statement);
   if (!prepared) return std::unexpected(prepared.error());
-  sqlite3_stmt* stmt = *prepared;
+  sqlite3_stmt* stmt = (*prepared)->stmt;
+  const std::vector<int>& slots = (*prepared)->slots;
   sqlite3_reset(stmt);
   sqlite3_clear_bindings(stmt);
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    const std::string name = "$" + std::to_string(i + 1);
-    const int index = sqlite3_bind_parameter_index(stmt, name.c_str());
+  for (std::size_t i = 0; i < params.size() && i < slots.size(); ++i) {
+    const int index = slots[i];
     if (index == 0) continue;  // the statement does not use this parameter
     const sql::Value& v = params[i];
     if (const auto* n = std::get_if<std::int64_t>(&v)) {

@@ -5,6 +5,7 @@
 #include <semaphore>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "storage/sql/connection.h"
 
@@ -45,14 +46,29 @@ class Connection final : public sql::Connection {
 
  private:
   Connection(sqlite3* db, std::shared_ptr<WriteGate> gate) : db_(db), gate_(std::move(gate)) {}
-  Result<sqlite3_stmt*> Prepare(std::string_view statement);
+  // A statement prepared once per connection, with where each of its parameters goes:
+  // `slots[i]` is the bind index of "$<i+1>" (0: the statement does not use it), read from
+  // the statement's parameter names when it is prepared, not looked up on every call.
+  struct Prepared {
+    sqlite3_stmt* stmt = nullptr;
+    std::vector<int> slots;
+  };
+  // Finds statements by the text a caller holds, without copying it into a key.
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+
+  Result<const Prepared*> Prepare(std::string_view statement);
   // Lets the next writer in once no transaction is open on this connection.
   void OpenGateIfDone();
 
   sqlite3* db_;
   std::shared_ptr<WriteGate> gate_;
   bool through_gate_ = false;  // this connection's write transaction holds the gate
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  std::unordered_map<std::string, Prepared, TextHash, std::equal_to<>> statements_;
 };
 
 // The Error for SQLite result `code` on `db` (STYLE.md §4.2's one mapping function).

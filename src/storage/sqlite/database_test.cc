@@ -84,6 +84,30 @@ std::string FileBytes(const std::filesystem::path& path) {
   return s.str();
 }
 
+// Parameters are bound by their number wherever the statement puts them: out of order, used
+// twice or not at all, and again on the statement's next use (prepared once, kept).
+TEST_F(SqliteTest, ParametersGoWhereTheirNumbersAreInTheStatement) {
+  std::unique_ptr<Connection> c = std::move(*Connection::Open(dir_ / "params.db"));
+  const sql::Value first[] = {std::int64_t{1}, std::string("b"), std::string("unused"),
+                              std::int64_t{4}};
+  constexpr std::string_view kStatement = "SELECT $2, $1, $4 + $1, $2 || $2";
+  for (int round = 0; round < 2; ++round) {
+    Result<sql::Rows> rows = c->Query(kStatement, first);
+    ASSERT_TRUE(rows.has_value()) << rows.error().message;
+    ASSERT_EQ(rows->rows.size(), 1u);
+    EXPECT_EQ(rows->rows[0].Text(0), "b");
+    EXPECT_EQ(rows->rows[0].Int(1), 1);
+    EXPECT_EQ(rows->rows[0].Int(2), 5);
+    EXPECT_EQ(rows->rows[0].Text(3), "bb");
+  }
+  const sql::Value second[] = {std::int64_t{10}, std::string("z")};  // $4 left out: NULL
+  Result<sql::Rows> rows = c->Query(kStatement, second);
+  ASSERT_TRUE(rows.has_value()) << rows.error().message;
+  EXPECT_EQ(rows->rows[0].Text(0), "z");
+  EXPECT_EQ(rows->rows[0].Int(1), 10);
+  EXPECT_FALSE(rows->rows[0].OptionalText(2).has_value()) << "NULL + 10, from the last call's 4";
+}
+
 // This process's writers queue at the write gate instead of polling SQLite's lock, so every
 // way a write transaction ends must let the next writer in: a gate left shut would hold every
 // later writer for 30 s and then refuse it.
