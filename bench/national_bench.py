@@ -505,17 +505,25 @@ def gbench():
         f"{table['lookups_per_s'] / 1e6:.2f} M/s",
         f"unordered_set {plain['MB']:.0f} MB, {plain['lookups_per_s'] / 1e6:.2f} M/s",
         f"{table['MB'] / plain['MB']:.2f} (memory)", "-")
+    seeded = int(os.environ.get("ICP_BENCH_SEED_APPLICATIONS", "1000000"))
     for engine in ("Sqlite", "Postgres"):
+        # BM_<engine>SubmitVsRaw (bench/storage_bench.cc): on a store already holding
+        # `seeded` applications, each submission (application, audit, outbox) timed beside a
+        # raw durable commit of a same-sized row on the same engine, settings and file; its
+        # counters carry both means and their ratio.
+        vs = next((b for n, b in runs.items() if n.startswith(f"BM_{engine}SubmitVsRaw")), None)
+        if vs and "ratio" in vs:
+            row(f"store's durable submission (application + audit + outbox), {engine}, "
+                f"store holding {seeded:,} applications", f"{vs['store_us']:.0f} µs",
+                f"raw commit of a same-sized row {vs['raw_us']:.0f} µs", f"{vs['ratio']:.2f}",
+                ">= 0.5: " + ("met" if vs["ratio"] >= 0.5 else "**missed**"))
+        elif vs:
+            row(f"store's durable submission, {engine}", "not run: " +
+                vs.get("error_message", "no counters"), "-", "-", ">= 0.5")
         submit = runs.get(f"BM_{engine}Submit")
-        raw = next((b for n, b in runs.items() if n.startswith(f"BM_{engine}Raw")), None)
-        wall = "real_time"
-        if submit and raw:
-            row(f"store's durable submission, {engine}", f"{us(submit, wall):.0f} µs",
-                f"raw commit {us(raw, wall):.0f} µs",
-                f"{us(raw, wall) / us(submit, wall):.2f}", ">= 0.5")
-        elif submit:
-            row(f"store's durable submission, {engine}", f"{us(submit, wall):.0f} µs",
-                "raw commit: not in this icp_bench (bench/storage_bench.cc)", "-", ">= 0.5")
+        if submit:
+            row(f"store's durable submission, {engine}, fresh store (BM_{engine}Submit)",
+                f"{us(submit, 'real_time'):.0f} µs", "-", "-", "-")
 
 
 def http_rows():
