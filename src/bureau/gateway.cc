@@ -772,7 +772,8 @@ Result<bool> Gateway::Park(const miit::FileInfo& file, const Error& why) {
 Result<PassReport> Gateway::Replay(std::string_view file_name) {
   std::optional<ParkedDownload> parked;
   {
-    Result<std::unique_ptr<UnitOfWork>> begun = db_.Begin();
+    // Only read: a snapshot, not the write lock (Process below writes in its own unit).
+    Result<std::unique_ptr<ReadTransaction>> begun = db_.BeginRead();
     if (!begun) return std::unexpected(begun.error());
     Result<std::optional<ParkedDownload>> found =
         (*begun)->bureau_link().ParkedFile(settings_.isp_id, file_name);

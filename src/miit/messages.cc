@@ -619,14 +619,14 @@ std::string EncodeDownload(const IcpDownload& d) {
   w.Open("DownloadData", {{"version", kVersion}});
   if (!d.codes.empty()) {
     // JCDM is a root of its own (§5.5): the code tables, nothing beside them.
+    bool under_xx = false;  // any table but the first goes under Jcdm_xx
     for (const CodeEntry& e : d.codes) {
       ICP_CHECK(ContainerOf(e.table) != nullptr) << "a JCDM table of §5.5: " << e.table;
+      under_xx = under_xx || e.table != kCodeContainers[0].table;
     }
     w.Open("JCDM");
     WriteCodes(w, d.codes, kCodeContainers[0]);
-    bool any = false;
-    for (const CodeEntry& e : d.codes) any = any || e.table != kCodeContainers[0].table;
-    if (any) {
+    if (under_xx) {
       w.Open("Jcdm_xx");
       for (const CodeContainer& c : std::span(kCodeContainers).subspan(1))
         WriteCodes(w, d.codes, c);
