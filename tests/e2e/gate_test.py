@@ -137,13 +137,41 @@ def run(url, data):
     return numbers
 
 
+def gate_lines(data):
+    """The access log lines of GET /v1/gate in icpd's stderr."""
+    with open(os.path.join(data, "icpd.stderr"), encoding="utf-8", errors="replace") as f:
+        return [line for line in f if '"route":"/v1/gate"' in line]
+
+
+def logged_only_when_debugging(url, data):
+    """The gate is the edge's traffic: counted in /metrics, with no access line of its own
+    unless icpd logs at debug level (log_level); the other routes keep theirs."""
+    metrics = base.Client(url).get("/metrics").expect(200).text()
+    check('icp_http_requests_total{route="/v1/gate",method="GET",status="200"}' in metrics,
+          "the gate's requests are counted in /metrics")
+    with open(os.path.join(data, "icpd.stderr"), encoding="utf-8", errors="replace") as f:
+        log = f.read()
+    check('"route":"/v1/admin/records:import"' in log, "other routes keep their access lines")
+    check(gate_lines(data) == [], f"no gate access line at info level: {gate_lines(data)[:2]}")
+
+
 def main():
     proc, url, data = start()
     try:
         run(url, data)
+        logged_only_when_debugging(url, data)
     finally:
         proc.terminate()
         proc.wait(base.TIMEOUT)
+    # The same store, icpd at debug level: each gate request has its line again.
+    proc, url = base.start_icpd(data, {"ICP_LOG_LEVEL": "debug"})
+    try:
+        gate(base.Client(url), "www." + FILED)
+    finally:
+        proc.terminate()
+        proc.wait(base.TIMEOUT)
+    check(len(gate_lines(data)) == 1, f"at debug level the gate's line is written: "
+          f"{len(gate_lines(data))} line(s)")
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         sys.exit(1)
