@@ -166,6 +166,11 @@ std::string FileName(std::int64_t isp_id, std::int32_t sequence, ApplicationId a
                      now.time_since_epoch().count());
 }
 
+// What the bureau's taking `f` does to its application (a strict bureau has no SMS step).
+BureauOutcome SentOutcome(const SentFile& f, bool strict) {
+  return {Kind::kSent, f.application, f.file_name, strict, false, {}, {}};
+}
+
 std::string Problem(std::string_view what, const Error& e) {
   return std::string(what) + ": " + e.message;
 }
@@ -363,7 +368,7 @@ Result<void> Gateway::SettleKept(PassReport& report) {
           !ok) {
         return ok;
       }
-      BureauOutcome sent{Kind::kSent, f.application, f.file_name, settings_.strict, false, {}, {}};
+      const BureauOutcome sent = SentOutcome(f, settings_.strict);
       if (Result<void> ok = recorder_.Record(**uow, sent, now); !ok) {
         report.problems.push_back(
             Problem("application " + std::to_string(f.application.value()), ok.error()));
@@ -399,7 +404,7 @@ Result<bool> Gateway::SendKept(const SentFile& f, PassReport& report, bool resen
           !ok) {
         return std::unexpected(ok.error());
       }
-      BureauOutcome sent{Kind::kSent, f.application, f.file_name, settings_.strict, false, {}, {}};
+      const BureauOutcome sent = SentOutcome(f, settings_.strict);
       if (Result<void> ok = recorder_.Record(**uow, sent, now); !ok) {
         report.problems.push_back(
             Problem("application " + std::to_string(f.application.value()), ok.error()));
@@ -814,18 +819,23 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& out, bool 
   Result<miit::IcpDownload> download = miit::DecodeDownload(decoded->text);
   if (!download) return std::unexpected(download.error());
   const std::chrono::sys_seconds now = clock_.Now();
-  auto by_key = [&](std::int64_t key) -> std::optional<ApplicationId> {
+  auto file_by_key = [&](std::int64_t key) -> std::optional<SentFile> {
     Result<std::optional<SentFile>> f = link.FileByRecordKey(settings_.isp_id, key);
     if (!f || !*f) return std::nullopt;
-    return (*f)->application;
+    return std::move(**f);
+  };
+  auto by_key = [&](std::int64_t key) -> std::optional<ApplicationId> {
+    std::optional<SentFile> f = file_by_key(key);
+    if (!f) return std::nullopt;
+    return f->application;
   };
   auto note = [&](std::string_view what, const Error& e) {
     report.problems.push_back(Problem(what, e));
   };
   if (download->results) {
-    auto resolve_record = [&](const miit::RecordResult& r) -> std::optional<ApplicationId> {
+    auto file_of_record = [&](const miit::RecordResult& r) -> std::optional<SentFile> {
       if (r.key) {
-        if (std::optional<ApplicationId> app = by_key(KeyOfBs(*r.key))) return app;
+        if (std::optional<SentFile> f = file_by_key(KeyOfBs(*r.key))) return f;
       }
       // 5001 names the uploaded file in Dmms (§5.3).
       for (const miit::ResultItem& item : r.items) {
@@ -836,9 +846,36 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& out, bool 
         while (end < text.size() && std::isalnum(static_cast<unsigned char>(text[end]))) ++end;
         Result<std::optional<SentFile>> f =
             link.FileByName(settings_.isp_id, text.substr(at, end - at));
-        if (f && *f) return (*f)->application;
+        if (f && *f) return std::move(**f);
       }
       return std::nullopt;
+    };
+    // A result about a file still kept says the bureau took it: the upload's answer was lost
+    // and the next upload pass has not settled it yet, while the bureau went on (its results
+    // come in this queue, the answer on another connection). The application is sent as that
+    // settling would send it, before the result moves it on; the file itself is accepted by
+    // the settling, under the lease (SettleKept), where this outcome is found applied.
+    std::vector<SentFile> taken;
+    for (const miit::RecordResult& r : download->results->records) {
+      if (std::optional<SentFile> f = file_of_record(r)) taken.push_back(std::move(*f));
+    }
+    for (const miit::ReviewDecision& d : download->results->decisions) {
+      if (!d.record_id) continue;
+      if (std::optional<SentFile> f = file_by_key(*d.record_id)) taken.push_back(std::move(*f));
+    }
+    for (const SentFile& f : taken) {
+      if (f.state != SentFileState::kKept) continue;
+      Result<ApplicationRecord> app = uow.applications().Get(f.application);
+      if (!app) return std::unexpected(app.error());
+      if (app->lifecycle.state() != ApplicationState::kReadyForBureau) continue;
+      const BureauOutcome sent = SentOutcome(f, settings_.strict);
+      if (Result<void> ok = recorder_.Record(uow, sent, now); !ok) return ok;
+      ++report.applied;
+    }
+    auto resolve_record = [&](const miit::RecordResult& r) -> std::optional<ApplicationId> {
+      std::optional<SentFile> f = file_of_record(r);
+      if (!f) return std::nullopt;
+      return f->application;
     };
     auto resolve_decision = [&](const miit::ReviewDecision& d) -> std::optional<ApplicationId> {
       return d.record_id ? by_key(*d.record_id) : std::nullopt;

@@ -291,6 +291,12 @@ def check_end(bureau, data, extra, customers, app_ids):
                 f"icp-bureau has {c.domain} as one approved filing: {got}")
         h.check(live.get(c.domain) == 1,
                 f"icp-bureau's registry has {c.domain} live once: {live.get(c.domain)}")
+    # Every bureau outcome fitted the application it named: one refused by the lifecycle means
+    # icpd saw the bureau's answers out of their order (a lost upload answer settled after the
+    # results about that file), which leaves an application behind the bureau.
+    with open(os.path.join(data, "icpd.stderr"), encoding="utf-8", errors="replace") as f:
+        refused = [line.strip() for line in f if "cannot take event" in line]
+    h.check(not refused, f"icpd applied every bureau outcome: {refused[:3]}")
     h.audit_verify(data, extra)
 
 
