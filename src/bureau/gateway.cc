@@ -7,6 +7,7 @@
 #include <cctype>
 #include <charconv>
 #include <iterator>
+#include <thread>
 #include <utility>
 
 #include "base/strings.h"
@@ -272,8 +273,10 @@ Gateway::Gateway(GatewaySettings settings, Database& db, BlobStore& blobs, SoapT
       clock_(clock),
       estate_(estate) {}
 
-Result<miit::MethodReturn> CallBureau(const GatewaySettings& settings, SoapTransport& transport,
-                                      miit::SoapRequest request) {
+namespace {
+
+Result<miit::MethodReturn> CallOnce(const GatewaySettings& settings, SoapTransport& transport,
+                                    miit::SoapRequest request) {
   const miit::RandVal rand_val = miit::RandVal::Generate();
   Result<std::string> hash = miit::PwdHash(settings.password, rand_val);
   if (!hash) return std::unexpected(hash.error());
@@ -287,6 +290,20 @@ Result<miit::MethodReturn> CallBureau(const GatewaySettings& settings, SoapTrans
       transport.Post(url, miit::kMethods.Name(request.method), miit::BuildRequest(request));
   if (!body) return std::unexpected(body.error());
   return miit::ParseResponse(request.method, *body);
+}
+
+}  // namespace
+
+Result<miit::MethodReturn> CallBureau(const GatewaySettings& settings, SoapTransport& transport,
+                                      miit::SoapRequest request) {
+  if (request.method == Method::kUpload) return CallOnce(settings, transport, std::move(request));
+  Result<miit::MethodReturn> r = CallOnce(settings, transport, request);
+  for (std::chrono::milliseconds wait : settings.retry_waits) {
+    if (r || !IsTransient(r.error())) break;
+    std::this_thread::sleep_for(wait);
+    r = CallOnce(settings, transport, request);
+  }
+  return r;
 }
 
 Result<miit::MethodReturn> Gateway::Call(miit::SoapRequest request) {

@@ -50,11 +50,19 @@ struct GatewaySettings {
   // outlast one upload call (the transport's 30 s timeout) and the commits around it. A
   // process killed mid-pass holds the account this long at most before another takes over.
   std::chrono::seconds lease{45};
+  // The waits before calling again when a call failed for the moment's trouble (IsTransient:
+  // a Fault, a lost connection, a timeout): one more call after each. Every method but
+  // isp_upload is safe to repeat (a download is sent until acknowledged, an acknowledgement
+  // twice is one); an upload whose answer was lost is settled by the next pass instead.
+  std::vector<std::chrono::milliseconds> retry_waits{std::chrono::milliseconds(100),
+                                                     std::chrono::milliseconds(200),
+                                                     std::chrono::milliseconds(400)};
 };
 
 // One call of the bureau's interface as `settings`' account (§1.3: a fresh randVal and its
 // pwdHash), to the method's endpoint (§1.2) under settings.base_url; the <return> document.
-// The transport's errors as they come (kUnavailable, kDeadlineExceeded).
+// A transient failure of a method other than isp_upload is tried again after each of
+// settings.retry_waits; the last failure as it came (kUnavailable, kDeadlineExceeded).
 Result<miit::MethodReturn> CallBureau(const GatewaySettings& settings, SoapTransport& transport,
                                       miit::SoapRequest request);
 

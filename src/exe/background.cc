@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <mutex>
 #include <optional>
@@ -78,7 +79,7 @@ struct BackgroundWork::State {
   std::thread dispatch_thread;
 
   // Waits `d` or until Stop(); false when stopping.
-  bool Wait(std::chrono::seconds d) {
+  bool Wait(std::chrono::milliseconds d) {
     std::unique_lock lock(mutex);
     return !wake.wait_for(lock, d, [&] { return stopping; });
   }
@@ -272,6 +273,15 @@ Result<bureau::PassReport> ReplayParked(Database& db, BlobStore& blobs,
   return gateway.Replay(file_name);
 }
 
+std::chrono::milliseconds PassPacing::After(const Result<bureau::PassReport>& pass) {
+  if (pass || !bureau::IsTransient(pass.error()) || pass.error().rule() == "bureau.lease-held") {
+    retry_ = std::chrono::milliseconds(0);
+    return interval_;
+  }
+  retry_ = retry_.count() == 0 ? kFirstRetry : std::min(retry_ * 2, interval_);
+  return std::min(retry_, interval_);
+}
+
 struct BureauWork::State {
   std::unique_ptr<BureauOutcomeService> recorder;
   std::unique_ptr<EstateService> estate;
@@ -286,7 +296,7 @@ struct BureauWork::State {
   std::thread upload_thread;
   std::thread download_thread;
 
-  bool Wait(std::chrono::seconds d) {
+  bool Wait(std::chrono::milliseconds d) {
     std::unique_lock lock(mutex);
     return !wake.wait_for(lock, d, [&] { return stopping; });
   }
@@ -306,25 +316,29 @@ struct BureauWork::State {
   }
 
   void Upload() {
+    PassPacing pacing(upload_interval);
+    Result<bureau::PassReport> r;
     do {
-      Result<bureau::PassReport> r = gateway->UploadOnce();
+      r = gateway->UploadOnce();
       if (r) {
         Log("upload", *r);
       } else if (r.error().rule() != "bureau.lease-held") {
         spdlog::warn("bureau upload: {}", r.error().message);
       }
-    } while (Wait(upload_interval));
+    } while (Wait(pacing.After(r)));
   }
 
   void Download() {
+    PassPacing pacing(download_interval);
+    Result<bureau::PassReport> r;
     do {
-      Result<bureau::PassReport> r = gateway->DownloadOnce();
+      r = gateway->DownloadOnce();
       if (r) {
         Log("download", *r);
       } else {
         spdlog::warn("bureau download: {}", r.error().message);
       }
-    } while (Wait(download_interval));
+    } while (Wait(pacing.After(r)));
   }
 };
 

@@ -120,9 +120,27 @@ Result<bureau::PassReport> ReplayParked(Database& db, BlobStore& blobs,
                                         const std::string& estate_account, Clock& clock,
                                         std::string_view file_name);
 
+// When a bureau loop's next pass comes: `interval` after a pass that ended, or that another
+// process's lease turned away; sooner after one that the moment's trouble broke off
+// (bureau::IsTransient: a Fault, a lost connection, a timeout), since each pass stops at its
+// first failed call: 100 ms, doubling with each such pass in a row up to `interval`. A flaky
+// bureau then costs the files little time, and one that is down is not flooded.
+class PassPacing {
+ public:
+  static constexpr std::chrono::milliseconds kFirstRetry{100};
+
+  explicit PassPacing(std::chrono::milliseconds interval) : interval_(interval) {}
+  std::chrono::milliseconds After(const Result<bureau::PassReport>& pass);
+
+ private:
+  std::chrono::milliseconds interval_;
+  std::chrono::milliseconds retry_{0};  // the last retry's wait; 0 after a pass that ended
+};
+
 // The bureau gateway's two loops (docs/bureau-protocol.md "The gateway"): uploads every
-// upload_interval, downloads every download_interval, each on its own thread until Stop() or
-// destruction. Started only when the bureau settings name a bureau.
+// upload_interval, downloads every download_interval (sooner after a failed pass:
+// PassPacing), each on its own thread until Stop() or destruction. Started only when the bureau
+// settings name a bureau.
 class BureauWork {
  public:
   // Everything is borrowed and outlives the work. kInvalidArgument for an AES key or IV that

@@ -21,6 +21,36 @@ using std::chrono::seconds;
 
 OutboxStats Stats(Database& db) { return *(*db.Begin())->outbox().Stats(); }
 
+TEST(PassPacing, RetriesAPassTheMomentBrokeOffSoonerEachTimeLessSo) {
+  using std::chrono::milliseconds;
+  PassPacing pacing(seconds(1));
+  const Result<bureau::PassReport> ended = bureau::PassReport{};
+  const Result<bureau::PassReport> fault =
+      std::unexpected(Error{ErrorCode::kUnavailable, "the bureau answered a SOAP Fault", {}});
+  const Result<bureau::PassReport> lease_held = std::unexpected(
+      Error{ErrorCode::kUnavailable,
+            "another process is uploading",
+            {{"", "bureau.lease-held", "another process is uploading", "另一进程正在上报"}}});
+  const Result<bureau::PassReport> broken =
+      std::unexpected(Error{ErrorCode::kInternal, "a bug", {}});
+  EXPECT_EQ(pacing.After(ended), seconds(1));
+  EXPECT_EQ(pacing.After(fault), milliseconds(100));
+  EXPECT_EQ(pacing.After(fault), milliseconds(200));
+  EXPECT_EQ(pacing.After(fault), milliseconds(400));
+  EXPECT_EQ(pacing.After(fault), milliseconds(800));
+  EXPECT_EQ(pacing.After(fault), seconds(1));  // never longer than the interval
+  EXPECT_EQ(pacing.After(fault), seconds(1));
+  EXPECT_EQ(pacing.After(ended), seconds(1));
+  EXPECT_EQ(pacing.After(fault), milliseconds(100));  // a new run of failures starts short
+  // Another process holds the upload lease, or the failure is not the moment's: the interval.
+  EXPECT_EQ(pacing.After(lease_held), seconds(1));
+  EXPECT_EQ(pacing.After(fault), milliseconds(100));
+  EXPECT_EQ(pacing.After(broken), seconds(1));
+  // An interval shorter than the first retry is kept.
+  PassPacing fast(milliseconds(50));
+  EXPECT_EQ(fast.After(fault), milliseconds(50));
+}
+
 TEST(BackgroundWork, SweepsAndDeliversAReminderToTheLog) {
   std::unique_ptr<memory::Database> db = memory::Database::Create();
   Result<RuleSet> rules = cli::LoadRuleSet(std::string(ICP_SOURCE_DIR) + "/data/rules");

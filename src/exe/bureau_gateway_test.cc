@@ -54,6 +54,11 @@ class FakeBureau final : public bureau::SoapTransport {
     if (!req) return std::unexpected(req.error());
     Result<miit::RandVal> rand = miit::RandVal::Parse(req->rand_val);
     EXPECT_TRUE(rand && miit::VerifyPwdHash(kPassword, *rand, req->pwd_hash));
+    ++calls[req->method];
+    if (fail_next_calls > 0) {
+      --fail_next_calls;
+      return Unavailable("injected: the call was not processed");
+    }
     miit::MethodReturn out;
     switch (req->method) {
       case miit::Method::kUpload:
@@ -114,9 +119,11 @@ class FakeBureau final : public bureau::SoapTransport {
   std::map<std::int64_t, miit::IcpUpload> uploads;   // by dataSequence, as accepted
   std::map<std::string, miit::StatusInfo> registry;  // isp_querybeianstatus, by condition
   int upload_calls = 0;
-  std::function<void()> on_upload;  // called as each upload arrives
-  int drop_next_answers = 0;        // take the upload, lose the answer
-  bool lose_next_upload = false;    // forget the last accepted (a bureau restored from backup)
+  std::function<void()> on_upload;    // called as each upload arrives
+  std::map<miit::Method, int> calls;  // every call, by method
+  int fail_next_calls = 0;            // refuse the next calls unprocessed (kUnavailable)
+  int drop_next_answers = 0;          // take the upload, lose the answer
+  bool lose_next_upload = false;      // forget the last accepted (a bureau restored from backup)
   bool duplicate_next_ack_ = false;
   int acks_ = 0;
   std::int64_t last_ = 0;
@@ -159,15 +166,17 @@ class BureauGatewayTest : public ::testing::Test {
   }
 
   bureau::Gateway Make(std::string holder = "icpd-test", bool strict = false) {
-    return bureau::Gateway({.base_url = "http://bureau.test",
-                            .isp_id = kIsp,
-                            .user_name = std::to_string(kIsp),
-                            .password = std::string(kPassword),
-                            .aes_key = aes_key_,
-                            .strict = strict,
-                            .holder = std::move(holder)},
-                           *db_, blobs_, bureau_,
-                           recorder_in_use_ != nullptr ? *recorder_in_use_ : *recorder_, clock_);
+    return bureau::Gateway(
+        {.base_url = "http://bureau.test",
+         .isp_id = kIsp,
+         .user_name = std::to_string(kIsp),
+         .password = std::string(kPassword),
+         .aes_key = aes_key_,
+         .strict = strict,
+         .holder = std::move(holder),
+         .retry_waits = {std::chrono::milliseconds(1), std::chrono::milliseconds(1)}},
+        *db_, blobs_, bureau_, recorder_in_use_ != nullptr ? *recorder_in_use_ : *recorder_,
+        clock_);
   }
 
   // A first filing of subject `serial` on `domain`, ready for the bureau, its server on record.
@@ -409,6 +418,28 @@ TEST_F(BureauGatewayTest, AnUnclearUploadIsSettledByQueryingNotByResending) {
   EXPECT_EQ(bureau_.last_, 2);
   EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kSmsPending);
   EXPECT_EQ(Get(b).lifecycle.state(), ApplicationState::kSmsPending);
+}
+
+// A call that failed for the moment is made again within the pass, as often as retry_waits
+// allow; an upload is not (its answer lost, the next pass settles it).
+TEST_F(BureauGatewayTest, AFailedCallIsTriedAgainButAnUploadIsSettledInstead) {
+  QueueBlacklist("HMDLB0000000001", "bad.cn");
+  bureau_.fail_next_calls = 2;  // the download twice, then through
+  Result<bureau::PassReport> r = Make().DownloadOnce();
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->downloaded, 1);
+  EXPECT_EQ(bureau_.calls[miit::Method::kDownload], 3);  // the last file (msg_code 1) ends it
+  QueueBlacklist("HMDLB0000000002", "worse.cn");
+  bureau_.fail_next_calls = 3;  // one more than the retries: the pass ends, nothing applied
+  ASSERT_FALSE(Make().DownloadOnce().has_value());
+  EXPECT_EQ(Blacklisted(), (std::vector<std::string>{"bad.cn"}));
+  Ready(1, "a.cn");
+  bureau_.fail_next_calls = 1;
+  ASSERT_FALSE(Make().UploadOnce().has_value());
+  EXPECT_EQ(bureau_.calls[miit::Method::kUpload], 1);
+  ASSERT_TRUE(Make().UploadOnce().has_value());
+  EXPECT_EQ(bureau_.calls[miit::Method::kUpload], 2);  // the kept file, sent once it could be
+  EXPECT_EQ(bureau_.last_, 1);
 }
 
 // The bureau took the file but its answer was lost, and the bureau went on: its results about
