@@ -20,12 +20,19 @@ constexpr std::string_view kFrom =
     "WHERE d.live = 1 AND w.state = 'filed' AND s.state = 'filed' ";
 constexpr std::string_view kOrder = "ORDER BY s.ztid, w.idx, d.ymid LIMIT $2 OFFSET $3";
 
-// The condition's clause over $1. `indexed_name`: a unit name of three characters or more
-// without LIKE's special characters, answered by the trigram index (migration 0006), which
-// finds candidates by trigram and checks the pattern on each candidate's subjects.name (its
-// content table), so a stale index entry finds nothing. (SQLite 3.40's trigram index answers
-// nothing for a pattern under three characters, and takes no ESCAPE.)
-std::string_view Clause(QueryBy by, bool website_number, bool indexed_name) {
+// How a unit name is looked for (migration 0006's trigram index of subjects.name).
+enum class NameSearch {
+  kScan,  // a text under three characters, or with LIKE's special characters: every subject
+  kLike,  // the index's own LIKE: candidates by all the text's trigrams, checked on the row
+  kRare,  // the text's rarest trigrams matched in the index ($4), the pattern checked on the row
+};
+
+// The condition's clause over $1 (and $4 for NameSearch::kRare). The index's LIKE finds
+// candidates by trigram and checks the pattern on each candidate's subjects.name (its
+// content table); a MATCH does not, so the rare-trigram search checks it on the row itself:
+// either way a stale index entry finds nothing. (SQLite 3.40's trigram index answers nothing
+// for a pattern under three characters, and takes no ESCAPE.)
+std::string_view Clause(QueryBy by, bool website_number, NameSearch search) {
   switch (by) {
     case QueryBy::kDomain:
       return "AND d.name = $1 ";
@@ -35,10 +42,78 @@ std::string_view Clause(QueryBy by, bool website_number, bool indexed_name) {
     case QueryBy::kAuto:
       break;
   }
-  if (indexed_name) {
-    return "AND s.ztid IN (SELECT rowid FROM subject_names WHERE name LIKE $1) ";
+  switch (search) {
+    case NameSearch::kLike:
+      return "AND s.ztid IN (SELECT rowid FROM subject_names WHERE name LIKE $1) ";
+    case NameSearch::kRare:
+      return "AND s.ztid IN (SELECT rowid FROM subject_names WHERE subject_names MATCH $4) "
+             "AND s.name LIKE $1 ESCAPE '\\' ";
+    case NameSearch::kScan:
+      break;
   }
   return "AND s.name LIKE $1 ESCAPE '\\' ";
+}
+
+// The index's LIKE reads the list of every trigram of the text, and a company name's common
+// ones (有限公, 限公司) list most companies: at 5 million subjects that is most of a query's
+// time. Each distinct trigram is instead counted in the index up to kProbeLimit (a bounded
+// read, however common it is) and the rarest two are matched: every name that contains the
+// text contains them. When even the rarest is that common, the index's LIKE (nothing to win).
+constexpr std::int64_t kProbeLimit = 256;
+constexpr std::size_t kMaxProbes = 16;  // of a long text, trigrams spread over it
+
+std::vector<std::string> Trigrams(std::string_view text) {
+  std::vector<std::size_t> starts;  // of each code point
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) starts.push_back(i);
+  }
+  starts.push_back(text.size());
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k + 3 < starts.size(); ++k) {
+    std::string t(text.substr(starts[k], starts[k + 3] - starts[k]));
+    if (std::find(out.begin(), out.end(), t) == out.end()) out.push_back(std::move(t));
+  }
+  return out;
+}
+
+// An FTS5 string: the trigram as one token, whatever it holds.
+std::string Phrase(std::string_view trigram) {
+  std::string out = "\"";
+  for (char c : trigram) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+// The MATCH expression of the text's rarest trigrams, or nullopt when none is rarer than
+// kProbeLimit.
+Result<std::optional<std::string>> RareTrigrams(sql::Connection& connection,
+                                                std::string_view text) {
+  std::vector<std::string> trigrams = Trigrams(text);
+  if (trigrams.size() > kMaxProbes) {
+    std::vector<std::string> spread;
+    for (std::size_t i = 0; i < kMaxProbes; ++i) {
+      spread.push_back(std::move(trigrams[i * (trigrams.size() - 1) / (kMaxProbes - 1)]));
+    }
+    trigrams = std::move(spread);
+  }
+  std::vector<std::pair<std::int64_t, std::string>> counted;
+  for (const std::string& t : trigrams) {
+    const sql::Value params[] = {Phrase(t), kProbeLimit};
+    Result<sql::Rows> rows = connection.Query(
+        "SELECT count(*) FROM (SELECT 1 FROM subject_names WHERE subject_names MATCH $1 "
+        "LIMIT $2)",
+        params);
+    if (!rows) return std::unexpected(rows.error());
+    counted.emplace_back(rows->rows.front().Int(0), Phrase(t));
+    if (counted.back().first == 0) break;  // no name holds it: nothing will be found
+  }
+  std::sort(counted.begin(), counted.end());
+  if (counted.empty() || counted.front().first >= kProbeLimit) return std::nullopt;
+  std::string expression = counted.front().second;
+  if (counted.size() > 1) expression += " " + counted[1].second;
+  return expression;
 }
 
 std::string LikePattern(std::string_view text) {
@@ -172,7 +247,6 @@ Result<QueryPage> PublicQuery::Find(QueryBy by, std::string_view raw, std::int64
   if (by == QueryBy::kUnitName) value = LikePattern(condition);
   const bool indexed_name = by == QueryBy::kUnitName && CodePointCount(condition) >= 3 &&
                             condition.find_first_of("%_\\") == std::string::npos;
-  const std::string_view clause = Clause(by, website_number, indexed_name);
 
   Result<sql::Pool::Lease> lease = pool_.Acquire();
   if (!lease) return std::unexpected(lease.error());
@@ -181,7 +255,18 @@ Result<QueryPage> PublicQuery::Find(QueryBy by, std::string_view raw, std::int64
     return std::unexpected(begun.error());
   }
   auto result = [&]() -> Result<QueryPage> {
-    const sql::Value count_params[] = {value};
+    NameSearch search = indexed_name ? NameSearch::kLike : NameSearch::kScan;
+    std::string rare;
+    if (indexed_name) {
+      Result<std::optional<std::string>> found = RareTrigrams(connection, condition);
+      if (!found) return std::unexpected(found.error());
+      if (*found) {
+        search = NameSearch::kRare;
+        rare = std::move(**found);
+      }
+    }
+    const std::string_view clause = Clause(by, website_number, search);
+    const sql::Value count_params[] = {value, std::int64_t{0}, std::int64_t{0}, rare};
     Result<sql::Rows> counted =
         connection.Query(fmt::format("SELECT count(*) {}{}", kFrom, clause), count_params);
     if (!counted) return std::unexpected(counted.error());
@@ -191,7 +276,7 @@ Result<QueryPage> PublicQuery::Find(QueryBy by, std::string_view raw, std::int64
     page.page_size = page_size;
     page.last_page = std::max<std::int64_t>(1, (page.total + page_size - 1) / page_size);
     page.is_last_page = page_num >= page.last_page;
-    const sql::Value params[] = {value, page_size, (page_num - 1) * page_size};
+    const sql::Value params[] = {value, page_size, (page_num - 1) * page_size, rare};
     Result<sql::Rows> rows =
         connection.Query(fmt::format("{}{}{}{}", kColumns, kFrom, clause, kOrder), params);
     if (!rows) return std::unexpected(rows.error());

@@ -1,5 +1,6 @@
 #include "bureau_sim/public_query.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -152,6 +153,58 @@ TEST_F(PublicQueryTest, ALongerUnitNameIsFoundThroughTheIndexAndCheckedOnTheRow)
       "('delete', 2, '上海示例网络有限公司')");
   Exec("INSERT INTO subject_names (rowid, name) VALUES (2, '上海示例网络有限公司旧名')");
   EXPECT_EQ(Find(QueryBy::kUnitName, "有限公司旧名").total, 0);
+}
+
+// A unit name is looked for by its rarest trigrams where it has rare ones, by all of them
+// where even its rarest lists more names than the probe reads, and by a scan under three
+// characters: every way finds exactly the names that contain it, as a plain scan does.
+TEST_F(PublicQueryTest, AUnitNameIsFoundByItsRarestTrigramsAsByEveryOne) {
+  std::string subjects, websites, domains;
+  auto subject = [&](int ztid, const std::string& name) {
+    const std::string n = std::to_string(ztid);
+    subjects += (subjects.empty() ? "" : ",") +
+                fmt::format(
+                    "({0}, '京ICP备2{0:07d}号', 110000, '{1}', 4, 1, '9111000{0:011d}', '王五', "
+                    "'13800138000', 1700000000, 1700000000)",
+                    ztid, name);
+    websites +=
+        (websites.empty() ? "" : ",") +
+        fmt::format(
+            "({0}, {0}, 1, '京ICP备2{0:07d}号-1', '站点', 'w{0}.cn', '', 1700000000, 1700000000)",
+            ztid);
+    domains += (domains.empty() ? "" : ",") + fmt::format("({0}, {0}, 'w{0}.cn')", ztid);
+  };
+  // More names sharing 星辰科技有限公司 than the probe reads (its trigrams are all common),
+  // and one that holds two rare trigrams of "星辰科技有限公司12" but not the text.
+  for (int i = 0; i < 300; ++i) subject(1000 + i, "星辰科技有限公司" + std::to_string(i));
+  subject(2000, "公司1司12");
+  Exec(
+      "INSERT INTO subjects (ztid, number, province, name, nature, certificate_type, "
+      "certificate_number, leader_name, leader_mobiles, filed_at, modified_at) VALUES " +
+      subjects);
+  Exec(
+      "INSERT INTO websites (wzid, ztid, idx, number, name, home_url, pre_approvals, "
+      "filed_at, modified_at) VALUES " +
+      websites);
+  Exec("INSERT INTO domains (ymid, wzid, name) VALUES " + domains);
+  Exec("INSERT INTO subject_names (subject_names) VALUES ('rebuild')");
+  for (const std::string text :
+       {"星辰科技有限公司", "星辰科技有限公司12", "有限公司299", "司12", "公司1司", "科技有限",
+        "示例网络有限", "北京示例科技有限公司", "星辰", "不存在的名字", "司12星"}) {
+    // The plain scan, without the index.
+    Result<sql::Rows> expected = raw_->Query(
+        "SELECT d.name FROM domains d JOIN websites w ON w.wzid = d.wzid JOIN subjects s ON "
+        "s.ztid = w.ztid WHERE d.live = 1 AND w.state = 'filed' AND s.state = 'filed' AND "
+        "instr(s.name, $1) > 0 ORDER BY s.ztid, w.idx, d.ymid",
+        std::vector<sql::Value>{std::string(text)});
+    ASSERT_TRUE(expected.has_value()) << expected.error().message;
+    std::vector<std::string> want;
+    for (const sql::Row& row : expected->rows) want.push_back(row.Text(0));
+    const QueryPage page = Find(QueryBy::kUnitName, text, 1, 100);
+    EXPECT_EQ(page.total, static_cast<std::int64_t>(want.size())) << text;
+    want.resize(std::min<std::size_t>(want.size(), 100));
+    EXPECT_EQ(Domains(page), want) << text;
+  }
 }
 
 TEST_F(PublicQueryTest, BadConditionsAndPagesAreNamed) {
