@@ -1,7 +1,5 @@
 #include "app/bureau_outcome_service.h"
 
-#include <algorithm>
-#include <span>
 #include <string>
 #include <utility>
 
@@ -121,23 +119,16 @@ Result<void> Audit(UnitOfWork& uow, const ApplicationRecord& r, std::string_view
                              "application:" + std::to_string(r.id.value()), details});
 }
 
-// Whether `events` were applied before: they are moves of `lifecycle`'s history, one after
-// another, and the application has not come back since to where the first of them left from.
-// So a result delivered again, ZXSJ after the BAJG that approved the same cancellation, or a
-// lost upload answer settled after the bureau's results about that file moved the application
-// on (Gateway::Process) are found applied; an application returned and sent again is not.
+// Whether `events` are the last moves of `lifecycle`: the outcome was applied before (a
+// result delivered again, or ZXSJ after the BAJG that approved the same cancellation).
 bool AlreadyApplied(const ApplicationLifecycle& lifecycle, const std::vector<Event>& events) {
   const std::vector<TransitionRecord>& history = lifecycle.history();
   if (events.empty() || history.size() < events.size()) return false;
-  for (std::size_t start = history.size() - events.size() + 1; start-- > 0;) {
-    const bool run = std::ranges::equal(events, std::span(history).subspan(start, events.size()),
-                                        {}, {}, [](const TransitionRecord& t) { return t.event; });
-    if (!run) continue;
-    const ApplicationState from = history[start].from;
-    return std::ranges::none_of(std::span(history).subspan(start + 1),
-                                [&](const TransitionRecord& t) { return t.to == from; });
+  const std::size_t start = history.size() - events.size();
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (history[start + i].event != events[i]) return false;
   }
-  return false;
+  return true;
 }
 
 std::string Quoted(std::string_view text) { return "\"" + std::string(text) + "\""; }

@@ -167,6 +167,15 @@ std::string FileName(std::int64_t isp_id, std::int32_t sequence, ApplicationId a
                      now.time_since_epoch().count());
 }
 
+// kUnavailable (rule "bureau.file-unsettled"): a download names an upload not settled yet.
+std::unexpected<Error> BureauFileUnsettled(std::string_view download, std::string_view upload) {
+  return Refusal(ErrorCode::kUnavailable, "", "bureau.file-unsettled",
+                 fmt::format("download file {} names upload {}, whose answer is not settled "
+                             "yet: it waits for the next upload pass",
+                             download, upload),
+                 "管局回执所指的上报文件尚未确认，待下次上报确认后处理");
+}
+
 // What the bureau's taking `f` does to its application (a strict bureau has no SMS step).
 BureauOutcome SentOutcome(const SentFile& f, bool strict) {
   return {Kind::kSent, f.application, f.file_name, strict, false, {}, {}};
@@ -867,27 +876,22 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& out, bool 
       }
       return std::nullopt;
     };
-    // A result about a file still kept says the bureau took it: the upload's answer was lost
-    // and the next upload pass has not settled it yet, while the bureau went on (its results
-    // come in this queue, the answer on another connection). The application is sent as that
-    // settling would send it, before the result moves it on; the file itself is accepted by
-    // the settling, under the lease (SettleKept), where this outcome is found applied.
-    std::vector<SentFile> taken;
+    // A result about a file still kept comes before its upload is settled: the upload's answer
+    // was lost and the next upload pass has not asked the bureau yet, while the bureau went on
+    // (its results come in this queue, the answer on another connection). The file waits,
+    // unacknowledged, for that settling (SettleKept, under the lease), which accepts the file
+    // and sends the application together; applied now, the result would find the application
+    // not yet sent and be lost.
+    std::vector<SentFile> named;
     for (const miit::RecordResult& r : download->results->records) {
-      if (std::optional<SentFile> f = file_of_record(r)) taken.push_back(std::move(*f));
+      if (std::optional<SentFile> f = file_of_record(r)) named.push_back(std::move(*f));
     }
     for (const miit::ReviewDecision& d : download->results->decisions) {
       if (!d.record_id) continue;
-      if (std::optional<SentFile> f = file_by_key(*d.record_id)) taken.push_back(std::move(*f));
+      if (std::optional<SentFile> f = file_by_key(*d.record_id)) named.push_back(std::move(*f));
     }
-    for (const SentFile& f : taken) {
-      if (f.state != SentFileState::kKept) continue;
-      Result<ApplicationRecord> app = uow.applications().Get(f.application);
-      if (!app) return std::unexpected(app.error());
-      if (app->lifecycle.state() != ApplicationState::kReadyForBureau) continue;
-      const BureauOutcome sent = SentOutcome(f, settings_.strict);
-      if (Result<void> ok = recorder_.Record(uow, sent, now); !ok) return ok;
-      ++report.applied;
+    for (const SentFile& f : named) {
+      if (f.state == SentFileState::kKept) return BureauFileUnsettled(file.file_name, f.file_name);
     }
     auto resolve_record = [&](const miit::RecordResult& r) -> std::optional<ApplicationId> {
       std::optional<SentFile> f = file_of_record(r);

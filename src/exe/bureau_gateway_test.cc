@@ -443,36 +443,38 @@ TEST_F(BureauGatewayTest, AFailedCallIsTriedAgainButAnUploadIsSettledInstead) {
 }
 
 // The bureau took the file but its answer was lost, and the bureau went on: its results about
-// that file come in the download queue before the next upload pass settles it. They move the
-// application from where the lost answer left it, and the settling afterwards finds it sent.
-TEST_F(BureauGatewayTest, ResultsAboutAFileWhoseAnswerWasLostMoveTheApplicationOnce) {
+// that file come in the download queue before the next upload pass settles it. They wait,
+// unacknowledged, for the settling (which sends the application with its file accepted), and
+// then move the application on.
+TEST_F(BureauGatewayTest, ResultsAboutAFileWhoseAnswerWasLostWaitForTheSettling) {
   const ApplicationId a = Ready(1, "a.cn");
   bureau_.drop_next_answers = 1;
   ASSERT_FALSE(Make().UploadOnce().has_value());
   ASSERT_EQ(Get(a).lifecycle.state(), ApplicationState::kReadyForBureau);
-  miit::IcpDownload accepted;  // taken for review, MIIT's SMS pending: informational only
+  miit::IcpDownload accepted;  // taken for review, MIIT's SMS pending
   accepted.results = miit::FilingResults{{ResultOf(1, 9001), ResultOf(1, 9011)}, {}};
   bureau_.Queue(accepted, "BAJG0000000001");
   miit::IcpDownload verified;
   verified.results = miit::FilingResults{{ResultOf(1, 9012)}, {}};
   bureau_.Queue(verified, "BAJG0000000002");
-  Result<bureau::PassReport> down = Make().DownloadOnce();
-  ASSERT_TRUE(down.has_value()) << down.error().message;
-  EXPECT_TRUE(down->problems.empty()) << down->problems.front();
-  EXPECT_EQ(down->parked, 0);
-  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kBureauReview);
-  // The settling: the file accepted, nothing sent again, the application left where it is.
+  Result<bureau::PassReport> early = Make().DownloadOnce();
+  ASSERT_FALSE(early.has_value());
+  EXPECT_EQ(early.error().rule(), "bureau.file-unsettled");
+  EXPECT_TRUE(bureau::IsTransient(early.error()));
+  EXPECT_EQ(bureau_.acks_, 0);
+  EXPECT_TRUE(Parked().empty());
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kReadyForBureau);
+  // The settling: the file accepted and the application sent, nothing uploaded again.
   Result<bureau::PassReport> up = Make().UploadOnce();
   ASSERT_TRUE(up.has_value()) << up.error().message;
   EXPECT_TRUE(up->problems.empty()) << up->problems.front();
   EXPECT_EQ(bureau_.upload_calls, 1);
+  EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kSmsPending);
+  Result<bureau::PassReport> down = Make().DownloadOnce();
+  ASSERT_TRUE(down.has_value()) << down.error().message;
+  EXPECT_TRUE(down->problems.empty()) << down->problems.front();
+  EXPECT_EQ(down->downloaded, 2);
   EXPECT_EQ(Get(a).lifecycle.state(), ApplicationState::kBureauReview);
-  {
-    auto uow = std::move(*db_->Begin());
-    Result<std::vector<SentFile>> kept = uow->bureau_link().Unaccepted(kIsp);
-    ASSERT_TRUE(kept.has_value());
-    EXPECT_TRUE(kept->empty());
-  }
   miit::IcpDownload approved;
   approved.results = miit::FilingResults{{ResultOf(1, 1001)}, {}};
   bureau_.Queue(approved, "BAJG0000000003");
