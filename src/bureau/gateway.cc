@@ -882,27 +882,22 @@ Result<void> Gateway::Process(const miit::FileInfo& file, PassReport& out, bool 
     // unacknowledged, for that settling (SettleKept, under the lease), which accepts the file
     // and sends the application together; applied now, the result would find the application
     // not yet sent and be lost.
-    std::vector<SentFile> named;
-    for (const miit::RecordResult& r : download->results->records) {
-      if (std::optional<SentFile> f = file_of_record(r)) named.push_back(std::move(*f));
-    }
-    for (const miit::ReviewDecision& d : download->results->decisions) {
-      if (!d.record_id) continue;
-      if (std::optional<SentFile> f = file_by_key(*d.record_id)) named.push_back(std::move(*f));
-    }
-    for (const SentFile& f : named) {
-      if (f.state == SentFileState::kKept) return BureauFileUnsettled(file.file_name, f.file_name);
-    }
-    auto resolve_record = [&](const miit::RecordResult& r) -> std::optional<ApplicationId> {
-      std::optional<SentFile> f = file_of_record(r);
+    std::optional<std::string> unsettled;  // the kept file a result names
+    auto application_of = [&](std::optional<SentFile> f) -> std::optional<ApplicationId> {
       if (!f) return std::nullopt;
+      if (f->state == SentFileState::kKept) unsettled = f->file_name;
       return f->application;
     };
-    auto resolve_decision = [&](const miit::ReviewDecision& d) -> std::optional<ApplicationId> {
-      return d.record_id ? by_key(*d.record_id) : std::nullopt;
+    auto resolve_record = [&](const miit::RecordResult& r) {
+      return application_of(file_of_record(r));
     };
-    for (const BureauOutcome& o :
-         OutcomesOf(*download->results, file.file_name, resolve_record, resolve_decision)) {
+    auto resolve_decision = [&](const miit::ReviewDecision& d) {
+      return application_of(d.record_id ? file_by_key(*d.record_id) : std::nullopt);
+    };
+    const std::vector<BureauOutcome> outcomes =
+        OutcomesOf(*download->results, file.file_name, resolve_record, resolve_decision);
+    if (unsettled) return BureauFileUnsettled(file.file_name, *unsettled);
+    for (const BureauOutcome& o : outcomes) {
       Result<void> ok = recorder_.Record(uow, o, now);
       if (!ok && ok.error().code != ErrorCode::kFailedPrecondition) return ok;
       if (!ok) {

@@ -152,7 +152,8 @@ def logged_only_when_debugging(url, data):
     with open(os.path.join(data, "icpd.stderr"), encoding="utf-8", errors="replace") as f:
         log = f.read()
     check('"route":"/v1/admin/records:import"' in log, "other routes keep their access lines")
-    check(gate_lines(data) == [], f"no gate access line at info level: {gate_lines(data)[:2]}")
+    lines = gate_lines(data)
+    check(lines == [], f"no gate access line at info level: {lines[:2]}")
 
 
 def main():
@@ -170,8 +171,8 @@ def main():
     finally:
         proc.terminate()
         proc.wait(base.TIMEOUT)
-    check(len(gate_lines(data)) == 1, f"at debug level the gate's line is written: "
-          f"{len(gate_lines(data))} line(s)")
+    lines = gate_lines(data)
+    check(len(lines) == 1, f"at debug level the gate's line is written: {len(lines)} line(s)")
     if failures:
         print(f"{len(failures)} check(s) failed", file=sys.stderr)
         sys.exit(1)
